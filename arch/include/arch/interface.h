@@ -1,0 +1,111 @@
+// The architecture boundary, stated once.
+//
+// Generic code (kernel/, mm/, fs/, syscalls/) includes only this header and the
+// per-arch headers it names; each architecture implements them under arch/<name>/,
+// and the build picks the folder (its include/ directory provides <arch/config.h>,
+// <arch/frame.h>, <arch/context.h>, <arch/pte.h>, <arch/syscall_table.inc>,
+// <arch/abi.h>). Generic code never has an #ifdef on the architecture.
+//
+// Calls in the other direction, from arch code into the generic kernel, are declared
+// in kernel/entry.h.
+#pragma once
+#include <lib/types.h>
+
+#include <arch/config.h>  // constants: kPageSize, kUserTop, kDirectMapBase, kElfMachine, ...
+#include <arch/context.h> // struct arch::Context, struct arch::ThreadState
+#include <arch/frame.h>   // struct arch::TrapFrame
+
+namespace arch {
+
+// ---------------------------------------------------------------- boot handoff
+struct MemRange {
+    PhysAddr base;
+    u64 length;
+};
+
+// What the arch's boot code hands to kernel_main(). By then the arch has: switched to
+// the higher-half kernel mapping, mapped all RAM at kDirectMapBase, installed its
+// exception vectors, brought up the console, and disabled interrupts.
+struct BootInfo {
+    static constexpr size_t kMaxRanges = 64;
+    // RAM free for the frame allocator: excludes the kernel image, the initrd, the
+    // boot page tables, firmware tables and anything else still in use.
+    MemRange usable[kMaxRanges];
+    size_t usable_count = 0;
+    PhysAddr initrd_base = 0; // 0 if none; physical, reachable via the direct map
+    u64 initrd_size = 0;
+    char cmdline[1024] = {}; // kernel command line, copied, NUL-terminated
+    u64 boot_start_ns = 0;   // monotonic_ns() when the arch's boot code began (0 if unknown)
+};
+
+// Second stage, called by kernel_main() once the frame allocator and heap work:
+// interrupt controller, timer calibration, CPU feature enabling (SMEP/SMAP/PAN,
+// FPU/SIMD), the periodic timer (calls kernel::handle_timer_tick() at kTimerHz;
+// started but masked until interrupts are enabled).
+void init_late();
+constexpr unsigned kTimerHz = 100;
+
+// ---------------------------------------------------------------- CPU control
+using IrqState = u64;
+IrqState irq_save();             // disable interrupts, return the previous state
+void irq_restore(IrqState s);
+void irq_enable();
+void irq_disable();
+void wait_for_interrupt();       // enable interrupts and sleep until one arrives (atomically)
+[[noreturn]] void halt_forever(); // interrupts off, stop this CPU
+[[noreturn]] void poweroff();     // power the machine off (isa-debug-exit / ACPI / PSCI)
+
+// ---------------------------------------------------------------- time
+u64 monotonic_ns();     // since an arbitrary point at boot; never goes backwards
+u64 rtc_unix_seconds(); // wall clock read from the platform RTC (0 if there is none)
+
+// ---------------------------------------------------------------- console (primary UART)
+void console_write(const char* s, size_t n); // blocking, raw bytes, usable from any context
+// Received bytes are delivered by calling kernel::console_rx() from interrupt context
+// (from a UART receive interrupt, or by polling in the timer tick).
+
+// ---------------------------------------------------------------- paging
+// Generic code walks 4-level, 4 KiB-granule page tables itself (mm/page_table.cpp)
+// using the entry encoding in <arch/pte.h>. These hooks cover what differs:
+void init_user_root(PhysAddr root);     // a fresh, zeroed top-level table for a process
+void activate_user_root(PhysAddr root); // switch the user half (CR3 / TTBR0_EL1 + TLB flush)
+void flush_tlb_page(VirtAddr va);       // after changing or removing a present user entry
+void flush_tlb_all_user();
+
+// ---------------------------------------------------------------- threads
+// Kernel context switch. context_init prepares `c` so that the first switch to it calls
+// entry(arg) on the given stack with interrupts enabled; entry must never return.
+void context_init(Context& c, uptr stack_top, void (*entry)(void*), void* arg);
+void context_switch(Context& from, Context& to);
+
+// Per-thread state the arch owns (FPU/SIMD registers, TLS register): initialise it for a
+// new user thread, and switch it along with the kernel context. `next_kstack_top` is
+// where the next thread's TrapFrame lives on entry from user mode.
+void thread_state_init(ThreadState& s);
+void thread_state_copy(ThreadState& dst, const ThreadState& src); // for fork/clone
+void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top);
+void set_thread_pointer(ThreadState& s, u64 tp); // FS base / TPIDR_EL0 (clone CLONE_SETTLS)
+
+// User mode. The TrapFrame of a thread always sits at the top of its kernel stack:
+// frame = (TrapFrame*)(kstack_top - sizeof(TrapFrame)).
+void init_user_frame(TrapFrame& f, VirtAddr entry, VirtAddr user_sp);
+[[noreturn]] void enter_user(TrapFrame* f); // restore f and drop to user mode
+
+// ---------------------------------------------------------------- user memory
+// Raw fault-tolerant copies. The caller (lib UserPtr helpers, mm/usercopy.cpp) has
+// already checked that the whole user range lies below kUserTop. These lift SMAP/PAN
+// only for the duration of the copy and return false if any access faulted (after the
+// generic page-fault handler could not resolve it).
+[[nodiscard]] bool copy_from_user(void* dst, const void* user_src, size_t n);
+[[nodiscard]] bool copy_to_user(void* user_dst, const void* src, size_t n);
+[[nodiscard]] bool clear_user(void* user_dst, size_t n);
+// Copies a NUL-terminated string of at most `max` bytes (including the NUL). Returns its
+// length without the NUL; `max` if no NUL was found within max bytes; -1 on fault.
+[[nodiscard]] isize strncpy_from_user(char* dst, const char* user_src, size_t max);
+
+// ---------------------------------------------------------------- CPU identity
+u64 hwcap();             // AT_HWCAP
+u64 hwcap2();            // AT_HWCAP2
+const char* platform();  // AT_PLATFORM ("x86_64" / "aarch64")
+bool hardware_random(u64& out); // RDRAND / RNDR; false if the CPU has none
+} // namespace arch

@@ -1,0 +1,9 @@
+// Architecture-neutral description of a mapping, translated by <arch/pte.h>.
+#pragma once
+
+struct PageFlags {
+    bool writable = false;
+    bool user = false;
+    bool executable = false;
+    bool device = false; // uncached MMIO
+};

@@ -1,0 +1,44 @@
+// Entry points from architecture code into the generic kernel. Arch code calls
+// these; generic code implements them. (The reverse direction is arch/interface.h.)
+#pragma once
+#include <arch/interface.h>
+
+namespace kernel {
+// Called once by the arch boot code on the boot CPU; see arch::BootInfo.
+[[noreturn]] void kernel_main(arch::BootInfo& boot);
+
+// A system call from user mode. The frame holds the number and arguments; the
+// handler stores the return value in it.
+void handle_syscall(arch::TrapFrame& f);
+
+// The periodic timer fired (interrupt context, end-of-interrupt already signalled).
+// May switch threads before returning.
+void handle_timer_tick();
+
+// A page fault on `addr`. `user_mode`: the faulting code ran in user mode. Returns
+// true if the kernel resolved it (demand paging) and the access should be retried.
+// If it returns false the arch either takes the user-copy fixup (kernel mode, inside
+// a copy routine), calls user_fault() (user mode) or panics (kernel bug).
+struct FaultAccess {
+    bool write = false;
+    bool exec = false;
+    bool user_mode = false;
+    bool present = false; // the page was mapped, so this is a protection fault
+};
+[[nodiscard]] bool handle_page_fault(VirtAddr addr, FaultAccess access);
+
+// A fault in user mode the kernel cannot resolve: deliver `signo` (SIGSEGV, SIGBUS,
+// SIGILL, SIGFPE, SIGTRAP) with si_code and the faulting address to the current
+// thread. Without a handler this kills the process. Returns when the thread may go
+// back to user mode (the arch then calls before_return_to_user()).
+void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr);
+
+// Called by the arch on every return to user mode (after a syscall, an interrupt or
+// an exception taken from user mode): handles pending signals and termination.
+void before_return_to_user(arch::TrapFrame& f);
+
+// A byte arrived on the console UART (interrupt context).
+void console_rx(u8 c);
+
+// Kernel log and panic, usable from arch code at any time after console bring-up.
+} // namespace kernel
