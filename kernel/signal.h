@@ -1,0 +1,24 @@
+// Signals. Linux numbering (same on x86_64 and aarch64 for 1..31).
+#pragma once
+#include <lib/types.h>
+
+namespace kernel {
+struct Process;
+struct Thread;
+
+enum Signal : int {
+    SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
+    SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13,
+    SIGALRM = 14, SIGTERM = 15, SIGSTKFLT = 16, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19,
+    SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23, SIGXCPU = 24, SIGXFSZ = 25,
+    SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28, SIGIO = 29, SIGPWR = 30, SIGSYS = 31,
+};
+constexpr int kNumSignals = 64;
+
+// Queue a signal for a process / a thread (e.g. SIGPIPE on a broken pipe, SIGINT from ^C).
+void send_signal(Process& p, int sig);
+void send_signal(Thread& t, int sig);
+// True when the current thread has an unblocked pending signal: blocking syscalls
+// return EINTR then.
+bool signal_pending();
+} // namespace kernel
