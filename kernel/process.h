@@ -1,11 +1,15 @@
 // Processes. A Process owns an address space, a file-descriptor table and a
-// filesystem context (cwd, umask); its threads share them.
+// filesystem context (cwd, umask); its threads share them. Parent/child links and
+// exit statuses follow Linux: a dead process stays a zombie until its parent reaps it.
 #pragma once
+#include <kernel/thread.h>
+#include <kernel/wait_queue.h>
 #include <lib/list.h>
+#include <lib/result.h>
 #include <lib/types.h>
 
 namespace fs {
-class FdTable;   // fs/fd_table.h
+class FdTable;    // fs/fd_table.h
 struct FsContext; // fs/context.h
 } // namespace fs
 namespace mm {
@@ -13,25 +17,80 @@ class AddressSpace; // mm/address_space.h
 }
 
 namespace kernel {
-struct Thread;
-
 struct Credentials {
-    u32 uid = 0, euid = 0, suid = 0, gid = 0, egid = 0, sgid = 0;
+    u32 uid = 0, euid = 0, suid = 0, fsuid = 0;
+    u32 gid = 0, egid = 0, sgid = 0, fsgid = 0;
 };
+
+// struct k_sigaction as the kernel sees it (rt_sigaction), same on both arches.
+struct SignalAction {
+    u64 handler = 0; // SIG_DFL 0, SIG_IGN 1, or a user address
+    u64 flags = 0;
+    u64 restorer = 0;
+    u64 mask = 0;
+};
+
+struct RLimit {
+    u64 cur, max;
+};
+constexpr int kNumRlimits = 16;
+constexpr u64 kRlimInfinity = ~0ull;
 
 struct Process {
     int pid = 0;
-    int ppid = 0;
     int pgid = 0, sid = 0;
+    Process* parent = nullptr;
     Credentials cred;
     mm::AddressSpace* as = nullptr;
     fs::FdTable* fds = nullptr;
     fs::FsContext* fs = nullptr;
     char exe_path[256] = {}; // /proc/self/exe
     char comm[16] = {};
-    // ... (scheduling, exit state and children: see kernel/process.cpp)
+
+    lv::IntrusiveList<Thread, &Thread::process_node> threads;
+    int live_threads = 0;
+
+    lv::ListNode all_node;     // every process
+    lv::ListNode sibling_node; // parent's children
+    lv::IntrusiveList<Process, &Process::sibling_node> children;
+    WaitQueue child_wait; // this process waits here for its children
+
+    SignalAction actions[64];
+    u64 pending_signals = 0; // process-directed
+
+    RLimit rlimits[kNumRlimits];
+    VirtAddr start_brk = 0;
+
+    // Exit state.
+    bool zombie = false;
+    bool exit_started = false;
+    int wait_status = 0; // Linux wait status: (code << 8) or the signal number
+    u64 utime_ns = 0, stime_ns = 0;
+    u64 start_ns = 0;
 };
 
 Process& current_process();
 Thread& current_thread();
+
+// The process table.
+Process* find_process(int pid);
+template <typename F>
+void for_each_process(F f);
+
+// Creates a process running `path` with argv/envp (kernel strings), child of `parent`
+// (null for the first process), inheriting its fds and cwd. Returns its pid.
+ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const* argv, size_t argc,
+                           const char* const* envp, size_t envc);
+
+// Terminates the current process with a wait status (exit_group, fatal signal).
+[[noreturn]] void exit_process(int wait_status);
+// Terminates the current thread only (exit); the process ends with its last thread.
+[[noreturn]] void exit_thread(int code);
+
+// Waits for a child (wait4 semantics). Returns the pid reaped, 0 for WNOHANG with
+// nothing ready; fills *status.
+ErrorOr<int> wait_child(int pid, int options, int* status);
+
+// Wait status helpers.
+constexpr int exit_status_code(int code) { return (code & 0xff) << 8; }
 } // namespace kernel

@@ -4,7 +4,7 @@
 namespace lv {
 namespace {
 struct Spec {
-    bool left = false, zero = false;
+    bool left = false, zero = false, alt = false;
     int width = 0, precision = -1;
 };
 
@@ -42,6 +42,7 @@ size_t vformat(PutChar put, void* ctx, const char* fmt, va_list ap) {
         for (;; p++) {
             if (*p == '-') sp.left = true;
             else if (*p == '0') sp.zero = true;
+            else if (*p == '#') sp.alt = true;
             else break;
         }
         if (*p == '*') { sp.width = va_arg(ap, int); p++; }
@@ -63,6 +64,7 @@ size_t vformat(PutChar put, void* ctx, const char* fmt, va_list ap) {
         case 'u': case 'x': case 'X': case 'o': {
             u64 v = longs ? va_arg(ap, u64) : va_arg(ap, unsigned);
             unsigned base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
+            if (sp.alt && base == 16) { put(ctx, '0'); put(ctx, *p == 'X' ? 'X' : 'x'); count += 2; }
             count += emit_number(put, ctx, v, false, base, *p == 'X', sp);
             break;
         }

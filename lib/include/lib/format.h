@@ -1,5 +1,5 @@
 // printf-style formatting into a sink, for the kernel log, panic and /proc text.
-// Supports %d %i %u %x %X %o %p %s %c %% with flags '-', '0', width, precision
+// Supports %d %i %u %x %X %o %p %s %c %% with flags '-', '0', '#' (0x prefix), width, precision
 // (for %s), and the length modifiers l, ll, z. Compile-time checked via the format attribute.
 #pragma once
 #include <lib/types.h>

@@ -1,0 +1,31 @@
+// What the rest of the kernel (process creation, the ELF loader, init) uses of the
+// filesystem layer, in one place. Implemented in fs/kernel_api.cpp over the VFS.
+#pragma once
+#include <lib/ref_ptr.h>
+#include <lib/result.h>
+
+namespace fs {
+class Inode;
+class FdTable;
+struct FsContext;
+
+void init();
+ErrorOr<void> unpack_initramfs(const u8* data, size_t size);
+
+// Path lookup relative to the current process's cwd (or / for kernel threads).
+ErrorOr<lv::RefPtr<Inode>> lookup_path(const char* path, bool follow_symlinks = true);
+ErrorOr<size_t> read_inode(Inode& inode, u64 offset, void* kernel_buf, size_t n);
+u64 inode_size(Inode& inode);
+// ENOENT/EACCES/EISDIR as execve(2) reports them: a regular file with an x bit.
+ErrorOr<void> check_executable(Inode& inode);
+
+FdTable* create_fd_table();
+FdTable* clone_fd_table(FdTable& src); // null on ENOMEM
+void destroy_fd_table(FdTable* t);
+void close_on_exec(FdTable& t);
+ErrorOr<void> install_console_fds(FdTable& t);
+
+FsContext* create_fs_context();
+FsContext* clone_fs_context(FsContext& src);
+void destroy_fs_context(FsContext* c);
+} // namespace fs

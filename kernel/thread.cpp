@@ -1,0 +1,51 @@
+#include <kernel/lock.h>
+#include <kernel/log.h>
+#include <kernel/thread.h>
+#include <lib/alloc.h>
+#include <lib/string.h>
+#include <mm/phys.h>
+
+namespace kernel {
+namespace {
+int g_next_id = 1;
+
+void thread_trampoline(void* arg) {
+    auto* t = static_cast<Thread*>(arg);
+    t->kernel_entry(t->kernel_arg);
+    panic("kernel thread %s returned", t->name);
+}
+} // namespace
+
+int allocate_id() {
+    InterruptGuard g;
+    // FIXME: ids are not reused; wrap-around at 2^31 is far away for now.
+    return g_next_id++;
+}
+
+Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name) {
+    auto* t = lv::make<Thread>();
+    if (!t) return nullptr;
+    PhysAddr stack = mm::alloc_frames(Thread::kStackSize / mm::kPageSize);
+    if (!stack) {
+        lv::destroy(t);
+        return nullptr;
+    }
+    t->kstack_base = reinterpret_cast<uptr>(mm::phys_to_virt(stack));
+    t->process = process;
+    t->tid = allocate_id();
+    t->kernel_entry = entry;
+    t->kernel_arg = arg;
+    size_t n = strnlen(name, sizeof(t->name) - 1);
+    memcpy(t->name, name, n);
+    t->name[n] = 0;
+    arch::thread_state_init(t->arch_state);
+    // Leave room for the user TrapFrame at the top: kernel code runs below it.
+    arch::context_init(t->context, t->kstack_top() - sizeof(arch::TrapFrame), thread_trampoline, t);
+    return t;
+}
+
+void destroy_thread(Thread* t) {
+    mm::free_frames(mm::virt_to_phys(reinterpret_cast<void*>(t->kstack_base)), Thread::kStackSize / mm::kPageSize);
+    lv::destroy(t);
+}
+} // namespace kernel

@@ -1,0 +1,57 @@
+// Threads: the unit the scheduler runs. Every thread has a kernel stack; a user thread's
+// TrapFrame sits at the top of it whenever it is in the kernel (see arch/interface.h).
+#pragma once
+#include <arch/interface.h>
+#include <lib/list.h>
+#include <lib/types.h>
+
+namespace kernel {
+struct Process;
+
+struct Thread {
+    enum class State : u8 { Runnable, Running, Blocked, Dead };
+
+    int tid = 0;
+    Process* process = nullptr; // null for kernel threads
+    State state = State::Runnable;
+    char name[16] = {};
+
+    arch::Context context;
+    arch::ThreadState arch_state;
+    uptr kstack_base = 0;
+    static constexpr size_t kStackSize = 16 * 1024;
+    uptr kstack_top() const { return kstack_base + kStackSize; }
+    arch::TrapFrame* user_frame() const {
+        return reinterpret_cast<arch::TrapFrame*>(kstack_top() - sizeof(arch::TrapFrame));
+    }
+
+    // Scheduling.
+    lv::ListNode run_node;    // run queue or a dead list
+    lv::ListNode sleep_node;  // timed sleepers
+    u64 wake_deadline_ns = 0; // valid while on the sleepers list
+    bool timed_out = false;
+    unsigned slice_ticks = 0;
+
+    // Process membership.
+    lv::ListNode process_node;
+
+    // Linux per-thread state.
+    VirtAddr clear_child_tid = 0; // set_tid_address / CLONE_CHILD_CLEARTID
+    VirtAddr robust_list = 0;
+    u64 robust_list_len = 0;
+    u64 sigmask = 0;          // blocked signals (bit n-1 for signal n)
+    u64 pending_signals = 0;  // thread-directed pending signals
+    bool exiting = false;     // exit_group or a fatal signal is tearing the process down
+
+    // Kernel threads: entry point.
+    void (*kernel_entry)(void*) = nullptr;
+    void* kernel_arg = nullptr;
+};
+
+// Creates a thread in `process` (or a kernel thread when null) that starts in
+// entry(arg) in kernel mode. Not yet runnable: hand it to sched::add().
+Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name);
+// Frees a dead thread's stack and struct (called by the scheduler once it is off-CPU).
+void destroy_thread(Thread* t);
+int allocate_id(); // tids and pids share one space, as in Linux
+} // namespace kernel

@@ -1,0 +1,253 @@
+#include <arch/interface.h>
+#include <kernel/lock.h>
+#include <kernel/log.h>
+#include <lib/alloc.h>
+#include <lib/string.h>
+#include <mm/address_space.h>
+#include <mm/phys.h>
+
+namespace mm {
+namespace {
+// Lowest address mmap hands out: the first 64 KiB stay unmapped (vm.mmap_min_addr), so
+// NULL dereferences always fault.
+constexpr VirtAddr kMinAddr = 0x10000;
+bool page_aligned(u64 v) { return (v & (kPageSize - 1)) == 0; }
+} // namespace
+
+ErrorOr<AddressSpace*> AddressSpace::create() {
+    auto* as = lv::make<AddressSpace>();
+    if (!as) return Errno::ENOMEM;
+    auto pt = PageTable::create();
+    if (pt.is_error()) { lv::destroy(as); return pt.error(); }
+    as->m_pt = pt.release_value();
+    // Linux puts mmap_base below the stack, leaving room for RLIMIT_STACK (8 MiB) plus
+    // a gap; 256 MiB keeps the stack growable to its limit.
+    as->m_mmap_top = arch::kUserTop - (256ull << 20);
+    return as;
+}
+
+AddressSpace::~AddressSpace() {
+    while (Vma* v = m_vmas.pop_front()) {
+        release_pages(v->start, v->end);
+        lv::destroy(v);
+    }
+    // m_pt frees the tables.
+}
+
+void AddressSpace::activate() { arch::activate_user_root(m_pt.root()); }
+
+PageFlags AddressSpace::page_flags(const Vma& v) const {
+    PageFlags f;
+    // PROT_NONE pages stay mapped (their contents survive) but become supervisor-only;
+    // user copies check the VMA's protection first (mm/usercopy.cpp), so the kernel does
+    // not reach them on the program's behalf either.
+    f.user = v.prot & (kProtRead | kProtWrite | kProtExec);
+    f.writable = v.prot & kProtWrite;
+    f.executable = v.prot & kProtExec;
+    return f;
+}
+
+Vma* AddressSpace::find(VirtAddr a) {
+    for (Vma& v : m_vmas) {
+        if (v.contains(a)) return &v;
+        if (v.start > a) break;
+    }
+    return nullptr;
+}
+
+bool AddressSpace::accessible(VirtAddr addr, size_t n, bool write) {
+    kernel::InterruptGuard g;
+    VirtAddr end = addr + n;
+    for (Vma& v : m_vmas) {
+        if (v.end <= addr) continue;
+        if (v.start > addr) return false;
+        if (!(v.prot & (write ? kProtWrite : (kProtRead | kProtWrite | kProtExec)))) return false;
+        if (v.end >= end) return true;
+        addr = v.end;
+    }
+    return false;
+}
+
+bool AddressSpace::range_free(VirtAddr start, VirtAddr end) {
+    for (Vma& v : m_vmas)
+        if (v.start < end && start < v.end) return false;
+    return true;
+}
+
+VirtAddr AddressSpace::find_gap(size_t length) {
+    // Top-down, like Linux: the highest gap below mmap_top that fits.
+    VirtAddr best = 0;
+    VirtAddr prev_end = kMinAddr;
+    for (Vma& v : m_vmas) {
+        VirtAddr gap_end = min(v.start, m_mmap_top);
+        if (gap_end > prev_end && gap_end - prev_end >= length) best = gap_end - length;
+        prev_end = max(prev_end, v.end);
+    }
+    if (m_mmap_top > prev_end && m_mmap_top - prev_end >= length) best = m_mmap_top - length;
+    return best;
+}
+
+void AddressSpace::release_pages(VirtAddr start, VirtAddr end) {
+    for (VirtAddr va = start; va < end; va += kPageSize) {
+        PhysAddr pa = m_pt.unmap(va);
+        if (pa) free_frame(pa);
+    }
+}
+
+ErrorOr<Vma*> AddressSpace::split(Vma& v, VirtAddr at) {
+    auto* upper = lv::make<Vma>();
+    if (!upper) return Errno::ENOMEM;
+    upper->start = at;
+    upper->end = v.end;
+    upper->prot = v.prot;
+    upper->flags = v.flags;
+    upper->name = v.name;
+    v.end = at;
+    Vma* next = m_vmas.next(v);
+    if (next) m_vmas.insert_before(*next, *upper);
+    else m_vmas.push_back(*upper);
+    return upper;
+}
+
+ErrorOr<VirtAddr> AddressSpace::map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name) {
+    if (length == 0) return Errno::EINVAL;
+    size_t len = align_up<u64>(length, kPageSize);
+    if (len < length || len > arch::kUserTop) return Errno::ENOMEM;
+    kernel::InterruptGuard g;
+    VirtAddr addr;
+    if (flags & (kMapFixed | kMapFixedNoReplace)) {
+        if (!page_aligned(hint)) return Errno::EINVAL;
+        if (hint + len > arch::kUserTop || hint + len < hint || hint < kPageSize) return Errno::ENOMEM;
+        if (!range_free(hint, hint + len)) {
+            if (flags & kMapFixedNoReplace) return Errno::EEXIST;
+            TRY(unmap(hint, len));
+        }
+        addr = hint;
+    } else {
+        hint = align_down<u64>(hint, kPageSize);
+        if (hint >= kMinAddr && hint + len <= arch::kUserTop && hint + len > hint && range_free(hint, hint + len))
+            addr = hint;
+        else
+            addr = find_gap(len);
+        if (!addr) return Errno::ENOMEM;
+    }
+    auto* v = lv::make<Vma>();
+    if (!v) return Errno::ENOMEM;
+    v->start = addr;
+    v->end = addr + len;
+    v->prot = prot;
+    v->flags = flags;
+    v->name = name;
+    Vma* after = nullptr;
+    for (Vma& o : m_vmas)
+        if (o.start >= v->end) { after = &o; break; }
+    if (after) m_vmas.insert_before(*after, *v);
+    else m_vmas.push_back(*v);
+    return addr;
+}
+
+ErrorOr<void> AddressSpace::unmap(VirtAddr addr, size_t length) {
+    if (!page_aligned(addr) || length == 0) return Errno::EINVAL;
+    VirtAddr end = align_up<u64>(addr + length, kPageSize);
+    if (end > arch::kUserTop || end < addr) return Errno::EINVAL;
+    kernel::InterruptGuard g;
+    for (Vma& v : m_vmas) {
+        if (v.end <= addr || v.start >= end) continue;
+        Vma* cur = &v;
+        if (cur->start < addr) cur = TRY(split(*cur, addr));
+        if (cur->end > end) TRY(split(*cur, end));
+        release_pages(cur->start, cur->end);
+        m_vmas.remove(*cur);
+        lv::destroy(cur);
+    }
+    return {};
+}
+
+ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
+    if (!page_aligned(addr)) return Errno::EINVAL;
+    VirtAddr end = align_up<u64>(addr + length, kPageSize);
+    if (end < addr || end > arch::kUserTop) return Errno::ENOMEM;
+    kernel::InterruptGuard g;
+    // Linux: ENOMEM if any page in the range is unmapped.
+    VirtAddr covered = addr;
+    for (Vma& v : m_vmas) {
+        if (v.end <= covered || v.start >= end) continue;
+        if (v.start > covered) return Errno::ENOMEM;
+        covered = v.end;
+    }
+    if (covered < end) return Errno::ENOMEM;
+    for (Vma& v : m_vmas) {
+        if (v.end <= addr || v.start >= end) continue;
+        Vma* cur = &v;
+        if (cur->start < addr) cur = TRY(split(*cur, addr));
+        if (cur->end > end) TRY(split(*cur, end));
+        cur->prot = prot;
+        PageFlags f = page_flags(*cur);
+        for (VirtAddr va = cur->start; va < cur->end; va += kPageSize) m_pt.protect(va, f);
+    }
+    return {};
+}
+
+VirtAddr AddressSpace::brk(VirtAddr requested) {
+    if (requested < m_brk_start) return m_brk_end;
+    VirtAddr old_top = align_up<u64>(m_brk_end, kPageSize);
+    VirtAddr new_top = align_up<u64>(requested, kPageSize);
+    if (new_top > old_top) {
+        if (!range_free(old_top, new_top) || new_top > m_mmap_top) return m_brk_end;
+        Vma* heap = old_top > m_brk_start ? find(old_top - 1) : nullptr;
+        if (heap && heap->end == old_top && (heap->flags & kMapPrivate) && heap->name[0] == '[') {
+            heap->end = new_top;
+        } else if (map(old_top, new_top - old_top, kProtRead | kProtWrite,
+                       kMapPrivate | kMapAnonymous | kMapFixed, "[heap]").is_error()) {
+            return m_brk_end;
+        }
+    } else if (new_top < old_top) {
+        if (unmap(new_top, old_top - new_top).is_error()) return m_brk_end;
+    }
+    m_brk_end = requested;
+    return m_brk_end;
+}
+
+ErrorOr<PhysAddr> AddressSpace::page_for(VirtAddr va, const Vma& v) {
+    auto m = m_pt.query(va);
+    if (m.pa) return m.pa;
+    PhysAddr pa = alloc_zeroed_frame();
+    if (!pa) return Errno::ENOMEM;
+    auto r = m_pt.map(va, pa, page_flags(v));
+    if (r.is_error()) { free_frame(pa); return r.error(); }
+    return pa;
+}
+
+bool AddressSpace::handle_fault(VirtAddr addr, bool write, bool exec) {
+    kernel::InterruptGuard g;
+    Vma* v = find(addr);
+    if (!v) return false;
+    if (write && !(v->prot & kProtWrite)) return false;
+    if (exec && !(v->prot & kProtExec)) return false;
+    if (!(v->prot & (kProtRead | kProtWrite | kProtExec))) return false;
+    VirtAddr va = align_down<u64>(addr, kPageSize);
+    if (m_pt.query(va).pa) {
+        // Present and the VMA allows the access: another thread mapped it first, or the
+        // TLB was stale. Retry.
+        arch::flush_tlb_page(va);
+        return true;
+    }
+    return !page_for(va, *v).is_error();
+}
+
+ErrorOr<void> AddressSpace::poke(VirtAddr dst, const void* src, size_t n) {
+    auto* s = static_cast<const u8*>(src);
+    kernel::InterruptGuard g;
+    while (n) {
+        Vma* v = find(dst);
+        if (!v) return Errno::EFAULT;
+        VirtAddr va = align_down<u64>(dst, kPageSize);
+        PhysAddr pa = TRY(page_for(va, *v));
+        size_t off = dst - va;
+        size_t chunk = min<size_t>(n, kPageSize - off);
+        memcpy(static_cast<u8*>(phys_to_virt(pa)) + off, s, chunk);
+        dst += chunk; s += chunk; n -= chunk;
+    }
+    return {};
+}
+} // namespace mm

@@ -1,0 +1,76 @@
+// A process's user address space: an ordered list of VMAs (regions with a protection)
+// over a PageTable. Pages are allocated on first touch (kernel::handle_page_fault) and
+// owned by the address space: each present user page is mapped exactly once.
+#pragma once
+#include <lib/list.h>
+#include <lib/result.h>
+#include <mm/page_table.h>
+
+namespace mm {
+// PROT_* and MAP_* as Linux defines them (identical on x86_64 and aarch64).
+enum : u32 { kProtRead = 1, kProtWrite = 2, kProtExec = 4 };
+enum : u32 {
+    kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10, kMapAnonymous = 0x20,
+    kMapGrowsDown = 0x100, kMapNoReserve = 0x4000, kMapPopulate = 0x8000,
+    kMapStack = 0x20000, kMapFixedNoReplace = 0x100000,
+};
+
+struct Vma {
+    VirtAddr start = 0, end = 0; // [start, end), page-aligned
+    u32 prot = 0;
+    u32 flags = 0;
+    const char* name = ""; // "[heap]", "[stack]", or "" (for /proc/self/maps)
+    lv::ListNode node;
+    bool contains(VirtAddr a) const { return a >= start && a < end; }
+};
+
+class AddressSpace {
+public:
+    static ErrorOr<AddressSpace*> create();
+    ~AddressSpace();
+
+    PageTable& page_table() { return m_pt; }
+    void activate();
+
+    // Creates a region. Without kMapFixed, `hint` is only a hint; the region goes in the
+    // highest free gap below the mmap area top. With kMapFixed any overlap is unmapped first.
+    ErrorOr<VirtAddr> map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name = "");
+    ErrorOr<void> unmap(VirtAddr addr, size_t length);
+    ErrorOr<void> protect(VirtAddr addr, size_t length, u32 prot);
+
+    // brk: the heap is the region [brk_start, brk_end) right after the program image.
+    void set_brk_start(VirtAddr a) { m_brk_start = m_brk_end = a; }
+    VirtAddr brk(VirtAddr requested);
+
+    // Resolves a fault by allocating the page if the access is allowed.
+    bool handle_fault(VirtAddr addr, bool write, bool exec);
+
+    // Writes into this address space through the direct map, allocating pages as needed
+    // and ignoring page protection (the ELF loader and the initial stack use it before the
+    // address space runs).
+    ErrorOr<void> poke(VirtAddr dst, const void* src, size_t n);
+
+    // True when every byte of [addr, addr+n) lies in regions that allow the access
+    // (user copies check this before touching memory).
+    bool accessible(VirtAddr addr, size_t n, bool write);
+    Vma* find(VirtAddr a);
+    VirtAddr mmap_top() const { return m_mmap_top; }
+    void set_mmap_top(VirtAddr a) { m_mmap_top = a; }
+    template <typename F>
+    void for_each_vma(F f) { for (Vma& v : m_vmas) f(v); }
+
+private:
+    AddressSpace() = default;
+    PageFlags page_flags(const Vma& v) const;
+    ErrorOr<Vma*> split(Vma& v, VirtAddr at); // returns the upper part
+    void release_pages(VirtAddr start, VirtAddr end);
+    bool range_free(VirtAddr start, VirtAddr end);
+    VirtAddr find_gap(size_t length);
+    ErrorOr<PhysAddr> page_for(VirtAddr va, const Vma& v);
+
+    PageTable m_pt;
+    lv::IntrusiveList<Vma, &Vma::node> m_vmas; // sorted by start, non-overlapping
+    VirtAddr m_brk_start = 0, m_brk_end = 0;
+    VirtAddr m_mmap_top = 0;
+};
+} // namespace mm

@@ -1,0 +1,95 @@
+// kmalloc: power-of-two size classes carved from whole frames for small blocks, and
+// contiguous frames for large ones. Every block carries a 16-byte header naming its
+// class, so kfree needs no size. Small-class pages are never returned to the frame
+// allocator (FIXME: per-page occupancy counts would allow it).
+#include <kernel/lock.h>
+#include <kernel/log.h>
+#include <lib/alloc.h>
+#include <lib/string.h>
+#include <mm/phys.h>
+
+namespace {
+constexpr u64 kMagic = 0x4c5648454150ull; // "LVHEAP"
+constexpr size_t kHeader = 16;
+constexpr int kClasses = 8; // 32 .. 4096 bytes including the header
+constexpr size_t class_size(int c) { return size_t(32) << c; }
+
+struct Header {
+    u32 klass; // < kClasses: small; kLarge: frames
+    u32 frames;
+    u64 magic;
+};
+static_assert(sizeof(Header) == kHeader);
+constexpr u32 kLarge = 0xffff;
+
+struct FreeBlock {
+    FreeBlock* next;
+};
+FreeBlock* g_free[kClasses];
+
+bool refill(int c) {
+    PhysAddr pa = mm::alloc_frame();
+    if (!pa) return false;
+    auto* page = static_cast<u8*>(mm::phys_to_virt(pa));
+    size_t sz = class_size(c);
+    for (size_t off = 0; off + sz <= mm::kPageSize; off += sz) {
+        auto* b = reinterpret_cast<FreeBlock*>(page + off);
+        b->next = g_free[c];
+        g_free[c] = b;
+    }
+    return true;
+}
+} // namespace
+
+void* kmalloc(size_t size) {
+    if (size > (1ull << 40)) return nullptr;
+    size_t need = size + kHeader;
+    Header* h;
+    if (need <= class_size(kClasses - 1)) {
+        int c = 0;
+        while (class_size(c) < need) c++;
+        kernel::InterruptGuard g;
+        if (!g_free[c] && !refill(c)) return nullptr;
+        FreeBlock* b = g_free[c];
+        g_free[c] = b->next;
+        h = reinterpret_cast<Header*>(b);
+        h->klass = u32(c);
+        h->frames = 0;
+    } else {
+        u64 frames = align_up(need, mm::kPageSize) / mm::kPageSize;
+        PhysAddr pa = mm::alloc_frames(frames);
+        if (!pa) return nullptr;
+        h = static_cast<Header*>(mm::phys_to_virt(pa));
+        h->klass = kLarge;
+        h->frames = u32(frames);
+    }
+    h->magic = kMagic;
+    return reinterpret_cast<u8*>(h) + kHeader;
+}
+
+void* kzalloc(size_t size) {
+    void* p = kmalloc(size);
+    if (p) memset(p, 0, size);
+    return p;
+}
+
+void kfree(void* p) {
+    if (!p) return;
+    auto* h = reinterpret_cast<Header*>(static_cast<u8*>(p) - kHeader);
+    if (h->magic != kMagic) kernel::panic("kfree: bad block %p (magic %lx)", p, h->magic);
+    h->magic = 0; // catches double frees
+    if (h->klass == kLarge) {
+        mm::free_frames(mm::virt_to_phys(h), h->frames);
+        return;
+    }
+    if (h->klass >= kClasses) kernel::panic("kfree: corrupt header at %p", p);
+    kernel::InterruptGuard g;
+    auto* b = reinterpret_cast<FreeBlock*>(h);
+    b->next = g_free[h->klass];
+    g_free[h->klass] = b;
+}
+
+// The freestanding C++ runtime bits the compiler may reference.
+void operator delete(void* p) noexcept { kfree(p); }
+void operator delete(void* p, size_t) noexcept { kfree(p); }
+extern "C" void __cxa_pure_virtual() { kernel::panic("pure virtual call"); }

@@ -1,0 +1,87 @@
+#include <arch/interface.h>
+#include <arch/pte.h>
+#include <mm/page_table.h>
+#include <mm/phys.h>
+
+namespace mm {
+namespace {
+constexpr int kTop = arch::pte::kLevels - 1;
+unsigned index_at(VirtAddr va, int level) { return (va >> (12 + 9 * level)) & 511; }
+u64* table(PhysAddr pa) { return static_cast<u64*>(phys_to_virt(pa)); }
+
+void free_tables(PhysAddr t, int level) {
+    if (level > 0) {
+        u64* e = table(t);
+        for (int i = 0; i < 512; i++)
+            if (arch::pte::is_present(e[i])) free_tables(arch::pte::address(e[i]), level - 1);
+    }
+    free_frame(t);
+}
+} // namespace
+
+ErrorOr<PageTable> PageTable::create() {
+    PhysAddr root = alloc_zeroed_frame();
+    if (!root) return Errno::ENOMEM;
+    arch::init_user_root(root);
+    PageTable pt;
+    pt.m_root = root;
+    return pt;
+}
+
+void PageTable::destroy() {
+    if (!m_root) return;
+    // Only the user half: entries for addresses below kUserTop.
+    u64* top = table(m_root);
+    unsigned user_entries = index_at(arch::kUserTop - 1, kTop) + 1;
+    for (unsigned i = 0; i < user_entries; i++)
+        if (arch::pte::is_present(top[i])) free_tables(arch::pte::address(top[i]), kTop - 1);
+    free_frame(m_root);
+    m_root = 0;
+}
+
+u64* PageTable::walk(VirtAddr va, bool create) const {
+    PhysAddr t = m_root;
+    for (int level = kTop; level > 0; level--) {
+        u64& e = table(t)[index_at(va, level)];
+        if (!arch::pte::is_present(e)) {
+            if (!create) return nullptr;
+            PhysAddr next = alloc_zeroed_frame();
+            if (!next) return nullptr;
+            e = arch::pte::make_table(next);
+        }
+        t = arch::pte::address(e);
+    }
+    return &table(t)[index_at(va, 0)];
+}
+
+ErrorOr<void> PageTable::map(VirtAddr va, PhysAddr pa, PageFlags flags) {
+    u64* e = walk(va, true);
+    if (!e) return Errno::ENOMEM;
+    if (arch::pte::is_present(*e)) return Errno::EEXIST;
+    *e = arch::pte::make_leaf(pa, flags);
+    return {};
+}
+
+PhysAddr PageTable::unmap(VirtAddr va) {
+    u64* e = walk(va, false);
+    if (!e || !arch::pte::is_present(*e)) return 0;
+    PhysAddr pa = arch::pte::address(*e);
+    *e = 0;
+    arch::flush_tlb_page(va);
+    return pa;
+}
+
+bool PageTable::protect(VirtAddr va, PageFlags flags) {
+    u64* e = walk(va, false);
+    if (!e || !arch::pte::is_present(*e)) return false;
+    *e = arch::pte::make_leaf(arch::pte::address(*e), flags);
+    arch::flush_tlb_page(va);
+    return true;
+}
+
+PageTable::Mapping PageTable::query(VirtAddr va) const {
+    u64* e = walk(va, false);
+    if (!e || !arch::pte::is_present(*e)) return {};
+    return {arch::pte::address(*e), arch::pte::flags(*e)};
+}
+} // namespace mm

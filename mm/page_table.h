@@ -1,0 +1,40 @@
+// The user half of a process's page tables: 4 levels of 512 entries, 4 KiB pages,
+// walked generically; the entry encoding is the arch's (<arch/pte.h>). Intermediate
+// tables are freed with the PageTable; the leaf frames belong to the AddressSpace.
+#pragma once
+#include <arch/page_flags.h>
+#include <lib/result.h>
+#include <lib/types.h>
+
+namespace mm {
+class PageTable {
+public:
+    static ErrorOr<PageTable> create();
+    PageTable() = default;
+    PageTable(PageTable&& o) : m_root(o.m_root) { o.m_root = 0; }
+    PageTable& operator=(PageTable&& o) { lv_swap(o); return *this; }
+    PageTable(const PageTable&) = delete;
+    ~PageTable() { destroy(); }
+
+    // Maps one page, replacing nothing: EEXIST if va is already mapped.
+    ErrorOr<void> map(VirtAddr va, PhysAddr pa, PageFlags flags);
+    // Removes the mapping of va; returns the frame it mapped, or 0. Flushes the TLB.
+    PhysAddr unmap(VirtAddr va);
+    // Changes the flags of a present mapping; false if none. Flushes the TLB.
+    bool protect(VirtAddr va, PageFlags flags);
+    struct Mapping {
+        PhysAddr pa = 0;
+        PageFlags flags;
+    };
+    // pa == 0 when va is not mapped.
+    Mapping query(VirtAddr va) const;
+
+    PhysAddr root() const { return m_root; }
+
+private:
+    void lv_swap(PageTable& o) { PhysAddr t = m_root; m_root = o.m_root; o.m_root = t; }
+    void destroy();
+    u64* walk(VirtAddr va, bool create) const;
+    PhysAddr m_root = 0;
+};
+} // namespace mm
