@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""The LevitateOS runner (called through ./levitate).
+
+  ./levitate run   [--arch A] [--mem M]           boot to the shell on the serial console
+  ./levitate exec  [--arch A] [--timeout S] [--mem M] [--env K=V]... [--add HOST:GUEST]...
+                   [--verbose] -- PROGRAM [ARGS...]  run one program, exit with its status
+  ./levitate test  [--arch A]... [-R REGEX]        every test; ends with "N passed, M failed"
+  ./levitate build [--arch A]                      kernel and default userland
+  ./levitate iso                                   x86_64 bootable ISO (build/x86_64/levitate.iso)
+
+exec exit statuses: the program's own, 128+N if it died by signal N, 124 on timeout,
+125 on kernel panic, 126 on any other failure to boot or run.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from lv import build, deps, mux, qemu  # noqa: E402
+from lv.paths import BUILD, ROOT, boot_log, kernel_build_dir  # noqa: E402
+
+ARCH_CHOICES = build.ARCHES
+
+
+def prepared():
+    """Set by `./levitate test` for the runs it starts: everything is installed and
+    built already, and parallel runs must not rebuild."""
+    return os.environ.get("LEVITATE_PREPARED") == "1"
+
+
+def prepare(arch, run=True, quiet=False):
+    if prepared():
+        return
+    deps.ensure(*deps.for_arch(arch, run))
+    build.build_all(arch, quiet)
+
+
+def cmd_build(args):
+    for arch in args.arch or ARCH_CHOICES:
+        try:
+            prepare(arch, run=False)
+        except build.BuildError as e:
+            sys.exit("levitate: %s" % e)
+    return 0
+
+
+def cmd_run(args):
+    try:
+        prepare(args.arch)
+    except build.BuildError as e:
+        sys.exit("levitate: %s" % e)
+    initrd = os.path.join(kernel_build_dir(args.arch), "run-initramfs.cpio")
+    qemu.default_initramfs(args.arch).write(initrd)
+    # One stdio chardev shared by the serial port and the monitor: Ctrl-C goes to the
+    # guest, Ctrl-A X quits QEMU, Ctrl-A C toggles the monitor (as with -nographic).
+    serial = ["-chardev", "stdio,id=con0,mux=on,signal=off", "-serial", "chardev:con0",
+              "-mon", "chardev=con0,mode=readline"]
+    argv = qemu.command(args.arch, args.mem, initrd, "", serial)
+    if args.verbose:
+        sys.stderr.write("levitate: %s\n" % " ".join(argv))
+    sys.stderr.write("levitate: booting %s (Ctrl-A X quits)\n" % args.arch)
+    sys.stderr.flush()
+    os.execvp(argv[0], argv)
+
+
+def parse_add(spec):
+    host, sep, guest = spec.rpartition(":")
+    if not sep or not host or not guest.startswith("/"):
+        raise argparse.ArgumentTypeError("--add wants HOST_PATH:/GUEST_PATH, got %r" % spec)
+    if not os.path.lexists(host):
+        raise argparse.ArgumentTypeError("--add: %s does not exist" % host)
+    return host, guest
+
+
+def parse_env(spec):
+    if "=" not in spec or spec.startswith("="):
+        raise argparse.ArgumentTypeError("--env wants K=V, got %r" % spec)
+    return spec
+
+
+def cmd_exec(args):
+    program = args.program[1:] if args.program[:1] == ["--"] else args.program
+    if not program:
+        sys.stderr.write("levitate exec: no PROGRAM given (usage: ./levitate exec [options] -- PROGRAM [ARGS...])\n")
+        return mux.BOOT_FAILURE_STATUS
+    try:
+        prepare(args.arch, quiet=True)
+    except build.BuildError as e:
+        sys.stderr.write("levitate: build failed: %s\n" % e)
+        return mux.BOOT_FAILURE_STATUS
+    except SystemExit as e:
+        sys.stderr.write("%s\n" % e)
+        return mux.BOOT_FAILURE_STATUS
+
+    img = qemu.default_initramfs(args.arch)
+    try:
+        for host, guest in args.add:
+            img.add_host(host, guest)
+    except (OSError, ValueError) as e:
+        sys.stderr.write("levitate: --add: %s\n" % e)
+        return mux.BOOT_FAILURE_STATUS
+    qemu.add_exec_files(img, program, qemu.merge_env(args.env))
+
+    with tempfile.TemporaryDirectory(prefix="levitate-") as tmp:
+        initrd = os.path.join(tmp, "initramfs.cpio")
+        try:
+            img.write(initrd)
+        except (OSError, ValueError) as e:
+            sys.stderr.write("levitate: writing the initramfs: %s\n" % e)
+            return mux.BOOT_FAILURE_STATUS
+        argv = qemu.command(args.arch, args.mem, initrd, "levitate.mux=1 levitate.exec=1 quiet",
+                            ["-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0", "-monitor", "none"])
+        if args.verbose:
+            sys.stderr.write("levitate: %s\n" % " ".join(argv))
+        session = mux.Session(argv, boot_log(args.arch), args.timeout, args.verbose)
+        return session.run()
+
+
+def cmd_test(args):
+    from lv import testsuite
+    return testsuite.run(args.arch or list(ARCH_CHOICES), args.regex, args.jobs)
+
+
+def cmd_iso(args):
+    deps.ensure(*deps.for_arch("x86_64", run=False), "iso")
+    try:
+        build.build_all("x86_64")
+    except build.BuildError as e:
+        sys.exit("levitate: %s" % e)
+    from lv import iso
+    out = iso.make_iso()
+    print(out)
+    return 0
+
+
+def mem_arg(text):
+    m = qemu.parse_mem(text)
+    if not m:
+        raise argparse.ArgumentTypeError("--mem wants a size like 512M, 2G or 2048 (MiB), got %r" % text)
+    return m
+
+
+def main():
+    p = argparse.ArgumentParser(prog="levitate", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def arch_opt(sp, multi=False):
+        if multi:
+            sp.add_argument("--arch", action="append", choices=ARCH_CHOICES)
+        else:
+            sp.add_argument("--arch", default="x86_64", choices=ARCH_CHOICES)
+
+    sp = sub.add_parser("build", help="build the kernel and the default userland")
+    arch_opt(sp, multi=True)
+    sp.set_defaults(func=cmd_build)
+
+    sp = sub.add_parser("run", help="boot interactively to the default init")
+    arch_opt(sp)
+    sp.add_argument("--mem", type=mem_arg, default="2G")
+    sp.add_argument("--verbose", "-v", action="store_true")
+    sp.set_defaults(func=cmd_run)
+
+    sp = sub.add_parser("exec", help="boot headless and run one program")
+    arch_opt(sp)
+    sp.add_argument("--timeout", type=float, default=300.0)
+    sp.add_argument("--mem", type=mem_arg, default="2G")
+    sp.add_argument("--env", type=parse_env, action="append", default=[])
+    sp.add_argument("--add", type=parse_add, action="append", default=[])
+    sp.add_argument("--verbose", "-v", action="store_true")
+    sp.add_argument("program", nargs=argparse.REMAINDER)
+    sp.set_defaults(func=cmd_exec)
+
+    sp = sub.add_parser("test", help="run every test")
+    arch_opt(sp, multi=True)
+    sp.add_argument("-R", dest="regex", help="only the ctest tests matching this regex")
+    sp.add_argument("-j", dest="jobs", type=int, default=2)
+    sp.set_defaults(func=cmd_test)
+
+    sp = sub.add_parser("iso", help="build the x86_64 ISO")
+    sp.set_defaults(func=cmd_iso)
+
+    args = p.parse_args()
+    try:
+        sys.exit(args.func(args))
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

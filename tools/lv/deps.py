@@ -1,0 +1,130 @@
+"""Debian packages each subcommand needs, installed on demand.
+
+Checking is one dpkg-query call and prints nothing; only missing packages are
+installed (as root, non-interactively). arm64 packages need the arm64 architecture
+enabled in dpkg first.
+"""
+import os
+import subprocess
+import sys
+
+# What each piece of work needs. Keys are combined by the subcommands.
+PACKAGES = {
+    "kernel": ["cmake", "ninja-build", "g++"],
+    "kernel-aarch64": ["g++-aarch64-linux-gnu"],
+    "userland-x86_64": ["musl-tools", "busybox-static"],
+    "userland-aarch64": ["gcc-aarch64-linux-gnu", "musl-dev:arm64"],
+    "qemu-x86_64": ["qemu-system-x86", "qemu-system-data"],
+    "qemu-aarch64": ["qemu-system-arm"],
+    "tests": ["libgtest-dev", "qemu-user", "gcc", "gcc-aarch64-linux-gnu", "musl-tools", "musl-dev:arm64"],
+    "iso": ["grub-pc-bin", "grub-common", "xorriso", "mtools"],
+}
+
+_checked = set()
+
+
+def for_arch(arch, run=True):
+    """Package groups to build (and, with run, boot) one architecture."""
+    keys = ["kernel", "userland-" + arch]
+    if arch == "aarch64":
+        keys.append("kernel-aarch64")
+    if run:
+        keys.append("qemu-" + arch)
+    return keys
+
+
+def missing(packages):
+    """The packages dpkg does not list as installed."""
+    out = subprocess.run(["dpkg-query", "-W", "-f=${db:Status-Abbrev} ${binary:Package}\\n"] + packages,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    installed = set()
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "ii":
+            installed.add(parts[1])
+    result = []
+    for p in packages:
+        # dpkg prints native packages without the :arch suffix and foreign ones with it.
+        if p not in installed and p + ":" + native_arch() not in installed:
+            result.append(p)
+    return result
+
+
+def native_arch():
+    if not hasattr(native_arch, "value"):
+        native_arch.value = subprocess.run(["dpkg", "--print-architecture"], stdout=subprocess.PIPE,
+                                           text=True).stdout.strip()
+    return native_arch.value
+
+
+def _run_quiet(cmd):
+    """Run an apt/dpkg command; show its output only if it fails."""
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    return r.returncode, r.stdout
+
+
+def enable_arm64():
+    foreign = subprocess.run(["dpkg", "--print-foreign-architectures"], stdout=subprocess.PIPE,
+                             text=True).stdout.split()
+    if "arm64" not in foreign:
+        rc, out = _run_quiet(["dpkg", "--add-architecture", "arm64"])
+        if rc:
+            sys.exit("levitate: dpkg --add-architecture arm64 failed:\n" + out)
+        return True
+    return False
+
+
+def apt_update():
+    rc, out = _run_quiet(["apt-get", "update", "-q"])
+    if rc:
+        sys.stderr.write("levitate: apt-get update failed (continuing):\n" + out)
+
+
+def ensure(*keys):
+    """Install every package of the given groups that is missing."""
+    packages = []
+    for k in keys:
+        for p in PACKAGES[k]:
+            if p not in packages and p not in _checked:
+                packages.append(p)
+    if not packages:
+        return
+    need = missing(packages)
+    if need:
+        if os.geteuid() != 0:
+            sys.exit("levitate: missing packages (install them as root): " + " ".join(need))
+        sys.stderr.write("levitate: installing %s\n" % " ".join(need))
+        added = any(p.endswith(":arm64") for p in need) and enable_arm64()
+        cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + need
+        rc, out = (1, "") if added else _run_quiet(cmd)
+        if rc:
+            # Fresh systems have no package lists (or stale ones): update once and retry.
+            apt_update()
+            rc, out = _run_quiet(cmd)
+        if rc:
+            sys.exit("levitate: apt-get install failed:\n" + out)
+        still = missing(need)
+        if still:
+            sys.exit("levitate: packages still missing after install: " + " ".join(still))
+    _checked.update(packages)
+
+
+def apt_download(package, dest_dir):
+    """`apt-get download` a package (e.g. busybox-static:arm64) into dest_dir; returns the .deb path."""
+    if enable_arm64() and package.endswith(":arm64"):
+        apt_update()
+
+    def attempt():
+        r = subprocess.run(["apt-get", "download", "-q", package], cwd=dest_dir,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        debs = [f for f in os.listdir(dest_dir) if f.endswith(".deb")]
+        return (os.path.join(dest_dir, debs[0]) if r.returncode == 0 and debs else None), r.stdout
+
+    deb, out = attempt()
+    if not deb:
+        apt_update()
+        deb, out = attempt()
+    if not deb:
+        sys.exit("levitate: apt-get download %s failed:\n%s" % (package, out))
+    return deb

@@ -1,0 +1,74 @@
+"""QEMU command lines for each architecture (see arch/<arch>/README.md) and the
+default initramfs tree."""
+import os
+import re
+
+from lv.initramfs import Initramfs
+from lv.paths import kernel_image, userland_dir
+
+DEFAULT_ENV = [("PATH", "/bin:/sbin:/usr/bin:/usr/sbin"), ("HOME", "/root"), ("TERM", "linux")]
+
+
+def kvm_usable():
+    """KVM only when /dev/kvm opens read-write (it may exist without permission)."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def parse_mem(text):
+    """QEMU's -m forms: 512M, 2G, 2048 (MiB). Returns the text QEMU gets, or None."""
+    m = re.fullmatch(r"(\d+)([MmGg]?)", text.strip())
+    if not m or int(m.group(1)) == 0:
+        return None
+    return m.group(1) + m.group(2).upper()
+
+
+def command(arch, mem, initrd, cmdline, serial_args):
+    """The QEMU argv; serial_args wire the one serial port (stdio for both modes)."""
+    if arch == "x86_64":
+        accel = ["-accel", "kvm", "-cpu", "EPYC"] if kvm_usable() else ["-accel", "tcg", "-cpu", "max"]
+        machine = ["qemu-system-x86_64", "-M", "q35", "-bios", "/usr/share/qemu/qboot.rom"] + accel + \
+            ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    elif arch == "aarch64":
+        machine = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a72"]
+    else:
+        raise ValueError("unknown architecture " + arch)
+    return machine + ["-m", mem, "-display", "none", "-no-reboot", "-nic", "none",
+                      "-kernel", kernel_image(arch), "-initrd", initrd,
+                      "-append", cmdline] + serial_args
+
+
+def default_initramfs(arch):
+    """The tree every boot gets: /sbin/init, busybox, /etc, a writable /tmp."""
+    img = Initramfs()
+    for d, perm in (("/bin", 0o755), ("/sbin", 0o755), ("/etc", 0o755), ("/usr", 0o755),
+                    ("/usr/bin", 0o755), ("/usr/sbin", 0o755), ("/root", 0o700),
+                    ("/dev", 0o755), ("/proc", 0o555), ("/tmp", 0o1777)):
+        img.mkdir(d, perm)
+    img.add_host(os.path.join(userland_dir(arch), "init"), "/sbin/init")
+    img.add_host(os.path.join(userland_dir(arch), "busybox"), "/bin/busybox")
+    img.add_bytes("/etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
+    img.add_bytes("/etc/group", b"root:x:0:\n")
+    img.add_bytes("/etc/hostname", b"levitate\n")
+    return img
+
+
+def add_exec_files(img, argv, env):
+    """/etc/levitate/exec.argv and exec.env: NUL-terminated strings the kernel turns
+    into the first process's argv and envp (exec mode)."""
+    img.mkdir("/etc/levitate", 0o755)
+    img.add_bytes("/etc/levitate/exec.argv", b"".join(a.encode() + b"\0" for a in argv))
+    img.add_bytes("/etc/levitate/exec.env", b"".join(("%s=%s" % kv).encode() + b"\0" for kv in env))
+
+
+def merge_env(extra):
+    """The default environment with each K=V of --env added or replacing."""
+    env = list(DEFAULT_ENV)
+    for item in extra:
+        k, _, v = item.partition("=")
+        env = [(ek, ev) for ek, ev in env if ek != k] + [(k, v)]
+    return env
