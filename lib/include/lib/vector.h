@@ -18,6 +18,7 @@ public:
         if (n <= m_cap) return true;
         size_t cap = m_cap ? m_cap * 2 : 4;
         if (cap < n) cap = n;
+        if (cap > ~size_t(0) / sizeof(T)) return false; // cap * sizeof(T) would wrap
         T* d = static_cast<T*>(kmalloc(cap * sizeof(T)));
         if (!d) return false;
         for (size_t i = 0; i < m_size; i++) { new (&d[i]) T(move(m_data[i])); m_data[i].~T(); }
