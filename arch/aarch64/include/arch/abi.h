@@ -30,3 +30,12 @@ inline LinuxStat to_linux_stat(const KStat& k) {
     return s;
 }
 } // namespace arch
+
+// ---- fcntl.h values that differ between architectures (owned by fs/, see fs/fcntl.h;
+// arch/arm64/include/uapi/asm/fcntl.h).
+namespace arch::abi_fcntl {
+constexpr u32 kODirectory = 040000;
+constexpr u32 kONoFollow = 0100000;
+constexpr u32 kODirect = 0200000;
+constexpr u32 kOLargeFile = 0400000;
+} // namespace arch::abi_fcntl
