@@ -16,8 +16,14 @@ ErrorOr<void> unpack_initramfs(const u8* data, size_t size);
 ErrorOr<lv::RefPtr<Inode>> lookup_path(const char* path, bool follow_symlinks = true);
 ErrorOr<size_t> read_inode(Inode& inode, u64 offset, void* kernel_buf, size_t n);
 u64 inode_size(Inode& inode);
+// The inode behind fd for a private file mapping: EBADF, EACCES (not open for reading),
+// ENODEV (not a regular file).
+ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd);
 // ENOENT/EACCES/EISDIR as execve(2) reports them: a regular file with an x bit.
 ErrorOr<void> check_executable(Inode& inode);
+
+// isatty(3) as a syscall: EBADF for a bad fd.
+ErrorOr<bool> fd_is_tty(int fd);
 
 FdTable* create_fd_table();
 FdTable* clone_fd_table(FdTable& src); // null on ENOMEM

@@ -25,6 +25,14 @@ constexpr u8 kFrameMagic = 0xFE;
 void init(const char* cmdline); // decides between raw and multiplexed mode
 bool multiplexed();
 void write(Channel ch, const char* data, size_t n); // raw mode: log/panic/out all go to the UART as text
-// Input: blocking read of up to n bytes; returns 0 at end of file (multiplexed mode only).
+// Input: read up to n bytes, blocking until at least one is there unless nonblock.
+// Returns the count; 0 at end of file (multiplexed mode only); -EAGAIN or -EINTR.
 isize read(u8* buf, size_t n, bool nonblock);
+size_t available(); // bytes ready to read (FIONREAD)
+void receive(u8 c); // from kernel::console_rx (interrupt context)
+
+// The console tty's foreground process group (TIOCGPGRP/TIOCSPGRP, set_foreground):
+// ^C sends SIGINT to it. 0 = none.
+int foreground_pgid();
+void set_foreground_pgid(int pgid);
 } // namespace kernel::console

@@ -3,12 +3,14 @@
 // an in-memory ring.
 #pragma once
 #include <lib/types.h>
+#include <stdarg.h>
 
 namespace kernel {
 enum class LogLevel : int { Debug = 0, Info = 1, Warn = 2, Error = 3 };
 
 void log(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void set_log_level(LogLevel min_level);
+void vlog(LogLevel level, const char* fmt, va_list ap);
 
 // Print the reason and a symbolized backtrace, then stop the machine (the runner sees
 // the panic record and exits with its panic status).

@@ -2,6 +2,7 @@
 // filesystem context (cwd, umask); its threads share them. Parent/child links and
 // exit statuses follow Linux: a dead process stays a zombie until its parent reaps it.
 #pragma once
+#include <kernel/lock.h>
 #include <kernel/thread.h>
 #include <kernel/wait_queue.h>
 #include <lib/list.h>
@@ -74,8 +75,12 @@ Thread& current_thread();
 
 // The process table.
 Process* find_process(int pid);
+lv::IntrusiveList<Process, &Process::all_node>& all_processes();
 template <typename F>
-void for_each_process(F f);
+void for_each_process(F f) {
+    InterruptGuard g;
+    for (Process& p : all_processes()) f(p);
+}
 
 // Creates a process running `path` with argv/envp (kernel strings), child of `parent`
 // (null for the first process), inheriting its fds and cwd. Returns its pid.

@@ -45,7 +45,8 @@ void switch_away() {
     }
     next->state = Thread::State::Running;
     next->slice_ticks = kSliceTicks;
-    if (next->process && next->process->as) next->process->as->activate();
+    // Kernel threads run on no user half at all, so a reaped address space is never live.
+    arch::activate_user_root(next->process && next->process->as ? next->process->as->page_table().root() : 0);
     arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());
     g_current = next;
     arch::context_switch(prev->context, next->context);

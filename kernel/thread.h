@@ -41,6 +41,7 @@ struct Thread {
     u64 robust_list_len = 0;
     u64 sigmask = 0;          // blocked signals (bit n-1 for signal n)
     u64 pending_signals = 0;  // thread-directed pending signals
+    u64 altstack_sp = 0, altstack_size = 0; // sigaltstack
     bool exiting = false;     // exit_group or a fatal signal is tearing the process down
 
     // Kernel threads: entry point.

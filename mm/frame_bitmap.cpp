@@ -11,6 +11,7 @@ void FrameBitmap::init(PhysAddr base, u64 frames, u64* bits) {
 }
 
 void FrameBitmap::mark_free(PhysAddr addr, u64 count) {
+    if (addr < m_base) return;
     u64 first = (addr - m_base) / kPageSize;
     for (u64 i = first; i < first + count && i < m_frames; i++) {
         if (test(i)) { clear(i); m_free++; }
@@ -19,6 +20,7 @@ void FrameBitmap::mark_free(PhysAddr addr, u64 count) {
 }
 
 void FrameBitmap::mark_used(PhysAddr addr, u64 count) {
+    if (addr < m_base) return;
     u64 first = (addr - m_base) / kPageSize;
     for (u64 i = first; i < first + count && i < m_frames; i++) {
         if (!test(i)) { set(i); m_free--; }
@@ -58,6 +60,7 @@ PhysAddr FrameBitmap::alloc(u64 count) {
 }
 
 bool FrameBitmap::free(PhysAddr addr, u64 count) {
+    if (addr < m_base) return false;
     u64 first = (addr - m_base) / kPageSize;
     bool ok = true;
     for (u64 i = first; i < first + count && i < m_frames; i++) {
@@ -70,6 +73,7 @@ bool FrameBitmap::free(PhysAddr addr, u64 count) {
 }
 
 bool FrameBitmap::is_free(PhysAddr addr) const {
+    if (addr < m_base) return false;
     u64 i = (addr - m_base) / kPageSize;
     return i < m_frames && !test(i);
 }

@@ -11,7 +11,7 @@ FrameBitmap g_frames;
 u64 g_total_bytes = 0;
 } // namespace
 
-void phys_init(const PhysRange* ranges, size_t count) {
+void phys_init(const PhysRange* ranges, size_t count, PhysRange later) {
     PhysAddr lo = ~0ull, hi = 0;
     for (size_t i = 0; i < count; i++) {
         PhysAddr b = align_up(ranges[i].base, kPageSize);
@@ -19,6 +19,10 @@ void phys_init(const PhysRange* ranges, size_t count) {
         if (e <= b) continue;
         lo = min(lo, b);
         hi = max(hi, e);
+    }
+    if (later.length) {
+        lo = min(lo, align_down(later.base, kPageSize));
+        hi = max(hi, align_up(later.base + later.length, kPageSize));
     }
     KASSERT(hi > lo);
     u64 frames = (hi - lo) / kPageSize;
@@ -66,6 +70,12 @@ void free_frame(PhysAddr pa) { free_frames(pa, 1); }
 void free_frames(PhysAddr pa, u64 count) {
     kernel::InterruptGuard g;
     if (!g_frames.free(pa, count)) panic("double free of physical frames at 0x%lx (+%lu)", pa, count);
+}
+
+void free_frames_range(PhysAddr pa, u64 count) {
+    kernel::InterruptGuard g;
+    g_frames.mark_free(pa, count);
+    g_total_bytes += count * kPageSize;
 }
 
 u64 free_memory_bytes() { return g_frames.free_frames() * kPageSize; }

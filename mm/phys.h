@@ -41,11 +41,14 @@ struct PhysRange {
 };
 
 // Kernel-wide allocator (mm/phys.cpp). Zeroed variants clear through the direct map.
-void phys_init(const PhysRange* ranges, size_t count);
+// `later` is RAM in use now but freed later (the initrd): the bitmap covers it too.
+void phys_init(const PhysRange* ranges, size_t count, PhysRange later);
 PhysAddr alloc_frame();        // 0 when out of memory
 PhysAddr alloc_zeroed_frame(); // 0 when out of memory
 PhysAddr alloc_frames(u64 count);
 void free_frame(PhysAddr pa);
+// Adds RAM that was reserved at boot (the initrd) to the allocator.
+void free_frames_range(PhysAddr pa, u64 count);
 void free_frames(PhysAddr pa, u64 count);
 u64 free_memory_bytes();
 u64 total_memory_bytes();

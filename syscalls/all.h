@@ -5,6 +5,17 @@
 // every other number returns ENOSYS. tools/gen_syscall_docs.py reads the same lists.
 #pragma once
 #include <arch/syscalls.h> // LV_ARCH_SYSCALLS: arch-only calls (x86_64: arch_prctl)
+#include <syscalls/futex.h>
+#include <syscalls/levitate.h> // LV_CUSTOM_SYSCALLS: LevitateOS's own numbers
+#include <syscalls/memory.h>
+#include <syscalls/process.h>
+#include <syscalls/signal.h>
+#include <syscalls/time.h>
 
 #define LV_ALL_SYSCALLS(X) \
-    LV_ARCH_SYSCALLS(X)
+    LV_ARCH_SYSCALLS(X) \
+    LV_SYSCALLS_PROCESS(X) \
+    LV_SYSCALLS_MEMORY(X) \
+    LV_SYSCALLS_TIME(X) \
+    LV_SYSCALLS_SIGNAL(X) \
+    LV_SYSCALLS_FUTEX(X)

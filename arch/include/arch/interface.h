@@ -68,7 +68,8 @@ void console_write(const char* s, size_t n); // blocking, raw bytes, usable from
 // Generic code walks 4-level, 4 KiB-granule page tables itself (mm/page_table.cpp)
 // using the entry encoding in <arch/pte.h>. These hooks cover what differs:
 void init_user_root(PhysAddr root);     // a fresh, zeroed top-level table for a process
-void activate_user_root(PhysAddr root); // switch the user half (CR3 / TTBR0_EL1 + TLB flush)
+void activate_user_root(PhysAddr root); // switch the user half (CR3 / TTBR0_EL1 + TLB flush);
+                                        // root 0 = no user half (kernel threads): the kernel's own tables
 void flush_tlb_page(VirtAddr va);       // after changing or removing a present user entry
 void flush_tlb_all_user();
 

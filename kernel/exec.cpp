@@ -1,0 +1,194 @@
+#include <arch/interface.h>
+#include <fs/kernel_api.h>
+#include <kernel/elf.h>
+#include <kernel/exec.h>
+#include <kernel/log.h>
+#include <kernel/process.h>
+#include <kernel/random.h>
+#include <lib/alloc.h>
+#include <lib/own_ptr.h>
+#include <lib/string.h>
+#include <mm/address_space.h>
+
+namespace kernel {
+namespace {
+constexpr size_t kHeaderBytes = 4096;
+constexpr u64 kStackSize = 8ull << 20; // RLIMIT_STACK default
+constexpr size_t kMaxArgBytes = 2u << 20; // ARG_MAX-like bound on argv+envp strings
+
+// Linux's ELF_ET_DYN_BASE: PIE programs load at 2/3 of the user address space.
+VirtAddr dyn_base() { return (arch::kUserTop / 3 * 2) & ~((2ull << 20) - 1); }
+// The interpreter goes below the mmap area, well away from the program.
+VirtAddr interp_base(mm::AddressSpace& as) { return (as.mmap_top() - (1ull << 30)) & ~((2ull << 20) - 1); }
+
+enum AuxType : u64 {
+    AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
+    AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15,
+    AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
+};
+
+u32 prot_of(u32 pflags) {
+    u32 p = 0;
+    if (pflags & elf::kPfR) p |= mm::kProtRead;
+    if (pflags & elf::kPfW) p |= mm::kProtWrite;
+    if (pflags & elf::kPfX) p |= mm::kProtExec;
+    return p;
+}
+
+struct Loaded {
+    elf::Info info;
+    VirtAddr bias = 0; // load address minus link address
+};
+
+ErrorOr<Loaded> load_elf(mm::AddressSpace& as, fs::Inode& inode, bool is_interp) {
+    u64 size = fs::inode_size(inode);
+    lv::OwnPtr<u8> header(static_cast<u8*>(kmalloc(kHeaderBytes)));
+    if (!header) return Errno::ENOMEM;
+    size_t got = TRY(fs::read_inode(inode, 0, header.get(), kHeaderBytes));
+    Loaded l;
+    l.info = TRY(elf::parse(header.get(), got, size, arch::kElfMachine));
+    if (l.info.type == elf::kTypeDyn)
+        l.bias = (is_interp ? interp_base(as) : dyn_base()) - l.info.min_vaddr;
+
+    VirtAddr prev_end = 0;
+    u32 prev_prot = 0;
+    for (size_t i = 0; i < l.info.segment_count; i++) {
+        const elf::Segment& s = l.info.segments[i];
+        VirtAddr start = align_down<u64>(s.vaddr + l.bias, arch::kPageSize);
+        VirtAddr end = align_up<u64>(s.vaddr + l.bias + s.memsz, arch::kPageSize);
+        if (end > arch::kUserTop || end <= start) return Errno::ENOEXEC;
+        u32 prot = prot_of(s.flags);
+        if (start < prev_end) {
+            // Two segments share a page (possible without -z separate-code): the shared
+            // page gets both protections.
+            TRY(as.protect(start, arch::kPageSize, prot | prev_prot));
+            start = prev_end;
+        }
+        if (end > start)
+            TRY(as.map(start, end - start, prot, mm::kMapPrivate | mm::kMapFixed));
+        prev_end = max(prev_end, end);
+        prev_prot = prot;
+
+        // Copy the file image; the rest (bss) is zero because pages start zeroed.
+        constexpr size_t kChunk = 64 * 1024;
+        lv::OwnPtr<u8> buf(static_cast<u8*>(kmalloc(kChunk)));
+        if (!buf) return Errno::ENOMEM;
+        for (u64 done = 0; done < s.filesz;) {
+            size_t n = min<u64>(kChunk, s.filesz - done);
+            size_t r = TRY(fs::read_inode(inode, s.offset + done, buf.get(), n));
+            if (r != n) return Errno::EIO;
+            TRY(as.poke(s.vaddr + l.bias + done, buf.get(), n));
+            done += n;
+        }
+    }
+    return l;
+}
+
+// Pushes bytes below sp (in the new address space) and returns their address.
+struct StackBuilder {
+    mm::AddressSpace& as;
+    VirtAddr sp;
+    ErrorOr<VirtAddr> push_bytes(const void* data, size_t n) {
+        sp -= n;
+        TRY(as.poke(sp, data, n));
+        return sp;
+    }
+    ErrorOr<VirtAddr> push_string(const char* s) { return push_bytes(s, strlen(s) + 1); }
+};
+
+ErrorOr<VirtAddr> build_stack(mm::AddressSpace& as, const Loaded& prog, VirtAddr interp_bias, bool has_interp,
+                              const char* execfn, const char* const* argv, size_t argc, const char* const* envp,
+                              size_t envc) {
+    VirtAddr top = arch::kUserTop;
+    TRY(as.map(top - kStackSize, kStackSize, mm::kProtRead | mm::kProtWrite,
+               mm::kMapPrivate | mm::kMapAnonymous | mm::kMapFixed | mm::kMapGrowsDown, "[stack]"));
+    StackBuilder b {as, top - 16};
+
+    size_t total = strlen(execfn) + 1;
+    for (size_t i = 0; i < argc; i++) total += strlen(argv[i]) + 1;
+    for (size_t i = 0; i < envc; i++) total += strlen(envp[i]) + 1;
+    if (total > kMaxArgBytes) return Errno::E2BIG;
+
+    VirtAddr execfn_addr = TRY(b.push_string(execfn));
+    // Strings: envp above argv, as Linux lays them out.
+    lv::OwnPtr<u64> ptrs(static_cast<u64*>(kmalloc((argc + envc + 2) * sizeof(u64))));
+    if (!ptrs) return Errno::ENOMEM;
+    u64* argv_ptrs = ptrs.get();
+    u64* envp_ptrs = ptrs.get() + argc + 1;
+    for (size_t i = envc; i-- > 0;) envp_ptrs[i] = TRY(b.push_string(envp[i]));
+    for (size_t i = argc; i-- > 0;) argv_ptrs[i] = TRY(b.push_string(argv[i]));
+    argv_ptrs[argc] = 0;
+    envp_ptrs[envc] = 0;
+    VirtAddr platform = TRY(b.push_string(arch::platform()));
+    u8 random[16];
+    kernel::random::fill(random, sizeof random);
+    VirtAddr random_addr = TRY(b.push_bytes(random, sizeof random));
+
+    const elf::Info& info = prog.info;
+    VirtAddr phdr = info.phdr_vaddr ? info.phdr_vaddr + prog.bias : 0;
+    u64 auxv[][2] = {
+        {AT_PHDR, phdr},
+        {AT_PHENT, info.phentsize},
+        {AT_PHNUM, info.phnum},
+        {AT_PAGESZ, arch::kPageSize},
+        {AT_BASE, has_interp ? interp_bias : 0},
+        {AT_FLAGS, 0},
+        {AT_ENTRY, info.entry + prog.bias},
+        {AT_UID, 0}, {AT_EUID, 0}, {AT_GID, 0}, {AT_EGID, 0},
+        {AT_SECURE, 0},
+        {AT_HWCAP, arch::hwcap()},
+        {AT_HWCAP2, arch::hwcap2()},
+        {AT_CLKTCK, 100},
+        {AT_PLATFORM, platform},
+        {AT_RANDOM, random_addr},
+        {AT_EXECFN, execfn_addr},
+        {AT_NULL, 0},
+    };
+    size_t words = 1 + (argc + 1) + (envc + 1) + sizeof(auxv) / sizeof(u64);
+    // The final sp (at argc) must be 16-byte aligned.
+    b.sp = align_down<u64>(b.sp - words * 8, 16) + words * 8;
+    TRY(b.push_bytes(auxv, sizeof auxv));
+    TRY(b.push_bytes(envp_ptrs, (envc + 1) * 8));
+    TRY(b.push_bytes(argv_ptrs, (argc + 1) * 8));
+    u64 argc64 = argc;
+    return TRY(b.push_bytes(&argc64, 8));
+}
+} // namespace
+
+ErrorOr<Image> load_image(const char* path, const char* const* argv, size_t argc, const char* const* envp,
+                          size_t envc) {
+    auto inode = TRY(fs::lookup_path(path));
+    TRY(fs::check_executable(*inode));
+    mm::AddressSpace* as = TRY(mm::AddressSpace::create());
+    auto fail = [as](Errno e) -> ErrorOr<Image> { lv::destroy(as); return e; };
+
+    auto prog = load_elf(*as, *inode, false);
+    if (prog.is_error()) return fail(prog.error());
+    Loaded p = prog.release_value();
+    VirtAddr entry = p.info.entry + p.bias;
+    VirtAddr interp_bias = 0;
+    if (p.info.has_interp) {
+        char interp[4097];
+        size_t n = min<u64>(p.info.interp_size, sizeof interp - 1);
+        auto r = fs::read_inode(*inode, p.info.interp_offset, interp, n);
+        if (r.is_error()) return fail(r.error());
+        interp[n] = 0;
+        auto interp_inode = fs::lookup_path(interp);
+        if (interp_inode.is_error()) return fail(interp_inode.error());
+        auto li = load_elf(*as, *interp_inode.value(), true);
+        if (li.is_error()) return fail(li.error() == Errno::ENOEXEC ? Errno::ELIBBAD : li.error());
+        interp_bias = li.value().bias;
+        entry = li.value().info.entry + interp_bias;
+    }
+    auto sp = build_stack(*as, p, interp_bias, p.info.has_interp, path, argv, argc, envp, envc);
+    if (sp.is_error()) return fail(sp.error());
+
+    Image img;
+    img.as = as;
+    img.entry = entry;
+    img.stack_pointer = sp.value();
+    img.brk_start = align_up<u64>(p.info.max_vaddr + p.bias, arch::kPageSize);
+    as->set_brk_start(img.brk_start);
+    return img;
+}
+} // namespace kernel

@@ -1,0 +1,15 @@
+// Futexes: waiting on a user word (FUTEX_WAIT/WAKE and the private variants).
+#pragma once
+#include <lib/result.h>
+#include <lib/types.h>
+
+namespace kernel {
+ErrorOr<long> futex_wait(VirtAddr uaddr, u32 expected, u64 timeout_ns, bool has_timeout, u32 bitset);
+long futex_wake(VirtAddr uaddr, int count, u32 bitset);
+inline void futex_wake_address(VirtAddr uaddr) { futex_wake(uaddr, 1, ~0u); }
+} // namespace kernel
+
+namespace kernel {
+// Wakes up to wake_count waiters on uaddr and moves up to requeue_count others to uaddr2.
+long futex_requeue(VirtAddr uaddr, int wake_count, VirtAddr uaddr2, int requeue_count);
+} // namespace kernel

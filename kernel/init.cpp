@@ -1,0 +1,122 @@
+// The first process. Interactive boots run init= (default /sbin/init). Under
+// `./levitate exec` (levitate.exec=1) the runner put the program's argv and environment
+// in the initramfs as NUL-separated lists; the kernel runs it as the first process,
+// reports how it ended on the exit channel, and powers off.
+#include <arch/interface.h>
+#include <fs/kernel_api.h>
+#include <kernel/cmdline.h>
+#include <kernel/console.h>
+#include <kernel/init.h>
+#include <kernel/lock.h>
+#include <kernel/log.h>
+#include <kernel/time.h>
+#include <lib/alloc.h>
+#include <lib/format.h>
+#include <lib/own_ptr.h>
+#include <lib/string.h>
+
+namespace kernel {
+namespace {
+constexpr const char* kArgvFile = "/etc/levitate/exec.argv";
+constexpr const char* kEnvFile = "/etc/levitate/exec.env";
+constexpr size_t kMaxStrings = 4096;
+
+int g_init_pid = 0;
+bool g_init_done = false;
+int g_init_status = 0;
+WaitQueue g_init_exit;
+bool g_first_user_seen = false;
+
+struct StringList {
+    lv::OwnPtr<char> storage;
+    const char* items[kMaxStrings];
+    size_t count = 0;
+};
+
+// Reads a file of NUL-separated strings.
+ErrorOr<void> read_list(const char* path, StringList& out) {
+    auto inode = TRY(fs::lookup_path(path));
+    u64 size = fs::inode_size(*inode);
+    if (size > (4u << 20)) return Errno::E2BIG;
+    out.storage.reset(static_cast<char*>(kmalloc(size + 1)));
+    if (!out.storage) return Errno::ENOMEM;
+    char* s = out.storage.get();
+    size_t got = TRY(fs::read_inode(*inode, 0, s, size));
+    s[got] = 0;
+    for (size_t i = 0; i < got && out.count < kMaxStrings;) {
+        out.items[out.count++] = s + i;
+        i += strlen(s + i) + 1;
+    }
+    return {};
+}
+
+void report_exit(int status) {
+    char text[32];
+    size_t n = (status & 0x7f) ? lv::snprintf(text, sizeof text, "signal %d", status & 0x7f)
+                               : lv::snprintf(text, sizeof text, "exit %d", (status >> 8) & 0xff);
+    console::write(console::kExit, text, n);
+}
+} // namespace
+
+void before_first_user_entry(Thread& t) {
+    if (g_first_user_seen) return;
+    g_first_user_seen = true;
+    u64 ns = time::monotonic_ns();
+    char text[48];
+    size_t n = lv::snprintf(text, sizeof text, "first-user-ns=%lu", ns);
+    if (console::multiplexed()) console::write(console::kInfo, text, n);
+    log_info("first user instruction at %lu.%06lu s (pid %d)", ns / 1000000000, (ns / 1000) % 1000000, t.tid);
+}
+
+void notify_process_exit(Process& p) {
+    if (p.pid != g_init_pid) return;
+    g_init_status = p.wait_status;
+    g_init_done = true;
+    g_init_exit.wake_all();
+}
+
+[[noreturn]] void run_init() {
+    const char* cmdline = boot_cmdline();
+    static StringList argv, envp;
+    bool exec_mode = cmdline::flag(cmdline, "levitate.exec");
+    static char init_path[256] = "/sbin/init";
+    static const char* default_env[] = {"HOME=/root", "TERM=linux", "PATH=/bin:/sbin:/usr/bin:/usr/sbin"};
+    const char* path;
+    if (exec_mode) {
+        auto r = read_list(kArgvFile, argv);
+        if (r.is_error() || argv.count == 0) panic("exec mode: cannot read %s (errno %d)", kArgvFile, int(r.error()));
+        if (read_list(kEnvFile, envp).is_error()) envp.count = 0;
+        path = argv.items[0];
+    } else {
+        cmdline::get(cmdline, "init", init_path, sizeof init_path);
+        path = init_path;
+        argv.items[0] = path;
+        argv.count = 1;
+        for (const char* e : default_env) envp.items[envp.count++] = e;
+    }
+
+    auto pid = spawn_process(nullptr, path, argv.items, argv.count, envp.items, envp.count);
+    if (pid.is_error()) {
+        log_error("cannot run %s: errno %d", path, int(pid.error()));
+        if (exec_mode) {
+            // What a shell reports for a program it cannot run: 127 not found, 126 otherwise.
+            report_exit(exit_status_code(pid.error() == Errno::ENOENT ? 127 : 126));
+            char msg[300];
+            size_t n = lv::snprintf(msg, sizeof msg, "levitate: cannot execute %s: errno %d\n", path, int(pid.error()));
+            console::write(console::kStderr, msg, n);
+        }
+        arch::poweroff();
+    }
+    g_init_pid = pid.value();
+    log_info("started %s as pid %d", path, g_init_pid);
+    {
+        InterruptGuard g;
+        while (!g_init_done) (void)g_init_exit.wait_interruptible();
+    }
+    int st = g_init_status;
+    if (st & 0x7f) log_info("pid %d killed by signal %d", g_init_pid, st & 0x7f);
+    else log_info("pid %d exited with status %d", g_init_pid, (st >> 8) & 0xff);
+    if (exec_mode) report_exit(st);
+    arch::poweroff();
+}
+} // namespace kernel

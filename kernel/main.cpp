@@ -1,0 +1,60 @@
+// kernel_main: bring-up order of the generic kernel, after the arch's early boot.
+#include <arch/interface.h>
+#include <fs/kernel_api.h>
+#include <kernel/cmdline.h>
+#include <kernel/console.h>
+#include <kernel/entry.h>
+#include <kernel/init.h>
+#include <kernel/log.h>
+#include <kernel/random.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <mm/phys.h>
+
+namespace kernel {
+namespace {
+arch::BootInfo g_boot; // copied: the arch's BootInfo may live in memory we hand out
+
+void apply_log_level(const char* cmdline) {
+    char v[8];
+    if (cmdline::flag(cmdline, "quiet")) set_log_level(LogLevel::Warn);
+    if (cmdline::get(cmdline, "loglevel", v, sizeof v) && v[0] >= '0' && v[0] <= '3')
+        set_log_level(LogLevel(v[0] - '0'));
+}
+
+void unpack_initrd() {
+    if (!g_boot.initrd_base || !g_boot.initrd_size) {
+        log_warn("no initramfs");
+        return;
+    }
+    auto r = fs::unpack_initramfs(static_cast<const u8*>(mm::phys_to_virt(g_boot.initrd_base)), g_boot.initrd_size);
+    if (r.is_error()) panic("initramfs: cannot unpack (errno %d)", int(r.error()));
+    log_info("initramfs: %lu KiB unpacked", g_boot.initrd_size >> 10);
+    // Its frames were not in the usable list; give them to the allocator now.
+    PhysAddr b = align_up<u64>(g_boot.initrd_base, mm::kPageSize);
+    PhysAddr e = align_down<u64>(g_boot.initrd_base + g_boot.initrd_size, mm::kPageSize);
+    if (e > b) mm::free_frames_range(b, (e - b) / mm::kPageSize);
+}
+} // namespace
+
+const char* boot_cmdline() { return g_boot.cmdline; }
+
+[[noreturn]] void kernel_main(arch::BootInfo& boot) {
+    g_boot = boot;
+    console::init(g_boot.cmdline);
+    apply_log_level(g_boot.cmdline);
+    log_info("LevitateOS (%s) starting; command line: %s", arch::kMachineName, g_boot.cmdline);
+
+    static_assert(sizeof(mm::PhysRange) == sizeof(arch::MemRange));
+    mm::phys_init(reinterpret_cast<const mm::PhysRange*>(g_boot.usable), g_boot.usable_count,
+                  {g_boot.initrd_base, g_boot.initrd_size});
+    arch::init_late();
+    time::init();
+    random::init();
+    sched::init();
+    fs::init();
+    unpack_initrd();
+    arch::irq_enable();
+    run_init();
+}
+} // namespace kernel

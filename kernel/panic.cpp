@@ -1,0 +1,67 @@
+// panic(): the reason, a symbolized backtrace (frame-pointer walk), then stop. In
+// multiplexed mode the text also goes on the panic channel, so the runner can exit
+// with its panic status and show it.
+#include <arch/interface.h>
+#include <kernel/console.h>
+#include <kernel/log.h>
+#include <kernel/symbols.h>
+#include <lib/format.h>
+
+namespace kernel {
+namespace {
+bool g_panicking = false;
+
+struct Text {
+    char buf[4096];
+    size_t len = 0;
+};
+void put(void* ctx, char c) {
+    auto* t = static_cast<Text*>(ctx);
+    if (t->len < sizeof t->buf - 1) t->buf[t->len++] = c;
+}
+
+bool plausible_kernel_address(uptr a) { return a >= arch::kDirectMapBase && (a & 7) == 0; }
+
+[[noreturn]] void vpanic(uptr pc, uptr fp, const char* fmt, va_list ap) {
+    arch::irq_disable();
+    if (g_panicking) arch::halt_forever(); // a panic while panicking: stop quietly
+    g_panicking = true;
+    static Text t;
+    lv::format(put, &t, "KERNEL PANIC: ");
+    lv::vformat(put, &t, fmt, ap);
+    lv::format(put, &t, "\nbacktrace:\n");
+    if (pc) {
+        const char* name = "?";
+        u64 off = 0;
+        symbolize(pc, name, off);
+        lv::format(put, &t, "  %p %s+%#lx\n", reinterpret_cast<void*>(pc), name, off);
+    }
+    for (int depth = 0; depth < 32 && plausible_kernel_address(fp); depth++) {
+        auto* frame = reinterpret_cast<uptr*>(fp);
+        uptr ret = frame[1];
+        if (!ret) break;
+        const char* name = "?";
+        u64 off = 0;
+        symbolize(ret, name, off);
+        lv::format(put, &t, "  %p %s+%#lx\n", reinterpret_cast<void*>(ret), name, off);
+        if (frame[0] <= fp) break; // stacks grow down: callers' frames are higher
+        fp = frame[0];
+    }
+    console::write(console::kLog, t.buf, t.len);
+    if (console::multiplexed()) console::write(console::kPanic, t.buf, t.len);
+    arch::poweroff();
+}
+} // namespace
+
+void panic(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vpanic(0, reinterpret_cast<uptr>(__builtin_frame_address(0)), fmt, ap);
+}
+
+void panic_at(uptr pc, uptr fp, const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vpanic(pc, fp, fmt, ap);
+}
+} // namespace kernel

@@ -1,0 +1,207 @@
+// Process lifetime: creation (spawn), exit, zombies and reaping.
+#include <fs/kernel_api.h>
+#include <kernel/exec.h>
+#include <kernel/futex.h>
+#include <kernel/init.h>
+#include <kernel/lock.h>
+#include <kernel/log.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <kernel/time.h>
+#include <lib/alloc.h>
+#include <lib/string.h>
+#include <mm/address_space.h>
+#include <mm/user_ptr.h>
+
+namespace kernel {
+namespace {
+lv::IntrusiveList<Process, &Process::all_node> g_processes;
+
+void copy_name(char* dst, size_t cap, const char* src) {
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+const char* basename(const char* path) {
+    const char* b = path;
+    for (const char* p = path; *p; p++)
+        if (*p == '/' && p[1]) b = p + 1;
+    return b;
+}
+
+void default_rlimits(RLimit* r) {
+    for (int i = 0; i < kNumRlimits; i++) r[i] = {kRlimInfinity, kRlimInfinity};
+    r[3] = {8ull << 20, kRlimInfinity}; // RLIMIT_STACK
+    r[4] = {0, kRlimInfinity};          // RLIMIT_CORE
+    r[6] = {4096, 4096};                // RLIMIT_NPROC
+    r[7] = {1024, 4096};                // RLIMIT_NOFILE
+    r[8] = {8ull << 20, 8ull << 20};    // RLIMIT_MEMLOCK
+    r[11] = {4096, 4096};               // RLIMIT_SIGPENDING
+    r[12] = {819200, 819200};           // RLIMIT_MSGQUEUE
+}
+
+void user_thread_entry(void*) {
+    Thread& t = current_thread();
+    before_first_user_entry(t);
+    arch::enter_user(t.user_frame());
+}
+
+void free_process(Process* p) {
+    if (p->fds) fs::destroy_fd_table(p->fds);
+    if (p->fs) fs::destroy_fs_context(p->fs);
+    lv::destroy(p);
+}
+} // namespace
+
+lv::IntrusiveList<Process, &Process::all_node>& all_processes() { return g_processes; }
+
+Process* find_process(int pid) {
+    InterruptGuard g;
+    for (Process& p : g_processes)
+        if (p.pid == pid) return &p;
+    return nullptr;
+}
+
+ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const* argv, size_t argc,
+                           const char* const* envp, size_t envc) {
+    Image img = TRY(load_image(path, argv, argc, envp, envc));
+    auto* p = lv::make<Process>();
+    if (!p) { lv::destroy(img.as); return Errno::ENOMEM; }
+    p->as = img.as;
+    p->start_brk = img.brk_start;
+    p->fds = parent && parent->fds ? fs::clone_fd_table(*parent->fds) : fs::create_fd_table();
+    p->fs = parent && parent->fs ? fs::clone_fs_context(*parent->fs) : fs::create_fs_context();
+    if (!p->fds || !p->fs) { lv::destroy(img.as); free_process(p); return Errno::ENOMEM; }
+    if (!parent || !parent->fds) {
+        auto r = fs::install_console_fds(*p->fds);
+        if (r.is_error()) { lv::destroy(img.as); free_process(p); return r.error(); }
+    } else {
+        fs::close_on_exec(*p->fds);
+    }
+    if (parent) {
+        p->cred = parent->cred;
+        memcpy(p->rlimits, parent->rlimits, sizeof p->rlimits);
+        p->pgid = parent->pgid;
+        p->sid = parent->sid;
+    } else {
+        default_rlimits(p->rlimits);
+    }
+    copy_name(p->exe_path, sizeof p->exe_path, path);
+    copy_name(p->comm, sizeof p->comm, basename(path));
+
+    Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm);
+    if (!t) { lv::destroy(img.as); free_process(p); return Errno::ENOMEM; }
+    p->pid = t->tid;
+    if (!parent) p->pgid = p->sid = p->pid;
+    p->start_ns = time::monotonic_ns();
+    arch::init_user_frame(*t->user_frame(), img.entry, img.stack_pointer);
+    {
+        InterruptGuard g;
+        p->parent = parent;
+        if (parent) parent->children.push_back(*p);
+        p->threads.push_back(*t);
+        p->live_threads = 1;
+        g_processes.push_back(*p);
+    }
+    sched::add(*t);
+    return p->pid;
+}
+
+namespace {
+// Tears down what a dead process no longer needs, makes it a zombie and tells the parent.
+// Leaves interrupts disabled: from the moment the parent may reap the zombie, this
+// thread must not run again except to switch away for good.
+void finish_process(Process& p) {
+    if (p.fds) { fs::destroy_fd_table(p.fds); p.fds = nullptr; }
+    if (p.fs) { fs::destroy_fs_context(p.fs); p.fs = nullptr; }
+    arch::irq_disable();
+    // Orphans go to nobody: with no init to reparent to, they are reaped on exit.
+    for (Process& c : p.children) {
+        p.children.remove(c);
+        c.parent = nullptr;
+        if (c.zombie) { g_processes.remove(c); lv::destroy(c.as); c.as = nullptr; free_process(&c); }
+    }
+    p.zombie = true;
+    if (p.parent) {
+        send_signal(*p.parent, SIGCHLD);
+        p.parent->child_wait.wake_all();
+    }
+    notify_process_exit(p);
+}
+} // namespace
+
+[[noreturn]] void exit_thread(int code) {
+    Thread& t = current_thread();
+    Process& p = *t.process;
+    if (t.clear_child_tid) {
+        // CLONE_CHILD_CLEARTID: zero the tid word and wake a futex waiter on it.
+        u32 zero = 0;
+        (void)mm::copy_to_user(t.clear_child_tid, &zero, sizeof zero);
+        futex_wake_address(t.clear_child_tid);
+    }
+    bool last;
+    {
+        InterruptGuard g;
+        p.threads.remove(t);
+        last = --p.live_threads == 0;
+        if (last && !p.exit_started) {
+            p.exit_started = true;
+            p.wait_status = exit_status_code(code);
+        }
+    }
+    // The address space is freed by whoever reaps the zombie; this thread still runs on
+    // it until exit_current() switches away.
+    if (last) finish_process(p);
+    sched::exit_current();
+}
+
+[[noreturn]] void exit_process(int wait_status) {
+    Thread& self = current_thread();
+    Process& p = *self.process;
+    {
+        InterruptGuard g;
+        if (!p.exit_started) {
+            p.exit_started = true;
+            p.wait_status = wait_status;
+        }
+        // Every other thread dies at its next return to user mode (or wakes to do so).
+        for (Thread& t : p.threads) {
+            if (&t == &self) continue;
+            t.exiting = true;
+            sched::wake(t);
+        }
+    }
+    exit_thread(0);
+}
+
+ErrorOr<int> wait_child(int pid, int options, int* status) {
+    constexpr int kWNOHANG = 1;
+    Process& self = current_process();
+    for (;;) {
+        {
+            InterruptGuard g;
+            bool any = false;
+            for (Process& c : self.children) {
+                bool match = pid == -1 || (pid > 0 && c.pid == pid) || (pid == 0 && c.pgid == self.pgid) ||
+                             (pid < -1 && c.pgid == -pid);
+                if (!match) continue;
+                any = true;
+                if (!c.zombie || c.live_threads) continue;
+                int reaped = c.pid;
+                *status = c.wait_status;
+                self.children.remove(c);
+                g_processes.remove(c);
+                lv::destroy(c.as);
+                c.as = nullptr;
+                free_process(&c);
+                return reaped;
+            }
+            if (!any) return Errno::ECHILD;
+            if (options & kWNOHANG) return 0;
+        }
+        TRY(self.child_wait.wait_interruptible());
+    }
+}
+} // namespace kernel

@@ -1,0 +1,111 @@
+// The one syscall path: Linux number -> typed handler, for whichever arch this is.
+//
+// Handlers are `ErrorOr<long> sys_<name>(args...)` whose parameters are integer types
+// or UserPtr<T>. A thunk per handler converts the six raw registers to the declared
+// types (integers truncate as Linux's C prototypes do) and turns an error into -errno:
+// the only place that happens.
+#include <kernel/entry.h>
+#include <kernel/log.h>
+#include <kernel/process.h>
+#include <syscalls/all.h>
+
+namespace {
+using Handler = long (*)(const u64* args);
+
+template <size_t... I>
+struct Seq {};
+
+template <typename T>
+struct IsUserPtr { static constexpr bool value = false; };
+template <typename T>
+struct IsUserPtr<UserPtr<T>> { static constexpr bool value = true; };
+
+template <typename T>
+T convert(u64 raw) {
+    if constexpr (IsUserPtr<T>::value) return T(raw);
+    else return static_cast<T>(raw);
+}
+
+template <typename R, typename... A, size_t... I>
+long call(ErrorOr<R> (*fn)(A...), const u64* a, Seq<I...>) {
+    auto r = fn(convert<A>(a[I])...);
+    if (r.is_error()) return -long(r.error());
+    if constexpr (__is_same(R, void)) return 0;
+    else return long(r.value());
+}
+
+template <typename R, typename... A>
+constexpr size_t arity(ErrorOr<R> (*)(A...)) { return sizeof...(A); }
+
+template <auto F>
+long thunk(const u64* a) {
+    return call(F, a, Seq<__integer_pack(arity(F))...> {});
+}
+
+// Every name in the arch's Linux table defaults to "no handler"...
+namespace defaults {
+#define NR(nr, name) constexpr Handler h_##name = nullptr;
+#include <arch/syscall_numbers.inc>
+#undef NR
+} // namespace defaults
+
+// ...and a handler of the same name, when the kernel has one, hides the default.
+namespace handlers {
+using namespace defaults;
+#define X(name) constexpr Handler h_##name = &thunk<&sys_##name>;
+LV_ALL_SYSCALLS(X)
+#undef X
+
+struct Entry {
+    Handler fn;
+    const char* name;
+};
+constexpr size_t kLinuxTableSize = 512;
+
+struct Table {
+    Entry linux_calls[kLinuxTableSize];
+};
+
+constexpr Table make_table() {
+    Table t {};
+#define NR(nr, name) static_assert(nr < kLinuxTableSize); t.linux_calls[nr] = {h_##name, #name};
+#include <arch/syscall_numbers.inc>
+#undef NR
+    return t;
+}
+constinit const Table g_table = make_table();
+
+// LevitateOS's own calls, the same numbers on every arch (docs/custom-syscalls.md).
+struct Custom {
+    u64 nr;
+    Entry entry;
+};
+#define C(nr, name) {nr, {&thunk<&sys_##name>, #name}},
+constinit const Custom g_custom[] = {LV_CUSTOM_SYSCALLS(C)};
+#undef C
+} // namespace handlers
+
+const handlers::Entry* lookup(u64 nr) {
+    if (nr < handlers::kLinuxTableSize) return &handlers::g_table.linux_calls[nr];
+    for (const auto& c : handlers::g_custom)
+        if (c.nr == nr) return &c.entry;
+    return nullptr;
+}
+} // namespace
+
+namespace kernel {
+void handle_syscall(arch::TrapFrame& f) {
+    u64 nr = f.syscall_number();
+    u64 args[6];
+    for (int i = 0; i < 6; i++) args[i] = f.arg(i);
+    const handlers::Entry* e = lookup(nr);
+    long ret;
+    if (e && e->fn) {
+        ret = e->fn(args);
+    } else {
+        log_debug("pid %d: unimplemented syscall %s (%lu)", current_process().pid, e && e->name ? e->name : "?", nr);
+        ret = -long(Errno::ENOSYS);
+    }
+    f.set_return(u64(ret));
+}
+} // namespace kernel

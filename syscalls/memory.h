@@ -1,0 +1,19 @@
+// Address-space calls.
+#pragma once
+#include <lib/result.h>
+#include <mm/user_ptr.h>
+
+ErrorOr<long> sys_brk(u64 addr);
+ErrorOr<long> sys_mmap(u64 addr, u64 length, int prot, int flags, int fd, u64 offset);
+ErrorOr<long> sys_munmap(u64 addr, u64 length);
+ErrorOr<long> sys_mprotect(u64 addr, u64 length, int prot);
+ErrorOr<long> sys_madvise(u64 addr, u64 length, int advice);
+ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u64 new_addr);
+ErrorOr<long> sys_msync(u64 addr, u64 length, int flags);
+ErrorOr<long> sys_mlock(u64 addr, u64 length);
+ErrorOr<long> sys_munlock(u64 addr, u64 length);
+ErrorOr<long> sys_mlockall(int flags);
+ErrorOr<long> sys_munlockall();
+
+#define LV_SYSCALLS_MEMORY(X) \
+    X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) X(mremap) X(msync) X(mlock) X(munlock) X(mlockall) X(munlockall)

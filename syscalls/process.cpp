@@ -1,0 +1,258 @@
+#include <kernel/lock.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <syscalls/process.h>
+
+using namespace kernel;
+
+ErrorOr<long> sys_exit(int code) { exit_thread(code); }
+ErrorOr<long> sys_exit_group(int code) { exit_process(exit_status_code(code)); }
+ErrorOr<long> sys_getpid() { return current_process().pid; }
+ErrorOr<long> sys_getppid() {
+    Process* parent = current_process().parent;
+    return parent ? parent->pid : 0;
+}
+ErrorOr<long> sys_gettid() { return current_thread().tid; }
+
+ErrorOr<long> sys_set_tid_address(UserPtr<int> tidptr) {
+    current_thread().clear_child_tid = tidptr.addr();
+    return current_thread().tid;
+}
+
+ErrorOr<long> sys_set_robust_list(UserPtr<void> head, usize len) {
+    constexpr usize kRobustListHeadSize = 24; // struct robust_list_head, 64-bit
+    if (len != kRobustListHeadSize) return Errno::EINVAL;
+    current_thread().robust_list = head.addr();
+    current_thread().robust_list_len = len;
+    return 0;
+}
+
+ErrorOr<long> sys_get_robust_list(int pid, UserPtr<u64> head, UserPtr<usize> len) {
+    if (pid != 0 && pid != current_thread().tid) return Errno::ESRCH; // FIXME: other threads
+    TRY(head.write(current_thread().robust_list));
+    TRY(len.write(current_thread().robust_list_len));
+    return 0;
+}
+
+ErrorOr<long> sys_getuid() { return current_process().cred.uid; }
+ErrorOr<long> sys_geteuid() { return current_process().cred.euid; }
+ErrorOr<long> sys_getgid() { return current_process().cred.gid; }
+ErrorOr<long> sys_getegid() { return current_process().cred.egid; }
+
+ErrorOr<long> sys_getresuid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s) {
+    const Credentials& c = current_process().cred;
+    TRY(r.write(c.uid));
+    TRY(e.write(c.euid));
+    TRY(s.write(c.suid));
+    return 0;
+}
+
+ErrorOr<long> sys_getresgid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s) {
+    const Credentials& c = current_process().cred;
+    TRY(r.write(c.gid));
+    TRY(e.write(c.egid));
+    TRY(s.write(c.sgid));
+    return 0;
+}
+
+ErrorOr<long> sys_getgroups(int size, UserPtr<u32> list) {
+    if (size < 0) return Errno::EINVAL;
+    return 0; // no supplementary groups
+}
+
+ErrorOr<long> sys_getpgid(int pid) {
+    if (pid == 0) return current_process().pgid;
+    Process* p = find_process(pid);
+    if (!p) return Errno::ESRCH;
+    return p->pgid;
+}
+ErrorOr<long> sys_getpgrp() { return current_process().pgid; }
+
+ErrorOr<long> sys_setpgid(int pid, int pgid) {
+    if (pgid < 0) return Errno::EINVAL;
+    Process& self = current_process();
+    Process* p = pid == 0 ? &self : find_process(pid);
+    if (!p || (p != &self && p->parent != &self)) return Errno::ESRCH;
+    if (p->pid == p->sid) return Errno::EPERM; // a session leader cannot move
+    p->pgid = pgid == 0 ? p->pid : pgid;
+    return 0;
+}
+
+ErrorOr<long> sys_getsid(int pid) {
+    if (pid == 0) return current_process().sid;
+    Process* p = find_process(pid);
+    if (!p) return Errno::ESRCH;
+    return p->sid;
+}
+
+ErrorOr<long> sys_setsid() {
+    Process& self = current_process();
+    if (self.pgid == self.pid) return Errno::EPERM; // already a group leader
+    self.sid = self.pgid = self.pid;
+    return self.sid;
+}
+
+ErrorOr<long> sys_wait4(int pid, UserPtr<int> status, int options, UserPtr<void> rusage) {
+    constexpr int kWNOHANG = 1, kWUNTRACED = 2, kWCONTINUED = 8, kWALL = 0x40000000, kWCLONE = int(0x80000000),
+                  kWNOTHREAD = 0x20000000;
+    if (options & ~(kWNOHANG | kWUNTRACED | kWCONTINUED | kWALL | kWCLONE | kWNOTHREAD)) return Errno::EINVAL;
+    if (pid == INT32_MIN) return Errno::ESRCH;
+    int st = 0;
+    int reaped = TRY(wait_child(pid, options, &st));
+    if (reaped > 0 && !status.is_null()) TRY(status.write(st));
+    if (reaped > 0 && !rusage.is_null()) {
+        u8 zero[144] = {}; // struct rusage: FIXME child times are not accounted yet
+        TRY(mm::copy_to_user(rusage.addr(), zero, sizeof zero));
+    }
+    return reaped;
+}
+
+ErrorOr<long> sys_kill(int pid, int sig) {
+    if (sig < 0 || sig > kNumSignals) return Errno::EINVAL;
+    Process& self = current_process();
+    bool found = false;
+    auto deliver = [&](Process& p) {
+        found = true;
+        if (sig) send_signal(p, sig);
+    };
+    if (pid > 0) {
+        Process* p = find_process(pid);
+        if (!p || p->zombie) return Errno::ESRCH;
+        deliver(*p);
+    } else {
+        int pgid = pid == 0 ? self.pgid : -pid;
+        for_each_process([&](Process& p) {
+            if (p.zombie || p.pid <= 1 && pid == -1) return;
+            if (pid == -1 ? &p != &self : p.pgid == pgid) deliver(p);
+        });
+        if (pid == -1 && !found) return Errno::ESRCH;
+        if (!found) return Errno::ESRCH;
+    }
+    return 0;
+}
+
+ErrorOr<long> sys_tgkill(int tgid, int tid, int sig) {
+    if (sig < 0 || sig > kNumSignals || tid <= 0 || (tgid <= 0 && tgid != -1)) return Errno::EINVAL;
+    Thread* target = nullptr;
+    for_each_process([&](Process& p) {
+        if (tgid != -1 && p.pid != tgid) return;
+        for (Thread& t : p.threads)
+            if (t.tid == tid) target = &t;
+    });
+    if (!target) return Errno::ESRCH;
+    if (sig) send_signal(*target, sig);
+    return 0;
+}
+
+ErrorOr<long> sys_tkill(int tid, int sig) { return sys_tgkill(-1, tid, sig); }
+
+ErrorOr<long> sys_sched_yield() {
+    sched::yield();
+    return 0;
+}
+
+namespace {
+struct LinuxRlimit {
+    u64 cur, max;
+};
+constexpr unsigned kRlimNlimits = 16;
+
+ErrorOr<void> set_limit(Process& p, unsigned resource, const LinuxRlimit& l) {
+    if (l.cur > l.max) return Errno::EINVAL;
+    RLimit& r = p.rlimits[resource];
+    if (l.max > r.max && p.cred.euid != 0) return Errno::EPERM;
+    constexpr unsigned kNoFile = 7;
+    if (resource == kNoFile && l.max > 1024 * 1024) return Errno::EPERM; // fs.nr_open
+    r = {l.cur, l.max};
+    return {};
+}
+} // namespace
+
+ErrorOr<long> sys_prlimit64(int pid, unsigned resource, UserPtr<void> new_limit, UserPtr<void> old_limit) {
+    if (resource >= kRlimNlimits) return Errno::EINVAL;
+    Process* p = pid == 0 ? &current_process() : find_process(pid);
+    if (!p) return Errno::ESRCH;
+    LinuxRlimit nl {};
+    if (!new_limit.is_null()) TRY(mm::copy_from_user(&nl, new_limit.addr(), sizeof nl));
+    if (!old_limit.is_null()) {
+        LinuxRlimit ol {p->rlimits[resource].cur, p->rlimits[resource].max};
+        TRY(mm::copy_to_user(old_limit.addr(), &ol, sizeof ol));
+    }
+    if (!new_limit.is_null()) TRY(set_limit(*p, resource, nl));
+    return 0;
+}
+
+ErrorOr<long> sys_getrlimit(unsigned resource, UserPtr<void> limit) {
+    return sys_prlimit64(0, resource, UserPtr<void>(), limit);
+}
+ErrorOr<long> sys_setrlimit(unsigned resource, UserPtr<void> limit) {
+    return sys_prlimit64(0, resource, limit, UserPtr<void>());
+}
+
+ErrorOr<long> sys_getrusage(int who, UserPtr<void> usage) {
+    constexpr int kSelf = 0, kChildren = -1, kThread = 1;
+    if (who != kSelf && who != kChildren && who != kThread) return Errno::EINVAL;
+    struct {
+        i64 utime_sec, utime_usec, stime_sec, stime_usec;
+        i64 rest[14];
+    } ru {};
+    if (who != kChildren) {
+        // FIXME: per-thread CPU accounting; until then report wall time since start as user time.
+        u64 ns = time::monotonic_ns() - current_process().start_ns;
+        ru.utime_sec = i64(ns / 1000000000);
+        ru.utime_usec = i64(ns / 1000 % 1000000);
+    }
+    static_assert(sizeof ru == 144);
+    TRY(mm::copy_to_user(usage.addr(), &ru, sizeof ru));
+    return 0;
+}
+
+ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5) {
+    constexpr int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
+                  PR_SET_NAME = 15, PR_GET_NAME = 16, PR_GET_TIMERSLACK = 30, PR_SET_NO_NEW_PRIVS = 38,
+                  PR_GET_NO_NEW_PRIVS = 39;
+    Process& p = current_process();
+    switch (option) {
+    case PR_SET_NAME: {
+        char name[16];
+        auto r = mm::copy_string_from_user(name, arg2, sizeof name);
+        if (r.is_error() && r.error() != Errno::ENAMETOOLONG) return r.error();
+        name[15] = 0; // truncated to 15 bytes, like Linux
+        memcpy(p.comm, name, sizeof name);
+        return 0;
+    }
+    case PR_GET_NAME:
+        TRY(mm::copy_to_user(arg2, p.comm, sizeof p.comm));
+        return 0;
+    case PR_SET_PDEATHSIG:
+        if (arg2 > u64(kNumSignals)) return Errno::EINVAL;
+        return 0; // FIXME: parent-death signal not delivered yet
+    case PR_GET_PDEATHSIG:
+        TRY(UserPtr<int>(arg2).write(0));
+        return 0;
+    case PR_GET_DUMPABLE: return 1;
+    case PR_SET_DUMPABLE: return arg2 > 1 ? Error(Errno::EINVAL) : ErrorOr<long>(0);
+    case PR_GET_TIMERSLACK: return 50000;
+    case PR_SET_NO_NEW_PRIVS: return arg2 == 1 && !arg3 && !arg4 && !arg5 ? ErrorOr<long>(0) : Error(Errno::EINVAL);
+    case PR_GET_NO_NEW_PRIVS: return 0;
+    default: return Errno::EINVAL;
+    }
+}
+
+ErrorOr<long> sys_uname(UserPtr<void> buf) {
+    struct {
+        char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+    } u {};
+    auto set = [](char* dst, const char* src) { memcpy(dst, src, strlen(src) + 1); };
+    set(u.sysname, "Linux"); // programs check for "Linux": we implement its ABI
+    set(u.nodename, "levitate");
+    set(u.release, "6.1.0-levitate");
+    set(u.version, "#1 LevitateOS");
+    set(u.machine, arch::kMachineName);
+    set(u.domainname, "(none)");
+    TRY(mm::copy_to_user(buf.addr(), &u, sizeof u));
+    return 0;
+}

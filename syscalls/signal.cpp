@@ -1,0 +1,91 @@
+#include <kernel/lock.h>
+#include <kernel/process.h>
+#include <kernel/signal.h>
+#include <syscalls/signal.h>
+
+using namespace kernel;
+
+namespace {
+constexpr u64 kUnblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+}
+
+ErrorOr<long> sys_rt_sigaction(int sig, UserPtr<void> act, UserPtr<void> oldact, usize sigsetsize) {
+    if (sigsetsize != 8) return Errno::EINVAL;
+    if (sig < 1 || sig > kNumSignals) return Errno::EINVAL;
+    Process& p = current_process();
+    SignalAction na {};
+    if (!act.is_null()) {
+        na = TRY(UserPtr<SignalAction>::from(act).read());
+        if (sig == SIGKILL || sig == SIGSTOP) return Errno::EINVAL;
+    }
+    if (!oldact.is_null()) TRY(UserPtr<SignalAction>::from(oldact).write(p.actions[sig - 1]));
+    if (!act.is_null()) {
+        InterruptGuard g;
+        na.mask &= ~kUnblockable;
+        p.actions[sig - 1] = na;
+        // Setting SIG_IGN discards a pending instance (POSIX).
+        if (na.handler == 1) {
+            p.pending_signals &= ~(1ull << (sig - 1));
+            for (Thread& t : p.threads) t.pending_signals &= ~(1ull << (sig - 1));
+        }
+    }
+    return 0;
+}
+
+ErrorOr<long> sys_rt_sigprocmask(int how, UserPtr<u64> set, UserPtr<u64> oldset, usize sigsetsize) {
+    constexpr int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+    if (sigsetsize != 8) return Errno::EINVAL;
+    Thread& t = current_thread();
+    u64 ns = 0;
+    if (!set.is_null()) {
+        if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK) return Errno::EINVAL;
+        ns = TRY(set.read());
+    }
+    if (!oldset.is_null()) TRY(oldset.write(t.sigmask));
+    if (!set.is_null()) {
+        InterruptGuard g;
+        if (how == SIG_BLOCK) t.sigmask |= ns;
+        else if (how == SIG_UNBLOCK) t.sigmask &= ~ns;
+        else t.sigmask = ns;
+        t.sigmask &= ~kUnblockable;
+    }
+    return 0;
+}
+
+ErrorOr<long> sys_rt_sigpending(UserPtr<u64> set, usize sigsetsize) {
+    if (sigsetsize > 8) return Errno::EINVAL;
+    Thread& t = current_thread();
+    u64 pending = (t.pending_signals | t.process->pending_signals) & t.sigmask;
+    TRY(mm::copy_to_user(set.addr(), &pending, sigsetsize));
+    return 0;
+}
+
+ErrorOr<long> sys_sigaltstack(UserPtr<void> ss, UserPtr<void> old) {
+    struct StackT {
+        u64 sp;
+        i32 flags;
+        i32 pad;
+        u64 size;
+    };
+    constexpr int SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = int(1u << 31);
+    static_assert(sizeof(StackT) == 24);
+    Thread& t = current_thread();
+    if (!old.is_null()) {
+        StackT o {t.altstack_sp, t.altstack_size ? 0 : SS_DISABLE, 0, t.altstack_size};
+        TRY(UserPtr<StackT>::from(old).write(o));
+    }
+    if (!ss.is_null()) {
+        StackT n = TRY(UserPtr<StackT>::from(ss).read());
+        int mode = n.flags & ~SS_AUTODISARM;
+        if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK) return Errno::EINVAL;
+        if (mode == SS_DISABLE) {
+            t.altstack_sp = t.altstack_size = 0;
+        } else {
+            constexpr u64 kMinSigStkSz = 2048;
+            if (n.size < kMinSigStkSz) return Errno::ENOMEM;
+            t.altstack_sp = n.sp;
+            t.altstack_size = n.size;
+        }
+    }
+    return 0;
+}
