@@ -1,6 +1,7 @@
 // What the rest of the kernel (process creation, the ELF loader, init) uses of the
 // filesystem layer, in one place. Implemented in fs/kernel_api.cpp over the VFS.
 #pragma once
+#include <fs/inode.h>
 #include <lib/ref_ptr.h>
 #include <lib/result.h>
 

@@ -1,4 +1,5 @@
 #include <kernel/lock.h>
+#include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/thread.h>

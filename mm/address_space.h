@@ -27,6 +27,7 @@ struct Vma {
 class AddressSpace {
 public:
     static ErrorOr<AddressSpace*> create();
+    AddressSpace() = default; // use create()
     ~AddressSpace();
 
     PageTable& page_table() { return m_pt; }
@@ -60,7 +61,6 @@ public:
     void for_each_vma(F f) { for (Vma& v : m_vmas) f(v); }
 
 private:
-    AddressSpace() = default;
     PageFlags page_flags(const Vma& v) const;
     ErrorOr<Vma*> split(Vma& v, VirtAddr at); // returns the upper part
     void release_pages(VirtAddr start, VirtAddr end);

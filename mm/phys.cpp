@@ -35,7 +35,7 @@ void phys_init(const PhysRange* ranges, size_t count, PhysRange later) {
         PhysAddr e = align_down(ranges[i].base + ranges[i].length, kPageSize);
         if (e > b && e - b >= bitmap_bytes && b != 0) bitmap_pa = b;
     }
-    if (!bitmap_pa) panic("no room for the frame bitmap (%lu bytes)", bitmap_bytes);
+    if (!bitmap_pa) kernel::panic("no room for the frame bitmap (%lu bytes)", bitmap_bytes);
 
     g_frames.init(lo, frames, static_cast<u64*>(phys_to_virt(bitmap_pa)));
     for (size_t i = 0; i < count; i++) {
@@ -69,7 +69,7 @@ void free_frame(PhysAddr pa) { free_frames(pa, 1); }
 
 void free_frames(PhysAddr pa, u64 count) {
     kernel::InterruptGuard g;
-    if (!g_frames.free(pa, count)) panic("double free of physical frames at 0x%lx (+%lu)", pa, count);
+    if (!g_frames.free(pa, count)) kernel::panic("double free of physical frames at 0x%lx (+%lu)", pa, count);
 }
 
 void free_frames_range(PhysAddr pa, u64 count) {

@@ -29,13 +29,15 @@ public:
     // Element offset, like pointer arithmetic (bytes for void).
     UserPtr offset(size_t n) const { return UserPtr(m_addr + n * elem_size()); }
 
-    ErrorOr<T> read() const requires(__is_trivially_copyable(T)) {
-        T v;
-        TRY(mm::copy_from_user(&v, m_addr, sizeof(T)));
+    template <typename U = T>
+    ErrorOr<U> read() const requires(__is_trivially_copyable(U)) {
+        U v;
+        TRY(mm::copy_from_user(&v, m_addr, sizeof(U)));
         return v;
     }
-    ErrorOr<void> write(const T& v) const requires(__is_trivially_copyable(T)) {
-        return mm::copy_to_user(m_addr, &v, sizeof(T));
+    template <typename U = T>
+    ErrorOr<void> write(const U& v) const requires(__is_trivially_copyable(U)) {
+        return mm::copy_to_user(m_addr, &v, sizeof(U));
     }
     // Array copies; count * sizeof(T) is overflow-checked.
     ErrorOr<void> read_array(T* dst, size_t count) const {

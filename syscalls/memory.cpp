@@ -4,6 +4,7 @@
 #include <lib/own_ptr.h>
 #include <lib/string.h>
 #include <mm/address_space.h>
+#include <mm/phys.h>
 #include <syscalls/memory.h>
 
 using namespace kernel;
