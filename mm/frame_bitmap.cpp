@@ -14,6 +14,8 @@ void FrameBitmap::mark_free(PhysAddr addr, u64 count) {
     if (addr < m_base) return;
     u64 first = (addr - m_base) / kPageSize;
     for (u64 i = first; i < first + count && i < m_frames; i++) {
+        // Frame 0 is never handed out: 0 means "no frame" to every caller.
+        if (m_base + i * kPageSize == 0) continue;
         if (test(i)) { clear(i); m_free++; }
     }
     if (first / 64 < m_hint) m_hint = first / 64;
@@ -38,9 +40,7 @@ PhysAddr FrameBitmap::alloc(u64 count) {
             set(i);
             m_free--;
             m_hint = w;
-            PhysAddr pa = m_base + i * kPageSize;
-            if (pa == 0) continue; // never hand out frame 0: 0 means failure
-            return pa;
+            return m_base + i * kPageSize;
         }
         return 0;
     }
@@ -48,7 +48,7 @@ PhysAddr FrameBitmap::alloc(u64 count) {
     u64 run = 0;
     for (u64 i = m_hint * 64; i < m_frames; i++) {
         if ((i % 64) == 0 && run == 0 && m_bits[i / 64] == ~0ull) { i += 63; continue; }
-        if (test(i) || (m_base + i * kPageSize) == 0) { run = 0; continue; }
+        if (test(i)) { run = 0; continue; }
         if (++run == count) {
             u64 first = i + 1 - count;
             for (u64 j = first; j <= i; j++) set(j);
