@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Differential driver for one user-space test binary (tests/user/*.c).
+
+Runs the binary on host Linux (x86_64 natively, aarch64 under qemu-aarch64) and in
+LevitateOS (`./levitate exec --add BINARY:/test/NAME -- /test/NAME`), and checks that
+both meet the expectation declared in the test's source:
+
+  // EXPECT: exit=N | signal=N      how it ends (default exit=0)
+  // EXPECT-STDOUT: text            its whole stdout, one directive per line
+  // EXPECT-STDOUT-SHA256: hex      the SHA-256 of its whole stdout (binary output)
+  // ARCH: x86_64 [aarch64]         architectures it is built for (default both)
+  // LIBC: glibc [musl]             C libraries it is built with (default both)
+  // HOST-QEMU-SKIP: reason         qemu-aarch64 cannot run it (ENVIRONMENT.md); guest still runs
+  // ARGS: words                    arguments after argv[0]
+  // STDIN: text                    a line fed on stdin (default: empty stdin)
+  // ENV: K=V                       extra environment
+  // TIMEOUT: seconds               per run (default 60)
+  // SYSCALLS: a, b, ...            what it exercises (docs/syscalls.md)
+
+Exit status: 0 pass, 1 fail, 77 skip (CTest's SKIP_RETURN_CODE).
+"""
+import argparse
+import hashlib
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+from lv.mux import BOOT_FAILURE_STATUS, PANIC_STATUS, TIMEOUT_STATUS, tail  # noqa: E402
+
+HOST_ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin", "HOME": "/root", "TERM": "linux"}
+SHOW = 4000  # bytes of a failing run's output to show
+
+
+def directives(source):
+    d = {}
+    with open(source, errors="replace") as f:
+        for line in f:
+            m = re.match(r"\s*//\s*([A-Z][A-Z-]*):\s?(.*?)\s*$", line)
+            if m:
+                d.setdefault(m.group(1), []).append(m.group(2))
+    return d
+
+
+class Expectation:
+    def __init__(self, d):
+        self.kind, self.value = "exit", 0
+        if "EXPECT" in d:
+            kind, _, value = d["EXPECT"][0].partition("=")
+            if kind not in ("exit", "signal") or not value.strip().isdigit():
+                raise SystemExit("bad EXPECT directive %r (want exit=N or signal=N)" % d["EXPECT"][0])
+            self.kind, self.value = kind, int(value)
+        self.stdout = "\n".join(d["EXPECT-STDOUT"]) if "EXPECT-STDOUT" in d else None
+        self.sha256 = d["EXPECT-STDOUT-SHA256"][0].lower() if "EXPECT-STDOUT-SHA256" in d else None
+
+    def describe(self):
+        return "%s %d" % (self.kind, self.value)
+
+    def check(self, status, stdout):
+        """status: ("exit", N) or ("signal", N) or ("error", text). Returns problems."""
+        problems = []
+        if status != (self.kind, self.value):
+            problems.append("expected %s, got %s %s" % (self.describe(), status[0], status[1]))
+        if self.stdout is not None:
+            got = stdout.decode(errors="replace").rstrip("\n")
+            if got != self.stdout:
+                problems.append("expected stdout %r, got %r" % (self.stdout, got[:500]))
+        if self.sha256 is not None and hashlib.sha256(stdout).hexdigest() != self.sha256:
+            problems.append("stdout (%d bytes) does not have the expected SHA-256" % len(stdout))
+        return problems
+
+
+def no_core_dumps():
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def run_host(args, d, timeout, stdin):
+    cmd = ([] if args.arch == "x86_64" else ["qemu-aarch64"]) + [args.binary] + args_of(d)
+    env = dict(HOST_ENV)
+    env.update(kv.split("=", 1) for kv in d.get("ENV", []))
+    with tempfile.TemporaryDirectory(prefix="lvtest-") as cwd:
+        try:
+            r = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, cwd=cwd, timeout=timeout, preexec_fn=no_core_dumps)
+        except subprocess.TimeoutExpired:
+            return ("error", "timeout after %g s" % timeout), b"", b""
+    status = ("signal", -r.returncode) if r.returncode < 0 else ("exit", r.returncode)
+    return status, r.stdout, r.stderr
+
+
+def run_guest(args, d, timeout, stdin, name, log):
+    cmd = [os.path.join(ROOT, "levitate"), "exec", "--arch", args.arch, "--timeout", str(timeout),
+           "--add", "%s:/test/%s" % (args.binary, name)]
+    for kv in d.get("ENV", []):
+        cmd += ["--env", kv]
+    cmd += ["--", "/test/" + name] + args_of(d)
+    env = dict(os.environ, LEVITATE_BOOT_LOG=log)
+    try:
+        r = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                           timeout=timeout + 60)
+    except subprocess.TimeoutExpired:
+        return ("error", "the runner hung"), b"", b""
+    rc = r.returncode
+    if rc == TIMEOUT_STATUS and b"levitate: timed out" in r.stderr:
+        return ("error", "timeout after %g s" % timeout), r.stdout, r.stderr
+    if rc == PANIC_STATUS and b"levitate: kernel panic" in r.stderr:
+        return ("error", "kernel panic"), r.stdout, r.stderr
+    if rc == BOOT_FAILURE_STATUS and b"levitate: " in r.stderr:
+        return ("error", "boot failure"), r.stdout, r.stderr
+    if rc > 128:
+        return ("signal", rc - 128), r.stdout, r.stderr
+    return ("exit", rc), r.stdout, r.stderr
+
+
+def args_of(d):
+    return " ".join(d.get("ARGS", [])).split()
+
+
+def show(label, out, err):
+    for what, data in (("stdout", out), ("stderr", err)):
+        if data:
+            text = data[:SHOW].decode(errors="replace")
+            more = "\n... (%d more bytes)" % (len(data) - SHOW) if len(data) > SHOW else ""
+            print("---- %s %s:\n%s%s" % (label, what, text.rstrip("\n"), more))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--arch", required=True, choices=("x86_64", "aarch64"))
+    p.add_argument("--source", required=True)
+    p.add_argument("--binary", required=True)
+    p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "tests", "logs"))
+    p.add_argument("--no-host", action="store_true", help="only run in LevitateOS")
+    p.add_argument("--host-only", action="store_true", help="only run on host Linux (checks the test itself)")
+    args = p.parse_args()
+    args.binary = os.path.abspath(args.binary)
+
+    name = os.path.splitext(os.path.basename(args.source))[0]
+    d = directives(args.source)
+    if "ARCH" in d and args.arch not in " ".join(d["ARCH"]).replace(",", " ").split():
+        print("skipped: %s only" % " ".join(d["ARCH"]))
+        return 77
+    if not os.path.exists(args.binary):
+        print("FAIL: %s was not built (see the build output of ./levitate test)" % args.binary)
+        return 1
+    expect = Expectation(d)
+    timeout = float(d["TIMEOUT"][0]) if "TIMEOUT" in d else 60.0
+    stdin = ("\n".join(d["STDIN"]) + "\n").encode() if "STDIN" in d else b""
+    failed = False
+
+    if args.no_host:
+        print("host: not run (--no-host)")
+    elif args.arch == "aarch64" and "HOST-QEMU-SKIP" in d:
+        print("host: skipped under qemu-aarch64: %s" % d["HOST-QEMU-SKIP"][0])
+    else:
+        status, out, err = run_host(args, d, timeout, stdin)
+        problems = expect.check(status, out)
+        where = "host Linux" + (" (qemu-aarch64)" if args.arch == "aarch64" else "")
+        print("%s: %s %s -> %s" % (where, status[0], status[1], "ok" if not problems else "; ".join(problems)))
+        if problems:
+            failed = True
+            show("host", out, err)
+
+    if args.host_only:
+        return 1 if failed else 0
+    os.makedirs(args.log_dir, exist_ok=True)
+    log = os.path.join(args.log_dir, "%s-%s.log" % (os.path.basename(os.path.dirname(args.binary)), name))
+    status, out, err = run_guest(args, d, timeout, stdin, name, log)
+    problems = expect.check(status, out)
+    print("LevitateOS %s: %s %s -> %s" % (args.arch, status[0], status[1], "ok" if not problems else "; ".join(problems)))
+    if problems:
+        failed = True
+        show("LevitateOS", out, err)
+        sys.stdout.write(tail(log, 40))
+    print("expected %s: %s" % (expect.describe(), "FAIL" if failed else "PASS"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
