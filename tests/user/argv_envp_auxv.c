@@ -1,6 +1,5 @@
 // The initial stack: argc/argv/envp as given, and the auxiliary vector entries that
 // libc start-up code relies on.
-// SYSCALLS: execve
 // ARGS: one two-words three
 // ENV: LV_TEST=yes
 #include "lvtest.h"
