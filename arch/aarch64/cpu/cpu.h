@@ -1,0 +1,10 @@
+// CPU feature setup and identification (cpu/features.cpp).
+#pragma once
+#include <lib/types.h>
+
+namespace arch::cpu {
+void init_early();      // PAN, feature discovery; before kernel_main
+bool has_pan();
+bool has_rndr();
+const char* describe(); // "cortex-a72, PAN, RNDR" etc., for the boot log
+} // namespace arch::cpu

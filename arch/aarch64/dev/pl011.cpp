@@ -1,0 +1,57 @@
+// PL011 console driver; see pl011.h.
+#include "pl011.h"
+#include <arch/interface.h>
+#include <kernel/entry.h>
+
+namespace arch::pl011 {
+namespace {
+enum : u32 {
+    DR = 0x00, FR = 0x18, IBRD = 0x24, FBRD = 0x28, LCR_H = 0x2c, CR = 0x30, IMSC = 0x38,
+    MIS = 0x40, ICR = 0x44,
+};
+enum : u32 { FR_RXFE = 1 << 4, FR_TXFF = 1 << 5 };
+enum : u32 { INT_RX = 1 << 4, INT_RT = 1 << 6 };
+
+volatile u8* g_regs;
+
+u32 rd(u32 off) { return *reinterpret_cast<volatile u32*>(g_regs + off); }
+void wr(u32 off, u32 v) { *reinterpret_cast<volatile u32*>(g_regs + off) = v; }
+} // namespace
+
+void init(VirtAddr regs) {
+    g_regs = reinterpret_cast<volatile u8*>(regs);
+    // QEMU ignores the divisor; real hardware keeps what the firmware programmed.
+    // Enable the FIFOs, 8N1, and UART/TX/RX, with every interrupt masked for now.
+    wr(IMSC, 0);
+    wr(ICR, 0x7ff);
+    wr(LCR_H, (3 << 5) | (1 << 4));
+    wr(CR, (1 << 0) | (1 << 8) | (1 << 9));
+}
+
+bool ready() { return g_regs != nullptr; }
+
+void putc(char c) {
+    if (!g_regs) return;
+    while (rd(FR) & FR_TXFF) {}
+    wr(DR, u8(c));
+}
+
+void write(const char* s, size_t n) {
+    for (size_t i = 0; i < n; i++) putc(s[i]);
+}
+
+void enable_rx_interrupt() {
+    if (!g_regs) return;
+    wr(ICR, INT_RX | INT_RT);
+    wr(IMSC, INT_RX | INT_RT); // RX: FIFO level reached; RT: bytes waiting, line idle
+}
+
+void handle_interrupt() {
+    while (!(rd(FR) & FR_RXFE)) kernel::console_rx(u8(rd(DR) & 0xff));
+    wr(ICR, INT_RX | INT_RT);
+}
+} // namespace arch::pl011
+
+namespace arch {
+void console_write(const char* s, size_t n) { pl011::write(s, n); }
+} // namespace arch

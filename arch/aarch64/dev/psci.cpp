@@ -1,0 +1,22 @@
+// Power off through PSCI (Arm DEN 0022): SYSTEM_OFF, by hvc or smc as the DTB's
+// /psci "method" says.
+#include "../boot/platform.h"
+#include <arch/interface.h>
+
+namespace arch {
+namespace {
+constexpr u64 kPsciSystemOff = 0x84000008;
+
+void psci_call(u64 fn) {
+    register u64 x0 asm("x0") = fn;
+    if (board().psci == PsciMethod::Hvc) asm volatile("hvc #0" : "+r"(x0)::"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+    else if (board().psci == PsciMethod::Smc) asm volatile("smc #0" : "+r"(x0)::"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+}
+} // namespace
+
+void poweroff() {
+    asm volatile("msr daifset, #0xf" ::: "memory");
+    psci_call(kPsciSystemOff);
+    halt_forever(); // no PSCI, or it refused
+}
+} // namespace arch

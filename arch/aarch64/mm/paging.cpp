@@ -1,0 +1,37 @@
+// Paging hooks for the generic mm (arch/interface.h): the user half is TTBR0_EL1.
+//
+// All user address spaces share ASID 0 and their entries are non-global, so switching
+// roots invalidates every non-global entry of ASID 0 (TLBI ASIDE1); kernel mappings are
+// global and survive. FIXME: per-process ASIDs would avoid the flush on each switch.
+#include <arch/interface.h>
+#include <arch/pte.h>
+
+namespace arch {
+namespace {
+inline void tlb_sync() { asm volatile("dsb ish; isb" ::: "memory"); }
+} // namespace
+
+void init_user_root(PhysAddr) {
+    // Nothing: the kernel half lives in TTBR1, so a user root starts empty.
+}
+
+void activate_user_root(PhysAddr root) {
+    // Always flush, even when `root` is already loaded: its frame may have been freed
+    // and reused by a new address space since (stale entries of the old one).
+    asm volatile("dsb ishst; msr ttbr0_el1, %0; isb; tlbi aside1is, xzr" ::"r"(root) : "memory");
+    tlb_sync();
+}
+
+void flush_tlb_page(VirtAddr va) {
+    // Make the table update visible to the walker first, then drop the old entry
+    // (VA[55:12] in bits 43:0, ASID 0 in bits 63:48).
+    u64 arg = (va >> 12) & ((1ull << 44) - 1);
+    asm volatile("dsb ishst; tlbi vae1is, %0" ::"r"(arg) : "memory");
+    tlb_sync();
+}
+
+void flush_tlb_all_user() {
+    asm volatile("dsb ishst; tlbi aside1is, xzr" ::: "memory");
+    tlb_sync();
+}
+} // namespace arch

@@ -1,0 +1,65 @@
+// Threads: kernel context, per-thread user CPU state, entering user mode.
+#include "../trap/traps.h"
+#include <arch/interface.h>
+#include <lib/string.h>
+
+extern "C" {
+void aarch64_context_switch(arch::Context* from, arch::Context* to);
+void aarch64_thread_start();
+void aarch64_fpsimd_save(arch::ThreadState* s);
+void aarch64_fpsimd_load(const arch::ThreadState* s);
+}
+
+namespace arch {
+void context_init(Context& c, uptr stack_top, void (*entry)(void*), void* arg) {
+    memset(&c, 0, sizeof(c));
+    c.x19_x28[0] = reinterpret_cast<u64>(entry);
+    c.x19_x28[1] = reinterpret_cast<u64>(arg);
+    c.lr = reinterpret_cast<u64>(&aarch64_thread_start);
+    c.sp = stack_top & ~u64(15);
+}
+
+void context_switch(Context& from, Context& to) { aarch64_context_switch(&from, &to); }
+
+// The ThreadState whose values are live in the registers (set by thread_switch).
+namespace {
+ThreadState* g_live;
+}
+
+void thread_state_init(ThreadState& s) {
+    memset(&s, 0, sizeof(s)); // FPCR 0: round to nearest, no traps, as Linux starts threads
+}
+
+void thread_state_copy(ThreadState& dst, const ThreadState& src) {
+    u64 kstack = dst.kstack_top;
+    // The running thread's FP/SIMD registers and TPIDR_EL0 are newer than its saved copy.
+    if (&src == g_live) aarch64_fpsimd_save(&dst);
+    else memcpy(&dst, &src, sizeof(dst));
+    dst.kstack_top = kstack;
+}
+
+void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top) {
+    // Eager FP/SIMD switching: the registers always hold the running thread's values
+    // (the kernel never uses them). SP_EL1 needs no update: every return to EL0 leaves
+    // it at the top of the returning thread's kernel stack (trap/vectors.S).
+    if (&prev == &next) return;
+    aarch64_fpsimd_save(&prev);
+    next.kstack_top = next_kstack_top;
+    aarch64_fpsimd_load(&next);
+    g_live = &next;
+}
+
+void set_thread_pointer(ThreadState& s, u64 tp) {
+    s.tpidr_el0 = tp;
+    if (&s == g_live) asm volatile("msr tpidr_el0, %0" ::"r"(tp));
+}
+
+void init_user_frame(TrapFrame& f, VirtAddr entry, VirtAddr user_sp) {
+    memset(&f, 0, sizeof(f));
+    f.elr = entry;
+    f.sp_ = user_sp;
+    f.spsr = 0; // EL0t, D/A/I/F unmasked, flags clear
+}
+
+void enter_user(TrapFrame* f) { aarch64_enter_user(f); }
+} // namespace arch

@@ -1,0 +1,41 @@
+// Interrupt dispatch: acknowledge at the GIC, run the handler, signal end of
+// interrupt. The timer tick goes to the generic kernel only after EOI, because it may
+// switch threads and not come back here for a while.
+#include "../dev/timer.h"
+#include "../irq/gic.h"
+#include "traps.h"
+#include <kernel/entry.h>
+#include <kernel/log.h>
+
+namespace arch {
+namespace {
+constexpr u32 kMaxIrq = 1020;
+constexpr u32 kTableSize = 256; // INTIDs beyond this are never registered on -M virt
+IrqHandler g_handlers[kTableSize];
+u64 g_spurious;
+} // namespace
+
+void register_irq(u32 intid, IrqHandler h, bool edge) {
+    if (intid >= kTableSize) return;
+    g_handlers[intid] = h;
+    gic::enable(intid, edge);
+}
+} // namespace arch
+
+using namespace arch;
+
+extern "C" void aarch64_irq(TrapFrame*) {
+    u32 intid = gic::acknowledge();
+    if (intid >= kMaxIrq) {
+        g_spurious++;
+        return;
+    }
+    if (intid == timer::intid()) {
+        timer::rearm();
+        gic::end_of_interrupt(intid);
+        kernel::handle_timer_tick();
+        return;
+    }
+    if (intid < kTableSize && g_handlers[intid]) g_handlers[intid]();
+    gic::end_of_interrupt(intid);
+}
