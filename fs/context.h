@@ -1,0 +1,14 @@
+// A process's filesystem context: working directory and umask (shared by CLONE_FS
+// threads, copied by fork).
+#pragma once
+#include <fs/inode.h>
+
+namespace fs {
+struct FsContext {
+    lv::RefPtr<Inode> cwd;
+    u32 umask = 022;
+
+    static FsContext* create(); // cwd = the root; null on ENOMEM
+    FsContext* clone();
+};
+} // namespace fs

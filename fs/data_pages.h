@@ -1,0 +1,11 @@
+// Where file data pages come from. In the kernel: physical frames seen through the
+// direct map (fs/data_pages.cpp), so that a later mmap of a ramfs file can map them;
+// in host tests: aligned malloc (tests/host/fs_host_stubs.cpp).
+#pragma once
+#include <lib/types.h>
+
+namespace fs {
+constexpr size_t kDataPageSize = 4096;
+u8* alloc_data_page(bool zeroed); // null when out of memory
+void free_data_page(u8* page);
+} // namespace fs

@@ -1,0 +1,114 @@
+#include <fs/fd_table.h>
+#include <kernel/lock.h>
+
+namespace fs {
+FdTable* FdTable::create() { return lv::make<FdTable>(); }
+
+FdTable::~FdTable() { m_files.clear_and_free(); }
+
+FdTable* FdTable::clone() {
+    FdTable* t = create();
+    if (!t) return nullptr;
+    kernel::InterruptGuard g;
+    if (t->grow_to(m_files.size()).is_error()) {
+        lv::destroy(t);
+        return nullptr;
+    }
+    for (size_t i = 0; i < m_files.size(); i++) t->m_files[i] = m_files[i];
+    memcpy(t->m_cloexec, m_cloexec, sizeof m_cloexec);
+    return t;
+}
+
+ErrorOr<void> FdTable::grow_to(size_t n) {
+    if (n <= m_files.size()) return {};
+    // Grow geometrically so that opening fds one by one stays linear.
+    size_t want = max<size_t>(n, min<size_t>(kMaxFds, max<size_t>(16, m_files.size() * 2)));
+    if (!m_files.try_resize(want)) return Errno::ENOMEM;
+    return {};
+}
+
+ErrorOr<int> FdTable::allocate(lv::RefPtr<File> file, bool cloexec, int min_fd) {
+    if (min_fd < 0 || min_fd >= kMaxFds) return Errno::EMFILE;
+    kernel::InterruptGuard g;
+    int fd = min_fd;
+    while (size_t(fd) < m_files.size() && m_files[size_t(fd)]) fd++;
+    if (fd >= kMaxFds) return Errno::EMFILE;
+    TRY(grow_to(size_t(fd) + 1));
+    m_files[size_t(fd)] = lv::move(file);
+    set_cloexec_bit(fd, cloexec);
+    return fd;
+}
+
+ErrorOr<void> FdTable::install(int fd, lv::RefPtr<File> file, bool cloexec) {
+    if (fd < 0 || fd >= kMaxFds) return Errno::EBADF;
+    lv::RefPtr<File> old;
+    {
+        kernel::InterruptGuard g;
+        TRY(grow_to(size_t(fd) + 1));
+        old = lv::move(m_files[size_t(fd)]);
+        m_files[size_t(fd)] = lv::move(file);
+        set_cloexec_bit(fd, cloexec);
+    }
+    return {}; // `old` is released here, with interrupts on
+}
+
+ErrorOr<lv::RefPtr<File>> FdTable::get(int fd) {
+    kernel::InterruptGuard g;
+    if (!valid(fd)) return Errno::EBADF;
+    return m_files[size_t(fd)];
+}
+
+ErrorOr<void> FdTable::close(int fd) {
+    lv::RefPtr<File> old;
+    {
+        kernel::InterruptGuard g;
+        if (!valid(fd)) return Errno::EBADF;
+        old = lv::move(m_files[size_t(fd)]);
+        set_cloexec_bit(fd, false);
+    }
+    return {};
+}
+
+void FdTable::close_range(u32 first, u32 last, bool cloexec_only) {
+    for (u32 fd = first; fd <= last && fd < m_files.size(); fd++) {
+        if (cloexec_only) {
+            kernel::InterruptGuard g;
+            if (valid(int(fd))) set_cloexec_bit(int(fd), true);
+        } else {
+            (void)close(int(fd));
+        }
+        if (fd == ~0u) break;
+    }
+}
+
+ErrorOr<bool> FdTable::cloexec(int fd) {
+    kernel::InterruptGuard g;
+    if (!valid(fd)) return Errno::EBADF;
+    return cloexec_bit(fd);
+}
+
+ErrorOr<void> FdTable::set_cloexec(int fd, bool on) {
+    kernel::InterruptGuard g;
+    if (!valid(fd)) return Errno::EBADF;
+    set_cloexec_bit(fd, on);
+    return {};
+}
+
+void FdTable::close_on_exec() {
+    for (size_t fd = 0; fd < m_files.size(); fd++) {
+        bool close_it;
+        {
+            kernel::InterruptGuard g;
+            close_it = valid(int(fd)) && cloexec_bit(int(fd));
+        }
+        if (close_it) (void)close(int(fd));
+    }
+}
+
+int FdTable::count_open() const {
+    int n = 0;
+    for (size_t fd = 0; fd < m_files.size(); fd++)
+        if (m_files[fd]) n++;
+    return n;
+}
+} // namespace fs

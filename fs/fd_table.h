@@ -1,0 +1,49 @@
+// A process's file descriptors: small integers naming open files, with the per-fd
+// FD_CLOEXEC flag. Shared by the threads of a process (and by CLONE_FILES children);
+// copied by fork. Mutations run with interrupts off; dropping the last reference to a
+// File (which may free a whole unlinked file) happens after, outside that section.
+#pragma once
+#include <fs/file.h>
+#include <lib/vector.h>
+
+namespace fs {
+class FdTable {
+public:
+    static constexpr int kMaxFds = 1024; // RLIMIT_NOFILE, hard and soft
+
+    static FdTable* create(); // null on ENOMEM
+    FdTable* clone();         // fork: same Files, same FD_CLOEXEC flags
+    ~FdTable();
+
+    // The lowest free fd >= min_fd (EMFILE if none below kMaxFds).
+    ErrorOr<int> allocate(lv::RefPtr<File> file, bool cloexec, int min_fd = 0);
+    // dup2/dup3: puts `file` at `fd`, closing what was there (EBADF out of range).
+    ErrorOr<void> install(int fd, lv::RefPtr<File> file, bool cloexec);
+    ErrorOr<lv::RefPtr<File>> get(int fd);
+    ErrorOr<void> close(int fd);
+    // close_range(2): closes (or with cloexec_only marks) fds in [first, last].
+    void close_range(u32 first, u32 last, bool cloexec_only);
+    ErrorOr<bool> cloexec(int fd);
+    ErrorOr<void> set_cloexec(int fd, bool on);
+    void close_on_exec();
+    int count_open() const;
+    // Highest open fd + 1 (for /proc/self/fd and select).
+    int limit() const { return int(m_files.size()); }
+
+    FdTable() = default;
+    FdTable(const FdTable&) = delete;
+    FdTable& operator=(const FdTable&) = delete;
+
+private:
+    bool valid(int fd) const { return fd >= 0 && size_t(fd) < m_files.size() && m_files[size_t(fd)]; }
+    void set_cloexec_bit(int fd, bool on) {
+        if (on) m_cloexec[fd / 64] |= 1ull << (fd % 64);
+        else m_cloexec[fd / 64] &= ~(1ull << (fd % 64));
+    }
+    bool cloexec_bit(int fd) const { return m_cloexec[fd / 64] & (1ull << (fd % 64)); }
+    ErrorOr<void> grow_to(size_t n);
+
+    lv::Vector<lv::RefPtr<File>> m_files; // grows on demand up to kMaxFds
+    u64 m_cloexec[kMaxFds / 64] = {};
+};
+} // namespace fs

@@ -1,0 +1,143 @@
+#include <fs/file.h>
+#include <fs/mutex.h>
+#include <fs/pipe.h>
+
+namespace fs {
+namespace {
+struct CharDevice {
+    u64 dev;
+    FileOps* ops;
+};
+constexpr size_t kMaxCharDevices = 32;
+CharDevice g_char_devices[kMaxCharDevices];
+size_t g_char_device_count = 0;
+
+constexpr int kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2, kSeekData = 3, kSeekHole = 4;
+// Linux caps a single read/write at MAX_RW_COUNT (INT_MAX rounded down to a page).
+constexpr size_t kMaxRwCount = 0x7ffff000;
+} // namespace
+
+void register_char_device(u64 dev, FileOps& ops) {
+    if (g_char_device_count < kMaxCharDevices) g_char_devices[g_char_device_count++] = {dev, &ops};
+}
+
+FileOps* find_char_device(u64 dev) {
+    for (size_t i = 0; i < g_char_device_count; i++)
+        if (g_char_devices[i].dev == dev) return g_char_devices[i].ops;
+    return nullptr;
+}
+
+ErrorOr<lv::RefPtr<File>> File::create(lv::RefPtr<Inode> inode, u32 flags) {
+    FileOps* ops = nullptr;
+    if (!(flags & kOPath)) {
+        if (inode->is_chardev()) {
+            ops = find_char_device(inode->rdev);
+            if (!ops) return Errno::ENXIO;
+        } else if (inode->is_fifo()) {
+            ops = TRY(inode->fifo_pipe());
+        } else if (inode->type() == kIfsock || inode->type() == kIfblk) {
+            return Errno::ENXIO; // FIXME: sockets are opened with socket(2); no block devices yet
+        } else {
+            ops = inode.get();
+        }
+    }
+    auto* raw = lv::make<File>();
+    if (!raw) return Errno::ENOMEM;
+    auto file = lv::RefPtr<File>::adopt(raw);
+    file->inode = lv::move(inode);
+    file->flags = flags & ~(kOCreat | kOExcl | kONoCtty | kOTrunc | kOCloExec);
+    if (ops) {
+        // Hook first, then record the ops: a failed open must not call release().
+        TRY(ops->open(*file));
+        file->ops = ops;
+    }
+    return file;
+}
+
+File::~File() {
+    if (ops) ops->release(*this);
+}
+
+ErrorOr<size_t> File::do_read(u64 off, const IoBuffer& buf, size_t n) {
+    n = min(n, kMaxRwCount);
+    if (!inode->is_regular() || ops != inode.get()) return ops->read(*this, off, buf, n);
+    MutexLocker l(vfs_lock());
+    return ops->read(*this, off, buf, n);
+}
+
+ErrorOr<size_t> File::do_write(u64& off, bool append, const IoBuffer& buf, size_t n) {
+    n = min(n, kMaxRwCount);
+    if (!inode->is_regular() || ops != inode.get()) return ops->write(*this, off, buf, n);
+    MutexLocker l(vfs_lock());
+    if (append) off = inode->size; // under the lock: appends never overlap
+    auto r = ops->write(*this, off, buf, n);
+    if (!r.is_error()) off += r.value();
+    return r;
+}
+
+ErrorOr<size_t> File::read(const IoBuffer& buf, size_t n) {
+    if (!readable()) return Errno::EBADF;
+    if (!ops->seekable()) return do_read(0, buf, n);
+    if (inode->is_dir()) return Errno::EISDIR;
+    MutexLocker l(vfs_lock()); // the offset: two threads reading one File take turns
+    size_t done = TRY(do_read(offset, buf, n));
+    offset += done;
+    return done;
+}
+
+ErrorOr<size_t> File::write(const IoBuffer& buf, size_t n) {
+    if (!writable()) return Errno::EBADF;
+    if (!ops->seekable()) {
+        u64 dummy = 0;
+        return do_write(dummy, false, buf, n);
+    }
+    MutexLocker l(vfs_lock());
+    u64 off = offset;
+    size_t done = TRY(do_write(off, flags & kOAppend, buf, n));
+    offset = off;
+    return done;
+}
+
+ErrorOr<size_t> File::pread(u64 off, const IoBuffer& buf, size_t n) {
+    if (!readable()) return Errno::EBADF;
+    if (!ops->seekable()) return Errno::ESPIPE;
+    if (i64(off) < 0) return Errno::EINVAL;
+    if (inode->is_dir()) return Errno::EISDIR;
+    return do_read(off, buf, n);
+}
+
+ErrorOr<size_t> File::pwrite(u64 off, const IoBuffer& buf, size_t n) {
+    if (!writable()) return Errno::EBADF;
+    if (!ops->seekable()) return Errno::ESPIPE;
+    if (i64(off) < 0) return Errno::EINVAL;
+    // Linux quirk (pwrite(2) BUGS): with O_APPEND, pwrite appends regardless of offset.
+    return do_write(off, flags & kOAppend, buf, n);
+}
+
+ErrorOr<u64> File::seek(i64 off, int whence) {
+    if (is_path()) return Errno::EBADF;
+    if (!ops->seekable()) return Errno::ESPIPE;
+    MutexLocker l(vfs_lock());
+    i64 base;
+    switch (whence) {
+    case kSeekSet: base = 0; break;
+    case kSeekCur: base = i64(offset); break;
+    case kSeekEnd: base = i64(inode->size); break;
+    case kSeekData:
+    case kSeekHole: {
+        if (!inode->is_regular()) return Errno::EINVAL;
+        if (off < 0 || u64(off) >= inode->size) return Errno::ENXIO;
+        u64 pos = whence == kSeekData ? inode->next_data(u64(off)) : inode->size; // one hole at the end
+        if (pos >= inode->size && whence == kSeekData) return Errno::ENXIO;
+        offset = pos;
+        return pos;
+    }
+    default: return Errno::EINVAL;
+    }
+    i64 pos;
+    if (__builtin_add_overflow(base, off, &pos)) return Errno::EOVERFLOW;
+    if (pos < 0) return Errno::EINVAL;
+    offset = u64(pos);
+    return offset;
+}
+} // namespace fs

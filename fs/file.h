@@ -1,0 +1,51 @@
+// An open file description (what open(2) creates and dup(2) shares): the inode, the
+// file position, the status flags and the object that serves reads and writes (the
+// inode itself, a device driver, or a pipe).
+#pragma once
+#include <fs/fcntl.h>
+#include <fs/inode.h>
+
+namespace fs {
+class File : public lv::RefCounted<File> {
+public:
+    // Makes a File on `inode` with open(2) flags, finding its FileOps (ENXIO for a
+    // device node without a driver) and calling its open hook (a FIFO may block there).
+    static ErrorOr<lv::RefPtr<File>> create(lv::RefPtr<Inode> inode, u32 flags);
+    ~File();
+
+    lv::RefPtr<Inode> inode;
+    FileOps* ops = nullptr; // null for O_PATH files
+    u64 offset = 0;         // also the readdir cookie of a directory
+    u32 flags = 0;          // access mode and status flags (O_APPEND, O_NONBLOCK, ...)
+    u32 private_data = 0;   // for the driver (the console's output channel)
+
+    bool readable() const { return ops && (flags & kOAccMode) != kOWrOnly && (flags & kOAccMode) != 3; }
+    bool writable() const { return ops && ((flags & kOAccMode) == kOWrOnly || (flags & kOAccMode) == kORdWr); }
+    bool is_path() const { return !ops; }
+    bool nonblocking() const { return flags & kONonBlock; }
+    bool seekable() const { return ops && ops->seekable(); }
+
+    // read/write at the file position (advancing it), or at an explicit offset (pread);
+    // EBADF when not open for it, ESPIPE for pread on a pipe/tty.
+    ErrorOr<size_t> read(const IoBuffer& buf, size_t n);
+    ErrorOr<size_t> write(const IoBuffer& buf, size_t n);
+    ErrorOr<size_t> pread(u64 offset, const IoBuffer& buf, size_t n);
+    ErrorOr<size_t> pwrite(u64 offset, const IoBuffer& buf, size_t n);
+    // lseek(2): SEEK_SET/CUR/END/DATA/HOLE.
+    ErrorOr<u64> seek(i64 offset, int whence);
+
+private:
+    ErrorOr<size_t> do_read(u64 offset, const IoBuffer& buf, size_t n);
+    ErrorOr<size_t> do_write(u64& offset, bool append, const IoBuffer& buf, size_t n);
+};
+
+// Character devices by device number (fs/dev/*.cpp register theirs at fs::init()).
+constexpr u64 make_dev(u32 major, u32 minor) {
+    return (u64(major & 0xfffff000) << 32) | (u64(major & 0xfff) << 8) | (u64(minor & 0xffffff00) << 12) |
+           (minor & 0xff);
+}
+constexpr u32 dev_major(u64 dev) { return u32(((dev >> 32) & 0xfffff000) | ((dev >> 8) & 0xfff)); }
+constexpr u32 dev_minor(u64 dev) { return u32(((dev >> 12) & 0xffffff00) | (dev & 0xff)); }
+void register_char_device(u64 dev, FileOps& ops);
+FileOps* find_char_device(u64 dev);
+} // namespace fs

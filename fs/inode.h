@@ -1,0 +1,158 @@
+// Inodes and the operations on open files.
+//
+// An Inode is a file, directory, symlink, device node or FIFO of some filesystem
+// (ramfs, devfs, procfs, pipefs). Directory operations are virtual methods of the
+// inode; data operations go through FileOps, which the inode itself implements for
+// regular files and directories, while device nodes and FIFOs hand the open file to a
+// driver or a pipe (see File::ops). Mount crossings, symlinks and ".." across mounts
+// belong to the VFS (fs/vfs.cpp), not to filesystems.
+//
+// Locking: all tree and data operations run under vfs_lock() (fs/mutex.h), taken by the
+// VFS and by File read/write of regular files; filesystems do not lock themselves.
+#pragma once
+#include <abi/kstat.h>
+#include <fs/io_buffer.h>
+#include <lib/ref_ptr.h>
+#include <lib/result.h>
+#include <lib/string.h>
+
+namespace kernel {
+class WaitQueue;
+}
+
+namespace fs {
+class File;
+class Inode;
+class FileSystem;
+class Pipe;
+
+// File type and permission bits of st_mode (the same on every Linux arch).
+constexpr u32 kIfmt = 0170000, kIfsock = 0140000, kIflnk = 0120000, kIfreg = 0100000,
+              kIfblk = 0060000, kIfdir = 0040000, kIfchr = 0020000, kIfifo = 0010000;
+constexpr u32 kIsuid = 04000, kIsgid = 02000, kIsvtx = 01000, kPermMask = 07777;
+// d_type values for getdents.
+constexpr u8 kDtUnknown = 0, kDtFifo = 1, kDtChr = 2, kDtDir = 4, kDtBlk = 6, kDtReg = 8,
+             kDtLnk = 10, kDtSock = 12;
+u8 dtype_of_mode(u32 mode);
+
+// poll(2) event bits (the same on every Linux arch).
+constexpr u32 kPollIn = 0x1, kPollPri = 0x2, kPollOut = 0x4, kPollErr = 0x8, kPollHup = 0x10,
+              kPollNval = 0x20, kPollRdNorm = 0x40, kPollWrNorm = 0x100;
+
+// What can be done with an open file. `offset` is the file position for seekable files
+// (the caller updates File::offset). Devices and pipes ignore it.
+class FileOps {
+public:
+    virtual ~FileOps() = default;
+    // A File was opened on this object / its last reference is gone.
+    virtual ErrorOr<void> open(File&) { return {}; }
+    virtual void release(File&) {}
+    virtual ErrorOr<size_t> read(File&, u64 offset, const IoBuffer& buf, size_t n) { return Errno::EINVAL; }
+    virtual ErrorOr<size_t> write(File&, u64 offset, const IoBuffer& buf, size_t n) { return Errno::EINVAL; }
+    virtual ErrorOr<long> ioctl(File&, u32 request, u64 arg) { return Errno::ENOTTY; }
+    // False for pipes and ttys: lseek/pread/pwrite give ESPIPE.
+    virtual bool seekable() const { return true; }
+    virtual bool is_tty() const { return false; }
+    // Readiness for poll/select: a subset of `events` plus kPollErr/kPollHup; and the
+    // queue to sleep on until it may change (null: never changes, always ready).
+    virtual u32 poll(File&, u32 events) { return events & (kPollIn | kPollOut | kPollRdNorm | kPollWrNorm); }
+    virtual kernel::WaitQueue* wait_queue(File&) { return nullptr; }
+    // Bytes readable without blocking (FIONREAD); ENOTTY when it makes no sense.
+    virtual ErrorOr<size_t> bytes_available(File&) { return Errno::ENOTTY; }
+};
+
+// Called for each directory entry: return false to stop (buffer full); the entry is then
+// produced again by the next call. `next_cookie` is the position after this entry.
+struct DirEntrySink {
+    virtual bool emit(lv::StringView name, u64 ino, u8 type, u64 next_cookie) = 0;
+};
+
+class FileSystem {
+public:
+    virtual ~FileSystem() = default;
+    u64 dev = 0;          // st_dev of every inode here
+    u64 next_ino = 1;     // inode numbers are never reused within a filesystem
+    u64 magic = 0;        // statfs f_type
+    const char* name = ""; // /proc/mounts type
+    bool read_only = false;
+    lv::RefPtr<Inode> root;
+    u64 allocate_ino() { return next_ino++; }
+    static u64 allocate_dev(); // unique per filesystem instance: makedev(0, n)
+};
+
+class Inode : public lv::RefCounted<Inode>, public FileOps {
+public:
+    Inode(FileSystem& fs, u32 mode);
+    virtual ~Inode();
+
+    FileSystem& fs;
+    u64 ino;
+    u32 mode; // type | permissions
+    u32 uid = 0, gid = 0;
+    u32 nlink = 1;
+    u64 rdev = 0;
+    u64 size = 0;
+    KTimespec atime, mtime, ctime;
+
+    u32 type() const { return mode & kIfmt; }
+    bool is_dir() const { return type() == kIfdir; }
+    bool is_regular() const { return type() == kIfreg; }
+    bool is_symlink() const { return type() == kIflnk; }
+    bool is_fifo() const { return type() == kIfifo; }
+    bool is_chardev() const { return type() == kIfchr; }
+
+    virtual KStat stat();
+    void touch_mtime(); // mtime and ctime = now (contents changed)
+    void touch_ctime(); // ctime = now (metadata changed)
+    void touch_atime(); // relatime: only when atime is not newer than mtime/ctime
+
+    // ---- regular files (also what the ELF loader reads)
+    virtual ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) { return Errno::EINVAL; }
+    virtual ErrorOr<size_t> write_at(u64 offset, const IoBuffer& buf, size_t n) { return Errno::EINVAL; }
+    virtual ErrorOr<void> truncate(u64 new_size) { return Errno::EINVAL; }
+    virtual u64 allocated_blocks() const { return 0; } // st_blocks, 512-byte units
+    // SEEK_DATA support: the first offset >= off inside data (== off when no holes).
+    virtual u64 next_data(u64 off) const { return off; }
+
+    // ---- directories (ENOTDIR unless overridden)
+    virtual ErrorOr<lv::RefPtr<Inode>> lookup(lv::StringView name) { return Errno::ENOTDIR; }
+    // Makes a regular file, directory, device node, FIFO or socket. EEXIST if taken.
+    virtual ErrorOr<lv::RefPtr<Inode>> create(lv::StringView name, u32 mode, u64 rdev) { return Errno::ENOTDIR; }
+    virtual ErrorOr<lv::RefPtr<Inode>> symlink(lv::StringView name, lv::StringView target) { return Errno::ENOTDIR; }
+    virtual ErrorOr<void> link(lv::StringView name, Inode& target) { return Errno::ENOTDIR; }
+    // rmdir=false: unlink(2) (EISDIR on a directory); rmdir=true: ENOTDIR on a
+    // non-directory, ENOTEMPTY unless empty.
+    virtual ErrorOr<void> unlink(lv::StringView name, bool rmdir) { return Errno::ENOTDIR; }
+    // Same-filesystem rename (the VFS has checked EXDEV, "."/".." and loops).
+    virtual ErrorOr<void> rename(lv::StringView old_name, Inode& new_dir, lv::StringView new_name, u32 flags) {
+        return Errno::ENOTDIR;
+    }
+    // Entries from `cookie` on ("." and ".." included). Cookies are stable positions:
+    // entries removed meanwhile are skipped, none is returned twice.
+    virtual ErrorOr<void> iterate(u64& cookie, DirEntrySink& sink) { return Errno::ENOTDIR; }
+    // ".." within this filesystem (itself for the root); null when removed.
+    virtual lv::RefPtr<Inode> parent() { return nullptr; }
+    // The name of `child` in this directory, for getcwd; false if absent.
+    virtual bool name_of(Inode& child, char* buf, size_t cap, size_t& len) { return false; }
+    virtual bool is_empty_dir() { return false; }
+
+    // ---- symlinks
+    virtual ErrorOr<size_t> readlink(char* buf, size_t cap) { return Errno::EINVAL; }
+    // procfs "magic" links (/proc/self/fd/N) resolve to an inode, not to a path.
+    virtual ErrorOr<lv::RefPtr<Inode>> follow_magic() { return Errno::EINVAL; }
+    virtual bool is_magic_link() const { return false; }
+
+    // ---- FileOps for regular files and directories (devices/FIFOs: see File::ops)
+    ErrorOr<size_t> read(File& f, u64 offset, const IoBuffer& buf, size_t n) override;
+    ErrorOr<size_t> write(File& f, u64 offset, const IoBuffer& buf, size_t n) override;
+    ErrorOr<size_t> bytes_available(File& f) override;
+
+    // ---- named pipes: the pipe shared by every opener of this FIFO (created on demand)
+    ErrorOr<Pipe*> fifo_pipe();
+
+private:
+    Pipe* m_fifo = nullptr;
+};
+
+KTimespec now();
+} // namespace fs

@@ -1,0 +1,39 @@
+// The pages of a ramfs file: a sparse array of 4 KiB pages indexed by page number,
+// kept as a radix tree of 512-way nodes (a node is one page of pointers), grown in
+// height as the file grows. Missing pages are holes and read as zeros. Host-tested
+// (tests/host/page_tree_test.cpp).
+#pragma once
+#include <lib/result.h>
+#include <lib/types.h>
+
+namespace fs {
+class PageTree {
+public:
+    static constexpr unsigned kFanoutShift = 9;
+    static constexpr u64 kFanout = 1u << kFanoutShift;
+    // Five levels address 2^45 pages (2^57 bytes): beyond that, EFBIG.
+    static constexpr unsigned kMaxHeight = 5;
+    static constexpr u64 kMaxPages = 1ull << (kFanoutShift * kMaxHeight);
+
+    PageTree() = default;
+    PageTree(const PageTree&) = delete;
+    PageTree& operator=(const PageTree&) = delete;
+    ~PageTree() { truncate(0); }
+
+    // The page at `index`, or null for a hole.
+    u8* get(u64 index) const;
+    // The page at `index`, allocating a zeroed one for a hole. `zero=false` skips the
+    // clearing when the caller overwrites the whole page anyway.
+    ErrorOr<u8*> get_or_alloc(u64 index, bool zero = true);
+    // Frees every page at index >= first.
+    void truncate(u64 first);
+    u64 page_count() const { return m_pages; }
+    // First present page at index >= from; false if none (SEEK_DATA).
+    bool next_present(u64 from, u64& out) const;
+
+private:
+    void** m_root = nullptr;
+    unsigned m_height = 0; // a tree of height h holds indexes below 512^h
+    u64 m_pages = 0;
+};
+} // namespace fs

@@ -1,0 +1,95 @@
+// ramfs: the in-memory filesystem that holds the root (unpacked from the initramfs),
+// /tmp and /dev. File data lives in a PageTree of 4 KiB pages; directories are hash
+// tables over entries kept in creation order, so that lookups are O(1) and readdir
+// cookies stay valid while entries come and go (rm -rf reads and deletes at once).
+#pragma once
+#include <fs/inode.h>
+#include <fs/data_pages.h>
+#include <fs/page_tree.h>
+#include <lib/vector.h>
+
+namespace fs {
+// Linux's tmpfs magic, so that statfs users see a tmpfs-like filesystem.
+constexpr u64 kTmpfsMagic = 0x01021994;
+
+class RamFile final : public Inode {
+public:
+    RamFile(FileSystem& fs, u32 mode) : Inode(fs, mode) {}
+    ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) override;
+    ErrorOr<size_t> write_at(u64 offset, const IoBuffer& buf, size_t n) override;
+    ErrorOr<void> truncate(u64 new_size) override;
+    u64 allocated_blocks() const override { return m_pages.page_count() * (kDataPageSize / 512); }
+    u64 next_data(u64 off) const override;
+    // Preallocates zeroed pages for [offset, offset+len) (fallocate mode 0).
+    ErrorOr<void> allocate(u64 offset, u64 len);
+
+private:
+    PageTree m_pages;
+};
+
+class RamSymlink final : public Inode {
+public:
+    RamSymlink(FileSystem& fs) : Inode(fs, kIflnk | 0777) {}
+    ~RamSymlink() override { kfree(m_target); }
+    ErrorOr<void> set_target(lv::StringView target);
+    ErrorOr<size_t> readlink(char* buf, size_t cap) override;
+
+private:
+    char* m_target = nullptr;
+};
+
+// Device nodes, FIFOs and sockets: only metadata here (File::ops finds the driver).
+class RamNode final : public Inode {
+public:
+    RamNode(FileSystem& fs, u32 mode, u64 dev) : Inode(fs, mode) { rdev = dev; }
+};
+
+struct RamDirEntry {
+    char* name;
+    u32 name_len;
+    u32 hash;
+    u64 cookie; // readdir position, increasing in creation order
+    lv::RefPtr<Inode> inode;
+    RamDirEntry* hash_next;
+};
+
+class RamDir final : public Inode {
+public:
+    RamDir(FileSystem& fs, u32 perms, RamDir* parent);
+    ~RamDir() override;
+
+    ErrorOr<lv::RefPtr<Inode>> lookup(lv::StringView name) override;
+    ErrorOr<lv::RefPtr<Inode>> create(lv::StringView name, u32 mode, u64 rdev) override;
+    ErrorOr<lv::RefPtr<Inode>> symlink(lv::StringView name, lv::StringView target) override;
+    ErrorOr<void> link(lv::StringView name, Inode& target) override;
+    ErrorOr<void> unlink(lv::StringView name, bool rmdir) override;
+    ErrorOr<void> rename(lv::StringView old_name, Inode& new_dir, lv::StringView new_name, u32 flags) override;
+    ErrorOr<void> iterate(u64& cookie, DirEntrySink& sink) override;
+    lv::RefPtr<Inode> parent() override { return m_is_root ? lv::RefPtr<Inode>(this) : m_parent; }
+    bool name_of(Inode& child, char* buf, size_t cap, size_t& len) override;
+    bool is_empty_dir() override { return m_entries.empty(); }
+
+    // Adds an existing inode under `name` (devfs nodes, hard links). EEXIST if taken.
+    ErrorOr<void> add(lv::StringView name, lv::RefPtr<Inode> inode);
+    size_t entry_count() const { return m_entries.size(); }
+
+private:
+    RamDirEntry* find(lv::StringView name, u32 hash) const;
+    ErrorOr<void> insert(lv::StringView name, lv::RefPtr<Inode> inode);
+    // Unhooks the entry and returns its inode; adjusts link counts and times.
+    lv::RefPtr<Inode> remove(RamDirEntry* e);
+    ErrorOr<void> grow_buckets();
+    void update_size() { size = (m_entries.size() + 2) * 20; } // tmpfs' BOGO_DIRENT_SIZE
+
+    lv::Vector<RamDirEntry*> m_entries; // sorted by cookie
+    RamDirEntry** m_buckets = nullptr;
+    u32 m_bucket_count = 0;
+    u64 m_next_cookie = 2; // 0 and 1 are "." and ".."
+    lv::RefPtr<Inode> m_parent; // null once removed, and for the root (whose ".." is itself)
+    bool m_is_root = false;
+    friend FileSystem* create_ramfs(const char*, u64);
+};
+
+// A new ramfs instance with an empty root directory (mode 0755).
+FileSystem* create_ramfs(const char* name, u64 magic = kTmpfsMagic);
+} // namespace fs

@@ -1,0 +1,98 @@
+// ramfs regular files and symlinks.
+#include <fs/ramfs.h>
+
+namespace fs {
+namespace {
+constexpr u64 kMaxFileSize = PageTree::kMaxPages * kDataPageSize;
+} // namespace
+
+ErrorOr<size_t> RamFile::read_at(u64 offset, const IoBuffer& buf, size_t n) {
+    if (offset >= size) return 0;
+    n = size_t(min<u64>(n, size - offset));
+    size_t done = 0;
+    while (done < n) {
+        u64 pos = offset + done;
+        size_t in_page = pos % kDataPageSize;
+        size_t chunk = min<size_t>(n - done, kDataPageSize - in_page);
+        u8* page = m_pages.get(pos / kDataPageSize);
+        auto r = page ? buf.write(done, page + in_page, chunk) : buf.zero(done, chunk);
+        if (r.is_error()) {
+            if (done) break; // a short read, as Linux returns on a fault after progress
+            return r.error();
+        }
+        done += chunk;
+    }
+    touch_atime();
+    return done;
+}
+
+ErrorOr<size_t> RamFile::write_at(u64 offset, const IoBuffer& buf, size_t n) {
+    if (n == 0) return 0;
+    if (offset >= kMaxFileSize) return Errno::EFBIG;
+    n = size_t(min<u64>(n, kMaxFileSize - offset)); // a short write up to the limit
+    size_t done = 0;
+    Errno err {};
+    while (done < n) {
+        u64 pos = offset + done;
+        size_t in_page = pos % kDataPageSize;
+        size_t chunk = min<size_t>(n - done, kDataPageSize - in_page);
+        // A kernel source overwriting a whole page cannot fail half-way: skip clearing.
+        bool whole = chunk == kDataPageSize && !buf.is_user();
+        auto page = m_pages.get_or_alloc(pos / kDataPageSize, !whole);
+        if (page.is_error()) { err = page.error(); break; }
+        auto r = buf.read(done, page.value() + in_page, chunk);
+        if (r.is_error()) { err = r.error(); break; }
+        done += chunk;
+    }
+    if (done == 0) return err;
+    if (offset + done > size) size = offset + done;
+    touch_mtime();
+    return done;
+}
+
+ErrorOr<void> RamFile::truncate(u64 new_size) {
+    if (new_size > kMaxFileSize) return Errno::EFBIG;
+    if (new_size < size) {
+        m_pages.truncate(align_up<u64>(new_size, kDataPageSize) / kDataPageSize);
+        // Clear the tail of the last page so that growing again reads zeros.
+        size_t in_page = new_size % kDataPageSize;
+        if (in_page)
+            if (u8* page = m_pages.get(new_size / kDataPageSize)) memset(page + in_page, 0, kDataPageSize - in_page);
+    }
+    size = new_size;
+    touch_mtime();
+    return {};
+}
+
+u64 RamFile::next_data(u64 off) const {
+    u64 page;
+    if (!m_pages.next_present(off / kDataPageSize, page)) return size; // all hole: EOF
+    u64 start = page * kDataPageSize;
+    return start > off ? start : off;
+}
+
+ErrorOr<void> RamFile::allocate(u64 offset, u64 len) {
+    u64 end;
+    if (__builtin_add_overflow(offset, len, &end) || end > kMaxFileSize) return Errno::EFBIG;
+    for (u64 p = offset / kDataPageSize; p < align_up<u64>(end, kDataPageSize) / kDataPageSize; p++)
+        TRY(m_pages.get_or_alloc(p, true));
+    return {};
+}
+
+ErrorOr<void> RamSymlink::set_target(lv::StringView target) {
+    char* t = static_cast<char*>(kmalloc(target.size + 1));
+    if (!t) return Errno::ENOMEM;
+    memcpy(t, target.data, target.size);
+    t[target.size] = 0;
+    kfree(m_target);
+    m_target = t;
+    size = target.size;
+    return {};
+}
+
+ErrorOr<size_t> RamSymlink::readlink(char* buf, size_t cap) {
+    size_t n = min<size_t>(cap, size);
+    memcpy(buf, m_target, n);
+    return n;
+}
+} // namespace fs

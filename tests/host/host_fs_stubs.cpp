@@ -1,0 +1,96 @@
+// What the pure filesystem code (fs/ramfs*.cpp, vfs*.cpp, open.cpp, initramfs.cpp,
+// page_tree.cpp) needs from the rest of the kernel, for the host tests: a clock, the
+// vfs lock (one thread: nothing to exclude), data pages from malloc, user copies that
+// are plain memcpy (host tests pass kernel pointers), interrupts and a log that do
+// nothing.
+#include <arch/interface.h>
+#include <fs/data_pages.h>
+#include <fs/mutex.h>
+#include <kernel/log.h>
+#include <kernel/time.h>
+#include <mm/user_ptr.h>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+
+namespace kernel::time {
+KTimespec realtime_now() {
+    static i64 tick = 1700000000;
+    return KTimespec {tick++, 0}; // strictly increasing, so tests can see updates
+}
+} // namespace kernel::time
+
+namespace fs {
+void Mutex::lock() { m_depth++; }
+void Mutex::unlock() { m_depth--; }
+Mutex& vfs_lock() {
+    static Mutex m;
+    return m;
+}
+
+u8* alloc_data_page(bool zeroed) {
+    void* p = aligned_alloc(kDataPageSize, kDataPageSize);
+    if (p && zeroed) memset(p, 0, kDataPageSize);
+    return static_cast<u8*>(p);
+}
+void free_data_page(u8* page) { free(page); }
+} // namespace fs
+
+namespace mm {
+ErrorOr<void> copy_from_user(void* dst, VirtAddr src, size_t n) {
+    if (n && !src) return Errno::EFAULT;
+    memcpy(dst, reinterpret_cast<const void*>(src), n);
+    return {};
+}
+ErrorOr<void> copy_to_user(VirtAddr dst, const void* src, size_t n) {
+    if (n && !dst) return Errno::EFAULT;
+    memcpy(reinterpret_cast<void*>(dst), src, n);
+    return {};
+}
+ErrorOr<void> clear_user(VirtAddr dst, size_t n) {
+    if (n && !dst) return Errno::EFAULT;
+    memset(reinterpret_cast<void*>(dst), 0, n);
+    return {};
+}
+} // namespace mm
+
+namespace kernel {
+void log(LogLevel, const char* fmt, ...) {
+    if (getenv("LV_HOST_LOG")) {
+        va_list ap;
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+    }
+}
+} // namespace kernel
+
+// Interrupts, wait queues and signals for fs/pipe.cpp and fs/fd_table.cpp: one thread,
+// so a wait can never be satisfied; it returns EINTR as if a signal came.
+namespace arch {
+IrqState irq_save() { return 0; }
+void irq_restore(IrqState) {}
+} // namespace arch
+
+#include <kernel/process.h>
+#include <kernel/signal.h>
+#include <kernel/wait_queue.h>
+namespace kernel {
+ErrorOr<void> WaitQueue::wait_interruptible() { return Errno::EINTR; }
+void WaitQueue::wake_all() {}
+void WaitQueue::wake_one() {}
+Thread& current_thread() {
+    // Never constructed (its arch state has an out-of-line constructor): only its
+    // address is used, as a mutex owner and signal target.
+    alignas(Thread) static unsigned char storage[sizeof(Thread)];
+    return *reinterpret_cast<Thread*>(storage);
+}
+Process& current_process() {
+    static Process p;
+    return p;
+}
+int host_last_signal = 0; // read by the pipe tests
+void send_signal(Thread&, int sig) { host_last_signal = sig; }
+void send_signal(Process&, int sig) { host_last_signal = sig; }
+} // namespace kernel
