@@ -6,22 +6,20 @@
                    [--verbose] -- PROGRAM [ARGS...]  run one program, exit with its status
   ./levitate test  [--arch A]... [-R REGEX]        every test; ends with "N passed, M failed"
   ./levitate build [--arch A]                      kernel and default userland
-  ./levitate iso                                   x86_64 bootable ISO (build/x86_64/levitate.iso)
+  ./levitate iso                                   x86_64 bootable ISO (build/x86_64/levitate-x86_64.iso)
 
 exec exit statuses: the program's own, 128+N if it died by signal N, 124 on timeout,
 125 on kernel panic, 126 on any other failure to boot or run.
 """
 import argparse
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from lv import build, deps, mux, qemu  # noqa: E402
-from lv.paths import BUILD, ROOT, boot_log, kernel_build_dir  # noqa: E402
+from lv.paths import boot_log, kernel_build_dir  # noqa: E402
 
 ARCH_CHOICES = build.ARCHES
 
@@ -126,15 +124,27 @@ def cmd_test(args):
 
 
 def cmd_iso(args):
+    """A GRUB rescue ISO with the default initramfs as its Multiboot module (the arch
+    build's `iso` target, arch/x86_64/tools/mkiso.sh, does the GRUB part)."""
     deps.ensure(*deps.for_arch("x86_64", run=False), "iso")
     try:
         build.build_all("x86_64")
+        d = kernel_build_dir("x86_64")
+        initrd = os.path.join(d, "iso-initramfs.cpio")
+        qemu.default_initramfs("x86_64").write(initrd)
+        with build.build_lock():
+            build.run_logged(["cmake", "-DLEVITATE_ISO_INITRD=" + initrd, d])
+            build.run_logged(["ninja", "-C", d, "iso"])
     except build.BuildError as e:
         sys.exit("levitate: %s" % e)
-    from lv import iso
-    out = iso.make_iso()
-    print(out)
+    print(os.path.join(d, "levitate-x86_64.iso"))
     return 0
+
+
+def exec_usage_error(parser, message):
+    parser.print_usage(sys.stderr)
+    sys.stderr.write("%s: error: %s\n" % (parser.prog, message))
+    sys.exit(mux.BOOT_FAILURE_STATUS)
 
 
 def mem_arg(text):
@@ -165,7 +175,9 @@ def main():
     sp.add_argument("--verbose", "-v", action="store_true")
     sp.set_defaults(func=cmd_run)
 
+    # exec's callers read its exit status: a bad command line is a failure to run (126).
     sp = sub.add_parser("exec", help="boot headless and run one program")
+    sp.error = lambda message, sp=sp: exec_usage_error(sp, message)
     arch_opt(sp)
     sp.add_argument("--timeout", type=float, default=300.0)
     sp.add_argument("--mem", type=mem_arg, default="2G")

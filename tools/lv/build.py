@@ -51,11 +51,18 @@ def _run(cmd, quiet, cwd=None):
     if quiet:
         r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode:
-            raise BuildError("%s failed:\n%s" % (" ".join(cmd), r.stdout))
+            lines = r.stdout.splitlines()
+            if len(lines) > 80:
+                lines = ["... (%d lines cut)" % (len(lines) - 80)] + lines[-80:]
+            raise BuildError("%s failed:\n%s" % (" ".join(cmd), "\n".join(lines)))
     else:
         r = subprocess.run(cmd, cwd=cwd, stdout=sys.stderr, stderr=sys.stderr)
         if r.returncode:
             raise BuildError("%s failed" % " ".join(cmd))
+
+
+def run_logged(cmd):
+    _run(cmd, quiet=False)
 
 
 def build_kernel(arch, quiet=False):
