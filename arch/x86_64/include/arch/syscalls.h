@@ -1,0 +1,9 @@
+// x86_64-only system calls, merged into the generic list by syscalls/all.h.
+#pragma once
+#include <lib/result.h>
+#include <lib/types.h>
+
+// arch_prctl(2): FS/GS base of the calling thread (syscalls/arch_prctl.cpp).
+ErrorOr<long> sys_arch_prctl(int code, u64 addr);
+
+#define LV_ARCH_SYSCALLS(X) X(arch_prctl)

@@ -1,0 +1,61 @@
+// Functions shared between the x86_64 layer's files (not part of the arch interface).
+#pragma once
+#include <arch/interface.h>
+#include <lib/types.h>
+
+namespace arch::x86 {
+// cpu/gdt.cpp
+void gdt_init();
+void tss_set_kernel_stack(uptr top); // TSS.rsp0 and the per-CPU SYSCALL stack
+
+// cpu/idt.cpp, cpu/traps.cpp
+void idt_init();
+extern "C" void x86_trap(TrapFrame* f);
+// Runs the generic return-to-user work (signals), then vets the frame for IRET.
+void prepare_return_to_user(TrapFrame& f);
+
+// cpu/features.cpp
+struct Features {
+    bool nx, pge, pdpe1gb, smep, smap, umip, rdrand, x2apic, fxsr, sse;
+};
+extern Features g_features;
+void detect_features();
+void enable_cpu_features(); // SSE, SMEP, SMAP, UMIP (init_late)
+extern "C" u8 x86_smap_enabled; // read by the user-copy routines before STAC/CLAC
+
+// dev/uart.cpp
+void uart_init();
+void uart_enable_rx_interrupt();
+void uart_handle_interrupt();
+void early_print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// time/tsc.cpp
+void tsc_calibrate();
+u64 tsc_to_ns(u64 tsc);
+u64 tsc_hz();
+extern "C" u64 x86_boot_tsc; // TSC at the first instruction (boot/multiboot.S)
+
+// irq/pic.cpp, irq/lapic.cpp, irq/ioapic.cpp
+constexpr u8 kVectorPicBase = 0x20; // legacy PIC remapped here (0x20..0x2f), all masked
+constexpr u8 kVectorTimer = 0x40;
+constexpr u8 kVectorCom1 = 0x41;
+constexpr u8 kVectorSpurious = 0xff;
+void pic_disable();
+void lapic_init();
+void lapic_start_timer(unsigned hz);
+void lapic_eoi();
+u32 lapic_id();
+void ioapic_route(unsigned gsi, u8 vector, u32 apic_id);
+
+// syscall/syscall.cpp
+void syscall_init();
+
+// thread/thread.cpp: the running thread's user FS/GS base
+void set_user_fs_base(u64 v);
+void set_user_gs_base(u64 v);
+u64 user_fs_base();
+u64 user_gs_base();
+
+// boot/paging.cpp
+extern PhysAddr g_kernel_root;
+} // namespace arch::x86

@@ -1,0 +1,12 @@
+// Second-stage bring-up, called by kernel_main() once memory management works.
+#include <arch/x86/internal.h>
+
+namespace arch {
+void init_late() {
+    x86::enable_cpu_features();
+    x86::pic_disable();
+    x86::lapic_init();
+    x86::lapic_start_timer(kTimerHz); // fires once interrupts are enabled
+    x86::uart_enable_rx_interrupt();
+}
+} // namespace arch
