@@ -19,7 +19,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from lv import build, deps, mux, qemu  # noqa: E402
-from lv.paths import boot_log, kernel_build_dir  # noqa: E402
+from lv.paths import BUILD, boot_log, kernel_build_dir  # noqa: E402
 
 ARCH_CHOICES = build.ARCHES
 
@@ -38,12 +38,14 @@ def prepare(arch, run=True, quiet=False):
 
 
 def cmd_build(args):
+    failed = False
     for arch in args.arch or ARCH_CHOICES:
         try:
             prepare(arch, run=False)
         except build.BuildError as e:
-            sys.exit("levitate: %s" % e)
-    return 0
+            sys.stderr.write("levitate: %s\n" % e)
+            failed = True
+    return 1 if failed else 0
 
 
 def cmd_run(args):
@@ -103,7 +105,10 @@ def cmd_exec(args):
         return mux.BOOT_FAILURE_STATUS
     qemu.add_exec_files(img, program, qemu.merge_env(args.env))
 
-    with tempfile.TemporaryDirectory(prefix="levitate-") as tmp:
+    # Under build/, not /tmp: the archive may be hundreds of MB and /tmp may be a small tmpfs.
+    tmp_root = os.path.join(BUILD, "tmp")
+    os.makedirs(tmp_root, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="exec-", dir=tmp_root) as tmp:
         initrd = os.path.join(tmp, "initramfs.cpio")
         try:
             img.write(initrd)

@@ -166,7 +166,9 @@ class Session:
                 if self.panic:
                     grace_deadline = time.monotonic() + 2  # more panic text may follow
                 elif grace_deadline is None and self.exit_record is not None:
-                    grace_deadline = time.monotonic() + 5
+                    # Output written before the record has arrived already (one serial
+                    # line, in order); only a late stderr note or the power-off remain.
+                    grace_deadline = time.monotonic() + 1
             _stop(qemu)
             err_thread.join(timeout=2)
         return self._status(timed_out)
