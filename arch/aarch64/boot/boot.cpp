@@ -13,9 +13,18 @@
 #include <lib/fdt.h>
 #include <lib/string.h>
 
+extern "C" {
+using LvCtor = void (*)();
+extern LvCtor __init_array_start[], __init_array_end[];
+}
+
 namespace arch {
 namespace {
 BootInfo g_boot_info;
+
+void run_global_constructors() {
+    for (LvCtor* c = __init_array_start; c != __init_array_end; c++) (*c)();
+}
 
 [[noreturn]] void stop() {
     for (;;) asm volatile("wfi");
@@ -51,6 +60,7 @@ void build_boot_info(BootInfo& info, const Board& pl) {
 using namespace arch;
 
 extern "C" [[noreturn]] void aarch64_boot_main(PhysAddr dtb_phys, PhysAddr load_phys, u64 entry_count) {
+    run_global_constructors(); // before any global is filled in below
     kmap::init(load_phys);
     // The DTB is still reached through the identity map that head.S set up.
     lv::fdt::Fdt fdt;
@@ -72,7 +82,8 @@ extern "C" [[noreturn]] void aarch64_boot_main(PhysAddr dtb_phys, PhysAddr load_
     info.boot_start_ns = timer::counter_to_ns(entry_count);
     build_boot_info(info, pl);
     cpu::init_early();
-    log_info("aarch64: EL1, kernel at phys 0x%lx, DTB at 0x%lx (%u bytes), GICv%d, %s",
-             load_phys, dtb_phys, pl.dtb_size, pl.gic_version, cpu::describe());
+    log_info("aarch64: kernel at phys 0x%lx, DTB at 0x%lx (%u bytes), GICv%d, PSCI %s, %s", load_phys,
+             dtb_phys, pl.dtb_size, pl.gic_version,
+             pl.psci == PsciMethod::Hvc ? "hvc" : pl.psci == PsciMethod::Smc ? "smc" : "none", cpu::describe());
     kernel::kernel_main(info);
 }

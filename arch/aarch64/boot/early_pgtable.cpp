@@ -10,7 +10,7 @@ extern "C" u8 __image_start[], __text_end[], __rodata_end[], __image_end[];
 
 namespace arch::boot {
 extern "C" {
-alignas(4096) __attribute__((section(".boot_pgtables"))) u8 boot_pgtable_pool[kPoolPages * 4096];
+alignas(4096) __attribute__((section(".bss.boot_pgtables"))) u8 boot_pgtable_pool[kPoolPages * 4096];
 }
 
 namespace {
