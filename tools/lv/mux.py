@@ -197,8 +197,10 @@ class Session:
             sys.stderr.write("levitate: timed out after %g s (kernel log: %s)\n" % (self.timeout, self.log_path))
             return TIMEOUT_STATUS
         sys.stderr.write("levitate: the guest stopped without reporting an exit status\n")
-        if self.qemu_stderr:
-            sys.stderr.write("QEMU said:\n" + self.qemu_stderr.decode(errors="replace"))
+        said = [line for line in self.qemu_stderr.decode(errors="replace").splitlines()
+                if "host doesn't support requested feature" not in line]  # -cpu EPYC under nested KVM
+        if said:
+            sys.stderr.write("QEMU said:\n%s\n" % "\n".join(said))
         sys.stderr.write(tail(self.log_path, 30))
         return BOOT_FAILURE_STATUS
 

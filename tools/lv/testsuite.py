@@ -22,8 +22,9 @@ def _step(title):
     sys.stdout.flush()
 
 
-def _run(cmd, **kw):
-    return subprocess.run(cmd, stdout=sys.stdout, stderr=subprocess.STDOUT, **kw).returncode
+def _run(cmd, stdout=None, **kw):
+    sys.stdout.flush()
+    return subprocess.run(cmd, stdout=stdout or sys.stdout, stderr=subprocess.STDOUT, **kw).returncode
 
 
 def run(arches, regex, jobs):
@@ -90,7 +91,14 @@ def count(junit):
             failed += 1
             names.append(case.get("name", "?"))
         elif case.find("skipped") is not None or status in ("notrun", "disabled"):
-            skipped += 1
+            # A test that skipped itself (exit 77) is a skip; one whose executable is
+            # missing (its build failed) is a failure.
+            msg = (case.find("skipped").get("message", "") if case.find("skipped") is not None else "")
+            if "Unable to find executable" in msg or "Required Files Missing" in msg:
+                failed += 1
+                names.append(case.get("name", "?") + " (not built)")
+            else:
+                skipped += 1
         else:
             passed += 1
     return passed, failed, skipped, names
