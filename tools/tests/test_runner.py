@@ -172,5 +172,23 @@ class Initramfs(unittest.TestCase):
         self.assertIsNone(qemu.parse_mem("0"))
 
 
+class CommandLine(unittest.TestCase):
+    LEVITATE = os.path.join(os.path.dirname(os.path.dirname(HERE)), "levitate")
+
+    def exec_status(self, *args):
+        r = subprocess.run([self.LEVITATE, "exec"] + list(args), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(r.stdout, b"")  # nothing but the program's output goes to stdout
+        return r.returncode, r.stderr
+
+    def test_usage_errors_are_failures_to_run(self):
+        self.assertEqual(self.exec_status("--mem", "lots", "--", "/x")[0], mux.BOOT_FAILURE_STATUS)
+        self.assertEqual(self.exec_status("--add", "/no/such/file:/x", "--", "/x")[0], mux.BOOT_FAILURE_STATUS)
+        self.assertEqual(self.exec_status("--add", "relative-guest:x", "--", "/x")[0], mux.BOOT_FAILURE_STATUS)
+        rc, err = self.exec_status("--arch", "x86_64")
+        self.assertEqual(rc, mux.BOOT_FAILURE_STATUS)
+        self.assertIn(b"no PROGRAM", err)
+
+
 if __name__ == "__main__":
     unittest.main()
