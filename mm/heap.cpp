@@ -88,8 +88,3 @@ void kfree(void* p) {
     b->next = g_free[h->klass];
     g_free[h->klass] = b;
 }
-
-// The freestanding C++ runtime bits the compiler may reference.
-void operator delete(void* p) noexcept { kfree(p); }
-void operator delete(void* p, size_t) noexcept { kfree(p); }
-extern "C" void __cxa_pure_virtual() { kernel::panic("pure virtual call"); }
