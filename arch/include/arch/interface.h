@@ -92,6 +92,37 @@ void set_thread_pointer(ThreadState& s, u64 tp); // FS base / TPIDR_EL0 (clone C
 void init_user_frame(TrapFrame& f, VirtAddr entry, VirtAddr user_sp);
 [[noreturn]] void enter_user(TrapFrame* f); // restore f and drop to user mode
 
+// ---------------------------------------------------------------- signals
+// What the generic kernel decided for delivering one signal to a user handler.
+struct SignalFrameRequest {
+    int signo;
+    const u8* siginfo;  // 128 bytes: the Linux siginfo_t to place in the frame
+    u64 handler;        // sa_handler / sa_sigaction
+    u64 flags;          // sa_flags (SA_SIGINFO, SA_ONSTACK, SA_RESTORER, ...)
+    u64 restorer;       // return address for the handler: sa_restorer if SA_RESTORER, else the
+                        // process's sigreturn trampoline (see sigreturn_trampoline)
+    u64 saved_mask;     // uc_sigmask: the mask rt_sigreturn restores
+    u64 stack_top;      // build the frame below this address (the user sp, or the altstack top)
+    u64 altstack_sp, altstack_size; // uc_stack (size 0: none)
+    int altstack_flags;             // uc_stack.ss_flags (SS_ONSTACK when running on it, SS_DISABLE)
+};
+// Builds Linux's rt_sigframe for this arch (x86_64: pretcode, ucontext, siginfo, FXSAVE
+// state; aarch64: siginfo, ucontext with fpsimd_context, frame record) on the user stack
+// through mm::copy_to_user, saving the current registers from f and the FP/SIMD state,
+// then points f at the handler (signo, &info, &uc as arguments; return address = restorer).
+// False if the user stack is not writable (the caller then kills with SIGSEGV).
+[[nodiscard]] bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r);
+// rt_sigreturn: reads the frame that setup_signal_frame built (at the user sp as the
+// handler returned), restores the registers and the FP/SIMD state, and reports uc_sigmask.
+// False if the frame cannot be read or is invalid (the caller kills with SIGSEGV).
+[[nodiscard]] bool restore_signal_frame(TrapFrame& f, u64& saved_mask);
+// Rewinds f so that the interrupted syscall is made again on return to user mode (SA_RESTART):
+// back over the syscall instruction, with the original first argument/number restored.
+void restart_syscall(TrapFrame& f);
+// Machine code of a user-mode trampoline that calls rt_sigreturn; exec maps it in every
+// process (aarch64 libcs do not pass SA_RESTORER; Linux uses its vDSO for the same purpose).
+const u8* sigreturn_trampoline(size_t& size);
+
 // ---------------------------------------------------------------- user memory
 // Raw fault-tolerant copies. The caller (lib UserPtr helpers, mm/usercopy.cpp) has
 // already checked that the whole user range lies below kUserTop. These lift SMAP/PAN
