@@ -84,7 +84,8 @@ void kfree(void* p) {
     }
     if (h->klass >= kClasses) kernel::panic("kfree: corrupt header at %p", p);
     kernel::InterruptGuard g;
+    u32 klass = h->klass; // b->next below overwrites the header
     auto* b = reinterpret_cast<FreeBlock*>(h);
-    b->next = g_free[h->klass];
-    g_free[h->klass] = b;
+    b->next = g_free[klass];
+    g_free[klass] = b;
 }
