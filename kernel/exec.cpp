@@ -183,8 +183,17 @@ ErrorOr<Image> load_image(const char* path, const char* const* argv, size_t argc
     auto sp = build_stack(*as, p, interp_bias, p.info.has_interp, path, argv, argc, envp, envc);
     if (sp.is_error()) return fail(sp.error());
 
+    // The sigreturn trampoline page, just below the stack's reach.
+    size_t tramp_size = 0;
+    const u8* tramp = arch::sigreturn_trampoline(tramp_size);
+    VirtAddr tramp_addr = arch::kUserTop - kStackSize - (64u << 10);
+    auto t = as->map(tramp_addr, arch::kPageSize, mm::kProtRead | mm::kProtExec, mm::kMapPrivate | mm::kMapFixed, "[sigpage]");
+    if (t.is_error()) return fail(t.error());
+    if (auto w = as->poke(tramp_addr, tramp, tramp_size); w.is_error()) return fail(w.error());
+
     Image img;
     img.as = as;
+    img.sigreturn_trampoline = tramp_addr;
     img.entry = entry;
     img.stack_pointer = sp.value();
     img.brk_start = align_up<u64>(p.info.max_vaddr + p.bias, arch::kPageSize);

@@ -14,6 +14,7 @@ struct Image {
     VirtAddr entry = 0;
     VirtAddr stack_pointer = 0;
     VirtAddr brk_start = 0;
+    VirtAddr sigreturn_trampoline = 0;
 };
 
 // argv/envp are kernel strings. `execfn` is the path as given (AT_EXECFN).

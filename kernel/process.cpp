@@ -71,6 +71,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
     if (!p) { lv::destroy(img.as); return Errno::ENOMEM; }
     p->as = img.as;
     p->start_brk = img.brk_start;
+    p->sigreturn_trampoline = img.sigreturn_trampoline;
     p->fds = parent && parent->fds ? fs::clone_fd_table(*parent->fds) : fs::create_fd_table();
     p->fs = parent && parent->fs ? fs::clone_fs_context(*parent->fs) : fs::create_fs_context();
     if (!p->fds || !p->fs) { lv::destroy(img.as); free_process(p); return Errno::ENOMEM; }

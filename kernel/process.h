@@ -58,6 +58,8 @@ struct Process {
 
     SignalAction actions[64];
     u64 pending_signals = 0; // process-directed
+    Thread::SigInfo siginfo[64]; // details of pending process-directed signals
+    VirtAddr sigreturn_trampoline = 0; // mapped by exec
 
     RLimit rlimits[kNumRlimits];
     VirtAddr start_brk = 0;

@@ -1,12 +1,12 @@
-// Signal generation and default actions.
-// FIXME: user handlers (rt_sigaction with a function) are recorded but not yet invoked:
-// delivering them needs the per-arch signal frame and rt_sigreturn. Until then a caught
-// signal takes its default action, except that an ignored one stays ignored.
+// Signal generation, default actions, and delivery to user handlers. The arch builds
+// and reads the signal frames (arch::setup_signal_frame / restore_signal_frame); the
+// masks, flags and choices are made here, once for both architectures.
 #include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <lib/string.h>
 
 namespace kernel {
 namespace {
@@ -14,12 +14,17 @@ constexpr u64 bit(int sig) { return 1ull << (sig - 1); }
 constexpr u64 kUnblockable = bit(SIGKILL) | bit(SIGSTOP);
 constexpr u64 kDefaultIgnore = bit(SIGCHLD) | bit(SIGURG) | bit(SIGWINCH) | bit(SIGCONT);
 constexpr u64 kDefaultStop = bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
-constexpr u64 kSigIgn = 1;
+constexpr u64 kSigDfl = 0, kSigIgn = 1;
+// sa_flags (the same values on x86_64 and aarch64).
+constexpr u64 SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
+              SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
+constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
+constexpr int SI_USER = 0, SI_TKILL = -6;
 
 bool ignored(const Process& p, int sig) {
     if (sig == SIGKILL || sig == SIGSTOP) return false;
     u64 h = p.actions[sig - 1].handler;
-    return h == kSigIgn || (h == 0 && (kDefaultIgnore & bit(sig)));
+    return h == kSigIgn || (h == kSigDfl && (kDefaultIgnore & bit(sig)));
 }
 
 void wake_threads(Process& p) {
@@ -32,6 +37,71 @@ const char* signal_name(int sig) {
                                   "SIGTERM"};
     return sig > 0 && sig < int(sizeof names / sizeof *names) ? names[sig] : "signal";
 }
+
+int sender_pid() {
+    Thread& t = current_thread();
+    return t.process ? t.process->pid : 0;
+}
+
+// Linux's siginfo_t (128 bytes): signo, errno, code, then a union whose first fields
+// are si_pid/si_uid for kill and si_addr for faults, both at offset 16.
+void build_siginfo(u8 (&out)[128], int sig, const Thread::SigInfo& info, bool fault) {
+    memset(out, 0, sizeof out);
+    i32 head[3] = {sig, 0, info.code};
+    memcpy(out, head, sizeof head);
+    if (fault) {
+        memcpy(out + 16, &info.addr, 8);
+    } else {
+        i32 ids[2] = {info.pid, 0};
+        memcpy(out + 16, ids, sizeof ids);
+    }
+}
+
+bool is_fault_signal(int sig) {
+    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP;
+}
+
+[[noreturn]] void die(int sig) {
+    // Default action: terminate (core-dumping signals too: RLIMIT_CORE is 0, so no core is
+    // written and the wait status carries just the signal number, as on Linux).
+    exit_process(sig);
+}
+
+// Runs the handler for `sig`; kills with SIGSEGV if the frame cannot be written.
+void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info) {
+    Process& p = *t.process;
+    SignalAction act = p.actions[sig - 1];
+    if (t.syscall_interrupted) {
+        t.syscall_interrupted = false;
+        if ((act.flags & SA_RESTART) && !t.syscall_no_restart) arch::restart_syscall(f);
+    }
+    u8 si[128];
+    build_siginfo(si, sig, info, is_fault_signal(sig) && info.code > 0);
+
+    bool on_altstack = t.altstack_size && f.sp() > t.altstack_sp && f.sp() <= t.altstack_sp + t.altstack_size;
+    arch::SignalFrameRequest r {};
+    r.signo = sig;
+    r.siginfo = si;
+    r.handler = act.handler;
+    r.flags = act.flags;
+    r.restorer = (act.flags & SA_RESTORER) ? act.restorer : p.sigreturn_trampoline;
+    r.saved_mask = t.in_sigsuspend ? t.mask_before_suspend : t.sigmask;
+    t.in_sigsuspend = false;
+    r.stack_top = f.sp();
+    r.altstack_sp = t.altstack_sp;
+    r.altstack_size = t.altstack_size;
+    r.altstack_flags = !t.altstack_size ? SS_DISABLE : on_altstack ? SS_ONSTACK : 0;
+    if ((act.flags & SA_ONSTACK) && t.altstack_size && !on_altstack) r.stack_top = t.altstack_sp + t.altstack_size;
+    if (!arch::setup_signal_frame(f, r)) {
+        log_info("pid %d (%s): cannot write the frame for %s: killed by SIGSEGV", p.pid, p.comm, signal_name(sig));
+        die(SIGSEGV);
+    }
+    InterruptGuard g;
+    t.sigmask |= act.mask;
+    if (!(act.flags & SA_NODEFER)) t.sigmask |= bit(sig);
+    t.sigmask &= ~kUnblockable;
+    if (act.flags & SA_RESETHAND) p.actions[sig - 1].handler = kSigDfl;
+}
 } // namespace
 
 void send_signal(Process& p, int sig) {
@@ -39,6 +109,7 @@ void send_signal(Process& p, int sig) {
     InterruptGuard g;
     if (p.zombie || ignored(p, sig)) return;
     p.pending_signals |= bit(sig);
+    p.siginfo[sig - 1] = {SI_USER, sender_pid(), 0};
     wake_threads(p);
 }
 
@@ -47,6 +118,7 @@ void send_signal(Thread& t, int sig) {
     InterruptGuard g;
     if (ignored(*t.process, sig)) return;
     t.pending_signals |= bit(sig);
+    t.siginfo[sig - 1] = {SI_TKILL, sender_pid(), 0};
     sched::wake(t);
 }
 
@@ -61,16 +133,21 @@ bool signal_pending() {
 void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     Thread& t = current_thread();
     Process& p = *t.process;
-    // A synchronous fault cannot be blocked or ignored: Linux forces the default action
-    // when the signal is blocked or SIG_IGN (force_sig_info).
     {
         InterruptGuard g;
-        if (p.actions[signo - 1].handler == kSigIgn) p.actions[signo - 1].handler = 0;
-        t.sigmask &= ~bit(signo);
+        // A synchronous fault cannot be blocked or ignored: Linux forces the default action
+        // when the signal is blocked or SIG_IGN (force_sig_info).
+        SignalAction& a = p.actions[signo - 1];
+        if (a.handler == kSigIgn || (t.sigmask & bit(signo))) {
+            a.handler = kSigDfl;
+            t.sigmask &= ~bit(signo);
+        }
         t.pending_signals |= bit(signo);
+        t.siginfo[signo - 1] = {si_code, 0, addr};
     }
-    log_info("pid %d (%s): %s (code %d) at ip %#lx, address %#lx", p.pid, p.comm, signal_name(signo), si_code,
-             f.ip(), addr);
+    if (p.actions[signo - 1].handler == kSigDfl)
+        log_info("pid %d (%s): %s (code %d) at ip %#lx, address %#lx", p.pid, p.comm, signal_name(signo), si_code,
+                 f.ip(), addr);
 }
 
 void before_return_to_user(arch::TrapFrame& f) {
@@ -79,19 +156,30 @@ void before_return_to_user(arch::TrapFrame& f) {
     for (;;) {
         if (t.exiting) exit_thread(0);
         int sig = 0;
+        Thread::SigInfo info;
         {
             InterruptGuard g;
-            u64 pending = (t.pending_signals | t.process->pending_signals) & ~(t.sigmask & ~kUnblockable);
-            if (!pending) return;
+            Process& p = *t.process;
+            u64 pending = (t.pending_signals | p.pending_signals) & ~(t.sigmask & ~kUnblockable);
+            if (!pending) {
+                t.syscall_interrupted = false;
+                if (t.in_sigsuspend) { // woken by a signal that needed no handler
+                    t.sigmask = t.mask_before_suspend;
+                    t.in_sigsuspend = false;
+                }
+                return;
+            }
             sig = __builtin_ctzll(pending) + 1;
+            info = (t.pending_signals & bit(sig)) ? t.siginfo[sig - 1] : p.siginfo[sig - 1];
             t.pending_signals &= ~bit(sig);
-            t.process->pending_signals &= ~bit(sig);
-            if (ignored(*t.process, sig)) continue;
-            if (kDefaultStop & bit(sig)) continue; // FIXME: job control (stopping) is not implemented yet
+            p.pending_signals &= ~bit(sig);
+            if (ignored(p, sig)) continue;
+            u64 handler = p.actions[sig - 1].handler;
+            if (handler == kSigDfl && (kDefaultStop & bit(sig))) continue; // FIXME: job control (stopping)
+            if (handler == kSigDfl) die(sig);
         }
-        // Default action: terminate (core-dumping signals too: RLIMIT_CORE is 0, so no core
-        // is written and the wait status carries just the signal number, as on Linux).
-        exit_process(sig);
+        deliver(f, t, sig, info);
+        return; // one handler frame per return; further signals come at its next entry
     }
 }
 } // namespace kernel

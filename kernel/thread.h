@@ -42,6 +42,17 @@ struct Thread {
     u64 sigmask = 0;          // blocked signals (bit n-1 for signal n)
     u64 pending_signals = 0;  // thread-directed pending signals
     u64 altstack_sp = 0, altstack_size = 0; // sigaltstack
+    bool altstack_autodisarm = false;
+    // siginfo details of pending thread-directed signals (index signo-1).
+    struct SigInfo {
+        int code = 0;   // si_code: SI_USER 0, SI_TKILL -6, SI_KERNEL 0x80, or a fault code
+        int pid = 0;    // sender (kill/tkill)
+        u64 addr = 0;   // faulting address (SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP)
+    } siginfo[64];
+    bool syscall_interrupted = false; // the last syscall returned EINTR: SA_RESTART may rerun it
+    bool syscall_no_restart = false;  // ...but it is one that Linux never restarts
+    bool in_sigsuspend = false;       // rt_sigsuspend: the frame must save mask_before_suspend
+    u64 mask_before_suspend = 0;
     bool exiting = false;     // exit_group or a fatal signal is tearing the process down
 
     // Kernel threads: entry point.

@@ -7,6 +7,7 @@
 #include <kernel/entry.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
+#include <lib/string.h>
 #include <syscalls/all.h>
 
 namespace {
@@ -107,5 +108,17 @@ void handle_syscall(arch::TrapFrame& f) {
         ret = -long(Errno::ENOSYS);
     }
     f.set_return(u64(ret));
+    if (ret == -long(Errno::EINTR)) {
+        // SA_RESTART may make it again (kernel/signal.cpp), except the calls Linux never
+        // restarts: sleeps, waits for events and signal waits (signal(7)).
+        static const char* const kNoRestart[] = {"nanosleep", "clock_nanosleep", "rt_sigsuspend", "pause",
+                                                 "poll", "ppoll", "select", "pselect6", "epoll_wait",
+                                                 "epoll_pwait", "rt_sigtimedwait", "io_getevents"};
+        Thread& t = current_thread();
+        t.syscall_interrupted = true;
+        t.syscall_no_restart = false;
+        for (const char* n : kNoRestart)
+            if (e && e->name && strcmp(n, e->name) == 0) t.syscall_no_restart = true;
+    }
 }
 } // namespace kernel

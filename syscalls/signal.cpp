@@ -1,4 +1,6 @@
 #include <kernel/lock.h>
+#include <kernel/log.h>
+#include <kernel/sched.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <syscalls/signal.h>
@@ -88,4 +90,40 @@ ErrorOr<long> sys_sigaltstack(UserPtr<void> ss, UserPtr<void> old) {
         }
     }
     return 0;
+}
+
+ErrorOr<long> sys_rt_sigreturn() {
+    Thread& t = current_thread();
+    arch::TrapFrame& f = *t.user_frame();
+    u64 mask = 0;
+    if (!arch::restore_signal_frame(f, mask)) {
+        log_info("pid %d (%s): bad signal frame in rt_sigreturn", t.process->pid, t.process->comm);
+        exit_process(SIGSEGV);
+    }
+    {
+        InterruptGuard g;
+        t.sigmask = mask & ~kUnblockable;
+    }
+    // The dispatcher stores our result as the return register: give back the restored one.
+    return long(f.return_value());
+}
+
+ErrorOr<long> sys_rt_sigsuspend(UserPtr<u64> mask, usize sigsetsize) {
+    if (sigsetsize != 8) return Errno::EINVAL;
+    u64 m = TRY(mask.read());
+    Thread& t = current_thread();
+    InterruptGuard g;
+    // The handler runs with the temporary mask; the frame records the old one, which
+    // rt_sigreturn brings back (kernel/signal.cpp).
+    t.mask_before_suspend = t.sigmask;
+    t.in_sigsuspend = true;
+    t.sigmask = m & ~kUnblockable;
+    while (!signal_pending()) sched::block();
+    return Errno::EINTR;
+}
+
+ErrorOr<long> sys_pause() {
+    InterruptGuard g;
+    while (!signal_pending()) sched::block();
+    return Errno::EINTR;
 }

@@ -9,3 +9,9 @@ ErrorOr<long> sys_rt_sigpending(UserPtr<u64> set, usize sigsetsize);
 ErrorOr<long> sys_sigaltstack(UserPtr<void> ss, UserPtr<void> old);
 
 #define LV_SYSCALLS_SIGNAL(X) X(rt_sigaction) X(rt_sigprocmask) X(rt_sigpending) X(sigaltstack)
+
+ErrorOr<long> sys_rt_sigreturn();
+ErrorOr<long> sys_rt_sigsuspend(UserPtr<u64> mask, usize sigsetsize);
+ErrorOr<long> sys_pause();
+
+#define LV_SYSCALLS_SIGNAL2(X) X(rt_sigreturn) X(rt_sigsuspend) X(pause)
