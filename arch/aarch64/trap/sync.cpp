@@ -98,6 +98,7 @@ extern "C" void aarch64_el0_sync(TrapFrame* fp) {
     irq_on();
     switch (ec) {
     case esr::kSvc64:
+        f.orig_x0 = f.x[0];
         kernel::handle_syscall(f);
         break;
     case esr::kDabtLower:

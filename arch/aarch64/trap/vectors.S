@@ -1,7 +1,7 @@
 // Exception vectors (VBAR_EL1) and the register save/restore around every exception.
 // The frame layout is arch::TrapFrame (include/arch/frame.h).
 
-#define FRAME_SIZE 304
+#define FRAME_SIZE 320
 #define F_SP 248
 #define F_ELR 256
 #define F_ESR 272

@@ -15,6 +15,8 @@ struct TrapFrame {
     // backtrace walks from the handler into the interrupted code. {0, 0} for EL0 entries
     // (the chain ends there).
     u64 frame_record[2];
+    u64 orig_x0;    // x0 at syscall entry: set_return() overwrites x0, restart_syscall() needs it
+    u64 reserved_;  // keeps the size a multiple of 16
 
     u64 syscall_number() const { return x[8]; }
     u64 arg(int i) const { return x[i]; }
@@ -29,7 +31,7 @@ struct TrapFrame {
     u64 lr() const { return x[30]; }
     bool from_user() const { return (spsr & 0xf) == 0; } // M[3:0] == EL0t
 };
-static_assert(sizeof(TrapFrame) == 304 && sizeof(TrapFrame) % 16 == 0);
+static_assert(sizeof(TrapFrame) == 320 && sizeof(TrapFrame) % 16 == 0);
 // trap/vectors.S uses these offsets.
 static_assert(__builtin_offsetof(TrapFrame, sp_) == 248);
 static_assert(__builtin_offsetof(TrapFrame, elr) == 256);

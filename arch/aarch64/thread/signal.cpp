@@ -1,0 +1,153 @@
+// Linux's arm64 signal frame (arch/arm64/kernel/signal.c, uapi asm/sigcontext.h,
+// asm-generic/ucontext.h): struct rt_sigframe {siginfo; ucontext} with the FP/SIMD
+// registers in an fpsimd_context record inside sigcontext.__reserved, followed by a
+// terminator, and a frame record {x29, x30} just above it for unwinders.
+#include <arch/interface.h>
+#include <lib/alloc.h>
+#include <lib/string.h>
+#include <mm/user_ptr.h>
+
+extern "C" {
+void aarch64_fpsimd_save(arch::ThreadState* s);
+void aarch64_fpsimd_load(const arch::ThreadState* s);
+}
+
+namespace arch {
+namespace {
+constexpr u32 kFpsimdMagic = 0x46508001;
+constexpr u64 kSaSiginfo = 4;
+
+struct FpsimdContext {
+    u32 magic, size;
+    u32 fpsr, fpcr;
+    u64 vregs[64]; // __uint128_t vregs[32]
+};
+static_assert(sizeof(FpsimdContext) == 528);
+
+struct SigContext {
+    u64 fault_address;
+    u64 regs[31];
+    u64 sp, pc, pstate;
+    u64 pad_; // __reserved is 16-byte aligned
+    u8 reserved[4096];
+};
+static_assert(__builtin_offsetof(SigContext, reserved) == 288);
+
+struct UContext {
+    u64 uc_flags;
+    u64 uc_link;
+    u64 ss_sp;
+    i32 ss_flags;
+    i32 ss_pad_;
+    u64 ss_size;
+    u64 uc_sigmask;
+    u8 unused[120]; // room for a 1024-bit sigset
+    u64 pad_;
+    SigContext mcontext;
+};
+static_assert(__builtin_offsetof(UContext, mcontext) == 176);
+
+struct RtSigframe {
+    u8 info[128];
+    UContext uc;
+};
+static_assert(sizeof(RtSigframe) % 16 == 0);
+
+// NZCV, DIT, SSBS: the PSTATE bits a handler may legitimately change (Linux's
+// valid_user_regs forces anything else back to plain EL0t).
+constexpr u64 kUserPstateMask = 0xf0000000ull | (1ull << 24) | (1ull << 12);
+} // namespace
+
+bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
+    // Frame record at the top, the sigframe below it, both 16-byte aligned.
+    u64 record = align_down<u64>(r.stack_top - 16, 16);
+    u64 frame_addr = record - sizeof(RtSigframe);
+    if (frame_addr >= r.stack_top) return false; // wrapped
+
+    // Built in kernel memory (4.7 KiB: too big for the stack) and copied out once.
+    auto* frame = static_cast<RtSigframe*>(kzalloc(sizeof(RtSigframe)));
+    if (!frame) return false;
+    memcpy(frame->info, r.siginfo, sizeof(frame->info));
+    UContext& uc = frame->uc;
+    uc.ss_sp = r.altstack_sp;
+    uc.ss_size = r.altstack_size;
+    uc.ss_flags = r.altstack_flags;
+    uc.uc_sigmask = r.saved_mask;
+    SigContext& sc = uc.mcontext;
+    for (int i = 0; i < 31; i++) sc.regs[i] = f.x[i];
+    sc.sp = f.sp_;
+    sc.pc = f.elr;
+    sc.pstate = f.spsr;
+    u32 ec = u32(f.esr >> 26) & 0x3f; // FAR is meaningful after aborts only
+    sc.fault_address = (ec == 0x20 || ec == 0x24) ? f.far : 0;
+
+    // The running thread's FP/SIMD state is live in the registers.
+    ThreadState live;
+    aarch64_fpsimd_save(&live);
+    auto* fp = reinterpret_cast<FpsimdContext*>(sc.reserved);
+    fp->magic = kFpsimdMagic;
+    fp->size = sizeof(FpsimdContext);
+    fp->fpsr = u32(live.fpsr);
+    fp->fpcr = u32(live.fpcr);
+    memcpy(fp->vregs, live.q, sizeof(fp->vregs));
+    // The zeroed header after it ({magic 0, size 0}) terminates the record list.
+
+    u64 rec[2] = {f.x[29], f.x[30]};
+    bool ok = !mm::copy_to_user(frame_addr, frame, sizeof(RtSigframe)).is_error() &&
+              !mm::copy_to_user(record, rec, sizeof(rec)).is_error();
+    kfree(frame);
+    if (!ok) return false;
+
+    f.x[0] = u64(r.signo);
+    if (r.flags & kSaSiginfo) {
+        f.x[1] = frame_addr + __builtin_offsetof(RtSigframe, info);
+        f.x[2] = frame_addr + __builtin_offsetof(RtSigframe, uc);
+    }
+    f.sp_ = frame_addr;
+    f.x[29] = record;
+    f.x[30] = r.restorer;
+    f.elr = r.handler;
+    f.spsr &= kUserPstateMask; // EL0t; also clears BTYPE and single-step state
+    return true;
+}
+
+bool restore_signal_frame(TrapFrame& f, u64& saved_mask) {
+    u64 frame_addr = f.sp_;
+    if (frame_addr & 15) return false;
+    auto* frame = static_cast<RtSigframe*>(kmalloc(sizeof(RtSigframe)));
+    if (!frame) return false;
+    bool ok = !mm::copy_from_user(frame, frame_addr, sizeof(RtSigframe)).is_error();
+    const SigContext& sc = frame->uc.mcontext;
+    auto* fp = reinterpret_cast<const FpsimdContext*>(sc.reserved);
+    ok = ok && fp->magic == kFpsimdMagic && fp->size == sizeof(FpsimdContext);
+    if (ok) {
+        for (int i = 0; i < 31; i++) f.x[i] = sc.regs[i];
+        f.sp_ = sc.sp;
+        f.elr = sc.pc;
+        f.spsr = sc.pstate & kUserPstateMask;
+        f.orig_x0 = f.x[0];
+        saved_mask = frame->uc.uc_sigmask;
+        ThreadState live;
+        asm volatile("mrs %0, tpidr_el0" : "=r"(live.tpidr_el0));
+        live.fpsr = fp->fpsr;
+        live.fpcr = fp->fpcr;
+        memcpy(live.q, fp->vregs, sizeof(live.q));
+        aarch64_fpsimd_load(&live);
+    }
+    kfree(frame);
+    return ok;
+}
+
+void restart_syscall(TrapFrame& f) {
+    // Back over the 4-byte SVC, with the first argument that x0's result replaced.
+    f.x[0] = f.orig_x0;
+    f.elr -= 4;
+}
+
+const u8* sigreturn_trampoline(size_t& size) {
+    // mov x8, #139 (__NR_rt_sigreturn); svc #0 -- what Linux's vDSO __kernel_rt_sigreturn has.
+    alignas(4) static const u8 kCode[] = {0x68, 0x11, 0x80, 0xd2, 0x01, 0x00, 0x00, 0xd4};
+    size = sizeof(kCode);
+    return kCode;
+}
+} // namespace arch
