@@ -67,7 +67,7 @@ ErrorOr<lv::RefPtr<File>> open_path(Inode& base, lv::StringView path, u32 flags,
         WalkResult* w;
         ~Free() { lv::destroy(w); }
     } free_walk {w};
-    TRY(walk(base, path, kParent | ((flags & kOExcl) || !follow ? 0 : kFollowLast), *w));
+    TRY(walk(base, path, kParent | ((flags & kOExcl) || !follow ? 0u : u32(kFollowLast)), *w));
     if (w->last != LastType::Normal) return Errno::EISDIR; // open(".", O_CREAT)
     if (w->inode) {
         if (flags & kOExcl) return Errno::EEXIST;

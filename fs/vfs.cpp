@@ -208,7 +208,7 @@ ErrorOr<void> walk(Inode& base, lv::StringView path, u32 flags, WalkResult& out)
 ErrorOr<lv::RefPtr<Inode>> resolve(Inode& base, lv::StringView path, bool follow_last) {
     auto* r = lv::make<WalkResult>();
     if (!r) return Errno::ENOMEM;
-    auto res = walk(base, path, follow_last ? kFollowLast : 0, *r);
+    auto res = walk(base, path, follow_last ? u32(kFollowLast) : 0u, *r);
     lv::RefPtr<Inode> inode = r->inode;
     lv::destroy(r);
     if (res.is_error()) return res.error();

@@ -5,6 +5,7 @@
 // every other number returns ENOSYS. tools/gen_syscall_docs.py reads the same lists.
 #pragma once
 #include <arch/syscalls.h> // LV_ARCH_SYSCALLS: arch-only calls (x86_64: arch_prctl)
+#include <syscalls/fs.h>
 #include <syscalls/futex.h>
 #include <syscalls/levitate.h> // LV_CUSTOM_SYSCALLS: LevitateOS's own numbers
 #include <syscalls/memory.h>
@@ -19,4 +20,5 @@
     LV_SYSCALLS_TIME(X) \
     LV_SYSCALLS_SIGNAL(X) \
     LV_SYSCALLS_SIGNAL2(X) \
-    LV_SYSCALLS_FUTEX(X)
+    LV_SYSCALLS_FUTEX(X) \
+    LV_SYSCALLS_FS(X)

@@ -1,0 +1,59 @@
+// fs/kernel_api.h over the VFS: what process creation, exec and init use.
+#include <fs/context.h>
+#include <fs/fd_table.h>
+#include <fs/kernel_api.h>
+#include <fs/mutex.h>
+#include <fs/vfs.h>
+#include <kernel/process.h>
+
+namespace fs {
+ErrorOr<lv::RefPtr<Inode>> lookup_path(const char* path, bool follow_symlinks) {
+    auto root = root_inode();
+    if (!root) return Errno::ENOENT;
+    FsContext* ctx = kernel::current_process().fs;
+    Inode& base = ctx && ctx->cwd ? *ctx->cwd : *root;
+    return resolve(base, path, follow_symlinks);
+}
+
+ErrorOr<size_t> read_inode(Inode& inode, u64 offset, void* kernel_buf, size_t n) {
+    if (inode.is_dir()) return Errno::EISDIR;
+    MutexLocker l(vfs_lock());
+    return inode.read_at(offset, IoBuffer::kernel(kernel_buf), n);
+}
+
+u64 inode_size(Inode& inode) { return inode.size; }
+
+ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd) {
+    FdTable* t = kernel::current_process().fds;
+    if (!t) return Errno::EBADF;
+    auto file = TRY(t->get(fd));
+    if (file->is_path()) return Errno::EBADF;
+    if (!file->readable()) return Errno::EACCES;
+    if (!file->inode->is_regular()) return Errno::ENODEV;
+    return file->inode;
+}
+
+ErrorOr<void> check_executable(Inode& inode) {
+    // execve(2): a directory is EACCES, as is any non-regular file; root still needs
+    // one x bit (Linux's generic_permission for MAY_EXEC).
+    if (!inode.is_regular()) return Errno::EACCES;
+    if (!(inode.mode & 0111)) return Errno::EACCES;
+    return {};
+}
+
+ErrorOr<bool> fd_is_tty(int fd) {
+    FdTable* t = kernel::current_process().fds;
+    if (!t) return Errno::EBADF;
+    auto file = TRY(t->get(fd));
+    return file->ops && file->ops->is_tty();
+}
+
+FdTable* create_fd_table() { return FdTable::create(); }
+FdTable* clone_fd_table(FdTable& src) { return src.clone(); }
+void destroy_fd_table(FdTable* t) { lv::destroy(t); }
+void close_on_exec(FdTable& t) { t.close_on_exec(); }
+
+FsContext* create_fs_context() { return FsContext::create(); }
+FsContext* clone_fs_context(FsContext& src) { return src.clone(); }
+void destroy_fs_context(FsContext* c) { lv::destroy(c); }
+} // namespace fs

@@ -1,0 +1,337 @@
+// procfs: synthetic, read-only, generated on every read.
+//   /proc/self -> <pid>; /proc/<pid>/{exe,cwd} (magic links), fd/<n> (magic links),
+//   comm, cmdline, stat, status; /proc/{meminfo,cpuinfo,uptime,mounts,filesystems,version}
+// Inodes are made on lookup and die with their last reference.
+#include <fs/context.h>
+#include <fs/fd_table.h>
+#include <fs/mutex.h>
+#include <fs/procfs.h>
+#include <fs/vfs.h>
+#include <kernel/process.h>
+#include <kernel/time.h>
+#include <lib/format.h>
+#include <mm/phys.h>
+
+namespace fs {
+namespace {
+constexpr u64 kProcMagic = 0x9fa0;
+
+// A growable text buffer for generated files.
+struct Text {
+    char* buf = nullptr;
+    size_t len = 0, cap = 0;
+    ~Text() { kfree(buf); }
+    void put(char c) {
+        if (len + 1 >= cap) {
+            size_t ncap = cap ? cap * 2 : 512;
+            char* n = static_cast<char*>(kmalloc(ncap));
+            if (!n) return; // out of memory: the file comes out short
+            if (buf) memcpy(n, buf, len);
+            kfree(buf);
+            buf = n;
+            cap = ncap;
+        }
+        buf[len++] = c;
+    }
+    void printf(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
+        va_list ap;
+        va_start(ap, fmt);
+        lv::vformat([](void* self, char c) { static_cast<Text*>(self)->put(c); }, this, fmt, ap);
+        va_end(ap);
+    }
+};
+
+using Generator = void (*)(Text&, int pid);
+
+class ProcFile final : public Inode {
+public:
+    ProcFile(FileSystem& fs, Generator g, int pid) : Inode(fs, kIfreg | 0444), m_gen(g), m_pid(pid) {}
+    ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) override {
+        Text t;
+        m_gen(t, m_pid);
+        if (offset >= t.len) return 0;
+        n = min<size_t>(n, t.len - offset);
+        TRY(buf.write(0, t.buf + offset, n));
+        return n;
+    }
+
+private:
+    Generator m_gen;
+    int m_pid;
+};
+
+// A symlink whose text is computed, optionally "magic" (it resolves to an inode).
+class ProcLink final : public Inode {
+public:
+    enum Kind { Self, Exe, Cwd, Fd };
+    ProcLink(FileSystem& fs, Kind k, int pid, int fd = -1) : Inode(fs, kIflnk | 0777), m_kind(k), m_pid(pid), m_fd(fd) {}
+    bool is_magic_link() const override { return m_kind != Self; }
+    ErrorOr<size_t> readlink(char* buf, size_t cap) override;
+    ErrorOr<lv::RefPtr<Inode>> follow_magic() override;
+
+private:
+    ErrorOr<lv::RefPtr<File>> file();
+    Kind m_kind;
+    int m_pid, m_fd;
+};
+
+struct DirChild {
+    const char* name;
+    Generator gen;     // a file, or
+    int link_kind;     // a link (ProcLink::Kind), or -1
+    bool fd_dir;
+};
+
+// Directories with a fixed list of children plus, for the root, one per process;
+// for fd/, one per open descriptor.
+class ProcDir final : public Inode {
+public:
+    enum Kind { Root, Pid, FdDir };
+    ProcDir(FileSystem& fs, Kind k, int pid, Inode* parent) : Inode(fs, kIfdir | 0555), m_kind(k), m_pid(pid), m_parent(parent) {
+        nlink = 2;
+    }
+    ErrorOr<lv::RefPtr<Inode>> lookup(lv::StringView name) override;
+    ErrorOr<void> iterate(u64& cookie, DirEntrySink& sink) override;
+    lv::RefPtr<Inode> parent() override { return m_parent ? m_parent : lv::RefPtr<Inode>(this); }
+    bool name_of(Inode& child, char* buf, size_t cap, size_t& len) override { return false; }
+    ErrorOr<lv::RefPtr<Inode>> create(lv::StringView, u32, u64) override { return Errno::EACCES; }
+    ErrorOr<lv::RefPtr<Inode>> symlink(lv::StringView, lv::StringView) override { return Errno::EACCES; }
+    ErrorOr<void> link(lv::StringView, Inode&) override { return Errno::EACCES; }
+    ErrorOr<void> unlink(lv::StringView, bool) override { return Errno::EACCES; }
+    ErrorOr<void> rename(lv::StringView, Inode&, lv::StringView, u32) override { return Errno::EACCES; }
+
+private:
+    const DirChild* children(size_t& n) const;
+    Kind m_kind;
+    int m_pid;
+    lv::RefPtr<Inode> m_parent;
+};
+
+// ---- generators
+int self_pid() { return kernel::current_process().pid; }
+
+void gen_meminfo(Text& t, int) {
+    u64 total = mm::total_memory_bytes() >> 10, free = mm::free_memory_bytes() >> 10;
+    t.printf("MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+             "Buffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\n"
+             "SwapFree:              0 kB\n",
+             total, free, free);
+}
+void gen_cpuinfo(Text& t, int) {
+    t.printf("processor\t: 0\nmodel name\t: LevitateOS virtual CPU (%s)\n\n", arch::kMachineName);
+}
+void gen_uptime(Text& t, int) {
+    u64 ns = kernel::time::boot_ns();
+    t.printf("%lu.%02lu 0.00\n", ns / 1000000000, (ns / 10000000) % 100);
+}
+void gen_version(Text& t, int) { t.printf("Linux version 6.1.0-levitate (LevitateOS)\n"); }
+void gen_filesystems(Text& t, int) { t.printf("nodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\nnodev\tpipefs\n"); }
+void gen_mounts(Text& t, int) {
+    char* path = static_cast<char*>(kmalloc(kPathMax));
+    if (!path) return;
+    lv::RefPtr<Inode> mp;
+    for (size_t i = 0; FileSystem* f = mount_at(i, mp); i++) {
+        auto len = mp ? path_of(*mp, path, kPathMax) : ErrorOr<size_t>(size_t(1));
+        if (!mp) memcpy(path, "/", 2);
+        if (len.is_error()) continue;
+        t.printf("%s %s %s %s 0 0\n", f->name, path, f->name, f->read_only ? "ro" : "rw");
+    }
+    kfree(path);
+}
+void gen_comm(Text& t, int pid) {
+    if (auto* p = kernel::find_process(pid)) t.printf("%s\n", p->comm);
+}
+void gen_cmdline(Text& t, int pid) {
+    if (auto* p = kernel::find_process(pid)) { // FIXME: argv is not kept; the name stands in
+        t.printf("%s", p->comm);
+        t.put('\0');
+    }
+}
+void gen_stat(Text& t, int pid) {
+    auto* p = kernel::find_process(pid);
+    if (!p) return;
+    t.printf("%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu 0 0 20 0 %d 0 %lu 0 0\n", p->pid, p->comm,
+             p->zombie ? 'Z' : 'R', p->parent ? p->parent->pid : 0, p->pgid, p->sid, p->utime_ns / 10000000,
+             p->stime_ns / 10000000, p->live_threads, p->start_ns / 10000000);
+}
+void gen_status(Text& t, int pid) {
+    auto* p = kernel::find_process(pid);
+    if (!p) return;
+    t.printf("Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
+             "Threads:\t%d\n",
+             p->comm, p->zombie ? "Z (zombie)" : "R (running)", p->pid, p->pid, p->parent ? p->parent->pid : 0,
+             p->cred.uid, p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.gid, p->cred.egid, p->cred.sgid,
+             p->cred.fsgid, p->live_threads);
+}
+
+const DirChild kRootChildren[] = {
+    {"self", nullptr, ProcLink::Self, false}, {"meminfo", gen_meminfo, -1, false},
+    {"cpuinfo", gen_cpuinfo, -1, false},      {"uptime", gen_uptime, -1, false},
+    {"version", gen_version, -1, false},      {"filesystems", gen_filesystems, -1, false},
+    {"mounts", gen_mounts, -1, false},
+};
+const DirChild kPidChildren[] = {
+    {"exe", nullptr, ProcLink::Exe, false},  {"cwd", nullptr, ProcLink::Cwd, false},
+    {"fd", nullptr, -1, true},               {"comm", gen_comm, -1, false},
+    {"cmdline", gen_cmdline, -1, false},     {"stat", gen_stat, -1, false},
+    {"status", gen_status, -1, false},       {"mounts", gen_mounts, -1, false},
+};
+
+bool parse_int(lv::StringView s, int& out) {
+    if (s.empty() || s.size > 9) return false;
+    int v = 0;
+    for (size_t i = 0; i < s.size; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+template <typename T, typename... A>
+ErrorOr<lv::RefPtr<Inode>> make_inode(A&&... args) {
+    T* raw = lv::make<T>(lv::forward<A>(args)...);
+    if (!raw) return Errno::ENOMEM;
+    return lv::RefPtr<Inode>::adopt(raw);
+}
+
+ErrorOr<lv::RefPtr<File>> ProcLink::file() {
+    auto* p = kernel::find_process(m_pid);
+    if (!p || !p->fds) return Errno::ENOENT;
+    return p->fds->get(m_fd);
+}
+
+ErrorOr<size_t> ProcLink::readlink(char* buf, size_t cap) {
+    auto* p = kernel::find_process(m_kind == Self ? self_pid() : m_pid);
+    if (!p) return Errno::ENOENT;
+    switch (m_kind) {
+    case Self: return min(cap, lv::snprintf(buf, cap, "%d", p->pid));
+    case Exe: return min(cap, strnlen(p->exe_path, sizeof p->exe_path));
+    case Cwd:
+        if (!p->fs) return Errno::ENOENT;
+        return path_of(*p->fs->cwd, buf, cap);
+    case Fd: {
+        auto f = TRY(file());
+        Inode& i = *f->inode;
+        if (i.is_dir()) return path_of(i, buf, cap);
+        if (i.is_fifo() && i.fs.magic == 0x50495045) return min(cap, lv::snprintf(buf, cap, "pipe:[%lu]", i.ino));
+        if (i.is_chardev() && dev_major(i.rdev) == 5) return min(cap, lv::snprintf(buf, cap, "/dev/console"));
+        // FIXME: files do not remember the name they were opened by.
+        return min(cap, lv::snprintf(buf, cap, "/proc/%d/fd/%d", m_pid, m_fd));
+    }
+    }
+    return Errno::EINVAL;
+}
+
+ErrorOr<lv::RefPtr<Inode>> ProcLink::follow_magic() {
+    auto* p = kernel::find_process(m_pid);
+    if (!p) return Errno::ENOENT;
+    switch (m_kind) {
+    case Exe: {
+        auto root = root_inode();
+        return resolve(*root, p->exe_path, true);
+    }
+    case Cwd:
+        if (!p->fs) return Errno::ENOENT;
+        return p->fs->cwd;
+    case Fd: return TRY(file())->inode;
+    case Self: break;
+    }
+    return Errno::EINVAL;
+}
+
+const DirChild* ProcDir::children(size_t& n) const {
+    if (m_kind == Root) { n = sizeof kRootChildren / sizeof kRootChildren[0]; return kRootChildren; }
+    if (m_kind == Pid) { n = sizeof kPidChildren / sizeof kPidChildren[0]; return kPidChildren; }
+    n = 0;
+    return nullptr;
+}
+
+ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
+    if (is_dot(name)) return lv::RefPtr<Inode>(this);
+    if (is_dotdot(name)) return parent();
+    size_t n;
+    const DirChild* c = children(n);
+    for (size_t i = 0; i < n; i++) {
+        if (!(lv::StringView(c[i].name) == name)) continue;
+        if (c[i].gen) return make_inode<ProcFile>(fs, c[i].gen, m_pid);
+        if (c[i].fd_dir) return make_inode<ProcDir>(fs, FdDir, m_pid, this);
+        return make_inode<ProcLink>(fs, ProcLink::Kind(c[i].link_kind), m_pid);
+    }
+    int num;
+    if (!parse_int(name, num)) return Errno::ENOENT;
+    if (m_kind == Root) {
+        if (!kernel::find_process(num)) return Errno::ENOENT;
+        return make_inode<ProcDir>(fs, Pid, num, this);
+    }
+    if (m_kind == FdDir) {
+        auto* p = kernel::find_process(m_pid);
+        if (!p || !p->fds || p->fds->get(num).is_error()) return Errno::ENOENT;
+        auto link = TRY(make_inode<ProcLink>(fs, ProcLink::Fd, m_pid, num));
+        link->mode = kIflnk | 0700;
+        return link;
+    }
+    return Errno::ENOENT;
+}
+
+ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
+    // Cookies: 0 ".", 1 "..", 2.. fixed children, then 1000 + pid / fd number.
+    if (cookie == 0) {
+        if (!sink.emit(".", ino, kDtDir, 1)) return {};
+        cookie = 1;
+    }
+    if (cookie == 1) {
+        if (!sink.emit("..", parent()->ino, kDtDir, 2)) return {};
+        cookie = 2;
+    }
+    size_t n;
+    const DirChild* c = children(n);
+    for (; cookie - 2 < n; cookie++) {
+        u8 type = c[cookie - 2].gen ? kDtReg : c[cookie - 2].fd_dir ? kDtDir : kDtLnk;
+        if (!sink.emit(c[cookie - 2].name, 0x1000 + cookie, type, cookie + 1)) return {};
+    }
+    if (cookie < 1000) cookie = 1000;
+    char name[16];
+    if (m_kind == Root) {
+        // Processes in pid order from the cookie on.
+        for (;;) {
+            int best = -1;
+            kernel::for_each_process([&](kernel::Process& p) {
+                if (u64(p.pid) + 1000 >= cookie && (best < 0 || p.pid < best)) best = p.pid;
+            });
+            if (best < 0) return {};
+            size_t len = lv::snprintf(name, sizeof name, "%d", best);
+            if (!sink.emit(lv::StringView(name, len), 0x100000 + u64(best), kDtDir, u64(best) + 1001)) return {};
+            cookie = u64(best) + 1001;
+        }
+    }
+    if (m_kind == FdDir) {
+        auto* p = kernel::find_process(m_pid);
+        if (!p || !p->fds) return {};
+        for (int fd = int(cookie - 1000); fd < p->fds->limit(); fd++) {
+            if (p->fds->get(fd).is_error()) continue;
+            size_t len = lv::snprintf(name, sizeof name, "%d", fd);
+            if (!sink.emit(lv::StringView(name, len), 0x200000 + u64(fd), kDtLnk, u64(fd) + 1001)) return {};
+            cookie = u64(fd) + 1001;
+        }
+    }
+    return {};
+}
+} // namespace
+
+FileSystem* create_procfs() {
+    auto* f = lv::make<FileSystem>();
+    if (!f) return nullptr;
+    f->dev = FileSystem::allocate_dev();
+    f->magic = kProcMagic;
+    f->name = "proc";
+    f->read_only = true;
+    auto* root = lv::make<ProcDir>(*f, ProcDir::Root, 0, nullptr);
+    if (!root) {
+        lv::destroy(f);
+        return nullptr;
+    }
+    f->root = lv::RefPtr<Inode>::adopt(root);
+    return f;
+}
+} // namespace fs

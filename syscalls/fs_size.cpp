@@ -1,0 +1,82 @@
+// File size and durability: truncate, fallocate, fsync & co. (ramfs: nothing to flush).
+#include <fs/fcntl.h>
+#include <fs/mutex.h>
+#include <fs/ramfs.h>
+#include <syscalls/fs.h>
+#include <syscalls/fs_util.h>
+
+using namespace fs;
+
+namespace {
+ErrorOr<long> truncate_inode(Inode& inode, i64 length) {
+    if (length < 0) return Errno::EINVAL;
+    if (inode.is_dir()) return Errno::EISDIR;
+    if (!inode.is_regular()) return Errno::EINVAL;
+    MutexLocker l(vfs_lock());
+    if (inode.fs.read_only) return Errno::EROFS;
+    TRY(inode.truncate(u64(length)));
+    return 0;
+}
+
+ErrorOr<long> sync_fd(int fd) {
+    auto f = TRY(sc::io_file(fd));
+    // Pipes, sockets and ttys have no fsync: EINVAL, as Linux.
+    if (!f->inode->is_regular() && !f->inode->is_dir()) return Errno::EINVAL;
+    return 0;
+}
+} // namespace
+
+ErrorOr<long> sys_truncate(UserPtr<const char> path, i64 length) {
+    auto inode = TRY(sc::lookup_at(kAtFdCwd, path, true, false));
+    return truncate_inode(*inode, length);
+}
+
+ErrorOr<long> sys_ftruncate(int fd, i64 length) {
+    auto f = TRY(sc::io_file(fd));
+    if (length < 0) return Errno::EINVAL;
+    if (!f->inode->is_regular() || !f->writable()) return Errno::EINVAL;
+    return truncate_inode(*f->inode, length);
+}
+
+ErrorOr<long> sys_fallocate(int fd, int mode, i64 offset, i64 len) {
+    constexpr int kKeepSize = 1, kPunchHole = 2, kZeroRange = 0x10;
+    auto f = TRY(sc::io_file(fd));
+    if (offset < 0 || len <= 0) return Errno::EINVAL;
+    if (!f->writable()) return Errno::EBADF;
+    if (f->inode->is_fifo()) return Errno::ESPIPE;
+    if (f->inode->is_dir()) return Errno::EISDIR;
+    if (!f->inode->is_regular()) return Errno::ENODEV;
+    if ((mode & kPunchHole) && !(mode & kKeepSize)) return Errno::EINVAL;
+    if (mode & ~(kKeepSize | kPunchHole | kZeroRange)) return Errno::EOPNOTSUPP;
+    u64 end;
+    if (__builtin_add_overflow(u64(offset), u64(len), &end) || i64(end) < 0) return Errno::EFBIG;
+    auto& file = static_cast<RamFile&>(*f->inode); // the only regular files there are
+    MutexLocker l(vfs_lock());
+    if (mode & (kPunchHole | kZeroRange)) {
+        // Zero the range by writing zeros (holes stay holes only at page granularity).
+        static const u8 zeros[512] = {};
+        u64 stop = min<u64>(end, file.size);
+        for (u64 p = u64(offset); p < stop;) {
+            size_t n = size_t(min<u64>(sizeof zeros, stop - p));
+            TRY(file.write_at(p, IoBuffer::kernel(zeros), n));
+            p += n;
+        }
+        if (!(mode & kKeepSize) && end > file.size) TRY(file.truncate(end));
+        return 0;
+    }
+    TRY(file.allocate(u64(offset), u64(len)));
+    if (!(mode & kKeepSize) && end > file.size) {
+        file.size = end;
+        file.touch_mtime();
+    }
+    return 0;
+}
+
+ErrorOr<long> sys_fsync(int fd) { return sync_fd(fd); }
+ErrorOr<long> sys_fdatasync(int fd) { return sync_fd(fd); }
+ErrorOr<long> sys_sync() { return 0; }
+
+ErrorOr<long> sys_syncfs(int fd) {
+    TRY(sc::io_file(fd));
+    return 0;
+}
