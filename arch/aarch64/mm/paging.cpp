@@ -3,6 +3,7 @@
 // All user address spaces share ASID 0 and their entries are non-global, so switching
 // roots invalidates every non-global entry of ASID 0 (TLBI ASIDE1); kernel mappings are
 // global and survive. FIXME: per-process ASIDs would avoid the flush on each switch.
+#include "kernel_map.h"
 #include <arch/interface.h>
 #include <arch/pte.h>
 
@@ -16,6 +17,9 @@ void init_user_root(PhysAddr) {
 }
 
 void activate_user_root(PhysAddr root) {
+    // 0: a kernel thread, which has no user half: an empty table, so that a stray user
+    // access faults instead of walking whatever lies at physical address 0.
+    if (!root) root = kmap::empty_user_root();
     // Always flush, even when `root` is already loaded: its frame may have been freed
     // and reused by a new address space since (stale entries of the old one).
     asm volatile("dsb ishst; msr ttbr0_el1, %0; isb; tlbi aside1is, xzr" ::"r"(root) : "memory");

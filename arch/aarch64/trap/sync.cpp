@@ -37,6 +37,9 @@ kernel::FaultAccess access_of(const TrapFrame& f, bool user) {
 void user_abort(TrapFrame& f) {
     u32 fsc = esr::fsc(f.esr);
     u64 addr = f.far;
+    // With TBI0 the top byte of a user pointer is a tag the MMU ignores; Linux reports
+    // and resolves faults without it.
+    if (!(addr & (1ull << 55))) addr &= (1ull << 56) - 1;
     if (esr::is_alignment_fault(fsc)) {
         kernel::user_fault(f, kernel::SIGBUS, BUS_ADRALN, addr);
         return;
