@@ -21,9 +21,12 @@ bool init() {
     if (!pl.gicd_base) return false;
     VirtAddr gicd = kmap::map_mmio(pl.gicd_base, pl.gicd_size ? pl.gicd_size : 0x10000);
     if (pl.gic_version == 3 && pl.gicr_base) {
-        VirtAddr gicr = kmap::map_mmio(pl.gicr_base, pl.gicr_size);
+        // The region holds one 128 KiB frame per possible CPU (0xf60000 on -M virt);
+        // ours is near the start: map the first 4 MiB only.
+        u64 size = min<u64>(pl.gicr_size ? pl.gicr_size : 0x20000, 4ull << 20);
+        VirtAddr gicr = kmap::map_mmio(pl.gicr_base, size);
         g_version = 3;
-        return v3::init(gicd, gicr, pl.gicr_size);
+        return gicr && v3::init(gicd, gicr, size);
     }
     if (pl.gic_version == 2 && pl.gicc_base) {
         VirtAddr gicc = kmap::map_mmio(pl.gicc_base, pl.gicc_size ? pl.gicc_size : 0x2000);
