@@ -206,7 +206,11 @@ ErrorOr<size_t> ProcLink::readlink(char* buf, size_t cap) {
     if (!p) return Errno::ENOENT;
     switch (m_kind) {
     case Self: return min(cap, lv::snprintf(buf, cap, "%d", p->pid));
-    case Exe: return min(cap, strnlen(p->exe_path, sizeof p->exe_path));
+    case Exe: {
+        size_t n = min(cap, strnlen(p->exe_path, sizeof p->exe_path));
+        memcpy(buf, p->exe_path, n);
+        return n;
+    }
     case Cwd:
         if (!p->fs) return Errno::ENOENT;
         return path_of(*p->fs->cwd, buf, cap);
