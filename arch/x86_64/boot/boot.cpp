@@ -85,6 +85,8 @@ void run_global_constructors() {
 } // namespace
 
 extern "C" [[noreturn]] void x86_boot_main(u32 magic, u32 info_phys) {
+    // First: GCC may initialise globals (g_boot among them) dynamically.
+    run_global_constructors();
     uart_init();
     detect_features();
     gdt_init();
@@ -98,7 +100,6 @@ extern "C" [[noreturn]] void x86_boot_main(u32 magic, u32 info_phys) {
     g_boot.usable_count = usable.count();
 
     syscall_init();
-    run_global_constructors();
     g_boot.boot_start_ns = tsc_to_ns(x86_boot_tsc);
     kernel::kernel_main(g_boot);
 }

@@ -45,9 +45,14 @@ void enable_cpu_features() {
     write_cr4(cr4);
     x86_smap_enabled = f.smap;
     // A clean FPU for whatever runs first (threads start from their own image).
-    u32 mxcsr = 0x1f80;
-    asm volatile("fninit");
-    if (f.sse) asm volatile("ldmxcsr %0" : : "m"(mxcsr));
+    // FXRSTOR of a default image rather than FNINIT+LDMXCSR: the same effect, and
+    // instruction emulators (PVM's) know FXRSTOR.
+    alignas(16) static u8 image[512];
+    image[0] = 0x7f; // FCW 0x037f: x87 exceptions masked
+    image[1] = 0x03;
+    image[25] = 0x1f; // MXCSR 0x1f80: SSE exceptions masked
+    image[24] = 0x80;
+    asm volatile("fxrstor64 %0" : : "m"(image));
 }
 } // namespace arch::x86
 

@@ -12,7 +12,7 @@ namespace arch::x86 {
 namespace {
 constexpr u16 kCom1 = 0x3f8;
 enum : u16 { RBR = 0, THR = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
-constexpr u8 kLsrDataReady = 0x01, kLsrThrEmpty = 0x20;
+constexpr u8 kLsrDataReady = 0x01, kLsrThrEmpty = 0x20, kLsrTxIdle = 0x40;
 constexpr unsigned kFifoSize = 16;
 } // namespace
 
@@ -35,6 +35,12 @@ void uart_enable_rx_interrupt() {
 
 void uart_handle_interrupt() {
     while (inb(kCom1 + LSR) & kLsrDataReady) kernel::console_rx(inb(kCom1 + RBR));
+}
+
+// Waits until every byte has left the UART (before powering off: QEMU would drop what
+// is still in the transmit FIFO).
+void uart_flush() {
+    for (int i = 0; i < 1000000 && !(inb(kCom1 + LSR) & kLsrTxIdle); i++) pause();
 }
 
 namespace {

@@ -13,7 +13,10 @@ void init_user_root(PhysAddr root) {
     memcpy(dst + 256, src + 256, 256 * sizeof(u64));
 }
 
+// root 0: no user half (kernel threads, a process being torn down): the kernel's own
+// PML4, whose lower half is empty.
 void activate_user_root(PhysAddr root) {
+    if (root == 0) root = x86::g_kernel_root;
     // Rewriting CR3 flushes the non-global (user) TLB entries; skip it when nothing changes.
     if ((x86::read_cr3() & pte::kAddressMask) != root) x86::write_cr3(root);
 }

@@ -27,6 +27,7 @@ extern "C" u8 x86_smap_enabled; // read by the user-copy routines before STAC/CL
 void uart_init();
 void uart_enable_rx_interrupt();
 void uart_handle_interrupt();
+void uart_flush();
 void early_print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // time/tsc.cpp
