@@ -115,7 +115,10 @@ def cmd_exec(args):
         except (OSError, ValueError) as e:
             sys.stderr.write("levitate: writing the initramfs: %s\n" % e)
             return mux.BOOT_FAILURE_STATUS
-        argv = qemu.command(args.arch, args.mem, initrd, "levitate.mux=1 levitate.exec=1 quiet",
+        # `quiet` keeps the kernel to warnings (each serial byte costs a VM exit under
+        # KVM); --verbose wants the whole log, so it leaves `quiet` out.
+        cmdline = "levitate.mux=1 levitate.exec=1" + ("" if args.verbose else " quiet")
+        argv = qemu.command(args.arch, args.mem, initrd, cmdline,
                             ["-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0", "-monitor", "none"])
         if args.verbose:
             sys.stderr.write("levitate: %s\n" % " ".join(argv))

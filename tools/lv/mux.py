@@ -13,6 +13,8 @@ import time
 MAGIC = 0xFE
 STDOUT, STDERR, LOG, EXIT, PANIC, INFO = 1, 2, 3, 4, 5, 6
 
+FATAL_QEMU_ERRORS = (b"KVM internal error", b"emulation failure", b"Triple fault")
+
 # Exit statuses of `./levitate exec` that are not the program's own.
 TIMEOUT_STATUS = 124
 PANIC_STATUS = 125
@@ -77,6 +79,8 @@ class Session:
         self.info = {}
         self.qemu_stderr = bytearray()
         self.stdout_open = True
+        self.qemu_fatal = False
+        self.qemu_status = None  # QEMU's own exit status, when it exited by itself
 
     def _forward_stdin(self, pipe):
         """Send our stdin to the guest, then end of file. A terminal is not forwarded:
@@ -100,6 +104,9 @@ class Session:
     def _collect_stderr(self, pipe):
         for chunk in iter(lambda: pipe.read1(65536), b""):
             self.qemu_stderr += chunk
+            # QEMU reports these and then sits with the VM stopped: no reason to wait.
+            if any(p in self.qemu_stderr for p in FATAL_QEMU_ERRORS):
+                self.qemu_fatal = True
             if self.verbose:
                 sys.stderr.buffer.write(chunk)
                 sys.stderr.flush()
@@ -152,9 +159,9 @@ class Session:
                 if now >= deadline:
                     timed_out = True
                     break
-                if grace_deadline is not None and now >= grace_deadline:
+                if (grace_deadline is not None and now >= grace_deadline) or self.qemu_fatal:
                     break
-                wait = min(deadline, grace_deadline or deadline) - now
+                wait = min(deadline, grace_deadline or deadline, now + 0.25) - now
                 ready, _, _ = select.select([fd], [], [], wait)
                 if not ready:
                     continue
@@ -169,7 +176,7 @@ class Session:
                     # Output written before the record has arrived already (one serial
                     # line, in order); only a late stderr note or the power-off remain.
                     grace_deadline = time.monotonic() + 1
-            _stop(qemu)
+            self.qemu_status = _stop(qemu)
             err_thread.join(timeout=2)
         return self._status(timed_out)
 
@@ -195,14 +202,21 @@ class Session:
             return BOOT_FAILURE_STATUS
         if timed_out:
             sys.stderr.write("levitate: timed out after %g s (kernel log: %s)\n" % (self.timeout, self.log_path))
+            if self.verbose:
+                self._explain()
             return TIMEOUT_STATUS
-        sys.stderr.write("levitate: the guest stopped without reporting an exit status\n")
+        how = "" if self.qemu_status is None else " (QEMU exited with status %d%s)" % (
+            self.qemu_status, "; with -no-reboot a triple fault or reset looks like this" if self.qemu_status == 0 else "")
+        sys.stderr.write("levitate: the guest stopped without reporting an exit status%s\n" % how)
+        self._explain()
+        return BOOT_FAILURE_STATUS
+
+    def _explain(self):
         said = [line for line in self.qemu_stderr.decode(errors="replace").splitlines()
                 if "host doesn't support requested feature" not in line]  # -cpu EPYC under nested KVM
         if said:
             sys.stderr.write("QEMU said:\n%s\n" % "\n".join(said))
         sys.stderr.write(tail(self.log_path, 30))
-        return BOOT_FAILURE_STATUS
 
 
 def tail(path, lines):
@@ -217,9 +231,11 @@ def tail(path, lines):
 
 
 def _stop(qemu):
-    """QEMU normally exits by itself after the guest powers off; otherwise end it."""
+    """QEMU normally exits by itself after the guest powers off; otherwise end it.
+    Returns QEMU's exit status if it exited by itself, else None."""
+    status = None
     try:
-        qemu.wait(timeout=0.5 if qemu.poll() is None else 0)
+        status = qemu.wait(timeout=0.5 if qemu.poll() is None else 0)
     except subprocess.TimeoutExpired:
         qemu.terminate()
         try:
@@ -232,3 +248,4 @@ def _stop(qemu):
             p.close()
         except OSError:
             pass
+    return status

@@ -30,7 +30,9 @@ def parse_mem(text):
 def command(arch, mem, initrd, cmdline, serial_args):
     """The QEMU argv; serial_args wire the one serial port (stdio for both modes)."""
     if arch == "x86_64":
-        accel = ["-accel", "kvm", "-cpu", "EPYC"] if kvm_usable() else ["-accel", "tcg", "-cpu", "max"]
+        # LEVITATE_ACCEL=tcg forces TCG (e.g. to compare with KVM when chasing a bug).
+        use_kvm = os.environ.get("LEVITATE_ACCEL", "kvm") != "tcg" and kvm_usable()
+        accel = ["-accel", "kvm", "-cpu", "EPYC"] if use_kvm else ["-accel", "tcg", "-cpu", "max"]
         machine = ["qemu-system-x86_64", "-M", "q35", "-bios", "/usr/share/qemu/qboot.rom"] + accel + \
             ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     elif arch == "aarch64":
