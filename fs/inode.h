@@ -93,6 +93,9 @@ public:
     u64 rdev = 0;
     u64 size = 0;
     KTimespec atime, mtime, ctime;
+    // An O_TMPFILE file (opened without O_EXCL) may get a name with linkat although its
+    // link count is 0 (Linux's I_LINKABLE).
+    bool linkable = false;
 
     u32 type() const { return mode & kIfmt; }
     bool is_dir() const { return type() == kIfdir; }

@@ -24,6 +24,7 @@ ErrorOr<lv::RefPtr<File>> open_tmpfile(Inode& base, lv::StringView path, u32 fla
     name[len] = 0;
     auto inode = TRY(dir->create(lv::StringView(name, len), kIfreg | (mode & ~umask & kPermMask), 0));
     TRY(dir->unlink(lv::StringView(name, len), false));
+    inode->linkable = !(flags & kOExcl);
     return File::create(inode, flags & ~kOTmpfile);
 }
 } // namespace

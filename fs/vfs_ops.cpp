@@ -77,13 +77,16 @@ ErrorOr<void> make_link(Inode& old_base, lv::StringView old_path, Inode& new_bas
     MutexLocker l(vfs_lock());
     auto old = TRY(resolve(old_base, old_path, follow));
     if (old->is_dir()) return Errno::EPERM;
-    if (old->nlink == 0) return Errno::ENOENT; // an unlinked file reached through /proc/self/fd
+    // An unlinked file reached through /proc/self/fd stays unlinked, unless O_TMPFILE.
+    if (old->nlink == 0 && !old->linkable) return Errno::ENOENT;
     Walk w;
     TRY(parent_walk(w, new_base, new_path));
     if (w->last != LastType::Normal || w->inode) return Errno::EEXIST;
     if (w->must_be_dir) return Errno::ENOENT;
     if (&w->parent->fs != &old->fs) return Errno::EXDEV;
-    return w->parent->link(w->last_name(), *old);
+    TRY(w->parent->link(w->last_name(), *old));
+    old->linkable = false;
+    return {};
 }
 
 ErrorOr<void> rename(Inode& old_base, lv::StringView old_path, Inode& new_base, lv::StringView new_path,

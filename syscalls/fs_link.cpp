@@ -41,6 +41,7 @@ ErrorOr<long> sys_linkat(int olddirfd, UserPtr<const char> oldpath, int newdirfd
         auto f = TRY(sc::file(olddirfd));
         Inode& target = *f->inode;
         if (target.is_dir()) return Errno::EPERM;
+        if (target.nlink == 0 && !target.linkable) return Errno::ENOENT;
         MutexLocker l(vfs_lock());
         auto* w = lv::make<WalkResult>();
         if (!w) return Errno::ENOMEM;
@@ -52,6 +53,7 @@ ErrorOr<long> sys_linkat(int olddirfd, UserPtr<const char> oldpath, int newdirfd
         if (w->last != LastType::Normal || w->inode) return Errno::EEXIST;
         if (&w->parent->fs != &target.fs) return Errno::EXDEV;
         TRY(w->parent->link(w->last_name(), target));
+        target.linkable = false;
         return 0;
     }
     auto old_base = TRY(sc::base_dir(olddirfd, from.view()));
