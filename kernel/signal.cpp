@@ -7,6 +7,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <lib/string.h>
+#include <mm/address_space.h>
 
 namespace kernel {
 namespace {
@@ -133,6 +134,12 @@ bool signal_pending() {
 void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     Thread& t = current_thread();
     Process& p = *t.process;
+    constexpr int SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+    if (signo == SIGSEGV && (si_code == SEGV_MAPERR || si_code == SEGV_ACCERR) && p.as) {
+        // Linux's rule, whatever the MMU reported: a region there that forbids the access
+        // is ACCERR (even on a never-touched page), no region at all is MAPERR.
+        si_code = p.as->find(addr) ? SEGV_ACCERR : SEGV_MAPERR;
+    }
     {
         InterruptGuard g;
         // A synchronous fault cannot be blocked or ignored: Linux forces the default action

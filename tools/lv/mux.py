@@ -77,6 +77,9 @@ class Session:
         self.exit_record = None
         self.panic = bytearray()
         self.info = {}
+        # Input sent before the guest's UART is set up can be lost (QEMU's PL011 drops its
+        # FIFO when the kernel enables it): wait until the guest runs user code.
+        self.input_ready = threading.Event()
         self.qemu_stderr = bytearray()
         self.stdout_open = True
         self.qemu_fatal = False
@@ -85,6 +88,7 @@ class Session:
     def _forward_stdin(self, pipe):
         """Send our stdin to the guest, then end of file. A terminal is not forwarded:
         exec is for batch runs, so the guest sees end of file at once."""
+        self.input_ready.wait(self.timeout)
         try:
             if not os.isatty(0):
                 while True:
@@ -129,6 +133,8 @@ class Session:
             text = data.decode(errors="replace").strip()
             key, _, value = text.partition("=")
             self.info[key] = (value, time.monotonic() - self.start)
+            if key == "first-user-ns":
+                self.input_ready.set()
             log.write(b"[info] " + data + b"\n")
         else:  # LOG, out-of-frame bytes, unknown channels
             log.write(data)

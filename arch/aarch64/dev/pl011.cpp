@@ -40,10 +40,16 @@ void write(const char* s, size_t n) {
     for (size_t i = 0; i < n; i++) putc(s[i]);
 }
 
+void handle_interrupt();
+
 void enable_rx_interrupt() {
     if (!g_regs) return;
     wr(ICR, INT_RX | INT_RT);
     wr(IMSC, INT_RX | INT_RT); // RX: FIFO level reached; RT: bytes waiting, line idle
+    // Bytes that arrived before now raised no interrupt we will see (the RX interrupt
+    // fires when the FIFO reaches its trigger level, not while it stays there): take
+    // them now, or a full FIFO would stall input for good.
+    handle_interrupt();
 }
 
 void handle_interrupt() {
