@@ -47,12 +47,9 @@ void enable_cpu_features() {
     // A clean FPU for whatever runs first (threads start from their own image).
     // FXRSTOR of a default image rather than FNINIT+LDMXCSR: the same effect, and
     // instruction emulators (PVM's) know FXRSTOR.
-    alignas(16) static u8 image[512];
-    image[0] = 0x7f; // FCW 0x037f: x87 exceptions masked
-    image[1] = 0x03;
-    image[25] = 0x1f; // MXCSR 0x1f80: SSE exceptions masked
-    image[24] = 0x80;
-    asm volatile("fxrstor64 %0" : : "m"(image));
+    alignas(16) u8 image[kFxsaveSize];
+    fpu_default_image(image);
+    fpu_restore(image);
 }
 } // namespace arch::x86
 

@@ -16,20 +16,10 @@ namespace arch {
 namespace {
 using namespace x86;
 
-// The state of a freshly exec'd process on Linux: all exceptions masked.
-void default_fpu_image(u8* area) {
-    memset(area, 0, 512);
-    u16 fcw = 0x37f;
-    u32 mxcsr = 0x1f80;
-    memcpy(area + 0, &fcw, sizeof(fcw));     // FCW
-    memcpy(area + 24, &mxcsr, sizeof(mxcsr)); // MXCSR
-}
-void fxsave(u8* area) { asm volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
-void fxrstor(const u8* area) { asm volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
 bool is_current(const ThreadState& s) { return g_percpu.current == &s; }
 } // namespace
 
-ThreadState::ThreadState() { default_fpu_image(fxsave_area()); }
+ThreadState::ThreadState() { fpu_default_image(fxsave_area()); }
 
 void context_init(Context& c, uptr stack_top, void (*entry)(void*), void* arg) {
     stack_top = align_down(stack_top, uptr(16));
@@ -44,11 +34,11 @@ void context_init(Context& c, uptr stack_top, void (*entry)(void*), void* arg) {
 void context_switch(Context& from, Context& to) { x86_context_switch(&from, &to); }
 
 void thread_state_init(ThreadState& s) {
-    default_fpu_image(s.fxsave_area());
+    fpu_default_image(s.fxsave_area());
     s.fs_base = 0;
     s.gs_base = 0;
     if (is_current(s)) { // execve: the registers are the state
-        fxrstor(s.fxsave_area());
+        fpu_restore(s.fxsave_area());
         wrmsr(kMsrFsBase, 0);
         wrmsr(kMsrKernelGsBase, 0);
     }
@@ -56,23 +46,23 @@ void thread_state_init(ThreadState& s) {
 
 void thread_state_copy(ThreadState& dst, const ThreadState& src) {
     if (is_current(src)) { // fork/clone: the live registers are newer than the saved image
-        fxsave(dst.fxsave_area());
+        fpu_save(dst.fxsave_area());
         dst.fs_base = rdmsr(kMsrFsBase);
         dst.gs_base = rdmsr(kMsrKernelGsBase);
     } else {
-        memcpy(dst.fxsave_area(), src.fxsave_area(), 512);
+        memcpy(dst.fxsave_area(), src.fxsave_area(), kFxsaveSize);
         dst.fs_base = src.fs_base;
         dst.gs_base = src.gs_base;
     }
 }
 
 void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top) {
-    fxsave(prev.fxsave_area());
+    fpu_save(prev.fxsave_area());
     // Read back rather than trust prev's copy: arch_prctl before the first
     // thread_switch had no ThreadState to record into.
     prev.fs_base = rdmsr(kMsrFsBase);
     prev.gs_base = rdmsr(kMsrKernelGsBase); // the user GS base, while in the kernel
-    fxrstor(next.fxsave_area());
+    fpu_restore(next.fxsave_area());
     if (next.fs_base != prev.fs_base) wrmsr(kMsrFsBase, next.fs_base);
     if (next.gs_base != prev.gs_base) wrmsr(kMsrKernelGsBase, next.gs_base);
     next.kernel_stack_top = next_kstack_top;

@@ -23,6 +23,13 @@ void detect_features();
 void enable_cpu_features(); // SSE, SMEP, SMAP, UMIP (init_late)
 extern "C" u8 x86_smap_enabled; // read by the user-copy routines before STAC/CLAC
 
+// cpu/fpu.cpp (areas are 512 bytes, 16-byte aligned)
+constexpr size_t kFxsaveSize = 512;
+void fpu_default_image(u8* area);
+void fpu_save(u8* area);
+void fpu_restore(const u8* area);
+u32 fpu_mxcsr_mask();
+
 // dev/uart.cpp
 void uart_init();
 void uart_enable_rx_interrupt();
