@@ -1,6 +1,7 @@
 #include <fs/file.h>
 #include <fs/mutex.h>
 #include <fs/pipe.h>
+#include <fs/vfs.h>
 
 namespace fs {
 namespace {
@@ -56,6 +57,31 @@ ErrorOr<lv::RefPtr<File>> File::create(lv::RefPtr<Inode> inode, u32 flags) {
 
 File::~File() {
     if (ops) ops->release(*this);
+    kfree(m_name);
+}
+
+void File::set_name(lv::RefPtr<Inode> dir, lv::StringView name) {
+    char* n = static_cast<char*>(kmalloc(name.size + 1));
+    if (!n) return; // only /proc/self/fd loses the name
+    memcpy(n, name.data, name.size);
+    n[name.size] = 0;
+    kfree(m_name);
+    m_name = n;
+    m_dir = lv::move(dir);
+}
+
+ErrorOr<size_t> File::path(char* buf, size_t cap) {
+    if (inode->is_dir()) return path_of(*inode, buf, cap);
+    if (!m_dir || !m_name) return Errno::ENOENT;
+    size_t len = TRY(path_of(*m_dir, buf, cap));
+    len = TRY(append_component(buf, len, cap, m_name));
+    if (inode->nlink == 0) {
+        const char suffix[] = " (deleted)";
+        if (len + sizeof suffix > cap) return Errno::ENAMETOOLONG;
+        memcpy(buf + len, suffix, sizeof suffix);
+        len += sizeof suffix - 1;
+    }
+    return len;
 }
 
 ErrorOr<size_t> File::do_read(u64 off, const IoBuffer& buf, size_t n) {

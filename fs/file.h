@@ -34,7 +34,16 @@ public:
     // lseek(2): SEEK_SET/CUR/END/DATA/HOLE.
     ErrorOr<u64> seek(i64 offset, int whence);
 
+    // The name the file was opened by (its directory and last component), for
+    // /proc/self/fd: recorded by open_path(). Renames afterwards are not followed.
+    void set_name(lv::RefPtr<Inode> dir, lv::StringView name);
+    // The absolute path (" (deleted)" appended once unlinked, as Linux shows it);
+    // ENOENT when unknown (pipes, the boot console).
+    ErrorOr<size_t> path(char* buf, size_t cap);
+
 private:
+    lv::RefPtr<Inode> m_dir;
+    char* m_name = nullptr;
     ErrorOr<size_t> do_read(u64 offset, const IoBuffer& buf, size_t n);
     ErrorOr<size_t> do_write(u64& offset, bool append, const IoBuffer& buf, size_t n);
 };

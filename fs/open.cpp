@@ -53,14 +53,10 @@ ErrorOr<lv::RefPtr<File>> open_path(Inode& base, lv::StringView path, u32 flags,
     // Linux 6.4+: O_CREAT with O_DIRECTORY is EINVAL.
     if ((flags & kOCreat) && (flags & kODirectory)) return Errno::EINVAL;
 
-    bool follow = !(flags & kONoFollow);
-    if (!(flags & kOCreat)) {
-        auto inode = TRY(resolve(base, path, follow));
-        return open_inode(inode, flags);
-    }
-
-    // O_CREAT: find the parent; O_EXCL never follows a final symlink (a dangling one is
-    // EEXIST); otherwise a dangling symlink's target gets created.
+    // Walk to the last component (keeping its directory and name for /proc/self/fd).
+    // O_EXCL never follows a final symlink (a dangling one is EEXIST); otherwise with
+    // O_CREAT a dangling symlink's target gets created.
+    bool follow = !(flags & kONoFollow) && !((flags & kOCreat) && (flags & kOExcl));
     MutexLocker l(vfs_lock());
     auto* w = lv::make<WalkResult>();
     if (!w) return Errno::ENOMEM;
@@ -68,17 +64,27 @@ ErrorOr<lv::RefPtr<File>> open_path(Inode& base, lv::StringView path, u32 flags,
         WalkResult* w;
         ~Free() { lv::destroy(w); }
     } free_walk {w};
-    TRY(walk(base, path, kParent | ((flags & kOExcl) || !follow ? 0u : u32(kFollowLast)), *w));
-    if (w->last != LastType::Normal) return Errno::EISDIR; // open(".", O_CREAT)
-    if (w->inode) {
+    TRY(walk(base, path, kParent | (follow ? u32(kFollowLast) : 0u), *w));
+
+    lv::RefPtr<File> file;
+    if (!(flags & kOCreat)) {
+        if (!w->inode) return Errno::ENOENT;
+        if (w->must_be_dir && !w->inode->is_dir()) return Errno::ENOTDIR;
+        file = TRY(open_inode(w->inode, flags));
+    } else if (w->last != LastType::Normal) {
+        return Errno::EISDIR; // open(".", O_CREAT)
+    } else if (w->inode) {
         if (flags & kOExcl) return Errno::EEXIST;
         if (w->must_be_dir && !w->inode->is_dir()) return Errno::ENOTDIR;
-        return open_inode(w->inode, flags);
+        file = TRY(open_inode(w->inode, flags));
+    } else {
+        if (w->must_be_dir) return Errno::EISDIR; // open("new/", O_CREAT)
+        if (w->parent->fs.read_only) return Errno::EROFS;
+        auto inode = TRY(w->parent->create(w->last_name(), kIfreg | (mode & ~umask & kPermMask), 0));
+        // A new file: no truncation needed, and write access is granted whatever the mode.
+        file = TRY(File::create(inode, flags));
     }
-    if (w->must_be_dir) return Errno::EISDIR; // open("new/", O_CREAT)
-    if (w->parent->fs.read_only) return Errno::EROFS;
-    auto inode = TRY(w->parent->create(w->last_name(), kIfreg | (mode & ~umask & kPermMask), 0));
-    // A new file: no truncation needed, and write access is granted whatever the mode.
-    return File::create(inode, flags);
+    if (w->last == LastType::Normal) file->set_name(w->parent, w->last_name());
+    return file;
 }
 } // namespace fs

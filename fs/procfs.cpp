@@ -219,9 +219,10 @@ ErrorOr<size_t> ProcLink::readlink(char* buf, size_t cap) {
         Inode& i = *f->inode;
         if (i.is_dir()) return path_of(i, buf, cap);
         if (i.is_fifo() && i.fs.magic == 0x50495045) return min(cap, lv::snprintf(buf, cap, "pipe:[%lu]", i.ino));
+        auto named = f->path(buf, cap);
+        if (!named.is_error() || named.error() != Errno::ENOENT) return named;
         if (i.is_chardev() && dev_major(i.rdev) == 5) return min(cap, lv::snprintf(buf, cap, "/dev/console"));
-        // FIXME: files do not remember the name they were opened by.
-        return min(cap, lv::snprintf(buf, cap, "/proc/%d/fd/%d", m_pid, m_fd));
+        return min(cap, lv::snprintf(buf, cap, "anon_inode:[%s]", i.fs.name));
     }
     }
     return Errno::EINVAL;

@@ -172,7 +172,10 @@ bool ConsoleTty::input(u8 c, char* raw_out, size_t& raw_len) {
             echo_char(c);
             echo("\n", 1);
             m_line_len = 0;
-            signal_group(kernel::console::foreground_pgid(), sig);
+            // Without a foreground group (no shell set one), the reader's own group is
+            // the one at the keyboard.
+            int fg = kernel::console::foreground_pgid();
+            signal_group(fg ? fg : kernel::current_process().pgid, sig);
             return false;
         }
     }

@@ -75,6 +75,25 @@ int main(void) {
     CHECK(strcmp(target, dir) == 0, "%s", target);
     CHECK_OK(access("/proc/self/exe", X_OK));
     CHECK_OK(close(dfd));
+    // A regular file shows the name it was opened by, and " (deleted)" once unlinked.
+    int ffd = CHECK_OK(open("plain", O_RDWR | O_CREAT, 0644));
+    snprintf(link, sizeof link, "/proc/self/fd/%d", ffd);
+    n = CHECK_OK(readlink(link, target, sizeof target - 1));
+    target[n] = 0;
+    char want[PATH_MAX];
+    snprintf(want, sizeof want, "%s/plain", dir);
+    CHECK(strcmp(target, want) == 0, "%s", target);
+    CHECK_OK(unlink("plain"));
+    n = CHECK_OK(readlink(link, target, sizeof target - 1));
+    target[n] = 0;
+    strcat(want, " (deleted)");
+    CHECK(strcmp(target, want) == 0, "%s", target);
+    // Reopening through /proc/self/fd reaches the same (unlinked) file.
+    CHECK(write(ffd, "abc", 3) == 3);
+    int again = CHECK_OK(open(link, O_RDONLY));
+    CHECK(read(again, buf, sizeof buf) == 3);
+    CHECK_OK(close(again));
+    CHECK_OK(close(ffd));
 
     CHECK_OK(unlink("fifo"));
     CHECK_OK(chdir("/"));
