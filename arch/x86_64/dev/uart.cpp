@@ -14,22 +14,29 @@ constexpr u16 kCom1 = 0x3f8;
 enum : u16 { RBR = 0, THR = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
 constexpr u8 kLsrDataReady = 0x01, kLsrThrEmpty = 0x20, kLsrTxIdle = 0x40;
 constexpr unsigned kFifoSize = 16;
+
+// A byte that arrived before the FIFOs were on (the UART holds one then; enabling the
+// FIFOs would drop it), delivered once the console can take input.
+int g_early_byte = -1;
 } // namespace
 
 void uart_init() {
     outb(kCom1 + IER, 0x00);  // no interrupts until the IOAPIC routes them
+    if (inb(kCom1 + LSR) & kLsrDataReady) g_early_byte = inb(kCom1 + RBR);
     outb(kCom1 + LCR, 0x80);  // DLAB: set the divisor
     outb(kCom1 + 0, 1);       // 115200 baud
     outb(kCom1 + 1, 0);
     outb(kCom1 + LCR, 0x03);  // 8N1
-    outb(kCom1 + FCR, 0xc7);  // FIFOs on and cleared, receive trigger at 14 bytes
+    outb(kCom1 + FCR, 0xc1);  // FIFOs on, receive trigger at 14 bytes
     outb(kCom1 + MCR, 0x0b);  // DTR, RTS, OUT2 (gates the IRQ line on PCs)
 }
 
 void uart_enable_rx_interrupt() {
     ioapic_route(4, kVectorCom1, lapic_id()); // ISA IRQ 4 = GSI 4 on QEMU's PC and q35
     outb(kCom1 + IER, 0x01);                  // received data available
-    // Drain whatever arrived before the interrupt was on.
+    // Deliver whatever arrived before the interrupt was on.
+    if (g_early_byte >= 0) kernel::console_rx(u8(g_early_byte));
+    g_early_byte = -1;
     while (inb(kCom1 + LSR) & kLsrDataReady) kernel::console_rx(inb(kCom1 + RBR));
 }
 
