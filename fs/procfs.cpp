@@ -93,7 +93,15 @@ public:
     ErrorOr<lv::RefPtr<Inode>> lookup(lv::StringView name) override;
     ErrorOr<void> iterate(u64& cookie, DirEntrySink& sink) override;
     lv::RefPtr<Inode> parent() override { return m_parent ? m_parent : lv::RefPtr<Inode>(this); }
-    bool name_of(Inode& child, char* buf, size_t cap, size_t& len) override { return false; }
+    // Every directory in procfs is a ProcDir, and path_of asks only about directories.
+    bool name_of(Inode& child, char* buf, size_t cap, size_t& len) override {
+        if (!child.is_dir() || &child.fs != &fs) return false;
+        auto& c = static_cast<ProcDir&>(child);
+        if (c.m_kind == FdDir) len = lv::snprintf(buf, cap, "fd");
+        else if (c.m_kind == Pid) len = lv::snprintf(buf, cap, "%d", c.m_pid);
+        else return false;
+        return len < cap;
+    }
     ErrorOr<lv::RefPtr<Inode>> create(lv::StringView, u32, u64) override { return Errno::EACCES; }
     ErrorOr<lv::RefPtr<Inode>> symlink(lv::StringView, lv::StringView) override { return Errno::EACCES; }
     ErrorOr<void> link(lv::StringView, Inode&) override { return Errno::EACCES; }

@@ -1,6 +1,7 @@
 // read, write and their vector/positional forms, lseek, sendfile, copy_file_range.
 #include <fs/file.h>
 #include <fs/mutex.h>
+#include <fs/pipe.h>
 #include <syscalls/fs.h>
 #include <syscalls/fs_util.h>
 
@@ -76,7 +77,31 @@ ErrorOr<long> sys_readv(int fd, UserPtr<const void> iov, unsigned long vlen) {
 ErrorOr<long> sys_writev(int fd, UserPtr<const void> iov, unsigned long vlen) {
     auto f = TRY(sc::io_file(fd));
     if (!f->writable()) return Errno::EBADF;
-    // FIXME: a writev to a pipe is atomic up to PIPE_BUF as a whole, not per segment.
+    if (!f->seekable() && vlen > 1) {
+        // A pipe takes up to PIPE_BUF bytes of one writev atomically, however many
+        // segments they come in: gather small vectors into one write.
+        IoVec* v = TRY(read_iovecs(iov, vlen));
+        u64 total = 0;
+        for (unsigned long i = 0; i < vlen; i++) total += v[i].len;
+        u8* gathered = total <= kPipeBuf ? static_cast<u8*>(kmalloc(kPipeBuf)) : nullptr;
+        Errno err {};
+        size_t at = 0;
+        for (unsigned long i = 0; gathered && i < vlen && err == Errno {}; i++) {
+            if (auto r = mm::copy_from_user(gathered + at, v[i].base, v[i].len); r.is_error()) err = r.error();
+            at += v[i].len;
+        }
+        kfree(v);
+        if (gathered) {
+            if (err == Errno {}) {
+                auto r = f->write(IoBuffer::kernel(gathered), at);
+                if (r.is_error()) err = r.error();
+                else at = r.value();
+            }
+            kfree(gathered);
+            if (err != Errno {}) return err;
+            return long(at);
+        }
+    }
     return vector_io(iov, vlen, [&](const IoBuffer& b, size_t n) { return f->write(b, n); });
 }
 

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -104,6 +105,9 @@ int main(void) {
     CHECK_OK(ioctl(p[0], FIONREAD, &avail));
     CHECK(avail == 5);
     CHECK(read(p[0], buf, 2) == 2 && read(p[0], buf, sizeof buf) == 3);
+    struct iovec iov[3] = {{"ab", 2}, {"", 0}, {"cde", 3}};
+    CHECK(writev(p[1], iov, 3) == 5);
+    CHECK(read(p[0], buf, sizeof buf) == 5 && memcmp(buf, "abcde", 5) == 0);
     // Fill it: 64 KiB, then EAGAIN.
     static char chunk[4096];
     long total = 0;
