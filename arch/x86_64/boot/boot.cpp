@@ -14,6 +14,7 @@ struct MultibootInfo {
     u32 flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
     u32 syms[4];
     u32 mmap_length, mmap_addr;
+    u32 drives_length, drives_addr, config_table, boot_loader_name;
 };
 struct MultibootModule {
     u32 start, end, string, reserved;
@@ -26,6 +27,7 @@ struct LV_PACKED MultibootMmapEntry {
 constexpr u32 kMbFlagCmdline = 1u << 2;
 constexpr u32 kMbFlagModules = 1u << 3;
 constexpr u32 kMbFlagMmap = 1u << 6;
+constexpr u32 kMbFlagLoaderName = 1u << 9;
 constexpr u32 kMmapRam = 1, kMmapAcpiReclaimable = 3, kMmapAcpiNvs = 4;
 
 BootInfo g_boot;
@@ -35,11 +37,19 @@ BootInfo g_boot;
 template <typename T>
 const T* phys(PhysAddr p) { return reinterpret_cast<const T*>(kDirectMapBase + p); }
 
-// Multiboot loaders (GRUB, QEMU) put the image path first; the kernel command line
-// is what follows it.
-void copy_cmdline(const char* s) {
-    while (*s && *s != ' ') s++;
-    while (*s == ' ') s++;
+// QEMU's Multiboot loader puts the image path before the kernel command line; GRUB 2
+// does not. Drop a first word that is QEMU's, or that looks like a path.
+void copy_cmdline(const char* s, bool from_qemu) {
+    const char* end = s;
+    bool slash = false, equals = false;
+    for (; *end && *end != ' '; end++) {
+        slash |= *end == '/';
+        equals |= *end == '=';
+    }
+    if (from_qemu || (slash && !equals)) {
+        s = end;
+        while (*s == ' ') s++;
+    }
     size_t n = strnlen(s, sizeof(g_boot.cmdline) - 1);
     memcpy(g_boot.cmdline, s, n);
     g_boot.cmdline[n] = 0;
@@ -47,7 +57,9 @@ void copy_cmdline(const char* s) {
 
 void parse_multiboot(u32 info_phys, RangeList& mapped, RangeList& usable) {
     const auto* info = phys<MultibootInfo>(info_phys);
-    if (info->flags & kMbFlagCmdline) copy_cmdline(phys<char>(info->cmdline));
+    bool from_qemu = (info->flags & kMbFlagLoaderName) &&
+                     strncmp(phys<char>(info->boot_loader_name), "qemu", 4) == 0;
+    if (info->flags & kMbFlagCmdline) copy_cmdline(phys<char>(info->cmdline), from_qemu);
     if (!(info->flags & kMbFlagMmap)) {
         // FIXME: fall back to mem_lower/mem_upper; every loader we use gives a map.
         early_print("LevitateOS: the boot loader gave no memory map\n");
