@@ -57,33 +57,35 @@ ErrorOr<lv::RefPtr<File>> open_path(Inode& base, lv::StringView path, u32 flags,
     // O_EXCL never follows a final symlink (a dangling one is EEXIST); otherwise with
     // O_CREAT a dangling symlink's target gets created.
     bool follow = !(flags & kONoFollow) && !((flags & kOCreat) && (flags & kOExcl));
-    MutexLocker l(vfs_lock());
     auto* w = lv::make<WalkResult>();
     if (!w) return Errno::ENOMEM;
     struct Free {
         WalkResult* w;
         ~Free() { lv::destroy(w); }
     } free_walk {w};
-    TRY(walk(base, path, kParent | (follow ? u32(kFollowLast) : 0u), *w));
-
-    lv::RefPtr<File> file;
-    if (!(flags & kOCreat)) {
-        if (!w->inode) return Errno::ENOENT;
-        if (w->must_be_dir && !w->inode->is_dir()) return Errno::ENOTDIR;
-        file = TRY(open_inode(w->inode, flags));
-    } else if (w->last != LastType::Normal) {
-        return Errno::EISDIR; // open(".", O_CREAT)
-    } else if (w->inode) {
-        if (flags & kOExcl) return Errno::EEXIST;
-        if (w->must_be_dir && !w->inode->is_dir()) return Errno::ENOTDIR;
-        file = TRY(open_inode(w->inode, flags));
-    } else {
-        if (w->must_be_dir) return Errno::EISDIR; // open("new/", O_CREAT)
-        if (w->parent->fs.read_only) return Errno::EROFS;
-        auto inode = TRY(w->parent->create(w->last_name(), kIfreg | (mode & ~umask & kPermMask), 0));
-        // A new file: no truncation needed, and write access is granted whatever the mode.
-        file = TRY(File::create(inode, flags));
+    lv::RefPtr<Inode> inode;
+    bool created = false;
+    {
+        MutexLocker l(vfs_lock()); // walk and create as one step; not the open: a FIFO may block
+        TRY(walk(base, path, kParent | (follow ? u32(kFollowLast) : 0u), *w));
+        if (!(flags & kOCreat)) {
+            if (!w->inode) return Errno::ENOENT;
+            if (w->must_be_dir && !w->inode->is_dir()) return Errno::ENOTDIR;
+        } else if (w->last != LastType::Normal) {
+            return Errno::EISDIR; // open(".", O_CREAT)
+        } else if (w->inode) {
+            if (flags & kOExcl) return Errno::EEXIST;
+            if (w->must_be_dir && !w->inode->is_dir()) return Errno::ENOTDIR;
+        } else {
+            if (w->must_be_dir) return Errno::EISDIR; // open("new/", O_CREAT)
+            if (w->parent->fs.read_only) return Errno::EROFS;
+            w->inode = TRY(w->parent->create(w->last_name(), kIfreg | (mode & ~umask & kPermMask), 0));
+            created = true;
+        }
+        inode = w->inode;
     }
+    // A new file needs no truncation, and write access is granted whatever its mode.
+    auto file = TRY(created ? File::create(inode, flags) : open_inode(inode, flags));
     if (w->last == LastType::Normal) file->set_name(w->parent, w->last_name());
     return file;
 }
