@@ -7,6 +7,7 @@ namespace fs {
 struct FsContext {
     lv::RefPtr<Inode> cwd;
     u32 umask = 022;
+    u32 shares = 1; // processes using this context (CLONE_FS); see fs::destroy_fs_context
 
     static FsContext* create(); // cwd = the root; null on ENOMEM
     FsContext* clone();

@@ -10,6 +10,7 @@ namespace fs {
 class FdTable {
 public:
     static constexpr int kMaxFds = 1024; // RLIMIT_NOFILE, hard and soft
+    u32 shares = 1; // processes using this table (CLONE_FILES); see fs::destroy_fd_table
 
     static FdTable* create(); // null on ENOMEM
     FdTable* clone();         // fork: same Files, same FD_CLOEXEC flags

@@ -23,6 +23,23 @@ ErrorOr<size_t> read_inode(Inode& inode, u64 offset, void* kernel_buf, size_t n)
 
 u64 inode_size(Inode& inode) { return inode.size; }
 
+void absolute_path(const char* path, char* out, size_t cap) {
+    if (!cap) return;
+    size_t len = 0;
+    FsContext* ctx = kernel::current_process().fs;
+    if (path[0] != '/' && ctx && ctx->cwd) {
+        auto r = path_of(*ctx->cwd, out, cap);
+        if (!r.is_error()) {
+            len = r.value();
+            if (len > 1 && len + 1 < cap) out[len++] = '/';
+            else if (len == 1) len = 1; // "/" already ends with the separator
+        }
+    }
+    size_t n = strnlen(path, cap - 1 - len);
+    memcpy(out + len, path, n);
+    out[len + n] = 0;
+}
+
 ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd) {
     FdTable* t = kernel::current_process().fds;
     if (!t) return Errno::EBADF;
@@ -50,10 +67,16 @@ ErrorOr<bool> fd_is_tty(int fd) {
 
 FdTable* create_fd_table() { return FdTable::create(); }
 FdTable* clone_fd_table(FdTable& src) { return src.clone(); }
-void destroy_fd_table(FdTable* t) { lv::destroy(t); }
+void share_fd_table(FdTable& t) { t.shares++; }
+void destroy_fd_table(FdTable* t) {
+    if (--t->shares == 0) lv::destroy(t);
+}
 void close_on_exec(FdTable& t) { t.close_on_exec(); }
 
 FsContext* create_fs_context() { return FsContext::create(); }
 FsContext* clone_fs_context(FsContext& src) { return src.clone(); }
-void destroy_fs_context(FsContext* c) { lv::destroy(c); }
+void share_fs_context(FsContext& c) { c.shares++; }
+void destroy_fs_context(FsContext* c) {
+    if (--c->shares == 0) lv::destroy(c);
+}
 } // namespace fs

@@ -17,6 +17,9 @@ ErrorOr<void> unpack_initramfs(const u8* data, size_t size);
 ErrorOr<lv::RefPtr<Inode>> lookup_path(const char* path, bool follow_symlinks = true);
 ErrorOr<size_t> read_inode(Inode& inode, u64 offset, void* kernel_buf, size_t n);
 u64 inode_size(Inode& inode);
+// `path` made absolute against the current process's cwd (for /proc/self/exe), truncated
+// to cap; never fails (falls back to the path as given).
+void absolute_path(const char* path, char* out, size_t cap);
 // The inode behind fd for a private file mapping: EBADF, EACCES (not open for reading),
 // ENODEV (not a regular file).
 ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd);
@@ -28,11 +31,13 @@ ErrorOr<bool> fd_is_tty(int fd);
 
 FdTable* create_fd_table();
 FdTable* clone_fd_table(FdTable& src); // null on ENOMEM
-void destroy_fd_table(FdTable* t);
+void share_fd_table(FdTable& t);   // CLONE_FILES: one more process uses t
+void destroy_fd_table(FdTable* t); // drops one user; the last frees it
 void close_on_exec(FdTable& t);
 ErrorOr<void> install_console_fds(FdTable& t);
 
 FsContext* create_fs_context();
 FsContext* clone_fs_context(FsContext& src);
+void share_fs_context(FsContext& c); // CLONE_FS
 void destroy_fs_context(FsContext* c);
 } // namespace fs

@@ -158,11 +158,16 @@ ErrorOr<VirtAddr> build_stack(mm::AddressSpace& as, const Loaded& prog, VirtAddr
 ErrorOr<Image> load_image(const char* path, const char* const* argv, size_t argc, const char* const* envp,
                           size_t envc) {
     auto inode = TRY(fs::lookup_path(path));
-    TRY(fs::check_executable(*inode));
-    mm::AddressSpace* as = TRY(mm::AddressSpace::create());
-    auto fail = [as](Errno e) -> ErrorOr<Image> { lv::destroy(as); return e; };
+    return load_image(*inode, path, argv, argc, envp, envc);
+}
 
-    auto prog = load_elf(*as, *inode, false);
+ErrorOr<Image> load_image(fs::Inode& inode, const char* path, const char* const* argv, size_t argc,
+                          const char* const* envp, size_t envc) {
+    TRY(fs::check_executable(inode));
+    mm::AddressSpace* as = TRY(mm::AddressSpace::create());
+    auto fail = [as](Errno e) -> ErrorOr<Image> { as->release(); return e; };
+
+    auto prog = load_elf(*as, inode, false);
     if (prog.is_error()) return fail(prog.error());
     Loaded p = prog.release_value();
     VirtAddr entry = p.info.entry + p.bias;
@@ -170,7 +175,7 @@ ErrorOr<Image> load_image(const char* path, const char* const* argv, size_t argc
     if (p.info.has_interp) {
         char interp[4097];
         size_t n = min<u64>(p.info.interp_size, sizeof interp - 1);
-        auto r = fs::read_inode(*inode, p.info.interp_offset, interp, n);
+        auto r = fs::read_inode(inode, p.info.interp_offset, interp, n);
         if (r.is_error()) return fail(r.error());
         interp[n] = 0;
         auto interp_inode = fs::lookup_path(interp);

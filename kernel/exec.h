@@ -7,6 +7,9 @@
 namespace mm {
 class AddressSpace;
 }
+namespace fs {
+class Inode;
+}
 
 namespace kernel {
 struct Image {
@@ -17,7 +20,10 @@ struct Image {
     VirtAddr sigreturn_trampoline = 0;
 };
 
-// argv/envp are kernel strings. `execfn` is the path as given (AT_EXECFN).
+// argv/envp are kernel strings. `path` is the program as given (AT_EXECFN).
 ErrorOr<Image> load_image(const char* path, const char* const* argv, size_t argc, const char* const* envp,
                           size_t envc);
+// The same for an inode already looked up (execveat with a dirfd or AT_EMPTY_PATH).
+ErrorOr<Image> load_image(fs::Inode& inode, const char* path, const char* const* argv, size_t argc,
+                          const char* const* envp, size_t envc);
 } // namespace kernel

@@ -1,4 +1,4 @@
-// Process lifetime: creation (spawn), exit, zombies and reaping.
+// Process lifetime: creation (spawn), exit, zombies, reparenting and reaping.
 #include <fs/kernel_api.h>
 #include <kernel/exec.h>
 #include <kernel/futex.h>
@@ -17,6 +17,7 @@
 namespace kernel {
 namespace {
 lv::IntrusiveList<Process, &Process::all_node> g_processes;
+Process* g_init = nullptr;
 
 void copy_name(char* dst, size_t cap, const char* src) {
     size_t n = strnlen(src, cap - 1);
@@ -42,6 +43,14 @@ void default_rlimits(RLimit* r) {
     r[12] = {819200, 819200};           // RLIMIT_MSGQUEUE
 }
 
+// Frees a reaped zombie. Interrupts off.
+void reap(Process& c) {
+    if (c.parent) c.parent->children.remove(c);
+    g_processes.remove(c);
+    free_process(&c);
+}
+} // namespace
+
 void user_thread_entry(void*) {
     Thread& t = current_thread();
     before_first_user_entry(t);
@@ -51,9 +60,21 @@ void user_thread_entry(void*) {
 void free_process(Process* p) {
     if (p->fds) fs::destroy_fd_table(p->fds);
     if (p->fs) fs::destroy_fs_context(p->fs);
+    if (p->as) p->as->release();
     lv::destroy(p);
 }
-} // namespace
+
+void register_process(Process& p, Process* parent, Thread& first) {
+    InterruptGuard g;
+    p.parent = parent;
+    if (parent) parent->children.push_back(p);
+    p.threads.push_back(first);
+    p.live_threads = 1;
+    g_processes.push_back(p);
+    if (!g_init) g_init = &p;
+}
+
+Process* init_process() { return g_init; }
 
 lv::IntrusiveList<Process, &Process::all_node>& all_processes() { return g_processes; }
 
@@ -68,16 +89,16 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
                            const char* const* envp, size_t envc) {
     Image img = TRY(load_image(path, argv, argc, envp, envc));
     auto* p = lv::make<Process>();
-    if (!p) { lv::destroy(img.as); return Errno::ENOMEM; }
+    if (!p) { img.as->release(); return Errno::ENOMEM; }
     p->as = img.as;
     p->start_brk = img.brk_start;
     p->sigreturn_trampoline = img.sigreturn_trampoline;
     p->fds = parent && parent->fds ? fs::clone_fd_table(*parent->fds) : fs::create_fd_table();
     p->fs = parent && parent->fs ? fs::clone_fs_context(*parent->fs) : fs::create_fs_context();
-    if (!p->fds || !p->fs) { lv::destroy(img.as); free_process(p); return Errno::ENOMEM; }
+    if (!p->fds || !p->fs) { free_process(p); return Errno::ENOMEM; }
     if (!parent || !parent->fds) {
         auto r = fs::install_console_fds(*p->fds);
-        if (r.is_error()) { lv::destroy(img.as); free_process(p); return r.error(); }
+        if (r.is_error()) { free_process(p); return r.error(); }
     } else {
         fs::close_on_exec(*p->fds);
     }
@@ -93,21 +114,20 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
     copy_name(p->comm, sizeof p->comm, basename(path));
 
     Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm);
-    if (!t) { lv::destroy(img.as); free_process(p); return Errno::ENOMEM; }
+    if (!t) { free_process(p); return Errno::ENOMEM; }
     p->pid = t->tid;
     if (!parent) p->pgid = p->sid = p->pid;
     p->start_ns = time::monotonic_ns();
     arch::init_user_frame(*t->user_frame(), img.entry, img.stack_pointer);
-    {
-        InterruptGuard g;
-        p->parent = parent;
-        if (parent) parent->children.push_back(*p);
-        p->threads.push_back(*t);
-        p->live_threads = 1;
-        g_processes.push_back(*p);
-    }
+    register_process(*p, parent, *t);
     sched::add(*t);
     return p->pid;
+}
+
+void release_vfork_parent(Process& p) {
+    if (!p.vfork_pending) return;
+    p.vfork_pending = false;
+    p.vfork_done.wake_all();
 }
 
 namespace {
@@ -118,15 +138,24 @@ void finish_process(Process& p) {
     if (p.fds) { fs::destroy_fd_table(p.fds); p.fds = nullptr; }
     if (p.fs) { fs::destroy_fs_context(p.fs); p.fs = nullptr; }
     arch::irq_disable();
-    // Orphans go to nobody: with no init to reparent to, they are reaped on exit.
+    release_vfork_parent(p);
+    // Orphans go to init, as on Linux; zombies among them are reaped at once if init is
+    // the one dying.
+    Process* adopter = g_init && g_init != &p ? g_init : nullptr;
     for (Process& c : p.children) {
         p.children.remove(c);
-        c.parent = nullptr;
-        if (c.zombie) { g_processes.remove(c); lv::destroy(c.as); c.as = nullptr; free_process(&c); }
+        c.parent = adopter;
+        if (adopter) {
+            adopter->children.push_back(c);
+            if (c.zombie) adopter->child_wait.wake_all();
+        } else if (c.zombie) {
+            g_processes.remove(c);
+            free_process(&c);
+        }
     }
     p.zombie = true;
     if (p.parent) {
-        send_signal(*p.parent, SIGCHLD);
+        if (p.exit_signal) send_signal(*p.parent, p.exit_signal);
         p.parent->child_wait.wake_all();
     }
     notify_process_exit(p);
@@ -177,7 +206,7 @@ void finish_process(Process& p) {
     exit_thread(0);
 }
 
-ErrorOr<int> wait_child(int pid, int options, int* status) {
+ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap) {
     constexpr int kWNOHANG = 1;
     Process& self = current_process();
     for (;;) {
@@ -192,11 +221,7 @@ ErrorOr<int> wait_child(int pid, int options, int* status) {
                 if (!c.zombie || c.live_threads) continue;
                 int reaped = c.pid;
                 *status = c.wait_status;
-                self.children.remove(c);
-                g_processes.remove(c);
-                lv::destroy(c.as);
-                c.as = nullptr;
-                free_process(&c);
+                if (!no_reap) reap(c);
                 return reaped;
             }
             if (!any) return Errno::ECHILD;

@@ -31,6 +31,8 @@ struct SignalAction {
     u64 mask = 0;
 };
 
+constexpr int SIGCHLD_NUMBER = 17;
+
 struct RLimit {
     u64 cur, max;
 };
@@ -64,6 +66,11 @@ struct Process {
     RLimit rlimits[kNumRlimits];
     VirtAddr start_brk = 0;
 
+    int exit_signal = SIGCHLD_NUMBER; // sent to the parent at exit (clone's low byte)
+    // vfork: the parent sleeps here until this child execs or exits.
+    bool vfork_pending = false;
+    WaitQueue vfork_done;
+
     // Exit state.
     bool zombie = false;
     bool exit_started = false;
@@ -89,14 +96,23 @@ void for_each_process(F f) {
 ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const* argv, size_t argc,
                            const char* const* envp, size_t envc);
 
+// Internal pieces of process creation shared by spawn and clone (kernel/process.cpp).
+void register_process(Process& p, Process* parent, Thread& first);
+void user_thread_entry(void*);
+void free_process(Process* p);
+void release_vfork_parent(Process& p); // the child exec'd or exited: wake its vfork parent
+
 // Terminates the current process with a wait status (exit_group, fatal signal).
 [[noreturn]] void exit_process(int wait_status);
 // Terminates the current thread only (exit); the process ends with its last thread.
 [[noreturn]] void exit_thread(int code);
 
-// Waits for a child (wait4 semantics). Returns the pid reaped, 0 for WNOHANG with
-// nothing ready; fills *status.
-ErrorOr<int> wait_child(int pid, int options, int* status);
+// Waits for a child (wait4/waitid semantics: pid > 0, -1 any, 0 own group, < -1 group).
+// Returns the pid, 0 for WNOHANG with nothing ready; fills *status. With no_reap
+// (WNOWAIT) the child stays a zombie.
+ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap = false);
+// The first process (init): orphans are reparented to it.
+Process* init_process();
 
 // Wait status helpers.
 constexpr int exit_status_code(int code) { return (code & 0xff) << 8; }

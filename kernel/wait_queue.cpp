@@ -9,9 +9,9 @@
 namespace kernel {
 namespace {
 ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waiter::node>& waiters,
-                          bool timed, u64 timeout_ns) {
+                          bool timed, u64 timeout_ns, bool interruptible = true) {
     InterruptGuard g;
-    if (signal_pending()) return Errno::EINTR;
+    if (interruptible && signal_pending()) return Errno::EINTR;
     Thread& self = current_thread();
     WaitQueue::Waiter w;
     w.thread = &self;
@@ -20,13 +20,15 @@ ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waite
     else sched::block();
     if (w.node.linked()) waiters.remove(w);
     if (timed && self.timed_out) return Errno::ETIMEDOUT;
-    if (signal_pending()) return Errno::EINTR;
+    if (interruptible && signal_pending()) return Errno::EINTR;
     return {};
 }
 } // namespace
 
 ErrorOr<void> WaitQueue::wait_interruptible() { return wait_common(m_waiters, false, 0); }
 ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) { return wait_common(m_waiters, true, timeout_ns); }
+
+void WaitQueue::wait_uninterruptible() { (void)wait_common(m_waiters, false, 0, false); }
 
 void WaitQueue::wake_all() {
     InterruptGuard g;

@@ -19,6 +19,8 @@ public:
     ErrorOr<void> wait_interruptible();
     // Same, giving up after `timeout_ns` (ETIMEDOUT) of monotonic time.
     ErrorOr<void> wait_interruptible_for(u64 timeout_ns);
+    // Not woken by signals: for short waits that must complete (vfork).
+    void wait_uninterruptible();
     void wake_all(); // callable from interrupt context
     void wake_one();
     bool has_waiters() const { return !m_waiters.empty(); }

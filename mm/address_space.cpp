@@ -34,6 +34,41 @@ AddressSpace::~AddressSpace() {
     // m_pt frees the tables.
 }
 
+void AddressSpace::release() {
+    if (--m_shares == 0) lv::destroy(this);
+}
+
+ErrorOr<AddressSpace*> AddressSpace::clone() {
+    AddressSpace* copy = TRY(create());
+    copy->m_brk_start = m_brk_start;
+    copy->m_brk_end = m_brk_end;
+    copy->m_mmap_top = m_mmap_top;
+    kernel::InterruptGuard g;
+    for (Vma& v : m_vmas) {
+        auto* nv = lv::make<Vma>();
+        if (!nv) { lv::destroy(copy); return Errno::ENOMEM; }
+        nv->start = v.start;
+        nv->end = v.end;
+        nv->prot = v.prot;
+        nv->flags = v.flags;
+        nv->name = v.name;
+        copy->m_vmas.push_back(*nv);
+        for (VirtAddr va = v.start; va < v.end; va += kPageSize) {
+            auto m = m_pt.query(va);
+            if (!m.pa) continue;
+            PhysAddr pa = alloc_frame();
+            if (!pa) { lv::destroy(copy); return Errno::ENOMEM; }
+            memcpy(phys_to_virt(pa), phys_to_virt(m.pa), kPageSize);
+            if (auto r = copy->m_pt.map(va, pa, m.flags); r.is_error()) {
+                free_frame(pa);
+                lv::destroy(copy);
+                return r.error();
+            }
+        }
+    }
+    return copy;
+}
+
 void AddressSpace::activate() { arch::activate_user_root(m_pt.root()); }
 
 PageFlags AddressSpace::page_flags(const Vma& v) const {

@@ -30,6 +30,14 @@ public:
     AddressSpace() = default; // use create()
     ~AddressSpace();
 
+    // fork: a new address space with the same regions and a private copy of every page.
+    // FIXME: copy-on-write would make fork of a large process cheap.
+    ErrorOr<AddressSpace*> clone();
+    // Processes sharing this address space (CLONE_VM without CLONE_THREAD, i.e. vfork and
+    // posix_spawn); the last release() destroys it.
+    void share() { m_shares++; }
+    void release();
+
     PageTable& page_table() { return m_pt; }
     void activate();
 
@@ -41,6 +49,7 @@ public:
 
     // brk: the heap is the region [brk_start, brk_end) right after the program image.
     void set_brk_start(VirtAddr a) { m_brk_start = m_brk_end = a; }
+    VirtAddr brk_start() const { return m_brk_start; }
     VirtAddr brk(VirtAddr requested);
 
     // Resolves a fault by allocating the page if the access is allowed.
@@ -72,5 +81,6 @@ private:
     lv::IntrusiveList<Vma, &Vma::node> m_vmas; // sorted by start, non-overlapping
     VirtAddr m_brk_start = 0, m_brk_end = 0;
     VirtAddr m_mmap_top = 0;
+    u32 m_shares = 1;
 };
 } // namespace mm

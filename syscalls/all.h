@@ -7,7 +7,8 @@
 #include <arch/syscalls.h> // LV_ARCH_SYSCALLS: arch-only calls (x86_64: arch_prctl)
 #include <syscalls/fs.h>
 #include <syscalls/futex.h>
-#include <syscalls/levitate.h> // LV_CUSTOM_SYSCALLS: LevitateOS's own numbers
+#include <syscalls/levitate.h>
+#include <syscalls/lifecycle.h> // LV_CUSTOM_SYSCALLS: LevitateOS's own numbers
 #include <syscalls/memory.h>
 #include <syscalls/process.h>
 #include <syscalls/signal.h>
@@ -16,6 +17,7 @@
 #define LV_ALL_SYSCALLS(X) \
     LV_ARCH_SYSCALLS(X) \
     LV_SYSCALLS_PROCESS(X) \
+    LV_SYSCALLS_LIFECYCLE(X) \
     LV_SYSCALLS_MEMORY(X) \
     LV_SYSCALLS_TIME(X) \
     LV_SYSCALLS_SIGNAL(X) \

@@ -1,59 +1,25 @@
 #include <fs/kernel_api.h>
 #include <kernel/console.h>
 #include <kernel/process.h>
-#include <lib/alloc.h>
-#include <lib/own_ptr.h>
+#include <kernel/user_strings.h>
 #include <syscalls/levitate.h>
 
 using namespace kernel;
 
 namespace {
-constexpr size_t kPathMax = 4096;
-constexpr size_t kMaxArgs = 4096;
-constexpr size_t kArgSpace = 2u << 20; // total bytes of argv + envp strings (ARG_MAX-like)
-
-// argv/envp copied into one kernel block: the pointer arrays, then the strings.
-struct StringVector {
-    lv::OwnPtr<char> space;
-    size_t used = 0;
-    const char* items[kMaxArgs];
-    size_t count = 0;
-};
-
-ErrorOr<void> copy_vector(UserPtr<u64> uvec, StringVector& out) {
-    if (uvec.is_null()) return {};
-    if (!out.space) {
-        out.space.reset(static_cast<char*>(kmalloc(kArgSpace)));
-        if (!out.space) return Errno::ENOMEM;
-    }
-    for (;;) {
-        u64 p = TRY(uvec.offset(out.count).read());
-        if (!p) return {};
-        if (out.count == kMaxArgs - 1) return Errno::E2BIG;
-        if (out.used >= kArgSpace) return Errno::E2BIG;
-        char* dst = out.space.get() + out.used;
-        auto len = mm::copy_string_from_user(dst, p, kArgSpace - out.used);
-        if (len.is_error()) return len.error() == Errno::ENAMETOOLONG ? Errno::E2BIG : len.error();
-        out.items[out.count++] = dst;
-        out.used += len.value() + 1;
-    }
-}
-
 ErrorOr<long> spawn(UserPtr<const char> upath, UserPtr<u64> argv, UserPtr<u64> envp) {
-    lv::OwnPtr<char> path(static_cast<char*>(kmalloc(kPathMax)));
-    if (!path) return Errno::ENOMEM;
-    size_t len = TRY(mm::copy_string_from_user(path.get(), upath.addr(), kPathMax));
-    if (len == 0) return Errno::ENOENT;
+    KernelPath path = TRY(copy_path(upath));
+    if (path.len == 0) return Errno::ENOENT;
     lv::OwnPtr<StringVector> args(lv::make<StringVector>());
     lv::OwnPtr<StringVector> env(lv::make<StringVector>());
     if (!args || !env) return Errno::ENOMEM;
-    TRY(copy_vector(argv, *args));
-    TRY(copy_vector(envp, *env));
+    TRY(copy_string_vector(argv, *args));
+    TRY(copy_string_vector(envp, *env));
     if (argv.is_null()) {
-        args->items[0] = path.get();
+        args->items[0] = path.c_str();
         args->count = 1;
     }
-    int pid = TRY(spawn_process(&current_process(), path.get(), args->items, args->count, env->items, env->count));
+    int pid = TRY(spawn_process(&current_process(), path.c_str(), args->items, args->count, env->items, env->count));
     return pid;
 }
 } // namespace

@@ -43,6 +43,13 @@ int memcmp(const void* a, const void* b, size_t n) {
     return 0;
 }
 
+void* memchr(const void* s, int c, size_t n) {
+    auto* p = static_cast<const u8*>(s);
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == u8(c)) return const_cast<u8*>(p + i);
+    return nullptr;
+}
+
 size_t strlen(const char* s) { size_t n = 0; while (s[n]) n++; return n; }
 size_t strnlen(const char* s, size_t max) { size_t n = 0; while (n < max && s[n]) n++; return n; }
 int strcmp(const char* a, const char* b) {

@@ -10,4 +10,6 @@ constexpr VirtAddr kDirectMapBase = 0xffff800000000000ull; // TTBR1: all RAM, ph
 constexpr VirtAddr kKernelBase = 0xffffffff80000000ull;    // kernel image: see arch/aarch64/README
 constexpr u16 kElfMachine = 183;                           // EM_AARCH64
 constexpr const char* kMachineName = "aarch64";            // uname -m
+// Argument order of clone(2): clone(flags, stack, parent_tid, tls, child_tid): Linux's CONFIG_CLONE_BACKWARDS.
+constexpr bool kCloneTlsBeforeChildTid = true;
 } // namespace arch

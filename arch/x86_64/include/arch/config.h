@@ -12,4 +12,6 @@ constexpr VirtAddr kDirectMapBase = 0xffff800000000000ull; // all RAM, phys + ba
 constexpr VirtAddr kKernelBase = 0xffffffff80000000ull;    // kernel image, phys + base
 constexpr u16 kElfMachine = 62;                            // EM_X86_64
 constexpr const char* kMachineName = "x86_64";             // uname -m
+// Argument order of clone(2): clone(flags, stack, parent_tid, child_tid, tls).
+constexpr bool kCloneTlsBeforeChildTid = false;
 } // namespace arch

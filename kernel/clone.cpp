@@ -1,0 +1,128 @@
+#include <fs/kernel_api.h>
+#include <kernel/clone.h>
+#include <kernel/lock.h>
+#include <kernel/log.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/address_space.h>
+#include <mm/user_ptr.h>
+
+namespace kernel {
+namespace {
+enum : u64 {
+    CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
+    CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000,
+    CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000,
+    CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000, CLONE_UNTRACED = 0x800000,
+    CLONE_CHILD_SETTID = 0x01000000, CLONE_NEWCGROUP = 0x02000000, CLONE_NEWUTS = 0x04000000,
+    CLONE_NEWIPC = 0x08000000, CLONE_NEWUSER = 0x10000000, CLONE_NEWPID = 0x20000000,
+    CLONE_NEWNET = 0x40000000, CLONE_IO = 0x80000000,
+    kNamespaces = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
+                  CLONE_NEWNET,
+};
+
+ErrorOr<void> validate(const CloneArgs& a) {
+    // The rules of Linux's copy_process().
+    if ((a.flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS)) return Errno::EINVAL;
+    if ((a.flags & CLONE_THREAD) && !(a.flags & CLONE_SIGHAND)) return Errno::EINVAL;
+    if ((a.flags & CLONE_SIGHAND) && !(a.flags & CLONE_VM)) return Errno::EINVAL;
+    if (a.exit_signal < 0 || a.exit_signal > kNumSignals) return Errno::EINVAL;
+    // FIXME: namespaces and pidfds do not exist yet; refuse rather than pretend.
+    if (a.flags & (kNamespaces | CLONE_PIDFD)) return Errno::EINVAL;
+    return {};
+}
+
+// The new thread starts as a copy of the caller's user registers, returning 0.
+Thread* make_thread(Process& p, const CloneArgs& a) {
+    Thread& self = current_thread();
+    Thread* t = create_thread(&p, user_thread_entry, nullptr, p.comm);
+    if (!t) return nullptr;
+    memcpy(t->user_frame(), self.user_frame(), sizeof(arch::TrapFrame));
+    arch::TrapFrame& f = *t->user_frame();
+    f.set_return(0);
+    if (a.stack) f.set_sp(a.stack);
+    arch::thread_state_copy(t->arch_state, self.arch_state);
+    if (a.flags & CLONE_SETTLS) arch::set_thread_pointer(t->arch_state, a.tls);
+    t->sigmask = self.sigmask;
+    t->altstack_sp = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_sp;
+    t->altstack_size = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_size;
+    if (a.flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = a.child_tid;
+    return t;
+}
+
+ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
+    auto* p = lv::make<Process>();
+    if (!p) return Errno::ENOMEM;
+    auto fail = [p](Errno e) -> ErrorOr<Process*> { free_process(p); return e; };
+    if (a.flags & CLONE_VM) {
+        parent.as->share();
+        p->as = parent.as;
+    } else {
+        auto as = parent.as->clone();
+        if (as.is_error()) return fail(as.error());
+        p->as = as.value();
+    }
+    if (a.flags & CLONE_FILES) { fs::share_fd_table(*parent.fds); p->fds = parent.fds; }
+    else p->fds = fs::clone_fd_table(*parent.fds);
+    if (a.flags & CLONE_FS) { fs::share_fs_context(*parent.fs); p->fs = parent.fs; }
+    else p->fs = fs::clone_fs_context(*parent.fs);
+    if (!p->fds || !p->fs) return fail(Errno::ENOMEM);
+    p->cred = parent.cred;
+    p->pgid = parent.pgid;
+    p->sid = parent.sid;
+    // FIXME: CLONE_SIGHAND without CLONE_THREAD should share the table; it is copied.
+    memcpy(p->actions, parent.actions, sizeof p->actions);
+    memcpy(p->rlimits, parent.rlimits, sizeof p->rlimits);
+    memcpy(p->exe_path, parent.exe_path, sizeof p->exe_path);
+    memcpy(p->comm, parent.comm, sizeof p->comm);
+    p->start_brk = parent.start_brk;
+    p->sigreturn_trampoline = parent.sigreturn_trampoline;
+    p->exit_signal = a.exit_signal;
+    p->start_ns = time::monotonic_ns();
+    return p;
+}
+} // namespace
+
+ErrorOr<int> do_clone(const CloneArgs& a) {
+    TRY(validate(a));
+    Process& self = current_process();
+    Thread* t;
+    Process* child = nullptr;
+    if (a.flags & CLONE_THREAD) {
+        t = make_thread(self, a);
+        if (!t) return Errno::ENOMEM;
+        InterruptGuard g;
+        if (self.exit_started) { destroy_thread(t); return Errno::EAGAIN; }
+        self.threads.push_back(*t);
+        self.live_threads++;
+    } else {
+        child = TRY(copy_process(self, a));
+        t = make_thread(*child, a);
+        if (!t) { free_process(child); return Errno::ENOMEM; }
+        child->pid = t->tid;
+        child->vfork_pending = a.flags & CLONE_VFORK;
+        Process* parent = (a.flags & CLONE_PARENT) && self.parent ? self.parent : &self;
+        register_process(*child, parent, *t);
+    }
+    int tid = t->tid;
+    // The tid words are written before the child can run (it shares or copied the memory).
+    if (a.flags & CLONE_PARENT_SETTID) (void)UserPtr<int>(a.parent_tid).write(tid);
+    if (a.flags & CLONE_CHILD_SETTID) {
+        if (child && !(a.flags & CLONE_VM)) {
+            (void)child->as->poke(a.child_tid, &tid, sizeof tid);
+        } else {
+            (void)UserPtr<int>(a.child_tid).write(tid);
+        }
+    }
+    sched::add(*t);
+    if (child && (a.flags & CLONE_VFORK)) {
+        // The parent sleeps until the child execs or exits (it borrowed our memory).
+        InterruptGuard g;
+        while (child->vfork_pending) child->vfork_done.wait_uninterruptible();
+    }
+    return tid;
+}
+} // namespace kernel

@@ -1,0 +1,119 @@
+#include <fs/kernel_api.h>
+#include <kernel/exec.h>
+#include <kernel/execve.h>
+#include <kernel/lock.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <lib/string.h>
+#include <mm/address_space.h>
+
+namespace kernel {
+namespace {
+constexpr int kMaxInterpreterDepth = 4; // Linux's BINPRM_MAX_RECURSION
+constexpr size_t kShebangMax = 256;     // BINPRM_BUF_SIZE
+
+void copy_name(char* dst, size_t cap, const char* src) {
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+const char* basename(const char* path) {
+    const char* b = path;
+    for (const char* p = path; *p; p++)
+        if (*p == '/' && p[1]) b = p + 1;
+    return b;
+}
+
+// "#!interpreter [one argument]" (binfmt_script): argv becomes
+// interpreter [argument] path argv[1..]. Returns false if the file is no script.
+ErrorOr<bool> parse_shebang(fs::Inode& inode, char (&interp)[kShebangMax], char (&arg)[kShebangMax]) {
+    char buf[kShebangMax];
+    size_t n = TRY(fs::read_inode(inode, 0, buf, sizeof buf - 1));
+    if (n < 2 || buf[0] != '#' || buf[1] != '!') return false;
+    buf[n] = 0;
+    char* end = static_cast<char*>(memchr(buf, '\n', n));
+    if (!end) {
+        if (n == sizeof buf - 1) return Errno::ENOEXEC; // line too long for the buffer
+        end = buf + n;
+    }
+    *end = 0;
+    char* p = buf + 2;
+    while (*p == ' ' || *p == '\t') p++;
+    char* name = p;
+    while (*p && *p != ' ' && *p != '\t') p++;
+    if (p == name) return Errno::ENOEXEC;
+    size_t name_len = size_t(p - name);
+    while (*p == ' ' || *p == '\t') p++;
+    char* a = p;
+    char* a_end = end;
+    while (a_end > a && (a_end[-1] == ' ' || a_end[-1] == '\t' || a_end[-1] == '\r')) a_end--;
+    memcpy(interp, name, name_len);
+    interp[name_len] = 0;
+    memcpy(arg, a, size_t(a_end - a));
+    arg[a_end - a] = 0;
+    return true;
+}
+
+// The point of no return: the process now runs `img`.
+void switch_image(Process& p, Thread& t, Image& img, const char* path) {
+    {
+        InterruptGuard g;
+        // Other threads die (Linux's de_thread); the process keeps its pid.
+        for (Thread& o : p.threads) {
+            if (&o == &t) continue;
+            o.exiting = true;
+            sched::wake(o);
+        }
+    }
+    mm::AddressSpace* old = p.as;
+    p.as = img.as;
+    p.as->activate();
+    old->release(); // a vfork parent keeps its own reference
+    release_vfork_parent(p);
+    fs::close_on_exec(*p.fds);
+    for (SignalAction& a : p.actions) {
+        // Caught signals revert to the default; ignored ones stay ignored (execve(2)).
+        if (a.handler > 1) a = SignalAction {};
+    }
+    t.altstack_sp = t.altstack_size = 0;
+    t.clear_child_tid = 0;
+    t.robust_list = t.robust_list_len = 0;
+    p.start_brk = img.brk_start;
+    p.sigreturn_trampoline = img.sigreturn_trampoline;
+    fs::absolute_path(path, p.exe_path, sizeof p.exe_path);
+    copy_name(p.comm, sizeof p.comm, basename(path));
+    copy_name(t.name, sizeof t.name, p.comm);
+    arch::thread_state_init(t.arch_state);
+    arch::init_user_frame(*t.user_frame(), img.entry, img.stack_pointer);
+}
+} // namespace
+
+ErrorOr<void> do_execve(fs::Inode& first, const char* path, StringVector& argv, StringVector& envp) {
+    lv::RefPtr<fs::Inode> inode(&first);
+    // Interpreter names and arguments live here while argv points at them.
+    static constexpr int kSlots = kMaxInterpreterDepth;
+    char interp[kSlots][kShebangMax], arg[kSlots][kShebangMax];
+    const char* exec_path = path;
+    for (int depth = 0;; depth++) {
+        TRY(fs::check_executable(*inode));
+        bool script = TRY(parse_shebang(*inode, interp[depth % kSlots], arg[depth % kSlots]));
+        if (!script) break;
+        if (depth == kMaxInterpreterDepth) return Errno::ELOOP;
+        // argv[0] is replaced by: interpreter, [argument], the script's path.
+        size_t extra = arg[depth % kSlots][0] ? 2 : 1;
+        if (argv.count + extra + 1 > StringVector::kMaxItems) return Errno::E2BIG;
+        size_t keep = argv.count ? argv.count - 1 : 0;
+        memmove(argv.items + 1 + extra, argv.items + 1, keep * sizeof(char*));
+        argv.items[0] = interp[depth % kSlots];
+        if (extra == 2) argv.items[1] = arg[depth % kSlots];
+        argv.items[extra] = exec_path;
+        argv.count = keep + 1 + extra;
+        exec_path = interp[depth % kSlots];
+        inode = TRY(fs::lookup_path(exec_path));
+    }
+    Image img = TRY(load_image(*inode, path, argv.items, argv.count, envp.items, envp.count));
+    switch_image(current_process(), current_thread(), img, exec_path);
+    return {};
+}
+} // namespace kernel
