@@ -135,10 +135,11 @@ multiboot_entry:
     mov %eax, %gs
     movabs $boot_stack_top, %rsp
     xor %ebp, %ebp                  // terminates backtraces
-    // x86_boot_main(magic, info): edi and esi are already there.
+    // x86_boot_main(magic, info): edi and esi are already there. A zero return
+    // address (instead of a call from this low, soon unmapped code) ends backtraces.
     movabs $x86_boot_main, %rax
-    call *%rax
-    ud2
+    pushq $0
+    jmp *%rax
 
 .section .boot.data, "a"
 msg_not_multiboot:
