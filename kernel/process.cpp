@@ -110,7 +110,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
     } else {
         default_rlimits(p->rlimits);
     }
-    copy_name(p->exe_path, sizeof p->exe_path, path);
+    fs::absolute_path(path, p->exe_path, sizeof p->exe_path);
     copy_name(p->comm, sizeof p->comm, basename(path));
 
     Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm);
