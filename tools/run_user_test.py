@@ -14,7 +14,7 @@ both meet the expectation declared in the test's source:
   // ARGS: words                    arguments after argv[0]
   // STDIN: text                    a line fed on stdin (default: empty stdin)
   // ENV: K=V                       extra environment
-  // TIMEOUT: seconds               per run (default 60)
+  // TIMEOUT: seconds               per run (default 30)
   // SYSCALLS: a, b, ...            what it exercises (docs/syscalls.md)
 
 Exit status: 0 pass, 1 fail, 77 skip (CTest's SKIP_RETURN_CODE).
@@ -149,7 +149,7 @@ def main():
         print("FAIL: %s was not built (see the build output of ./levitate test)" % args.binary)
         return 1
     expect = Expectation(d)
-    timeout = float(d["TIMEOUT"][0]) if "TIMEOUT" in d else 60.0
+    timeout = float(d["TIMEOUT"][0]) if "TIMEOUT" in d else 30.0
     stdin = ("\n".join(d["STDIN"]) + "\n").encode() if "STDIN" in d else b""
     failed = False
 
