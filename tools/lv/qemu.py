@@ -10,7 +10,12 @@ DEFAULT_ENV = [("PATH", "/bin:/sbin:/usr/bin:/usr/sbin"), ("HOME", "/root"), ("T
 
 
 def kvm_usable():
-    """KVM only when /dev/kvm opens read-write (it may exist without permission)."""
+    """KVM only when /dev/kvm opens read-write (it may exist without permission) and is
+    hardware virtualization. On these machines /dev/kvm can be PVM (the kvm_pvm module),
+    which runs only PVM-aware guests: an unmodified kernel's SYSCALL never reaches it and
+    STAC/CLAC stop the VM (arch/x86_64/README.md), so we use TCG there."""
+    if os.path.exists("/sys/module/kvm_pvm"):
+        return False
     try:
         fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
     except OSError:
