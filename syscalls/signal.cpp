@@ -72,21 +72,28 @@ ErrorOr<long> sys_sigaltstack(UserPtr<void> ss, UserPtr<void> old) {
     constexpr int SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = int(1u << 31);
     static_assert(sizeof(StackT) == 24);
     Thread& t = current_thread();
+    u64 sp = t.user_frame()->sp();
+    bool on_stack = t.altstack_size && sp > t.altstack_sp && sp <= t.altstack_sp + t.altstack_size;
     if (!old.is_null()) {
-        StackT o {t.altstack_sp, t.altstack_size ? 0 : SS_DISABLE, 0, t.altstack_size};
+        int flags = on_stack ? SS_ONSTACK : t.altstack_size ? 0 : SS_DISABLE;
+        if (t.altstack_autodisarm) flags |= SS_AUTODISARM;
+        StackT o {t.altstack_sp, flags, 0, t.altstack_size};
         TRY(UserPtr<StackT>::from(old).write(o));
     }
     if (!ss.is_null()) {
         StackT n = TRY(UserPtr<StackT>::from(ss).read());
+        if (on_stack) return Errno::EPERM; // cannot change the stack we are running on
         int mode = n.flags & ~SS_AUTODISARM;
         if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK) return Errno::EINVAL;
         if (mode == SS_DISABLE) {
             t.altstack_sp = t.altstack_size = 0;
+            t.altstack_autodisarm = false;
         } else {
             constexpr u64 kMinSigStkSz = 2048;
             if (n.size < kMinSigStkSz) return Errno::ENOMEM;
             t.altstack_sp = n.sp;
             t.altstack_size = n.size;
+            t.altstack_autodisarm = n.flags & SS_AUTODISARM;
         }
     }
     return 0;
