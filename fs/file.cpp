@@ -2,6 +2,7 @@
 #include <fs/mutex.h>
 #include <fs/pipe.h>
 #include <fs/vfs.h>
+#include <kernel/lock.h>
 
 namespace fs {
 namespace {
@@ -56,6 +57,10 @@ ErrorOr<lv::RefPtr<File>> File::create(lv::RefPtr<Inode> inode, u32 flags) {
 }
 
 File::~File() {
+    {
+        kernel::InterruptGuard g;
+        while (FileWatch* w = watches.pop_front()) w->file_gone(*w);
+    }
     if (ops) ops->release(*this);
     kfree(m_name);
 }

@@ -4,8 +4,18 @@
 #pragma once
 #include <fs/fcntl.h>
 #include <fs/inode.h>
+#include <lib/list.h>
 
 namespace fs {
+// Something that refers to a File without holding a reference (an epoll registration,
+// fs/epoll.cpp). When the File goes away (its last descriptor closed), file_gone runs
+// for each watch, with interrupts off and before the ops are released, so that the
+// registration ends with the open file description, as epoll(7) says.
+struct FileWatch {
+    lv::ListNode node;
+    void (*file_gone)(FileWatch&) = nullptr;
+};
+
 class File : public lv::RefCounted<File> {
 public:
     // Makes a File on `inode` with open(2) flags, finding its FileOps (ENXIO for a
@@ -18,6 +28,7 @@ public:
     u64 offset = 0;         // also the readdir cookie of a directory
     u32 flags = 0;          // access mode and status flags (O_APPEND, O_NONBLOCK, ...)
     u32 private_data = 0;   // for the driver (the console's output channel)
+    lv::IntrusiveList<FileWatch, &FileWatch::node> watches; // changed with interrupts off
 
     bool readable() const { return ops && (flags & kOAccMode) != kOWrOnly && (flags & kOAccMode) != 3; }
     bool writable() const { return ops && ((flags & kOAccMode) == kOWrOnly || (flags & kOAccMode) == kORdWr); }

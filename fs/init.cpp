@@ -10,6 +10,7 @@
 namespace fs {
 namespace {
 lv::RefPtr<Inode> g_console_inode;
+FileSystem* g_devfs = nullptr;
 
 ErrorOr<lv::RefPtr<Inode>> ensure_dir(Inode& parent, const char* name, u32 perms) {
     auto existing = parent.lookup(name);
@@ -54,6 +55,7 @@ ErrorOr<void> init_tree() {
 
     FileSystem* devfs = create_ramfs("devtmpfs");
     if (!devfs) return Errno::ENOMEM;
+    g_devfs = devfs;
     TRY(populate_devfs(*devfs->root));
     TRY(mount(*dev_dir, *devfs));
 
@@ -62,6 +64,8 @@ ErrorOr<void> init_tree() {
     return {};
 }
 } // namespace
+
+FileSystem* devtmpfs() { return g_devfs; }
 
 void init() {
     register_mem_devices();

@@ -100,7 +100,7 @@ ErrorOr<size_t> Pipe::read(File& f, u64, const IoBuffer& buf, size_t n) {
         done += chunk;
     }
     if (m_len == 0) m_head = 0;
-    m_wait.wake_all();
+    m_wait.wake_all(kPollOut | kPollWrNorm); // room for writers (epoll keys, kernel/wait_queue.h)
     return done;
 }
 
@@ -132,7 +132,7 @@ ErrorOr<size_t> Pipe::write(File& f, u64, const IoBuffer& buf, size_t n) {
         if (r.is_error()) return done ? ErrorOr<size_t>(done) : r.error();
         m_len += chunk;
         done += chunk;
-        m_wait.wake_all();
+        m_wait.wake_all(kPollIn | kPollRdNorm);
     }
     return done;
 }
@@ -145,8 +145,9 @@ u32 Pipe::poll(File& f, u32 events) {
         if (m_writers == 0 && m_writer_opens > 0) ready |= kPollHup;
     }
     if (writes(f)) {
+        // Without readers a write fails at once (EPIPE): POLLERR, and POLLOUT as Linux.
         if (m_readers == 0) ready |= kPollErr;
-        else if (m_cap - m_len >= kPipeBuf) ready |= events & (kPollOut | kPollWrNorm);
+        if (m_cap - m_len >= kPipeBuf) ready |= events & (kPollOut | kPollWrNorm);
     }
     return ready;
 }

@@ -7,30 +7,26 @@ namespace {
 struct MountEntry {
     FileSystem* fs = nullptr;
     lv::RefPtr<Inode> mountpoint; // null for the root filesystem
+    lv::RefPtr<Inode> root;       // what the mountpoint shows
 };
-constexpr size_t kMaxMounts = 16;
+constexpr size_t kMaxMounts = 32;
 MountEntry g_mounts[kMaxMounts];
 size_t g_mount_count = 0;
 
 // The root of whatever is mounted on `dir` (the last mount wins), or `dir` itself.
 lv::RefPtr<Inode> cross_mounts(lv::RefPtr<Inode> dir) {
-    for (bool again = true; again;) {
-        again = false;
-        for (size_t i = 1; i < g_mount_count; i++) {
-            if (g_mounts[i].mountpoint.get() == dir.get()) {
-                dir = g_mounts[i].fs->root;
-                again = true;
-            }
-        }
-    }
+    // One pass in mount order: a later mount on top of an earlier one comes later.
+    for (size_t i = 1; i < g_mount_count; i++)
+        if (g_mounts[i].mountpoint.get() == dir.get()) dir = g_mounts[i].root;
     return dir;
 }
 
-// ".." of `dir`, leaving mounted filesystems through their mountpoint.
+// ".." of `dir`, leaving mounts through their mountpoint.
 lv::RefPtr<Inode> dotdot(lv::RefPtr<Inode> dir) {
-    Inode* root = g_mounts[0].fs->root.get();
-    while (dir.get() != root && dir.get() == dir->fs.root.get()) {
-        auto mp = mountpoint_of(dir->fs);
+    Inode* root = g_mounts[0].root.get();
+    // Bounded: bind mounts can make mountpoints cover each other.
+    for (size_t hops = 0; dir.get() != root && hops < kMaxMounts; hops++) {
+        auto mp = covered_by(*dir);
         if (!mp) break;
         dir = mp;
     }
@@ -96,26 +92,45 @@ void set_root(FileSystem& fs) {
     // A new root starts a new mount table (once at boot; host tests, each test).
     for (size_t i = 0; i < g_mount_count; i++) g_mounts[i] = MountEntry {};
     g_mounts[0].fs = &fs;
+    g_mounts[0].root = fs.root;
     g_mount_count = 1;
 }
 
-lv::RefPtr<Inode> root_inode() { return g_mount_count ? g_mounts[0].fs->root : nullptr; }
+lv::RefPtr<Inode> root_inode() { return g_mount_count ? g_mounts[0].root : nullptr; }
 
-ErrorOr<void> mount(Inode& mountpoint, FileSystem& fs) {
+ErrorOr<void> bind_mount(Inode& mountpoint, Inode& root) {
     MutexLocker l(vfs_lock());
-    if (!mountpoint.is_dir()) return Errno::ENOTDIR;
+    if (!mountpoint.is_dir() || !root.is_dir()) return Errno::ENOTDIR;
     if (g_mount_count >= kMaxMounts) return Errno::ENOMEM;
     for (size_t i = 1; i < g_mount_count; i++)
-        if (g_mounts[i].fs == &fs) return Errno::EBUSY;
-    g_mounts[g_mount_count].fs = &fs;
+        if (g_mounts[i].mountpoint.get() == &mountpoint && g_mounts[i].root.get() == &root) return Errno::EBUSY;
+    g_mounts[g_mount_count].fs = &root.fs;
     g_mounts[g_mount_count].mountpoint = lv::RefPtr<Inode>(&mountpoint);
+    g_mounts[g_mount_count].root = lv::RefPtr<Inode>(&root);
     g_mount_count++;
     return {};
 }
 
-lv::RefPtr<Inode> mountpoint_of(FileSystem& fs) {
-    for (size_t i = 1; i < g_mount_count; i++)
-        if (g_mounts[i].fs == &fs) return g_mounts[i].mountpoint;
+ErrorOr<void> mount(Inode& mountpoint, FileSystem& fs) { return bind_mount(mountpoint, *fs.root); }
+
+ErrorOr<void> unmount(Inode& root) {
+    MutexLocker l(vfs_lock());
+    if (&root == g_mounts[0].root.get()) return Errno::EBUSY;
+    // The topmost mount with this root (stacked mounts come off in reverse order).
+    for (size_t i = g_mount_count; i-- > 1;) {
+        if (g_mounts[i].root.get() != &root) continue;
+        // FIXME: Linux refuses (EBUSY) while files or working directories are inside;
+        // here it is always a lazy unmount (MNT_DETACH), and the filesystem is kept.
+        for (size_t j = i; j + 1 < g_mount_count; j++) g_mounts[j] = lv::move(g_mounts[j + 1]);
+        g_mounts[--g_mount_count] = MountEntry {};
+        return {};
+    }
+    return Errno::EINVAL;
+}
+
+lv::RefPtr<Inode> covered_by(Inode& dir) {
+    for (size_t i = g_mount_count; i-- > 1;)
+        if (g_mounts[i].root.get() == &dir && g_mounts[i].mountpoint.get() != &dir) return g_mounts[i].mountpoint;
     return nullptr;
 }
 
@@ -222,13 +237,13 @@ ErrorOr<size_t> path_of(Inode& start, char* buf, size_t cap) {
     lv::RefPtr<Inode> cur(&start);
     Inode* root = root_inode().get();
     char name[kNameMax + 1];
+    size_t hops = 0;
     while (cur.get() != root) {
-        if (cur.get() == cur->fs.root.get()) {
-            auto mp = mountpoint_of(cur->fs);
-            if (!mp) return Errno::ENOENT;
+        if (auto mp = covered_by(*cur); mp && hops++ < kMaxMounts) {
             cur = mp;
             continue;
         }
+        if (cur.get() == cur->fs.root.get()) return Errno::ENOENT; // an unmounted filesystem
         auto parent = cur->parent();
         size_t len = 0;
         if (!parent || !parent->name_of(*cur, name, sizeof name, len)) return Errno::ENOENT;

@@ -9,12 +9,19 @@ namespace fs {
 constexpr int kMaxSymlinks = 40; // Linux's MAXSYMLINKS: ELOOP past this many per lookup
 
 // ---- mounts
+// A mount puts the directory `root` (a filesystem's root, or any directory for a bind
+// mount) over the directory `mountpoint`; lookups of the mountpoint see `root`.
 void set_root(FileSystem& fs);
 lv::RefPtr<Inode> root_inode();
-// Mounts `fs` over the directory `mountpoint` (EBUSY if something is mounted there).
+// Mounts `fs`'s root over `mountpoint`.
 ErrorOr<void> mount(Inode& mountpoint, FileSystem& fs);
-// The mountpoint `fs` covers (null for the root filesystem).
-lv::RefPtr<Inode> mountpoint_of(FileSystem& fs);
+// Mounts the directory `root` over `mountpoint` (MS_BIND); EBUSY if that exact mount exists.
+ErrorOr<void> bind_mount(Inode& mountpoint, Inode& root);
+// Removes the mount whose root directory is `root` (the inode the mountpoint's path
+// reaches): EINVAL if it is not a mount root, EBUSY for the root filesystem.
+ErrorOr<void> unmount(Inode& root);
+// If `dir` is the root of a mount, the directory it covers; null otherwise (and for /).
+lv::RefPtr<Inode> covered_by(Inode& dir);
 // The i-th mount (0 is the root filesystem, with a null mountpoint); null past the end.
 FileSystem* mount_at(size_t i, lv::RefPtr<Inode>& mountpoint);
 

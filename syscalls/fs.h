@@ -93,6 +93,11 @@ ErrorOr<long> sys_fdatasync(int fd);
 ErrorOr<long> sys_sync();
 ErrorOr<long> sys_syncfs(int fd);
 
+// fs_mount.cpp
+ErrorOr<long> sys_mount(UserPtr<const char> source, UserPtr<const char> target, UserPtr<const char> fstype,
+                        unsigned long flags, UserPtr<const void> data);
+ErrorOr<long> sys_umount2(UserPtr<const char> target, int flags);
+
 #define LV_SYSCALLS_FS(X)                                                                            \
     X(read) X(write) X(readv) X(writev) X(pread64) X(pwrite64) X(preadv) X(pwritev) X(lseek)        \
     X(sendfile) X(copy_file_range) X(openat) X(open) X(creat) X(close) X(close_range) X(newfstatat) \
@@ -102,4 +107,4 @@ ErrorOr<long> sys_syncfs(int fd);
     X(readlink) X(dup) X(dup2) X(dup3) X(fcntl) X(ioctl) X(pipe) X(pipe2) X(faccessat)               \
     X(faccessat2) X(access) X(umask) X(fchmod) X(fchmodat) X(chmod) X(fchown) X(fchownat) X(chown)   \
     X(lchown) X(utimensat) X(truncate) X(ftruncate) X(fallocate) X(fsync) X(fdatasync) X(sync)      \
-    X(syncfs)
+    X(syncfs) X(mount) X(umount2)

@@ -66,9 +66,13 @@ public:
     bool is_tty() const override { return true; }
     u32 poll(File&, u32 events) override {
         u32 ready = events & (kPollOut | kPollWrNorm);
-        if (m_ready_len > m_ready_pos || kernel::console::available()) ready |= events & (kPollIn | kPollRdNorm);
+        // At the end of the host's input a read returns 0 at once: that is readable too.
+        if (m_ready_len > m_ready_pos || m_eof_pending || kernel::console::available() ||
+            kernel::console::input_ended())
+            ready |= events & (kPollIn | kPollRdNorm);
         return ready;
     }
+    kernel::WaitQueue* wait_queue(File&) override { return &kernel::console::input_wait(); }
     ErrorOr<size_t> bytes_available(File&) override { return (m_ready_len - m_ready_pos) + kernel::console::available(); }
 
 private:

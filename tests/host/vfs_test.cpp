@@ -367,6 +367,19 @@ TEST_F(Vfs, Mounts) {
     EXPECT_EQ(err(fs::rename(*root, "/dev/null", *root, "/other/null", 0)), Errno(EXDEV));
     EXPECT_EQ(err(fs::make_link(*root, "/dev/null", *root, "/other/null", false)), Errno(EXDEV));
     EXPECT_EQ(err(fs::remove(*root, "/dev", true)), Errno(EBUSY));
+    // A bind mount shows a directory elsewhere; unmounting uncovers the mountpoint.
+    write_file("/other/here", "");
+    ASSERT_FALSE(fs::bind_mount(*get("/other"), *devfs->root).is_error());
+    EXPECT_EQ(get("/other/null"), n);
+    EXPECT_EQ(err(fs::bind_mount(*get("/other"), *devfs->root)), Errno(0)); // /other now shows devfs
+    EXPECT_EQ(err(fs::unmount(*get("/other"))), Errno(0));
+    EXPECT_EQ(err(fs::unmount(*get("/other"))), Errno(0));
+    EXPECT_EQ(err(fs::unmount(*get("/other"))), Errno(EINVAL));
+    EXPECT_NE(get("/other/here"), nullptr);
+    EXPECT_EQ(err(fs::unmount(*root)), Errno(EBUSY));
+    EXPECT_EQ(err(fs::unmount(*get("/dev"))), Errno(0));
+    EXPECT_EQ(get("/dev/null"), nullptr);
+    EXPECT_EQ(err(fs::remove(*root, "/other/here", false)), Errno(0));
     wipe(*devfs->root);
     fs::set_root(*rootfs); // drop the mount before freeing the filesystem
     devfs->root.clear();

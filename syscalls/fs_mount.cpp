@@ -1,0 +1,91 @@
+// mount(2) and umount2(2) over the VFS mount table: tmpfs/ramfs, proc, devtmpfs and
+// bind mounts of directories.
+#include <fs/dev/devices.h>
+#include <fs/fcntl.h>
+#include <fs/mutex.h>
+#include <fs/procfs.h>
+#include <fs/ramfs.h>
+#include <fs/vfs.h>
+#include <syscalls/fs.h>
+#include <syscalls/fs_util.h>
+
+using namespace fs;
+
+namespace {
+constexpr unsigned long kMsRdonly = 1, kMsRemount = 32, kMsBind = 4096, kMsMove = 8192, kMsRec = 16384,
+                        kMsSilent = 32768, kMsUnbindable = 1 << 17, kMsPrivate = 1 << 18, kMsSlave = 1 << 19,
+                        kMsShared = 1 << 20;
+constexpr unsigned long kMsPropagation = kMsUnbindable | kMsPrivate | kMsSlave | kMsShared;
+constexpr int kMntForce = 1, kMntDetach = 2, kMntExpire = 4, kUmountNoFollow = 8;
+
+bool is_mount_root(Inode& i) { return &i == root_inode().get() || covered_by(i); }
+
+// "mode=1777" in tmpfs' option string; -1 if absent.
+int mode_option(const char* opts) {
+    for (const char* p = opts; p && *p;) {
+        if (strncmp(p, "mode=", 5) == 0) {
+            int m = 0;
+            for (p += 5; *p >= '0' && *p <= '7'; p++) m = m * 8 + (*p - '0');
+            return m & 07777;
+        }
+        while (*p && *p != ',') p++;
+        if (*p == ',') p++;
+    }
+    return -1;
+}
+
+ErrorOr<FileSystem*> new_filesystem(const char* type, const char* opts) {
+    if (!strcmp(type, "tmpfs") || !strcmp(type, "ramfs")) {
+        FileSystem* f = create_ramfs(!strcmp(type, "tmpfs") ? "tmpfs" : "ramfs");
+        if (!f) return Errno::ENOMEM;
+        int mode = mode_option(opts);
+        f->root->mode = kIfdir | u32(mode >= 0 ? mode : 01777); // tmpfs' root is 1777 by default
+        return f;
+    }
+    if (!strcmp(type, "proc")) {
+        FileSystem* f = create_procfs();
+        if (!f) return Errno::ENOMEM;
+        return f;
+    }
+    if (!strcmp(type, "devtmpfs") && devtmpfs()) return devtmpfs();
+    return Errno::ENODEV; // FIXME: sysfs, devpts, cgroup2, ...
+}
+} // namespace
+
+ErrorOr<long> sys_mount(UserPtr<const char> source, UserPtr<const char> target, UserPtr<const char> fstype,
+                        unsigned long flags, UserPtr<const void> data) {
+    auto where = TRY(sc::lookup_at(kAtFdCwd, target, true, false));
+    flags &= ~kMsSilent;
+    if (flags & kMsRemount) {
+        if (!is_mount_root(*where)) return Errno::EINVAL;
+        if (!(flags & kMsBind)) where->fs.read_only = flags & kMsRdonly;
+        return 0;
+    }
+    // Changing propagation (MS_PRIVATE and friends) alone: there is only one namespace.
+    if ((flags & kMsPropagation) && !(flags & ~(kMsPropagation | kMsRec))) return 0;
+    if (flags & kMsMove) return Errno::EINVAL; // FIXME: MS_MOVE
+    if (!where->is_dir()) return Errno::ENOTDIR;
+    if (flags & kMsBind) {
+        auto from = TRY(sc::lookup_at(kAtFdCwd, source, true, false));
+        if (!from->is_dir()) return Errno::ENOTDIR; // FIXME: bind mounts of single files
+        TRY(bind_mount(*where, *from));
+        return 0;
+    }
+    char type[32];
+    auto type_len = mm::copy_string_from_user(type, fstype.addr(), sizeof type);
+    if (type_len.is_error()) return type_len.error() == Errno::ENAMETOOLONG ? Errno::ENODEV : type_len.error();
+    char opts[128] = {};
+    if (!data.is_null()) (void)mm::copy_string_from_user(opts, data.addr(), sizeof opts - 1);
+    FileSystem* f = TRY(new_filesystem(type, opts));
+    if (flags & kMsRdonly) f->read_only = true;
+    TRY(mount(*where, *f));
+    return 0;
+}
+
+ErrorOr<long> sys_umount2(UserPtr<const char> target, int flags) {
+    if (flags & ~(kMntForce | kMntDetach | kMntExpire | kUmountNoFollow)) return Errno::EINVAL;
+    if ((flags & kMntExpire) && (flags & (kMntForce | kMntDetach))) return Errno::EINVAL;
+    auto where = TRY(sc::lookup_at(kAtFdCwd, target, !(flags & kUmountNoFollow), false));
+    TRY(unmount(*where));
+    return 0;
+}
