@@ -12,6 +12,7 @@ FsContext* FsContext::clone() {
     auto* c = lv::make<FsContext>();
     if (!c) return nullptr;
     c->cwd = cwd;
+    c->root = root;
     c->umask = umask;
     return c;
 }

@@ -8,7 +8,7 @@
 
 namespace fs {
 ErrorOr<lv::RefPtr<Inode>> lookup_path(const char* path, bool follow_symlinks) {
-    auto root = root_inode();
+    auto root = process_root();
     if (!root) return Errno::ENOENT;
     FsContext* ctx = kernel::current_process().fs;
     Inode& base = ctx && ctx->cwd ? *ctx->cwd : *root;

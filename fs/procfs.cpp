@@ -241,7 +241,7 @@ ErrorOr<lv::RefPtr<Inode>> ProcLink::follow_magic() {
     if (!p) return Errno::ENOENT;
     switch (m_kind) {
     case Exe: {
-        auto root = root_inode();
+        auto root = process_root();
         return resolve(*root, p->exe_path, true);
     }
     case Cwd:

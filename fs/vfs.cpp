@@ -1,6 +1,8 @@
 // Mounts and path resolution.
+#include <fs/context.h>
 #include <fs/mutex.h>
 #include <fs/vfs.h>
+#include <kernel/process.h>
 
 namespace fs {
 namespace {
@@ -21,9 +23,12 @@ lv::RefPtr<Inode> cross_mounts(lv::RefPtr<Inode> dir) {
     return dir;
 }
 
-// ".." of `dir`, leaving mounts through their mountpoint.
+// ".." of `dir`, leaving mounts through their mountpoint; never above the
+// process's root (chroot).
 lv::RefPtr<Inode> dotdot(lv::RefPtr<Inode> dir) {
-    Inode* root = g_mounts[0].root.get();
+    Inode* root = process_root().get();
+    if (dir.get() == root) return dir;
+    root = g_mounts[0].root.get();
     // Bounded: bind mounts can make mountpoints cover each other.
     for (size_t hops = 0; dir.get() != root && hops < kMaxMounts; hops++) {
         auto mp = covered_by(*dir);
@@ -84,7 +89,7 @@ ErrorOr<lv::RefPtr<Inode>> push_symlink(WalkState& st, Inode& link, lv::RefPtr<I
     lv::StringView t(target, len.value());
     s.it = PathComponents(t);
     s.trailing_slash = trailing || has_trailing_slash(t);
-    return is_absolute(t) ? root_inode() : dir;
+    return is_absolute(t) ? process_root() : dir;
 }
 } // namespace
 
@@ -97,6 +102,11 @@ void set_root(FileSystem& fs) {
 }
 
 lv::RefPtr<Inode> root_inode() { return g_mount_count ? g_mounts[0].root : nullptr; }
+
+lv::RefPtr<Inode> process_root() {
+    FsContext* ctx = kernel::current_process().fs;
+    return ctx && ctx->root ? ctx->root : root_inode();
+}
 
 ErrorOr<void> bind_mount(Inode& mountpoint, Inode& root) {
     MutexLocker l(vfs_lock());
@@ -150,7 +160,7 @@ ErrorOr<void> walk(Inode& base, lv::StringView path, u32 flags, WalkResult& out)
         ~Free() { lv::destroy(s); }
     } free_state {st};
 
-    lv::RefPtr<Inode> cur = is_absolute(path) ? root_inode() : cross_mounts(lv::RefPtr<Inode>(&base));
+    lv::RefPtr<Inode> cur = is_absolute(path) ? process_root() : cross_mounts(lv::RefPtr<Inode>(&base));
     st->stack[0].it = PathComponents(path);
     st->stack[0].trailing_slash = has_trailing_slash(path);
     st->depth = 1;
@@ -235,7 +245,7 @@ ErrorOr<size_t> path_of(Inode& start, char* buf, size_t cap) {
     // Build from the end of the buffer backwards, then move it to the front.
     size_t pos = cap;
     lv::RefPtr<Inode> cur(&start);
-    Inode* root = root_inode().get();
+    Inode* root = process_root().get();
     char name[kNameMax + 1];
     size_t hops = 0;
     while (cur.get() != root) {

@@ -13,6 +13,8 @@ constexpr int kMaxSymlinks = 40; // Linux's MAXSYMLINKS: ELOOP past this many pe
 // mount) over the directory `mountpoint`; lookups of the mountpoint see `root`.
 void set_root(FileSystem& fs);
 lv::RefPtr<Inode> root_inode();
+// Where the current process's absolute paths start: its chroot(2) directory, or /.
+lv::RefPtr<Inode> process_root();
 // Mounts `fs`'s root over `mountpoint`.
 ErrorOr<void> mount(Inode& mountpoint, FileSystem& fs);
 // Mounts the directory `root` over `mountpoint` (MS_BIND); EBUSY if that exact mount exists.

@@ -47,6 +47,7 @@ ErrorOr<long> sys_rmdir(UserPtr<const char> path);
 ErrorOr<long> sys_chdir(UserPtr<const char> path);
 ErrorOr<long> sys_fchdir(int fd);
 ErrorOr<long> sys_getcwd(UserPtr<char> buf, size_t size);
+ErrorOr<long> sys_chroot(UserPtr<const char> path);
 
 // fs_link.cpp
 ErrorOr<long> sys_renameat2(int olddirfd, UserPtr<const char> oldpath, int newdirfd, UserPtr<const char> newpath,
@@ -102,7 +103,7 @@ ErrorOr<long> sys_umount2(UserPtr<const char> target, int flags);
     X(read) X(write) X(readv) X(writev) X(pread64) X(pwrite64) X(preadv) X(pwritev) X(lseek)        \
     X(sendfile) X(copy_file_range) X(openat) X(open) X(creat) X(close) X(close_range) X(newfstatat) \
     X(fstat) X(stat) X(lstat) X(statx) X(statfs) X(fstatfs) X(getdents64) X(getdents) X(mkdirat)    \
-    X(mkdir) X(mknodat) X(mknod) X(unlinkat) X(unlink) X(rmdir) X(chdir) X(fchdir) X(getcwd)         \
+    X(mkdir) X(mknodat) X(mknod) X(unlinkat) X(unlink) X(rmdir) X(chdir) X(fchdir) X(getcwd) X(chroot)         \
     X(renameat2) X(renameat) X(rename) X(linkat) X(link) X(symlinkat) X(symlink) X(readlinkat)       \
     X(readlink) X(dup) X(dup2) X(dup3) X(fcntl) X(ioctl) X(pipe) X(pipe2) X(faccessat)               \
     X(faccessat2) X(access) X(umask) X(fchmod) X(fchmodat) X(chmod) X(fchown) X(fchownat) X(chown)   \

@@ -143,6 +143,13 @@ ErrorOr<long> sys_fchdir(int fd) {
     return 0;
 }
 
+ErrorOr<long> sys_chroot(UserPtr<const char> path) {
+    auto inode = TRY(sc::lookup_at(kAtFdCwd, path, true, false));
+    if (!inode->is_dir()) return Errno::ENOTDIR;
+    sc::context().root = inode; // the cwd stays where it is, as in Linux
+    return 0;
+}
+
 ErrorOr<long> sys_getcwd(UserPtr<char> buf, size_t size) {
     char* k = static_cast<char*>(kmalloc(kPathMax));
     if (!k) return Errno::ENOMEM;
