@@ -67,7 +67,7 @@ void receive(u8 c) {
             break;
         }
     }
-    g_readers.wake_all();
+    g_readers.wake_all(0x1 | 0x40); // POLLIN | POLLRDNORM
 }
 
 isize read(u8* buf, size_t n, bool nonblock) {
@@ -95,6 +95,13 @@ int g_foreground_pgid = 0;
 }
 int foreground_pgid() { return g_foreground_pgid; }
 void set_foreground_pgid(int pgid) { g_foreground_pgid = pgid; }
+
+bool input_ended() {
+    InterruptGuard g;
+    return g_eof && g_head == g_tail;
+}
+
+WaitQueue& input_wait() { return g_readers; }
 
 size_t available() {
     InterruptGuard g;

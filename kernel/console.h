@@ -11,6 +11,10 @@
 #pragma once
 #include <lib/types.h>
 
+namespace kernel {
+class WaitQueue;
+}
+
 namespace kernel::console {
 enum Channel : u8 {
     kStdout = 1,   // the program's fd 1
@@ -29,6 +33,8 @@ void write(Channel ch, const char* data, size_t n); // raw mode: log/panic/out a
 // Returns the count; 0 at end of file (multiplexed mode only); -EAGAIN or -EINTR.
 isize read(u8* buf, size_t n, bool nonblock);
 size_t available(); // bytes ready to read (FIONREAD)
+bool input_ended();  // the host's input is over (multiplexed mode): reads return 0
+WaitQueue& input_wait(); // woken when input arrives or ends (for poll/epoll)
 void receive(u8 c); // from kernel::console_rx (interrupt context)
 
 // The console tty's foreground process group (TIOCGPGRP/TIOCSPGRP, set_foreground):

@@ -30,13 +30,55 @@ ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) { return wait_co
 
 void WaitQueue::wait_uninterruptible() { (void)wait_common(m_waiters, false, 0, false); }
 
-void WaitQueue::wake_all() {
+void WaitQueue::wake_all(u32 key) {
     InterruptGuard g;
-    while (Waiter* w = m_waiters.pop_front()) sched::wake(*w->thread);
+    // The iterator keeps the next node, so the current one may be unlinked.
+    for (Waiter& w : m_waiters) {
+        if (w.notify) {
+            w.notify(w, key);
+        } else {
+            m_waiters.remove(w);
+            sched::wake(*w.thread);
+        }
+    }
 }
 
 void WaitQueue::wake_one() {
     InterruptGuard g;
-    if (Waiter* w = m_waiters.pop_front()) sched::wake(*w->thread);
+    bool woke = false;
+    for (Waiter& w : m_waiters) {
+        if (w.notify) {
+            w.notify(w, 0);
+        } else if (!woke) {
+            m_waiters.remove(w);
+            sched::wake(*w.thread);
+            woke = true;
+        }
+    }
+}
+
+void WaitQueue::add(Waiter& w) {
+    InterruptGuard g;
+    m_waiters.push_back(w);
+}
+
+void WaitQueue::remove(Waiter& w) {
+    InterruptGuard g;
+    if (w.node.linked()) m_waiters.remove(w);
+}
+
+ErrorOr<void> sleep_interruptible_until(u64 deadline_ns) {
+    InterruptGuard g;
+    if (signal_pending()) return Errno::EINTR;
+    if (deadline_ns != kNoDeadline && time::monotonic_ns() >= deadline_ns) return Errno::ETIMEDOUT;
+    Thread& self = current_thread();
+    if (deadline_ns == kNoDeadline) {
+        sched::block();
+    } else {
+        sched::sleep_until(deadline_ns);
+        if (self.timed_out) return Errno::ETIMEDOUT;
+    }
+    if (signal_pending()) return Errno::EINTR;
+    return {};
 }
 } // namespace kernel

@@ -5,6 +5,10 @@
 // Conditions are checked with interrupts disabled or under the lock that guards them;
 // wait() releases nothing itself, so the pattern is: check, wait, re-check. Wake-ups
 // are broadcast; spurious returns are allowed.
+//
+// A queue may also hold notify entries (Waiter::notify set): they stay queued and are
+// told of every wake, with the poll events the waker reports. poll/select (through
+// kernel/poll_table.h) and epoll (fs/epoll.cpp) watch many queues at once that way.
 #pragma once
 #include <lib/list.h>
 #include <lib/result.h>
@@ -21,16 +25,33 @@ public:
     ErrorOr<void> wait_interruptible_for(u64 timeout_ns);
     // Not woken by signals: for short waits that must complete (vfork).
     void wait_uninterruptible();
-    void wake_all(); // callable from interrupt context
-    void wake_one();
+    // Wakes every blocked thread and tells every notify entry. `key` is the set of poll
+    // events (fs/inode.h kPoll*) that may have become true, 0 when unknown or several
+    // kinds: epoll ignores a wake whose key misses what an entry watches.
+    void wake_all(u32 key = 0); // callable from interrupt context
+    void wake_one();            // one blocked thread; notify entries are all told
     bool has_waiters() const { return !m_waiters.empty(); }
 
     struct Waiter {
         lv::ListNode node;
-        Thread* thread;
+        Thread* thread = nullptr;
+        // A notify entry: called with interrupts off (maybe in interrupt context) on
+        // each wake; it stays queued until remove(). It must not sleep nor remove other
+        // entries of this queue.
+        void (*notify)(Waiter&, u32 key) = nullptr;
     };
+    // Queues / dequeues a notify entry (remove is a no-op when it is not queued).
+    void add(Waiter& w);
+    void remove(Waiter& w);
 
 private:
     lv::IntrusiveList<Waiter, &Waiter::node> m_waiters;
 };
+
+// For waits on several queues: the caller queues notify entries that wake the current
+// thread, checks its condition, and sleeps here with interrupts kept off since the
+// check, so that no wake is lost. Returns on a wake (spurious returns allowed), EINTR
+// when a signal is pending, ETIMEDOUT once the monotonic `deadline_ns` has passed.
+constexpr u64 kNoDeadline = ~0ull;
+ErrorOr<void> sleep_interruptible_until(u64 deadline_ns);
 } // namespace kernel

@@ -10,7 +10,9 @@
 #include <syscalls/levitate.h>
 #include <syscalls/lifecycle.h> // LV_CUSTOM_SYSCALLS: LevitateOS's own numbers
 #include <syscalls/memory.h>
+#include <syscalls/poll.h>
 #include <syscalls/process.h>
+#include <syscalls/select.h>
 #include <syscalls/signal.h>
 #include <syscalls/time.h>
 
@@ -23,4 +25,6 @@
     LV_SYSCALLS_SIGNAL(X) \
     LV_SYSCALLS_SIGNAL2(X) \
     LV_SYSCALLS_FUTEX(X) \
-    LV_SYSCALLS_FS(X)
+    LV_SYSCALLS_FS(X) \
+    LV_SYSCALLS_POLL(X) \
+    LV_SYSCALLS_SELECT(X)

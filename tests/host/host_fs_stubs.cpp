@@ -78,7 +78,7 @@ void irq_restore(IrqState) {}
 #include <kernel/wait_queue.h>
 namespace kernel {
 ErrorOr<void> WaitQueue::wait_interruptible() { return Errno::EINTR; }
-void WaitQueue::wake_all() {}
+void WaitQueue::wake_all(u32) {}
 void WaitQueue::wake_one() {}
 Thread& current_thread() {
     // Never constructed (its arch state has an out-of-line constructor): only its
