@@ -99,6 +99,16 @@ ErrorOr<long> sys_mount(UserPtr<const char> source, UserPtr<const char> target, 
                         unsigned long flags, UserPtr<const void> data);
 ErrorOr<long> sys_umount2(UserPtr<const char> target, int flags);
 
+// fs_misc.cpp
+ErrorOr<long> sys_fadvise64(int fd, i64 offset, i64 len, int advice);
+ErrorOr<long> sys_readahead(int fd, i64 offset, size_t count);
+ErrorOr<long> sys_flock(int fd, unsigned op);
+ErrorOr<long> sys_preadv2(int fd, UserPtr<const void> iov, unsigned long vlen, u64 pos_l, u64 pos_h, int flags);
+ErrorOr<long> sys_pwritev2(int fd, UserPtr<const void> iov, unsigned long vlen, u64 pos_l, u64 pos_h, int flags);
+ErrorOr<long> sys_utimes(UserPtr<const char> path, UserPtr<const void> times);
+ErrorOr<long> sys_futimesat(int dirfd, UserPtr<const char> path, UserPtr<const void> times);
+ErrorOr<long> sys_utime(UserPtr<const char> path, UserPtr<const void> times);
+
 #define LV_SYSCALLS_FS(X)                                                                            \
     X(read) X(write) X(readv) X(writev) X(pread64) X(pwrite64) X(preadv) X(pwritev) X(lseek)        \
     X(sendfile) X(copy_file_range) X(openat) X(open) X(creat) X(close) X(close_range) X(newfstatat) \
@@ -108,4 +118,5 @@ ErrorOr<long> sys_umount2(UserPtr<const char> target, int flags);
     X(readlink) X(dup) X(dup2) X(dup3) X(fcntl) X(ioctl) X(pipe) X(pipe2) X(faccessat)               \
     X(faccessat2) X(access) X(umask) X(fchmod) X(fchmodat) X(chmod) X(fchown) X(fchownat) X(chown)   \
     X(lchown) X(utimensat) X(truncate) X(ftruncate) X(fallocate) X(fsync) X(fdatasync) X(sync)      \
-    X(syncfs) X(mount) X(umount2)
+    X(syncfs) X(mount) X(umount2) X(fadvise64) X(readahead) X(flock) X(preadv2) X(pwritev2) X(utimes)   \
+    X(futimesat) X(utime)

@@ -113,11 +113,20 @@ ErrorOr<long> sys_utimensat(int dirfd, UserPtr<const char> path, UserPtr<const v
     } else {
         inode = TRY(sc::lookup_at(dirfd, path, !(flags & kAtSymlinkNoFollow), flags & kAtEmptyPath));
     }
+    return sc::set_times(*inode, omit[0] ? nullptr : now[0] ? &sc::kTimeNow : &ts[0],
+                         omit[1] ? nullptr : now[1] ? &sc::kTimeNow : &ts[1]);
+}
+
+namespace fs::sc {
+const KTimespec kTimeNow {-1, -1};
+
+ErrorOr<long> set_times(Inode& inode, const KTimespec* atime, const KTimespec* mtime) {
     MutexLocker l(vfs_lock());
-    if (inode->fs.read_only) return Errno::EROFS;
+    if (inode.fs.read_only) return Errno::EROFS;
     KTimespec t = kernel::time::realtime_now();
-    if (!omit[0]) inode->atime = now[0] ? t : ts[0];
-    if (!omit[1]) inode->mtime = now[1] ? t : ts[1];
-    inode->ctime = t;
+    if (atime) inode.atime = atime == &kTimeNow ? t : *atime;
+    if (mtime) inode.mtime = mtime == &kTimeNow ? t : *mtime;
+    inode.ctime = t;
     return 0;
 }
+} // namespace fs::sc

@@ -38,4 +38,9 @@ ErrorOr<lv::RefPtr<Inode>> base_dir(int dirfd, lv::StringView path);
 // The inode `path` names relative to dirfd, following a final symlink if `follow`.
 // With AT_EMPTY_PATH (allow_empty) an empty path names dirfd itself (any file type).
 ErrorOr<lv::RefPtr<Inode>> lookup_at(int dirfd, UserPtr<const char> path, bool follow, bool allow_empty);
+
+// Sets atime/mtime (null: leave it; &kTimeNow: the current time) and ctime = now
+// (utimensat and the legacy utime family).
+extern const KTimespec kTimeNow;
+ErrorOr<long> set_times(Inode& inode, const KTimespec* atime, const KTimespec* mtime);
 } // namespace fs::sc

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -95,6 +96,11 @@ int main(void) {
     CHECK_ERR(fallocate(ro, 0, 0, 10), EBADF);
     CHECK_OK(fsync(fd));
     CHECK_OK(fdatasync(fd));
+    CHECK(posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) == 0);
+    CHECK(posix_fadvise(fd, 0, 0, 99) == EINVAL);
+    CHECK_OK(flock(fd, LOCK_EX));
+    CHECK_OK(flock(fd, LOCK_UN));
+    CHECK_ERR(flock(fd, LOCK_SH | LOCK_EX), EINVAL);
 
     // sendfile and copy_file_range.
     CHECK_OK(ftruncate(fd, 0));

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,6 +121,14 @@ int main(void) {
     CHECK(write(fd, "x", 1) == 1);
     CHECK_OK(fstat(fd, &st));
     CHECK(st.st_mtim.tv_sec > 2000000);
+    struct timeval tv[2] = {{4000000, 3}, {5000000, 999999}};
+    CHECK_OK(utimes("f", tv));
+    CHECK_OK(stat("f", &st));
+    CHECK(st.st_atim.tv_sec == 4000000 && st.st_atim.tv_nsec == 3000);
+    CHECK(st.st_mtim.tv_sec == 5000000 && st.st_mtim.tv_nsec == 999999000);
+    CHECK_OK(utimes("f", NULL));
+    CHECK_OK(stat("f", &st));
+    CHECK(st.st_mtim.tv_sec >= now - 5);
     CHECK_OK(symlink("f", "l"));
     CHECK_OK(utimensat(AT_FDCWD, "l", ts, AT_SYMLINK_NOFOLLOW));
     CHECK_OK(lstat("l", &st));
