@@ -2,6 +2,7 @@
 // filesystem context (cwd, umask); its threads share them. Parent/child links and
 // exit statuses follow Linux: a dead process stays a zombie until its parent reaps it.
 #pragma once
+#include <kernel/cred.h>
 #include <kernel/lock.h>
 #include <kernel/thread.h>
 #include <kernel/wait_queue.h>
@@ -18,9 +19,12 @@ class AddressSpace; // mm/address_space.h
 }
 
 namespace kernel {
+struct ProcessTimers; // kernel/itimer.h
+
 struct Credentials {
     u32 uid = 0, euid = 0, suid = 0, fsuid = 0;
     u32 gid = 0, egid = 0, sgid = 0, fsgid = 0;
+    lv::RefPtr<GroupList> groups; // supplementary groups (null: none); kernel/cred.h
 };
 
 // struct k_sigaction as the kernel sees it (rt_sigaction), same on both arches.
@@ -75,8 +79,18 @@ struct Process {
     bool zombie = false;
     bool exit_started = false;
     int wait_status = 0; // Linux wait status: (code << 8) or the signal number
-    u64 utime_ns = 0, stime_ns = 0;
+    u64 utime_ns = 0, stime_ns = 0; // sampled by the timer tick (whole process, dead threads too)
     u64 start_ns = 0;
+
+    // CPU time (kernel/itimer.cpp): exact runtime of the threads that have exited, the
+    // last split reported for the whole process, and the reaped children's totals
+    // (getrusage RUSAGE_CHILDREN, times(2)).
+    u64 dead_threads_runtime_ns = 0;
+    CpuSplit reported_cpu;
+    CpuSplit children_cpu;
+
+    u32 personality = 0; // personality(2): PER_LINUX and its flags
+    ProcessTimers* timers = nullptr; // alarm, setitimer, timer_create; made on first use
 };
 
 Process& current_process();

@@ -8,6 +8,26 @@
 namespace kernel {
 struct Process;
 
+// CPU time of a thread or process (kernel/itimer.cpp keeps it): the exact time spent on
+// the CPU, and the timer ticks that found it in user or in kernel mode. The ticks only
+// split the exact time into user and system parts, as Linux's cputime_adjust does.
+struct CpuTime {
+    u64 runtime_ns = 0;
+    u64 user_ticks = 0, system_ticks = 0;
+};
+// A user/system split already reported to user space: later reports never go below it.
+struct CpuSplit {
+    u64 utime_ns = 0, stime_ns = 0;
+};
+// sched_setscheduler / setpriority state: stored and reported back; the round-robin
+// scheduler treats every policy and nice value alike (syscalls/sched.cpp).
+struct SchedAttr {
+    u8 policy = 0;   // SCHED_OTHER
+    u8 priority = 0; // sched_priority: 1..99 for SCHED_FIFO/SCHED_RR, else 0
+    i8 nice = 0;     // -20..19
+    bool reset_on_fork = false;
+};
+
 struct Thread {
     enum class State : u8 { Runnable, Running, Blocked, Dead };
 
@@ -31,6 +51,12 @@ struct Thread {
     u64 wake_deadline_ns = 0; // valid while on the sleepers list
     bool timed_out = false;
     unsigned slice_ticks = 0;
+    SchedAttr sched;
+
+    // CPU time accounting (kernel/itimer.cpp).
+    CpuTime cpu;
+    u64 on_cpu_since_ns = 0; // when it was last switched in
+    CpuSplit reported_cpu;
 
     // Process membership.
     lv::ListNode process_node;

@@ -5,6 +5,7 @@
 // every other number returns ENOSYS. tools/gen_syscall_docs.py reads the same lists.
 #pragma once
 #include <arch/syscalls.h> // LV_ARCH_SYSCALLS: arch-only calls (x86_64: arch_prctl)
+#include <syscalls/cred.h>
 #include <syscalls/fs.h>
 #include <syscalls/futex.h>
 #include <syscalls/levitate.h>
@@ -26,5 +27,6 @@
     LV_SYSCALLS_SIGNAL2(X) \
     LV_SYSCALLS_FUTEX(X) \
     LV_SYSCALLS_FS(X) \
+    LV_SYSCALLS_CRED(X) \
     LV_SYSCALLS_POLL(X) \
     LV_SYSCALLS_SELECT(X)

@@ -1,3 +1,4 @@
+#include <kernel/cred.h>
 #include <kernel/lock.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -58,11 +59,6 @@ ErrorOr<long> sys_getresgid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s) {
     return 0;
 }
 
-ErrorOr<long> sys_getgroups(int size, UserPtr<u32> list) {
-    if (size < 0) return Errno::EINVAL;
-    return 0; // no supplementary groups
-}
-
 ErrorOr<long> sys_getpgid(int pid) {
     if (pid == 0) return current_process().pgid;
     Process* p = find_process(pid);
@@ -110,27 +106,40 @@ ErrorOr<long> sys_wait4(int pid, UserPtr<int> status, int options, UserPtr<void>
     return reaped;
 }
 
+namespace {
+// kill(2)'s permission check (Linux's check_kill_permission): the credential rule of
+// kernel/cred.h, and SIGCONT may always go to a process of the sender's session.
+bool may_kill(const Process& target, int sig) {
+    const Process& self = current_process();
+    if (sig == SIGCONT && target.sid == self.sid) return true;
+    return may_signal(self.cred, target.cred);
+}
+} // namespace
+
 ErrorOr<long> sys_kill(int pid, int sig) {
     if (sig < 0 || sig > kNumSignals) return Errno::EINVAL;
     Process& self = current_process();
-    bool found = false;
-    auto deliver = [&](Process& p) {
-        found = true;
-        if (sig) send_signal(p, sig);
-    };
     if (pid > 0) {
         Process* p = find_process(pid);
         if (!p || p->zombie) return Errno::ESRCH;
-        deliver(*p);
-    } else {
-        int pgid = pid == 0 ? self.pgid : -pid;
-        for_each_process([&](Process& p) {
-            if (p.zombie || p.pid <= 1 && pid == -1) return;
-            if (pid == -1 ? &p != &self : p.pgid == pgid) deliver(p);
-        });
-        if (pid == -1 && !found) return Errno::ESRCH;
-        if (!found) return Errno::ESRCH;
+        if (!may_kill(*p, sig)) return Errno::EPERM;
+        if (sig) send_signal(*p, sig);
+        return 0;
     }
+    // A group (pid 0 or < -1) succeeds if the signal reached any member, else fails with
+    // EPERM. kill(-1) goes to everything but init and the caller, and EPERM does not
+    // count there: Linux returns 0 as long as some process was found (kill_something_info).
+    bool found = false, sent = false;
+    for_each_process([&](Process& p) {
+        if (p.zombie || (pid == -1 && (p.pid <= 1 || &p == &self))) return;
+        if (pid != -1 && p.pgid != (pid == 0 ? self.pgid : -pid)) return;
+        found = true;
+        if (!may_kill(p, sig)) return;
+        sent = true;
+        if (sig) send_signal(p, sig);
+    });
+    if (!found) return Errno::ESRCH;
+    if (!sent && pid != -1) return Errno::EPERM;
     return 0;
 }
 
@@ -143,6 +152,7 @@ ErrorOr<long> sys_tgkill(int tgid, int tid, int sig) {
             if (t.tid == tid) target = &t;
     });
     if (!target) return Errno::ESRCH;
+    if (!may_kill(*target->process, sig)) return Errno::EPERM;
     if (sig) send_signal(*target, sig);
     return 0;
 }

@@ -17,7 +17,6 @@ ErrorOr<long> sys_getgid();
 ErrorOr<long> sys_getegid();
 ErrorOr<long> sys_getresuid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s);
 ErrorOr<long> sys_getresgid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s);
-ErrorOr<long> sys_getgroups(int size, UserPtr<u32> list);
 ErrorOr<long> sys_getpgid(int pid);
 ErrorOr<long> sys_getpgrp();
 ErrorOr<long> sys_setpgid(int pid, int pgid);
@@ -38,5 +37,5 @@ ErrorOr<long> sys_uname(UserPtr<void> buf);
 #define LV_SYSCALLS_PROCESS(X)                                                                      \
     X(exit) X(exit_group) X(getpid) X(getppid) X(gettid) X(set_tid_address) X(set_robust_list)     \
     X(get_robust_list) X(getuid) X(geteuid) X(getgid) X(getegid) X(getresuid) X(getresgid)          \
-    X(getgroups) X(getpgid) X(getpgrp) X(setpgid) X(getsid) X(setsid) X(wait4) X(kill) X(tkill)     \
+    X(getpgid) X(getpgrp) X(setpgid) X(getsid) X(setsid) X(wait4) X(kill) X(tkill)     \
     X(tgkill) X(sched_yield) X(prlimit64) X(getrlimit) X(setrlimit) X(getrusage) X(prctl) X(uname)
