@@ -15,32 +15,34 @@ FdTable* FdTable::clone() {
         return nullptr;
     }
     for (size_t i = 0; i < m_files.size(); i++) t->m_files[i] = m_files[i];
-    memcpy(t->m_cloexec, m_cloexec, sizeof m_cloexec);
+    for (size_t i = 0; i < m_cloexec.size(); i++) t->m_cloexec[i] = m_cloexec[i];
     return t;
 }
 
 ErrorOr<void> FdTable::grow_to(size_t n) {
     if (n <= m_files.size()) return {};
     // Grow geometrically so that opening fds one by one stays linear.
-    size_t want = max<size_t>(n, min<size_t>(kMaxFds, max<size_t>(16, m_files.size() * 2)));
-    if (!m_files.try_resize(want)) return Errno::ENOMEM;
+    size_t want = max<size_t>(n, min<size_t>(kMaxFds, max<size_t>(64, m_files.size() * 2)));
+    want = align_up<size_t>(want, 64);
+    if (!m_cloexec.try_resize(want / 64) || !m_files.try_resize(want)) return Errno::ENOMEM;
     return {};
 }
 
-ErrorOr<int> FdTable::allocate(lv::RefPtr<File> file, bool cloexec, int min_fd) {
-    if (min_fd < 0 || min_fd >= kMaxFds) return Errno::EMFILE;
+ErrorOr<int> FdTable::allocate(lv::RefPtr<File> file, bool cloexec, int min_fd, int limit) {
+    limit = min(limit, kMaxFds);
+    if (min_fd < 0 || min_fd >= limit) return Errno::EMFILE;
     kernel::InterruptGuard g;
     int fd = min_fd;
     while (size_t(fd) < m_files.size() && m_files[size_t(fd)]) fd++;
-    if (fd >= kMaxFds) return Errno::EMFILE;
+    if (fd >= limit) return Errno::EMFILE;
     TRY(grow_to(size_t(fd) + 1));
     m_files[size_t(fd)] = lv::move(file);
     set_cloexec_bit(fd, cloexec);
     return fd;
 }
 
-ErrorOr<void> FdTable::install(int fd, lv::RefPtr<File> file, bool cloexec) {
-    if (fd < 0 || fd >= kMaxFds) return Errno::EBADF;
+ErrorOr<void> FdTable::install(int fd, lv::RefPtr<File> file, bool cloexec, int limit) {
+    if (fd < 0 || fd >= min(limit, kMaxFds)) return Errno::EBADF;
     lv::RefPtr<File> old;
     {
         kernel::InterruptGuard g;

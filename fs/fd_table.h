@@ -9,17 +9,21 @@
 namespace fs {
 class FdTable {
 public:
-    static constexpr int kMaxFds = 1024; // RLIMIT_NOFILE, hard and soft
+    // The most descriptors a table can hold: the default hard RLIMIT_NOFILE (Linux's
+    // fs.nr_open is 1M). The usual limit is the process's soft limit, passed by the
+    // syscalls.
+    static constexpr int kMaxFds = 4096;
+    static constexpr int kDefaultLimit = 1024;
     u32 shares = 1; // processes using this table (CLONE_FILES); see fs::destroy_fd_table
 
     static FdTable* create(); // null on ENOMEM
     FdTable* clone();         // fork: same Files, same FD_CLOEXEC flags
     ~FdTable();
 
-    // The lowest free fd >= min_fd (EMFILE if none below kMaxFds).
-    ErrorOr<int> allocate(lv::RefPtr<File> file, bool cloexec, int min_fd = 0);
-    // dup2/dup3: puts `file` at `fd`, closing what was there (EBADF out of range).
-    ErrorOr<void> install(int fd, lv::RefPtr<File> file, bool cloexec);
+    // The lowest free fd >= min_fd below `limit` (EMFILE if none).
+    ErrorOr<int> allocate(lv::RefPtr<File> file, bool cloexec, int min_fd = 0, int limit = kDefaultLimit);
+    // dup2/dup3: puts `file` at `fd`, closing what was there (EBADF at or past `limit`).
+    ErrorOr<void> install(int fd, lv::RefPtr<File> file, bool cloexec, int limit = kDefaultLimit);
     ErrorOr<lv::RefPtr<File>> get(int fd);
     ErrorOr<void> close(int fd);
     // close_range(2): closes (or with cloexec_only marks) fds in [first, last].
@@ -37,14 +41,15 @@ public:
 
 private:
     bool valid(int fd) const { return fd >= 0 && size_t(fd) < m_files.size() && m_files[size_t(fd)]; }
+    // Only for fds below m_files.size() (the bitmap grows with it).
     void set_cloexec_bit(int fd, bool on) {
-        if (on) m_cloexec[fd / 64] |= 1ull << (fd % 64);
-        else m_cloexec[fd / 64] &= ~(1ull << (fd % 64));
+        if (on) m_cloexec[size_t(fd) / 64] |= 1ull << (fd % 64);
+        else m_cloexec[size_t(fd) / 64] &= ~(1ull << (fd % 64));
     }
-    bool cloexec_bit(int fd) const { return m_cloexec[fd / 64] & (1ull << (fd % 64)); }
+    bool cloexec_bit(int fd) const { return m_cloexec[size_t(fd) / 64] & (1ull << (fd % 64)); }
     ErrorOr<void> grow_to(size_t n);
 
     lv::Vector<lv::RefPtr<File>> m_files; // grows on demand up to kMaxFds
-    u64 m_cloexec[kMaxFds / 64] = {};
+    lv::Vector<u64> m_cloexec;            // one bit per slot of m_files
 };
 } // namespace fs

@@ -29,7 +29,7 @@ constexpr i16 kFRdLck = 0, kFWrLck = 1, kFUnLck = 2;
 enum : u32 { kFionbio = 0x5421, kFionclex = 0x5450, kFioclex = 0x5451, kFioasync = 0x5452, kFionread = 0x541B };
 
 ErrorOr<long> do_dup(lv::RefPtr<File> f, int min_fd, bool cloexec) {
-    return long(TRY(sc::fds().allocate(lv::move(f), cloexec, min_fd)));
+    return long(TRY(sc::fds().allocate(lv::move(f), cloexec, min_fd, sc::fd_limit())));
 }
 } // namespace
 
@@ -42,7 +42,7 @@ ErrorOr<long> sys_dup3(int oldfd, int newfd, int flags) {
     if (u32(flags) & ~kOCloExec) return Errno::EINVAL;
     if (oldfd == newfd) return Errno::EINVAL;
     auto f = TRY(sc::file(oldfd));
-    TRY(sc::fds().install(newfd, f, flags & kOCloExec));
+    TRY(sc::fds().install(newfd, f, flags & kOCloExec, sc::fd_limit()));
     return newfd;
 }
 
@@ -59,7 +59,7 @@ ErrorOr<long> sys_fcntl(int fd, int cmd, u64 arg) {
     switch (cmd) {
     case kFDupFd:
     case kFDupFdCloexec:
-        if (i64(int(arg)) < 0 || int(arg) >= FdTable::kMaxFds) return Errno::EINVAL;
+        if (int(arg) < 0 || int(arg) >= sc::fd_limit()) return Errno::EINVAL;
         return do_dup(f, int(arg), cmd == kFDupFdCloexec);
     case kFGetFd:
         return TRY(sc::fds().cloexec(fd)) ? kFdCloexec : 0;
@@ -160,8 +160,8 @@ ErrorOr<long> sys_pipe2(UserPtr<int> fds, int flags) {
     TRY(make_pipe(u32(flags), r, w));
     bool cloexec = flags & kOCloExec;
     int pair[2];
-    pair[0] = TRY(sc::fds().allocate(r, cloexec));
-    auto wfd = sc::fds().allocate(w, cloexec);
+    pair[0] = TRY(sc::fds().allocate(r, cloexec, 0, sc::fd_limit()));
+    auto wfd = sc::fds().allocate(w, cloexec, 0, sc::fd_limit());
     if (wfd.is_error()) {
         (void)sc::fds().close(pair[0]);
         return wfd.error();

@@ -14,7 +14,7 @@ ErrorOr<long> sys_openat(int dirfd, UserPtr<const char> path, int flags_in, unsi
     auto base = TRY(sc::base_dir(dirfd, p.view()));
     // 64-bit Linux always opens with O_LARGEFILE (force_o_largefile), visible in F_GETFL.
     auto file = TRY(open_path(*base, p.view(), flags | kOLargeFile, mode, sc::context().umask));
-    return long(TRY(sc::fds().allocate(file, flags & kOCloExec)));
+    return long(TRY(sc::fds().allocate(file, flags & kOCloExec, 0, sc::fd_limit())));
 }
 
 ErrorOr<long> sys_open(UserPtr<const char> path, int flags, unsigned mode) {

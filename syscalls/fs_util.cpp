@@ -7,6 +7,12 @@ namespace fs::sc {
 FdTable& fds() { return *kernel::current_process().fds; }
 FsContext& context() { return *kernel::current_process().fs; }
 
+int fd_limit() {
+    constexpr int kRlimitNofile = 7;
+    u64 cur = kernel::current_process().rlimits[kRlimitNofile].cur;
+    return cur < u64(FdTable::kMaxFds) ? int(cur) : FdTable::kMaxFds;
+}
+
 ErrorOr<lv::RefPtr<File>> file(int fd) { return fds().get(fd); }
 
 ErrorOr<lv::RefPtr<File>> io_file(int fd) {

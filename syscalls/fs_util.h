@@ -10,6 +10,8 @@
 namespace fs::sc {
 FdTable& fds();
 FsContext& context();
+// The current process's RLIMIT_NOFILE soft limit (capped at FdTable::kMaxFds).
+int fd_limit();
 ErrorOr<lv::RefPtr<File>> file(int fd);          // EBADF; O_PATH files too
 ErrorOr<lv::RefPtr<File>> io_file(int fd);       // EBADF for O_PATH files as well
 

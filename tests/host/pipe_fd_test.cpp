@@ -73,9 +73,11 @@ TEST(FdTable, AllocateInstallCloexec) {
     EXPECT_TRUE(t->cloexec(1).value());
     EXPECT_EQ(t->close(5).error(), Errno(EBADF));
     EXPECT_EQ(t->get(-1).error(), Errno(EBADF));
-    EXPECT_EQ(t->install(1024, r, false).error(), Errno(EBADF));
+    EXPECT_EQ(t->install(1024, r, false).error(), Errno(EBADF)); // the default limit
     ASSERT_FALSE(t->install(1023, r, false).is_error());
     EXPECT_EQ(t->allocate(r, false, 1023).error(), Errno(EMFILE));
+    EXPECT_EQ(t->allocate(r, false, 1023, 2000).value(), 1024); // a raised RLIMIT_NOFILE
+    EXPECT_EQ(t->install(fs::FdTable::kMaxFds, r, false, 1 << 30).error(), Errno(EBADF));
     fs::FdTable* c = t->clone();
     ASSERT_NE(c, nullptr);
     c->close_on_exec();
@@ -88,7 +90,12 @@ TEST(FdTable, AllocateInstallCloexec) {
     lv::destroy(t);
     // Fill up to the limit.
     t = fs::FdTable::create();
-    for (int i = 0; i < fs::FdTable::kMaxFds; i++) ASSERT_EQ(t->allocate(r, false).value(), i);
-    EXPECT_EQ(t->allocate(r, false).error(), Errno(EMFILE));
+    for (int i = 0; i < fs::FdTable::kMaxFds; i++) ASSERT_EQ(t->allocate(r, false, 0, 1 << 30).value(), i);
+    EXPECT_EQ(t->allocate(r, false, 0, 1 << 30).error(), Errno(EMFILE));
+    EXPECT_TRUE(t->cloexec(100).value() == false);
+    ASSERT_FALSE(t->set_cloexec(4000, true).is_error());
+    fs::FdTable* c2 = t->clone();
+    EXPECT_TRUE(c2->cloexec(4000).value());
+    lv::destroy(c2);
     lv::destroy(t);
 }

@@ -152,5 +152,22 @@ int main(void) {
         CHECK_ERR(fcntl(0, F_DUPFD, 1024), EINVAL);
         CHECK_OK(syscall(SYS_close_range, 3, ~0u, 0));
     }
+
+    // Lowering RLIMIT_NOFILE limits new descriptors; raising it allows more.
+    struct rlimit low = {20, rl.rlim_max};
+    CHECK_OK(setrlimit(RLIMIT_NOFILE, &low));
+    CHECK_ERR(dup2(0, 20), EBADF);
+    CHECK_ERR(fcntl(0, F_DUPFD, 20), EINVAL);
+    CHECK(dup2(0, 19) == 19);
+    CHECK_OK(close(19));
+    if (rl.rlim_max >= 2000) {
+        struct rlimit high = {2000, rl.rlim_max};
+        CHECK_OK(setrlimit(RLIMIT_NOFILE, &high));
+        CHECK(dup2(0, 1500) == 1500);
+        CHECK(fcntl(0, F_DUPFD, 1600) == 1600);
+        CHECK_OK(close(1500));
+        CHECK_OK(close(1600));
+    }
+    CHECK_OK(setrlimit(RLIMIT_NOFILE, &rl));
     return 0;
 }
