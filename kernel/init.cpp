@@ -21,7 +21,6 @@ constexpr const char* kArgvFile = "/etc/levitate/exec.argv";
 constexpr const char* kEnvFile = "/etc/levitate/exec.env";
 constexpr size_t kMaxStrings = 4096;
 
-int g_init_pid = 0;
 bool g_init_done = false;
 int g_init_status = 0;
 WaitQueue g_init_exit;
@@ -69,7 +68,9 @@ void before_first_user_entry(Thread& t) {
 }
 
 void notify_process_exit(Process& p) {
-    if (p.pid != g_init_pid) return;
+    // The process table's first process: the program can run and exit before
+    // spawn_process() has even returned its pid to run_init().
+    if (&p != init_process()) return;
     g_init_status = p.wait_status;
     g_init_done = true;
     g_init_exit.wake_all();
@@ -107,15 +108,15 @@ void notify_process_exit(Process& p) {
         }
         arch::poweroff();
     }
-    g_init_pid = pid.value();
-    log_info("started %s as pid %d", path, g_init_pid);
+    int init_pid = pid.value();
+    log_info("started %s as pid %d", path, init_pid);
     {
         InterruptGuard g;
         while (!g_init_done) (void)g_init_exit.wait_interruptible();
     }
     int st = g_init_status;
-    if (st & 0x7f) log_info("pid %d killed by signal %d", g_init_pid, st & 0x7f);
-    else log_info("pid %d exited with status %d", g_init_pid, (st >> 8) & 0xff);
+    if (st & 0x7f) log_info("pid %d killed by signal %d", init_pid, st & 0x7f);
+    else log_info("pid %d exited with status %d", init_pid, (st >> 8) & 0xff);
     if (exec_mode) report_exit(st);
     arch::poweroff();
 }
