@@ -13,6 +13,8 @@ struct CharDevice {
 constexpr size_t kMaxCharDevices = 32;
 CharDevice g_char_devices[kMaxCharDevices];
 size_t g_char_device_count = 0;
+CharDevice g_block_devices[kMaxCharDevices];
+size_t g_block_device_count = 0;
 
 constexpr int kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2, kSeekData = 3, kSeekHole = 4;
 // Linux caps a single read/write at MAX_RW_COUNT (INT_MAX rounded down to a page).
@@ -29,6 +31,16 @@ FileOps* find_char_device(u64 dev) {
     return nullptr;
 }
 
+void register_block_device(u64 dev, FileOps& ops) {
+    if (g_block_device_count < kMaxCharDevices) g_block_devices[g_block_device_count++] = {dev, &ops};
+}
+
+FileOps* find_block_device(u64 dev) {
+    for (size_t i = 0; i < g_block_device_count; i++)
+        if (g_block_devices[i].dev == dev) return g_block_devices[i].ops;
+    return nullptr;
+}
+
 ErrorOr<lv::RefPtr<File>> File::create(lv::RefPtr<Inode> inode, u32 flags) {
     FileOps* ops = nullptr;
     if (!(flags & kOPath)) {
@@ -37,8 +49,11 @@ ErrorOr<lv::RefPtr<File>> File::create(lv::RefPtr<Inode> inode, u32 flags) {
             if (!ops) return Errno::ENXIO;
         } else if (inode->is_fifo()) {
             ops = TRY(inode->fifo_pipe());
-        } else if (inode->type() == kIfsock || inode->type() == kIfblk) {
-            return Errno::ENXIO; // FIXME: sockets are opened with socket(2); no block devices yet
+        } else if (inode->type() == kIfblk) {
+            ops = find_block_device(inode->rdev);
+            if (!ops) return Errno::ENXIO;
+        } else if (inode->type() == kIfsock) {
+            return Errno::ENXIO; // FIXME: sockets are opened with socket(2)
         } else {
             ops = inode.get();
         }
@@ -98,7 +113,11 @@ ErrorOr<size_t> File::do_read(u64 off, const IoBuffer& buf, size_t n) {
 
 ErrorOr<size_t> File::do_write(u64& off, bool append, const IoBuffer& buf, size_t n) {
     n = min(n, kMaxRwCount);
-    if (!inode->is_regular() || ops != inode.get()) return ops->write(*this, off, buf, n);
+    if (!inode->is_regular() || ops != inode.get()) {
+        auto r = ops->write(*this, off, buf, n);
+        if (!r.is_error()) off += r.value(); // seekable devices (/dev/vda) move on too
+        return r;
+    }
     MutexLocker l(vfs_lock());
     if (append) off = inode->size; // under the lock: appends never overlap
     auto r = ops->write(*this, off, buf, n);

@@ -68,4 +68,7 @@ constexpr u32 dev_major(u64 dev) { return u32(((dev >> 32) & 0xfffff000) | ((dev
 constexpr u32 dev_minor(u64 dev) { return u32(((dev >> 12) & 0xffffff00) | (dev & 0xff)); }
 void register_char_device(u64 dev, FileOps& ops);
 FileOps* find_char_device(u64 dev);
+// Block devices (drivers/block registers each disk's node); their own number space.
+void register_block_device(u64 dev, FileOps& ops);
+FileOps* find_block_device(u64 dev);
 } // namespace fs

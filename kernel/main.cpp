@@ -1,5 +1,6 @@
 // kernel_main: bring-up order of the generic kernel, after the arch's early boot.
 #include <arch/interface.h>
+#include <drivers/init.h>
 #include <fs/kernel_api.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
@@ -55,6 +56,7 @@ const char* boot_cmdline() { return g_boot.cmdline; }
     fs::init();
     unpack_initrd();
     arch::irq_enable();
+    drivers::init(); // after fs::init (it adds /dev nodes), with interrupts on (drivers block)
     run_init();
 }
 } // namespace kernel

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """The LevitateOS runner (called through ./levitate).
 
-  ./levitate run   [--arch A] [--mem M]           boot to the shell on the serial console
+  ./levitate run   [--arch A] [--mem M] [--disk F]... [--net]   boot to the shell on the serial console
   ./levitate exec  [--arch A] [--timeout S] [--mem M] [--env K=V]... [--add HOST:GUEST]...
-                   [--verbose] -- PROGRAM [ARGS...]  run one program, exit with its status
+                   [--disk FILE]... [--net] [--append ARGS] [--verbose] -- PROGRAM [ARGS...]
+                                                  run one program, exit with its status
+
+--disk FILE attaches the raw image FILE as a virtio-blk disk (/dev/vda, /dev/vdb, ... in
+order); --net adds a virtio-net NIC on QEMU's user network (10.0.2.0/24, gateway 10.0.2.2);
+--append adds words to the kernel command line (e.g. root=/dev/vda).
   ./levitate test  [--arch A]... [-R REGEX]        every test; ends with "N passed, M failed"
   ./levitate build [--arch A]                      kernel and default userland
   ./levitate iso                                   x86_64 bootable ISO (build/x86_64/levitate-x86_64.iso)
@@ -59,7 +64,7 @@ def cmd_run(args):
     # guest, Ctrl-A X quits QEMU, Ctrl-A C toggles the monitor (as with -nographic).
     serial = ["-chardev", "stdio,id=con0,mux=on,signal=off", "-serial", "chardev:con0",
               "-mon", "chardev=con0,mode=readline"]
-    argv = qemu.command(args.arch, args.mem, initrd, "", serial)
+    argv = qemu.command(args.arch, args.mem, initrd, args.append, serial, args.disk, net_spec(args))
     if args.verbose:
         sys.stderr.write("levitate: %s\n" % " ".join(argv))
     sys.stderr.write("levitate: booting %s (Ctrl-A X quits)\n" % args.arch)
@@ -118,12 +123,32 @@ def cmd_exec(args):
         # `quiet` keeps the kernel to warnings (each serial byte costs a VM exit under
         # KVM); --verbose wants the whole log, so it leaves `quiet` out.
         cmdline = "levitate.mux=1 levitate.exec=1" + ("" if args.verbose else " quiet")
+        if args.append:
+            cmdline += " " + args.append
         argv = qemu.command(args.arch, args.mem, initrd, cmdline,
-                            ["-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0", "-monitor", "none"])
+                            ["-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0", "-monitor", "none"],
+                            args.disk, net_spec(args))
         if args.verbose:
             sys.stderr.write("levitate: %s\n" % " ".join(argv))
         session = mux.Session(argv, boot_log(args.arch), args.timeout, args.verbose)
         return session.run()
+
+
+def net_spec(args):
+    return "user,id=net0" if args.net else None
+
+
+def disk_arg(path):
+    if not os.path.isfile(path):
+        raise argparse.ArgumentTypeError("--disk: %s is not a file" % path)
+    return os.path.abspath(path)
+
+
+def device_opts(sp):
+    sp.add_argument("--disk", type=disk_arg, action="append", default=[],
+                    help="attach a raw disk image as a virtio-blk disk (repeatable)")
+    sp.add_argument("--net", action="store_true", help="add a virtio-net NIC on QEMU's user network")
+    sp.add_argument("--append", default="", help="more kernel command line (e.g. root=/dev/vda)")
 
 
 def cmd_test(args):
@@ -181,6 +206,7 @@ def main():
     arch_opt(sp)
     sp.add_argument("--mem", type=mem_arg, default="2G")
     sp.add_argument("--verbose", "-v", action="store_true")
+    device_opts(sp)
     sp.set_defaults(func=cmd_run)
 
     # exec's callers read its exit status: a bad command line is a failure to run (126).
@@ -192,6 +218,7 @@ def main():
     sp.add_argument("--env", type=parse_env, action="append", default=[])
     sp.add_argument("--add", type=parse_add, action="append", default=[])
     sp.add_argument("--verbose", "-v", action="store_true")
+    device_opts(sp)
     sp.add_argument("program", nargs=argparse.REMAINDER)
     sp.set_defaults(func=cmd_exec)
 

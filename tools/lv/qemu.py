@@ -32,7 +32,23 @@ def parse_mem(text):
     return m.group(1) + m.group(2).upper()
 
 
-def command(arch, mem, initrd, cmdline, serial_args):
+def device_args(arch, disks=(), net=None):
+    """Virtio devices: each disk image (raw) becomes a virtio-blk disk (/dev/vda, vdb, ...
+    in order); net (a -netdev spec, e.g. "user,id=n0") adds a virtio-net NIC. x86_64 puts
+    them on PCI; aarch64 on virtio-mmio, in the modern (version 2) layout the kernel
+    drives."""
+    bus = "pci" if arch == "x86_64" else "device"
+    args = [] if arch == "x86_64" or not (disks or net) else ["-global", "virtio-mmio.force-legacy=false"]
+    for i, path in enumerate(disks):
+        args += ["-drive", "file=%s,format=raw,if=none,id=disk%d" % (path, i),
+                 "-device", "virtio-blk-%s,drive=disk%d" % (bus, i)]
+    if net:
+        netdev_id = re.search(r"id=([^,]+)", net).group(1)
+        args += ["-netdev", net, "-device", "virtio-net-%s,netdev=%s" % (bus, netdev_id)]
+    return args
+
+
+def command(arch, mem, initrd, cmdline, serial_args, disks=(), net=None):
     """The QEMU argv; serial_args wire the one serial port (stdio for both modes)."""
     if arch == "x86_64":
         # LEVITATE_ACCEL=tcg forces TCG (e.g. to compare with KVM when chasing a bug).
@@ -46,7 +62,7 @@ def command(arch, mem, initrd, cmdline, serial_args):
         raise ValueError("unknown architecture " + arch)
     return machine + ["-m", mem, "-display", "none", "-no-reboot", "-nic", "none",
                       "-kernel", kernel_image(arch), "-initrd", initrd,
-                      "-append", cmdline] + serial_args
+                      "-append", cmdline] + device_args(arch, disks, net) + serial_args
 
 
 def default_initramfs(arch):

@@ -5,6 +5,7 @@
 #include "../irq/gic.h"
 #include "traps.h"
 #include <kernel/entry.h>
+#include <kernel/lock.h>
 #include <kernel/log.h>
 
 namespace arch {
@@ -12,6 +13,11 @@ namespace {
 constexpr u32 kMaxIrq = 1020;
 constexpr u32 kTableSize = 256; // INTIDs beyond this are never registered on -M virt
 IrqHandler g_handlers[kTableSize];
+struct DeviceHandler {
+    IrqCallback cb;
+    void* ctx;
+};
+DeviceHandler g_device_handlers[kTableSize]; // drivers' handlers (register_irq_line)
 u64 g_spurious;
 } // namespace
 
@@ -19,6 +25,18 @@ void register_irq(u32 intid, IrqHandler h, bool edge) {
     if (intid >= kTableSize) return;
     g_handlers[intid] = h;
     gic::enable(intid, edge);
+}
+
+bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx) {
+    // SPIs only: SGIs and PPIs (0-31) belong to the CPU (timer, IPIs).
+    if (!cb || intid < 32 || intid >= kTableSize) return false;
+    {
+        kernel::InterruptGuard g;
+        if (g_handlers[intid] || g_device_handlers[intid].cb) return false;
+        g_device_handlers[intid] = {cb, ctx};
+    }
+    gic::enable(intid, edge);
+    return true;
 }
 } // namespace arch
 
@@ -37,5 +55,6 @@ extern "C" void aarch64_irq(TrapFrame*) {
         return;
     }
     if (intid < kTableSize && g_handlers[intid]) g_handlers[intid]();
+    else if (intid < kTableSize && g_device_handlers[intid].cb) g_device_handlers[intid].cb(g_device_handlers[intid].ctx);
     gic::end_of_interrupt(intid);
 }

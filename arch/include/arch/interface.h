@@ -135,6 +135,48 @@ const u8* sigreturn_trampoline(size_t& size);
 // length without the NUL; `max` if no NUL was found within max bytes; -1 on fault.
 [[nodiscard]] isize strncpy_from_user(char* dst, const char* user_src, size_t max);
 
+// ---------------------------------------------------------------- devices (drivers/)
+// Maps device registers [base, base + size) uncached into the kernel half and returns
+// their kernel address; null if it cannot (out of table memory, or the range is RAM).
+void* map_mmio(PhysAddr base, u64 size);
+// Orders this CPU's accesses to memory shared with devices (virtqueues) and to device
+// registers: everything before it is visible to the device before anything after it.
+void io_barrier();
+
+// Device interrupts. Callbacks run in interrupt context with interrupts disabled: they
+// may wake threads (WaitQueue::wake_all) but never block.
+using IrqCallback = void (*)(void* ctx);
+// A wired interrupt line: a GIC INTID (aarch64) or an IOAPIC GSI (x86_64). False if the
+// line is out of range or taken.
+[[nodiscard]] bool register_irq_line(u32 line, bool edge, IrqCallback cb, void* ctx);
+// Message-signalled interrupts (PCI MSI/MSI-X): a new interrupt that calls cb(ctx); the
+// device raises it by writing `data` (32 bits) to `address`. False when the platform has
+// none left (or none at all: aarch64 without a GIC ITS).
+struct MsiMessage {
+    u64 address;
+    u32 data;
+};
+[[nodiscard]] bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out);
+
+// PCI configuration space, by whatever mechanism the platform has (x86_64: ports
+// 0xCF8/0xCFC). pci_available() is false where the arch offers no PCI (aarch64 today:
+// its virtio devices are virtio-mmio). Offsets are 4-byte aligned, below 256.
+bool pci_available();
+u32 pci_config_read(u8 bus, u8 dev, u8 fn, u16 offset);
+void pci_config_write(u8 bus, u8 dev, u8 fn, u16 offset, u32 value);
+// Physical addresses free for memory BARs that firmware left unassigned.
+bool pci_mmio_window(PhysAddr& base, u64& size);
+
+// Memory-mapped devices the platform describes (aarch64: device-tree nodes; x86_64:
+// none). Fills up to `max` entries whose "compatible" lists `compatible`; returns how many.
+struct PlatformDevice {
+    PhysAddr base;
+    u64 size;
+    u32 irq;   // a line for register_irq_line, 0 if none
+    bool edge; // its trigger mode
+};
+size_t platform_devices(const char* compatible, PlatformDevice* out, size_t max);
+
 // ---------------------------------------------------------------- CPU identity
 u64 hwcap();             // AT_HWCAP
 u64 hwcap2();            // AT_HWCAP2

@@ -163,6 +163,8 @@ extern "C" void x86_trap(TrapFrame* frame) {
     } else if (f.vector == kVectorCom1) {
         uart_handle_interrupt();
         lapic_eoi();
+    } else if (device_irq(f.vector)) {
+        lapic_eoi();
     } else if (f.vector == kVectorSpurious || (f.vector >= kVectorPicBase && f.vector < kVectorPicBase + 16)) {
         // LAPIC spurious vector, or a spurious IRQ 7/15 from the masked PIC: no EOI.
     } else {

@@ -14,9 +14,9 @@ void write(u32 reg, u32 v) {
 }
 } // namespace
 
-void ioapic_route(unsigned gsi, u8 vector, u32 apic_id) {
-    // Fixed delivery, physical destination, edge-triggered, active high, unmasked.
+void ioapic_route(unsigned gsi, u8 vector, u32 apic_id, bool level, bool active_low) {
+    // Fixed delivery, physical destination, unmasked; edge/active high unless asked.
     write(0x10 + 2 * gsi + 1, apic_id << 24);
-    write(0x10 + 2 * gsi, vector);
+    write(0x10 + 2 * gsi, vector | (active_low ? 1u << 13 : 0) | (level ? 1u << 15 : 0));
 }
 } // namespace arch::x86

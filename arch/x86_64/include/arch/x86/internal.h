@@ -47,13 +47,18 @@ extern "C" u64 x86_boot_tsc; // TSC at the first instruction (boot/multiboot.S)
 constexpr u8 kVectorPicBase = 0x20; // legacy PIC remapped here (0x20..0x2f), all masked
 constexpr u8 kVectorTimer = 0x40;
 constexpr u8 kVectorCom1 = 0x41;
+constexpr u8 kVectorDeviceFirst = 0x50; // irq/device_irq.cpp hands these out
+constexpr u8 kVectorDeviceLast = 0xef;
 constexpr u8 kVectorSpurious = 0xff;
 void pic_disable();
 void lapic_init();
 void lapic_start_timer(unsigned hz);
 void lapic_eoi();
 u32 lapic_id();
-void ioapic_route(unsigned gsi, u8 vector, u32 apic_id);
+constexpr unsigned kIoApicLines = 24; // QEMU's IOAPIC (pc and q35)
+void ioapic_route(unsigned gsi, u8 vector, u32 apic_id, bool level = false, bool active_low = false);
+// irq/device_irq.cpp: runs the callback of a device vector; false if `vector` is not one.
+bool device_irq(u64 vector);
 
 // syscall/syscall.cpp
 void syscall_init();
