@@ -35,6 +35,10 @@ void share_fd_table(FdTable& t);   // CLONE_FILES: one more process uses t
 void destroy_fd_table(FdTable* t); // drops one user; the last frees it
 void close_on_exec(FdTable& t);
 ErrorOr<void> install_console_fds(FdTable& t);
+// Raw (interactive) console only: for each received byte, in interrupt context. Handles
+// the tty's signal characters (^C, ^\, ^Z under ISIG) at once, whether or not anyone is
+// reading, by signalling the foreground process group; true if the byte was consumed.
+bool console_signal_char(u8 c);
 
 FsContext* create_fs_context();
 FsContext* clone_fs_context(FsContext& src);

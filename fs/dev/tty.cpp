@@ -5,10 +5,11 @@
 //    word erase, ^D), ECHO, ICRNL, OPOST/ONLCR, ISIG (^C/^\/^Z to the foreground group);
 //  - multiplexed (./levitate exec): the host's byte stream as is, EOF when it ends.
 // Termios state is kept either way, so TCGETS/TCSETS behave as on a real tty.
-// FIXME: ISIG characters are seen only when someone reads; kernel::console::receive
-// could hand them over at interrupt time instead.
+// ISIG characters are handled when read, and at interrupt time if the console's receive
+// path calls fs::console_signal_char() (fs/kernel_api.h).
 #include <fs/dev/devices.h>
 #include <fs/file.h>
+#include <fs/kernel_api.h>
 #include <kernel/console.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
@@ -74,6 +75,20 @@ public:
     }
     kernel::WaitQueue* wait_queue(File&) override { return &kernel::console::input_wait(); }
     ErrorOr<size_t> bytes_available(File&) override { return (m_ready_len - m_ready_pos) + kernel::console::available(); }
+
+    // A signal character (ISIG) arriving at interrupt time: signal now, drop the byte.
+    bool signal_char(u8 c) {
+        if (kernel::console::multiplexed() || !(m_termios.lflag & kIsig) || !c) return false;
+        const u8* cc = m_termios.cc;
+        int sig = c == cc[kVintr] ? kernel::SIGINT : c == cc[kVquit] ? kernel::SIGQUIT
+                : c == cc[kVsusp] ? kernel::SIGTSTP : 0;
+        if (!sig) return false;
+        echo_char(c);
+        echo("\n", 1);
+        m_line_len = 0; // the line being typed is discarded, as n_tty does
+        signal_group(kernel::console::foreground_pgid(), sig);
+        return true;
+    }
 
 private:
     void reset_termios();
@@ -336,6 +351,8 @@ ConsoleTty g_console;
 } // namespace
 
 FileOps& console_tty() { return g_console; }
+
+bool console_signal_char(u8 c) { return g_console.signal_char(c); }
 
 void register_tty_devices() {
     register_char_device(make_dev(5, 0), g_console); // /dev/tty: the controlling tty is the console
