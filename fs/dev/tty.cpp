@@ -82,11 +82,13 @@ public:
         const u8* cc = m_termios.cc;
         int sig = c == cc[kVintr] ? kernel::SIGINT : c == cc[kVquit] ? kernel::SIGQUIT
                 : c == cc[kVsusp] ? kernel::SIGTSTP : 0;
-        if (!sig) return false;
+        // Without a foreground group, leave it to the reader (see input()).
+        int fg = kernel::console::foreground_pgid();
+        if (!sig || !fg) return false;
         echo_char(c);
         echo("\n", 1);
         m_line_len = 0; // the line being typed is discarded, as n_tty does
-        signal_group(kernel::console::foreground_pgid(), sig);
+        signal_group(fg, sig);
         return true;
     }
 
