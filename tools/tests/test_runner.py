@@ -72,6 +72,12 @@ class Session(unittest.TestCase):
         self.assertIn(b"[log] kernel up", log)
         self.assertNotIn(b"kernel up", out)
 
+    def test_large_binary_stdin(self):
+        data = bytes((i * 7 + (i >> 9)) & 0xFF for i in range(200000))
+        rc, out, _, _ = session("echo", stdin=data)
+        self.assertEqual(rc, 3)
+        self.assertEqual(out, data.upper())
+
     def test_big_binary_output(self):
         rc, out, err, _ = session("big")
         self.assertEqual(rc, 0)
