@@ -15,6 +15,7 @@
 #include <syscalls/process.h>
 #include <syscalls/select.h>
 #include <syscalls/signal.h>
+#include <syscalls/socket.h>
 #include <syscalls/time.h>
 
 #define LV_ALL_SYSCALLS(X) \
@@ -29,4 +30,5 @@
     LV_SYSCALLS_FS(X) \
     LV_SYSCALLS_CRED(X) \
     LV_SYSCALLS_POLL(X) \
-    LV_SYSCALLS_SELECT(X)
+    LV_SYSCALLS_SELECT(X) \
+    LV_SYSCALLS_SOCKET(X)

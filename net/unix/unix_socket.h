@@ -1,0 +1,161 @@
+// AF_UNIX sockets (Linux's net/unix/af_unix.c): SOCK_STREAM, SOCK_DGRAM and
+// SOCK_SEQPACKET; filesystem names (bind makes a socket inode), abstract names (a
+// leading NUL byte), unnamed sockets; SCM_RIGHTS and SCM_CREDENTIALS.
+//
+// The shape is Linux's. Each socket has a receive queue of Packets. A stream or
+// seqpacket connect() creates the server-side socket at once, connected to the client,
+// and queues it on the listener (one Packet whose `sender` it is) until accept() takes
+// it; data the client sends meanwhile waits in that socket's queue. The memory a sender
+// has queued anywhere counts against its SO_SNDBUF (Linux's sk_wmem_alloc), and a
+// datagram receiver not connected back to its sender also caps its queue length
+// (net.unix.max_dgram_qlen). A sender that must wait for room in another socket's
+// queue registers on that socket's relay list and sleeps on its own wait queue, so
+// poll() on it sees the change too (Linux's peer_wake).
+//
+// Locking: state changes with interrupts off (kernel::InterruptGuard); m_iolock keeps
+// readers of one socket from interleaving while they copy to user memory. Packets and
+// sockets are freed outside interrupts-off sections.
+#pragma once
+#include <fs/mutex.h>
+#include <lib/list.h>
+#include <net/socket.h>
+
+namespace net::af_unix {
+class UnixSocket;
+
+// A bound name, shared by a listener and the sockets accept() returns from it.
+struct UnixAddress : lv::RefCounted<UnixAddress> {
+    u32 len = 0; // bytes of struct sockaddr_un; a path name counts its NUL
+    u8 bytes[SockAddr::kMax] = {};
+    bool abstract() const { return len > 2 && bytes[2] == 0; }
+};
+
+// One queued message (Linux's sk_buff and its UNIXCB).
+struct Packet {
+    lv::ListNode node;
+    lv::RefPtr<UnixSocket> sender; // charged for `charge` bytes; its name is the source address
+    size_t len = 0;
+    size_t consumed = 0; // stream reads take a packet piecewise
+    size_t charge = 0;
+    bool has_creds = false;
+    Ucred creds {};
+    lv::Vector<lv::RefPtr<fs::File>> files; // SCM_RIGHTS in flight
+    u8* data = nullptr;
+    size_t unread() const { return len - consumed; }
+    ~Packet();
+};
+
+constexpr u32 kRcvShutdown = 1, kSendShutdown = 2, kShutdownMask = 3;
+constexpr u32 kMaxDgramQlen = 10; // net.unix.max_dgram_qlen
+
+class UnixSocket final : public Socket {
+public:
+    static ErrorOr<lv::RefPtr<Socket>> create(int type, int protocol);
+    static ErrorOr<void> pair(Socket& a, Socket& b);
+    UnixSocket(fs::FileSystem& fs, int type);
+    ~UnixSocket() override;
+
+    ErrorOr<void> bind(const SockAddr&) override;
+    ErrorOr<void> connect(const SockAddr&, bool nonblock) override;
+    ErrorOr<void> listen(int backlog) override;
+    ErrorOr<lv::RefPtr<Socket>> accept(bool nonblock) override;
+    ErrorOr<void> shutdown(int how) override;
+    ErrorOr<size_t> sendmsg(SendMsg&) override;
+    ErrorOr<size_t> recvmsg(RecvMsg&) override;
+    ErrorOr<void> getname(SockAddr& out, bool peer) override;
+    u32 poll_mask(u32 requested) override;
+    ErrorOr<size_t> unread_bytes() override;
+    ErrorOr<long> family_ioctl(u32 request, u64 arg) override;
+    bool is_listening() const override { return m_state == State::Listening; }
+    Ucred peer_cred() override;
+    bool can_pass_files() const override { return true; }
+    void close() override;
+
+    // In-flight file accounting for the garbage collector (unix_gc.cpp).
+    static void files_in_flight(const lv::Vector<lv::RefPtr<fs::File>>& files, int delta);
+    static u64 in_flight_total();
+    static void collect_garbage();
+    static void collect_garbage_if_many(); // senders trigger it past a threshold, as Linux
+
+    using PacketList = lv::IntrusiveList<Packet, &Packet::node>;
+    // Gives back the sender's send space and drops the files a packet carries:
+    // outside interrupts-off sections.
+    static void free_packet(Packet* p);
+    static void free_packets(PacketList& list);
+
+private:
+    enum class State : u8 { Closed, Listening, Established }; // TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED
+    bool connection_based() const { return type != kSockDgram; }
+
+    // unix_socket.cpp
+    void release_locked(bool embryo, PacketList& dead);
+    void enqueue(Packet& p); // onto this socket's queue, waking readers
+    Packet* dequeue();       // the first packet, unlinked
+    void unlink(Packet& p);  // a packet of this queue
+    bool queue_full() const { return m_queue_len > m_backlog; } // unix_recvq_full
+    bool writable() const;
+    void wait_for_room_on(UnixSocket& other); // register on other's relay list
+    void stop_waiting_for_room();
+    void wake_relays(); // room in this socket's queue: wake who waits for it
+    void dgram_disconnected(UnixSocket& old_peer, PacketList& dead);
+
+    // unix_names.cpp
+    static ErrorOr<void> validate(const SockAddr& a);
+    ErrorOr<void> autobind();
+    ErrorOr<void> bind_path(const SockAddr& a);
+    ErrorOr<void> bind_abstract(const SockAddr& a);
+    static ErrorOr<lv::RefPtr<UnixSocket>> find_other(const SockAddr& a, int type);
+    void unbind_locked(); // leave the name table (the name stays for getsockname)
+
+    // unix_connect.cpp
+    ErrorOr<void> connect_stream(const SockAddr& a, bool nonblock);
+    ErrorOr<void> connect_dgram(const SockAddr& a);
+
+    // unix_send.cpp
+    ErrorOr<Packet*> alloc_packet(size_t len, Timeout& t);
+    ErrorOr<void> attach_scm(Packet& p, Scm& scm, bool with_files);
+    void maybe_add_creds(Packet& p, const UnixSocket& other) const;
+    ErrorOr<size_t> send_stream(SendMsg& m);
+    ErrorOr<size_t> send_dgram(SendMsg& m);
+
+    // unix_recv.cpp
+    ErrorOr<size_t> recv_stream(RecvMsg& m);
+    ErrorOr<size_t> recv_dgram(RecvMsg& m);
+    static void copy_name(const UnixSocket& from, RecvMsg& m);
+
+    State m_state = State::Closed;
+    u32 m_shutdown = 0;   // kRcvShutdown | kSendShutdown
+    bool m_dead = false;  // released (SOCK_DEAD)
+    bool m_embryo = false; // made by connect(), not yet accept()ed
+    u32 m_backlog = kMaxDgramQlen; // sk_max_ack_backlog
+    lv::RefPtr<UnixSocket> m_peer;
+    lv::RefPtr<UnixAddress> m_addr;
+    lv::RefPtr<fs::Inode> m_path_inode; // the socket file bind() made (filesystem names)
+    PacketList m_queue;
+    u32 m_queue_len = 0;
+    size_t m_wmem = 0; // bytes of this socket's packets not yet consumed
+    bool m_has_peer_cred = false;
+    Ucred m_peer_cred {};
+    fs::Mutex m_iolock;
+
+    // Waiting for room in another socket's queue (at most one at a time).
+    lv::ListNode m_relay_node;
+    UnixSocket* m_relay_target = nullptr;
+    lv::IntrusiveList<UnixSocket, &UnixSocket::m_relay_node> m_relay_waiters;
+
+    lv::ListNode m_name_node; // in the name table while bound
+    lv::ListNode m_all_node;  // every AF_UNIX socket (the garbage collector walks them)
+    // Garbage collector state (unix_gc.cpp).
+    u32 m_inflight = 0; // references to this socket's File inside queued packets
+    u32 m_gc_refs = 0;
+    bool m_gc_candidate = false, m_gc_alive = false;
+
+    using SocketList = lv::IntrusiveList<UnixSocket, &UnixSocket::m_name_node>;
+    using AllList = lv::IntrusiveList<UnixSocket, &UnixSocket::m_all_node>;
+    static SocketList& name_table();
+    static AllList& all_sockets();
+    static UnixSocket* from_file(fs::File& f);
+    template <typename F>
+    void for_each_queued(F f); // packets in this queue and, for a listener, its embryos'
+};
+} // namespace net::af_unix
