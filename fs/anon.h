@@ -14,8 +14,17 @@ public:
     // Mode 0600 and no file type, as Linux's alloc_anon_inode (fstat shows st_mode 0600).
     explicit AnonInode(FileSystem& fs) : Inode(fs, 0600) {}
     bool seekable() const override { return false; }
+    // One File per inode: reopening through /proc/self/fd/N is ENXIO, as on Linux.
+    ErrorOr<void> open(File&) override {
+        if (m_opened) return Errno::ENXIO;
+        m_opened = true;
+        return {};
+    }
     // Readiness must be stated by each kind; nothing is ready by default.
     u32 poll(File&, u32) override { return 0; }
+
+private:
+    bool m_opened = false;
 };
 
 // The pseudo filesystem of one kind ("eventpoll", "eventfd", ...): made on first use,

@@ -6,6 +6,8 @@
 #pragma once
 #include <arch/syscalls.h> // LV_ARCH_SYSCALLS: arch-only calls (x86_64: arch_prctl)
 #include <syscalls/cred.h>
+#include <syscalls/epoll.h>
+#include <syscalls/eventfd.h>
 #include <syscalls/fs.h>
 #include <syscalls/futex.h>
 #include <syscalls/levitate.h>
@@ -31,4 +33,6 @@
     LV_SYSCALLS_CRED(X) \
     LV_SYSCALLS_POLL(X) \
     LV_SYSCALLS_SELECT(X) \
-    LV_SYSCALLS_SOCKET(X)
+    LV_SYSCALLS_SOCKET(X) \
+    LV_SYSCALLS_EVENTFD(X) \
+    LV_SYSCALLS_EPOLL(X)

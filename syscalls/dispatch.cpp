@@ -113,7 +113,7 @@ void handle_syscall(arch::TrapFrame& f) {
         // restarts: sleeps, waits for events and signal waits (signal(7)).
         static const char* const kNoRestart[] = {"nanosleep", "clock_nanosleep", "rt_sigsuspend", "pause",
                                                  "poll", "ppoll", "select", "pselect6", "epoll_wait",
-                                                 "epoll_pwait", "rt_sigtimedwait", "io_getevents"};
+                                                 "epoll_pwait", "epoll_pwait2", "rt_sigtimedwait", "io_getevents"};
         Thread& t = current_thread();
         t.syscall_interrupted = true;
         t.syscall_no_restart = false;

@@ -29,6 +29,14 @@ inline LinuxStat to_linux_stat(const KStat& k) {
     s.st_ctime = k.ctime.sec; s.st_ctime_nsec = u64(k.ctime.nsec);
     return s;
 }
+
+// struct epoll_event: naturally aligned (EPOLL_PACKED is x86_64's), 16 bytes.
+// fs/epoll.cpp writes these.
+struct LinuxEpollEvent {
+    u32 events;
+    u64 data;
+};
+static_assert(sizeof(LinuxEpollEvent) == 16);
 } // namespace arch
 
 // ---- fcntl.h values that differ between architectures (owned by fs/, see fs/fcntl.h;

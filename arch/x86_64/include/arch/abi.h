@@ -26,6 +26,14 @@ inline LinuxStat to_linux_stat(const KStat& k) {
     s.st_ctime = u64(k.ctime.sec); s.st_ctime_nsec = u64(k.ctime.nsec);
     return s;
 }
+
+// struct epoll_event: packed on x86_64 only (EPOLL_PACKED in include/uapi/linux/eventpoll.h),
+// 12 bytes. fs/epoll.cpp writes these.
+struct __attribute__((packed)) LinuxEpollEvent {
+    u32 events;
+    u64 data;
+};
+static_assert(sizeof(LinuxEpollEvent) == 12);
 } // namespace arch
 
 // ---- fcntl.h values that differ between architectures (owned by fs/, see fs/fcntl.h;
