@@ -1,5 +1,6 @@
 // The console line, raw or multiplexed (protocol in kernel/console.h).
 #include <arch/interface.h>
+#include <fs/kernel_api.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/lock.h>
@@ -50,6 +51,8 @@ void write(Channel ch, const char* data, size_t n) {
 
 void receive(u8 c) {
     if (!g_mux) {
+        // ^C, ^\ and ^Z signal the foreground group at once, even when nobody reads.
+        if (fs::console_signal_char(c)) return;
         push(c);
     } else {
         switch (g_rx) {
@@ -72,19 +75,19 @@ void receive(u8 c) {
 
 isize read(u8* buf, size_t n, bool nonblock) {
     if (n == 0) return 0;
+    // Check and sleep with interrupts off: a byte (or the EOF frame) arriving between
+    // the check and the wait would otherwise wake nobody, and the reader would hang.
+    InterruptGuard g;
     for (;;) {
-        {
-            InterruptGuard g;
-            if (g_head != g_tail) {
-                size_t got = 0;
-                while (got < n && g_tail != g_head) {
-                    buf[got++] = g_ring[g_tail];
-                    g_tail = (g_tail + 1) % kRing;
-                }
-                return isize(got);
+        if (g_head != g_tail) {
+            size_t got = 0;
+            while (got < n && g_tail != g_head) {
+                buf[got++] = g_ring[g_tail];
+                g_tail = (g_tail + 1) % kRing;
             }
-            if (g_eof) return 0;
+            return isize(got);
         }
+        if (g_eof) return 0;
         if (nonblock) return -isize(Errno::EAGAIN);
         if (g_readers.wait_interruptible().is_error()) return -isize(Errno::EINTR);
     }

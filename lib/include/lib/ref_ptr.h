@@ -1,6 +1,7 @@
 // Intrusive reference counting. A type opts in by deriving from RefCounted<T>; the
 // last unref() destroys it (through a virtual destructor when T is polymorphic).
-// Not atomic: the kernel is single-CPU and takes these under its locks.
+// The count is updated atomically: the kernel is preemptive, and threads sharing an
+// object (an open file in a shared fd table) may change it at the same time.
 #pragma once
 #include <lib/alloc.h>
 
@@ -8,11 +9,11 @@ namespace lv {
 template <typename T>
 class RefCounted {
 public:
-    void ref() const { m_refs++; }
+    void ref() const { __atomic_fetch_add(&m_refs, 1, __ATOMIC_RELAXED); }
     void unref() const {
-        if (--m_refs == 0) destroy(const_cast<T*>(static_cast<const T*>(this)));
+        if (__atomic_sub_fetch(&m_refs, 1, __ATOMIC_ACQ_REL) == 0) destroy(const_cast<T*>(static_cast<const T*>(this)));
     }
-    u32 ref_count() const { return m_refs; }
+    u32 ref_count() const { return __atomic_load_n(&m_refs, __ATOMIC_RELAXED); }
 
 protected:
     RefCounted() = default;
