@@ -3,14 +3,28 @@
 #include <drivers/init.h>
 #include <drivers/pci/pci.h>
 #include <drivers/virtio/virtio.h>
+#include <fs/ext2/ext2.h>
+#include <fs/vfs.h>
+#include <kernel/log.h>
 
 namespace drivers {
 void init() {
+    fs::ext2::register_type();
     static const pci::Driver pci_drivers[] = {
         {"virtio-pci", virtio::probe_pci},
     };
     pci::enumerate(pci_drivers, sizeof pci_drivers / sizeof pci_drivers[0]);
     virtio::probe_mmio_devices();
     block::start_flusher();
+}
+
+void sync_all() {
+    lv::RefPtr<fs::Inode> mp;
+    for (size_t i = 0; fs::FileSystem* f = fs::mount_at(i, mp); i++) {
+        auto r = f->sync();
+        if (r.is_error()) log_warn("sync: %s filesystem: errno %d", f->name, int(r.error()));
+    }
+    auto r = block::sync_all();
+    if (r.is_error()) log_warn("sync: disks: errno %d", int(r.error()));
 }
 } // namespace drivers

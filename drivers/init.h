@@ -1,8 +1,12 @@
 // Device discovery at boot: PCI functions and platform (device-tree) devices are
-// offered to the drivers; block devices appear as /dev/vdX. Called by kernel_main once
-// the filesystem tree exists and interrupts are on (drivers block on their devices).
+// offered to the drivers; block devices appear as /dev/vdX and the filesystem types on
+// them (ext2) become mountable. Called by kernel_main once the filesystem tree exists
+// and interrupts are on (drivers block on their devices).
 #pragma once
 
 namespace drivers {
 void init();
+// sync(2) and shutdown: every mounted filesystem's changes, then every disk's cached
+// pages, then the disks' own write caches. Errors are logged, not returned.
+void sync_all();
 } // namespace drivers

@@ -67,9 +67,25 @@ struct DirEntrySink {
     virtual bool emit(lv::StringView name, u64 ino, u8 type, u64 next_cookie) = 0;
 };
 
+// statfs(2)'s numbers for one filesystem (FileSystem::statfs).
+struct StatFs {
+    u64 block_size = 0;
+    u64 blocks = 0, blocks_free = 0, blocks_avail = 0; // avail: free to unprivileged users
+    u64 files = 0, files_free = 0;
+    u64 name_max = 255;
+};
+
 class FileSystem {
 public:
     virtual ~FileSystem() = default;
+    // Writes everything changed back to its device (sync, syncfs, umount).
+    virtual ErrorOr<void> sync() { return {}; }
+    // The filesystem's last mount is going away: EBUSY to refuse (files in use), else
+    // write back and let the device go. Called under the VFS lock.
+    virtual ErrorOr<void> unmount() { return {}; }
+    // statfs(2): false when the filesystem has no size of its own (memory-backed ones:
+    // the caller reports RAM, as tmpfs does).
+    virtual bool statfs(StatFs& out) { return false; }
     u64 dev = 0;          // st_dev of every inode here
     u64 next_ino = 1;     // inode numbers are never reused within a filesystem
     u64 magic = 0;        // statfs f_type
@@ -114,6 +130,8 @@ public:
     virtual ErrorOr<size_t> write_at(u64 offset, const IoBuffer& buf, size_t n) { return Errno::EINVAL; }
     virtual ErrorOr<void> truncate(u64 new_size) { return Errno::EINVAL; }
     virtual u64 allocated_blocks() const { return 0; } // st_blocks, 512-byte units
+    // fsync(2): this file's data and metadata on the device (nothing to do in memory).
+    virtual ErrorOr<void> fsync() { return {}; }
     // SEEK_DATA support: the first offset >= off inside data (== off when no holes).
     virtual u64 next_data(u64 off) const { return off; }
 

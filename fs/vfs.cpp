@@ -131,6 +131,12 @@ ErrorOr<void> unmount(Inode& root) {
         if (g_mounts[i].root.get() != &root) continue;
         // FIXME: Linux refuses (EBUSY) while files or working directories are inside;
         // here it is always a lazy unmount (MNT_DETACH), and the filesystem is kept.
+        // Filesystems on devices are asked, when this is their last mount: ext2 refuses
+        // while its files are in use, else writes back and lets the device go.
+        bool last = true;
+        for (size_t j = 0; j < g_mount_count; j++)
+            if (j != i && g_mounts[j].fs == g_mounts[i].fs) last = false;
+        if (last) TRY(g_mounts[i].fs->unmount());
         for (size_t j = i; j + 1 < g_mount_count; j++) g_mounts[j] = lv::move(g_mounts[j + 1]);
         g_mounts[--g_mount_count] = MountEntry {};
         return {};

@@ -3,6 +3,8 @@
 // in the initramfs as NUL-separated lists; the kernel runs it as the first process,
 // reports how it ended on the exit channel, and powers off.
 #include <arch/interface.h>
+#include <drivers/init.h>
+#include <fs/fs_types.h>
 #include <fs/kernel_api.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
@@ -95,6 +97,7 @@ void notify_process_exit(Process& p) {
         argv.count = 1;
         for (const char* e : default_env) envp.items[envp.count++] = e;
     }
+    fs::mount_root_from_cmdline(cmdline); // root=/dev/vda: after the exec lists are read
 
     auto pid = spawn_process(nullptr, path, argv.items, argv.count, envp.items, envp.count);
     if (pid.is_error()) {
@@ -117,6 +120,7 @@ void notify_process_exit(Process& p) {
     int st = g_init_status;
     if (st & 0x7f) log_info("pid %d killed by signal %d", init_pid, st & 0x7f);
     else log_info("pid %d exited with status %d", init_pid, (st >> 8) & 0xff);
+    drivers::sync_all(); // a clean shutdown: disks get what is cached (before the runner stops QEMU)
     if (exec_mode) report_exit(st);
     arch::poweroff();
 }

@@ -2,6 +2,7 @@
 // bind mounts of directories.
 #include <fs/dev/devices.h>
 #include <fs/fcntl.h>
+#include <fs/fs_types.h>
 #include <fs/mutex.h>
 #include <fs/procfs.h>
 #include <fs/ramfs.h>
@@ -76,6 +77,14 @@ ErrorOr<long> sys_mount(UserPtr<const char> source, UserPtr<const char> target, 
     if (type_len.is_error()) return type_len.error() == Errno::ENAMETOOLONG ? Errno::ENODEV : type_len.error();
     char opts[128] = {};
     if (!data.is_null()) (void)mm::copy_string_from_user(opts, data.addr(), sizeof opts - 1);
+    if (const BlockFsType* bt = find_block_fs(lv::StringView(type))) { // ext2 on /dev/vdX
+        auto dev = TRY(sc::lookup_at(kAtFdCwd, source, true, false));
+        FileSystem* f = TRY(mount_block_fs(*bt, *dev, flags & kMsRdonly));
+        auto r = mount(*where, *f);
+        if (r.is_error()) (void)f->unmount();
+        TRY(r);
+        return 0;
+    }
     FileSystem* f = TRY(new_filesystem(type, opts));
     if (flags & kMsRdonly) f->read_only = true;
     TRY(mount(*where, *f));

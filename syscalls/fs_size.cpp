@@ -1,4 +1,6 @@
-// File size and durability: truncate, fallocate, fsync & co. (ramfs: nothing to flush).
+// File size and durability: truncate, fallocate, fsync & co. (ramfs: nothing to flush;
+// ext2: written back to its disk).
+#include <drivers/init.h>
 #include <fs/fcntl.h>
 #include <fs/mutex.h>
 #include <fs/ramfs.h>
@@ -22,6 +24,7 @@ ErrorOr<long> sync_fd(int fd) {
     auto f = TRY(sc::io_file(fd));
     // Pipes, sockets and ttys have no fsync: EINVAL, as Linux.
     if (!f->inode->is_regular() && !f->inode->is_dir()) return Errno::EINVAL;
+    TRY(f->inode->fsync());
     return 0;
 }
 } // namespace
@@ -50,7 +53,9 @@ ErrorOr<long> sys_fallocate(int fd, int mode, i64 offset, i64 len) {
     if (mode & ~(kKeepSize | kPunchHole | kZeroRange)) return Errno::EOPNOTSUPP;
     u64 end;
     if (__builtin_add_overflow(u64(offset), u64(len), &end) || i64(end) < 0) return Errno::EFBIG;
-    auto& file = static_cast<RamFile&>(*f->inode); // the only regular files there are
+    // Only ramfs preallocates; ext2 has no fallocate, as on Linux.
+    if (f->inode->fs.magic != kTmpfsMagic) return Errno::EOPNOTSUPP;
+    auto& file = static_cast<RamFile&>(*f->inode); // ramfs' regular files
     MutexLocker l(vfs_lock());
     if (mode & (kPunchHole | kZeroRange)) {
         // Zero the range by writing zeros (holes stay holes only at page granularity).
@@ -74,9 +79,13 @@ ErrorOr<long> sys_fallocate(int fd, int mode, i64 offset, i64 len) {
 
 ErrorOr<long> sys_fsync(int fd) { return sync_fd(fd); }
 ErrorOr<long> sys_fdatasync(int fd) { return sync_fd(fd); }
-ErrorOr<long> sys_sync() { return 0; }
+ErrorOr<long> sys_sync() {
+    drivers::sync_all(); // sync(2) reports nothing
+    return 0;
+}
 
 ErrorOr<long> sys_syncfs(int fd) {
-    TRY(sc::io_file(fd));
+    auto f = TRY(sc::io_file(fd));
+    TRY(f->inode->fs.sync());
     return 0;
 }

@@ -63,8 +63,18 @@ ErrorOr<long> put_statfs(Inode& inode, UserPtr<void> buf) {
     s.f_bfree = s.f_bavail = mm::free_memory_bytes() / 4096;
     s.f_files = s.f_blocks;
     s.f_ffree = s.f_bfree;
-    s.f_fsid[0] = i32(f.dev);
     s.f_namelen = kNameMax;
+    StatFs own; // filesystems on a device (ext2) know their own numbers
+    {
+        MutexLocker l(vfs_lock());
+        if (f.statfs(own)) {
+            s.f_bsize = s.f_frsize = i64(own.block_size);
+            s.f_blocks = own.blocks, s.f_bfree = own.blocks_free, s.f_bavail = own.blocks_avail;
+            s.f_files = own.files, s.f_ffree = own.files_free;
+            s.f_namelen = i64(own.name_max);
+        }
+    }
+    s.f_fsid[0] = i32(f.dev);
     s.f_flags = f.read_only ? 1 : 0; // ST_RDONLY
     TRY(UserPtr<LinuxStatfs>(buf.addr()).write(s));
     return 0;
