@@ -19,6 +19,7 @@
 #include <syscalls/signal.h>
 #include <syscalls/socket.h>
 #include <syscalls/time.h>
+#include <syscalls/timerfd.h>
 
 #define LV_ALL_SYSCALLS(X) \
     LV_ARCH_SYSCALLS(X) \
@@ -35,4 +36,5 @@
     LV_SYSCALLS_SELECT(X) \
     LV_SYSCALLS_SOCKET(X) \
     LV_SYSCALLS_EVENTFD(X) \
-    LV_SYSCALLS_EPOLL(X)
+    LV_SYSCALLS_EPOLL(X) \
+    LV_SYSCALLS_TIMERFD(X)
