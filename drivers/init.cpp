@@ -1,10 +1,12 @@
 // See init.h.
 #include <drivers/block/cache.h>
 #include <drivers/init.h>
+#include <drivers/net/selftest.h>
 #include <drivers/pci/pci.h>
 #include <drivers/virtio/virtio.h>
 #include <fs/ext2/ext2.h>
 #include <fs/vfs.h>
+#include <kernel/init.h>
 #include <kernel/log.h>
 
 namespace drivers {
@@ -16,6 +18,7 @@ void init() {
     pci::enumerate(pci_drivers, sizeof pci_drivers / sizeof pci_drivers[0]);
     virtio::probe_mmio_devices();
     block::start_flusher();
+    net::run_selftest(kernel::boot_cmdline());
 }
 
 void sync_all() {

@@ -1,0 +1,92 @@
+// The network device registry and receive queues; see net_device.h.
+#include <drivers/net/net_device.h>
+#include <kernel/lock.h>
+#include <kernel/log.h>
+#include <lib/alloc.h>
+#include <lib/format.h>
+#include <lib/string.h>
+
+namespace drivers::net {
+namespace {
+constexpr size_t kMaxDevices = 8;
+NetDevice* g_devices[kMaxDevices];
+size_t g_count = 0;
+} // namespace
+
+Frame* Frame::make(size_t len) {
+    void* p = kmalloc(sizeof(Frame) + len);
+    if (!p) return nullptr;
+    auto* f = new (p) Frame;
+    f->len = len;
+    return f;
+}
+
+void Frame::release() {
+    this->~Frame();
+    kfree(this);
+}
+
+NetDevice::~NetDevice() {
+    while (Frame* f = m_rx_queue.pop_front()) f->release();
+}
+
+void NetDevice::deliver_received(const u8* frame, size_t len) {
+    kernel::InterruptGuard g;
+    if (m_rx_count >= kMaxQueued) {
+        rx_dropped++;
+        return;
+    }
+    Frame* f = Frame::make(len);
+    if (!f) {
+        rx_dropped++;
+        return;
+    }
+    memcpy(f->data(), frame, len);
+    m_rx_queue.push_back(*f);
+    m_rx_count++;
+    rx_packets++;
+    rx_bytes += len;
+    m_rx_wait.wake_all();
+    if (m_rx_cb) m_rx_cb(*this, m_rx_ctx);
+}
+
+Frame* NetDevice::receive() {
+    kernel::InterruptGuard g;
+    Frame* f = m_rx_queue.pop_front();
+    if (f) m_rx_count--;
+    return f;
+}
+
+ErrorOr<Frame*> NetDevice::receive_blocking() {
+    kernel::InterruptGuard g;
+    for (;;) {
+        if (Frame* f = receive()) return f;
+        TRY(m_rx_wait.wait_interruptible());
+    }
+}
+
+void NetDevice::set_rx_callback(void (*cb)(NetDevice&, void*), void* ctx) {
+    kernel::InterruptGuard g;
+    m_rx_cb = cb;
+    m_rx_ctx = ctx;
+}
+
+ErrorOr<void> register_device(NetDevice& d) {
+    if (g_count == kMaxDevices) return Errno::ENOSPC;
+    d.index = u32(g_count);
+    lv::snprintf(d.name, sizeof d.name, "eth%u", d.index);
+    g_devices[g_count++] = &d;
+    const u8* m = d.mac.bytes;
+    log_info("net: %s: MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, link %s", d.name, m[0], m[1], m[2], m[3], m[4], m[5],
+             d.mtu, d.link_up() ? "up" : "down");
+    return {};
+}
+
+NetDevice* device_at(size_t i) { return i < g_count ? g_devices[i] : nullptr; }
+
+NetDevice* find(const char* name) {
+    for (size_t i = 0; i < g_count; i++)
+        if (strcmp(g_devices[i]->name, name) == 0) return g_devices[i];
+    return nullptr;
+}
+} // namespace drivers::net
