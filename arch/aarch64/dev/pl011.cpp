@@ -53,8 +53,11 @@ void enable_rx_interrupt() {
 }
 
 void handle_interrupt() {
-    while (!(rd(FR) & FR_RXFE)) kernel::console_rx(u8(rd(DR) & 0xff));
+    // Clear first, then drain: QEMU raises RX only when the FIFO goes from empty to one
+    // byte, so clearing after the drain loses the interrupt of a byte that arrived in
+    // between, and input stalls with the FIFO full.
     wr(ICR, INT_RX | INT_RT);
+    while (!(rd(FR) & FR_RXFE)) kernel::console_rx(u8(rd(DR) & 0xff));
 }
 } // namespace arch::pl011
 
