@@ -9,14 +9,17 @@ import subprocess
 import sys
 
 # What each piece of work needs. Keys are combined by the subcommands.
+# Installs skip Recommends, so the C libraries (a Recommends of gcc and of the cross
+# gcc) are named explicitly; they also bring the kernel's UAPI headers (linux/, asm/).
 PACKAGES = {
     "kernel": ["cmake", "ninja-build", "g++"],
     "kernel-aarch64": ["g++-aarch64-linux-gnu"],
-    "userland-x86_64": ["musl-tools", "busybox-static"],
-    "userland-aarch64": ["gcc-aarch64-linux-gnu", "musl-dev:arm64"],
+    "userland-x86_64": ["musl-tools", "libc6-dev", "busybox-static"],
+    "userland-aarch64": ["gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross", "musl-dev:arm64"],
     "qemu-x86_64": ["qemu-system-x86", "qemu-system-data"],
     "qemu-aarch64": ["qemu-system-arm"],
-    "tests": ["libgtest-dev", "qemu-user", "gcc", "gcc-aarch64-linux-gnu", "musl-tools", "musl-dev:arm64"],
+    "tests": ["libgtest-dev", "qemu-user", "gcc", "libc6-dev", "gcc-aarch64-linux-gnu",
+              "libc6-dev-arm64-cross", "musl-tools", "musl-dev:arm64"],
     "iso": ["grub-pc-bin", "grub-common", "xorriso", "mtools"],
 }
 
