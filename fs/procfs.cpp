@@ -227,6 +227,8 @@ ErrorOr<size_t> ProcLink::readlink(char* buf, size_t cap) {
         Inode& i = *f->inode;
         if (i.is_dir()) return path_of(i, buf, cap);
         if (i.is_fifo() && i.fs.magic == 0x50495045) return min(cap, lv::snprintf(buf, cap, "pipe:[%lu]", i.ino));
+        if (i.type() == kIfsock && i.fs.magic == 0x534F434B) // sockfs (net/socket.h)
+            return min(cap, lv::snprintf(buf, cap, "socket:[%lu]", i.ino));
         auto named = f->path(buf, cap);
         if (!named.is_error() || named.error() != Errno::ENOENT) return named;
         if (i.is_chardev() && dev_major(i.rdev) == 5) return min(cap, lv::snprintf(buf, cap, "/dev/console"));

@@ -1,7 +1,7 @@
 // AF_UNIX socketpair of each type: data both ways, message boundaries for SOCK_DGRAM
 // and SOCK_SEQPACKET (stream data merges), read/write on sockets, FIONREAD, unnamed
 // names, fstat S_IFSOCK, SOCK_NONBLOCK/SOCK_CLOEXEC, EOF after close.
-// SYSCALLS: socketpair, sendto, recvfrom, getsockname, getpeername, getsockopt, ioctl, fstat, fcntl
+// SYSCALLS: socketpair, sendto, recvfrom, getsockname, getpeername, getsockopt, ioctl, fstat, fcntl, readlink
 #include "lvtest.h"
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -43,13 +43,21 @@ static void stream_pair(void) {
     struct stat st;
     CHECK_OK(fstat(sv[0], &st));
     CHECK(S_ISSOCK(st.st_mode), "mode %o", st.st_mode);
+    // /proc/self/fd names it by its inode number.
+    char link[64], want[64], path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", sv[0]);
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    CHECK(n > 0);
+    link[n] = 0;
+    snprintf(want, sizeof want, "socket:[%lu]", (unsigned long)st.st_ino);
+    CHECK(strcmp(link, want) == 0, "%s, not %s", link, want);
     CHECK((fcntl(sv[0], F_GETFL) & O_ACCMODE) == O_RDWR);
     // Stream data merges: two writes, one read.
     CHECK(write(sv[0], "abc", 3) == 3);
     CHECK(send(sv[0], "def", 3, 0) == 3);
-    int n = -1;
-    CHECK_OK(ioctl(sv[1], FIONREAD, &n));
-    CHECK(n == 6, "FIONREAD %d", n);
+    int avail = -1;
+    CHECK_OK(ioctl(sv[1], FIONREAD, &avail));
+    CHECK(avail == 6, "FIONREAD %d", avail);
     char buf[16] = {0};
     CHECK(read(sv[1], buf, sizeof buf) == 6);
     CHECK(memcmp(buf, "abcdef", 6) == 0);
