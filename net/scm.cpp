@@ -93,7 +93,7 @@ void ControlWriter::put(int level, int type, const void* data, size_t len) {
 }
 
 // scm_detach_fds: as many descriptors as fit, the rest closed with MSG_CTRUNC.
-void ControlWriter::put_files(Scm& scm, bool cloexec) {
+void ControlWriter::put_files(Scm& scm, bool cloexec, int fd_limit) {
     size_t count = scm.files.size();
     size_t fit = room() > kCmsgHdr ? (room() - kCmsgHdr) / sizeof(i32) : 0;
     size_t max = min(fit, count);
@@ -101,7 +101,7 @@ void ControlWriter::put_files(Scm& scm, bool cloexec) {
     u64 data = m_base + m_used + kCmsgHdr;
     size_t i = 0;
     for (; i < max; i++) {
-        auto fd = fds.allocate(scm.files[i], cloexec);
+        auto fd = fds.allocate(scm.files[i], cloexec, 0, fd_limit);
         if (fd.is_error()) break;
         if (UserPtr<i32>(data + i * sizeof(i32)).write(fd.value()).is_error()) {
             (void)fds.close(fd.value());
@@ -117,7 +117,7 @@ void ControlWriter::put_files(Scm& scm, bool cloexec) {
     scm.files.clear(); // the installed ones live on in the fd table
 }
 
-void ControlWriter::deliver(Socket& s, Scm& scm, bool cloexec) {
+void ControlWriter::deliver(Socket& s, Scm& scm, bool cloexec, int fd_limit) {
     if (!m_base) {
         if (s.opts.passcred || !scm.files.empty()) m_truncated = true;
         scm.files.clear();
@@ -129,6 +129,6 @@ void ControlWriter::deliver(Socket& s, Scm& scm, bool cloexec) {
         Ucred c = scm.has_creds ? scm.creds : Ucred {0, kOverflowId, kOverflowId};
         put(kSolSocket, kScmCredentials, &c, sizeof c);
     }
-    if (!scm.files.empty()) put_files(scm, cloexec);
+    if (!scm.files.empty()) put_files(scm, cloexec, fd_limit);
 }
 } // namespace net

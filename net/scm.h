@@ -30,12 +30,13 @@ public:
     // scm_recv_unix: SCM_CREDENTIALS when the socket has SO_PASSCRED, then the files
     // as new descriptors (O_CLOEXEC with MSG_CMSG_CLOEXEC). Files that do not fit, or
     // for which no descriptor is free, are closed and MSG_CTRUNC reported. Without a
-    // control buffer everything is dropped and MSG_CTRUNC reported.
-    void deliver(Socket& s, Scm& scm, bool cloexec);
+    // control buffer everything is dropped and MSG_CTRUNC reported. New descriptors
+    // stay below fd_limit (RLIMIT_NOFILE).
+    void deliver(Socket& s, Scm& scm, bool cloexec, int fd_limit);
 
 private:
     void put(int level, int type, const void* data, size_t len);
-    void put_files(Scm& scm, bool cloexec);
+    void put_files(Scm& scm, bool cloexec, int fd_limit);
     size_t room() const { return m_cap - m_used; }
     u64 m_base;
     size_t m_cap;

@@ -43,7 +43,7 @@ ErrorOr<u32> split_type(int& type) {
 
 ErrorOr<int> install(lv::RefPtr<Socket> s, u32 flags) {
     auto f = TRY(open_socket_file(lv::move(s), flags & kSockNonBlock));
-    return fs::sc::fds().allocate(lv::move(f), flags & kSockCloExec);
+    return fs::sc::fds().allocate(lv::move(f), flags & kSockCloExec, 0, fs::sc::fd_limit());
 }
 
 ErrorOr<long> get_name(int fd, UserPtr<u8> addr, UserPtr<int> addrlen, bool peer) {
@@ -106,7 +106,7 @@ ErrorOr<long> sys_accept4(int fd, UserPtr<u8> addr, UserPtr<int> addrlen, int fl
     lv::RefPtr<fs::File> hold;
     Socket* s = TRY(sc::socket_at(fd, hold));
     // Linux reserves the descriptor before waiting: no free one is EMFILE at once.
-    if (fs::sc::fds().count_open() >= fs::FdTable::kMaxFds) return Errno::EMFILE;
+    if (fs::sc::fds().count_open() >= fs::sc::fd_limit()) return Errno::EMFILE;
     // The listening file's O_NONBLOCK decides whether to wait; SOCK_NONBLOCK is for
     // the new file only.
     auto ns = TRY(s->accept(hold->nonblocking()));
