@@ -144,6 +144,32 @@ ErrorOr<void> unmount(Inode& root) {
     return Errno::EINVAL;
 }
 
+ErrorOr<void> pivot_root(Inode& new_root, Inode& put_old) {
+    MutexLocker l(vfs_lock());
+    if (!new_root.is_dir() || !put_old.is_dir()) return Errno::ENOTDIR;
+    lv::RefPtr<Inode> old_root = g_mounts[0].root;
+    // Linux's order (fs/namespace.c): EBUSY when either is on the root mount (here: on
+    // the root filesystem), then EINVAL for the rest.
+    if (&new_root.fs == g_mounts[0].fs || &put_old.fs == g_mounts[0].fs) return Errno::EBUSY;
+    size_t i = g_mount_count;
+    while (i-- > 1 && g_mounts[i].root.get() != &new_root) {}
+    if (i == 0) return Errno::EINVAL; // not a mount point
+    // put_old must be new_root or lie below it (going up through mounts).
+    lv::RefPtr<Inode> cur(&put_old);
+    for (size_t hops = 0; cur.get() != &new_root; hops++) {
+        if (cur.get() == old_root.get() || hops > 4096) return Errno::EINVAL;
+        auto up = covered_by(*cur);
+        if (!up) up = cur->parent();
+        if (!up || up.get() == cur.get()) return Errno::EINVAL;
+        cur = up;
+    }
+    // The new root's entry becomes entry 0; the old root takes its slot, on put_old.
+    MountEntry was_root = lv::move(g_mounts[0]);
+    g_mounts[0] = MountEntry {g_mounts[i].fs, nullptr, g_mounts[i].root};
+    g_mounts[i] = MountEntry {was_root.fs, lv::RefPtr<Inode>(&put_old), was_root.root};
+    return {};
+}
+
 lv::RefPtr<Inode> covered_by(Inode& dir) {
     for (size_t i = g_mount_count; i-- > 1;)
         if (g_mounts[i].root.get() == &dir && g_mounts[i].mountpoint.get() != &dir) return g_mounts[i].mountpoint;

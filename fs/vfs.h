@@ -22,6 +22,11 @@ ErrorOr<void> bind_mount(Inode& mountpoint, Inode& root);
 // Removes the mount whose root directory is `root` (the inode the mountpoint's path
 // reaches): EINVAL if it is not a mount root, EBUSY for the root filesystem.
 ErrorOr<void> unmount(Inode& root);
+// pivot_root(2)'s mount table change: the mount whose root is `new_root` becomes the
+// root mount, and the old root mount moves to `put_old` (new_root or a directory below
+// it). EBUSY if either is on the root filesystem, EINVAL if new_root is not a mount
+// root or put_old is not below it. (The syscall moves processes' cwd and root.)
+ErrorOr<void> pivot_root(Inode& new_root, Inode& put_old);
 // If `dir` is the root of a mount, the directory it covers; null otherwise (and for /).
 lv::RefPtr<Inode> covered_by(Inode& dir);
 // The i-th mount (0 is the root filesystem, with a null mountpoint); null past the end.

@@ -13,6 +13,7 @@
 #include <syscalls/levitate.h>
 #include <syscalls/lifecycle.h> // LV_CUSTOM_SYSCALLS: LevitateOS's own numbers
 #include <syscalls/memory.h>
+#include <syscalls/mount.h>
 #include <syscalls/poll.h>
 #include <syscalls/process.h>
 #include <syscalls/select.h>
@@ -31,6 +32,7 @@
     LV_SYSCALLS_SIGNAL2(X) \
     LV_SYSCALLS_FUTEX(X) \
     LV_SYSCALLS_FS(X) \
+    LV_SYSCALLS_MOUNT(X) \
     LV_SYSCALLS_CRED(X) \
     LV_SYSCALLS_POLL(X) \
     LV_SYSCALLS_SELECT(X) \

@@ -34,6 +34,18 @@ void release(drivers::block::BlockDevice& d) {
 
 u32 now_seconds() { return u32(kernel::time::realtime_now().sec); }
 
+bool is_power_of(u32 n, u32 base) {
+    while (n > 1 && n % base == 0) n /= base;
+    return n == 1;
+}
+
+// Whether group g holds a copy of the superblock and descriptors (sparse_super: groups
+// 0, 1 and powers of 3, 5 and 7).
+bool has_super(const Superblock& sb, u32 g) {
+    if (!(sb.feature_ro_compat & kRoCompatSparseSuper) || g <= 1) return true;
+    return is_power_of(g, 3) || is_power_of(g, 5) || is_power_of(g, 7);
+}
+
 ErrorOr<FileSystem*> mount_device(u64 dev, bool read_only) {
     drivers::block::BlockDevice* d = drivers::block::find(dev);
     if (!d) return Errno::ENXIO;
@@ -94,6 +106,13 @@ ErrorOr<Ext2Fs*> Ext2Fs::mount(drivers::block::BlockDevice& dev, bool read_only)
         if (b.is_error()) return fail(b.error());
         (void)fs->m_gdt.try_append(b.release_value());
     }
+    // Blocks that never hold data (statfs leaves them out of f_blocks, as ext4 does):
+    // what precedes the first group, the superblock copies with their descriptor tables
+    // (reserved ones included), and each group's bitmaps and inode table.
+    u32 itb_per_group = (sb->inodes_per_group * fs->m_inode_size + fs->m_block_size - 1) / fs->m_block_size;
+    fs->m_overhead = sb->first_data_block + fs->m_groups * (2 + itb_per_group);
+    for (u32 g = 0; g < fs->m_groups; g++)
+        if (has_super(*sb, g)) fs->m_overhead += 1 + gdt_blocks + sb->reserved_gdt_blocks;
     fs->dev = dev.dev;
     fs->magic = kExt2Magic;
     fs->name = "ext2";
@@ -185,10 +204,8 @@ void Ext2Fs::note_large_file() {
 
 // ---- statfs, sync, unmount
 bool Ext2Fs::statfs(StatFs& out) {
-    // f_blocks excludes the metadata overhead in Linux's ext2 (minixdf off); the
-    // overhead is approximated here by the blocks in use at the group starts.
     out.block_size = m_block_size;
-    out.blocks = m_sb->blocks_count - m_sb->first_data_block;
+    out.blocks = m_sb->blocks_count > m_overhead ? m_sb->blocks_count - m_overhead : 0;
     out.blocks_free = m_sb->free_blocks_count;
     out.blocks_avail = m_sb->free_blocks_count > m_sb->r_blocks_count ? m_sb->free_blocks_count - m_sb->r_blocks_count : 0;
     out.files = m_sb->inodes_count;
@@ -204,6 +221,7 @@ ErrorOr<void> Ext2Fs::flush_inodes() {
 
 ErrorOr<void> Ext2Fs::sync() {
     MutexLocker l(vfs_lock());
+    if (!m_sb) return {}; // unmounted
     if (!read_only) {
         TRY(flush_inodes());
         m_sb->wtime = now_seconds();
