@@ -11,6 +11,7 @@
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <mm/phys.h>
+#include <net/inet/config.h>
 
 namespace kernel {
 namespace {
@@ -55,6 +56,7 @@ const char* boot_cmdline() { return g_boot.cmdline; }
     sched::init();
     fs::init();
     unpack_initrd();
+    net::inet::init(g_boot.cmdline);
     arch::irq_enable();
     drivers::init(); // after fs::init (it adds /dev nodes), with interrupts on (drivers block)
     run_init();

@@ -1,6 +1,7 @@
 // The address families the kernel knows (Linux's net_families[], filled by
 // sock_register). A new family adds one line here.
 #include <net/socket.h>
+#include <net/inet/inet_socket.h>
 #include <net/unix/unix_socket.h>
 
 namespace net {
@@ -9,6 +10,7 @@ namespace {
 // socket() for them fails with EAFNOSUPPORT as on a Linux built without them.
 constexpr Family kFamilies[] = {
     {kAfUnix, &af_unix::UnixSocket::create, &af_unix::UnixSocket::pair},
+    {kAfInet, &inet::create_inet_socket, nullptr},
 };
 
 const Family* find_family(int domain) {

@@ -1,0 +1,97 @@
+#include <kernel/lock.h>
+#include <lib/format.h>
+#include <lib/string.h>
+#include <net/ethernet.h>
+#include <net/inet/config.h>
+#include <net/inet/ipv4.h>
+#include <net/inet/netd.h>
+#include <net/loopback.h>
+
+namespace net::inet {
+namespace {
+constexpr size_t kMinFrame = 60; // without the FCS: shorter frames are padded
+constexpr size_t kMaxFrame = 1514 + 4; // 1500 + header, and room for a VLAN tag we drop
+int g_next_eth = 0;
+} // namespace
+
+EthernetInterface::EthernetInterface() : arp(*this) {
+    flags = kIffBroadcast | kIffMulticast;
+    mtu = 1500;
+    hw_type = kArphrdEther;
+}
+
+void register_ethernet(EthernetInterface& iface) {
+    kernel::InterruptGuard g;
+    create_loopback();
+    lv::snprintf(iface.name, sizeof iface.name, "eth%d", g_next_eth++);
+    register_interface(iface);
+    configure_if_boot_interface(iface);
+}
+
+void EthernetInterface::send_frame(lv::OwnPtr<Packet> p, const MacAddr& dst, u16 ether_type) {
+    if (!is_up() || p->headroom() < sizeof(EthernetHeader)) {
+        stats.tx_dropped++;
+        return;
+    }
+    auto* eth = reinterpret_cast<EthernetHeader*>(p->push(sizeof(EthernetHeader)));
+    eth->dst = dst;
+    eth->src = mac;
+    eth->type.set(ether_type);
+    if (p->length() < kMinFrame) {
+        size_t pad = kMinFrame - p->length();
+        if (p->tailroom() >= pad) memset(p->put(pad), 0, pad);
+    }
+    size_t len = p->length();
+    if (transmit(lv::move(p)).is_error()) {
+        stats.tx_dropped++;
+        return;
+    }
+    stats.tx_packets++;
+    stats.tx_bytes += len;
+}
+
+void EthernetInterface::send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) {
+    if (next_hop == kInaddrBroadcast || next_hop == broadcast) {
+        send_frame(lv::move(p), kBroadcastMac, kEtherTypeIpv4);
+        return;
+    }
+    if (is_multicast(next_hop)) { // no IGMP: nothing listens, nothing is sent
+        stats.tx_dropped++;
+        return;
+    }
+    arp.send_ipv4(lv::move(p), next_hop);
+}
+
+void EthernetInterface::receive(lv::OwnPtr<Packet> p) {
+    if (p->length() < sizeof(EthernetHeader)) return (void)stats.rx_errors++;
+    auto* eth = reinterpret_cast<const EthernetHeader*>(p->data());
+    if (!(eth->dst == mac) && !eth->dst.is_broadcast()) return (void)stats.rx_dropped++;
+    stats.rx_packets++;
+    stats.rx_bytes += p->length();
+    if (!is_up()) return;
+    u16 type = eth->type.get();
+    p->pull(sizeof(EthernetHeader));
+    if (type == kEtherTypeIpv4) ipv4_receive(lv::move(p));
+    else if (type == kEtherTypeArp) arp.receive(lv::move(p));
+    else stats.rx_dropped++; // IPv6, VLANs, ...: not spoken here
+}
+
+void EthernetInterface::frame_received(const void* frame, size_t len) {
+    if (len > kMaxFrame) {
+        stats.rx_errors++;
+        return;
+    }
+    lv::OwnPtr<Packet> p = Packet::copy_of(frame, len, 0);
+    if (!p) {
+        stats.rx_dropped++;
+        return;
+    }
+    queue_received(*this, lv::move(p));
+}
+
+void EthernetInterface::set_link(bool up) {
+    kernel::InterruptGuard g;
+    if (up) flags |= kIffRunning | kIffLowerUp;
+    else flags &= ~(kIffRunning | kIffLowerUp);
+}
+} // namespace net::inet

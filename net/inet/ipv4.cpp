@@ -1,0 +1,82 @@
+#include <kernel/log.h>
+#include <net/inet/checksum.h>
+#include <net/inet/icmp.h>
+#include <net/inet/interface.h>
+#include <net/inet/ipv4.h>
+
+namespace net::inet {
+namespace {
+u16 g_next_id = 1;
+
+// Source addresses that can never be a sender (RFC 1122 3.2.1.3): drop such datagrams.
+bool martian_source(u32 src) { return is_multicast(src) || src == kInaddrBroadcast || (src >> 24) == 0; }
+} // namespace
+
+void ipv4_receive(lv::OwnPtr<Packet> p) {
+    Interface& iface = *p->iface;
+    if (p->length() < sizeof(Ipv4Header)) return (void)iface.stats.rx_errors++;
+    auto* ip = reinterpret_cast<const Ipv4Header*>(p->data());
+    size_t hlen = ip->header_length();
+    size_t total = ip->total_length.get();
+    if ((ip->version_ihl >> 4) != 4 || hlen < sizeof(Ipv4Header) || total < hlen || total > p->length() ||
+        checksum(ip, hlen) != 0)
+        return (void)iface.stats.rx_errors++;
+    p->trim(total); // Ethernet pads short frames
+    // FIXME: fragments are dropped (no reassembly); peers honour DF and path-MTU
+    // discovery, and QEMU's user network never fragments toward us.
+    if (ip->frag.get() & (kIpMoreFragments | kIpOffsetMask)) return (void)iface.stats.rx_dropped++;
+
+    u32 src = ip->src.get(), dst = ip->dst.get();
+    bool for_us = interface_with_address(dst) || is_broadcast(dst);
+    // Loopback carries only what this host sent to itself; anything else there is forged.
+    if (!for_us || martian_source(src) || (iface.is_loopback() && !interface_with_address(src) && src != 0))
+        return (void)iface.stats.rx_dropped++;
+    // 127/8 never arrives from a wire (RFC 1122 3.2.1.3).
+    if (!iface.is_loopback() && ((src >> 24) == 127 || (dst >> 24) == 127)) return (void)iface.stats.rx_dropped++;
+
+    p->src_ip = src;
+    p->dst_ip = dst;
+    p->ip_ttl = ip->ttl;
+    p->network_offset = size_t(p->data() - p->buffer());
+    u8 protocol = ip->protocol;
+    p->pull(hlen);
+    switch (protocol) {
+    case kProtoIcmp: icmp_receive(lv::move(p)); break;
+    case kProtoUdp: udp_receive(lv::move(p)); break;
+    case kProtoTcp: tcp_receive(lv::move(p)); break;
+    default:
+        // No raw sockets: nobody takes other protocols (Linux answers the same way).
+        if (!is_broadcast(dst)) icmp_send_error(*p, kIcmpDestUnreachable, kIcmpProtoUnreachable);
+        break;
+    }
+}
+
+ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route) {
+    Interface& iface = *route.iface;
+    size_t total = p->length() + sizeof(Ipv4Header);
+    if (total > iface.mtu) {
+        iface.stats.tx_dropped++;
+        return Errno::EMSGSIZE;
+    }
+    if (p->headroom() < sizeof(Ipv4Header)) return Errno::ENOBUFS;
+    auto* ip = reinterpret_cast<Ipv4Header*>(p->push(sizeof(Ipv4Header)));
+    ip->version_ihl = 0x45;
+    ip->tos = s.tos;
+    ip->total_length.set(u16(total));
+    ip->id.set(g_next_id++);
+    ip->frag.set(s.dont_fragment ? kIpDontFragment : 0);
+    ip->ttl = s.ttl;
+    ip->protocol = s.protocol;
+    ip->checksum.set(0);
+    ip->src.set(s.src ? s.src : route.src);
+    ip->dst.set(s.dst);
+    ip->checksum.set(checksum(ip, sizeof(Ipv4Header)));
+    iface.send_ipv4(lv::move(p), route.next_hop);
+    return {};
+}
+
+ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s) {
+    RouteResult route = TRY(route_output(s.dst));
+    return ipv4_send(lv::move(p), s, route);
+}
+} // namespace net::inet

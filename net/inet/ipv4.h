@@ -1,0 +1,33 @@
+// IPv4 (RFC 791): receiving datagrams for this host and sending them.
+// No forwarding, no IP options, no reassembly yet (see ipv4.cpp).
+#pragma once
+#include <lib/result.h>
+#include <net/inet/packet.h>
+#include <net/inet/route.h>
+
+namespace net::inet {
+constexpr u8 kDefaultTtl = 64; // net.ipv4.ip_default_ttl
+
+// A datagram from a link (data() at its IPv4 header; p->iface set). Validates it,
+// fills src_ip/dst_ip, and hands the payload to ICMP, UDP or TCP.
+void ipv4_receive(lv::OwnPtr<Packet> p);
+
+struct Ipv4Send {
+    u32 src = 0, dst = 0; // src 0: the route's preferred source
+    u8 protocol = 0;
+    u8 ttl = kDefaultTtl;
+    u8 tos = 0;
+    bool dont_fragment = true; // Linux's default path-MTU discovery sets DF
+};
+// Prepends the IPv4 header to a transport segment (data() at it) and sends it by
+// `route` (from route_output(dst)). The packet is consumed even on error: EMSGSIZE
+// when it exceeds the interface's MTU (FIXME: no fragmentation yet).
+ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route);
+// Same, looking the route up (ENETUNREACH).
+ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s);
+
+// The transport layers' receive entry points (data() at their header).
+void icmp_receive(lv::OwnPtr<Packet> p);
+void udp_receive(lv::OwnPtr<Packet> p);
+void tcp_receive(lv::OwnPtr<Packet> p);
+} // namespace net::inet

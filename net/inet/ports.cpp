@@ -1,0 +1,57 @@
+#include <kernel/random.h>
+#include <net/inet/ports.h>
+
+namespace net::inet {
+namespace {
+PortTable g_udp, g_tcp;
+
+bool addresses_overlap(u32 a, u32 b) { return a == 0 || b == 0 || a == b; }
+
+// Does anybody on `port` clash with s bound at `addr`?
+bool in_use(PortTable& t, const InetSocket& s, u32 addr, u16 port, bool s_listens) {
+    for (InetSocket& o : t.bound) {
+        if (&o == &s || o.local_port != port || !addresses_overlap(o.local_addr, addr)) continue;
+        if (o.port_conflict(s, s_listens)) return true;
+    }
+    return false;
+}
+
+bool port_free(PortTable& t, u16 port) {
+    for (InetSocket& o : t.bound)
+        if (o.local_port == port) return false;
+    return true;
+}
+} // namespace
+
+PortTable& udp_ports() { return g_udp; }
+PortTable& tcp_ports() { return g_tcp; }
+
+ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool for_connect) {
+    if (port == 0) {
+        // A random starting point, then every port of the range once; a port nobody
+        // holds at all, so that the new socket conflicts with no one.
+        u32 range = u32(kEphemeralHigh - kEphemeralLow + 1);
+        u32 start = u32(kernel::random::next_u64() % range);
+        for (u32 i = 0; i < range; i++) {
+            u16 p = u16(kEphemeralLow + (start + i) % range);
+            if (port_free(t, p)) {
+                port = p;
+                break;
+            }
+        }
+        if (port == 0) return for_connect ? Errno::EADDRNOTAVAIL : Errno::EADDRINUSE;
+    } else if (in_use(t, s, addr, port, false)) {
+        return Errno::EADDRINUSE;
+    }
+    s.local_addr = addr;
+    s.local_port = port;
+    t.bound.push_back(s);
+    return {};
+}
+
+bool port_usable_for_listen(PortTable& t, InetSocket& s) { return !in_use(t, s, s.local_addr, s.local_port, true); }
+
+void unbind_port(PortTable& t, InetSocket& s) {
+    if (s.bind_node.linked()) t.bound.remove(s);
+}
+} // namespace net::inet

@@ -1,0 +1,197 @@
+// TCP (RFC 793, 1122, 5681, 6298) sockets: SOCK_STREAM over IPv4.
+//
+// A TcpSocket is the connection's control block too. It outlives its file when needed:
+// after close() the stack keeps a reference (m_self) until the connection is fully
+// closed (FIN_WAIT, TIME_WAIT, LAST_ACK), and connections a listener has not accepted
+// yet are referenced from its queues. Files: tcp_socket.cpp (the socket calls),
+// tcp_input.cpp (segment arrival), tcp_output.cpp (sending, timers), tcp_options.cpp.
+//
+// What is implemented: the three-way handshake (active, passive with a backlog),
+// sequence and acknowledgement numbers, the peer's window with persist probes, our
+// window from the free receive space, retransmission with an RTT-estimated RTO and
+// exponential backoff, fast retransmit after three duplicate ACKs, slow start and
+// congestion avoidance, FIN/RST handling, TIME_WAIT (60 s, as Linux), SO_LINGER.
+// FIXME: not yet: out-of-order segments are dropped (the peer retransmits them),
+// window scaling, SACK, timestamps, urgent data, keepalive probes, Nagle's algorithm
+// (segments go out at once, as with TCP_NODELAY).
+#pragma once
+#include <fs/mutex.h>
+#include <net/inet/icmp.h>
+#include <net/inet/inet_socket.h>
+#include <net/inet/netd.h>
+#include <net/inet/ring.h>
+#include <net/inet/wire.h>
+
+namespace net::inet {
+enum class TcpState : u8 {
+    Closed, Listen, SynSent, SynReceived, Established, FinWait1, FinWait2, CloseWait, Closing, LastAck, TimeWait,
+};
+const char* tcp_state_name(TcpState s);
+
+// Sequence number comparisons modulo 2^32 (RFC 793 3.3).
+inline bool seq_lt(u32 a, u32 b) { return i32(a - b) < 0; }
+inline bool seq_le(u32 a, u32 b) { return i32(a - b) <= 0; }
+inline bool seq_gt(u32 a, u32 b) { return i32(a - b) > 0; }
+inline bool seq_ge(u32 a, u32 b) { return i32(a - b) >= 0; }
+
+constexpr u16 kTcpDefaultMss = 536;     // RFC 1122 without an MSS option
+constexpr u16 kTcpMinMss = 88;          // TCP_MIN_MSS
+constexpr u16 kTcpMaxSegment = 16384;   // our cap per segment (keeps packets small on lo)
+constexpr size_t kTcpMaxWindow = 65535; // no window scaling
+constexpr u64 kMsec = 1000000ull;
+constexpr u64 kTcpInitialRto = 1000 * kMsec; // RFC 6298
+constexpr u64 kTcpMinRto = 200 * kMsec;      // TCP_RTO_MIN
+constexpr u64 kTcpMaxRto = 120000 * kMsec;   // TCP_RTO_MAX
+constexpr u64 kTcpTimeWait = 60000 * kMsec;  // TCP_TIMEWAIT_LEN
+constexpr u64 kTcpFinTimeout = 60000 * kMsec; // net.ipv4.tcp_fin_timeout
+constexpr unsigned kTcpSynRetries = 6, kTcpSynAckRetries = 5, kTcpRetries2 = 15;
+
+// A received segment, parsed (host order).
+struct TcpSegment {
+    u32 seq, ack;
+    u8 flags;
+    u16 window;
+    u16 mss; // option value, 0 if absent
+    const u8* data;
+    size_t len; // payload bytes
+    u32 src, dst;
+    u16 sport, dport;
+    // Sequence space: payload plus SYN and FIN.
+    u32 seq_len() const { return u32(len) + ((flags & kTcpSyn) ? 1 : 0) + ((flags & kTcpFin) ? 1 : 0); }
+};
+
+class TcpSocket final : public InetSocket {
+public:
+    static ErrorOr<lv::RefPtr<TcpSocket>> create();
+    TcpSocket(fs::FileSystem& fs);
+    ~TcpSocket() override;
+
+    // ---- Socket operations (tcp_socket.cpp)
+    ErrorOr<void> bind(const SockAddr&) override;
+    ErrorOr<void> connect(const SockAddr&, bool nonblock) override;
+    ErrorOr<void> listen(int backlog) override;
+    ErrorOr<lv::RefPtr<Socket>> accept(bool nonblock) override;
+    ErrorOr<void> shutdown(int how) override;
+    ErrorOr<size_t> sendmsg(SendMsg&) override;
+    ErrorOr<size_t> recvmsg(RecvMsg&) override;
+    u32 poll_mask(u32 requested) override;
+    ErrorOr<size_t> unread_bytes() override;
+    bool is_listening() const override { return m_state == TcpState::Listen; }
+    void close() override;
+    bool port_conflict(const InetSocket& other, bool other_listens) const override;
+    bool has_peer() const override;
+
+    TcpState state() const { return m_state; }
+    lv::ListNode reap_node; // on the reaper's list once done() gave up m_self
+
+    // ---- segment arrival (tcp_input.cpp)
+    void segment_arrived(const TcpSegment& seg);
+    void icmp_error(Errno e, bool fatal);
+
+protected:
+    ErrorOr<long> proto_ioctl(u32 request, u64 arg) override;
+    ErrorOr<void> proto_setsockopt(int name, UserPtr<const u8> val, u32 len) override;
+    ErrorOr<void> proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int> len) override;
+
+private:
+    friend void tcp_receive(lv::OwnPtr<Packet> p);
+    friend void tcp_reap();
+bool tcp_reap_pending();
+    friend void tcp_icmp_error(const IcmpQuote& q, const IcmpError& e);
+    // tcp_socket.cpp
+    ErrorOr<void> allocate_buffers();
+    ErrorOr<void> start_connect(u32 dst, u16 port);
+    void start_close(); // FIN after the queued data (Established/CloseWait)
+    void abort_with_reset();
+    void close_listener();
+    bool writable() const;
+
+    // tcp_input.cpp
+    void listen_segment(const TcpSegment& seg);
+    void syn_sent_segment(const TcpSegment& seg);
+    bool process_ack(const TcpSegment& seg);
+    void process_data(const TcpSegment& seg);
+    void process_fin(const TcpSegment& seg);
+    void became_established();
+    void set_peer_mss(u16 mss);
+
+    // tcp_output.cpp
+    bool output();                // send what the windows allow; true if it sent
+    void send_syn(bool with_ack); // SYN or SYN-ACK at iss
+    void send_ack();              // a bare ACK at snd_nxt
+    void send_data(u32 seq, size_t len, u8 flags);
+    void send_rst(); // RST for this connection (abort)
+    u16 advertised_window();
+    void maybe_window_update(); // after a read: tell the peer about new room
+    void arm_retransmit();
+    void retransmit_timeout();
+    void retransmit_first(); // the segment at snd_una again
+    void rtt_sample(u64 rtt_ns);
+    void enter_time_wait();
+    void done(Errno error = Errno {}); // the connection is over: CLOSED, unhashed, released
+    static void on_rtx_timer(Timer& t);
+    static void on_wait_timer(Timer& t);
+
+    TcpState m_state = TcpState::Closed;
+    u32 m_shutdown = 0; // kRcvShutdown | kSendShutdown (sk_shutdown)
+    bool m_done = false;  // SOCK_DONE: the peer's FIN arrived (reads give EOF)
+    bool m_connecting = false; // connect() in progress or failed unreported (SS_CONNECTING)
+    bool m_was_connected = false; // SS_CONNECTED: connect/listen are refused from now on
+    bool m_orphan = false; // the file is closed; the stack finishes the connection alone
+    bool m_ack_needed = false; // send an ACK once the segment is processed
+
+    // Send sequence variables (RFC 793 3.2), and the highest sequence sent.
+    u32 m_iss = 0, m_snd_una = 0, m_snd_nxt = 0, m_snd_max = 0;
+    u32 m_snd_wnd = 0, m_snd_wl1 = 0, m_snd_wl2 = 0;
+    u32 m_send_base = 0; // sequence number of the first byte in m_send
+    bool m_fin_queued = false; // FIN follows the queued data
+    u16 m_mss = kTcpDefaultMss; // effective send MSS
+    u16 m_user_mss = 0;         // TCP_MAXSEG
+    // Receive sequence variables.
+    u32 m_irs = 0, m_rcv_nxt = 0;
+    u32 m_rcv_adv = 0; // right edge of the window last advertised
+
+    ByteRing m_send; // from m_send_base: sent-unacknowledged then unsent bytes
+    ByteRing m_recv; // in order, not yet read
+
+    // Retransmission (RFC 6298) and congestion control (RFC 5681).
+    Timer m_rtx_timer;  // retransmission, SYN retry, persist probe
+    Timer m_wait_timer; // TIME_WAIT, orphaned FIN_WAIT_2
+    u64 m_rto = kTcpInitialRto;
+    u64 m_srtt = 0, m_rttvar = 0; // 0: no sample yet
+    bool m_rtt_timing = false;
+    u32 m_rtt_seq = 0;
+    u64 m_rtt_start = 0;
+    unsigned m_retries = 0;
+    bool m_persist = false; // the rtx timer is probing a zero window
+    u32 m_cwnd = 0, m_ssthresh = 0xffffffff;
+    unsigned m_dupacks = 0;
+
+    // Options.
+    bool m_nodelay = false, m_cork = false, m_quickack = true;
+    int m_keepidle = 7200, m_keepintvl = 75, m_keepcnt = 9, m_syncnt = 0, m_linger2 = 0;
+    u32 m_user_timeout = 0, m_window_clamp = 0, m_defer_accept = 0;
+
+    // Listening: connections in the handshake, and established ones not yet accepted.
+    // Each queued child holds a reference (taken in listen_segment, given to accept).
+    lv::ListNode m_child_node;
+    TcpSocket* m_parent = nullptr; // the listener while queued on it
+    lv::IntrusiveList<TcpSocket, &TcpSocket::m_child_node> m_syn_queue, m_accept_queue;
+    u32 m_syn_count = 0, m_accept_count = 0;
+    u32 m_backlog = 0;
+
+    // The stack's own reference: while the connection lives on after close(), and while
+    // a listener's queue holds it (accept() takes it over). done() gives it to the
+    // reaper (reap_node), which drops it outside any member function of this socket.
+    lv::RefPtr<TcpSocket> m_self;
+    bool m_port_locked = false; // bind() chose the port: it stays bound after CLOSED
+    fs::Mutex m_tx_lock, m_rx_lock; // one sender / one reader copies at a time
+};
+
+// Sends a RST answering `seg`, for which there is no connection (RFC 793 "reset generation").
+void tcp_send_reset_for(const TcpSegment& seg);
+// Drops references of connections that ended (done()): called by the net thread and
+// by socket calls once they leave their interrupts-off section.
+void tcp_reap();
+bool tcp_reap_pending();
+} // namespace net::inet
