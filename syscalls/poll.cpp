@@ -61,7 +61,10 @@ ErrorOr<long> do_poll(UserPtr<void> ufds, unsigned nfds, const poll_util::Timeou
                 if (WaitQueue* q = f->ops->wait_queue(*f)) table.add(*q);
             }
             p.revents = i16(mask);
-            if (mask) count++;
+            if (mask) {
+                count++;
+                table.stop_adding(); // this call will not sleep: no more entries needed
+            }
         }
         table.stop_adding();
         if (count || timed_out) break;

@@ -91,6 +91,7 @@ ErrorOr<long> do_select(int n, UserPtr<u64> inp, UserPtr<u64> outp, UserPtr<u64>
             if ((mask & kInSet) && (want.in[w] & bit)) { got.in[w] |= bit; count++; }
             if ((mask & kOutSet) && (want.out[w] & bit)) { got.out[w] |= bit; count++; }
             if ((mask & kExSet) && (want.ex[w] & bit)) { got.ex[w] |= bit; count++; }
+            if (count) table.stop_adding(); // this call will not sleep: no more entries needed
         }
         table.stop_adding();
         if (count || timed_out) break;
