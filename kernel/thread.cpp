@@ -8,6 +8,9 @@
 namespace kernel {
 namespace {
 int g_next_id = 1;
+// Kernel threads are numbered above PID_MAX_LIMIT (4194304), so user ids start at 1 and
+// the first process is pid 1, as programs expect of init.
+int g_next_kernel_id = 4194304 + 1;
 
 void thread_trampoline(void* arg) {
     auto* t = static_cast<Thread*>(arg);
@@ -22,6 +25,11 @@ int allocate_id() {
     return g_next_id++;
 }
 
+static int allocate_kernel_id() {
+    InterruptGuard g;
+    return g_next_kernel_id++;
+}
+
 Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name) {
     auto* t = lv::make<Thread>();
     if (!t) return nullptr;
@@ -32,7 +40,7 @@ Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const c
     }
     t->kstack_base = reinterpret_cast<uptr>(mm::phys_to_virt(stack));
     t->process = process;
-    t->tid = allocate_id();
+    t->tid = process ? allocate_id() : allocate_kernel_id();
     t->kernel_entry = entry;
     t->kernel_arg = arg;
     size_t n = strnlen(name, sizeof(t->name) - 1);
