@@ -59,6 +59,7 @@ const char* boot_cmdline() { return g_boot.cmdline; }
     net::inet::init(g_boot.cmdline);
     arch::irq_enable();
     drivers::init(); // after fs::init (it adds /dev nodes), with interrupts on (drivers block)
+    net::inet::attach_net_devices();
     run_init();
 }
 } // namespace kernel

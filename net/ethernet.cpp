@@ -23,7 +23,8 @@ EthernetInterface::EthernetInterface() : arp(*this) {
 void register_ethernet(EthernetInterface& iface) {
     kernel::InterruptGuard g;
     create_loopback();
-    lv::snprintf(iface.name, sizeof iface.name, "eth%d", g_next_eth++);
+    if (!iface.name[0]) lv::snprintf(iface.name, sizeof iface.name, "eth%d", g_next_eth);
+    g_next_eth++;
     register_interface(iface);
     configure_if_boot_interface(iface);
 }
@@ -41,13 +42,35 @@ void EthernetInterface::send_frame(lv::OwnPtr<Packet> p, const MacAddr& dst, u16
         size_t pad = kMinFrame - p->length();
         if (p->tailroom() >= pad) memset(p->put(pad), 0, pad);
     }
-    size_t len = p->length();
-    if (transmit(lv::move(p)).is_error()) {
+    if (m_tx_queued >= tx_queue_len) {
         stats.tx_dropped++;
         return;
     }
-    stats.tx_packets++;
-    stats.tx_bytes += len;
+    m_tx_queue.push_back(*p.leak());
+    m_tx_queued++;
+    wake_net_thread();
+}
+
+void EthernetInterface::transmit_pending() {
+    for (;;) {
+        lv::OwnPtr<Packet> p;
+        {
+            kernel::InterruptGuard g;
+            Packet* raw = m_tx_queue.pop_front();
+            if (!raw) return;
+            m_tx_queued--;
+            p = lv::OwnPtr<Packet>(raw);
+        }
+        size_t len = p->length();
+        bool ok = !transmit(*p).is_error();
+        kernel::InterruptGuard g;
+        if (ok) {
+            stats.tx_packets++;
+            stats.tx_bytes += len;
+        } else {
+            stats.tx_dropped++;
+        }
+    }
 }
 
 void EthernetInterface::send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) {

@@ -1,7 +1,12 @@
 // Ethernet (DIX) interfaces: eth0, eth1, ... Frames carry IPv4 (0x0800) and ARP
 // (0x0806); next-hop addresses are resolved to MAC addresses by the interface's ARP
-// cache (net/arp.h). A network driver plugs in by deriving from EthernetInterface
-// (transmit, link state) and handing every received frame to frame_received().
+// cache (net/arp.h). A driver plugs in by deriving from EthernetInterface (transmit)
+// and handing every received frame to frame_received(); net/ethernet_netdev.cpp does that for
+// the drivers' NetDevices (drivers/net/net_device.h).
+//
+// Frames to send wait in a queue (bounded by tx_queue_len) and reach the driver from
+// transmit_pending(), outside the stack's lock: a driver may sleep for ring space, and
+// protocol code never runs across such a sleep.
 #pragma once
 #include <lib/result.h>
 #include <net/arp.h>
@@ -16,6 +21,7 @@ public:
     void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) override;
     void receive(lv::OwnPtr<Packet> p) override;
     void reconfigured() override { arp.flush(); }
+    void transmit_pending() override;
 
     // Prepends an Ethernet header (from this interface's MAC) and transmits.
     void send_frame(lv::OwnPtr<Packet> p, const MacAddr& dst, u16 ether_type);
@@ -28,11 +34,16 @@ public:
 
 protected:
     // The driver's half: put one whole frame (data() at the Ethernet header) on the
-    // wire. Called with interrupts off; must not sleep. An error counts as a drop.
-    virtual ErrorOr<void> transmit(lv::OwnPtr<Packet> frame) = 0;
+    // wire. Called with interrupts on and no stack lock held; may sleep briefly. An
+    // error counts as a drop.
+    virtual ErrorOr<void> transmit(const Packet& frame) = 0;
+
+private:
+    PacketQueue m_tx_queue;
+    size_t m_tx_queued = 0;
 };
 
-// Registers a new Ethernet interface as eth<N> (the next free N), down; configure it
-// with set_interface_address and kIffUp (net/inet/config.h does at boot).
+// Registers an Ethernet interface (named eth<N>, the next free N, unless it has a
+// name already), down; the boot configuration (net/inet/config.h) may bring it up.
 void register_ethernet(EthernetInterface& iface);
 } // namespace net::inet

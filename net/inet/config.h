@@ -29,6 +29,9 @@ bool parse_ipv4(const char* s, size_t len, u32& out);
 
 // At boot, before drivers register interfaces.
 void init(const char* cmdline);
+// At boot, after the drivers found their devices: an Ethernet interface for each
+// NetDevice (net/ethernet_netdev.cpp); the first (or ip=...'s device) is configured.
+void attach_net_devices();
 // Called by register_ethernet: gives the boot configuration to the interface it names.
 void configure_if_boot_interface(EthernetInterface& iface);
 const IpConfig& boot_config();

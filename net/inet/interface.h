@@ -54,6 +54,9 @@ public:
     virtual void receive(lv::OwnPtr<Packet> p) = 0;
     // The link changed state or configuration (flags, address): drop cached state.
     virtual void reconfigured() {}
+    // Hands queued frames to the driver. Called by the net thread and process_backlog()
+    // with interrupts on and no stack lock held (a driver may sleep for ring space).
+    virtual void transmit_pending() {}
 };
 
 // Adds an interface and gives it the next index. The stack never frees interfaces.

@@ -20,6 +20,7 @@ lv::IntrusiveList<Timer, &Timer::node> g_timers; // unsorted: there are few
 kernel::WaitQueue g_wake;
 u64 g_sleep_deadline = 0; // what the thread sleeps until (0: it is awake)
 bool g_sleeping = false;
+bool g_tx_requested = false; // frames were queued for a driver since the loop looked
 
 u64 earliest_deadline() {
     u64 d = ~0ull;
@@ -56,6 +57,8 @@ void process_received(size_t limit) {
         iface->receive(lv::move(own));
     }
     tcp_reap(); // connections that ended, released outside the critical section
+    // What the protocols sent meanwhile goes to the drivers, outside the lock.
+    for (Interface& i : interfaces()) i.transmit_pending();
 }
 
 void net_thread(void*) {
@@ -63,7 +66,10 @@ void net_thread(void*) {
         process_received(~size_t(0));
         kernel::InterruptGuard g;
         run_expired_timers();
-        if (!g_rx.empty() || tcp_reap_pending()) continue;
+        if (!g_rx.empty() || tcp_reap_pending() || g_tx_requested) {
+            g_tx_requested = false;
+            continue;
+        }
         u64 deadline = earliest_deadline();
         u64 now = kernel::time::monotonic_ns();
         if (deadline <= now) continue;
@@ -86,6 +92,12 @@ void queue_received(Interface& iface, lv::OwnPtr<Packet> p) {
     raw->iface = &iface;
     g_rx.push_back(*raw);
     g_rx_count++;
+    if (g_sleeping) g_wake.wake_all();
+}
+
+void wake_net_thread() {
+    kernel::InterruptGuard g;
+    g_tx_requested = true;
     if (g_sleeping) g_wake.wake_all();
 }
 

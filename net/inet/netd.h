@@ -42,6 +42,9 @@ struct BacklogFlush {
     ~BacklogFlush() { process_backlog(); }
 };
 
+// Makes the net thread run its loop soon (frames to transmit). Interrupt-safe.
+void wake_net_thread();
+
 // Starts the thread (net::inet::init does, once interfaces exist).
 void start_net_thread();
 } // namespace net::inet
