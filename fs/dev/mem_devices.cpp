@@ -3,6 +3,7 @@
 #include <fs/dev/devices.h>
 #include <fs/file.h>
 #include <kernel/random.h>
+#include <kernel/wait_queue.h>
 
 namespace fs {
 namespace {
@@ -30,6 +31,7 @@ private:
 
 class RandomDevice final : public FileOps {
 public:
+    explicit RandomDevice(bool pollable) : m_pollable(pollable) {}
     ErrorOr<size_t> read(File&, u64, const IoBuffer& buf, size_t n) override {
         u8 chunk[256];
         size_t done = 0;
@@ -44,11 +46,18 @@ public:
     }
     // Writing mixes into the pool on Linux; accepting it is enough here.
     ErrorOr<size_t> write(File&, u64, const IoBuffer&, size_t n) override { return n; }
+    // Linux's /dev/random has a poll method (epoll accepts it; the pool is always
+    // ready here, so its queue is never woken); /dev/urandom has none (epoll: EPERM).
+    kernel::WaitQueue* wait_queue(File&) override { return m_pollable ? &m_never : nullptr; }
+
+private:
+    bool m_pollable;
+    kernel::WaitQueue m_never;
 };
 
 NullDevice g_null;
 ZeroDevice g_zero(false), g_full(true);
-RandomDevice g_random;
+RandomDevice g_random(true), g_urandom(false);
 } // namespace
 
 void register_mem_devices() {
@@ -56,6 +65,6 @@ void register_mem_devices() {
     register_char_device(make_dev(1, 5), g_zero);
     register_char_device(make_dev(1, 7), g_full);
     register_char_device(make_dev(1, 8), g_random);
-    register_char_device(make_dev(1, 9), g_random);
+    register_char_device(make_dev(1, 9), g_urandom);
 }
 } // namespace fs

@@ -38,6 +38,12 @@ int main(void) {
     CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, dir, &ev), EPERM);
     int null = CHECK_OK(open("/dev/null", O_RDWR));
     CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, null, &ev), EPERM);
+    int urandom = CHECK_OK(open("/dev/urandom", O_RDONLY));
+    CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, urandom, &ev), EPERM);
+    int random = CHECK_OK(open("/dev/random", O_RDONLY)); // /dev/random can be polled
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, random, &ev));
+    CHECK(epoll_wait(ep, &ev, 1, 0) == 1 && ev.events == EPOLLIN);
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_DEL, random, NULL));
     // Not an epoll, itself, an unknown op, a bad event pointer (unless DEL).
     CHECK_ERR(epoll_ctl(efd, EPOLL_CTL_ADD, ep, &ev), EINVAL);
     CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev), EINVAL);
