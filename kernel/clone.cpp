@@ -47,6 +47,7 @@ Thread* make_thread(Process& p, const CloneArgs& a) {
     arch::thread_state_copy(t->arch_state, self.arch_state);
     if (a.flags & CLONE_SETTLS) arch::set_thread_pointer(t->arch_state, a.tls);
     t->sigmask = self.sigmask;
+    t->sched = self.sched.for_child();
     t->altstack_sp = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_sp;
     t->altstack_size = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_size;
     if (a.flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = a.child_tid;
@@ -79,6 +80,7 @@ ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
     memcpy(p->exe_path, parent.exe_path, sizeof p->exe_path);
     memcpy(p->comm, parent.comm, sizeof p->comm);
     p->start_brk = parent.start_brk;
+    p->personality = parent.personality;
     p->sigreturn_trampoline = parent.sigreturn_trampoline;
     p->exit_signal = a.exit_signal;
     p->start_ns = time::monotonic_ns();

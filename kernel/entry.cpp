@@ -1,11 +1,15 @@
 // The generic side of traps: timer ticks and page faults. (Syscalls: syscalls/dispatch.cpp.)
 #include <kernel/entry.h>
+#include <kernel/itimer.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <mm/address_space.h>
 
 namespace kernel {
-void handle_timer_tick() { sched::on_tick(); }
+void handle_timer_tick(bool from_user) {
+    timer_tick(from_user); // CPU time, itimers, POSIX timers (kernel/itimer.cpp)
+    sched::on_tick();
+}
 
 bool handle_page_fault(VirtAddr addr, FaultAccess access) {
     if (addr >= arch::kUserTop) return false; // kernel addresses are never demand-paged

@@ -12,8 +12,9 @@ namespace kernel {
 void handle_syscall(arch::TrapFrame& f);
 
 // The periodic timer fired (interrupt context, end-of-interrupt already signalled).
-// May switch threads before returning.
-void handle_timer_tick();
+// `from_user`: it interrupted user mode (CPU time accounting charges the tick to user
+// or system time). May switch threads before returning.
+void handle_timer_tick(bool from_user);
 
 // A page fault on `addr`. `user_mode`: the faulting code ran in user mode. Returns
 // true if the kernel resolved it (demand paging) and the access should be retried.

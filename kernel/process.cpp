@@ -3,6 +3,7 @@
 #include <kernel/exec.h>
 #include <kernel/futex.h>
 #include <kernel/init.h>
+#include <kernel/itimer.h>
 #include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
@@ -45,6 +46,7 @@ void default_rlimits(RLimit* r) {
 
 // Frees a reaped zombie. Interrupts off.
 void reap(Process& c) {
+    if (c.parent) add_reaped_child(*c.parent, c); // RUSAGE_CHILDREN counts reaped children
     if (c.parent) c.parent->children.remove(c);
     g_processes.remove(c);
     free_process(&c);
@@ -58,6 +60,7 @@ void user_thread_entry(void*) {
 }
 
 void free_process(Process* p) {
+    release_timers(*p);
     if (p->fds) fs::destroy_fd_table(p->fds);
     if (p->fs) fs::destroy_fs_context(p->fs);
     if (p->as) p->as->release();
@@ -206,7 +209,7 @@ void finish_process(Process& p) {
     exit_thread(0);
 }
 
-ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap) {
+ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSplit* usage) {
     constexpr int kWNOHANG = 1;
     Process& self = current_process();
     for (;;) {
@@ -221,6 +224,7 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap) {
                 if (!c.zombie || c.live_threads) continue;
                 int reaped = c.pid;
                 *status = c.wait_status;
+                if (usage) *usage = child_total_cpu(c);
                 if (!no_reap) reap(c);
                 return reaped;
             }

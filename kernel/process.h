@@ -123,8 +123,9 @@ void release_vfork_parent(Process& p); // the child exec'd or exited: wake its v
 
 // Waits for a child (wait4/waitid semantics: pid > 0, -1 any, 0 own group, < -1 group).
 // Returns the pid, 0 for WNOHANG with nothing ready; fills *status. With no_reap
-// (WNOWAIT) the child stays a zombie.
-ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap = false);
+// (WNOWAIT) the child stays a zombie. `usage` receives the child's CPU times (its own
+// and its reaped children's: wait4's rusage).
+ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap = false, CpuSplit* usage = nullptr);
 // The first process (init): orphans are reparented to it.
 Process* init_process();
 

@@ -1,6 +1,7 @@
 // Round-robin scheduler for one CPU. The run queue holds runnable threads other than
 // the current one; the idle thread runs when it is empty. All state here is guarded
 // by disabling interrupts.
+#include <kernel/itimer.h>
 #include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
@@ -45,6 +46,7 @@ void switch_away() {
     }
     next->state = Thread::State::Running;
     next->slice_ticks = kSliceTicks;
+    cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
     // Kernel threads run on no user half at all, so a reaped address space is never live.
     arch::activate_user_root(next->process && next->process->as ? next->process->as->page_table().root() : 0);
     arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());

@@ -1,6 +1,7 @@
 // Signal generation, default actions, and delivery to user handlers. The arch builds
 // and reads the signal frames (arch::setup_signal_frame / restore_signal_frame); the
 // masks, flags and choices are made here, once for both architectures.
+#include <kernel/itimer.h>
 #include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
@@ -20,7 +21,6 @@ constexpr u64 kSigDfl = 0, kSigIgn = 1;
 constexpr u64 SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
               SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
 constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
-constexpr int SI_USER = 0, SI_TKILL = -6;
 
 bool ignored(const Process& p, int sig) {
     if (sig == SIGKILL || sig == SIGSTOP) return false;
@@ -39,23 +39,16 @@ const char* signal_name(int sig) {
     return sig > 0 && sig < int(sizeof names / sizeof *names) ? names[sig] : "signal";
 }
 
-int sender_pid() {
+// si_pid/si_uid of a signal the current thread sends.
+Thread::SigInfo sender_info(int code) {
     Thread& t = current_thread();
-    return t.process ? t.process->pid : 0;
-}
-
-// Linux's siginfo_t (128 bytes): signo, errno, code, then a union whose first fields
-// are si_pid/si_uid for kill and si_addr for faults, both at offset 16.
-void build_siginfo(u8 (&out)[128], int sig, const Thread::SigInfo& info, bool fault) {
-    memset(out, 0, sizeof out);
-    i32 head[3] = {sig, 0, info.code};
-    memcpy(out, head, sizeof head);
-    if (fault) {
-        memcpy(out + 16, &info.addr, 8);
-    } else {
-        i32 ids[2] = {info.pid, 0};
-        memcpy(out + 16, ids, sizeof ids);
+    Thread::SigInfo info;
+    info.code = code;
+    if (t.process) {
+        info.pid = t.process->pid;
+        info.uid = t.process->cred.uid;
     }
+    return info;
 }
 
 bool is_fault_signal(int sig) {
@@ -77,7 +70,7 @@ void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info
         if ((act.flags & SA_RESTART) && !t.syscall_no_restart) arch::restart_syscall(f);
     }
     u8 si[128];
-    build_siginfo(si, sig, info, is_fault_signal(sig) && info.code > 0);
+    fill_siginfo(si, sig, info);
 
     bool on_altstack = t.altstack_size && f.sp() > t.altstack_sp && f.sp() <= t.altstack_sp + t.altstack_size;
     arch::SignalFrameRequest r {};
@@ -105,22 +98,57 @@ void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info
 }
 } // namespace
 
-void send_signal(Process& p, int sig) {
+// Linux's siginfo_t (128 bytes): signo, errno, code, then a union at offset 16: si_addr
+// for faults; otherwise si_pid (si_timerid) at 16, si_uid (si_overrun) at 20 and
+// si_value at 24.
+void fill_siginfo(u8 (&out)[128], int sig, const Thread::SigInfo& info) {
+    memset(out, 0, sizeof out);
+    i32 head[3] = {sig, 0, info.code};
+    memcpy(out, head, sizeof head);
+    if (is_fault_signal(sig) && info.code > 0) {
+        memcpy(out + 16, &info.addr, 8);
+    } else {
+        i32 ids[2] = {info.pid, i32(info.uid)};
+        memcpy(out + 16, ids, sizeof ids);
+        memcpy(out + 24, &info.value, 8);
+    }
+}
+
+void send_signal(Process& p, int sig) { send_signal_info(p, sig, sender_info(SI_USER)); }
+void send_signal(Thread& t, int sig) { send_signal_info(t, sig, sender_info(SI_TKILL)); }
+
+void send_signal_info(Process& p, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals) return;
     InterruptGuard g;
     if (p.zombie || ignored(p, sig)) return;
+    if (!(p.pending_signals & bit(sig))) p.siginfo[sig - 1] = info; // else the first one stays
     p.pending_signals |= bit(sig);
-    p.siginfo[sig - 1] = {SI_USER, sender_pid(), 0};
     wake_threads(p);
 }
 
-void send_signal(Thread& t, int sig) {
+void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals || !t.process) return;
     InterruptGuard g;
     if (ignored(*t.process, sig)) return;
+    if (!(t.pending_signals & bit(sig))) t.siginfo[sig - 1] = info;
     t.pending_signals |= bit(sig);
-    t.siginfo[sig - 1] = {SI_TKILL, sender_pid(), 0};
     sched::wake(t);
+}
+
+bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info) {
+    Process& p = *t.process;
+    u64 mine = t.pending_signals & mask, shared = p.pending_signals & mask;
+    if (!mine && !shared) return false;
+    sig = __builtin_ctzll(mine ? mine : shared) + 1;
+    if (mine) {
+        info = t.siginfo[sig - 1];
+        t.pending_signals &= ~bit(sig);
+    } else {
+        info = p.siginfo[sig - 1];
+        p.pending_signals &= ~bit(sig);
+    }
+    if (info.code == SI_TIMER) timer_signal_dequeued(p, info); // fills si_overrun
+    return true;
 }
 
 bool signal_pending() {
@@ -176,10 +204,7 @@ void before_return_to_user(arch::TrapFrame& f) {
                 }
                 return;
             }
-            sig = __builtin_ctzll(pending) + 1;
-            info = (t.pending_signals & bit(sig)) ? t.siginfo[sig - 1] : p.siginfo[sig - 1];
-            t.pending_signals &= ~bit(sig);
-            p.pending_signals &= ~bit(sig);
+            dequeue_signal(t, pending, sig, info);
             if (ignored(p, sig)) continue;
             u64 handler = p.actions[sig - 1].handler;
             if (handler == kSigDfl && (kDefaultStop & bit(sig))) continue; // FIXME: job control (stopping)

@@ -1,5 +1,6 @@
 // Signals. Linux numbering (same on x86_64 and aarch64 for 1..31).
 #pragma once
+#include <kernel/thread.h>
 #include <lib/types.h>
 
 namespace kernel {
@@ -21,4 +22,17 @@ void send_signal(Thread& t, int sig);
 // True when the current thread has an unblocked pending signal: blocking syscalls
 // return EINTR then.
 bool signal_pending();
+
+// Queue a signal with its siginfo details (si_code SI_QUEUE/SI_TIMER/..., si_value).
+// A standard signal that is already pending keeps its first siginfo (Linux's
+// legacy_queue); FIXME: real-time signals (32..64) are not queued either: one pending
+// instance each.
+void send_signal_info(Process& p, int sig, const Thread::SigInfo& info);
+void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info);
+// Takes the lowest pending signal in `mask` (thread-directed first, then the process's)
+// off the current thread's pending sets. Interrupts off. False if none.
+bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info);
+// The Linux siginfo_t (128 bytes) for a dequeued signal.
+void fill_siginfo(u8 (&out)[128], int sig, const Thread::SigInfo& info);
+constexpr int SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_TKILL = -6;
 } // namespace kernel

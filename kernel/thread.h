@@ -26,6 +26,16 @@ struct SchedAttr {
     u8 priority = 0; // sched_priority: 1..99 for SCHED_FIFO/SCHED_RR, else 0
     i8 nice = 0;     // -20..19
     bool reset_on_fork = false;
+    // What a new thread inherits: everything, except that SCHED_RESET_ON_FORK turns a
+    // real-time policy into SCHED_OTHER and a negative nice value into 0 (sched(7)).
+    SchedAttr for_child() const {
+        SchedAttr c = *this;
+        if (!reset_on_fork) return c;
+        if (policy == 1 || policy == 2) c = SchedAttr {}; // SCHED_FIFO, SCHED_RR
+        else if (nice < 0) c.nice = 0;
+        c.reset_on_fork = false;
+        return c;
+    }
 };
 
 struct Thread {
@@ -72,8 +82,10 @@ struct Thread {
     // siginfo details of pending thread-directed signals (index signo-1).
     struct SigInfo {
         int code = 0;   // si_code: SI_USER 0, SI_TKILL -6, SI_KERNEL 0x80, or a fault code
-        int pid = 0;    // sender (kill/tkill)
+        int pid = 0;    // sender (kill/tkill); si_timerid for SI_TIMER
         u64 addr = 0;   // faulting address (SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP)
+        u32 uid = 0;    // sender's real uid; si_overrun for SI_TIMER
+        u64 value = 0;  // si_value (sigqueue, POSIX timers)
     } siginfo[64];
     bool syscall_interrupted = false; // the last syscall returned EINTR: SA_RESTART may rerun it
     bool syscall_no_restart = false;  // ...but it is one that Linux never restarts

@@ -16,8 +16,12 @@
 #include <syscalls/mount.h>
 #include <syscalls/poll.h>
 #include <syscalls/process.h>
+#include <syscalls/sched.h>
 #include <syscalls/select.h>
 #include <syscalls/signal.h>
+#include <syscalls/sigwait.h>
+#include <syscalls/sysinfo.h>
+#include <syscalls/timers.h>
 #include <syscalls/socket.h>
 #include <syscalls/time.h>
 #include <syscalls/timerfd.h>
@@ -34,6 +38,10 @@
     LV_SYSCALLS_FS(X) \
     LV_SYSCALLS_MOUNT(X) \
     LV_SYSCALLS_CRED(X) \
+    LV_SYSCALLS_SCHED(X) \
+    LV_SYSCALLS_SYSINFO(X) \
+    LV_SYSCALLS_TIMERS(X) \
+    LV_SYSCALLS_SIGWAIT(X) \
     LV_SYSCALLS_POLL(X) \
     LV_SYSCALLS_SELECT(X) \
     LV_SYSCALLS_SOCKET(X) \

@@ -1,4 +1,5 @@
 #include <kernel/cred.h>
+#include <kernel/itimer.h>
 #include <kernel/lock.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -91,18 +92,33 @@ ErrorOr<long> sys_setsid() {
     return self.sid;
 }
 
+namespace {
+// struct rusage (getrusage(2)): two timevals, then 14 longs.
+// FIXME: ru_maxrss, page faults and context switches are not counted yet (0).
+ErrorOr<void> write_rusage(UserPtr<void> dst, const CpuSplit& cpu) {
+    struct {
+        i64 utime_sec, utime_usec, stime_sec, stime_usec;
+        i64 rest[14];
+    } ru {};
+    static_assert(sizeof ru == 144);
+    ru.utime_sec = i64(cpu.utime_ns / time::kNsPerSec);
+    ru.utime_usec = i64(cpu.utime_ns % time::kNsPerSec / 1000);
+    ru.stime_sec = i64(cpu.stime_ns / time::kNsPerSec);
+    ru.stime_usec = i64(cpu.stime_ns % time::kNsPerSec / 1000);
+    return mm::copy_to_user(dst.addr(), &ru, sizeof ru);
+}
+} // namespace
+
 ErrorOr<long> sys_wait4(int pid, UserPtr<int> status, int options, UserPtr<void> rusage) {
     constexpr int kWNOHANG = 1, kWUNTRACED = 2, kWCONTINUED = 8, kWALL = 0x40000000, kWCLONE = int(0x80000000),
                   kWNOTHREAD = 0x20000000;
     if (options & ~(kWNOHANG | kWUNTRACED | kWCONTINUED | kWALL | kWCLONE | kWNOTHREAD)) return Errno::EINVAL;
     if (pid == INT32_MIN) return Errno::ESRCH;
     int st = 0;
-    int reaped = TRY(wait_child(pid, options, &st));
+    CpuSplit cpu;
+    int reaped = TRY(wait_child(pid, options, &st, false, &cpu));
     if (reaped > 0 && !status.is_null()) TRY(status.write(st));
-    if (reaped > 0 && !rusage.is_null()) {
-        u8 zero[144] = {}; // struct rusage: FIXME child times are not accounted yet
-        TRY(mm::copy_to_user(rusage.addr(), zero, sizeof zero));
-    }
+    if (reaped > 0 && !rusage.is_null()) TRY(write_rusage(rusage, cpu));
     return reaped;
 }
 
@@ -204,20 +220,40 @@ ErrorOr<long> sys_setrlimit(unsigned resource, UserPtr<void> limit) {
 
 ErrorOr<long> sys_getrusage(int who, UserPtr<void> usage) {
     constexpr int kSelf = 0, kChildren = -1, kThread = 1;
-    if (who != kSelf && who != kChildren && who != kThread) return Errno::EINVAL;
-    struct {
-        i64 utime_sec, utime_usec, stime_sec, stime_usec;
-        i64 rest[14];
-    } ru {};
-    if (who != kChildren) {
-        // FIXME: per-thread CPU accounting; until then report wall time since start as user time.
-        u64 ns = time::monotonic_ns() - current_process().start_ns;
-        ru.utime_sec = i64(ns / 1000000000);
-        ru.utime_usec = i64(ns / 1000 % 1000000);
+    Process& p = current_process();
+    CpuSplit cpu;
+    switch (who) {
+    case kSelf: cpu = process_cpu(p); break;
+    case kThread: cpu = thread_cpu(current_thread()); break;
+    case kChildren: {
+        InterruptGuard g;
+        cpu = p.children_cpu;
+        break;
     }
-    static_assert(sizeof ru == 144);
-    TRY(mm::copy_to_user(usage.addr(), &ru, sizeof ru));
+    default: return Errno::EINVAL;
+    }
+    TRY(write_rusage(usage, cpu));
     return 0;
+}
+
+ErrorOr<long> sys_times(UserPtr<void> buf) {
+    // Clock ticks of USER_HZ (100 per second, on both arches).
+    constexpr u64 kNsPerTick = time::kNsPerSec / 100;
+    if (!buf.is_null()) {
+        Process& p = current_process();
+        CpuSplit self = process_cpu(p), children;
+        {
+            InterruptGuard g;
+            children = p.children_cpu;
+        }
+        i64 tms[4] = {i64(self.utime_ns / kNsPerTick), i64(self.stime_ns / kNsPerTick),
+                      i64(children.utime_ns / kNsPerTick), i64(children.stime_ns / kNsPerTick)};
+        TRY(mm::copy_to_user(buf.addr(), tms, sizeof tms));
+    }
+    // Linux returns its jiffies counter, which starts 300 s before wrapping a 32-bit
+    // value (INITIAL_JIFFIES) so that overflow bugs show early.
+    constexpr u64 kInitialTicks = u32(-300 * 100);
+    return long(kInitialTicks + time::monotonic_ns() / kNsPerTick);
 }
 
 ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5) {

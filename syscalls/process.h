@@ -31,6 +31,7 @@ ErrorOr<long> sys_prlimit64(int pid, unsigned resource, UserPtr<void> new_limit,
 ErrorOr<long> sys_getrlimit(unsigned resource, UserPtr<void> limit);
 ErrorOr<long> sys_setrlimit(unsigned resource, UserPtr<void> limit);
 ErrorOr<long> sys_getrusage(int who, UserPtr<void> usage);
+ErrorOr<long> sys_times(UserPtr<void> buf);
 ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 ErrorOr<long> sys_uname(UserPtr<void> buf);
 
@@ -38,4 +39,4 @@ ErrorOr<long> sys_uname(UserPtr<void> buf);
     X(exit) X(exit_group) X(getpid) X(getppid) X(gettid) X(set_tid_address) X(set_robust_list)     \
     X(get_robust_list) X(getuid) X(geteuid) X(getgid) X(getegid) X(getresuid) X(getresgid)          \
     X(getpgid) X(getpgrp) X(setpgid) X(getsid) X(setsid) X(wait4) X(kill) X(tkill)     \
-    X(tgkill) X(sched_yield) X(prlimit64) X(getrlimit) X(setrlimit) X(getrusage) X(prctl) X(uname)
+    X(tgkill) X(sched_yield) X(prlimit64) X(getrlimit) X(setrlimit) X(getrusage) X(times) X(prctl) X(uname)

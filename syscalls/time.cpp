@@ -1,3 +1,4 @@
+#include <kernel/itimer.h>
 #include <kernel/process.h>
 #include <kernel/random.h>
 #include <kernel/sched.h>
@@ -28,8 +29,9 @@ ErrorOr<KTimespec> read_clock(int clock) {
     case CLOCK_BOOTTIME_ALARM:
         return time::monotonic_now();
     case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: {
-        // FIXME: no CPU-time accounting yet; time since the process started bounds it.
-        u64 ns = time::monotonic_ns() - current_process().start_ns;
+        // Exact CPU time, user and system together (kernel/itimer.h).
+        u64 ns = clock == CLOCK_PROCESS_CPUTIME_ID ? process_runtime_ns(current_process())
+                                                   : thread_runtime_ns(current_thread());
         return KTimespec {i64(ns / time::kNsPerSec), i64(ns % time::kNsPerSec)};
     }
     default:

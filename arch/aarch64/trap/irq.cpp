@@ -42,7 +42,7 @@ bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx) {
 
 using namespace arch;
 
-extern "C" void aarch64_irq(TrapFrame*) {
+extern "C" void aarch64_irq(TrapFrame* f) {
     u32 intid = gic::acknowledge();
     if (intid >= kMaxIrq) {
         g_spurious++;
@@ -51,7 +51,7 @@ extern "C" void aarch64_irq(TrapFrame*) {
     if (intid == timer::intid()) {
         timer::rearm();
         gic::end_of_interrupt(intid);
-        kernel::handle_timer_tick();
+        kernel::handle_timer_tick(f->from_user());
         return;
     }
     if (intid < kTableSize && g_handlers[intid]) g_handlers[intid]();

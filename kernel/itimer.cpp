@@ -1,0 +1,296 @@
+#include <kernel/itimer.h>
+#include <kernel/lock.h>
+#include <kernel/process.h>
+#include <kernel/signal.h>
+#include <kernel/time.h>
+#include <lib/alloc.h>
+
+namespace kernel {
+namespace {
+constexpr u64 kTickNs = time::kNsPerSec / arch::kTimerHz;
+
+// ---------------------------------------------------------------- accounting
+// Linux's cputime_adjust: split the exact runtime `rtime` in the proportion of the
+// sampled ticks, never reporting less user or system time than last time.
+CpuSplit adjust(u64 rtime, u64 uticks, u64 sticks, CpuSplit& prev) {
+    if (prev.utime_ns + prev.stime_ns >= rtime) return prev;
+    u64 stime;
+    if (sticks == 0) stime = 0;
+    else if (uticks == 0) stime = rtime;
+    else {
+        // rtime * sticks / total without 128-bit division (no libgcc in the kernel); the
+        // tick counts stay far below 2^32, so the remainder's product fits in 64 bits.
+        u64 total = uticks + sticks;
+        stime = rtime / total * sticks + rtime % total * sticks / total;
+    }
+    if (stime < prev.stime_ns) stime = prev.stime_ns;
+    u64 utime = rtime - stime;
+    if (utime < prev.utime_ns) {
+        utime = prev.utime_ns;
+        stime = rtime - utime;
+    }
+    prev = {utime, stime};
+    return prev;
+}
+
+// Load average as Linux's calc_load: every 5 s, an exponential decay towards the number
+// of runnable threads, in 11-bit fixed point.
+constexpr u64 kFixed1 = 1 << 11;
+constexpr u64 kExp[3] = {1884, 2014, 2037}; // 1/exp(5s/1min), 5 min, 15 min
+constexpr u64 kLoadTicks = 5 * arch::kTimerHz;
+u64 g_avenrun[3];
+u64 g_load_countdown = kLoadTicks;
+
+void update_load() {
+    u64 active = 0;
+    for (Process& p : all_processes())
+        for (Thread& t : p.threads)
+            if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) active++;
+    for (int i = 0; i < 3; i++) {
+        u64 load = g_avenrun[i] * kExp[i] + active * kFixed1 * (kFixed1 - kExp[i]);
+        if (active * kFixed1 >= g_avenrun[i]) load += kFixed1 - 1; // round up while rising
+        g_avenrun[i] = load / kFixed1;
+    }
+}
+
+// ---------------------------------------------------------------- timers
+lv::IntrusiveList<Timer, &Timer::armed_node> g_armed; // sorted by deadline
+
+void insert_sorted(Timer& t) {
+    for (Timer& o : g_armed) {
+        if (o.deadline_ns > t.deadline_ns) {
+            g_armed.insert_before(o, t);
+            return;
+        }
+    }
+    g_armed.push_back(t);
+}
+
+void disarm(Timer& t) {
+    if (t.armed()) g_armed.remove(t);
+}
+
+// Sends the timer's notification. Interrupts off.
+void notify(Timer& t) {
+    Process& p = *t.process;
+    if (t.kind == TimerKind::Real) {
+        Thread::SigInfo info;
+        info.code = SI_KERNEL;
+        send_signal_info(p, SIGALRM, info);
+        return;
+    }
+    constexpr int SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
+    if (t.notify == SIGEV_NONE) return;
+    if (t.signal_queued) {
+        t.overrun_pending++; // the last signal is still pending: count, do not queue
+        return;
+    }
+    Thread::SigInfo info;
+    info.code = SI_TIMER;
+    info.pid = t.id;
+    info.value = t.value;
+    t.signal_queued = true;
+    t.overrun_pending = 0;
+    if (t.notify == SIGEV_THREAD_ID) {
+        for (Thread& th : p.threads) {
+            if (th.tid == t.target_tid) {
+                send_signal_info(th, t.signo, info);
+                return;
+            }
+        }
+    }
+    send_signal_info(p, t.signo, info); // SIGEV_SIGNAL, or the target thread has exited
+}
+
+// Interrupts off. Fires `t` (due at or before now) and re-arms a periodic one, counting
+// the periods the tick's granularity skipped as overruns.
+void expire(Timer& t, u64 now) {
+    disarm(t);
+    if (t.process->zombie) return;
+    notify(t);
+    if (!t.interval_ns) return;
+    u64 missed = (now - t.deadline_ns) / t.interval_ns;
+    t.deadline_ns += (missed + 1) * t.interval_ns;
+    if (t.kind == TimerKind::Posix && t.signal_queued) t.overrun_pending += u32(missed);
+    insert_sorted(t);
+}
+
+// ITIMER_VIRTUAL / ITIMER_PROF: count down one tick of CPU time.
+void count_down(Process& p, CpuItimer& it, int sig) {
+    if (!it.left_ns) return;
+    if (it.left_ns > kTickNs) {
+        it.left_ns -= kTickNs;
+        return;
+    }
+    it.left_ns = it.interval_ns;
+    Thread::SigInfo info;
+    info.code = SI_KERNEL;
+    send_signal_info(p, sig, info);
+}
+} // namespace
+
+void cputime_switch(Thread& prev, Thread& next) {
+    u64 now = time::monotonic_ns();
+    if (prev.on_cpu_since_ns) prev.cpu.runtime_ns += now - prev.on_cpu_since_ns;
+    next.on_cpu_since_ns = now;
+    // A dead thread is about to be freed: its runtime stays with the process. (The last
+    // thread of a process passes here before the parent can reap the zombie.)
+    if (prev.state == Thread::State::Dead && prev.process) prev.process->dead_threads_runtime_ns += prev.cpu.runtime_ns;
+}
+
+void timer_tick(bool from_user) {
+    // Interrupt context, interrupts off.
+    Thread& t = current_thread();
+    if (Process* p = t.process) {
+        if (from_user) {
+            t.cpu.user_ticks++;
+            p->utime_ns += kTickNs;
+        } else {
+            t.cpu.system_ticks++;
+            p->stime_ns += kTickNs;
+        }
+        if (ProcessTimers* pt = p->timers) {
+            if (from_user) count_down(*p, pt->virt, SIGVTALRM);
+            count_down(*p, pt->prof, SIGPROF);
+        }
+    }
+    u64 now = time::monotonic_ns();
+    while (Timer* first = g_armed.first()) {
+        if (first->deadline_ns > now) break;
+        expire(*first, now);
+    }
+    if (--g_load_countdown == 0) {
+        g_load_countdown = kLoadTicks;
+        update_load();
+    }
+}
+
+u64 thread_runtime_ns(const Thread& t) {
+    InterruptGuard g;
+    u64 ns = t.cpu.runtime_ns;
+    if (&t == &current_thread() && t.on_cpu_since_ns) ns += time::monotonic_ns() - t.on_cpu_since_ns;
+    return ns;
+}
+
+u64 process_runtime_ns(const Process& p) {
+    InterruptGuard g;
+    u64 ns = p.dead_threads_runtime_ns;
+    for (const Thread& t : const_cast<Process&>(p).threads) ns += thread_runtime_ns(t);
+    return ns;
+}
+
+CpuSplit thread_cpu(Thread& t) {
+    InterruptGuard g;
+    return adjust(thread_runtime_ns(t), t.cpu.user_ticks, t.cpu.system_ticks, t.reported_cpu);
+}
+
+CpuSplit process_cpu(Process& p) {
+    InterruptGuard g;
+    return adjust(process_runtime_ns(p), p.utime_ns / kTickNs, p.stime_ns / kTickNs, p.reported_cpu);
+}
+
+CpuSplit child_total_cpu(Process& child) {
+    CpuSplit own = process_cpu(child);
+    return {own.utime_ns + child.children_cpu.utime_ns, own.stime_ns + child.children_cpu.stime_ns};
+}
+
+void add_reaped_child(Process& parent, Process& child) {
+    CpuSplit c = child_total_cpu(child);
+    InterruptGuard g;
+    parent.children_cpu.utime_ns += c.utime_ns;
+    parent.children_cpu.stime_ns += c.stime_ns;
+}
+
+void load_average(u64 (&loads)[3]) {
+    InterruptGuard g;
+    for (int i = 0; i < 3; i++) loads[i] = g_avenrun[i] << 5; // FSHIFT 11 -> SI_LOAD_SHIFT 16
+}
+
+ErrorOr<ProcessTimers*> timers_of(Process& p) {
+    if (p.timers) return p.timers;
+    auto* pt = lv::make<ProcessTimers>();
+    if (!pt) return Errno::ENOMEM;
+    pt->real.process = &p;
+    pt->real.kind = TimerKind::Real;
+    InterruptGuard g;
+    if (p.timers) { // made meanwhile by another thread
+        lv::destroy(pt);
+        return p.timers;
+    }
+    p.timers = pt;
+    return pt;
+}
+
+void release_timers(Process& p) {
+    ProcessTimers* pt;
+    {
+        InterruptGuard g;
+        pt = p.timers;
+        if (!pt) return;
+        p.timers = nullptr;
+        disarm(pt->real);
+        while (Timer* t = pt->posix.pop_front()) {
+            disarm(*t);
+            lv::destroy(t);
+        }
+    }
+    lv::destroy(pt);
+}
+
+void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns) {
+    InterruptGuard g;
+    disarm(t);
+    t.interval_ns = interval_ns;
+    if (!delay_ns) return;
+    u64 now = time::monotonic_ns();
+    t.deadline_ns = now + delay_ns;
+    insert_sorted(t);
+}
+
+u64 timer_remaining_ns(const Timer& t) {
+    InterruptGuard g;
+    if (!t.armed()) return 0;
+    u64 now = time::monotonic_ns();
+    // Due but not yet fired (the next tick will): report the smallest nonzero value, as
+    // Linux does for a timer that is still armed.
+    return t.deadline_ns > now ? t.deadline_ns - now : 1;
+}
+
+void timer_signal_dequeued(Process& p, Thread::SigInfo& info) {
+    Timer* t = find_posix_timer(p, info.pid);
+    if (!t || !t->signal_queued) return;
+    t->signal_queued = false;
+    t->overrun_last = t->overrun_pending;
+    t->overrun_pending = 0;
+    info.uid = t->overrun_last; // si_overrun
+}
+
+Timer* find_posix_timer(Process& p, int id) {
+    InterruptGuard g;
+    if (!p.timers) return nullptr;
+    for (Timer& t : p.timers->posix)
+        if (t.id == id) return &t;
+    return nullptr;
+}
+
+void delete_posix_timer(Timer& t) {
+    {
+        InterruptGuard g;
+        disarm(t);
+        Process& p = *t.process;
+        p.timers->posix.remove(t);
+        p.timers->count--;
+        // Its queued signal goes with it (Linux frees the preallocated sigqueue entry).
+        if (t.signal_queued && t.signo > 0) {
+            u64 bit = 1ull << (t.signo - 1);
+            Thread::SigInfo& si = p.siginfo[t.signo - 1];
+            if ((p.pending_signals & bit) && si.code == SI_TIMER && si.pid == t.id) p.pending_signals &= ~bit;
+            for (Thread& th : p.threads) {
+                Thread::SigInfo& ti = th.siginfo[t.signo - 1];
+                if ((th.pending_signals & bit) && ti.code == SI_TIMER && ti.pid == t.id) th.pending_signals &= ~bit;
+            }
+        }
+    }
+    lv::destroy(&t);
+}
+} // namespace kernel

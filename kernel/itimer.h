@@ -1,0 +1,86 @@
+// CPU time accounting and timers.
+//
+// Accounting: each thread's exact time on the CPU comes from timestamps at every
+// context switch (cputime_switch); the timer tick samples whether it interrupted user
+// or kernel mode, and those samples split the exact time into user and system time
+// (Linux's cputime_adjust, monotonic across reports).
+//
+// Timers: ITIMER_REAL (alarm, setitimer) and POSIX timers on the realtime/monotonic
+// clocks are deadlines on one sorted list, checked at every tick (so they fire with
+// the tick's 10 ms granularity); ITIMER_VIRTUAL/ITIMER_PROF count down CPU time at
+// each tick. All of it is guarded by disabling interrupts.
+#pragma once
+#include <kernel/thread.h>
+#include <lib/list.h>
+#include <lib/result.h>
+
+namespace kernel {
+struct Process;
+
+// ---------------------------------------------------------------- accounting
+// Hooks: the scheduler calls cputime_switch (interrupts off) just before switching
+// from prev to next; the timer tick calls cputime_tick before scheduling.
+void cputime_switch(Thread& prev, Thread& next);
+void timer_tick(bool from_user);
+
+u64 thread_runtime_ns(const Thread& t); // exact, including the current slice
+u64 process_runtime_ns(const Process& p); // every thread, live or exited
+CpuSplit thread_cpu(Thread& t);           // user/system
+CpuSplit process_cpu(Process& p);
+// At reaping (wait4/waitid): the child's own times plus its reaped children's, which
+// the parent adds to its children's totals (getrusage RUSAGE_CHILDREN, times(2)).
+CpuSplit child_total_cpu(Process& child);
+void add_reaped_child(Process& parent, Process& child);
+
+// sysinfo's loads: 1, 5 and 15 minute averages of runnable threads, 16 fraction bits.
+void load_average(u64 (&loads)[3]);
+
+// ---------------------------------------------------------------- timers
+enum class TimerKind : u8 { Real, Posix };
+
+struct Timer {
+    lv::ListNode armed_node;   // on the global deadline list while armed
+    lv::ListNode process_node; // POSIX timers: the owner's list
+    Process* process = nullptr;
+    TimerKind kind = TimerKind::Real;
+    int id = -1;
+    int clock = 0;
+    u64 deadline_ns = 0; // monotonic; valid while armed
+    u64 interval_ns = 0;
+    // Notification (POSIX timers; ITIMER_REAL always sends SIGALRM with SI_KERNEL).
+    int notify = 0; // SIGEV_SIGNAL 0, SIGEV_NONE 1, SIGEV_THREAD 2, SIGEV_THREAD_ID 4
+    int signo = 0;
+    int target_tid = 0;
+    u64 value = 0;           // sigev_value
+    bool signal_queued = false;
+    u32 overrun_pending = 0; // expirations since the queued signal was generated
+    u32 overrun_last = 0;    // timer_getoverrun: the count of the last delivered signal
+    bool armed() const { return armed_node.linked(); }
+};
+
+struct CpuItimer {
+    u64 left_ns = 0, interval_ns = 0; // left 0: disarmed
+};
+
+// A process's timers; made on first use, freed with the process (release_timers).
+struct ProcessTimers {
+    Timer real;
+    CpuItimer virt, prof;
+    lv::IntrusiveList<Timer, &Timer::process_node> posix;
+    int next_id = 0;
+    u32 count = 0;
+};
+
+ErrorOr<ProcessTimers*> timers_of(Process& p);
+void release_timers(Process& p);
+
+// Arms `t` to expire after `delay_ns` (0 disarms), then every interval_ns. Expiry is
+// checked at each tick.
+void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns);
+u64 timer_remaining_ns(const Timer& t); // 0 if disarmed
+// kernel/signal.cpp calls this when an SI_TIMER signal is taken: it fills si_overrun.
+void timer_signal_dequeued(Process& p, Thread::SigInfo& info);
+// The process's POSIX timer with this id, or null.
+Timer* find_posix_timer(Process& p, int id);
+void delete_posix_timer(Timer& t);
+} // namespace kernel
