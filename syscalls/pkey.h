@@ -8,4 +8,3 @@ ErrorOr<long> sys_pkey_alloc(u64 flags, u64 access_rights);
 ErrorOr<long> sys_pkey_free(int pkey);
 ErrorOr<long> sys_pkey_mprotect(u64 addr, u64 length, int prot, int pkey);
 
-#define LV_SYSCALLS_PKEY(X) X(pkey_alloc) X(pkey_free) X(pkey_mprotect)
