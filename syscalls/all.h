@@ -17,12 +17,8 @@
 #include <syscalls/poll.h>
 #include <syscalls/process.h>
 #include <syscalls/sched.h>
-#include <syscalls/sched.h>
 #include <syscalls/select.h>
 #include <syscalls/signal.h>
-#include <syscalls/sigwait.h>
-#include <syscalls/sysinfo.h>
-#include <syscalls/timers.h>
 #include <syscalls/sigwait.h>
 #include <syscalls/sysinfo.h>
 #include <syscalls/timers.h>
@@ -42,10 +38,6 @@
     LV_SYSCALLS_FS(X) \
     LV_SYSCALLS_MOUNT(X) \
     LV_SYSCALLS_CRED(X) \
-    LV_SYSCALLS_SCHED(X) \
-    LV_SYSCALLS_SYSINFO(X) \
-    LV_SYSCALLS_TIMERS(X) \
-    LV_SYSCALLS_SIGWAIT(X) \
     LV_SYSCALLS_SCHED(X) \
     LV_SYSCALLS_SYSINFO(X) \
     LV_SYSCALLS_TIMERS(X) \
