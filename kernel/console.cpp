@@ -21,11 +21,14 @@ WaitQueue g_readers;
 enum class Rx { Idle, Length, Data } g_rx = Rx::Idle;
 size_t g_rx_left = 0;
 
+bool ring_full() { return (g_head + 1) % kRing == g_tail; }
+
 void push(u8 c) {
-    size_t next = (g_head + 1) % kRing;
-    if (next == g_tail) return; // full: drop (the host side sends no faster than we read)
+    // The arch stops taking bytes from the UART while the ring is full (rx_full()), so
+    // the UART's FIFO and then QEMU hold the rest: nothing is dropped here in practice.
+    if (ring_full()) return;
     g_ring[g_head] = c;
-    g_head = next;
+    g_head = (g_head + 1) % kRing;
 }
 } // namespace
 
@@ -80,11 +83,14 @@ isize read(u8* buf, size_t n, bool nonblock) {
     InterruptGuard g;
     for (;;) {
         if (g_head != g_tail) {
+            bool was_full = ring_full();
             size_t got = 0;
             while (got < n && g_tail != g_head) {
                 buf[got++] = g_ring[g_tail];
                 g_tail = (g_tail + 1) % kRing;
             }
+            // The UART was left holding input while we were full: take it again.
+            if (was_full) arch::console_rx_resume();
             return isize(got);
         }
         if (g_eof) return 0;
@@ -105,6 +111,11 @@ bool input_ended() {
 }
 
 WaitQueue& input_wait() { return g_readers; }
+
+bool rx_full() {
+    InterruptGuard g;
+    return ring_full();
+}
 
 size_t available() {
     InterruptGuard g;

@@ -36,6 +36,10 @@ size_t available(); // bytes ready to read (FIONREAD)
 bool input_ended();  // the host's input is over (multiplexed mode): reads return 0
 WaitQueue& input_wait(); // woken when input arrives or ends (for poll/epoll)
 void receive(u8 c); // from kernel::console_rx (interrupt context)
+// Input flow control: while this is true the arch leaves received bytes in the UART
+// (and masks its receive interrupt) until read() makes room and calls
+// arch::console_rx_resume().
+bool rx_full();
 
 // The console tty's foreground process group (TIOCGPGRP/TIOCSPGRP, set_foreground):
 // ^C sends SIGINT to it. 0 = none.

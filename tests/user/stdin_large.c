@@ -2,8 +2,6 @@
 // complete and in order, then end of file; a slow reader loses nothing.
 // SYSCALLS: read, nanosleep
 // STDIN-PATTERN: 100000
-// XFAIL: x86_64 kernel/console.cpp drops input when its 4 KiB ring is full (needs UART backpressure)
-// XFAIL: aarch64 kernel/console.cpp drops input when its 4 KiB ring is full (needs UART backpressure)
 #include "lvtest.h"
 #include <time.h>
 #include <unistd.h>

@@ -1,7 +1,9 @@
 // PL011 console driver; see pl011.h.
 #include "pl011.h"
 #include <arch/interface.h>
+#include <kernel/console.h>
 #include <kernel/entry.h>
+#include <kernel/lock.h>
 
 namespace arch::pl011 {
 namespace {
@@ -57,10 +59,23 @@ void handle_interrupt() {
     // byte, so clearing after the drain loses the interrupt of a byte that arrived in
     // between, and input stalls with the FIFO full.
     wr(ICR, INT_RX | INT_RT);
-    while (!(rd(FR) & FR_RXFE)) kernel::console_rx(u8(rd(DR) & 0xff));
+    while (!(rd(FR) & FR_RXFE)) {
+        // Console full: leave the rest in the FIFO (QEMU then stops sending) with the
+        // receive interrupts masked, until console_rx_resume().
+        if (kernel::console::rx_full()) {
+            wr(IMSC, 0);
+            return;
+        }
+        kernel::console_rx(u8(rd(DR) & 0xff));
+    }
 }
 } // namespace arch::pl011
 
 namespace arch {
 void console_write(const char* s, size_t n) { pl011::write(s, n); }
+
+void console_rx_resume() {
+    kernel::InterruptGuard g;
+    pl011::enable_rx_interrupt(); // unmasks, then takes what waits in the FIFO
+}
 } // namespace arch

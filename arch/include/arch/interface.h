@@ -62,7 +62,11 @@ u64 rtc_unix_seconds(); // wall clock read from the platform RTC (0 if there is 
 // ---------------------------------------------------------------- console (primary UART)
 void console_write(const char* s, size_t n); // blocking, raw bytes, usable from any context
 // Received bytes are delivered by calling kernel::console_rx() from interrupt context
-// (from a UART receive interrupt, or by polling in the timer tick).
+// (from a UART receive interrupt, or by polling in the timer tick). Flow control: the
+// arch stops taking bytes out of the UART while kernel::console::rx_full() is true, with
+// its receive interrupt masked, so the UART and QEMU hold the input instead of losing it;
+// console_rx_resume() (called once there is room again) unmasks it and takes what waits.
+void console_rx_resume();
 
 // ---------------------------------------------------------------- paging
 // Generic code walks 4-level, 4 KiB-granule page tables itself (mm/page_table.cpp)

@@ -5,7 +5,9 @@
 // from the receive interrupt (IRQ 4 through the IOAPIC), never from polling.
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
+#include <kernel/console.h>
 #include <kernel/entry.h>
+#include <kernel/lock.h>
 #include <lib/format.h>
 
 namespace arch::x86 {
@@ -37,11 +39,26 @@ void uart_enable_rx_interrupt() {
     // Deliver whatever arrived before the interrupt was on.
     if (g_early_byte >= 0) kernel::console_rx(u8(g_early_byte));
     g_early_byte = -1;
-    while (inb(kCom1 + LSR) & kLsrDataReady) kernel::console_rx(inb(kCom1 + RBR));
+    uart_handle_interrupt();
 }
 
 void uart_handle_interrupt() {
-    while (inb(kCom1 + LSR) & kLsrDataReady) kernel::console_rx(inb(kCom1 + RBR));
+    // Take bytes while the console has room; when it is full, leave the rest in the UART
+    // with the receive interrupt off (the FIFO fills and QEMU stops sending) until
+    // console_rx_resume().
+    while (inb(kCom1 + LSR) & kLsrDataReady) {
+        if (kernel::console::rx_full()) {
+            outb(kCom1 + IER, 0x00);
+            return;
+        }
+        kernel::console_rx(inb(kCom1 + RBR));
+    }
+}
+
+void uart_resume_rx() {
+    kernel::InterruptGuard g;
+    outb(kCom1 + IER, 0x01);
+    uart_handle_interrupt();
 }
 
 // Waits until every byte has left the UART (before powering off: QEMU would drop what
@@ -79,4 +96,6 @@ void console_write(const char* s, size_t n) {
     }
     irq_restore(st);
 }
+
+void console_rx_resume() { x86::uart_resume_rx(); }
 } // namespace arch

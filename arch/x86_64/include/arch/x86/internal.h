@@ -34,6 +34,7 @@ u32 fpu_mxcsr_mask();
 void uart_init();
 void uart_enable_rx_interrupt();
 void uart_handle_interrupt();
+void uart_resume_rx(); // console flow control: see arch::console_rx_resume
 void uart_flush();
 void early_print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
