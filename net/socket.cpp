@@ -3,6 +3,7 @@
 #include <kernel/lock.h>
 #include <kernel/process.h>
 #include <kernel/time.h>
+#include <net/inet/dev_ioctl.h>
 #include <net/socket.h>
 
 namespace net {
@@ -124,8 +125,13 @@ ErrorOr<long> Socket::ioctl(fs::File&, u32 request, u64 arg) {
         TRY(UserPtr<int>(arg).write(0));
         return 0;
     case kSiocOutq:
-    default:
-        return family_ioctl(request, arg);
+    default: {
+        auto r = family_ioctl(request, arg);
+        // Interface requests (SIOCGIFCONF, SIOCGIFINDEX, ...) work on a socket of any
+        // family: sock_do_ioctl hands what the family does not know to dev_ioctl.
+        if (r.is_error() && r.error() == Errno::ENOTTY) return inet::interface_ioctl(request, arg);
+        return r;
+    }
     }
 }
 

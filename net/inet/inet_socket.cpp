@@ -1,6 +1,5 @@
 #include <kernel/lock.h>
 #include <lib/string.h>
-#include <net/inet/dev_ioctl.h>
 #include <net/inet/inet_socket.h>
 #include <net/inet/tcp.h>
 #include <net/inet/udp.h>
@@ -49,11 +48,9 @@ ErrorOr<void> InetSocket::getname(SockAddr& out, bool peer) {
     return {};
 }
 
-ErrorOr<long> InetSocket::family_ioctl(u32 request, u64 arg) {
-    auto r = interface_ioctl(request, arg);
-    if (!r.is_error() || r.error() != Errno::ENOTTY) return r;
-    return proto_ioctl(request, arg);
-}
+// Interface and routing requests are the socket layer's (net/socket.cpp hands them to
+// interface_ioctl for every family); what is left is the protocol's.
+ErrorOr<long> InetSocket::family_ioctl(u32 request, u64 arg) { return proto_ioctl(request, arg); }
 
 ErrorOr<int> read_int_option(UserPtr<const u8> val, u32 len, bool allow_byte) {
     if (len >= sizeof(int)) return TRY(UserPtr<int>(val.addr()).read());

@@ -45,8 +45,8 @@ public:
     ErrorOr<void> setsockopt_level(int level, int name, UserPtr<const u8> val, u32 len) override;
     ErrorOr<void> getsockopt_level(int level, int name, UserPtr<u8> val, UserPtr<int> len) override;
 
-    // Whether binding `other` to this socket's port would clash (both addresses given).
-    virtual bool port_conflict(const InetSocket& other, bool other_listens) const = 0;
+    // Whether `other` may not share this socket's port (their addresses overlap).
+    virtual bool port_conflict(const InetSocket& other) const = 0;
     // True while the peer is connected (getpeername).
     virtual bool has_peer() const = 0;
     u8 ip_ttl() const { return ttl ? ttl : 64; }

@@ -8,10 +8,10 @@ PortTable g_udp, g_tcp;
 bool addresses_overlap(u32 a, u32 b) { return a == 0 || b == 0 || a == b; }
 
 // Does anybody on `port` clash with s bound at `addr`?
-bool in_use(PortTable& t, const InetSocket& s, u32 addr, u16 port, bool s_listens) {
+bool in_use(PortTable& t, const InetSocket& s, u32 addr, u16 port) {
     for (InetSocket& o : t.bound) {
         if (&o == &s || o.local_port != port || !addresses_overlap(o.local_addr, addr)) continue;
-        if (o.port_conflict(s, s_listens)) return true;
+        if (o.port_conflict(s)) return true;
     }
     return false;
 }
@@ -40,7 +40,7 @@ ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool fo
             }
         }
         if (port == 0) return for_connect ? Errno::EADDRNOTAVAIL : Errno::EADDRINUSE;
-    } else if (in_use(t, s, addr, port, false)) {
+    } else if (in_use(t, s, addr, port)) {
         return Errno::EADDRINUSE;
     }
     s.local_addr = addr;
@@ -49,7 +49,7 @@ ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool fo
     return {};
 }
 
-bool port_usable_for_listen(PortTable& t, InetSocket& s) { return !in_use(t, s, s.local_addr, s.local_port, true); }
+bool port_usable_for_listen(PortTable& t, InetSocket& s) { return !in_use(t, s, s.local_addr, s.local_port); }
 
 void unbind_port(PortTable& t, InetSocket& s) {
     if (s.bind_node.linked()) t.bound.remove(s);

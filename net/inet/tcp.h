@@ -78,7 +78,7 @@ public:
     ErrorOr<size_t> unread_bytes() override;
     bool is_listening() const override { return m_state == TcpState::Listen; }
     void close() override;
-    bool port_conflict(const InetSocket& other, bool other_listens) const override;
+    bool port_conflict(const InetSocket& other) const override;
     bool has_peer() const override;
 
     TcpState state() const { return m_state; }

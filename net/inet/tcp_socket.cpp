@@ -54,10 +54,11 @@ bool TcpSocket::has_peer() const {
            m_state != TcpState::TimeWait;
 }
 
-bool TcpSocket::port_conflict(const InetSocket& other, bool other_listens) const {
-    // inet_csk_bind_conflict: sockets share a port when both set SO_REUSEADDR and
-    // neither of them listens.
-    return !(opts.reuseaddr && other.opts.reuseaddr && m_state != TcpState::Listen && !other_listens);
+bool TcpSocket::port_conflict(const InetSocket& other) const {
+    // inet_bind_conflict: another socket may share this one's port when both set
+    // SO_REUSEADDR and this one does not listen (its own state does not matter, so the
+    // first of two such sockets may listen, the second not).
+    return !(opts.reuseaddr && other.opts.reuseaddr && m_state != TcpState::Listen);
 }
 
 ErrorOr<void> TcpSocket::allocate_buffers() {
@@ -161,6 +162,12 @@ ErrorOr<void> TcpSocket::connect(const SockAddr& a, bool nonblock) {
             if (nonblock) return Errno::EALREADY;
             break;
         default:
+            // A non-blocking connect that completed: the first connect() after it says
+            // so with 0 (SS_CONNECTING becomes SS_CONNECTED), later ones EISCONN.
+            if (m_connecting) {
+                m_connecting = false;
+                return {};
+            }
             return Errno::EISCONN;
         }
         while (m_state == TcpState::SynSent || m_state == TcpState::SynReceived) {

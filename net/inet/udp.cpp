@@ -55,7 +55,7 @@ void UdpSocket::close() {
     m_wait.wake_all();
 }
 
-bool UdpSocket::port_conflict(const InetSocket& other, bool) const {
+bool UdpSocket::port_conflict(const InetSocket& other) const {
     // udp_lib_lport_inuse: shared only when both asked for SO_REUSEADDR.
     return !(opts.reuseaddr && other.opts.reuseaddr);
 }

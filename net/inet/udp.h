@@ -27,7 +27,7 @@ public:
     ErrorOr<size_t> unread_bytes() override;
     void close() override;
 
-    bool port_conflict(const InetSocket& other, bool other_listens) const override;
+    bool port_conflict(const InetSocket& other) const override;
     bool has_peer() const override { return m_connected; }
 
     // From the receive path: a datagram for this socket (data() at the payload;
