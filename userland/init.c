@@ -7,6 +7,7 @@
 // syscall spawn_args (the child inherits our fds), and we wait for them with wait4.
 // When fork and execve work, busybox sh will replace this as the default init.
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #define SYS_spawn_args 1001 // long spawn_args(const char* path, char* const argv[], char* const envp[])
+#define SYS_set_foreground 1002 // long set_foreground(pid_t pid): its group gets ^C
 #define MAX_LINE 1024
 #define MAX_ARGS 64
 
@@ -93,6 +95,10 @@ static void run(char** argv) {
         fprintf(stderr, "%s: cannot run %s: %s\n", argv[0], prog, strerror(errno));
         return;
     }
+    // The child gets its own process group and the console, so ^C reaches it and not us.
+    // (setpgid may fail if the child already exec'd something that set its own; harmless.)
+    setpgid((pid_t)pid, (pid_t)pid);
+    syscall(SYS_set_foreground, pid);
     int status = 0;
     while (wait4((pid_t)pid, &status, 0, NULL) < 0) {
         if (errno != EINTR) {
@@ -100,6 +106,7 @@ static void run(char** argv) {
             return;
         }
     }
+    syscall(SYS_set_foreground, getpid());
     if (WIFSIGNALED(status))
         fprintf(stderr, "[%s: killed by signal %d]\n", argv[0], WTERMSIG(status));
     else if (WIFEXITED(status) && WEXITSTATUS(status))
@@ -134,12 +141,20 @@ static int builtin(int argc, char** argv) {
     return 1;
 }
 
+static void on_interrupt(int sig) { (void)sig; }
+
 int main(void) {
     // The kernel starts init with an empty environment; give children a sane one.
     setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 0);
     setenv("HOME", "/root", 0);
     setenv("TERM", "linux", 0);
     setvbuf(stdout, NULL, _IONBF, 0);
+    // ^C at the prompt must not end init: catch it (a handler, not SIG_IGN, so that the
+    // programs we start get the default action back when they exec).
+    struct sigaction sa = {0};
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
 
     struct utsname u;
     if (uname(&u) == 0) printf("\nLevitateOS %s (%s)\n", u.release, u.machine);
