@@ -6,3 +6,4 @@ list(APPEND LV_HOST_SOURCES ${LV_ROOT}/fs/page_tree.cpp ${LV_ROOT}/fs/inode.cpp 
   ${LV_ROOT}/fs/ramfs_dir.cpp ${LV_ROOT}/fs/vfs.cpp ${LV_ROOT}/fs/vfs_ops.cpp ${LV_ROOT}/fs/open.cpp
   ${LV_ROOT}/fs/file.cpp ${LV_ROOT}/fs/fd_table.cpp ${LV_ROOT}/fs/context.cpp ${LV_ROOT}/fs/pipe.cpp
   ${LV_ROOT}/fs/initramfs.cpp ${LV_ROOT}/fs/kernel_api.cpp)
+list(APPEND LV_HOST_SOURCES ${LV_ROOT}/kernel/cred.cpp) # credentials rules (tests/host/cred_test.cpp)
