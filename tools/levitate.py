@@ -3,11 +3,14 @@
 
   ./levitate run   [--arch A] [--mem M] [--disk F]... [--net]   boot to the shell on the serial console
   ./levitate exec  [--arch A] [--timeout S] [--mem M] [--env K=V]... [--add HOST:GUEST]...
-                   [--disk FILE]... [--net] [--append ARGS] [--verbose] -- PROGRAM [ARGS...]
+                   [--disk FILE]... [--net] [--net-forward H:G]... [--append ARGS] [--verbose]
+                   -- PROGRAM [ARGS...]
                                                   run one program, exit with its status
 
 --disk FILE attaches the raw image FILE as a virtio-blk disk (/dev/vda, /dev/vdb, ... in
 order); --net adds a virtio-net NIC on QEMU's user network (10.0.2.0/24, gateway 10.0.2.2);
+--net-forward HOST:GUEST (implies --net) forwards the host's 127.0.0.1:HOST to the guest's
+TCP port GUEST (QEMU's hostfwd);
 --append adds words to the kernel command line (e.g. root=/dev/vda).
   ./levitate test  [--arch A]... [-R REGEX]        every test; ends with "N passed, M failed"
   ./levitate build [--arch A]                      kernel and default userland
@@ -135,7 +138,22 @@ def cmd_exec(args):
 
 
 def net_spec(args):
-    return "user,id=net0" if args.net else None
+    if not args.net and not args.net_forward:
+        return None
+    spec = "user,id=net0"
+    for host_port, guest_port in args.net_forward:
+        spec += ",hostfwd=tcp:127.0.0.1:%d-:%d" % (host_port, guest_port)
+    return spec
+
+
+def forward_arg(text):
+    try:
+        host, guest = (int(p) for p in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("--net-forward: HOST:GUEST port numbers expected, not %r" % text)
+    if not (0 < host < 65536 and 0 < guest < 65536):
+        raise argparse.ArgumentTypeError("--net-forward: ports are 1-65535")
+    return host, guest
 
 
 def disk_arg(path):
@@ -148,6 +166,8 @@ def device_opts(sp):
     sp.add_argument("--disk", type=disk_arg, action="append", default=[],
                     help="attach a raw disk image as a virtio-blk disk (repeatable)")
     sp.add_argument("--net", action="store_true", help="add a virtio-net NIC on QEMU's user network")
+    sp.add_argument("--net-forward", type=forward_arg, action="append", default=[], metavar="HOST:GUEST",
+                    help="forward the host's TCP port 127.0.0.1:HOST to the guest's port GUEST (implies --net)")
     sp.add_argument("--append", default="", help="more kernel command line (e.g. root=/dev/vda)")
 
 

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""End-to-end network tests: LevitateOS on QEMU's user network talks to real peers on
+this machine (the host's Linux TCP stack, curl, Python's HTTP server).
+
+  e2e.py --arch A wget    the guest's busybox wget fetches a file from an HTTP server on
+                          the host (reached as 10.0.2.2, QEMU's gateway) and prints it;
+                          the bytes must arrive intact.
+  e2e.py --arch A serve   the guest's busybox nc listens on port 8080, forwarded from the
+                          host's 127.0.0.1 (--net-forward); curl on the host gets the HTTP
+                          response the guest sends, and the guest prints the request.
+
+Exit status 0 on success; the reason for a failure is printed.
+"""
+import argparse
+import hashlib
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RUNNER = os.path.join(ROOT, "levitate")
+BLOB = bytes((i * 7 + (i >> 9)) & 0xff for i in range(300 * 1024))  # larger than any window
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    return 1
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = BLOB if self.path == "/blob" else b"not found\n"
+        self.send_response(200 if self.path == "/blob" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def run_wget(arch, timeout):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        r = subprocess.run([RUNNER, "exec", "--arch", arch, "--net", "--timeout", str(timeout), "--",
+                            "/bin/busybox", "wget", "-q", "-O", "-", "http://10.0.2.2:%d/blob" % port],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 60)
+    finally:
+        server.shutdown()
+    if r.returncode != 0:
+        return fail("wget exited with %d: %s" % (r.returncode, r.stderr.decode(errors="replace")[-2000:]))
+    if r.stdout != BLOB:
+        return fail("got %d bytes (sha256 %s), expected %d (sha256 %s)" % (
+            len(r.stdout), hashlib.sha256(r.stdout).hexdigest(), len(BLOB), hashlib.sha256(BLOB).hexdigest()))
+    print("ok: %d bytes from the host's HTTP server" % len(BLOB))
+    return 0
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(port, path):
+    """One GET to the forwarded port; None when nobody answered yet (QEMU accepts the
+    connection on the host side, then closes it if the guest does not listen)."""
+    if shutil.which("curl"):
+        r = subprocess.run(["curl", "-s", "-m", "5", "http://127.0.0.1:%d%s" % (port, path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        return r.stdout if r.returncode == 0 else None
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"GET %s HTTP/1.0\r\nHost: guest\r\n\r\n" % path.encode())
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        return body if head.startswith(b"HTTP/") else None
+    except OSError:
+        return None
+
+
+def run_serve(arch, timeout):
+    port = free_port()
+    body = b"hello from LevitateOS\n" * 50
+    response = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    guest = subprocess.Popen([RUNNER, "exec", "--arch", arch, "--net-forward", "%d:8080" % port,
+                              "--timeout", str(timeout), "--", "/bin/busybox", "nc", "-l", "-p", "8080"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # nc sends its stdin to the first connection, then half-closes it.
+    guest.stdin.write(response)
+    guest.stdin.close()
+    guest.stdin = None  # communicate() must not touch it again
+    got = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and guest.poll() is None:
+        got = http_get(port, "/from-the-host")
+        if got:
+            break
+        time.sleep(0.3)
+    try:
+        out, err = guest.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        guest.kill()
+        out, err = guest.communicate()
+    if got != body:
+        return fail("the host got %r, expected the guest's body (guest status %s: %s)" % (
+            got[:200] if got else got, guest.returncode, err.decode(errors="replace")[-2000:]))
+    if guest.returncode != 0:
+        return fail("nc exited with %d: %s" % (guest.returncode, err.decode(errors="replace")[-2000:]))
+    if b"GET /from-the-host HTTP/1." not in out:
+        return fail("the guest did not print the request: %r" % out[:300])
+    print("ok: the host fetched %d bytes from the guest" % len(body))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", default="x86_64")
+    ap.add_argument("--timeout", type=int, default=120)
+    ap.add_argument("case", choices=("wget", "serve"))
+    args = ap.parse_args()
+    return run_wget(args.arch, args.timeout) if args.case == "wget" else run_serve(args.arch, args.timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
