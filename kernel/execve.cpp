@@ -1,6 +1,7 @@
 #include <fs/kernel_api.h>
 #include <kernel/exec.h>
 #include <kernel/execve.h>
+#include <kernel/itimer.h>
 #include <kernel/lock.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -72,6 +73,7 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path) {
     old->release(); // a vfork parent keeps its own reference
     release_vfork_parent(p);
     fs::close_on_exec(*p.fds);
+    delete_posix_timers(p); // kernel/itimer.h: timer_create's timers end with the image
     for (SignalAction& a : p.actions) {
         // Caught signals revert to the default; ignored ones stay ignored (execve(2)).
         if (a.handler > 1) a = SignalAction {};

@@ -273,6 +273,18 @@ Timer* find_posix_timer(Process& p, int id) {
     return nullptr;
 }
 
+void delete_posix_timers(Process& p) {
+    for (;;) {
+        Timer* t;
+        {
+            InterruptGuard g;
+            t = p.timers ? p.timers->posix.first() : nullptr;
+        }
+        if (!t) return;
+        delete_posix_timer(*t);
+    }
+}
+
 void delete_posix_timer(Timer& t) {
     {
         InterruptGuard g;

@@ -83,4 +83,6 @@ void timer_signal_dequeued(Process& p, Thread::SigInfo& info);
 // The process's POSIX timer with this id, or null.
 Timer* find_posix_timer(Process& p, int id);
 void delete_posix_timer(Timer& t);
+// execve: POSIX timers do not survive it (the interval timers and alarm do).
+void delete_posix_timers(Process& p);
 } // namespace kernel
