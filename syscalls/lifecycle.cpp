@@ -5,6 +5,7 @@
 #include <lib/string.h>
 #include <syscalls/fs_util.h>
 #include <syscalls/lifecycle.h>
+#include <syscalls/process.h> // write_rusage
 
 using namespace kernel;
 
@@ -125,7 +126,8 @@ ErrorOr<long> sys_waitid(int idtype, int id, UserPtr<void> info, int options, Us
     }
     int status = 0;
     // FIXME: stopped/continued children are not reported (no job control yet).
-    int reaped = (options & WEXITED) ? TRY(wait_child(pid, options & WNOHANG, &status, options & WNOWAIT)) : 0;
+    kernel::CpuSplit cpu; // the reaped child's CPU times, for rusage
+    int reaped = (options & WEXITED) ? TRY(wait_child(pid, options & WNOHANG, &status, options & WNOWAIT, &cpu)) : 0;
     if (!info.is_null()) {
         u8 si[128] = {};
         if (reaped > 0) {
@@ -137,9 +139,6 @@ ErrorOr<long> sys_waitid(int idtype, int id, UserPtr<void> info, int options, Us
         }
         TRY(mm::copy_to_user(info.addr(), si, sizeof si));
     }
-    if (!rusage.is_null()) {
-        u8 zero[144] = {}; // FIXME: child CPU time is not accounted yet
-        TRY(mm::copy_to_user(rusage.addr(), zero, sizeof zero));
-    }
+    if (!rusage.is_null()) TRY(write_rusage(rusage, reaped > 0 ? cpu : kernel::CpuSplit {}));
     return 0;
 }

@@ -92,7 +92,6 @@ ErrorOr<long> sys_setsid() {
     return self.sid;
 }
 
-namespace {
 // struct rusage (getrusage(2)): two timevals, then 14 longs.
 // FIXME: ru_maxrss, page faults and context switches are not counted yet (0).
 ErrorOr<void> write_rusage(UserPtr<void> dst, const CpuSplit& cpu) {
@@ -107,7 +106,6 @@ ErrorOr<void> write_rusage(UserPtr<void> dst, const CpuSplit& cpu) {
     ru.stime_usec = i64(cpu.stime_ns % time::kNsPerSec / 1000);
     return mm::copy_to_user(dst.addr(), &ru, sizeof ru);
 }
-} // namespace
 
 ErrorOr<long> sys_wait4(int pid, UserPtr<int> status, int options, UserPtr<void> rusage) {
     constexpr int kWNOHANG = 1, kWUNTRACED = 2, kWCONTINUED = 8, kWALL = 0x40000000, kWCLONE = int(0x80000000),

@@ -1,5 +1,6 @@
 // Process and thread identity, lifetime, limits.
 #pragma once
+#include <kernel/thread.h> // kernel::CpuSplit
 #include <lib/result.h>
 #include <mm/user_ptr.h>
 
@@ -31,6 +32,8 @@ ErrorOr<long> sys_prlimit64(int pid, unsigned resource, UserPtr<void> new_limit,
 ErrorOr<long> sys_getrlimit(unsigned resource, UserPtr<void> limit);
 ErrorOr<long> sys_setrlimit(unsigned resource, UserPtr<void> limit);
 ErrorOr<long> sys_getrusage(int who, UserPtr<void> usage);
+// Writes a struct rusage holding these CPU times (wait4, waitid, getrusage).
+ErrorOr<void> write_rusage(UserPtr<void> dst, const kernel::CpuSplit& cpu);
 ErrorOr<long> sys_times(UserPtr<void> buf);
 ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 ErrorOr<long> sys_uname(UserPtr<void> buf);
