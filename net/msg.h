@@ -3,6 +3,7 @@
 // SCM_CREDENTIALS). The syscalls build these from struct msghdr (syscalls/socket_msg.cpp)
 // or from read/write; the address families fill and consume them.
 #pragma once
+#include <abi/kstat.h>
 #include <fs/file.h>
 #include <lib/vector.h>
 
@@ -80,5 +81,7 @@ struct RecvMsg {
     Scm scm;            // what came with the message
     u32 flags = 0;      // MSG_* asked for
     u32 out_flags = 0;  // MSG_TRUNC, MSG_CTRUNC, MSG_EOR for the caller's msg_flags
+    bool stamped = false; // SO_TIMESTAMP*: when the message arrived (CLOCK_REALTIME)
+    KTimespec stamp;
 };
 } // namespace net

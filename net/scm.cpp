@@ -117,11 +117,19 @@ void ControlWriter::put_files(Scm& scm, bool cloexec, int fd_limit) {
     scm.files.clear(); // the installed ones live on in the fd table
 }
 
-void ControlWriter::deliver(Socket& s, Scm& scm, bool cloexec, int fd_limit) {
+void ControlWriter::deliver(Socket& s, RecvMsg& m, bool cloexec, int fd_limit) {
+    Scm& scm = m.scm;
     if (!m_base) {
-        if (s.opts.passcred || !scm.files.empty()) m_truncated = true;
+        if (s.opts.passcred || !scm.files.empty() || m.stamped) m_truncated = true;
         scm.files.clear();
         return;
+    }
+    if (m.stamped) {
+        // struct timeval / timespec: two 64-bit fields on 64-bit Linux, old or new type.
+        i64 t[2] = {m.stamp.sec, s.opts.timestamp_ns ? m.stamp.nsec : m.stamp.nsec / 1000};
+        int type = s.opts.timestamp_new ? (s.opts.timestamp_ns ? kScmTimestampnsNew : kScmTimestampNew)
+                                        : (s.opts.timestamp_ns ? kScmTimestampnsOld : kScmTimestampOld);
+        put(kSolSocket, type, t, sizeof t);
     }
     if (s.opts.passcred) {
         // A message queued before SO_PASSCRED was set has no credentials: Linux reports

@@ -9,6 +9,7 @@
 namespace net {
 constexpr int kSolSocket = 1;
 constexpr int kScmRights = 1, kScmCredentials = 2;
+constexpr int kScmTimestampOld = 29, kScmTimestampnsOld = 35, kScmTimestampNew = 63, kScmTimestampnsNew = 64;
 constexpr size_t kScmMaxFd = 253; // SCM_MAX_FD: files in one message
 constexpr size_t kCmsgHdr = 16;
 constexpr size_t cmsg_align(size_t n) { return (n + 7) & ~size_t(7); }
@@ -27,12 +28,13 @@ public:
     ControlWriter(u64 user_buf, size_t cap) : m_base(user_buf), m_cap(cap) {}
     size_t used() const { return m_used; }
     bool truncated() const { return m_truncated; }
-    // scm_recv_unix: SCM_CREDENTIALS when the socket has SO_PASSCRED, then the files
+    // SCM_TIMESTAMP* when the message was stamped (__sock_recv_timestamp), then as
+    // scm_recv_unix does: SCM_CREDENTIALS when the socket has SO_PASSCRED, then the files
     // as new descriptors (O_CLOEXEC with MSG_CMSG_CLOEXEC). Files that do not fit, or
     // for which no descriptor is free, are closed and MSG_CTRUNC reported. Without a
     // control buffer everything is dropped and MSG_CTRUNC reported. New descriptors
     // stay below fd_limit (RLIMIT_NOFILE).
-    void deliver(Socket& s, Scm& scm, bool cloexec, int fd_limit);
+    void deliver(Socket& s, RecvMsg& m, bool cloexec, int fd_limit);
 
 private:
     void put(int level, int type, const void* data, size_t len);

@@ -54,7 +54,10 @@ struct SocketOptions {
     int priority = 0;
     int linger_onoff = 0, linger_secs = 0;
     bool debug = false, reuseaddr = false, reuseport = false, dontroute = false, broadcast = false,
-         keepalive = false, oobinline = false, no_check = false, passcred = false;
+         keepalive = false, oobinline = false, no_check = false, passcred = false, passsec = false;
+    // SO_TIMESTAMP*: stamp received messages (in nanoseconds; with the 64-bit "new"
+    // control message types).
+    bool timestamp = false, timestamp_ns = false, timestamp_new = false;
 };
 
 class Socket : public fs::Inode {

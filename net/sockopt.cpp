@@ -13,7 +13,8 @@ enum : int {
     kSoSndbuf = 7, kSoRcvbuf = 8, kSoKeepalive = 9, kSoOobinline = 10, kSoNoCheck = 11, kSoPriority = 12,
     kSoLinger = 13, kSoBsdcompat = 14, kSoReuseport = 15, kSoPasscred = 16, kSoPeercred = 17,
     kSoRcvlowat = 18, kSoSndlowat = 19, kSoRcvtimeoOld = 20, kSoSndtimeoOld = 21, kSoPeername = 28,
-    kSoAcceptconn = 30, kSoSndbufforce = 32, kSoRcvbufforce = 33, kSoProtocol = 38, kSoDomain = 39,
+    kSoTimestampOld = 29, kSoAcceptconn = 30, kSoSndbufforce = 32, kSoRcvbufforce = 33, kSoPasssec = 34,
+    kSoTimestampnsOld = 35, kSoProtocol = 38, kSoDomain = 39, kSoTimestampNew = 63, kSoTimestampnsNew = 64,
     kSoRcvtimeoNew = 66, kSoSndtimeoNew = 67,
 };
 // net.core.wmem_max/rmem_max defaults, and SOCK_MIN_SNDBUF/SOCK_MIN_RCVBUF (2 and 1
@@ -79,7 +80,18 @@ ErrorOr<void> Socket::setsockopt(int level, int name, UserPtr<const u8> val, u32
     case kSoOobinline: opts.oobinline = on; return {};
     case kSoNoCheck: opts.no_check = on; return {};
     case kSoPasscred: opts.passcred = on; return {};
+    // Without a security module there is no context to pass: Linux keeps the flag and
+    // attaches nothing, and so does this.
+    case kSoPasssec: opts.passsec = on; return {};
     case kSoBsdcompat: return {}; // obsolete, ignored by Linux too
+    case kSoTimestampOld:
+    case kSoTimestampNew:
+    case kSoTimestampnsOld:
+    case kSoTimestampnsNew: // sock_set_timestamp
+        opts.timestamp_new = name == kSoTimestampNew || name == kSoTimestampnsNew;
+        opts.timestamp = on;
+        opts.timestamp_ns = on && (name == kSoTimestampnsOld || name == kSoTimestampnsNew);
+        return {};
     case kSoSndbufforce:
     case kSoSndbuf:
         if (name == kSoSndbufforce && !capable()) return Errno::EPERM;
@@ -115,7 +127,7 @@ ErrorOr<void> Socket::setsockopt(int level, int name, UserPtr<const u8> val, u32
         return {};
     default:
         // Read-only ones (SO_TYPE, SO_ERROR, SO_PEERCRED, SO_ACCEPTCONN, ...) and those
-        // not implemented (SO_TIMESTAMP*, SO_PEEK_OFF, SO_MARK, ...).
+        // not implemented (FIXME: SO_PEEK_OFF, SO_MARK, SO_TIMESTAMPING, ...).
         return Errno::ENOPROTOOPT;
     }
 }
@@ -142,7 +154,12 @@ ErrorOr<void> Socket::getsockopt(int level, int name, UserPtr<u8> val, UserPtr<i
     case kSoOobinline: v.i = opts.oobinline; break;
     case kSoNoCheck: v.i = opts.no_check; break;
     case kSoPasscred: v.i = opts.passcred; break;
+    case kSoPasssec: v.i = opts.passsec; break;
     case kSoBsdcompat: v.i = 0; break;
+    case kSoTimestampOld: v.i = opts.timestamp && !opts.timestamp_ns && !opts.timestamp_new; break;
+    case kSoTimestampnsOld: v.i = opts.timestamp_ns && !opts.timestamp_new; break;
+    case kSoTimestampNew: v.i = opts.timestamp && !opts.timestamp_ns && opts.timestamp_new; break;
+    case kSoTimestampnsNew: v.i = opts.timestamp_ns && opts.timestamp_new; break;
     case kSoType: v.i = type; break;
     case kSoProtocol: v.i = protocol; break;
     case kSoDomain: v.i = domain; break;

@@ -111,7 +111,7 @@ ErrorOr<size_t> recv_one(Socket& s, fs::File& f, u64 umsg, u32 flags) {
     m.flags = flags | (f.nonblocking() ? kMsgDontWait : 0);
     size_t n = TRY(s.recvmsg(m));
     ControlWriter ctl(h.control, h.controllen);
-    ctl.deliver(s, m.scm, flags & kMsgCmsgCloexec, fs::sc::fd_limit());
+    ctl.deliver(s, m, flags & kMsgCmsgCloexec, fs::sc::fd_limit());
     // Linux leaves MSG_CMSG_CLOEXEC, when asked for, in msg_flags.
     u32 out = m.out_flags | (flags & kMsgCmsgCloexec) | (ctl.truncated() ? kMsgCtrunc : 0);
     if (h.name) TRY(sc::addr_to_user(m.name, UserPtr<u8>(h.name), UserPtr<int>(umsg + kNamelenOffset)));

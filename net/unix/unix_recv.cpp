@@ -2,6 +2,7 @@
 // (__unix_dgram_recvmsg). m_iolock serializes readers while they copy out; it is let go
 // while a reader sleeps.
 #include <kernel/lock.h>
+#include <kernel/time.h>
 #include <lib/string.h>
 #include <net/unix/unix_socket.h>
 
@@ -85,6 +86,11 @@ ErrorOr<size_t> UnixSocket::recv_dgram(RecvMsg& m) {
     }
     m.scm.has_creds = p->has_creds;
     m.scm.creds = p->creds;
+    if (opts.timestamp) {
+        // Queued before SO_TIMESTAMP was set: stamped now (__sock_recv_timestamp).
+        m.stamped = true;
+        m.stamp = p->stamped ? p->stamp : kernel::time::realtime_now();
+    }
     size_t ret = (m.flags & kMsgTrunc) ? p->len : size;
     if (peek) {
         copy_files(*p, m.scm);

@@ -3,6 +3,7 @@
 #include <kernel/lock.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
+#include <kernel/time.h>
 #include <net/unix/unix_socket.h>
 
 namespace net::af_unix {
@@ -213,6 +214,10 @@ ErrorOr<size_t> UnixSocket::send_dgram(SendMsg& m) {
             continue;
         }
         maybe_add_creds(*p, *other);
+        if (other->opts.timestamp) {
+            p->stamp = kernel::time::realtime_now();
+            p->stamped = true;
+        }
         other->enqueue(*p);
         p = nullptr;
         break;

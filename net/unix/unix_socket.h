@@ -39,6 +39,8 @@ struct Packet {
     size_t charge = 0;
     bool has_creds = false;
     Ucred creds {};
+    bool stamped = false; // the receiver had SO_TIMESTAMP* when it arrived
+    KTimespec stamp;
     lv::Vector<lv::RefPtr<fs::File>> files; // SCM_RIGHTS in flight
     u8* data = nullptr;
     size_t unread() const { return len - consumed; }
