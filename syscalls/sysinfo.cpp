@@ -75,12 +75,9 @@ ErrorOr<long> sys_reboot(u32 magic1, u32 magic2, u32 cmd, UserPtr<void> arg) {
         log_info("reboot: power off (%s)", cmd == CMD_HALT ? "halt" : "power off");
         arch::poweroff();
     case CMD_RESTART:
-    case CMD_RESTART2:
-        // FIXME: no arch::reboot yet (x86_64: reset through the keyboard controller or
-        // the reset register; aarch64: PSCI SYSTEM_RESET); QEMU runs with -no-reboot,
-        // where a reset ends the machine as a power-off does.
-        log_info("reboot: restart requested; powering off");
-        arch::poweroff();
+    case CMD_RESTART2: // the command string argument (RESTART2) is for firmware that takes one
+        log_info("reboot: restart");
+        arch::reboot();
     case CMD_SW_SUSPEND: // no hibernation
     case CMD_KEXEC:      // no kexec image is ever loaded
     default:

@@ -1,11 +1,11 @@
-// Power off through PSCI (Arm DEN 0022): SYSTEM_OFF, by hvc or smc as the DTB's
-// /psci "method" says.
+// Power off and reset through PSCI (Arm DEN 0022): SYSTEM_OFF and SYSTEM_RESET, by hvc
+// or smc as the DTB's /psci "method" says.
 #include "../boot/platform.h"
 #include <arch/interface.h>
 
 namespace arch {
 namespace {
-constexpr u64 kPsciSystemOff = 0x84000008;
+constexpr u64 kPsciSystemOff = 0x84000008, kPsciSystemReset = 0x84000009;
 
 void psci_call(u64 fn) {
     // Read the method first: a call between setting a register variable and the asm
@@ -25,5 +25,11 @@ void poweroff() {
     asm volatile("msr daifset, #0xf" ::: "memory");
     psci_call(kPsciSystemOff);
     halt_forever(); // no PSCI, or it refused
+}
+
+void reboot() {
+    asm volatile("msr daifset, #0xf" ::: "memory");
+    psci_call(kPsciSystemReset);
+    halt_forever();
 }
 } // namespace arch

@@ -54,6 +54,7 @@ void irq_disable();
 void wait_for_interrupt();       // enable interrupts and sleep until one arrives (atomically)
 [[noreturn]] void halt_forever(); // interrupts off, stop this CPU
 [[noreturn]] void poweroff();     // power the machine off (isa-debug-exit / ACPI / PSCI)
+[[noreturn]] void reboot();       // reset the machine (reset register / PSCI SYSTEM_RESET)
 
 // ---------------------------------------------------------------- time
 u64 monotonic_ns();     // since an arbitrary point at boot; never goes backwards

@@ -1,4 +1,4 @@
-// Powering the machine off under QEMU.
+// Powering the machine off and resetting it under QEMU.
 #include <arch/interface.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
@@ -16,6 +16,19 @@ void poweroff() {
     // FIXME: read PM1a_CNT and _S5 from the ACPI tables for other machines.
     outw(0x604, 0x2000);
     outw(0xb004, 0x2000);
+    halt_forever();
+}
+
+void reboot() {
+    using namespace x86;
+    irq_disable();
+    uart_flush();
+    // The reset control register of the PIIX/ICH chipsets (0xcf9: full reset), then the
+    // keyboard controller's reset line; QEMU started with -no-reboot exits instead.
+    outb(0xcf9, 0x02);
+    outb(0xcf9, 0x06);
+    outb(0x64, 0xfe);
+    // FIXME: a triple fault as the last resort on machines with neither.
     halt_forever();
 }
 } // namespace arch
