@@ -11,14 +11,20 @@
 using namespace kernel;
 
 namespace {
+// The credentials are shared with the process's other threads, and the group list's
+// reference count is not atomic: copies and updates happen with interrupts off.
+Credentials snapshot() {
+    InterruptGuard g;
+    return current_process().cred;
+}
+
 // Applies a change to a copy and installs it only if the rules allowed it.
 template <typename F>
 ErrorOr<long> change(F f) {
-    Process& p = current_process();
-    Credentials c = p.cred;
+    Credentials c = snapshot();
     TRY(f(c));
     InterruptGuard g;
-    p.cred = lv::move(c);
+    current_process().cred = lv::move(c);
     return 0;
 }
 } // namespace
@@ -33,12 +39,18 @@ ErrorOr<long> sys_setresuid(u32 r, u32 e, u32 s) {
 ErrorOr<long> sys_setresgid(u32 r, u32 e, u32 s) {
     return change([=](Credentials& c) { return set_resgid(c, r, e, s); });
 }
-ErrorOr<long> sys_setfsuid(u32 id) { return set_fsuid(current_process().cred, id); }
-ErrorOr<long> sys_setfsgid(u32 id) { return set_fsgid(current_process().cred, id); }
+ErrorOr<long> sys_setfsuid(u32 id) {
+    InterruptGuard g;
+    return set_fsuid(current_process().cred, id);
+}
+ErrorOr<long> sys_setfsgid(u32 id) {
+    InterruptGuard g;
+    return set_fsgid(current_process().cred, id);
+}
 
 ErrorOr<long> sys_getgroups(int size, UserPtr<u32> list) {
     if (size < 0) return Errno::EINVAL;
-    lv::RefPtr<GroupList> groups = current_process().cred.groups;
+    lv::RefPtr<GroupList> groups = snapshot().groups;
     u32 count = groups ? groups->count : 0;
     if (size == 0) return long(count); // just the count; the list is not touched
     if (u32(size) < count) return Errno::EINVAL;
@@ -48,7 +60,7 @@ ErrorOr<long> sys_getgroups(int size, UserPtr<u32> list) {
 
 ErrorOr<long> sys_setgroups(int size, UserPtr<u32> list) {
     // Linux checks the capability before the size.
-    if (!capable(current_process().cred)) return Errno::EPERM;
+    if (!capable(snapshot())) return Errno::EPERM;
     if (u32(size) > kNGroupsMax) return Errno::EINVAL;
     lv::RefPtr<GroupList> groups;
     if (size > 0) {
