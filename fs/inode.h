@@ -90,6 +90,7 @@ public:
     u64 next_ino = 1;     // inode numbers are never reused within a filesystem
     u64 magic = 0;        // statfs f_type
     const char* name = ""; // /proc/mounts type
+    const char* source = nullptr; // /proc/mounts device ("/dev/vda"); null: the type
     bool read_only = false;
     lv::RefPtr<Inode> root;
     u64 allocate_ino() { return next_ino++; }

@@ -142,7 +142,7 @@ void gen_mounts(Text& t, int) {
         auto len = mp ? path_of(*mp, path, kPathMax) : ErrorOr<size_t>(size_t(1));
         if (!mp) memcpy(path, "/", 2);
         if (len.is_error()) continue;
-        t.printf("%s %s %s %s 0 0\n", f->name, path, f->name, f->read_only ? "ro" : "rw");
+        t.printf("%s %s %s %s 0 0\n", f->source ? f->source : f->name, path, f->name, f->read_only ? "ro" : "rw");
     }
     kfree(path);
 }

@@ -79,6 +79,7 @@ private:
     u16 m_mount_state = 0;        // s_state when mounted: restored by unmount
     u32 m_last_group = 0;         // where the last block came from (allocation hint)
     u32 m_overhead = 0;           // metadata blocks (statfs)
+    char m_source[24] = {};       // "/dev/vda" for /proc/mounts
     lv::Vector<Ext2Inode*> m_inodes; // loaded inodes (no references held: see forget)
     friend class Ext2Inode;
 };

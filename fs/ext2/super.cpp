@@ -5,6 +5,7 @@
 #include <fs/mutex.h>
 #include <kernel/log.h>
 #include <kernel/time.h>
+#include <lib/format.h>
 #include <lib/string.h>
 
 namespace fs::ext2 {
@@ -113,6 +114,8 @@ ErrorOr<Ext2Fs*> Ext2Fs::mount(drivers::block::BlockDevice& dev, bool read_only)
     fs->m_overhead = sb->first_data_block + fs->m_groups * (2 + itb_per_group);
     for (u32 g = 0; g < fs->m_groups; g++)
         if (has_super(*sb, g)) fs->m_overhead += 1 + gdt_blocks + sb->reserved_gdt_blocks;
+    lv::snprintf(fs->m_source, sizeof fs->m_source, "/dev/%s", dev.name);
+    fs->source = fs->m_source;
     fs->dev = dev.dev;
     fs->magic = kExt2Magic;
     fs->name = "ext2";
