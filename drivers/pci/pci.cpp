@@ -66,6 +66,7 @@ void assign_bar(Function& f, int i) {
     if (b.io || !b.size) return;
     if (b.base) {
         g_window.reserve(b.base, b.size);
+        log_info("pci %02x:%02x.%x: BAR%d at 0x%lx (%lu KiB, firmware's)", f.bus, f.dev, f.fn, i, b.base, b.size >> 10);
         return;
     }
     PhysAddr at = g_window.take(b.size);
@@ -77,6 +78,7 @@ void assign_bar(Function& f, int i) {
     f.write32(off, u32(at) | (f.read32(off) & 0xf));
     if (b.is64) f.write32(u16(off + 4), u32(at >> 32));
     b.base = at;
+    log_info("pci %02x:%02x.%x: BAR%d assigned 0x%lx (%lu KiB)", f.bus, f.dev, f.fn, i, b.base, b.size >> 10);
 }
 
 void read_function(Function& f) {
