@@ -87,6 +87,11 @@ public:
 void probe_mmio_devices() {
     arch::PlatformDevice devs[64];
     size_t n = arch::platform_devices("virtio,mmio", devs, 64);
+    // QEMU's -M virt gives the first -device the highest transport address
+    // (create_virtio_devices in hw/arm/virt.c): probing from the top makes the first
+    // disk vda, as on x86_64 where PCI slots follow the command line.
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && devs[j - 1].base < devs[j].base; j--) lv::swap(devs[j - 1], devs[j]);
     for (size_t i = 0; i < n; i++) {
         auto* regs = static_cast<volatile u8*>(arch::map_mmio(devs[i].base, max<u64>(devs[i].size, 0x200)));
         if (!regs) continue;
