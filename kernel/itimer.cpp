@@ -115,6 +115,20 @@ void expire(Timer& t, u64 now) {
     insert_sorted(t);
 }
 
+// POSIX timers on the CPU-time clocks of `p`: one tick of `t`'s CPU time.
+void count_down_cpu_timers(Process& p, Thread& current) {
+    for (Timer& t : p.timers->posix) {
+        if (!t.cpu_clock || !t.cpu_left_ns) continue;
+        if (t.cpu_tid && t.cpu_tid != current.tid) continue;
+        if (t.cpu_left_ns > kTickNs) {
+            t.cpu_left_ns -= kTickNs;
+            continue;
+        }
+        t.cpu_left_ns = t.interval_ns;
+        notify(t);
+    }
+}
+
 // ITIMER_VIRTUAL / ITIMER_PROF: count down one tick of CPU time.
 void count_down(Process& p, CpuItimer& it, int sig) {
     if (!it.left_ns) return;
@@ -152,6 +166,7 @@ void timer_tick(bool from_user) {
         if (ProcessTimers* pt = p->timers) {
             if (from_user) count_down(*p, pt->virt, SIGVTALRM);
             count_down(*p, pt->prof, SIGPROF);
+            count_down_cpu_timers(*p, t);
         }
     }
     u64 now = time::monotonic_ns();
@@ -241,6 +256,10 @@ void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns) {
     InterruptGuard g;
     disarm(t);
     t.interval_ns = interval_ns;
+    if (t.cpu_clock) {
+        t.cpu_left_ns = delay_ns;
+        return;
+    }
     if (!delay_ns) return;
     u64 now = time::monotonic_ns();
     t.deadline_ns = now + delay_ns;
@@ -249,6 +268,7 @@ void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns) {
 
 u64 timer_remaining_ns(const Timer& t) {
     InterruptGuard g;
+    if (t.cpu_clock) return t.cpu_left_ns;
     if (!t.armed()) return 0;
     u64 now = time::monotonic_ns();
     // Due but not yet fired (the next tick will): report the smallest nonzero value, as

@@ -8,7 +8,8 @@
 // Timers: ITIMER_REAL (alarm, setitimer) and POSIX timers on the realtime/monotonic
 // clocks are deadlines on one sorted list, checked at every tick (so they fire with
 // the tick's 10 ms granularity); ITIMER_VIRTUAL/ITIMER_PROF count down CPU time at
-// each tick. All of it is guarded by disabling interrupts.
+// each tick, and so do POSIX timers on the CPU-time clocks. All of it is guarded by
+// disabling interrupts.
 #pragma once
 #include <kernel/thread.h>
 #include <lib/list.h>
@@ -55,6 +56,12 @@ struct Timer {
     bool signal_queued = false;
     u32 overrun_pending = 0; // expirations since the queued signal was generated
     u32 overrun_last = 0;    // timer_getoverrun: the count of the last delivered signal
+    // Timers on CLOCK_PROCESS_CPUTIME_ID / CLOCK_THREAD_CPUTIME_ID are not on the
+    // deadline list: the tick counts their CPU time down (of cpu_tid's thread, for the
+    // thread clock), like ITIMER_PROF.
+    bool cpu_clock = false;
+    int cpu_tid = 0;
+    u64 cpu_left_ns = 0; // 0: disarmed
     bool armed() const { return armed_node.linked(); }
 };
 

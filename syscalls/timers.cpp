@@ -124,11 +124,11 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
         // Alarm clocks wake a suspended system: CAP_WAKE_ALARM. Nothing suspends here.
         if (!capable(current_process().cred)) return Errno::EPERM;
         break;
-    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
-        // FIXME: timers on CPU-time clocks (Linux's posix-cpu-timers) are not implemented.
-        return Errno::EOPNOTSUPP;
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: break; // counted by the tick
     default:
-        return clock < 0 ? Errno::EOPNOTSUPP : Errno::EINVAL; // < 0: per-process CPU clocks
+        // FIXME: the CPU clocks of other processes and threads (clock ids < 0, from
+        // clock_getcpuclockid / pthread_getcpuclockid) are not implemented.
+        return clock < 0 ? Errno::EOPNOTSUPP : Errno::EINVAL;
     }
     Process& p = current_process();
     Sigevent ev {};
@@ -157,6 +157,8 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
     t->process = &p;
     t->kind = TimerKind::Posix;
     t->clock = clock;
+    t->cpu_clock = clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID;
+    if (clock == CLOCK_THREAD_CPUTIME_ID) t->cpu_tid = current_thread().tid; // the caller's clock
     t->notify = ev.notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev.notify; // the libc runs SIGEV_THREAD itself
     t->signo = ev.signo;
     t->target_tid = ev.tid;
@@ -201,6 +203,11 @@ ErrorOr<long> sys_timer_settime(int id, int flags, UserPtr<void> value, UserPtr<
             bool mono = t->clock == CLOCK_MONOTONIC || t->clock == CLOCK_BOOTTIME || t->clock == CLOCK_BOOTTIME_ALARM;
             KTimespec now = mono ? time::monotonic_now() : time::realtime_now();
             u64 now_ns = u64(now.sec) * time::kNsPerSec + u64(now.nsec);
+            if (t->clock == CLOCK_PROCESS_CPUTIME_ID) now_ns = process_runtime_ns(*t->process);
+            if (t->clock == CLOCK_THREAD_CPUTIME_ID) {
+                for (Thread& th : t->process->threads)
+                    if (th.tid == t->cpu_tid) now_ns = thread_runtime_ns(th);
+            }
             delay = val > now_ns ? val - now_ns : 1;
         }
         t->overrun_pending = 0;

@@ -137,6 +137,30 @@ int main(void) {
     tev.sigev_notify_thread_id = 0x3fffffff; // not one of ours
     CHECK_ERR(syscall(SYS_timer_create, CLOCK_MONOTONIC, &tev, &d), EINVAL);
 
+    // CPU-time clocks: the timer runs down only while the process (or thread) runs.
+    struct sigevent cev = {0};
+    cev.sigev_notify = SIGEV_SIGNAL;
+    cev.sigev_signo = SIGUSR1;
+    cev.sigev_value.sival_int = 5;
+    clockid_t cpu_clocks[] = {CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID};
+    for (int i = 0; i < 2; i++) {
+        int e = mk(cpu_clocks[i], &cev);
+        CHECK(e >= 0);
+        CHECK(settime(e, 0, 100000000, 0, NULL) == 0);
+        nanosleep(&(struct timespec){0, 200000000}, NULL); // sleeping uses no CPU time
+        l = left_ns(e);
+        CHECK(l > 50000000ll, "left %lld after sleeping", l);
+        long long start = now_ns(cpu_clocks[i]);
+        sigset_t pend;
+        do {
+            sigpending(&pend);
+        } while (!sigismember(&pend, SIGUSR1) && now_ns(cpu_clocks[i]) - start < 5000000000ll);
+        CHECK(wait_sig(SIGUSR1, &si) == SIGUSR1);
+        CHECK(si.si_code == SI_TIMER && si.si_value.sival_int == 5);
+        CHECK(now_ns(cpu_clocks[i]) - start >= 40000000ll);
+        CHECK(syscall(SYS_timer_delete, e) == 0);
+    }
+
     // Errors.
     int id;
     struct sigevent badev = {0};
