@@ -59,7 +59,11 @@ ErrorOr<long> sys_mount(UserPtr<const char> source, UserPtr<const char> target, 
     flags &= ~kMsSilent;
     if (flags & kMsRemount) {
         if (!is_mount_root(*where)) return Errno::EINVAL;
-        if (!(flags & kMsBind)) where->fs.read_only = flags & kMsRdonly;
+        if (!(flags & kMsBind)) {
+            bool ro = flags & kMsRdonly;
+            if (ro && !where->fs.read_only) TRY(where->fs.sync()); // what is cached reaches the disk first
+            where->fs.read_only = ro;
+        }
         return 0;
     }
     // Changing propagation (MS_PRIVATE and friends) alone: there is only one namespace.

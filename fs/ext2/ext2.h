@@ -77,6 +77,7 @@ private:
     u32 m_first_ino = kGoodOldFirstIno;
     u16 m_want_extra_isize = 0;
     u16 m_mount_state = 0;        // s_state when mounted: restored by unmount
+    bool m_state_changed = false; // a read-write mount marked the disk not clean
     u32 m_last_group = 0;         // where the last block came from (allocation hint)
     u32 m_overhead = 0;           // metadata blocks (statfs)
     char m_source[24] = {};       // "/dev/vda" for /proc/mounts

@@ -128,6 +128,7 @@ ErrorOr<Ext2Fs*> Ext2Fs::mount(drivers::block::BlockDevice& dev, bool read_only)
         // Linux's ext2_setup_super: not clean while mounted read-write; unmount puts
         // the state back.
         fs->m_mount_state = sb->state;
+        fs->m_state_changed = true;
         sb->state = u16(sb->state & ~kStateValid);
         sb->mnt_count++;
         sb->mtime = sb->wtime = now_seconds();
@@ -237,8 +238,8 @@ ErrorOr<void> Ext2Fs::unmount() {
     MutexLocker l(vfs_lock());
     for (Ext2Inode* i : m_inodes)
         if (i != root.get() && i->ref_count() > 0) return Errno::EBUSY; // open files, working directories
-    if (!read_only) {
-        TRY(flush_inodes());
+    if (!read_only) TRY(flush_inodes());
+    if (m_state_changed) { // also after a remount read-only: the disk is clean again
         m_sb->state = m_mount_state;
         m_sb->wtime = now_seconds();
         mark_super_dirty();
