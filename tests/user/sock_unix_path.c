@@ -168,11 +168,40 @@ static void backlog(void) {
     close(s2);
 }
 
+static void longest_name(void) {
+    // sun_path is 108 bytes; a name filling it has no NUL. Linux still takes it, and
+    // reports the length as if the NUL were there (111).
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    memset(a.sun_path, 'n', sizeof a.sun_path);
+    int s = CHECK_OK(socket(AF_UNIX, SOCK_DGRAM, 0));
+    CHECK_OK(bind(s, (struct sockaddr*)&a, sizeof a));
+    struct sockaddr_un b;
+    socklen_t len = sizeof b;
+    CHECK_OK(getsockname(s, (struct sockaddr*)&b, &len));
+    CHECK(len == sizeof b + 1, "len %u", len);
+    CHECK(memcmp(b.sun_path, a.sun_path, sizeof a.sun_path) == 0);
+    char path[sizeof a.sun_path + 1];
+    memcpy(path, a.sun_path, sizeof a.sun_path);
+    path[sizeof a.sun_path] = 0;
+    struct stat st;
+    CHECK_OK(stat(path, &st));
+    CHECK(S_ISSOCK(st.st_mode));
+    int c = CHECK_OK(socket(AF_UNIX, SOCK_DGRAM, 0));
+    CHECK(sendto(c, "L", 1, 0, (struct sockaddr*)&a, sizeof a) == 1);
+    char ch;
+    CHECK(recv(s, &ch, 1, 0) == 1 && ch == 'L');
+    close(c);
+    close(s);
+}
+
 int main(void) {
     char dir[] = "/tmp/lvsockXXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     CHECK_OK(chdir(dir));
     names_and_data();
     backlog();
+    longest_name();
     return 0;
 }
