@@ -12,7 +12,15 @@ namespace {
 constexpr size_t kMinFrame = 60; // without the FCS: shorter frames are padded
 constexpr size_t kMaxFrame = 1514 + 4; // 1500 + header, and room for a VLAN tag we drop
 int g_next_eth = 0;
+u32 g_drop_every = 0;
 } // namespace
+
+void set_test_frame_drop(u32 every) { g_drop_every = every; }
+
+bool EthernetInterface::drop_for_test(u64& counter) {
+    if (!g_drop_every) return false;
+    return ++counter % g_drop_every == 0;
+}
 
 EthernetInterface::EthernetInterface() : arp(*this) {
     flags = kIffBroadcast | kIffMulticast;
@@ -62,6 +70,7 @@ void EthernetInterface::transmit_pending() {
             p = lv::OwnPtr<Packet>(raw);
         }
         size_t len = p->length();
+        if (drop_for_test(m_tx_seen)) continue; // lost on the "wire"
         bool ok = !transmit(*p).is_error();
         kernel::InterruptGuard g;
         if (ok) {
@@ -89,6 +98,7 @@ void EthernetInterface::receive(lv::OwnPtr<Packet> p) {
     if (p->length() < sizeof(EthernetHeader)) return (void)stats.rx_errors++;
     auto* eth = reinterpret_cast<const EthernetHeader*>(p->data());
     if (!(eth->dst == mac) && !eth->dst.is_broadcast()) return (void)stats.rx_dropped++;
+    if (drop_for_test(m_rx_seen)) return;
     stats.rx_packets++;
     stats.rx_bytes += p->length();
     if (!is_up()) return;

@@ -39,9 +39,16 @@ protected:
     virtual ErrorOr<void> transmit(const Packet& frame) = 0;
 
 private:
+    bool drop_for_test(u64& counter);
     PacketQueue m_tx_queue;
     size_t m_tx_queued = 0;
+    u64 m_rx_seen = 0, m_tx_seen = 0; // frames, for levitate.netdrop
 };
+
+// levitate.netdrop=N on the command line: every Ethernet interface drops every Nth frame
+// it receives and every Nth it sends, so that tests can see retransmission at work
+// (0: none, the default).
+void set_test_frame_drop(u32 every);
 
 // Registers an Ethernet interface (named eth<N>, the next free N, unless it has a
 // name already), down; the boot configuration (net/inet/config.h) may bring it up.

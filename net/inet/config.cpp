@@ -98,6 +98,13 @@ void init(const char* cmdline) {
         log_warn("net: cannot parse ip=%s; using the defaults", value);
         g_config = IpConfig {};
     }
+    char drop[12];
+    if (kernel::cmdline::get(cmdline, "levitate.netdrop", drop, sizeof drop)) {
+        u32 n = 0;
+        for (const char* c = drop; *c >= '0' && *c <= '9'; c++) n = n * 10 + u32(*c - '0');
+        set_test_frame_drop(n);
+        if (n) log_warn("net: dropping every %u-th Ethernet frame each way (levitate.netdrop)", n);
+    }
     kernel::InterruptGuard g;
     g_initialized = true;
     create_loopback();

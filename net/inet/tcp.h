@@ -11,15 +11,16 @@
 // window from the free receive space, retransmission with an RTT-estimated RTO and
 // exponential backoff, fast retransmit after three duplicate ACKs, slow start and
 // congestion avoidance, FIN/RST handling, TIME_WAIT (60 s, as Linux), SO_LINGER.
-// FIXME: not yet: out-of-order segments are dropped (the peer retransmits them),
-// window scaling, SACK, timestamps, urgent data, keepalive probes, Nagle's algorithm
-// (segments go out at once, as with TCP_NODELAY).
+// Out-of-order data waits in a reassembly queue until the gap fills.
+// FIXME: not yet: window scaling, SACK, timestamps, urgent data, keepalive probes,
+// Nagle's algorithm (segments go out at once, as with TCP_NODELAY).
 #pragma once
 #include <fs/mutex.h>
 #include <net/inet/icmp.h>
 #include <net/inet/inet_socket.h>
 #include <net/inet/netd.h>
 #include <net/inet/ring.h>
+#include <net/inet/tcp_reassembly.h>
 #include <net/inet/wire.h>
 
 namespace net::inet {
@@ -153,6 +154,7 @@ bool tcp_reap_pending();
 
     ByteRing m_send; // from m_send_base: sent-unacknowledged then unsent bytes
     ByteRing m_recv; // in order, not yet read
+    TcpReassembly m_ooo; // beyond a gap, within the window
 
     // Retransmission (RFC 6298) and congestion control (RFC 5681).
     Timer m_rtx_timer;  // retransmission, SYN retry, persist probe

@@ -166,6 +166,8 @@ void TcpSocket::syn_sent_segment(const TcpSegment& seg) {
     if (!(seg.flags & kTcpSyn)) return;
     m_irs = seg.seq;
     m_rcv_nxt = seg.seq + 1;
+    // Our SYN offered its window before we knew the peer's sequence numbers: from here.
+    m_rcv_adv = m_rcv_nxt + u32(min(m_recv.space(), kTcpMaxWindow));
     set_peer_mss(seg.mss);
     m_snd_wnd = seg.window;
     m_snd_wl1 = seg.seq;
@@ -307,14 +309,24 @@ void TcpSocket::process_data(const TcpSegment& seg) {
         done();
         return;
     }
+    // Only what fits in the window offered (RFC 9293 3.10.7.4 trims the rest).
+    u32 right = m_rcv_adv;
+    if (seq_ge(seq, right)) {
+        m_ack_needed = true;
+        return;
+    }
+    if (seq_gt(seq + u32(len), right)) len = right - seq;
     if (seq != m_rcv_nxt) {
-        // FIXME: out-of-order segments are dropped; the duplicate ACK asks for the gap.
+        // Beyond a gap: keep it, and ACK at once (the duplicate ACK asks for the gap,
+        // RFC 5681 4.2).
+        (void)m_ooo.insert(seq, data, len);
         m_ack_needed = true;
         return;
     }
     size_t n = min(len, m_recv.space());
     m_recv.append(data, n);
     m_rcv_nxt += u32(n);
+    if (!m_ooo.empty()) m_ooo.drain_into(m_rcv_nxt, m_recv); // the gap is filled
     m_ack_needed = true;
     if (n) m_wait.wake_all(fs::kPollIn | fs::kPollRdNorm);
 }

@@ -3,11 +3,18 @@
 this machine (the host's Linux TCP stack, curl, Python's HTTP server).
 
   e2e.py --arch A wget    the guest's busybox wget fetches a file from an HTTP server on
-                          the host (reached as 10.0.2.2, QEMU's gateway) and prints it;
-                          the bytes must arrive intact.
+                          the host (reached as 10.0.2.2, QEMU's gateway); its sha256sum
+                          in the guest must match.
   e2e.py --arch A serve   the guest's busybox nc listens on port 8080, forwarded from the
                           host's 127.0.0.1 (--net-forward); curl on the host gets the HTTP
                           response the guest sends, and the guest prints the request.
+  e2e.py --arch A lossy   wget and serve again while the guest drops every 11th Ethernet
+                          frame each way (levitate.netdrop=11): TCP's retransmissions, on
+                          both sides, must still deliver everything. (QEMU's own TCP, the
+                          guest's peer, waits about 1.5 s before it retransmits, so the
+                          transfers are kept small.)
+  e2e.py --arch A ipconfig  the ip= boot option gives eth0 another address (ifconfig shows
+                          it) and wget still works from there.
 
 Exit status 0 on success; the reason for a failure is printed.
 """
@@ -34,8 +41,10 @@ def fail(msg):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        body = BLOB if self.path == "/blob" else b"not found\n"
-        self.send_response(200 if self.path == "/blob" else 404)
+        # /blob/N: the first N bytes of BLOB.
+        ok = self.path.startswith("/blob/") and self.path[6:].isdigit()
+        body = BLOB[:int(self.path[6:])] if ok else b"not found\n"
+        self.send_response(200 if ok else 404)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -44,22 +53,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def run_wget(arch, timeout):
+def run_wget(arch, timeout, append="", size=len(BLOB)):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        r = subprocess.run([RUNNER, "exec", "--arch", arch, "--net", "--timeout", str(timeout), "--",
-                            "/bin/busybox", "wget", "-q", "-O", "-", "http://10.0.2.2:%d/blob" % port],
+        # The guest checks the bytes itself: printing them would only measure the console.
+        script = "busybox wget -q -O /tmp/blob http://10.0.2.2:%d/blob/%d && busybox sha256sum /tmp/blob" % (port, size)
+        r = subprocess.run([RUNNER, "exec", "--arch", arch, "--net", "--timeout", str(timeout), "--append", append,
+                            "--", "/bin/busybox", "sh", "-c", script],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 60)
     finally:
         server.shutdown()
     if r.returncode != 0:
         return fail("wget exited with %d: %s" % (r.returncode, r.stderr.decode(errors="replace")[-2000:]))
-    if r.stdout != BLOB:
-        return fail("got %d bytes (sha256 %s), expected %d (sha256 %s)" % (
-            len(r.stdout), hashlib.sha256(r.stdout).hexdigest(), len(BLOB), hashlib.sha256(BLOB).hexdigest()))
-    print("ok: %d bytes from the host's HTTP server" % len(BLOB))
+    want = hashlib.sha256(BLOB[:size]).hexdigest()
+    got = r.stdout.decode(errors="replace").split()
+    if not got or got[0] != want:
+        return fail("the guest's sha256sum said %r, expected %s for %d bytes" % (r.stdout[:200], want, size))
+    print("ok: %d bytes from the host's HTTP server" % size)
     return 0
 
 
@@ -91,12 +103,13 @@ def http_get(port, path):
         return None
 
 
-def run_serve(arch, timeout):
+def run_serve(arch, timeout, append="", copies=50):
     port = free_port()
-    body = b"hello from LevitateOS\n" * 50
+    body = b"hello from LevitateOS\n" * copies
     response = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
     guest = subprocess.Popen([RUNNER, "exec", "--arch", arch, "--net-forward", "%d:8080" % port,
-                              "--timeout", str(timeout), "--", "/bin/busybox", "nc", "-l", "-p", "8080"],
+                              "--timeout", str(timeout), "--append", append,
+                              "--", "/bin/busybox", "nc", "-l", "-p", "8080"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # nc sends its stdin to the first connection, then half-closes it.
     guest.stdin.write(response)
@@ -125,13 +138,33 @@ def run_serve(arch, timeout):
     return 0
 
 
+def run_ipconfig(arch, timeout):
+    ip = "10.0.2.42"
+    r = subprocess.run([RUNNER, "exec", "--arch", arch, "--net", "--timeout", str(timeout),
+                        "--append", "ip=%s::10.0.2.2:255.255.255.0" % ip, "--", "/bin/busybox", "ifconfig", "eth0"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 60)
+    out = r.stdout.decode(errors="replace")
+    if r.returncode != 0 or ("inet addr:%s " % ip) not in out or "Mask:255.255.255.0" not in out:
+        return fail("ifconfig eth0 (status %d) printed %r" % (r.returncode, out))
+    print("ok: eth0 took %s from ip=" % ip)
+    return run_wget(arch, timeout, "ip=%s::10.0.2.2:255.255.255.0" % ip)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--arch", default="x86_64")
     ap.add_argument("--timeout", type=int, default=120)
-    ap.add_argument("case", choices=("wget", "serve"))
+    ap.add_argument("case", choices=("wget", "serve", "lossy", "ipconfig"))
     args = ap.parse_args()
-    return run_wget(args.arch, args.timeout) if args.case == "wget" else run_serve(args.arch, args.timeout)
+    if args.case == "wget":
+        return run_wget(args.arch, args.timeout)
+    if args.case == "serve":
+        return run_serve(args.arch, args.timeout)
+    if args.case == "ipconfig":
+        return run_ipconfig(args.arch, args.timeout)
+    lossy = "levitate.netdrop=11"
+    return run_wget(args.arch, args.timeout, lossy, size=64 * 1024) or \
+        run_serve(args.arch, args.timeout, lossy, copies=5000)
 
 
 if __name__ == "__main__":
