@@ -6,8 +6,8 @@
 
 namespace net {
 namespace {
-// FIXME: AF_INET and AF_INET6 come with the IP stack; until they register here,
-// socket() for them fails with EAFNOSUPPORT as on a Linux built without them.
+// FIXME: AF_INET6 (and AF_NETLINK, AF_PACKET, ...) are not here yet: socket() for
+// them fails with EAFNOSUPPORT, as on a Linux built without them.
 constexpr Family kFamilies[] = {
     {kAfUnix, &af_unix::UnixSocket::create, &af_unix::UnixSocket::pair},
     {kAfInet, &inet::create_inet_socket, nullptr},

@@ -5,7 +5,7 @@
 // sendmsg, recvmsg, shutdown, getname, poll — and by an entry in the family table
 // (net/family.cpp). What every family shares lives here: the SOL_SOCKET options, the
 // pending error (SO_ERROR), the timeouts, one wait queue, and read/write/poll/ioctl on
-// the file. AF_UNIX is in net/unix/; AF_INET/AF_INET6 will come with the IP stack.
+// the file. AF_UNIX is in net/unix/, AF_INET in net/inet/.
 //
 // Locking: socket state changes with interrupts off (kernel::InterruptGuard; one CPU);
 // user copies happen outside such sections. Whatever a family must not run with
