@@ -1,6 +1,7 @@
 #include <kernel/lock.h>
 #include <lib/string.h>
 #include <net/inet/inet_socket.h>
+#include <net/inet/raw.h>
 #include <net/inet/tcp.h>
 #include <net/inet/udp.h>
 #include <net/inet/wire.h>
@@ -8,7 +9,7 @@
 namespace net::inet {
 namespace {
 // IPPROTO_IP options (include/uapi/linux/in.h).
-constexpr int kIpTos = 1, kIpTtl = 2, kIpRecvErr = 11, kIpMtuDiscover = 10, kIpMtu = 14;
+constexpr int kIpTos = 1, kIpTtl = 2, kIpHdrincl = 3, kIpRecvErr = 11, kIpMtuDiscover = 10, kIpMtu = 14;
 } // namespace
 
 ErrorOr<Endpoint> parse_sockaddr(const SockAddr& a, bool allow_unspec) {
@@ -74,9 +75,13 @@ ErrorOr<void> write_int_option(UserPtr<u8> val, UserPtr<int> lenp, int v) {
 }
 
 ErrorOr<void> InetSocket::setsockopt_level(int level, int name, UserPtr<const u8> val, u32 len) {
-    if (level == protocol && protocol != kIpprotoIp) return proto_setsockopt(name, val, len);
+    if (level == proto_level() && level != kIpprotoIp) return proto_setsockopt(name, val, len);
     if (level != kIpprotoIp) return Errno::ENOPROTOOPT;
     switch (name) {
+    case kIpHdrincl:
+        if (type != kSockRaw) return Errno::ENOPROTOOPT;
+        hdrincl = TRY(read_int_option(val, len, true)) != 0;
+        return {};
     case kIpTos: {
         int v = TRY(read_int_option(val, len, true));
         tos = u8(v);
@@ -102,9 +107,12 @@ ErrorOr<void> InetSocket::setsockopt_level(int level, int name, UserPtr<const u8
 }
 
 ErrorOr<void> InetSocket::getsockopt_level(int level, int name, UserPtr<u8> val, UserPtr<int> len) {
-    if (level == protocol && protocol != kIpprotoIp) return proto_getsockopt(name, val, len);
+    if (level == proto_level() && level != kIpprotoIp) return proto_getsockopt(name, val, len);
     if (level != kIpprotoIp) return Errno::EOPNOTSUPP;
     switch (name) {
+    case kIpHdrincl:
+        if (type != kSockRaw) return Errno::ENOPROTOOPT;
+        return write_int_option(val, len, hdrincl);
     case kIpTos: return write_int_option(val, len, tos);
     case kIpTtl: return write_int_option(val, len, ip_ttl());
     case kIpRecvErr: return write_int_option(val, len, recverr);
@@ -130,12 +138,11 @@ ErrorOr<lv::RefPtr<Socket>> create_inet_socket(int type, int protocol) {
         if (protocol != 0 && protocol != kIpprotoTcp) return Errno::EPROTONOSUPPORT;
         return lv::RefPtr<Socket>(TRY(TcpSocket::create()));
     case kSockDgram:
+        // FIXME: no ping sockets (SOCK_DGRAM with IPPROTO_ICMP); ping uses SOCK_RAW.
         if (protocol != 0 && protocol != kIpprotoUdp) return Errno::EPROTONOSUPPORT;
         return lv::RefPtr<Socket>(TRY(UdpSocket::create()));
     case kSockRaw:
-        // FIXME: raw sockets (and ping sockets, SOCK_DGRAM/IPPROTO_ICMP) are not
-        // implemented; Linux without CAP_NET_RAW answers EPERM for SOCK_RAW too.
-        return Errno::EPROTONOSUPPORT;
+        return lv::RefPtr<Socket>(TRY(RawSocket::create(protocol)));
     default:
         return Errno::ESOCKTNOSUPPORT;
     }

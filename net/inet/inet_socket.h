@@ -38,6 +38,7 @@ public:
     u8 tos = 0; // IP_TOS
     bool recverr = false; // IP_RECVERR: report soft ICMP errors too
     u8 pmtudisc = 1;      // IP_MTU_DISCOVER (IP_PMTUDISC_WANT)
+    bool hdrincl = false; // IP_HDRINCL (raw sockets): the caller writes the IPv4 header
     lv::ListNode bind_node; // in the protocol's port table while local_port != 0
 
     ErrorOr<void> getname(SockAddr& out, bool peer) override;
@@ -53,6 +54,8 @@ public:
 
 protected:
     InetSocket(fs::FileSystem& fs, int type, int protocol);
+    // The option level the protocol answers for: its number, or SOL_RAW for raw sockets.
+    int proto_level() const { return type == kSockRaw ? 255 : protocol; }
     // The protocol's own level (IPPROTO_TCP, IPPROTO_UDP): ENOPROTOOPT by default.
     virtual ErrorOr<void> proto_setsockopt(int name, UserPtr<const u8> val, u32 len) { return Errno::ENOPROTOOPT; }
     virtual ErrorOr<void> proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int> len) { return Errno::ENOPROTOOPT; }

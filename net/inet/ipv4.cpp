@@ -3,6 +3,7 @@
 #include <net/inet/icmp.h>
 #include <net/inet/interface.h>
 #include <net/inet/ipv4.h>
+#include <net/inet/raw.h>
 
 namespace net::inet {
 namespace {
@@ -40,13 +41,14 @@ void ipv4_receive(lv::OwnPtr<Packet> p) {
     p->network_offset = size_t(p->data() - p->buffer());
     u8 protocol = ip->protocol;
     p->pull(hlen);
+    bool raw = raw_deliver(*p, protocol); // raw sockets get a copy of everything
     switch (protocol) {
     case kProtoIcmp: icmp_receive(lv::move(p)); break;
     case kProtoUdp: udp_receive(lv::move(p)); break;
     case kProtoTcp: tcp_receive(lv::move(p)); break;
     default:
-        // No raw sockets: nobody takes other protocols (Linux answers the same way).
-        if (!is_broadcast(dst)) icmp_send_error(*p, kIcmpDestUnreachable, kIcmpProtoUnreachable);
+        // Nobody speaks this protocol unless a raw socket took it (ip_local_deliver_finish).
+        if (!raw && !is_broadcast(dst)) icmp_send_error(*p, kIcmpDestUnreachable, kIcmpProtoUnreachable);
         break;
     }
 }
@@ -72,6 +74,15 @@ ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResu
     ip->dst.set(s.dst);
     ip->checksum.set(checksum(ip, sizeof(Ipv4Header)));
     iface.send_ipv4(lv::move(p), route.next_hop);
+    return {};
+}
+
+ErrorOr<void> ipv4_send_datagram(lv::OwnPtr<Packet> p, const RouteResult& route) {
+    if (p->length() > route.iface->mtu) {
+        route.iface->stats.tx_dropped++;
+        return Errno::EMSGSIZE;
+    }
+    route.iface->send_ipv4(lv::move(p), route.next_hop);
     return {};
 }
 

@@ -25,6 +25,9 @@ struct Ipv4Send {
 ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route);
 // Same, looking the route up (ENETUNREACH).
 ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s);
+// Sends a complete datagram (data() at its IPv4 header, checksummed) by `route`:
+// raw sockets with IP_HDRINCL. EMSGSIZE beyond the interface's MTU.
+ErrorOr<void> ipv4_send_datagram(lv::OwnPtr<Packet> p, const RouteResult& route);
 
 // The transport layers' receive entry points (data() at their header).
 void icmp_receive(lv::OwnPtr<Packet> p);

@@ -11,14 +11,9 @@
 namespace net::inet {
 namespace {
 constexpr u32 kSiocOutq = 0x5411;
-// What a queued datagram costs against SO_RCVBUF besides its payload (Linux counts the
-// skb's truesize), so that a flood of empty datagrams is bounded too.
-constexpr size_t kPacketOverhead = 256;
 
 bool capable() { return kernel::current_process().cred.euid == 0; }
 
-// Datagrams to INADDR_ANY go to this host (ip_route_output_key_hash_rcu).
-u32 destination(u32 addr) { return addr ? addr : kInaddrLoopback; }
 
 // A score for how well s matches a datagram; -1: not at all (compute_score).
 int match(const UdpSocket& s, u32 src, u16 sport, u32 dst, u16 dport) {
@@ -38,21 +33,19 @@ int match(const UdpSocket& s, u32 src, u16 sport, u32 dst, u16 dport) {
 
 ErrorOr<lv::RefPtr<UdpSocket>> UdpSocket::create() { return make_socket<UdpSocket>(); }
 
-UdpSocket::UdpSocket(fs::FileSystem& fs) : InetSocket(fs, kSockDgram, kIpprotoUdp) {}
+UdpSocket::UdpSocket(fs::FileSystem& fs) : DatagramSocket(fs, kSockDgram, kIpprotoUdp) {}
 
 UdpSocket::~UdpSocket() {
     kernel::InterruptGuard g;
     unbind_port(udp_ports(), *this);
-    drain(m_queue);
 }
 
 void UdpSocket::close() {
-    kernel::InterruptGuard g;
-    unbind_port(udp_ports(), *this);
-    drain(m_queue);
-    m_queued_bytes = 0;
-    m_shutdown = kRcvShutdown | kSendShutdown;
-    m_wait.wake_all();
+    {
+        kernel::InterruptGuard g;
+        unbind_port(udp_ports(), *this);
+    }
+    release_queue();
 }
 
 bool UdpSocket::port_conflict(const InetSocket& other) const {
@@ -112,17 +105,6 @@ ErrorOr<void> UdpSocket::connect(const SockAddr& a, bool) {
     return {};
 }
 
-ErrorOr<void> UdpSocket::shutdown(int how) {
-    if (how < kShutRd || how > kShutRdWr) return Errno::EINVAL;
-    kernel::InterruptGuard g;
-    // inet_shutdown: an unconnected socket still records the shutdown (and wakes
-    // pollers), but reports ENOTCONN.
-    m_shutdown |= u32(how) + 1;
-    m_wait.wake_all();
-    if (!m_connected) return Errno::ENOTCONN;
-    return {};
-}
-
 ErrorOr<size_t> UdpSocket::sendmsg(SendMsg& m) {
     BacklogFlush flush;
     if (m.flags & kMsgOob) return Errno::EOPNOTSUPP;
@@ -169,73 +151,12 @@ ErrorOr<size_t> UdpSocket::sendmsg(SendMsg& m) {
     return len;
 }
 
-ErrorOr<size_t> UdpSocket::recvmsg(RecvMsg& m) {
-    BacklogFlush flush;
-    // FIXME: no error queue (IP_RECVERR messages): MSG_ERRQUEUE finds nothing.
-    if (m.flags & kMsgErrQueue) return Errno::EAGAIN;
-    bool peek = m.flags & kMsgPeek;
-    fs::MutexLocker lock(m_rx_lock);
-    Timeout t = rcv_timeout(m.flags & kMsgDontWait);
-    lv::OwnPtr<Packet> owned;
-    Packet* pkt = nullptr;
-    {
-        kernel::InterruptGuard g;
-        for (;;) {
-            if (has_error()) return take_error();
-            if (!m_queue.empty()) {
-                pkt = m_queue.first();
-                if (!peek) {
-                    m_queue.remove(*pkt);
-                    m_queued_bytes -= pkt->length() + kPacketOverhead;
-                    owned = lv::OwnPtr<Packet>(pkt);
-                }
-                break;
-            }
-            if (m_shutdown & kRcvShutdown) return size_t(0);
-            TRY(t.sleep(m_wait));
-        }
-    }
-    // A peeked packet stays queued: m_rx_lock keeps other readers from taking it, and
-    // only close() (no reader left then) frees the queue.
-    size_t len = pkt->length();
-    size_t n = min(len, m.data.size());
-    TRY(m.data.copy_out(0, pkt->data(), n));
-    if (n < len) m.out_flags |= kMsgTrunc;
-    if (m.want_name) make_sockaddr(m.name, {pkt->src_ip, pkt->src_port});
-    return (m.flags & kMsgTrunc) ? len : n;
-}
-
-u32 UdpSocket::poll_mask(u32) {
-    constexpr u32 kIn = fs::kPollIn | fs::kPollRdNorm;
-    kernel::InterruptGuard g;
-    u32 mask = fs::kPollOut | fs::kPollWrNorm | kPollWrBand; // no send queue: always writable
-    if (has_error()) mask |= fs::kPollErr;
-    if (m_shutdown & kRcvShutdown) mask |= kPollRdHup | kIn;
-    if (m_shutdown == (kRcvShutdown | kSendShutdown)) mask |= fs::kPollHup;
-    if (!m_queue.empty()) mask |= kIn;
-    return mask;
-}
-
-ErrorOr<size_t> UdpSocket::unread_bytes() {
-    // SIOCINQ on UDP: the size of the next datagram's payload, not the whole queue.
-    kernel::InterruptGuard g;
-    return m_queue.empty() ? size_t(0) : m_queue.first()->length();
-}
-
 ErrorOr<long> UdpSocket::proto_ioctl(u32 request, u64 arg) {
     if (request == kSiocOutq) { // nothing ever waits to be sent
         TRY(UserPtr<int>(arg).write(0));
         return 0;
     }
     return Errno::ENOTTY;
-}
-
-void UdpSocket::deliver(lv::OwnPtr<Packet> p) {
-    size_t cost = p->length() + kPacketOverhead;
-    if (m_shutdown & kRcvShutdown || m_queued_bytes + cost > opts.rcvbuf) return; // dropped
-    m_queued_bytes += cost;
-    m_queue.push_back(*p.leak());
-    m_wait.wake_all(fs::kPollIn | fs::kPollRdNorm);
 }
 
 void UdpSocket::icmp_error(const IcmpError& e) {

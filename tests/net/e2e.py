@@ -15,6 +15,8 @@ this machine (the host's Linux TCP stack, curl, Python's HTTP server).
                           transfers are kept small.)
   e2e.py --arch A ipconfig  the ip= boot option gives eth0 another address (ifconfig shows
                           it) and wget still works from there.
+  e2e.py --arch A ping    busybox ping (a raw ICMP socket) gets echo replies from QEMU's
+                          gateway and from the guest itself.
 
 Exit status 0 on success; the reason for a failure is printed.
 """
@@ -150,11 +152,23 @@ def run_ipconfig(arch, timeout):
     return run_wget(arch, timeout, "ip=%s::10.0.2.2:255.255.255.0" % ip)
 
 
+def run_ping(arch, timeout):
+    script = "busybox ping -c 2 -W 5 10.0.2.2 && busybox ping -c 1 -W 5 10.0.2.15"
+    r = subprocess.run([RUNNER, "exec", "--arch", arch, "--net", "--timeout", str(timeout), "--",
+                        "/bin/busybox", "sh", "-c", script],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 60)
+    out = r.stdout.decode(errors="replace")
+    if r.returncode != 0 or "2 packets received" not in out or "1 packets received" not in out:
+        return fail("ping (status %d) printed %r %r" % (r.returncode, out, r.stderr.decode(errors="replace")[-500:]))
+    print("ok: echo replies from 10.0.2.2 and 10.0.2.15")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--arch", default="x86_64")
     ap.add_argument("--timeout", type=int, default=120)
-    ap.add_argument("case", choices=("wget", "serve", "lossy", "ipconfig"))
+    ap.add_argument("case", choices=("wget", "serve", "lossy", "ipconfig", "ping"))
     args = ap.parse_args()
     if args.case == "wget":
         return run_wget(args.arch, args.timeout)
@@ -162,6 +176,8 @@ def main():
         return run_serve(args.arch, args.timeout)
     if args.case == "ipconfig":
         return run_ipconfig(args.arch, args.timeout)
+    if args.case == "ping":
+        return run_ping(args.arch, args.timeout)
     lossy = "levitate.netdrop=11"
     return run_wget(args.arch, args.timeout, lossy, size=64 * 1024) or \
         run_serve(args.arch, args.timeout, lossy, copies=5000)

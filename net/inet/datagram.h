@@ -1,0 +1,41 @@
+// What UDP and raw sockets share: a queue of received datagrams (Packets whose data is
+// what recvmsg returns, with the sender in src_ip/src_port) bounded by SO_RCVBUF, the
+// connected peer, shutdown, and the receive side of the socket calls. Sending builds a
+// datagram and hands it to IPv4 at once: there is no send queue, so these sockets are
+// always writable.
+#pragma once
+#include <fs/mutex.h>
+#include <net/inet/inet_socket.h>
+#include <net/inet/packet.h>
+
+namespace net::inet {
+constexpr u32 kRcvShutdown = 1, kSendShutdown = 2; // sk_shutdown bits
+
+class DatagramSocket : public InetSocket {
+public:
+    ~DatagramSocket() override;
+    ErrorOr<size_t> recvmsg(RecvMsg&) override;
+    ErrorOr<void> shutdown(int how) override;
+    u32 poll_mask(u32 requested) override;
+    ErrorOr<size_t> unread_bytes() override;
+    bool has_peer() const override { return m_connected; }
+
+    // A datagram for this socket; dropped (counted nowhere) when SO_RCVBUF is full.
+    void deliver(lv::OwnPtr<Packet> p);
+
+protected:
+    DatagramSocket(fs::FileSystem& fs, int type, int protocol) : InetSocket(fs, type, protocol) {}
+    // close(): no more reading; the queue is freed.
+    void release_queue();
+    // Datagrams to INADDR_ANY go to this host (ip_route_output_key_hash_rcu).
+    static u32 destination(u32 addr) { return addr ? addr : kInaddrLoopback; }
+
+    bool m_connected = false;
+    u32 m_shutdown = 0; // kRcvShutdown | kSendShutdown
+
+private:
+    PacketQueue m_queue;
+    size_t m_queued_bytes = 0; // counted against SO_RCVBUF, with per-packet overhead
+    fs::Mutex m_rx_lock; // one reader copies out at a time (MSG_PEEK keeps the packet)
+};
+} // namespace net::inet
