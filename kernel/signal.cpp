@@ -32,6 +32,18 @@ void wake_threads(Process& p) {
     for (Thread& t : p.threads) sched::wake(t);
 }
 
+WaitQueue g_signal_queued; // signal_queued_wait()
+
+// Linux's sig_ignored(): a blocked signal is queued even when its action is to ignore
+// it (the action may change before it is unblocked, and signalfd or sigwait may take
+// it); an ignored one is dropped when it would be delivered. For a process, the mask
+// of its main thread decides, as for Linux's target task.
+bool drop_at_send(const Process& p, const Thread* t, int sig) {
+    if (!ignored(p, sig)) return false;
+    if (!t) t = p.threads.first();
+    return !(t && (t->sigmask & bit(sig)));
+}
+
 const char* signal_name(int sig) {
     static const char* names[] = {"?", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
                                   "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
@@ -120,19 +132,21 @@ void send_signal(Thread& t, int sig) { send_signal_info(t, sig, sender_info(SI_T
 void send_signal_info(Process& p, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals) return;
     InterruptGuard g;
-    if (p.zombie || ignored(p, sig)) return;
+    if (p.zombie || drop_at_send(p, nullptr, sig)) return;
     if (!(p.pending_signals & bit(sig))) p.siginfo[sig - 1] = info; // else the first one stays
     p.pending_signals |= bit(sig);
     wake_threads(p);
+    g_signal_queued.wake_all(0x1); // POLLIN
 }
 
 void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals || !t.process) return;
     InterruptGuard g;
-    if (ignored(*t.process, sig)) return;
+    if (drop_at_send(*t.process, &t, sig)) return;
     if (!(t.pending_signals & bit(sig))) t.siginfo[sig - 1] = info;
     t.pending_signals |= bit(sig);
     sched::wake(t);
+    g_signal_queued.wake_all(0x1); // POLLIN
 }
 
 bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info) {
@@ -150,6 +164,8 @@ bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info) {
     if (info.code == SI_TIMER) timer_signal_dequeued(p, info); // fills si_overrun
     return true;
 }
+
+WaitQueue& signal_queued_wait() { return g_signal_queued; }
 
 bool signal_pending() {
     Thread& t = current_thread();

@@ -22,6 +22,10 @@ void send_signal(Thread& t, int sig);
 // True when the current thread has an unblocked pending signal: blocking syscalls
 // return EINTR then.
 bool signal_pending();
+// Woken (key POLLIN) whenever a signal is queued for any thread or process: signalfd
+// readers and pollers (fs/signalfd.cpp) wait here and re-check their own signals.
+class WaitQueue;
+WaitQueue& signal_queued_wait();
 
 // Queue a signal with its siginfo details (si_code SI_QUEUE/SI_TIMER/..., si_value).
 // A standard signal that is already pending keeps its first siginfo (Linux's

@@ -19,6 +19,7 @@
 #include <syscalls/sched.h>
 #include <syscalls/select.h>
 #include <syscalls/signal.h>
+#include <syscalls/signalfd.h>
 #include <syscalls/sigwait.h>
 #include <syscalls/sysinfo.h>
 #include <syscalls/timers.h>
@@ -47,4 +48,5 @@
     LV_SYSCALLS_SOCKET(X) \
     LV_SYSCALLS_EVENTFD(X) \
     LV_SYSCALLS_EPOLL(X) \
-    LV_SYSCALLS_TIMERFD(X)
+    LV_SYSCALLS_TIMERFD(X) \
+    LV_SYSCALLS_SIGNALFD(X)
