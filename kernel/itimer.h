@@ -20,7 +20,8 @@ struct Process;
 
 // ---------------------------------------------------------------- accounting
 // Hooks: the scheduler calls cputime_switch (interrupts off) just before switching
-// from prev to next; the timer tick calls cputime_tick before scheduling.
+// from prev to next; every timer tick calls timer_tick (accounting, then the timers)
+// before scheduling.
 void cputime_switch(Thread& prev, Thread& next);
 void timer_tick(bool from_user);
 

@@ -1,3 +1,5 @@
+// The machine as a whole: sysinfo (uptime, memory, load, task count), personality
+// and reboot.
 #include <kernel/cred.h>
 #include <kernel/itimer.h>
 #include <kernel/lock.h>
