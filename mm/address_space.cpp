@@ -53,19 +53,44 @@ ErrorOr<AddressSpace*> AddressSpace::clone() {
         nv->flags = v.flags;
         nv->name = v.name;
         copy->m_vmas.push_back(*nv);
+        bool shared = v.flags & kMapShared;
         for (VirtAddr va = v.start; va < v.end; va += kPageSize) {
             auto m = m_pt.query(va);
             if (!m.pa) continue;
-            PhysAddr pa = alloc_frame();
-            if (!pa) { lv::destroy(copy); return Errno::ENOMEM; }
-            memcpy(phys_to_virt(pa), phys_to_virt(m.pa), kPageSize);
-            if (auto r = copy->m_pt.map(va, pa, m.flags); r.is_error()) {
-                free_frame(pa);
+            // Both address spaces map the same frame. Private pages become read-only in
+            // both: the first write copies (break_cow). Shared ones stay as they are.
+            PageFlags f = m.flags;
+            if (!shared && f.writable) {
+                f.writable = false;
+                m_pt.protect(va, f);
+            }
+            if (auto r = copy->m_pt.map(va, m.pa, f); r.is_error()) {
                 lv::destroy(copy);
                 return r.error();
             }
+            share_frame(m.pa);
         }
     }
+    return copy;
+}
+
+PhysAddr AddressSpace::break_cow(VirtAddr va, const Vma& v, PhysAddr pa) {
+    if (frame_refcount(pa) == 1) {
+        // The other side is gone: the page is ours alone, just writable again.
+        m_pt.protect(va, page_flags(v));
+        return pa;
+    }
+    PhysAddr copy = alloc_frame();
+    if (!copy) return 0;
+    memcpy(phys_to_virt(copy), phys_to_virt(pa), kPageSize);
+    m_pt.unmap(va);
+    if (m_pt.map(va, copy, page_flags(v)).is_error()) {
+        // Cannot happen (the tables exist); keep the old mapping rather than lose data.
+        free_frame(copy);
+        (void)m_pt.map(va, pa, page_flags(v));
+        return 0;
+    }
+    free_frame(pa);
     return copy;
 }
 
@@ -218,7 +243,14 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
         if (cur->end > end) TRY(split(*cur, end));
         cur->prot = prot;
         PageFlags f = page_flags(*cur);
-        for (VirtAddr va = cur->start; va < cur->end; va += kPageSize) m_pt.protect(va, f);
+        for (VirtAddr va = cur->start; va < cur->end; va += kPageSize) {
+            auto m = m_pt.query(va);
+            if (!m.pa) continue;
+            PageFlags pf = f;
+            // A copy-on-write page stays read-only until a write fault copies it.
+            if (!(cur->flags & kMapShared) && frame_refcount(m.pa) > 1) pf.writable = false;
+            m_pt.protect(va, pf);
+        }
     }
     return {};
 }
@@ -261,9 +293,11 @@ bool AddressSpace::handle_fault(VirtAddr addr, bool write, bool exec) {
     if (exec && !(v->prot & kProtExec)) return false;
     if (!(v->prot & (kProtRead | kProtWrite | kProtExec))) return false;
     VirtAddr va = align_down<u64>(addr, kPageSize);
-    if (m_pt.query(va).pa) {
-        // Present and the VMA allows the access: another thread mapped it first, or the
-        // TLB was stale. Retry.
+    auto m = m_pt.query(va);
+    if (m.pa) {
+        // A write to a read-only page of a writable region: copy-on-write.
+        if (write && !m.flags.writable) return break_cow(va, *v, m.pa) != 0;
+        // Otherwise another thread mapped it first, or the TLB was stale: retry.
         arch::flush_tlb_page(va);
         return true;
     }
@@ -278,6 +312,12 @@ ErrorOr<void> AddressSpace::poke(VirtAddr dst, const void* src, size_t n) {
         if (!v) return Errno::EFAULT;
         VirtAddr va = align_down<u64>(dst, kPageSize);
         PhysAddr pa = TRY(page_for(va, *v));
+        // Writing through the direct map bypasses the read-only PTE: copy a shared
+        // private page first, or the other address space would see the write.
+        if (!(v->flags & kMapShared) && frame_refcount(pa) > 1) {
+            pa = break_cow(va, *v, pa);
+            if (!pa) return Errno::ENOMEM;
+        }
         size_t off = dst - va;
         size_t chunk = min<size_t>(n, kPageSize - off);
         memcpy(static_cast<u8*>(phys_to_virt(pa)) + off, s, chunk);

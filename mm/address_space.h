@@ -30,8 +30,8 @@ public:
     AddressSpace() = default; // use create()
     ~AddressSpace();
 
-    // fork: a new address space with the same regions and a private copy of every page.
-    // FIXME: copy-on-write would make fork of a large process cheap.
+    // fork: a new address space with the same regions. Private pages are shared
+    // copy-on-write (read-only in both until written); MAP_SHARED pages stay shared.
     ErrorOr<AddressSpace*> clone();
     // Processes sharing this address space (CLONE_VM without CLONE_THREAD, i.e. vfork and
     // posix_spawn); the last release() destroys it.
@@ -76,6 +76,9 @@ private:
     bool range_free(VirtAddr start, VirtAddr end);
     VirtAddr find_gap(size_t length);
     ErrorOr<PhysAddr> page_for(VirtAddr va, const Vma& v);
+    // Gives va a private, writable copy of the shared frame pa; returns the frame now
+    // mapped (pa itself if nobody else used it any more), 0 when out of memory.
+    PhysAddr break_cow(VirtAddr va, const Vma& v, PhysAddr pa);
 
     PageTable m_pt;
     lv::IntrusiveList<Vma, &Vma::node> m_vmas; // sorted by start, non-overlapping

@@ -1,5 +1,7 @@
-// The kernel's frame allocator: one FrameBitmap spanning all usable RAM. Its bitmap is
-// carved out of the first usable range large enough, before any other allocator exists.
+// The kernel's frame allocator: one FrameBitmap spanning all usable RAM, and a
+// reference count per frame so that a page can be mapped by several address spaces
+// (copy-on-write after fork, shared anonymous memory). Both arrays are carved out of
+// the first usable range large enough, before any other allocator exists.
 #include <kernel/lock.h>
 #include <kernel/log.h>
 #include <lib/string.h>
@@ -8,7 +10,13 @@
 namespace mm {
 namespace {
 FrameBitmap g_frames;
+u32* g_refs = nullptr; // per frame of [g_base, g_base + g_count * 4096)
+PhysAddr g_base = 0;
+u64 g_count = 0;
 u64 g_total_bytes = 0;
+
+u32& refs(PhysAddr pa) { return g_refs[(pa - g_base) / kPageSize]; }
+bool tracked(PhysAddr pa) { return pa >= g_base && (pa - g_base) / kPageSize < g_count; }
 } // namespace
 
 void phys_init(const PhysRange* ranges, size_t count, PhysRange later) {
@@ -27,32 +35,35 @@ void phys_init(const PhysRange* ranges, size_t count, PhysRange later) {
     KASSERT(hi > lo);
     u64 frames = (hi - lo) / kPageSize;
     u64 bitmap_bytes = align_up((frames + 63) / 64 * 8, kPageSize);
+    u64 refs_bytes = align_up(frames * sizeof(u32), kPageSize);
+    u64 meta_bytes = bitmap_bytes + refs_bytes;
 
-    // The bitmap lives in the first range that can hold it; those frames stay used.
-    PhysAddr bitmap_pa = 0;
-    for (size_t i = 0; i < count && !bitmap_pa; i++) {
+    // The metadata lives in the first range that can hold it; those frames stay used.
+    PhysAddr meta_pa = 0;
+    for (size_t i = 0; i < count && !meta_pa; i++) {
         PhysAddr b = align_up(ranges[i].base, kPageSize);
         PhysAddr e = align_down(ranges[i].base + ranges[i].length, kPageSize);
-        if (e > b && e - b >= bitmap_bytes && b != 0) bitmap_pa = b;
+        if (e > b && e - b >= meta_bytes && b != 0) meta_pa = b;
     }
-    if (!bitmap_pa) kernel::panic("no room for the frame bitmap (%lu bytes)", bitmap_bytes);
+    if (!meta_pa) kernel::panic("no room for the frame metadata (%lu bytes)", meta_bytes);
 
-    g_frames.init(lo, frames, static_cast<u64*>(phys_to_virt(bitmap_pa)));
+    g_frames.init(lo, frames, static_cast<u64*>(phys_to_virt(meta_pa)));
+    g_refs = static_cast<u32*>(phys_to_virt(meta_pa + bitmap_bytes));
+    memset(g_refs, 0, frames * sizeof(u32));
+    g_base = lo;
+    g_count = frames;
     for (size_t i = 0; i < count; i++) {
         PhysAddr b = align_up(ranges[i].base, kPageSize);
         PhysAddr e = align_down(ranges[i].base + ranges[i].length, kPageSize);
         if (e > b) g_frames.mark_free(b, (e - b) / kPageSize);
     }
-    g_frames.mark_used(bitmap_pa, bitmap_bytes / kPageSize);
+    g_frames.mark_used(meta_pa, meta_bytes / kPageSize);
     g_total_bytes = g_frames.free_frames() * kPageSize;
-    log_info("mm: %lu MiB usable in %zu ranges, frame bitmap %lu KiB", g_total_bytes >> 20, count,
-             bitmap_bytes >> 10);
+    log_info("mm: %lu MiB usable in %zu ranges, frame metadata %lu KiB", g_total_bytes >> 20, count,
+             meta_bytes >> 10);
 }
 
-PhysAddr alloc_frame() {
-    kernel::InterruptGuard g;
-    return g_frames.alloc(1);
-}
+PhysAddr alloc_frame() { return alloc_frames(1); }
 
 PhysAddr alloc_zeroed_frame() {
     PhysAddr pa = alloc_frame();
@@ -62,13 +73,35 @@ PhysAddr alloc_zeroed_frame() {
 
 PhysAddr alloc_frames(u64 count) {
     kernel::InterruptGuard g;
-    return g_frames.alloc(count);
+    PhysAddr pa = g_frames.alloc(count);
+    for (u64 i = 0; pa && i < count; i++) refs(pa + i * kPageSize) = 1;
+    return pa;
 }
 
-void free_frame(PhysAddr pa) { free_frames(pa, 1); }
+void share_frame(PhysAddr pa) {
+    kernel::InterruptGuard g;
+    KASSERT(tracked(pa) && refs(pa) > 0);
+    refs(pa)++;
+}
+
+u32 frame_refcount(PhysAddr pa) {
+    kernel::InterruptGuard g;
+    return tracked(pa) ? refs(pa) : 0;
+}
+
+void free_frame(PhysAddr pa) {
+    kernel::InterruptGuard g;
+    if (tracked(pa) && refs(pa) > 1) {
+        refs(pa)--;
+        return;
+    }
+    free_frames(pa, 1);
+}
 
 void free_frames(PhysAddr pa, u64 count) {
     kernel::InterruptGuard g;
+    for (u64 i = 0; i < count; i++)
+        if (tracked(pa + i * kPageSize)) refs(pa + i * kPageSize) = 0;
     if (!g_frames.free(pa, count)) kernel::panic("double free of physical frames at 0x%lx (+%lu)", pa, count);
 }
 

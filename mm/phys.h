@@ -46,10 +46,14 @@ void phys_init(const PhysRange* ranges, size_t count, PhysRange later);
 PhysAddr alloc_frame();        // 0 when out of memory
 PhysAddr alloc_zeroed_frame(); // 0 when out of memory
 PhysAddr alloc_frames(u64 count);
+// Drops one reference to a frame (see share_frame); the last one frees it.
 void free_frame(PhysAddr pa);
+// One more user of a frame allocated with alloc_frame (an address space mapping it).
+void share_frame(PhysAddr pa);
+u32 frame_refcount(PhysAddr pa);
 // Adds RAM that was reserved at boot (the initrd) to the allocator.
 void free_frames_range(PhysAddr pa, u64 count);
-void free_frames(PhysAddr pa, u64 count);
+void free_frames(PhysAddr pa, u64 count); // contiguous runs: never shared
 u64 free_memory_bytes();
 u64 total_memory_bytes();
 
