@@ -99,9 +99,8 @@ void Socket::release(fs::File&) {
 
 // read(2)/write(2) on a socket are recv/send with no flags (sock_read_iter,
 // sock_write_iter); an empty read returns 0 without looking at the socket.
-// FIXME: readv/writev reach these one segment at a time (syscalls/fs_read_write.cpp),
-// so on a datagram or seqpacket socket each segment is a message of its own; Linux
-// makes the whole vector one recvmsg/sendmsg. Needs a vector hook in FileOps.
+// (readv/writev do not come here: syscalls/socket_msg.cpp makes the whole vector one
+// message.)
 ErrorOr<size_t> Socket::read(fs::File& f, u64, const fs::IoBuffer& buf, size_t n) {
     if (n == 0) return 0;
     RecvMsg m {MsgData(buf, n)};

@@ -4,6 +4,7 @@
 #include <fs/pipe.h>
 #include <syscalls/fs.h>
 #include <syscalls/fs_util.h>
+#include <syscalls/socket.h>
 
 using namespace fs;
 
@@ -71,12 +72,14 @@ ErrorOr<long> sys_write(int fd, UserPtr<const u8> buf, size_t count) {
 ErrorOr<long> sys_readv(int fd, UserPtr<const void> iov, unsigned long vlen) {
     auto f = TRY(sc::io_file(fd));
     if (!f->readable()) return Errno::EBADF;
+    if (is_socket(*f)) return socket_readv(*f, iov, vlen); // one message (syscalls/socket_msg.cpp)
     return vector_io(iov, vlen, [&](const IoBuffer& b, size_t n) { return f->read(b, n); });
 }
 
 ErrorOr<long> sys_writev(int fd, UserPtr<const void> iov, unsigned long vlen) {
     auto f = TRY(sc::io_file(fd));
     if (!f->writable()) return Errno::EBADF;
+    if (is_socket(*f)) return socket_writev(*f, iov, vlen);
     if (!f->seekable() && vlen > 1) {
         // A pipe takes up to PIPE_BUF bytes of one writev atomically, however many
         // segments they come in: gather small vectors into one write.

@@ -29,6 +29,15 @@ ErrorOr<long> sys_recvmsg(int fd, UserPtr<void> msg, unsigned flags);
 ErrorOr<long> sys_sendmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, unsigned flags);
 ErrorOr<long> sys_recvmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, unsigned flags, UserPtr<const void> timeout);
 
+// readv/writev on a socket (sock_read_iter/sock_write_iter): the whole vector is one
+// recvmsg/sendmsg, so a datagram is never split across segments or calls.
+namespace fs {
+class File;
+}
+bool is_socket(fs::File& f);
+ErrorOr<long> socket_readv(fs::File& f, UserPtr<const void> iov, unsigned long vlen);
+ErrorOr<long> socket_writev(fs::File& f, UserPtr<const void> iov, unsigned long vlen);
+
 #define LV_SYSCALLS_SOCKET(X)                                                                        \
     X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) X(connect) X(getsockname)       \
     X(getpeername) X(shutdown) X(setsockopt) X(getsockopt) X(sendto) X(recvfrom) X(sendmsg)         \

@@ -121,6 +121,29 @@ ErrorOr<size_t> recv_one(Socket& s, fs::File& f, u64 umsg, u32 flags) {
 }
 } // namespace
 
+bool is_socket(fs::File& f) { return socket_of(f) != nullptr; }
+
+ErrorOr<long> socket_readv(fs::File& f, UserPtr<const void> uiov, unsigned long vlen) {
+    if (vlen > kUioMaxIov) return Errno::EINVAL; // readv(2), unlike recvmsg's EMSGSIZE
+    IoVector iov;
+    TRY(iov.import(uiov.addr(), vlen));
+    if (iov.total() == 0) return 0; // sock_read_iter: nothing asked, nothing read
+    RecvMsg m {iov.data()};
+    m.flags = f.nonblocking() ? kMsgDontWait : 0;
+    return long(TRY(socket_of(f)->recvmsg(m)));
+}
+
+ErrorOr<long> socket_writev(fs::File& f, UserPtr<const void> uiov, unsigned long vlen) {
+    if (vlen > kUioMaxIov) return Errno::EINVAL;
+    IoVector iov;
+    TRY(iov.import(uiov.addr(), vlen));
+    Socket* s = socket_of(f);
+    SendMsg m {iov.data()};
+    m.flags = f.nonblocking() ? kMsgDontWait : 0;
+    if (s->type == kSockSeqpacket) m.flags |= kMsgEor;
+    return long(TRY(s->sendmsg(m)));
+}
+
 ErrorOr<long> sys_sendto(int fd, UserPtr<const u8> buf, size_t len, unsigned flags, UserPtr<const u8> addr,
                          int addrlen) {
     lv::RefPtr<fs::File> hold;
