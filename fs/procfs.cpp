@@ -11,6 +11,7 @@
 #include <kernel/time.h>
 #include <lib/format.h>
 #include <mm/phys.h>
+#include <net/inet/procnet.h>
 
 namespace fs {
 namespace {
@@ -80,13 +81,14 @@ struct DirChild {
     Generator gen;     // a file, or
     int link_kind;     // a link (ProcLink::Kind), or -1
     bool fd_dir;
+    bool net_dir = false; // /proc/net: its files come from net/inet/procnet.h
 };
 
 // Directories with a fixed list of children plus, for the root, one per process;
 // for fd/, one per open descriptor.
 class ProcDir final : public Inode {
 public:
-    enum Kind { Root, Pid, FdDir };
+    enum Kind { Root, Pid, FdDir, Net };
     ProcDir(FileSystem& fs, Kind k, int pid, Inode* parent) : Inode(fs, kIfdir | 0555), m_kind(k), m_pid(pid), m_parent(parent) {
         nlink = 2;
     }
@@ -99,6 +101,7 @@ public:
         auto& c = static_cast<ProcDir&>(child);
         if (c.m_kind == FdDir) len = lv::snprintf(buf, cap, "fd");
         else if (c.m_kind == Pid) len = lv::snprintf(buf, cap, "%d", c.m_pid);
+        else if (c.m_kind == Net) len = lv::snprintf(buf, cap, "net");
         else return false;
         return len < cap;
     }
@@ -172,11 +175,18 @@ void gen_status(Text& t, int pid) {
              p->cred.fsgid, p->live_threads);
 }
 
+// /proc/net/<file>: the network stack writes it; `index` is the file's.
+void gen_net(Text& t, int index) {
+    size_t count;
+    const auto* files = net::inet::proc_net_files(count);
+    if (size_t(index) < count) files[index].generate([](void* c, char ch) { static_cast<Text*>(c)->put(ch); }, &t);
+}
+
 const DirChild kRootChildren[] = {
     {"self", nullptr, ProcLink::Self, false}, {"meminfo", gen_meminfo, -1, false},
     {"cpuinfo", gen_cpuinfo, -1, false},      {"uptime", gen_uptime, -1, false},
     {"version", gen_version, -1, false},      {"filesystems", gen_filesystems, -1, false},
-    {"mounts", gen_mounts, -1, false},
+    {"mounts", gen_mounts, -1, false},      {"net", nullptr, -1, false, true},
 };
 const DirChild kPidChildren[] = {
     {"exe", nullptr, ProcLink::Exe, false},  {"cwd", nullptr, ProcLink::Cwd, false},
@@ -271,7 +281,15 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
         if (!(lv::StringView(c[i].name) == name)) continue;
         if (c[i].gen) return make_inode<ProcFile>(fs, c[i].gen, m_pid);
         if (c[i].fd_dir) return make_inode<ProcDir>(fs, FdDir, m_pid, this);
+        if (c[i].net_dir) return make_inode<ProcDir>(fs, Net, 0, this);
         return make_inode<ProcLink>(fs, ProcLink::Kind(c[i].link_kind), m_pid);
+    }
+    if (m_kind == Net) {
+        size_t count;
+        const auto* files = net::inet::proc_net_files(count);
+        for (size_t i = 0; i < count; i++)
+            if (lv::StringView(files[i].name) == name) return make_inode<ProcFile>(fs, gen_net, int(i));
+        return Errno::ENOENT;
     }
     int num;
     if (!parse_int(name, num)) return Errno::ENOENT;
@@ -302,10 +320,17 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
     size_t n;
     const DirChild* c = children(n);
     for (; cookie - 2 < n; cookie++) {
-        u8 type = c[cookie - 2].gen ? kDtReg : c[cookie - 2].fd_dir ? kDtDir : kDtLnk;
+        u8 type = c[cookie - 2].gen ? kDtReg : (c[cookie - 2].fd_dir || c[cookie - 2].net_dir) ? kDtDir : kDtLnk;
         if (!sink.emit(c[cookie - 2].name, 0x1000 + cookie, type, cookie + 1)) return {};
     }
     if (cookie < 1000) cookie = 1000;
+    if (m_kind == Net) {
+        size_t count;
+        const auto* files = net::inet::proc_net_files(count);
+        for (; cookie - 1000 < count; cookie++)
+            if (!sink.emit(files[cookie - 1000].name, 0x300000 + cookie, kDtReg, cookie + 1)) return {};
+        return {};
+    }
     char name[16];
     if (m_kind == Root) {
         // Processes in pid order from the cookie on.

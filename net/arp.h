@@ -24,8 +24,14 @@ public:
     void receive(lv::OwnPtr<Packet> p);
     // Forgets every entry (the interface's address changed); waiting datagrams are dropped.
     void flush();
-    // Looks an entry up (tests, /proc); false unless resolved.
+    // Looks an entry up; false unless resolved.
     bool lookup(u32 ip, MacAddr& mac) const;
+    // Calls f(ip, mac) for each resolved entry (/proc/net/arp).
+    template <typename F>
+    void for_each(F f) const {
+        for (const Entry& e : m_entries)
+            if (e.state == Entry::State::Reachable) f(e.ip, e.mac);
+    }
 
     static constexpr size_t kEntries = 32;
     static constexpr size_t kMaxPending = 3;    // datagrams queued per unresolved entry

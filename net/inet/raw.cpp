@@ -142,6 +142,10 @@ ErrorOr<void> RawSocket::proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int
     return {};
 }
 
+void for_each_raw_socket_impl(void (*f)(RawSocket&, void*), void* ctx) {
+    for (RawSocket& s : raw_sockets()) f(s, ctx);
+}
+
 bool raw_deliver(const Packet& p, u8 protocol) {
     bool taken = false;
     const u8* ip = const_cast<Packet&>(p).buffer() + p.network_offset;

@@ -28,6 +28,13 @@ protected:
     ErrorOr<void> proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int> len) override;
 };
 
+// Calls f(RawSocket&) for every open raw socket (with interrupts off).
+void for_each_raw_socket_impl(void (*f)(RawSocket&, void*), void* ctx);
+template <typename F>
+void for_each_raw_socket(F f) {
+    for_each_raw_socket_impl([](RawSocket& s, void* c) { (*static_cast<F*>(c))(s); }, &f);
+}
+
 // From the IPv4 receive path, before the protocol's own handling: copies the datagram
 // (whose IPv4 header starts at p.network_offset) to every raw socket of `protocol`
 // that wants it. True if any took it.

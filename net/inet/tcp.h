@@ -83,6 +83,12 @@ public:
     bool has_peer() const override;
 
     TcpState state() const { return m_state; }
+    // What /proc/net/tcp shows as tx_queue/rx_queue: bytes not yet acknowledged and not
+    // yet read; for a listener, its backlog and accept queue.
+    struct Queues {
+        u32 tx, rx;
+    };
+    Queues queues() const;
     lv::ListNode reap_node; // on the reaper's list once done() gave up m_self
 
     // ---- segment arrival (tcp_input.cpp)

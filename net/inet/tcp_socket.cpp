@@ -49,6 +49,11 @@ TcpSocket::~TcpSocket() {
     unbind_port(tcp_ports(), *this);
 }
 
+TcpSocket::Queues TcpSocket::queues() const {
+    if (m_state == TcpState::Listen) return {m_backlog, m_accept_count};
+    return {u32(m_snd_max - m_snd_una), u32(m_recv.size())};
+}
+
 bool TcpSocket::has_peer() const {
     return m_state != TcpState::Closed && m_state != TcpState::Listen && m_state != TcpState::SynSent &&
            m_state != TcpState::TimeWait;
