@@ -71,6 +71,18 @@ void NetDevice::set_rx_callback(void (*cb)(NetDevice&, void*), void* ctx) {
     m_rx_ctx = ctx;
 }
 
+void NetDevice::set_link_callback(void (*cb)(NetDevice&, void*), void* ctx) {
+    kernel::InterruptGuard g;
+    m_link_cb = cb;
+    m_link_ctx = ctx;
+}
+
+void NetDevice::link_changed() {
+    kernel::InterruptGuard g;
+    log_info("net: %s: link %s", name, link_up() ? "up" : "down");
+    if (m_link_cb) m_link_cb(*this, m_link_ctx);
+}
+
 ErrorOr<void> register_device(NetDevice& d) {
     if (g_count == kMaxDevices) return Errno::ENOSPC;
     d.index = u32(g_count);

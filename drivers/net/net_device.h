@@ -57,6 +57,8 @@ public:
     // Called in interrupt context after each frame is queued (e.g. to wake the stack's
     // thread). Null to remove.
     void set_rx_callback(void (*cb)(NetDevice&, void*), void* ctx);
+    // Called in interrupt context when the link goes up or down (link_up() tells which).
+    void set_link_callback(void (*cb)(NetDevice&, void*), void* ctx);
 
     // Counters (as /proc/net/dev shows them).
     u64 rx_packets = 0, rx_bytes = 0, rx_dropped = 0;
@@ -66,6 +68,8 @@ protected:
     // For drivers, in interrupt context: copies the frame into the receive queue (drops
     // it, counted, when the queue is full or memory is short).
     void deliver_received(const u8* frame, size_t len);
+    // For drivers, in interrupt context: the link state may have changed.
+    void link_changed();
 
 private:
     static constexpr size_t kMaxQueued = 512;
@@ -74,6 +78,8 @@ private:
     kernel::WaitQueue m_rx_wait;
     void (*m_rx_cb)(NetDevice&, void*) = nullptr;
     void* m_rx_ctx = nullptr;
+    void (*m_link_cb)(NetDevice&, void*) = nullptr;
+    void* m_link_ctx = nullptr;
 };
 
 // Names the device ("eth" + n) and makes it visible to the stack.

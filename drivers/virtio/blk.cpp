@@ -118,7 +118,7 @@ private:
 
     static void interrupt(void* ctx) {
         auto* self = static_cast<VirtioBlock*>(ctx);
-        self->m_transport.ack_interrupt();
+        (void)self->m_transport.ack_interrupt();
         if (!self->m_queue) return; // before the queue exists
         void* token;
         u32 written;

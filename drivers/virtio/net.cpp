@@ -34,7 +34,9 @@ public:
             memcpy(mac.bytes, fallback, 6);
         }
         if (m_features & kFeatureMtu) mtu = min<u32>(m_transport.config_read16(kConfigMtu), kRxBufferLen - kHeaderLen - 14);
-        TRY(m_transport.setup_interrupt(interrupt, this));
+        // Link changes come as configuration-change interrupts (5.1.4.2).
+        TRY(m_transport.setup_interrupt(interrupt, this, m_features & kFeatureStatus));
+        m_link = link_up();
         m_rx = TRY(Virtqueue::create(m_transport, kRxQueue, kQueueSize));
         m_tx = TRY(Virtqueue::create(m_transport, kTxQueue, kQueueSize));
         // Receive buffers: one frame of kmalloc memory each (direct-mapped, contiguous).
@@ -87,7 +89,14 @@ private:
 
     static void interrupt(void* ctx) {
         auto* self = static_cast<VirtioNet*>(ctx);
-        self->m_transport.ack_interrupt();
+        u32 why = self->m_transport.ack_interrupt();
+        if ((why & Transport::kIrqConfig) && (self->m_features & kFeatureStatus)) {
+            bool up = self->link_up();
+            if (up != self->m_link) {
+                self->m_link = up;
+                self->link_changed();
+            }
+        }
         if (!self->m_rx || !self->m_tx) return;
         void* token;
         u32 written;
@@ -112,6 +121,7 @@ private:
     Virtqueue* m_rx = nullptr;
     Virtqueue* m_tx = nullptr;
     kernel::WaitQueue m_tx_space;
+    bool m_link = true; // as last seen, for link_changed()
 };
 } // namespace
 

@@ -70,16 +70,17 @@ public:
         return {};
     }
     void notify(u16 index) override { w(kRegQueueNotify, index); }
-    ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx) override {
+    ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool) override {
         if (!irq) return Errno::ENODEV;
         if (!arch::register_irq_line(irq, edge, cb, ctx)) return Errno::EBUSY;
         return {};
     }
-    void ack_interrupt() override {
+    u32 ack_interrupt() override {
         // Bit 0: used buffers; bit 1: configuration change. Acknowledge before the
         // driver looks at its queues, so that later completions raise a new interrupt.
         u32 s = r(kRegInterruptStatus);
         if (s) w(kRegInterruptAck, s);
+        return s;
     }
 };
 } // namespace

@@ -89,15 +89,17 @@ public:
         u16 off = r16(kQueueNotifyOff);
         *reinterpret_cast<volatile u16*>(notify_base + u32(off) * notify_multiplier) = index;
     }
-    ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx) override {
+    ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool config_changes) override {
         // FIXME: without MSI-X, INTx through the IOAPIC needs the ACPI _PRT routing.
         if (!msix.init(fn)) return Errno::ENODEV;
         if (!msix.route(0, cb, ctx)) return Errno::EBUSY;
         msix.enable();
-        w16(kConfigMsixVector, kNoVector); // configuration changes are not watched
+        // Configuration changes share entry 0 with the queues (or are not signalled).
+        w16(kConfigMsixVector, config_changes ? 0 : kNoVector);
+        if (config_changes && r16(kConfigMsixVector) != 0) return Errno::EIO;
         return {};
     }
-    void ack_interrupt() override {} // MSI-X: edge-like, nothing to acknowledge
+    u32 ack_interrupt() override { return kIrqQueues | kIrqConfig; } // MSI-X: nothing to acknowledge
 };
 
 // Maps the structure a virtio_pci_cap at `cap` points to; null if unusable.

@@ -44,12 +44,14 @@ public:
     // Tells the device where queue `index` lives and enables it.
     virtual ErrorOr<void> enable_queue(u16 index, u16 size, PhysAddr desc, PhysAddr avail, PhysAddr used) = 0;
     virtual void notify(u16 index) = 0;
-    // One interrupt for the whole device (every queue; configuration changes are not
-    // used): calls cb(ctx). Called before the queues are enabled.
-    virtual ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx) = 0;
+    // One interrupt for the whole device (every queue, and configuration changes when
+    // `config_changes`): calls cb(ctx). Called before the queues are enabled.
+    virtual ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool config_changes = false) = 0;
     // Called first thing in the interrupt: acknowledges it at the device (MMIO's
-    // InterruptACK, PCI's ISR read); MSI-X needs nothing.
-    virtual void ack_interrupt() = 0;
+    // InterruptACK) and says why it came: kIrqQueues and/or kIrqConfig. MSI-X cannot
+    // tell (both bits: the driver checks its queues and its configuration).
+    virtual u32 ack_interrupt() = 0;
+    static constexpr u32 kIrqQueues = 1, kIrqConfig = 2; // the ISR / InterruptStatus bits
 };
 
 // The common start of a driver's life (3.1.1): reset, ACKNOWLEDGE, DRIVER, feature
