@@ -251,6 +251,7 @@ ErrorOr<void> Ext2Fs::unmount() {
     m_gdt.clear();
     m_sb_ref.release();
     m_sb = nullptr;
+    drivers::block::invalidate(m_dev); // its cached pages are not needed any more
     release(m_dev);
     return {};
 }
