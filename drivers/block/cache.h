@@ -46,6 +46,6 @@ ErrorOr<void> sync(BlockDevice& dev);
 ErrorOr<void> sync_all();
 // Forgets the clean pages of `dev` (after an unmount: the next mount rereads the disk).
 void invalidate(BlockDevice& dev);
-// Starts the flusher thread (delayed write-back); called once at boot.
+// Starts the flusher thread (delayed write-back); called once at boot if there are disks.
 void start_flusher();
 } // namespace drivers::block
