@@ -87,8 +87,11 @@ void EthernetInterface::send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) {
         send_frame(lv::move(p), kBroadcastMac, kEtherTypeIpv4);
         return;
     }
-    if (is_multicast(next_hop)) { // no IGMP: nothing listens, nothing is sent
-        stats.tx_dropped++;
+    if (is_multicast(next_hop)) {
+        // RFC 1112 6.4: 01:00:5e and the group's low 23 bits. (Sending needs no group
+        // membership; receiving would, and there is no IGMP yet.)
+        MacAddr m {{0x01, 0x00, 0x5e, u8((next_hop >> 16) & 0x7f), u8(next_hop >> 8), u8(next_hop)}};
+        send_frame(lv::move(p), m, kEtherTypeIpv4);
         return;
     }
     arp.send_ipv4(lv::move(p), next_hop);

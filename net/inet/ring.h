@@ -24,6 +24,13 @@ public:
         return {};
     }
     bool allocated() const { return m_buf != nullptr; }
+    // Gives the memory back (empty, capacity 0). Only when no user copy can be using it:
+    // the socket's file is closed.
+    void release() {
+        kfree(m_buf);
+        m_buf = nullptr;
+        m_cap = m_head = m_len = 0;
+    }
     size_t capacity() const { return m_cap; }
     size_t size() const { return m_len; }
     size_t space() const { return m_cap - m_len; }

@@ -21,6 +21,7 @@
 #include <net/inet/netd.h>
 #include <net/inet/ring.h>
 #include <net/inet/tcp_reassembly.h>
+#include <net/inet/tcp_seq.h>
 #include <net/inet/wire.h>
 
 namespace net::inet {
@@ -29,11 +30,6 @@ enum class TcpState : u8 {
 };
 const char* tcp_state_name(TcpState s);
 
-// Sequence number comparisons modulo 2^32 (RFC 793 3.3).
-inline bool seq_lt(u32 a, u32 b) { return i32(a - b) < 0; }
-inline bool seq_le(u32 a, u32 b) { return i32(a - b) <= 0; }
-inline bool seq_gt(u32 a, u32 b) { return i32(a - b) > 0; }
-inline bool seq_ge(u32 a, u32 b) { return i32(a - b) >= 0; }
 
 constexpr u16 kTcpDefaultMss = 536;     // RFC 1122 without an MSS option
 constexpr u16 kTcpMinMss = 88;          // TCP_MIN_MSS
@@ -135,6 +131,7 @@ bool tcp_reap_pending();
     void retransmit_first(); // the segment at snd_una again
     void rtt_sample(u64 rtt_ns);
     void enter_time_wait();
+    void release_buffers(); // an orphan in TIME_WAIT needs no data buffers
     void done(Errno error = Errno {}); // the connection is over: CLOSED, unhashed, released
     static void on_rtx_timer(Timer& t);
     static void on_wait_timer(Timer& t);

@@ -276,6 +276,15 @@ void TcpSocket::enter_time_wait() {
     timer_cancel(m_rtx_timer);
     timer_arm_in(m_wait_timer, kTcpTimeWait);
     m_wait.wake_all();
+    if (m_orphan) release_buffers();
+}
+
+void TcpSocket::release_buffers() {
+    // TIME_WAIT lasts a minute and a busy server has many: like Linux's timewait
+    // minisockets, keep only what the protocol needs. Nobody can read any more.
+    m_send.release();
+    m_recv.release();
+    m_ooo.clear();
 }
 
 void TcpSocket::done(Errno error) {

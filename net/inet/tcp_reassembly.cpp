@@ -1,7 +1,7 @@
 #include <lib/alloc.h>
 #include <lib/string.h>
-#include <net/inet/tcp.h>
 #include <net/inet/tcp_reassembly.h>
+#include <net/inet/tcp_seq.h>
 
 namespace net::inet {
 TcpReassembly::Chunk* TcpReassembly::make_chunk(u32 seq, const u8* data, size_t len) {

@@ -464,6 +464,7 @@ void TcpSocket::close() {
         default: // already closing (after shutdown), or TIME_WAIT
             m_self = this;
             if (m_state == TcpState::FinWait2) timer_arm_in(m_wait_timer, kTcpFinTimeout);
+            if (m_state == TcpState::TimeWait) release_buffers();
             break;
         }
         m_wait.wake_all();

@@ -7,3 +7,6 @@ list(APPEND LV_HOST_SOURCES ${LV_ROOT}/fs/page_tree.cpp ${LV_ROOT}/fs/inode.cpp 
   ${LV_ROOT}/fs/file.cpp ${LV_ROOT}/fs/fd_table.cpp ${LV_ROOT}/fs/context.cpp ${LV_ROOT}/fs/pipe.cpp
   ${LV_ROOT}/fs/initramfs.cpp ${LV_ROOT}/fs/kernel_api.cpp)
 list(APPEND LV_HOST_SOURCES ${LV_ROOT}/kernel/cred.cpp) # credentials rules (tests/host/cred_test.cpp)
+# The IPv4 stack's pure parts (tests/host/inet_test.cpp).
+list(APPEND LV_HOST_SOURCES ${LV_ROOT}/net/inet/checksum.cpp ${LV_ROOT}/net/inet/config_parse.cpp
+  ${LV_ROOT}/net/inet/tcp_reassembly.cpp)
