@@ -21,6 +21,12 @@ void init() {
     net::run_selftest(kernel::boot_cmdline());
 }
 
+ErrorOr<void> sync_block_device(u64 dev) {
+    block::BlockDevice* d = block::find(dev);
+    if (!d) return Errno::ENXIO;
+    return block::sync(*d);
+}
+
 void sync_all() {
     lv::RefPtr<fs::Inode> mp;
     for (size_t i = 0; fs::FileSystem* f = fs::mount_at(i, mp); i++) {

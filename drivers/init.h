@@ -3,10 +3,13 @@
 // them (ext2) become mountable. Called by kernel_main once the filesystem tree exists
 // and interrupts are on (drivers block on their devices).
 #pragma once
+#include <lib/result.h>
 
 namespace drivers {
 void init();
 // sync(2) and shutdown: every mounted filesystem's changes, then every disk's cached
 // pages, then the disks' own write caches. Errors are logged, not returned.
 void sync_all();
+// fsync(2) of a block device file: its cached pages, then its write cache.
+ErrorOr<void> sync_block_device(u64 dev);
 } // namespace drivers

@@ -172,7 +172,7 @@ ErrorOr<u64> File::seek(i64 off, int whence) {
     switch (whence) {
     case kSeekSet: base = 0; break;
     case kSeekCur: base = i64(offset); break;
-    case kSeekEnd: base = i64(inode->size); break;
+    case kSeekEnd: base = ops->seek_end(*this) >= 0 ? ops->seek_end(*this) : i64(inode->size); break;
     case kSeekData:
     case kSeekHole: {
         if (!inode->is_regular()) return Errno::EINVAL;

@@ -52,6 +52,9 @@ public:
     virtual ErrorOr<long> ioctl(File&, u32 request, u64 arg) { return Errno::ENOTTY; }
     // False for pipes and ttys: lseek/pread/pwrite give ESPIPE.
     virtual bool seekable() const { return true; }
+    // Where SEEK_END counts from (fs/file.cpp uses the inode's size when this is -1):
+    // block devices answer their capacity, as on Linux.
+    virtual i64 seek_end(File&) { return -1; }
     virtual bool is_tty() const { return false; }
     // Readiness for poll/select: a subset of `events` plus kPollErr/kPollHup; and the
     // queue to sleep on until it may change (null: never changes, always ready).

@@ -22,6 +22,11 @@ ErrorOr<long> truncate_inode(Inode& inode, i64 length) {
 
 ErrorOr<long> sync_fd(int fd) {
     auto f = TRY(sc::io_file(fd));
+    // Block devices write back their cached pages (blkdev_fsync).
+    if (f->inode->type() == kIfblk) {
+        TRY(drivers::sync_block_device(f->inode->rdev));
+        return 0;
+    }
     // Pipes, sockets and ttys have no fsync: EINVAL, as Linux.
     if (!f->inode->is_regular() && !f->inode->is_dir()) return Errno::EINVAL;
     TRY(f->inode->fsync());

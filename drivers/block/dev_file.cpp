@@ -18,6 +18,10 @@ public:
     ErrorOr<size_t> write(fs::File& f, u64 offset, const fs::IoBuffer& buf, size_t n) override {
         return transfer(f, offset, buf, n, true);
     }
+    i64 seek_end(fs::File& f) override {
+        BlockDevice* d = find(f.inode->rdev);
+        return d ? i64(d->sectors * kSectorSize) : 0;
+    }
     ErrorOr<long> ioctl(fs::File& f, u32 request, u64 arg) override {
         BlockDevice& d = *TRY(device(f));
         switch (request) {
