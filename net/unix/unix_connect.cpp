@@ -60,8 +60,8 @@ ErrorOr<void> UnixSocket::connect_dgram(const SockAddr& a) {
         TRY(validate(a));
         if (opts.passcred && !m_addr) TRY(autobind());
     }
-    PacketList dead;
     lv::RefPtr<UnixSocket> other, old;
+    bool left = false; // left `old` for another peer (or none)
     for (;;) {
         if (!disconnect) other = TRY(find_other(a, type));
         kernel::InterruptGuard g;
@@ -79,13 +79,13 @@ ErrorOr<void> UnixSocket::connect_dgram(const SockAddr& a) {
             stop_waiting_for_room();
             m_wait.wake_all();
             if (old != other) {
-                dgram_disconnected(*old, dead);
+                left = true;
                 if (!old->m_peer) old->m_state = State::Closed;
             }
         }
         break;
     }
-    free_packets(dead);
+    if (left) dgram_disconnected(*old);
     return {};
 }
 

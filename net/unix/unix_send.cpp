@@ -156,7 +156,7 @@ ErrorOr<size_t> UnixSocket::send_dgram(SendMsg& m) {
         free_packet(p);
         return r.error();
     }
-    PacketList dead;
+    lv::RefPtr<UnixSocket> gone; // our connected peer, found dead
     Errno err {};
     for (;;) {
         if (!other) {
@@ -186,7 +186,7 @@ ErrorOr<size_t> UnixSocket::send_dgram(SendMsg& m) {
                 m_peer.clear();
                 stop_waiting_for_room();
                 m_state = State::Closed;
-                dgram_disconnected(*other, dead);
+                gone = other;
                 err = Errno::ECONNREFUSED;
                 break;
             }
@@ -223,7 +223,7 @@ ErrorOr<size_t> UnixSocket::send_dgram(SendMsg& m) {
         break;
     }
     if (p) free_packet(p);
-    free_packets(dead);
+    if (gone) dgram_disconnected(*gone);
     if (err != Errno {}) return err;
     return len;
 }

@@ -158,14 +158,21 @@ void UnixSocket::wake_relays() {
 
 // unix_dgram_disconnected: a datagram socket leaving `old_peer` drops what that peer
 // sent it; if the two were connected both ways, the old peer learns with ECONNRESET.
-void UnixSocket::dgram_disconnected(UnixSocket& old_peer, PacketList& dead) {
-    if (m_queue.empty()) return;
-    while (Packet* p = dequeue()) dead.push_back(*p);
-    wake_relays();
-    if (!old_peer.m_dead && old_peer.m_peer.get() == this) {
-        old_peer.set_error(Errno::ECONNRESET);
-        old_peer.m_wait.wake_all();
+// The reader lock keeps the queue from changing under a reader peeking at a packet.
+void UnixSocket::dgram_disconnected(UnixSocket& old_peer) {
+    PacketList dead;
+    {
+        fs::MutexLocker io(m_iolock);
+        kernel::InterruptGuard g;
+        if (m_queue.empty()) return;
+        while (Packet* p = dequeue()) dead.push_back(*p);
+        wake_relays();
+        if (!old_peer.m_dead && old_peer.m_peer.get() == this) {
+            old_peer.set_error(Errno::ECONNRESET);
+            old_peer.m_wait.wake_all();
+        }
     }
+    free_packets(dead);
 }
 
 ErrorOr<void> UnixSocket::shutdown(int how) {

@@ -99,7 +99,7 @@ private:
     void wait_for_room_on(UnixSocket& other); // register on other's relay list
     void stop_waiting_for_room();
     void wake_relays(); // room in this socket's queue: wake who waits for it
-    void dgram_disconnected(UnixSocket& old_peer, PacketList& dead);
+    void dgram_disconnected(UnixSocket& old_peer); // takes m_iolock: call with interrupts on
 
     // unix_names.cpp
     static ErrorOr<void> validate(const SockAddr& a);
