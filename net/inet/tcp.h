@@ -11,9 +11,11 @@
 // window from the free receive space, retransmission with an RTT-estimated RTO and
 // exponential backoff, fast retransmit after three duplicate ACKs, slow start and
 // congestion avoidance, FIN/RST handling, TIME_WAIT (60 s, as Linux), SO_LINGER.
-// Out-of-order data waits in a reassembly queue until the gap fills.
-// FIXME: not yet: window scaling, SACK, timestamps, urgent data, keepalive probes,
-// Nagle's algorithm (segments go out at once, as with TCP_NODELAY).
+// Out-of-order data waits in a reassembly queue until the gap fills. SO_KEEPALIVE sends
+// probes after TCP_KEEPIDLE seconds without a word from the peer, and gives up with
+// ETIMEDOUT after TCP_KEEPCNT unanswered ones.
+// FIXME: not yet: window scaling, SACK, timestamps, urgent data, Nagle's algorithm
+// (segments go out at once, as with TCP_NODELAY).
 #pragma once
 #include <fs/mutex.h>
 #include <net/inet/icmp.h>
@@ -135,6 +137,9 @@ bool tcp_reap_pending();
     void done(Errno error = Errno {}); // the connection is over: CLOSED, unhashed, released
     static void on_rtx_timer(Timer& t);
     static void on_wait_timer(Timer& t);
+    static void on_keep_timer(Timer& t);
+    void keepalive_timeout();
+    void arm_keepalive(); // from now, the idle time (TCP_KEEPIDLE)
 
     TcpState m_state = TcpState::Closed;
     u32 m_shutdown = 0; // kRcvShutdown | kSendShutdown (sk_shutdown)
@@ -162,6 +167,9 @@ bool tcp_reap_pending();
     // Retransmission (RFC 6298) and congestion control (RFC 5681).
     Timer m_rtx_timer;  // retransmission, SYN retry, persist probe
     Timer m_wait_timer; // TIME_WAIT, orphaned FIN_WAIT_2
+    Timer m_keep_timer; // keepalive: idle time, then probes
+    u64 m_last_rcv_ns = 0; // when the peer was last heard from
+    unsigned m_keep_probes = 0; // unanswered keepalive probes
     u64 m_rto = kTcpInitialRto;
     u64 m_srtt = 0, m_rttvar = 0; // 0: no sample yet
     bool m_rtt_timing = false;

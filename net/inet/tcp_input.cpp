@@ -185,6 +185,8 @@ void TcpSocket::syn_sent_segment(const TcpSegment& seg) {
     timer_cancel(m_rtx_timer);
     m_state = TcpState::Established;
     m_was_connected = true;
+    m_last_rcv_ns = kernel::time::monotonic_ns();
+    arm_keepalive();
     send_ack();
     m_wait.wake_all();
 }
@@ -194,6 +196,8 @@ void TcpSocket::became_established() {
     m_was_connected = true;
     m_retries = 0;
     timer_cancel(m_rtx_timer);
+    m_last_rcv_ns = kernel::time::monotonic_ns();
+    arm_keepalive();
     if (TcpSocket* l = m_parent) {
         l->m_syn_queue.remove(*this);
         l->m_syn_count--;
@@ -367,6 +371,10 @@ void TcpSocket::segment_arrived(const TcpSegment& seg) {
         syn_sent_segment(seg);
         return;
     }
+    // The peer is alive: keepalive starts counting again (even an unacceptable segment,
+    // such as the answer to a probe, says so).
+    m_last_rcv_ns = kernel::time::monotonic_ns();
+    m_keep_probes = 0;
     // 1. Is it in the window (RFC 793 p. 69)? A shut window still takes a bare ACK or RST
     //    at rcv_nxt.
     u32 wnd = m_rcv_adv - m_rcv_nxt;

@@ -32,7 +32,8 @@ ErrorOr<void> TcpSocket::proto_setsockopt(int name, UserPtr<const u8> val, u32 l
         return {};
     case kTcpKeepidle:
         if (v < 1 || v > kMaxTcpKeepidle) return Errno::EINVAL;
-        m_keepidle = v; // FIXME: keepalive probes are not sent
+        m_keepidle = v;
+        if (has_peer()) arm_keepalive(); // keepalive_time_set: counts from now
         return {};
     case kTcpKeepintvl:
         if (v < 1 || v > kMaxTcpKeepintvl) return Errno::EINVAL;

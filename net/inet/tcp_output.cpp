@@ -270,10 +270,47 @@ void TcpSocket::on_wait_timer(Timer& t) {
     if (s->m_state == TcpState::TimeWait || s->m_state == TcpState::FinWait2) s->done();
 }
 
+void TcpSocket::arm_keepalive() { timer_arm_in(m_keep_timer, u64(m_keepidle) * 1000 * kMsec); }
+
+void TcpSocket::on_keep_timer(Timer& t) {
+    auto off = reinterpret_cast<uptr>(&(reinterpret_cast<TcpSocket*>(0)->m_keep_timer));
+    reinterpret_cast<TcpSocket*>(reinterpret_cast<uptr>(&t) - off)->keepalive_timeout();
+}
+
+void TcpSocket::keepalive_timeout() {
+    // tcp_keepalive_timer: only synchronized connections, only while SO_KEEPALIVE is on
+    // (checked here: the generic layer sets it without telling TCP), never while data
+    // waits for an acknowledgement (retransmission watches the peer then).
+    if (m_state == TcpState::Closed || m_state == TcpState::Listen || m_state == TcpState::SynSent ||
+        m_state == TcpState::TimeWait)
+        return;
+    u64 idle = u64(m_keepidle) * 1000 * kMsec, now = kernel::time::monotonic_ns();
+    if (!opts.keepalive || m_snd_una != m_snd_max || !m_send.empty()) {
+        m_keep_probes = 0;
+        arm_keepalive();
+        return;
+    }
+    if (now < m_last_rcv_ns + idle && m_keep_probes == 0) {
+        timer_arm(m_keep_timer, m_last_rcv_ns + idle);
+        return;
+    }
+    if (m_keep_probes >= unsigned(m_keepcnt)) {
+        send_rst(); // tcp_send_active_reset, in case the peer comes back
+        done(Errno::ETIMEDOUT);
+        return;
+    }
+    // A probe is an ACK one byte back (tcp_xmit_probe_skb): the peer answers with an ACK.
+    Addressing a {local_addr, remote_addr, local_port, remote_port, ip_ttl(), tos};
+    transmit(a, m_snd_una - 1, m_rcv_nxt, kTcpAck, advertised_window(), 0, nullptr, 0, 0);
+    m_keep_probes++;
+    timer_arm_in(m_keep_timer, u64(m_keepintvl) * 1000 * kMsec);
+}
+
 void TcpSocket::enter_time_wait() {
     m_state = TcpState::TimeWait;
     m_shutdown = kRcvShutdown | kSendShutdown;
     timer_cancel(m_rtx_timer);
+    timer_cancel(m_keep_timer);
     timer_arm_in(m_wait_timer, kTcpTimeWait);
     m_wait.wake_all();
     if (m_orphan) release_buffers();
@@ -295,6 +332,7 @@ void TcpSocket::done(Errno error) {
     m_persist = false;
     timer_cancel(m_rtx_timer);
     timer_cancel(m_wait_timer);
+    timer_cancel(m_keep_timer);
     m_wait.wake_all();
     if (m_parent) {
         // Not accepted yet. In the handshake: forget it. Established and queued: it

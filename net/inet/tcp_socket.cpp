@@ -40,12 +40,14 @@ TcpSocket::TcpSocket(fs::FileSystem& fs) : InetSocket(fs, kSockStream, kIpprotoT
     opts.sndbuf = 16384;
     m_rtx_timer.fire = on_rtx_timer;
     m_wait_timer.fire = on_wait_timer;
+    m_keep_timer.fire = on_keep_timer;
 }
 
 TcpSocket::~TcpSocket() {
     kernel::InterruptGuard g;
     timer_cancel(m_rtx_timer);
     timer_cancel(m_wait_timer);
+    timer_cancel(m_keep_timer);
     unbind_port(tcp_ports(), *this);
 }
 
@@ -450,21 +452,19 @@ void TcpSocket::close() {
         case TcpState::SynSent:
             done();
             break;
-        case TcpState::Established:
-        case TcpState::CloseWait:
-            // RFC 2525 2.17, as Linux: unread data is lost, so the peer gets a reset; so
-            // does SO_LINGER with a zero timeout.
-            if (!m_recv.empty() || (opts.linger_onoff && opts.linger_secs == 0)) {
+        default:
+            // RFC 2525 2.17, as Linux's tcp_close: unread data is lost, so the peer gets a
+            // reset; so does SO_LINGER with a zero timeout (tcp_disconnect), in any
+            // synchronized state.
+            if (m_state != TcpState::TimeWait &&
+                (!m_recv.empty() || (opts.linger_onoff && opts.linger_secs == 0))) {
                 abort_with_reset();
                 break;
             }
             m_self = this; // the connection lives on without its file
-            start_close();
-            break;
-        default: // already closing (after shutdown), or TIME_WAIT
-            m_self = this;
-            if (m_state == TcpState::FinWait2) timer_arm_in(m_wait_timer, kTcpFinTimeout);
-            if (m_state == TcpState::TimeWait) release_buffers();
+            if (m_state == TcpState::Established || m_state == TcpState::CloseWait) start_close();
+            else if (m_state == TcpState::FinWait2) timer_arm_in(m_wait_timer, kTcpFinTimeout);
+            else if (m_state == TcpState::TimeWait) release_buffers();
             break;
         }
         m_wait.wake_all();
