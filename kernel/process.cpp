@@ -210,7 +210,7 @@ void finish_process(Process& p) {
 }
 
 ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSplit* usage) {
-    constexpr int kWNOHANG = 1;
+    constexpr int kWNOHANG = 1, kWUNTRACED = 2, kWEXITED = 4, kWCONTINUED = 8;
     Process& self = current_process();
     for (;;) {
         {
@@ -221,12 +221,26 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                              (pid < -1 && c.pgid == -pid);
                 if (!match) continue;
                 any = true;
-                if (!c.zombie || c.live_threads) continue;
-                int reaped = c.pid;
-                *status = c.wait_status;
-                if (usage) *usage = child_total_cpu(c);
-                if (!no_reap) reap(c);
-                return reaped;
+                if ((options & kWEXITED) && c.zombie && !c.live_threads) {
+                    int reaped = c.pid;
+                    *status = c.wait_status;
+                    if (usage) *usage = child_total_cpu(c);
+                    if (!no_reap) reap(c);
+                    return reaped;
+                }
+                // Job control: a stop or a continue is reported once (WNOWAIT leaves it).
+                if ((options & kWUNTRACED) && c.stopped && c.stop_reportable) {
+                    *status = (c.stop_signal << 8) | 0x7f;
+                    if (usage) *usage = child_total_cpu(c);
+                    if (!no_reap) c.stop_reportable = false;
+                    return c.pid;
+                }
+                if ((options & kWCONTINUED) && c.continue_reportable) {
+                    *status = 0xffff;
+                    if (usage) *usage = child_total_cpu(c);
+                    if (!no_reap) c.continue_reportable = false;
+                    return c.pid;
+                }
             }
             if (!any) return Errno::ECHILD;
             if (options & kWNOHANG) return 0;

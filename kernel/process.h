@@ -75,6 +75,13 @@ struct Process {
     bool vfork_pending = false;
     WaitQueue vfork_done;
 
+    // Job control: stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT or SIGKILL.
+    bool stopped = false;
+    int stop_signal = 0;
+    bool stop_reportable = false;     // wait with WUNTRACED has not seen this stop yet
+    bool continue_reportable = false; // wait with WCONTINUED has not seen this continue yet
+    WaitQueue continue_wait;          // stopped threads sleep here
+
     // Exit state.
     bool zombie = false;
     bool exit_started = false;
@@ -122,8 +129,10 @@ void release_vfork_parent(Process& p); // the child exec'd or exited: wake its v
 [[noreturn]] void exit_thread(int code);
 
 // Waits for a child (wait4/waitid semantics: pid > 0, -1 any, 0 own group, < -1 group).
-// Returns the pid, 0 for WNOHANG with nothing ready; fills *status. With no_reap
-// (WNOWAIT) the child stays a zombie. `usage` receives the child's CPU times (its own
+// `options`: WNOHANG, and which events count: WEXITED (4), WUNTRACED/WSTOPPED (2),
+// WCONTINUED (8). Returns the pid, 0 for WNOHANG with nothing ready; fills *status
+// with a Linux wait status (0x7f | sig << 8 for a stop, 0xffff for a continue). With
+// no_reap (WNOWAIT) the child stays a zombie, or its event stays reportable. `usage` receives the child's CPU times (its own
 // and its reaped children's: wait4's rusage).
 ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap = false, CpuSplit* usage = nullptr);
 // The first process (init): orphans are reparented to it.

@@ -21,6 +21,67 @@ constexpr u64 kSigDfl = 0, kSigIgn = 1;
 constexpr u64 SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
               SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
 constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
+constexpr u64 SA_NOCLDSTOP = 1;
+
+// A stop or continue of p, for its parent: SIGCHLD (unless it asked not to be told with
+// SA_NOCLDSTOP) and a wake-up of wait4/waitid with WUNTRACED/WCONTINUED.
+void notify_parent_of_stop(Process& p) {
+    Process* parent = p.parent;
+    if (!parent) return;
+    if (!(parent->actions[SIGCHLD - 1].flags & SA_NOCLDSTOP)) {
+        Thread::SigInfo info;
+        info.code = p.stopped ? 5 /* CLD_STOPPED */ : 6 /* CLD_CONTINUED */;
+        info.pid = p.pid;
+        info.uid = p.cred.uid;
+        send_signal_info(*parent, SIGCHLD, info);
+    }
+    parent->child_wait.wake_all();
+}
+
+void discard(Process& p, u64 bits) {
+    p.pending_signals &= ~bits;
+    for (Thread& t : p.threads) t.pending_signals &= ~bits;
+}
+
+// Linux's prepare_signal(): what sending `sig` does at once, before it is queued. Stop
+// signals cancel a pending SIGCONT and SIGCONT cancels pending stops and resumes a
+// stopped process, even when SIGCONT itself is then ignored. Interrupts off.
+void prepare_signal(Process& p, int sig) {
+    if (kDefaultStop & bit(sig)) {
+        discard(p, bit(SIGCONT));
+    } else if (sig == SIGCONT) {
+        discard(p, kDefaultStop);
+        if (p.stopped) {
+            p.stopped = false;
+            p.stop_reportable = false;
+            p.continue_reportable = true;
+            p.continue_wait.wake_all();
+            notify_parent_of_stop(p);
+        }
+    } else if (sig == SIGKILL && p.stopped) {
+        p.stopped = false; // the threads must run to die
+        p.continue_wait.wake_all();
+    }
+}
+
+// The default action of a stop signal: the whole process stops (its other threads at
+// their next return to user mode) until SIGCONT or SIGKILL.
+void stop_process(Process& p, int sig) {
+    InterruptGuard g;
+    if (!p.stopped) {
+        p.stopped = true;
+        p.stop_signal = sig;
+        p.stop_reportable = true;
+        p.continue_reportable = false;
+        notify_parent_of_stop(p);
+    }
+}
+
+void wait_while_stopped(Thread& t) {
+    Process& p = *t.process;
+    InterruptGuard g;
+    while (p.stopped && !t.exiting) p.continue_wait.wait_uninterruptible();
+}
 
 bool ignored(const Process& p, int sig) {
     if (sig == SIGKILL || sig == SIGSTOP) return false;
@@ -132,7 +193,9 @@ void send_signal(Thread& t, int sig) { send_signal_info(t, sig, sender_info(SI_T
 void send_signal_info(Process& p, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals) return;
     InterruptGuard g;
-    if (p.zombie || drop_at_send(p, nullptr, sig)) return;
+    if (p.zombie) return;
+    prepare_signal(p, sig);
+    if (drop_at_send(p, nullptr, sig)) return;
     if (!(p.pending_signals & bit(sig))) p.siginfo[sig - 1] = info; // else the first one stays
     p.pending_signals |= bit(sig);
     wake_threads(p);
@@ -142,6 +205,7 @@ void send_signal_info(Process& p, int sig, const Thread::SigInfo& info) {
 void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals || !t.process) return;
     InterruptGuard g;
+    prepare_signal(*t.process, sig);
     if (drop_at_send(*t.process, &t, sig)) return;
     if (!(t.pending_signals & bit(sig))) t.siginfo[sig - 1] = info;
     t.pending_signals |= bit(sig);
@@ -206,6 +270,10 @@ void before_return_to_user(arch::TrapFrame& f) {
     if (!t.process) return;
     for (;;) {
         if (t.exiting) exit_thread(0);
+        if (t.process->stopped) {
+            wait_while_stopped(t);
+            continue;
+        }
         int sig = 0;
         Thread::SigInfo info;
         {
@@ -213,6 +281,9 @@ void before_return_to_user(arch::TrapFrame& f) {
             Process& p = *t.process;
             u64 pending = (t.pending_signals | p.pending_signals) & ~(t.sigmask & ~kUnblockable);
             if (!pending) {
+                // A syscall interrupted by a signal that ran no handler (a stop, or one
+                // ignored by now) is made again, as Linux does with ERESTARTSYS.
+                if (t.syscall_interrupted && !t.syscall_no_restart) arch::restart_syscall(f);
                 t.syscall_interrupted = false;
                 if (t.in_sigsuspend) { // woken by a signal that needed no handler
                     t.sigmask = t.mask_before_suspend;
@@ -223,7 +294,11 @@ void before_return_to_user(arch::TrapFrame& f) {
             dequeue_signal(t, pending, sig, info);
             if (ignored(p, sig)) continue;
             u64 handler = p.actions[sig - 1].handler;
-            if (handler == kSigDfl && (kDefaultStop & bit(sig))) continue; // FIXME: job control (stopping)
+            if (handler == kSigDfl && (kDefaultStop & bit(sig))) {
+                // FIXME: Linux ignores SIGTSTP/SIGTTIN/SIGTTOU in an orphaned process group.
+                stop_process(p, sig);
+                continue;
+            }
             if (handler == kSigDfl) die(sig);
         }
         deliver(f, t, sig, info);

@@ -108,7 +108,10 @@ void handle_syscall(arch::TrapFrame& f) {
         ret = -long(Errno::ENOSYS);
     }
     f.set_return(u64(ret));
-    if (ret == -long(Errno::EINTR)) {
+    // rt_sigreturn "returns" the interrupted context's own register, which may well be
+    // -EINTR from a call the handler interrupted: that is no new interruption.
+    bool sigreturn = e && e->name && strcmp(e->name, "rt_sigreturn") == 0;
+    if (ret == -long(Errno::EINTR) && !sigreturn) {
         // SA_RESTART may make it again (kernel/signal.cpp), except the calls Linux never
         // restarts: sleeps, waits for events and signal waits (signal(7)).
         static const char* const kNoRestart[] = {"nanosleep", "clock_nanosleep", "rt_sigsuspend", "pause",

@@ -113,7 +113,7 @@ ErrorOr<long> sys_execveat(int dirfd, UserPtr<const char> path, UserPtr<u64> arg
 ErrorOr<long> sys_waitid(int idtype, int id, UserPtr<void> info, int options, UserPtr<void> rusage) {
     constexpr int P_ALL = 0, P_PID = 1, P_PGID = 2;
     constexpr int WNOHANG = 1, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x01000000;
-    constexpr int CLD_EXITED = 1, CLD_KILLED = 2;
+    constexpr int CLD_EXITED = 1, CLD_KILLED = 2, CLD_STOPPED = 5, CLD_CONTINUED = 6;
     if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | 0x20000000 | 0x40000000 | int(0x80000000)))
         return Errno::EINVAL;
     if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return Errno::EINVAL;
@@ -125,15 +125,20 @@ ErrorOr<long> sys_waitid(int idtype, int id, UserPtr<void> info, int options, Us
     default: return Errno::EINVAL; // FIXME: P_PIDFD needs pidfds
     }
     int status = 0;
-    // FIXME: stopped/continued children are not reported (no job control yet).
     kernel::CpuSplit cpu; // the reaped child's CPU times, for rusage
-    int reaped = (options & WEXITED) ? TRY(wait_child(pid, options & WNOHANG, &status, options & WNOWAIT, &cpu)) : 0;
+    int wanted = options & (WNOHANG | WSTOPPED | WEXITED | WCONTINUED);
+    int reaped = TRY(wait_child(pid, wanted, &status, options & WNOWAIT, &cpu));
     if (!info.is_null()) {
         u8 si[128] = {};
         if (reaped > 0) {
-            bool killed = status & 0x7f;
-            i32 head[3] = {SIGCHLD, 0, killed ? CLD_KILLED : CLD_EXITED};
-            i32 ids[3] = {reaped, 0, killed ? (status & 0x7f) : ((status >> 8) & 0xff)};
+            // Decode the wait status into the siginfo's code and si_status.
+            int code, value;
+            if ((status & 0xff) == 0x7f) { code = CLD_STOPPED; value = (status >> 8) & 0xff; }
+            else if (status == 0xffff) { code = CLD_CONTINUED; value = SIGCONT; }
+            else if (status & 0x7f) { code = CLD_KILLED; value = status & 0x7f; }
+            else { code = CLD_EXITED; value = (status >> 8) & 0xff; }
+            i32 head[3] = {SIGCHLD, 0, code};
+            i32 ids[3] = {reaped, 0, value};
             memcpy(si, head, sizeof head);
             memcpy(si + 16, ids, sizeof ids); // si_pid, si_uid, si_status
         }

@@ -114,7 +114,8 @@ ErrorOr<long> sys_wait4(int pid, UserPtr<int> status, int options, UserPtr<void>
     if (pid == INT32_MIN) return Errno::ESRCH;
     int st = 0;
     CpuSplit cpu;
-    int reaped = TRY(wait_child(pid, options, &st, false, &cpu));
+    constexpr int kWEXITED = 4; // wait4 always reports exits
+    int reaped = TRY(wait_child(pid, options | kWEXITED, &st, false, &cpu));
     if (reaped > 0 && !status.is_null()) TRY(status.write(st));
     if (reaped > 0 && !rusage.is_null()) TRY(write_rusage(rusage, cpu));
     return reaped;
