@@ -183,7 +183,10 @@ bool tcp_reap_pending();
     // Options.
     bool m_nodelay = false, m_cork = false, m_quickack = true;
     int m_keepidle = 7200, m_keepintvl = 75, m_keepcnt = 9, m_syncnt = 0, m_linger2 = 0;
-    u32 m_user_timeout = 0, m_window_clamp = 0, m_defer_accept = 0;
+    u32 m_user_timeout = 0; // TCP_USER_TIMEOUT, ms: give up on unacknowledged data after it
+    u32 m_window_clamp = 0, m_defer_accept = 0;
+    u64 m_unacked_since_ns = 0; // when the oldest unacknowledged data was first retransmitted
+    u64 fin_timeout() const; // how long an orphan waits in FIN_WAIT_2 (TCP_LINGER2)
 
     // Listening: connections in the handshake, and established ones not yet accepted.
     // Each queued child holds a reference (taken in listen_segment, given to accept).

@@ -182,6 +182,7 @@ void TcpSocket::syn_sent_segment(const TcpSegment& seg) {
     if (m_rtt_timing && seq_ge(seg.ack, m_rtt_seq)) rtt_sample(kernel::time::monotonic_ns() - m_rtt_start);
     m_rtt_timing = false;
     m_retries = 0;
+    m_unacked_since_ns = 0;
     timer_cancel(m_rtx_timer);
     m_state = TcpState::Established;
     m_was_connected = true;
@@ -195,6 +196,7 @@ void TcpSocket::became_established() {
     m_state = TcpState::Established;
     m_was_connected = true;
     m_retries = 0;
+    m_unacked_since_ns = 0;
     timer_cancel(m_rtx_timer);
     m_last_rcv_ns = kernel::time::monotonic_ns();
     arm_keepalive();
@@ -246,6 +248,7 @@ bool TcpSocket::process_ack(const TcpSegment& seg) {
         else m_cwnd += max(1u, u32(m_mss) * m_mss / m_cwnd);
         m_retries = 0;
         m_dupacks = 0;
+        m_unacked_since_ns = 0;
         arm_retransmit();
         if (data) m_wait.wake_all(fs::kPollOut | fs::kPollWrNorm);
     } else if (seg.ack == m_snd_una && seg.len == 0 && !(seg.flags & (kTcpSyn | kTcpFin)) &&
@@ -275,7 +278,7 @@ bool TcpSocket::process_ack(const TcpSegment& seg) {
         switch (m_state) {
         case TcpState::FinWait1:
             m_state = TcpState::FinWait2;
-            if (m_orphan) timer_arm_in(m_wait_timer, kTcpFinTimeout);
+            if (m_orphan) timer_arm_in(m_wait_timer, fin_timeout());
             m_wait.wake_all();
             break;
         case TcpState::Closing:

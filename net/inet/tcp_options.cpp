@@ -51,6 +51,8 @@ ErrorOr<void> TcpSocket::proto_setsockopt(int name, UserPtr<const u8> val, u32 l
         m_linger2 = v;
         return {};
     case kTcpDeferAccept:
+        // FIXME: recorded only: connections are offered to accept() once established,
+        // without waiting for their first data.
         m_defer_accept = v < 0 ? 0 : u32(v);
         return {};
     case kTcpWindowClamp:
@@ -84,7 +86,7 @@ ErrorOr<void> TcpSocket::proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int
         case kTcpKeepintvl: v = m_keepintvl; break;
         case kTcpKeepcnt: v = m_keepcnt; break;
         case kTcpSyncnt: v = m_syncnt ? m_syncnt : int(kTcpSynRetries); break;
-        case kTcpLinger2: v = m_linger2 ? m_linger2 : int(kTcpFinTimeout / 1000000000ull); break;
+        case kTcpLinger2: v = m_linger2 ? m_linger2 : int(kTcpFinTimeout / 1000000000ull); break; // seconds
         case kTcpDeferAccept: v = int(m_defer_accept); break;
         case kTcpWindowClamp: v = int(m_window_clamp ? m_window_clamp : kTcpMaxWindow); break;
         case kTcpQuickack: v = m_quickack; break;

@@ -83,8 +83,15 @@ void tcp_reap() {
 
 bool tcp_reap_pending() { return !reap_list().empty(); }
 
+u64 TcpSocket::fin_timeout() const {
+    // TCP_LINGER2: seconds (0: net.ipv4.tcp_fin_timeout; negative: no FIN_WAIT_2 wait).
+    if (m_linger2 < 0) return 0;
+    return m_linger2 ? u64(m_linger2) * 1000 * kMsec : kTcpFinTimeout;
+}
+
 u16 TcpSocket::advertised_window() {
     size_t space = min(m_recv.space(), kTcpMaxWindow);
+    if (m_window_clamp) space = min(space, size_t(m_window_clamp)); // TCP_WINDOW_CLAMP
     u32 right = m_rcv_nxt + u32(space);
     // A window is never shrunk (RFC 1122 4.2.2.16): keep the edge already offered.
     if (seq_lt(right, m_rcv_adv)) right = m_rcv_adv;
@@ -228,7 +235,12 @@ void TcpSocket::retransmit_timeout() {
                      : m_state == TcpState::SynReceived ? kTcpSynAckRetries
                                                         : kTcpRetries2;
     if (m_syncnt && (m_state == TcpState::SynSent)) limit = unsigned(m_syncnt);
-    if (++m_retries > limit) {
+    u64 now = kernel::time::monotonic_ns();
+    if (!m_unacked_since_ns) m_unacked_since_ns = now;
+    // TCP_USER_TIMEOUT replaces the retry count once set (tcp_write_timeout).
+    bool expired = m_user_timeout ? now - m_unacked_since_ns >= u64(m_user_timeout) * kMsec : m_retries + 1 > limit;
+    ++m_retries;
+    if (expired) {
         done(Errno::ETIMEDOUT);
         return;
     }

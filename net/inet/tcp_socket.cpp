@@ -463,7 +463,7 @@ void TcpSocket::close() {
             }
             m_self = this; // the connection lives on without its file
             if (m_state == TcpState::Established || m_state == TcpState::CloseWait) start_close();
-            else if (m_state == TcpState::FinWait2) timer_arm_in(m_wait_timer, kTcpFinTimeout);
+            else if (m_state == TcpState::FinWait2) timer_arm_in(m_wait_timer, fin_timeout());
             else if (m_state == TcpState::TimeWait) release_buffers();
             break;
         }
