@@ -8,6 +8,7 @@
 #include <net/inet/route.h>
 #include <net/inet/tcp.h>
 #include <net/inet/udp.h>
+#include <net/unix/unix_socket.h>
 
 namespace net::inet {
 namespace {
@@ -160,6 +161,7 @@ void gen_pnp(lv::PutChar put, void* ctx) {
 const ProcNetFile kFiles[] = {
     {"arp", gen_arp}, {"dev", gen_dev}, {"pnp", gen_pnp}, {"raw", gen_raw},
     {"route", gen_route}, {"tcp", gen_tcp}, {"udp", gen_udp},
+    {"unix", af_unix::UnixSocket::proc_net_unix}, // net/unix/unix_proc.cpp
 };
 } // namespace
 

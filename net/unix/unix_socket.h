@@ -17,6 +17,7 @@
 // sockets are freed outside interrupts-off sections.
 #pragma once
 #include <fs/mutex.h>
+#include <lib/format.h>
 #include <lib/list.h>
 #include <net/socket.h>
 
@@ -72,6 +73,9 @@ public:
     Ucred peer_cred() override;
     bool can_pass_files() const override { return true; }
     void close() override;
+
+    // /proc/net/unix (unix_proc.cpp).
+    static void proc_net_unix(lv::PutChar put, void* ctx);
 
     // In-flight file accounting for the garbage collector (unix_gc.cpp).
     static void files_in_flight(const lv::Vector<lv::RefPtr<fs::File>>& files, int delta);
