@@ -7,6 +7,15 @@
 #include <kernel/process.h>
 
 namespace fs {
+namespace {
+char* strrchr_simple(char* s) {
+    char* last = nullptr;
+    for (; *s; s++)
+        if (*s == '/') last = s;
+    return last;
+}
+} // namespace
+
 ErrorOr<lv::RefPtr<Inode>> lookup_path(const char* path, bool follow_symlinks) {
     auto root = process_root();
     if (!root) return Errno::ENOENT;
@@ -23,21 +32,54 @@ ErrorOr<size_t> read_inode(Inode& inode, u64 offset, void* kernel_buf, size_t n)
 
 u64 inode_size(Inode& inode) { return inode.size; }
 
-void absolute_path(const char* path, char* out, size_t cap) {
-    if (!cap) return;
+namespace {
+// `path` made absolute against the cwd, without resolving anything.
+void make_absolute(const char* path, char* out, size_t cap) {
     size_t len = 0;
     FsContext* ctx = kernel::current_process().fs;
     if (path[0] != '/' && ctx && ctx->cwd) {
         auto r = path_of(*ctx->cwd, out, cap);
         if (!r.is_error()) {
             len = r.value();
-            if (len > 1 && len + 1 < cap) out[len++] = '/';
-            else if (len == 1) len = 1; // "/" already ends with the separator
+            if (len > 1 && len + 1 < cap) out[len++] = '/'; // "/" already ends with one
         }
     }
     size_t n = strnlen(path, cap - 1 - len);
     memcpy(out + len, path, n);
     out[len + n] = 0;
+}
+} // namespace
+
+void absolute_path(const char* path, char* result, size_t cap) {
+    if (!cap) return;
+    // Work on a copy: `result` may be the process's own exe_path, which resolving
+    // /proc/self/exe reads.
+    char out[256];
+    cap = min(cap, sizeof out);
+    make_absolute(path, out, cap);
+    auto done = [&] { memcpy(result, out, strnlen(out, cap - 1) + 1); };
+    // Follow a final symlink, as /proc/self/exe must name the program itself: busybox
+    // re-runs itself through /proc/self/exe, and a process whose exe path were that magic
+    // link would point at itself.
+    auto root = root_inode();
+    if (!root) return done();
+    char target[256];
+    for (int depth = 0; depth < kMaxSymlinks; depth++) {
+        auto n = readlink(*root, out, target, sizeof target - 1);
+        if (n.is_error()) return done(); // not a symlink: done
+        target[n.value()] = 0;
+        if (target[0] == '/') {
+            make_absolute(target, out, cap);
+            continue;
+        }
+        // Relative: against the link's directory.
+        char* slash = strrchr_simple(out);
+        size_t dir_len = slash ? size_t(slash - out) + 1 : 0;
+        size_t t = strnlen(target, cap - 1 - dir_len);
+        memcpy(out + dir_len, target, t);
+        out[dir_len + t] = 0;
+    }
+    done();
 }
 
 ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd) {
