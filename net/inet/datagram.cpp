@@ -1,5 +1,6 @@
 #include <kernel/lock.h>
 #include <net/inet/datagram.h>
+#include <net/inet/ipv4.h>
 #include <net/inet/netd.h>
 
 namespace net::inet {
@@ -10,6 +11,12 @@ constexpr size_t kPacketOverhead = 256;
 } // namespace
 
 DatagramSocket::~DatagramSocket() { drain(m_queue); }
+
+void DatagramSocket::set_fragmentation(Ipv4Send& s) const {
+    constexpr u8 kDont = 0, kDo = 2, kProbe = 3;
+    s.dont_fragment = pmtudisc != kDont;
+    s.may_fragment = pmtudisc != kDo && pmtudisc != kProbe;
+}
 
 void DatagramSocket::release_queue() {
     kernel::InterruptGuard g;

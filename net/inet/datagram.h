@@ -27,6 +27,10 @@ protected:
     DatagramSocket(fs::FileSystem& fs, int type, int protocol) : InetSocket(fs, type, protocol) {}
     // close(): no more reading; the queue is freed.
     void release_queue();
+    // DF and local fragmentation from IP_MTU_DISCOVER, as Linux's __ip_make_skb: DONT
+    // never sets DF; WANT (the default) sets it on datagrams that fit and fragments the
+    // others; DO and PROBE refuse those with EMSGSIZE.
+    void set_fragmentation(struct Ipv4Send& s) const;
     // Datagrams to INADDR_ANY go to this host (ip_route_output_key_hash_rcu).
     static u32 destination(u32 addr) { return addr ? addr : kInaddrLoopback; }
 

@@ -2,6 +2,7 @@
 #include <net/inet/checksum.h>
 #include <net/inet/icmp.h>
 #include <net/inet/interface.h>
+#include <net/inet/ip_fragment.h>
 #include <net/inet/ipv4.h>
 #include <net/inet/raw.h>
 
@@ -23,9 +24,12 @@ void ipv4_receive(lv::OwnPtr<Packet> p) {
         checksum(ip, hlen) != 0)
         return (void)iface.stats.rx_errors++;
     p->trim(total); // Ethernet pads short frames
-    // FIXME: fragments are dropped (no reassembly); peers honour DF and path-MTU
-    // discovery, and QEMU's user network never fragments toward us.
-    if (ip->frag.get() & (kIpMoreFragments | kIpOffsetMask)) return (void)iface.stats.rx_dropped++;
+    if (ip->frag.get() & (kIpMoreFragments | kIpOffsetMask)) {
+        p = ipv4_reassemble(lv::move(p));
+        if (!p) return; // kept for later, or dropped
+        ip = reinterpret_cast<const Ipv4Header*>(p->data());
+        hlen = ip->header_length();
+    }
 
     u32 src = ip->src.get(), dst = ip->dst.get();
     bool for_us = interface_with_address(dst) || is_broadcast(dst);
@@ -56,7 +60,8 @@ void ipv4_receive(lv::OwnPtr<Packet> p) {
 ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route) {
     Interface& iface = *route.iface;
     size_t total = p->length() + sizeof(Ipv4Header);
-    if (total > iface.mtu) {
+    bool fragment = total > iface.mtu;
+    if (fragment && !s.may_fragment) {
         iface.stats.tx_dropped++;
         return Errno::EMSGSIZE;
     }
@@ -66,12 +71,16 @@ ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResu
     ip->tos = s.tos;
     ip->total_length.set(u16(total));
     ip->id.set(g_next_id++);
-    ip->frag.set(s.dont_fragment ? kIpDontFragment : 0);
+    ip->frag.set(s.dont_fragment && !fragment ? kIpDontFragment : 0);
     ip->ttl = s.ttl;
     ip->protocol = s.protocol;
     ip->checksum.set(0);
     ip->src.set(s.src ? s.src : route.src);
     ip->dst.set(s.dst);
+    if (fragment) {
+        ipv4_send_fragments(lv::move(p), iface, route.next_hop);
+        return {};
+    }
     ip->checksum.set(checksum(ip, sizeof(Ipv4Header)));
     iface.send_ipv4(lv::move(p), route.next_hop);
     return {};

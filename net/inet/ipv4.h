@@ -1,5 +1,5 @@
-// IPv4 (RFC 791): receiving datagrams for this host and sending them.
-// No forwarding, no IP options, no reassembly yet (see ipv4.cpp).
+// IPv4 (RFC 791): receiving datagrams for this host and sending them, fragments
+// included (net/inet/ip_fragment.h). No forwarding and no IP options.
 #pragma once
 #include <lib/result.h>
 #include <net/inet/packet.h>
@@ -17,11 +17,12 @@ struct Ipv4Send {
     u8 protocol = 0;
     u8 ttl = kDefaultTtl;
     u8 tos = 0;
-    bool dont_fragment = true; // Linux's default path-MTU discovery sets DF
+    bool dont_fragment = true; // DF on a datagram that fits (Linux's path-MTU discovery)
+    bool may_fragment = false; // one that does not fit leaves in fragments (else EMSGSIZE)
 };
 // Prepends the IPv4 header to a transport segment (data() at it) and sends it by
 // `route` (from route_output(dst)). The packet is consumed even on error: EMSGSIZE
-// when it exceeds the interface's MTU (FIXME: no fragmentation yet).
+// when it exceeds the interface's MTU and may not be fragmented.
 ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route);
 // Same, looking the route up (ENETUNREACH).
 ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s);

@@ -20,6 +20,7 @@ struct Packet {
     u32 src_ip = 0, dst_ip = 0;
     u16 src_port = 0, dst_port = 0; // UDP/TCP
     u8 ip_ttl = 0;
+    u32 aux = 0; // for the layer holding the packet (reassembly: the fragment's offset)
     size_t network_offset = 0; // the IPv4 header within buf (ICMP errors quote it)
 
     u8* data() { return m_buf + m_head; }

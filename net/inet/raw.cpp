@@ -114,6 +114,7 @@ ErrorOr<size_t> RawSocket::sendmsg(SendMsg& m) {
     s.protocol = u8(protocol);
     s.ttl = ip_ttl();
     s.tos = tos;
+    set_fragmentation(s);
     TRY(ipv4_send(lv::move(p), s, r));
     return len;
 }

@@ -145,8 +145,7 @@ ErrorOr<size_t> UdpSocket::sendmsg(SendMsg& m) {
     s.protocol = kProtoUdp;
     s.ttl = ip_ttl();
     s.tos = tos;
-    // FIXME: no fragmentation: a datagram larger than the path MTU fails with EMSGSIZE
-    // (Linux fragments it unless IP_PMTUDISC_DO).
+    set_fragmentation(s);
     TRY(ipv4_send(lv::move(p), s, r));
     return len;
 }

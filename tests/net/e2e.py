@@ -17,6 +17,9 @@ this machine (the host's Linux TCP stack, curl, Python's HTTP server).
                           it) and wget still works from there.
   e2e.py --arch A ping    busybox ping (a raw ICMP socket) gets echo replies from QEMU's
                           gateway and from the guest itself.
+  e2e.py --arch A udp     tests/net/udp_echo.c in the guest sends datagrams of up to 65507
+                          bytes to a UDP echo server on the host; those past the MTU go and
+                          come back in IPv4 fragments.
 
 Exit status 0 on success; the reason for a failure is printed.
 """
@@ -164,11 +167,48 @@ def run_ping(arch, timeout):
     return 0
 
 
+CC = {"x86_64": ["gcc"], "aarch64": ["aarch64-linux-gnu-gcc"]}
+
+
+def run_udp(arch, timeout):
+    binary = os.path.join(ROOT, "build", "tests", "net-%s-udp_echo" % arch)
+    os.makedirs(os.path.dirname(binary), exist_ok=True)
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "udp_echo.c")
+    subprocess.run(CC[arch] + ["-static", "-O2", "-o", binary, src], check=True)
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def echo():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                data, peer = server.recvfrom(65536)
+            except socket.timeout:
+                continue
+            server.sendto(data, peer)
+
+    threading.Thread(target=echo, daemon=True).start()
+    try:
+        r = subprocess.run([RUNNER, "exec", "--arch", arch, "--net", "--timeout", str(timeout),
+                            "--add", "%s:/bin/udp_echo" % binary, "--", "/bin/udp_echo", str(port)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 60)
+    finally:
+        stop.set()
+    out = r.stdout.decode(errors="replace")
+    if r.returncode != 0 or "ok 65507" not in out:
+        return fail("udp_echo (status %d) printed %r %r" % (r.returncode, out, r.stderr.decode(errors="replace")[-500:]))
+    print("ok: UDP echoes up to 65507 bytes through the host")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--arch", default="x86_64")
     ap.add_argument("--timeout", type=int, default=120)
-    ap.add_argument("case", choices=("wget", "serve", "lossy", "ipconfig", "ping"))
+    ap.add_argument("case", choices=("wget", "serve", "lossy", "ipconfig", "ping", "udp"))
     args = ap.parse_args()
     if args.case == "wget":
         return run_wget(args.arch, args.timeout)
@@ -178,6 +218,8 @@ def main():
         return run_ipconfig(args.arch, args.timeout)
     if args.case == "ping":
         return run_ping(args.arch, args.timeout)
+    if args.case == "udp":
+        return run_udp(args.arch, args.timeout)
     lossy = "levitate.netdrop=11"
     return run_wget(args.arch, args.timeout, lossy, size=64 * 1024) or \
         run_serve(args.arch, args.timeout, lossy, copies=5000)
