@@ -14,8 +14,8 @@
 // Out-of-order data waits in a reassembly queue until the gap fills. SO_KEEPALIVE sends
 // probes after TCP_KEEPIDLE seconds without a word from the peer, and gives up with
 // ETIMEDOUT after TCP_KEEPCNT unanswered ones.
-// FIXME: not yet: window scaling, SACK, timestamps, urgent data, Nagle's algorithm
-// (segments go out at once, as with TCP_NODELAY).
+// Small segments wait by Nagle's algorithm (unless TCP_NODELAY) and while corked.
+// FIXME: not yet: window scaling, SACK, timestamps, urgent data.
 #pragma once
 #include <fs/mutex.h>
 #include <net/inet/icmp.h>
@@ -182,6 +182,7 @@ bool tcp_reap_pending();
 
     // Options.
     bool m_nodelay = false, m_cork = false, m_quickack = true;
+    bool m_more = false; // the send in progress has MSG_MORE: hold a partial segment
     int m_keepidle = 7200, m_keepintvl = 75, m_keepcnt = 9, m_syncnt = 0, m_linger2 = 0;
     u32 m_user_timeout = 0; // TCP_USER_TIMEOUT, ms: give up on unacknowledged data after it
     u32 m_window_clamp = 0, m_defer_accept = 0;

@@ -20,11 +20,13 @@ ErrorOr<void> TcpSocket::proto_setsockopt(int name, UserPtr<const u8> val, u32 l
     switch (name) {
     case kTcpNodelay:
         m_nodelay = v != 0;
-        output(); // FIXME: no Nagle anyway: segments always go out at once
+        output(); // what Nagle held back goes now
         return {};
     case kTcpCork:
-        // FIXME: corking is recorded but segments are not held back.
+        // FIXME: Linux also sends a corked partial segment after 200 ms; here it waits
+        // until uncorked, a full segment, or the FIN.
         m_cork = v != 0;
+        if (!m_cork) output();
         return {};
     case kTcpMaxseg:
         if (v && (v < kTcpMinMss || v > 65535)) return Errno::EINVAL;

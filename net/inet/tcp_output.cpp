@@ -162,6 +162,12 @@ bool TcpSocket::output() {
                 }
                 break;
             }
+            // A segment shorter than the MSS that ends the queued data waits while the
+            // socket is corked (TCP_CORK, MSG_MORE), and by Nagle's algorithm (RFC 896,
+            // unless TCP_NODELAY) while earlier data is unacknowledged; a FIN due after
+            // it sends it at once (tcp_nagle_test).
+            if (len < m_mss && len == unsent && !m_fin_queued && ((m_cork || m_more) || (!m_nodelay && in_flight)))
+                break;
             u8 flags = len == unsent ? kTcpPsh : 0;
             bool with_fin = m_fin_queued && len == unsent;
             if (with_fin) flags |= kTcpFin;

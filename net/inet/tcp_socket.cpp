@@ -325,7 +325,9 @@ ErrorOr<size_t> TcpSocket::sendmsg(SendMsg& m) {
         if (m_state != TcpState::Established && m_state != TcpState::CloseWait) continue; // reset meanwhile
         m_send.commit(copied);
         done += copied;
+        m_more = (m.flags & kMsgMore) && done == total;
         output();
+        m_more = false; // only this call's last piece waits for more
         if (copied < n) return done; // a fault part way
     }
 }
