@@ -77,6 +77,18 @@ void stop_process(Process& p, int sig) {
     }
 }
 
+// POSIX: a process group is orphaned when no member has a parent in another group of
+// the same session; the terminal's stop signals do not stop such groups (nobody could
+// continue them). Interrupts off.
+bool pgrp_orphaned(int pgid) {
+    bool orphaned = true;
+    for (Process& q : all_processes()) {
+        if (q.zombie || q.pgid != pgid || !q.parent) continue;
+        if (q.parent->pgid != pgid && q.parent->sid == q.sid) orphaned = false;
+    }
+    return orphaned;
+}
+
 void wait_while_stopped(Thread& t) {
     Process& p = *t.process;
     InterruptGuard g;
@@ -295,8 +307,7 @@ void before_return_to_user(arch::TrapFrame& f) {
             if (ignored(p, sig)) continue;
             u64 handler = p.actions[sig - 1].handler;
             if (handler == kSigDfl && (kDefaultStop & bit(sig))) {
-                // FIXME: Linux ignores SIGTSTP/SIGTTIN/SIGTTOU in an orphaned process group.
-                stop_process(p, sig);
+                if (sig == SIGSTOP || !pgrp_orphaned(p.pgid)) stop_process(p, sig);
                 continue;
             }
             if (handler == kSigDfl) die(sig);
