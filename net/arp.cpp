@@ -39,7 +39,8 @@ ArpCache::Entry* ArpCache::allocate(u32 ip) {
             break;
         }
         // Otherwise the least recently used resolved entry; unresolved ones stay.
-        if (e.state == Entry::State::Reachable && (!victim || e.last_used_ns < victim->last_used_ns)) victim = &e;
+        bool resolved = e.state == Entry::State::Reachable || e.state == Entry::State::Probe;
+        if (resolved && (!victim || e.last_used_ns < victim->last_used_ns)) victim = &e;
     }
     if (!victim) return nullptr;
     release(*victim);
@@ -65,7 +66,7 @@ void ArpCache::flush() {
 
 bool ArpCache::lookup(u32 ip, MacAddr& mac) const {
     for (const Entry& e : m_entries)
-        if (e.state == Entry::State::Reachable && e.ip == ip) {
+        if ((e.state == Entry::State::Reachable || e.state == Entry::State::Probe) && e.ip == ip) {
             mac = e.mac;
             return true;
         }
@@ -133,6 +134,13 @@ void ArpCache::on_timer(Timer& t) {
     // The Timer is a member of its Entry: find the entry from it.
     auto off = reinterpret_cast<uptr>(&reinterpret_cast<Entry*>(0)->timer);
     auto* e = reinterpret_cast<Entry*>(reinterpret_cast<uptr>(&t) - off);
+    if (e->state == Entry::State::Probe) {
+        // Nobody vouches for the old address any more: forget it (the next datagram
+        // resolves it from scratch).
+        if (e->requests >= kMaxRequests) e->cache->release(*e);
+        else e->cache->send_request(*e);
+        return;
+    }
     if (e->state != Entry::State::Incomplete) return;
     if (e->requests >= kMaxRequests) e->cache->fail(*e);
     else e->cache->send_request(*e);
@@ -141,16 +149,16 @@ void ArpCache::on_timer(Timer& t) {
 void ArpCache::send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) {
     Entry* e = find(next_hop);
     u64 t = now();
-    if (e && e->state == Entry::State::Reachable) {
-        if (t < e->expires_ns) {
-            e->last_used_ns = t;
-            m_iface.send_frame(lv::move(p), e->mac, kEtherTypeIpv4);
-            return;
+    if (e && (e->state == Entry::State::Reachable || e->state == Entry::State::Probe)) {
+        if (e->state == Entry::State::Reachable && t >= e->expires_ns) {
+            // Stale: keep using it while a request checks it (neigh's STALE -> PROBE).
+            e->state = Entry::State::Probe;
+            e->requests = 0;
+            send_request(*e);
         }
-        // Stale: resolve again before trusting it (FIXME: Linux keeps sending to the old
-        // address while it probes, which avoids this pause).
-        e->state = Entry::State::Incomplete;
-        e->requests = 0;
+        e->last_used_ns = t;
+        m_iface.send_frame(lv::move(p), e->mac, kEtherTypeIpv4);
+        return;
     }
     if (!e) {
         e = allocate(next_hop);

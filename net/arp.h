@@ -3,7 +3,8 @@
 // (a few per entry) while requests go out once a second; after kMaxRequests
 // unanswered ones the waiting datagrams fail with ICMP host unreachable toward their
 // sender, which is how connect() learns EHOSTUNREACH (as Linux's arp_error_report).
-// Resolved entries are trusted for kReachableTime, then resolved again.
+// Resolved entries are trusted for kReachableTime; after that they are still used while
+// requests check them again (Linux's STALE/PROBE), and dropped if nobody answers.
 #pragma once
 #include <net/inet/netd.h>
 #include <net/inet/packet.h>
@@ -30,7 +31,7 @@ public:
     template <typename F>
     void for_each(F f) const {
         for (const Entry& e : m_entries)
-            if (e.state == Entry::State::Reachable) f(e.ip, e.mac);
+            if (e.state == Entry::State::Reachable || e.state == Entry::State::Probe) f(e.ip, e.mac);
     }
 
     static constexpr size_t kEntries = 32;
@@ -41,11 +42,11 @@ public:
 
 private:
     struct Entry {
-        enum class State : u8 { Free, Incomplete, Reachable };
+        enum class State : u8 { Free, Incomplete, Reachable, Probe };
         State state = State::Free;
         u32 ip = 0;
         MacAddr mac {};
-        u64 expires_ns = 0; // Reachable: trusted until then
+        u64 expires_ns = 0; // Reachable: trusted until then; then Probe
         u64 last_used_ns = 0;
         unsigned requests = 0;
         PacketQueue pending;

@@ -138,7 +138,10 @@ ErrorOr<lv::RefPtr<Socket>> create_inet_socket(int type, int protocol) {
         if (protocol != 0 && protocol != kIpprotoTcp) return Errno::EPROTONOSUPPORT;
         return lv::RefPtr<Socket>(TRY(TcpSocket::create()));
     case kSockDgram:
-        // FIXME: no ping sockets (SOCK_DGRAM with IPPROTO_ICMP); ping uses SOCK_RAW.
+        // FIXME: no ping sockets (SOCK_DGRAM with IPPROTO_ICMP). Linux refuses them with
+        // EACCES under its default net.ipv4.ping_group_range ("1 0": no group may), which
+        // is what this says too; ping uses SOCK_RAW.
+        if (protocol == kIpprotoIcmp) return Errno::EACCES;
         if (protocol != 0 && protocol != kIpprotoUdp) return Errno::EPROTONOSUPPORT;
         return lv::RefPtr<Socket>(TRY(UdpSocket::create()));
     case kSockRaw:
