@@ -3,8 +3,9 @@
 // that do not listen, TIME_WAIT); EISCONN, ENOTCONN, EINVAL for calls in the wrong
 // state; EPIPE with SIGPIPE (or without, MSG_NOSIGNAL) after the peer closed;
 // ECONNRESET when the peer closes with unread data or with SO_LINGER 0;
-// EADDRNOTAVAIL, EAFNOSUPPORT, EPROTONOSUPPORT, ESOCKTNOSUPPORT.
-// SYSCALLS: socket, bind, listen, accept, connect, shutdown, getpeername, setsockopt, sendto, recvfrom
+// EADDRNOTAVAIL, EAFNOSUPPORT, EPROTONOSUPPORT, ESOCKTNOSUPPORT; EACCES for a port
+// below 1024 without privilege.
+// SYSCALLS: socket, bind, listen, accept, connect, shutdown, getpeername, setsockopt, sendto, recvfrom, setuid
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <arpa/inet.h>
@@ -12,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t sigpipes;
@@ -172,6 +174,26 @@ int main(void) {
     CHECK_ERR(listen(r2, 1), EADDRINUSE);
     CHECK_OK(close(r1));
     CHECK_OK(close(r2));
+
+    // Ports below 1024 take privilege (unless a host lowered net.ipv4.ip_unprivileged_port_start).
+    int lowest = 1024;
+    FILE* f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "r");
+    if (f) {
+        if (fscanf(f, "%d", &lowest) != 1) lowest = 1024;
+        fclose(f);
+    }
+    if (lowest >= 1024) {
+        pid_t pid = CHECK_OK(fork());
+        if (pid == 0) {
+            CHECK_OK(setuid(65534));
+            int u = tcp();
+            struct sockaddr_in low = loopback(htons(7));
+            CHECK_ERR(bind(u, (struct sockaddr*)&low, sizeof low), EACCES);
+            exit(0);
+        }
+        int status;
+        CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
 
     // TIME_WAIT: the side that closes first keeps the port for a while; a listener that
     // set SO_REUSEADDR can be bound again at once by one that sets it too.

@@ -2,7 +2,8 @@
 // address; MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, truncation; sendmsg/recvmsg gather and
 // scatter one datagram; a connected socket's send/recv, and its ECONNREFUSED once an
 // ICMP port unreachable comes back; EDESTADDRREQ, EMSGSIZE, EINVAL (port 0, short
-// address), EAFNOSUPPORT; FIONREAD is the next datagram's size; poll readiness.
+// address), EAFNOSUPPORT, EACCES (broadcast without SO_BROADCAST); FIONREAD is the next
+// datagram's size; poll readiness.
 // SYSCALLS: socket, bind, connect, sendto, recvfrom, sendmsg, recvmsg, getsockname, getpeername, ioctl, poll, shutdown
 #define _GNU_SOURCE
 #include "lvtest.h"
@@ -96,6 +97,9 @@ int main(void) {
 
     // Addresses that do not do.
     CHECK_ERR(send(s, "x", 1, 0), EDESTADDRREQ);
+    struct sockaddr_in bcast = ra;
+    bcast.sin_addr.s_addr = htonl(INADDR_BROADCAST);
+    CHECK_ERR(sendto(s, "x", 1, 0, (struct sockaddr*)&bcast, sizeof bcast), EACCES); // no SO_BROADCAST
     struct sockaddr_in bad = ra;
     bad.sin_port = 0;
     CHECK_ERR(sendto(s, "x", 1, 0, (struct sockaddr*)&bad, sizeof bad), EINVAL);
