@@ -20,8 +20,9 @@ void UnixSocket::proc_net_unix(lv::PutChar put, void* ctx) {
         bool established = s.m_state == State::Established;
         u32 st = s.file() ? (established ? kSsConnected : kSsUnconnected) : (established ? kSsConnecting : kSsDisconnecting);
         // The address column is %pK: zeros, as Linux shows it to those without CAP_SYSLOG.
+        // A connection not yet accepted has no inode yet in Linux: 0.
         lv::format(put, ctx, "0000000000000000: %08X %08X %08X %04X %02X %5lu", s.ref_count(), 0u,
-                   s.m_state == State::Listening ? kSoAcceptcon : 0u, u32(s.type), st, s.ino);
+                   s.m_state == State::Listening ? kSoAcceptcon : 0u, u32(s.type), st, s.file() ? s.ino : 0);
         if (UnixAddress* a = s.m_addr.get()) {
             // A path without its NUL; an abstract name with '@' for every NUL byte.
             u32 len = a->len - 2, i = 0;
