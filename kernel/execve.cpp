@@ -13,19 +13,6 @@ namespace {
 constexpr int kMaxInterpreterDepth = 4; // Linux's BINPRM_MAX_RECURSION
 constexpr size_t kShebangMax = 256;     // BINPRM_BUF_SIZE
 
-void copy_name(char* dst, size_t cap, const char* src) {
-    size_t n = strnlen(src, cap - 1);
-    memcpy(dst, src, n);
-    dst[n] = 0;
-}
-
-const char* basename(const char* path) {
-    const char* b = path;
-    for (const char* p = path; *p; p++)
-        if (*p == '/' && p[1]) b = p + 1;
-    return b;
-}
-
 // "#!interpreter [one argument]" (binfmt_script): argv becomes
 // interpreter [argument] path argv[1..]. Returns false if the file is no script.
 ErrorOr<bool> parse_shebang(fs::Inode& inode, char (&interp)[kShebangMax], char (&arg)[kShebangMax]) {
@@ -84,8 +71,8 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path) {
     p.start_brk = img.brk_start;
     p.sigreturn_trampoline = img.sigreturn_trampoline;
     fs::absolute_path(path, p.exe_path, sizeof p.exe_path);
-    copy_name(p.comm, sizeof p.comm, basename(path));
-    copy_name(t.name, sizeof t.name, p.comm);
+    lv::copy_truncated(p.comm, sizeof p.comm, lv::basename(path));
+    lv::copy_truncated(t.name, sizeof t.name, p.comm);
     arch::thread_state_init(t.arch_state);
     arch::init_user_frame(*t.user_frame(), img.entry, img.stack_pointer);
 }

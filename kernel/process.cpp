@@ -20,19 +20,6 @@ namespace {
 lv::IntrusiveList<Process, &Process::all_node> g_processes;
 Process* g_init = nullptr;
 
-void copy_name(char* dst, size_t cap, const char* src) {
-    size_t n = strnlen(src, cap - 1);
-    memcpy(dst, src, n);
-    dst[n] = 0;
-}
-
-const char* basename(const char* path) {
-    const char* b = path;
-    for (const char* p = path; *p; p++)
-        if (*p == '/' && p[1]) b = p + 1;
-    return b;
-}
-
 void default_rlimits(RLimit* r) {
     for (int i = 0; i < kNumRlimits; i++) r[i] = {kRlimInfinity, kRlimInfinity};
     r[3] = {8ull << 20, kRlimInfinity}; // RLIMIT_STACK
@@ -114,7 +101,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
         default_rlimits(p->rlimits);
     }
     fs::absolute_path(path, p->exe_path, sizeof p->exe_path);
-    copy_name(p->comm, sizeof p->comm, basename(path));
+    lv::copy_truncated(p->comm, sizeof p->comm, lv::basename(path));
 
     Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm);
     if (!t) { free_process(p); return Errno::ENOMEM; }

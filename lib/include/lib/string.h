@@ -19,6 +19,21 @@ int strncmp(const char* a, const char* b, size_t n);
 }
 
 namespace lv {
+// Copies src into dst[cap], truncating, always NUL-terminated (cap > 0).
+inline void copy_truncated(char* dst, size_t cap, const char* src) {
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+// The last component of a path ("/bin/sh" -> "sh", "/bin/" -> "bin/").
+inline const char* basename(const char* path) {
+    const char* b = path;
+    for (const char* p = path; *p; p++)
+        if (*p == '/' && p[1]) b = p + 1;
+    return b;
+}
+
 // A non-owning view of characters; not NUL-terminated in general.
 struct StringView {
     const char* data = nullptr;
