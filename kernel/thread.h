@@ -89,6 +89,8 @@ struct Thread {
     } siginfo[64];
     bool syscall_interrupted = false; // the last syscall returned EINTR: SA_RESTART may rerun it
     bool syscall_no_restart = false;  // ...but it is one that Linux never restarts
+    bool syscall_eintr_final = false; // set by a handler whose EINTR must not be restarted
+                                      // (a socket wait with a timeout: Linux's sock_intr_errno)
     bool in_sigsuspend = false;       // rt_sigsuspend: the frame must save mask_before_suspend
     u64 mask_before_suspend = 0;
     bool exiting = false;     // exit_group or a fatal signal is tearing the process down

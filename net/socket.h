@@ -29,9 +29,8 @@ constexpr u32 kPollWrBand = 0x200, kPollRdHup = 0x2000;
 
 // A wait bounded by SO_RCVTIMEO/SO_SNDTIMEO, or none at all for MSG_DONTWAIT/O_NONBLOCK
 // (Linux's `timeo`: 0 means do not wait).
-// FIXME: signal(7): a socket call interrupted while a timeout is set is not restarted
-// by SA_RESTART (EINTR); the syscall dispatcher decides restarts by syscall name only,
-// so here it is restarted (with a fresh timeout).
+// signal(7): a socket call interrupted while a timeout is set is not restarted by
+// SA_RESTART but fails with EINTR (sleep() marks the thread's syscall so).
 class Timeout {
 public:
     static constexpr u64 kForever = ~0ull;
