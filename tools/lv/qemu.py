@@ -77,6 +77,10 @@ def default_initramfs(arch):
     img.add_bytes("/etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
     img.add_bytes("/etc/group", b"root:x:0:\n")
     img.add_bytes("/etc/hostname", b"levitate\n")
+    img.add_bytes("/etc/hosts", b"127.0.0.1\tlocalhost\n")
+    # The kernel's boot network configuration lists its name servers there (ip=...;
+    # QEMU's user network answers DNS at 10.0.2.3), as Linux's /proc/net/pnp.
+    img.add_symlink("/etc/resolv.conf", "/proc/net/pnp")
     return img
 
 
