@@ -9,8 +9,6 @@
 #include <net/inet/packet.h>
 
 namespace net::inet {
-constexpr u32 kRcvShutdown = 1, kSendShutdown = 2; // sk_shutdown bits
-
 class DatagramSocket : public InetSocket {
 public:
     ~DatagramSocket() override;

@@ -7,6 +7,7 @@
 
 namespace net::inet {
 constexpr int kIpprotoIp = 0, kIpprotoIcmp = 1, kIpprotoTcp = 6, kIpprotoUdp = 17;
+constexpr u32 kRcvShutdown = 1, kSendShutdown = 2; // sk_shutdown bits
 
 // struct sockaddr_in (network byte order inside).
 struct SockaddrIn {

@@ -8,7 +8,6 @@
 #include <net/inet/ipv4.h>
 #include <net/inet/ports.h>
 #include <net/inet/tcp.h>
-#include <net/inet/udp.h>
 
 namespace net::inet {
 namespace {

@@ -6,7 +6,6 @@
 #include <kernel/signal.h>
 #include <net/inet/ports.h>
 #include <net/inet/tcp.h>
-#include <net/inet/udp.h>
 
 namespace net::inet {
 namespace {
