@@ -3,6 +3,7 @@
 #include <fs/fd_table.h>
 #include <fs/kernel_api.h>
 #include <fs/mutex.h>
+#include <fs/path.h>
 #include <fs/vfs.h>
 #include <kernel/process.h>
 
@@ -57,7 +58,14 @@ void absolute_path(const char* path, char* result, size_t cap) {
     char out[256];
     cap = min(cap, sizeof out);
     make_absolute(path, out, cap);
-    auto done = [&] { memcpy(result, out, strnlen(out, cap - 1) + 1); };
+    auto done = [&] {
+        // "/bin/./busybox" -> "/bin/busybox" (lexically: the symlinks are resolved above).
+        char clean[256];
+        auto n = normalize(lv::StringView(out), clean, sizeof clean);
+        const char* src = n.is_error() ? out : clean;
+        memcpy(result, src, strnlen(src, cap - 1) + 1);
+        result[cap - 1] = 0;
+    };
     // Follow a final symlink, as /proc/self/exe must name the program itself: busybox
     // re-runs itself through /proc/self/exe, and a process whose exe path were that magic
     // link would point at itself.
