@@ -26,14 +26,16 @@ int main(int argc, char** argv, char** envp) {
     CHECK_ERR(execve("/nonexistent/program", args, env), ENOENT);
     char* volatile bad_path = (char*)1; // volatile: the compiler must not reason about it
     CHECK_ERR(execve(bad_path, args, env), EFAULT);
-    int fd = CHECK_OK(open("/tmp/not-executable", O_CREAT | O_WRONLY | O_TRUNC, 0644));
+    char bad[64]; // per process: other runs of this test may use /tmp at the same time
+    snprintf(bad, sizeof bad, "/tmp/not-executable-%d", getpid());
+    int fd = CHECK_OK(open(bad, O_CREAT | O_WRONLY | O_TRUNC, 0644));
     CHECK(write(fd, "\x7f" "ELF", 4) == 4);
     close(fd);
-    CHECK_ERR(execve("/tmp/not-executable", args, env), EACCES);
-    CHECK_OK(chmod("/tmp/not-executable", 0755));
-    CHECK_ERR(execve("/tmp/not-executable", args, env), ENOEXEC);
+    CHECK_ERR(execve(bad, args, env), EACCES);
+    CHECK_OK(chmod(bad, 0755));
+    CHECK_ERR(execve(bad, args, env), ENOEXEC);
     CHECK_ERR(execve("/tmp", args, env), EACCES);
-    unlink("/tmp/not-executable");
+    unlink(bad);
 
     CHECK(dup2(1, 5) == 5);
     CHECK(dup2(1, 6) == 6);

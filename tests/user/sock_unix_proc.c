@@ -50,8 +50,12 @@ int main(void) {
     CHECK_OK(chdir(dir));
     struct sockaddr_un a = {0};
     a.sun_family = AF_UNIX;
-    strcpy(a.sun_path, "listener");
-    socklen_t alen = offsetof(struct sockaddr_un, sun_path) + 9;
+    // Unique per process: /proc/net/unix is system-wide, and on the host other runs of
+    // this test may be listening at the same moment.
+    char name[32];
+    snprintf(name, sizeof name, "listener%d", getpid());
+    strcpy(a.sun_path, name);
+    socklen_t alen = offsetof(struct sockaddr_un, sun_path) + strlen(name) + 1;
     int l = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
     CHECK_OK(bind(l, (struct sockaddr*)&a, alen));
     CHECK_OK(listen(l, 4));
@@ -72,7 +76,7 @@ int main(void) {
     char path[256], want[64];
     CHECK(find(ino_of(l), &flags, &type, &st, path));
     CHECK(flags == 0x10000 && type == SOCK_STREAM && st == 1, "%x %x %x", flags, type, st);
-    CHECK(strcmp(path, "listener") == 0, "path %s", path);
+    CHECK(strcmp(path, name) == 0, "path %s", path);
     CHECK(find(ino_of(c), &flags, &type, &st, path));
     CHECK(flags == 0 && type == SOCK_STREAM && st == 3 && path[0] == 0, "%x %x %x '%s'", flags, type, st, path);
     CHECK(find(ino_of(sv[0]), &flags, &type, &st, path));
@@ -87,7 +91,7 @@ int main(void) {
         unsigned ref, proto;
         char p[256] = "";
         if (sscanf(line, "%lx: %x %x %x %x %x %lu %255s", &num, &ref, &proto, &flags, &type, &st, &i, p) == 8 &&
-            st == 2 && strcmp(p, "listener") == 0)
+            st == 2 && strcmp(p, name) == 0)
             connecting++;
     }
     CHECK(connecting == 1, "%d", connecting);
@@ -98,6 +102,6 @@ int main(void) {
     load();
     CHECK(!find(lino, &flags, &type, &st, path));
     CHECK(find(ino_of(s), &flags, &type, &st, path));
-    CHECK(st == 3 && strcmp(path, "listener") == 0, "%x %s", st, path);
+    CHECK(st == 3 && strcmp(path, name) == 0, "%x %s", st, path);
     return 0;
 }
