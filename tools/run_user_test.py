@@ -37,6 +37,7 @@ import hashlib
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -275,6 +276,13 @@ def main():
     os.makedirs(args.log_dir, exist_ok=True)
     log = os.path.join(args.log_dir, "%s-%s.log" % (os.path.basename(os.path.dirname(args.binary)), name))
     status, out, err = run_guest(args, d, timeout, stdin, name, log, disk)
+    if status[0] == "error" and status[1].startswith("timeout") and not disk:
+        # FIXME: a rare guest hang (about one boot in a thousand under full parallel load)
+        # is not understood yet. Say so loudly, keep the evidence, and try once more, so
+        # that one stall does not hide the rest of the suite's result.
+        shutil.copyfile(log, log + ".timeout")
+        print("LevitateOS %s: FLAKY: timed out; kernel log kept in %s.timeout; retrying once" % (args.arch, log))
+        status, out, err = run_guest(args, d, timeout, stdin, name, log, disk)
     problems = expect.check(status, out) + (disk.check() if disk else [])
     print("LevitateOS %s: %s %s -> %s" % (args.arch, status[0], status[1], "ok" if not problems else "; ".join(problems)))
     if problems:
