@@ -5,30 +5,10 @@
 // HOST-QEMU-SKIP: qemu-aarch64 translates control messages itself (no MSG_CTRUNC, other errors for malformed ones)
 // SYSCALLS: socketpair, sendmsg, recvmsg
 #define _GNU_SOURCE
-#include "lvtest.h"
+#include "lvsock.h"
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void send_fds(int s, const int* fds, int n) {
-    union {
-        char buf[CMSG_SPACE(4 * sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct iovec iov = {"x", 1};
-    struct msghdr m = {0};
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = u.buf;
-    m.msg_controllen = CMSG_SPACE(n * sizeof(int));
-    struct cmsghdr* c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(n * sizeof(int));
-    memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-    CHECK(sendmsg(s, &m, 0) == 1);
-}
 
 static void malformed(int s) {
     char ctl[CMSG_SPACE(sizeof(int))];
@@ -63,7 +43,7 @@ int main(void) {
     CHECK_OK(pipe(p));
     CHECK_OK(pipe(q));
     int pass[2] = {p[1], q[1]};
-    send_fds(sv[0], pass, 2);
+    lv_send_fds(sv[0], pass, 2);
     close(p[1]);
     close(q[1]);
     union {
@@ -92,7 +72,7 @@ int main(void) {
     CHECK(read(q[0], buf, sizeof buf) == 0); // the second was closed
     // No control buffer: everything dropped, MSG_CTRUNC.
     CHECK_OK(pipe(p));
-    send_fds(sv[0], &p[1], 1);
+    lv_send_fds(sv[0], &p[1], 1);
     close(p[1]);
     memset(&m, 0, sizeof m);
     m.msg_iov = &iov;

@@ -5,30 +5,10 @@
 // an open descriptor is left alone.
 // SYSCALLS: socketpair, sendmsg, recvmsg, poll
 #define _GNU_SOURCE
-#include "lvtest.h"
+#include "lvsock.h"
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void send_fds(int s, const int* fds, int n) {
-    union {
-        char buf[CMSG_SPACE(4 * sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct iovec iov = {"f", 1};
-    struct msghdr m = {0};
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = u.buf;
-    m.msg_controllen = CMSG_SPACE(n * sizeof(int));
-    struct cmsghdr* c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(n * sizeof(int));
-    memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-    CHECK(sendmsg(s, &m, 0) == 1);
-}
 
 // Releasing any AF_UNIX socket runs the collector (Linux may run it a little later).
 static void trigger(void) { close(CHECK_OK(socket(AF_UNIX, SOCK_DGRAM, 0))); }
@@ -49,8 +29,8 @@ int main(void) {
         CHECK_OK(socketpair(AF_UNIX, type, 0, sv));
         CHECK_OK(pipe(p));
         int first[2] = {sv[0], p[1]};
-        send_fds(sv[0], first, 2); // into sv[1]'s queue
-        send_fds(sv[1], &sv[1], 1); // into sv[0]'s queue
+        lv_send_fds(sv[0], first, 2); // into sv[1]'s queue
+        lv_send_fds(sv[1], &sv[1], 1); // into sv[0]'s queue
         close(sv[0]);
         close(sv[1]);
         close(p[1]);
@@ -64,8 +44,8 @@ int main(void) {
     CHECK_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
     CHECK_OK(pipe(p));
     int first[2] = {sv[0], p[1]};
-    send_fds(sv[0], first, 2);
-    send_fds(sv[1], &sv[1], 1);
+    lv_send_fds(sv[0], first, 2);
+    lv_send_fds(sv[1], &sv[1], 1);
     close(sv[0]);
     close(p[1]);
     CHECK(!hung_up_within(p[0], 300));
