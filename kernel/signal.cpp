@@ -251,6 +251,12 @@ bool signal_pending() {
     return pending != 0;
 }
 
+bool fatal_signal_pending() {
+    Thread& t = current_thread();
+    if (!t.process) return false;
+    return t.exiting || ((t.pending_signals | t.process->pending_signals) & bit(SIGKILL));
+}
+
 void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     Thread& t = current_thread();
     Process& p = *t.process;

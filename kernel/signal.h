@@ -22,6 +22,10 @@ void send_signal(Thread& t, int sig);
 // True when the current thread has an unblocked pending signal: blocking syscalls
 // return EINTR then.
 bool signal_pending();
+// True when the current thread is being killed (SIGKILL pending, or its process is
+// exiting): long loops in the kernel check it so that SIGKILL ends any process within
+// bounded time, even in the middle of a huge read or populate.
+bool fatal_signal_pending();
 // Woken (key POLLIN) whenever a signal is queued for any thread or process: signalfd
 // readers and pollers (fs/signalfd.cpp) wait here and re-check their own signals.
 class WaitQueue;

@@ -45,6 +45,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() {
     copy->m_mmap_top = m_mmap_top;
     kernel::InterruptGuard g;
     for (Vma& v : m_vmas) {
+        if (v.advice & kAdviceDontFork) continue; // MADV_DONTFORK: not in the child at all
         auto* nv = lv::make<Vma>();
         if (!nv) { lv::destroy(copy); return Errno::ENOMEM; }
         nv->start = v.start;
@@ -53,10 +54,12 @@ ErrorOr<AddressSpace*> AddressSpace::clone() {
         nv->flags = v.flags;
         nv->name = v.name;
         copy->m_vmas.push_back(*nv);
+        nv->advice = v.advice;
+        // MADV_WIPEONFORK: the child's copy starts empty (reads back zeros).
+        if (v.advice & kAdviceWipeOnFork) continue;
         bool shared = v.flags & kMapShared;
-        for (VirtAddr va = v.start; va < v.end; va += kPageSize) {
+        for (VirtAddr va = m_pt.next_mapped(v.start, v.end); va < v.end; va = m_pt.next_mapped(va + kPageSize, v.end)) {
             auto m = m_pt.query(va);
-            if (!m.pa) continue;
             // Both address spaces map the same frame. Private pages become read-only in
             // both: the first write copies (break_cow). Shared ones stay as they are.
             PageFlags f = m.flags;
@@ -148,7 +151,7 @@ VirtAddr AddressSpace::find_gap(size_t length) {
 }
 
 void AddressSpace::release_pages(VirtAddr start, VirtAddr end) {
-    for (VirtAddr va = start; va < end; va += kPageSize) {
+    for (VirtAddr va = m_pt.next_mapped(start, end); va < end; va = m_pt.next_mapped(va + kPageSize, end)) {
         PhysAddr pa = m_pt.unmap(va);
         if (pa) free_frame(pa);
     }
@@ -162,6 +165,7 @@ ErrorOr<Vma*> AddressSpace::split(Vma& v, VirtAddr at) {
     upper->prot = v.prot;
     upper->flags = v.flags;
     upper->name = v.name;
+    upper->advice = v.advice;
     v.end = at;
     Vma* next = m_vmas.next(v);
     if (next) m_vmas.insert_before(*next, *upper);
@@ -243,9 +247,9 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
         if (cur->end > end) TRY(split(*cur, end));
         cur->prot = prot;
         PageFlags f = page_flags(*cur);
-        for (VirtAddr va = cur->start; va < cur->end; va += kPageSize) {
+        for (VirtAddr va = m_pt.next_mapped(cur->start, cur->end); va < cur->end;
+             va = m_pt.next_mapped(va + kPageSize, cur->end)) {
             auto m = m_pt.query(va);
-            if (!m.pa) continue;
             PageFlags pf = f;
             // A copy-on-write page stays read-only until a write fault copies it.
             if (!(cur->flags & kMapShared) && frame_refcount(m.pa) > 1) pf.writable = false;
@@ -255,8 +259,71 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
     return {};
 }
 
+ErrorOr<void> AddressSpace::advise_vma(Vma& v, VirtAddr start, VirtAddr end, int advice) {
+    bool anon_private = (v.flags & kMapAnonymous) && !(v.flags & kMapShared);
+    switch (advice) {
+    case kMadvDontNeed:
+    case kMadvDontNeedLocked:
+        // Private anonymous memory reads back as zeros afterwards. FIXME(memory objects):
+        // shared and file-backed pages would come back from their object on the next
+        // fault; without one, dropping them would lose their data, so they stay.
+        if (anon_private) release_pages(start, end);
+        return {};
+    case kMadvFree:
+        if (!anon_private) return Errno::EINVAL; // Linux: only anonymous private memory
+        release_pages(start, end);
+        return {};
+    case kMadvRemove: {
+        // Punches a hole in the backing object: every sharer reads zeros afterwards.
+        if (!(v.flags & kMapShared) && (v.flags & kMapAnonymous)) return Errno::EINVAL; // no backing file
+        if (!(v.flags & kMapShared) || !(v.prot & kProtWrite)) return Errno::EACCES;
+        if (!(v.flags & kMapAnonymous)) return Errno::EINVAL; // FIXME: shared file mappings
+        for (VirtAddr va = m_pt.next_mapped(start, end); va < end; va = m_pt.next_mapped(va + kPageSize, end))
+            memset(phys_to_virt(m_pt.query(va).pa), 0, kPageSize);
+        return {};
+    }
+    case kMadvDontFork:
+    case kMadvDoFork:
+    case kMadvWipeOnFork:
+    case kMadvKeepOnFork: {
+        if (advice == kMadvWipeOnFork && !anon_private) return Errno::EINVAL;
+        u32 bit = (advice == kMadvDontFork || advice == kMadvDoFork) ? kAdviceDontFork : kAdviceWipeOnFork;
+        bool set = advice == kMadvDontFork || advice == kMadvWipeOnFork;
+        if (bool(v.advice & bit) == set) return {};
+        Vma* cur = &v;
+        if (cur->start < start) cur = TRY(split(*cur, start));
+        if (cur->end > end) TRY(split(*cur, end));
+        cur->advice = set ? (cur->advice | bit) : (cur->advice & ~bit);
+        return {};
+    }
+    default:
+        return {}; // a hint: nothing to do with it here
+    }
+}
+
+ErrorOr<void> AddressSpace::advise(VirtAddr start, VirtAddr end, int advice) {
+    kernel::InterruptGuard g;
+    VirtAddr covered = start;
+    bool hole = false;
+    // The loop keeps the original next VMA, so the pieces a split adds (all at or above
+    // `covered`'s new value, and so past `end`) are not visited again.
+    for (Vma& v : m_vmas) {
+        if (v.end <= covered) continue;
+        if (v.start >= end) break;
+        if (v.start > covered) hole = true;
+        VirtAddr a = max(covered, v.start), b = min(end, v.end);
+        TRY(advise_vma(v, a, b, advice));
+        covered = b;
+        if (covered >= end) break;
+    }
+    if (hole || covered < end) return Errno::ENOMEM;
+    return {};
+}
+
 VirtAddr AddressSpace::brk(VirtAddr requested) {
-    if (requested < m_brk_start) return m_brk_end;
+    // Out of range (below the heap, or so high that rounding up would wrap): the break
+    // stays where it is, which is how brk(2) reports failure.
+    if (requested < m_brk_start || requested > m_mmap_top) return m_brk_end;
     VirtAddr old_top = align_up<u64>(m_brk_end, kPageSize);
     VirtAddr new_top = align_up<u64>(requested, kPageSize);
     if (new_top > old_top) {

@@ -15,10 +15,22 @@ enum : u32 {
     kMapStack = 0x20000, kMapFixedNoReplace = 0x100000,
 };
 
+// madvise(2) advice values, as Linux numbers them (the same on every architecture).
+enum Advice : int {
+    kMadvNormal = 0, kMadvRandom = 1, kMadvSequential = 2, kMadvWillNeed = 3, kMadvDontNeed = 4,
+    kMadvFree = 8, kMadvRemove = 9, kMadvDontFork = 10, kMadvDoFork = 11, kMadvMergeable = 12,
+    kMadvUnmergeable = 13, kMadvHugePage = 14, kMadvNoHugePage = 15, kMadvDontDump = 16, kMadvDoDump = 17,
+    kMadvWipeOnFork = 18, kMadvKeepOnFork = 19, kMadvCold = 20, kMadvPageOut = 21, kMadvPopulateRead = 22,
+    kMadvPopulateWrite = 23, kMadvDontNeedLocked = 24, kMadvCollapse = 25,
+};
+// What fork does with a VMA (Vma::advice bits), set by madvise.
+enum : u32 { kAdviceDontFork = 1, kAdviceWipeOnFork = 2 };
+
 struct Vma {
     VirtAddr start = 0, end = 0; // [start, end), page-aligned
     u32 prot = 0;
     u32 flags = 0;
+    u32 advice = 0; // kAdvice* bits
     const char* name = ""; // "[heap]", "[stack]", or "" (for /proc/self/maps)
     lv::ListNode node;
     bool contains(VirtAddr a) const { return a >= start && a < end; }
@@ -46,6 +58,14 @@ public:
     ErrorOr<VirtAddr> map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name = "");
     ErrorOr<void> unmap(VirtAddr addr, size_t length);
     ErrorOr<void> protect(VirtAddr addr, size_t length, u32 prot);
+    // madvise(2) on [start, end) (page-aligned, start < end; the syscall has checked the
+    // advice): drops pages (MADV_DONTNEED, MADV_FREE), punches shared memory
+    // (MADV_REMOVE), sets fork behaviour (MADV_DONTFORK...), or only checks the range
+    // for a pure hint. As Linux, the mapped parts are handled even when part of the range
+    // is unmapped, which then gives ENOMEM; a VMA the advice does not apply to gives
+    // EINVAL (EACCES for MADV_REMOVE on memory that is not shared and writable).
+    // MADV_POPULATE_* is the caller's loop over handle_fault (it must stay killable).
+    ErrorOr<void> advise(VirtAddr start, VirtAddr end, int advice);
 
     // brk: the heap is the region [brk_start, brk_end) right after the program image.
     void set_brk_start(VirtAddr a) { m_brk_start = m_brk_end = a; }
@@ -72,6 +92,7 @@ public:
 private:
     PageFlags page_flags(const Vma& v) const;
     ErrorOr<Vma*> split(Vma& v, VirtAddr at); // returns the upper part
+    ErrorOr<void> advise_vma(Vma& v, VirtAddr start, VirtAddr end, int advice);
     void release_pages(VirtAddr start, VirtAddr end);
     bool range_free(VirtAddr start, VirtAddr end);
     VirtAddr find_gap(size_t length);

@@ -79,6 +79,26 @@ bool PageTable::protect(VirtAddr va, PageFlags flags) {
     return true;
 }
 
+VirtAddr PageTable::next_mapped(VirtAddr va, VirtAddr end) const {
+    va = align_down<u64>(va, kPageSize);
+    while (va < end) {
+        PhysAddr t = m_root;
+        int level = kTop;
+        for (;; level--) {
+            u64 e = table(t)[index_at(va, level)];
+            if (!arch::pte::is_present(e)) break;
+            if (level == 0) return va;
+            t = arch::pte::address(e);
+        }
+        // Nothing mapped in the rest of the range this entry covers: skip to its end.
+        u64 span = 1ull << (12 + 9 * level);
+        VirtAddr next = align_down<u64>(va, span) + span;
+        if (next <= va) break; // wrapped past the top
+        va = next;
+    }
+    return end;
+}
+
 PageTable::Mapping PageTable::query(VirtAddr va) const {
     u64* e = walk(va, false);
     if (!e || !arch::pte::is_present(*e)) return {};

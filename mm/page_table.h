@@ -28,6 +28,11 @@ public:
     };
     // pa == 0 when va is not mapped.
     Mapping query(VirtAddr va) const;
+    // The lowest mapped page in [va, end), or end when there is none. Absent tables are
+    // skipped whole, so walking a huge sparse range costs what is mapped in it, not its
+    // size (a 128 TiB munmap or fork of a huge MAP_NORESERVE region must not hang).
+    // `end` must not exceed kUserTop.
+    VirtAddr next_mapped(VirtAddr va, VirtAddr end) const;
 
     PhysAddr root() const { return m_root; }
 

@@ -1,5 +1,6 @@
 #include <fs/kernel_api.h>
 #include <kernel/process.h>
+#include <kernel/signal.h>
 #include <lib/alloc.h>
 #include <lib/own_ptr.h>
 #include <lib/string.h>
@@ -78,18 +79,44 @@ ErrorOr<long> sys_mprotect(u64 addr, u64 length, int prot) {
     return 0;
 }
 
-ErrorOr<long> sys_madvise(u64 addr, u64 length, int advice) {
-    constexpr int MADV_DONTNEED = 4, MADV_FREE = 8;
-    if (!page_aligned(addr)) return Errno::EINVAL;
-    if (advice == MADV_DONTNEED || advice == MADV_FREE) {
-        // Anonymous private memory reads back as zeros afterwards, as on Linux: drop the pages.
-        VirtAddr end = align_up<u64>(addr + length, arch::kPageSize);
-        for (VirtAddr va = addr; va < end; va += arch::kPageSize) {
-            PhysAddr pa = as().page_table().unmap(va);
-            if (pa) mm::free_frame(pa);
-        }
+namespace {
+bool advice_valid(int advice) {
+    // Linux 6.1's madvise_behavior_valid(), without MADV_HWPOISON/MADV_SOFT_OFFLINE: as
+    // in a kernel built without CONFIG_MEMORY_FAILURE, they are EINVAL.
+    return (advice >= mm::kMadvNormal && advice <= mm::kMadvDontNeed) ||
+           (advice >= mm::kMadvFree && advice <= mm::kMadvCollapse);
+}
+
+// MADV_POPULATE_READ/WRITE: faults every page in as a read or write access would.
+ErrorOr<void> populate(VirtAddr start, VirtAddr end, bool write) {
+    for (VirtAddr va = start; va < end; va += arch::kPageSize) {
+        if (fatal_signal_pending()) return Errno::EINTR;
+        mm::Vma* v = as().find(va);
+        if (!v) return Errno::ENOMEM;
+        // Linux: a permission problem is EINVAL here, not EFAULT.
+        if (!(v->prot & (write ? mm::kProtWrite : mm::kProtRead))) return Errno::EINVAL;
+        if (!as().handle_fault(va, write, false)) return Errno::ENOMEM;
     }
-    return 0; // other advice is a hint
+    return {};
+}
+} // namespace
+
+// madvise(2), with Linux's checks in Linux's order (do_madvise): the advice, alignment,
+// the length rounded up without wrapping; then the VMAs (ENOMEM for unmapped parts).
+ErrorOr<long> sys_madvise(u64 addr, u64 length, int advice) {
+    if (!advice_valid(advice)) return Errno::EINVAL;
+    if (!page_aligned(addr)) return Errno::EINVAL;
+    u64 len = align_up<u64>(length, arch::kPageSize);
+    if (length && !len) return Errno::EINVAL; // rounded up from near 2^64 to 0
+    u64 end = addr + len;
+    if (end < addr) return Errno::EINVAL;
+    if (end == addr) return 0;
+    if (advice == mm::kMadvPopulateRead || advice == mm::kMadvPopulateWrite) {
+        TRY(populate(addr, end, advice == mm::kMadvPopulateWrite));
+        return 0;
+    }
+    TRY(as().advise(addr, end, advice));
+    return 0;
 }
 
 ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u64 new_addr) {
@@ -98,9 +125,17 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
     if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return Errno::EINVAL;
     old_size = align_up<u64>(old_size, arch::kPageSize);
     new_size = align_up<u64>(new_size, arch::kPageSize);
+    // A size rounded up past 2^64 is 0. FIXME: old_size 0 duplicates a shared mapping on
+    // Linux; without memory objects that cannot be done, so it is refused.
+    if (new_size == 0 || old_size == 0) return Errno::EINVAL;
+    if (flags & MREMAP_FIXED) {
+        if (!page_aligned(new_addr) || new_size > arch::kUserTop || new_addr > arch::kUserTop - new_size)
+            return Errno::EINVAL;
+        if (old_addr + old_size > new_addr && new_addr + new_size > old_addr) return Errno::EINVAL; // overlap
+    }
     mm::Vma* v = as().find(old_addr);
-    if (!v || old_addr + old_size > v->end) return Errno::EFAULT;
-    if (new_size <= old_size) {
+    if (!v || old_size > v->end - old_addr) return Errno::EFAULT;
+    if (new_size <= old_size && !(flags & MREMAP_FIXED)) {
         if (new_size < old_size) TRY(as().unmap(old_addr + new_size, old_size - new_size));
         return long(old_addr);
     }
@@ -114,11 +149,13 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
     u32 place = (flags & MREMAP_FIXED) ? mm::kMapFixed : 0;
     VirtAddr dst = TRY(as().map(new_addr, new_size, prot, (vflags & ~(mm::kMapFixed | mm::kMapFixedNoReplace)) | place));
     // Move the pages that exist; the rest stays demand-zero.
-    for (u64 off = 0; off < old_size; off += arch::kPageSize) {
-        auto old = as().page_table().query(old_addr + off);
-        if (!old.pa) continue;
-        as().page_table().unmap(old_addr + off);
-        if (as().page_table().map(dst + off, old.pa, old.flags).is_error()) mm::free_frame(old.pa);
+    auto& pt = as().page_table();
+    VirtAddr old_end = old_addr + min(old_size, new_size); // a shrinking move leaves the tail behind
+    for (VirtAddr va = pt.next_mapped(old_addr, old_end); va < old_end; va = pt.next_mapped(va + arch::kPageSize, old_end)) {
+        u64 off = va - old_addr;
+        auto old = pt.query(va);
+        pt.unmap(va);
+        if (pt.map(dst + off, old.pa, old.flags).is_error()) mm::free_frame(old.pa);
     }
     (void)as().unmap(old_addr, old_size);
     return long(dst);
