@@ -123,7 +123,10 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
     if (child && (a.flags & CLONE_VFORK)) {
         // The parent sleeps until the child execs or exits (it borrowed our memory).
         InterruptGuard g;
-        while (child->vfork_pending) child->vfork_done.wait_uninterruptible();
+        // Killable, as Linux's wait_for_vfork_done: SIGKILL ends the parent even while the
+        // child runs (the child keeps the memory alive through its own reference).
+        while (child->vfork_pending)
+            if (child->vfork_done.wait_killable().is_error()) break;
     }
     return tid;
 }

@@ -1,7 +1,10 @@
-// The first process. Interactive boots run init= (default /sbin/init). Under
+// The first process. Interactive boots run init= (default /sbin/init) as pid 1. Under
 // `./levitate exec` (levitate.exec=1) the runner put the program's argv and environment
-// in the initramfs as NUL-separated lists; the kernel runs it as the first process,
-// reports how it ended on the exit channel, and powers off.
+// in the initramfs as NUL-separated lists; pid 1 is then the kernel's own reaper (a
+// process whose one thread is a kernel thread that waits for children, as a container's
+// tini would), and the program runs as its child in a session of its own: an ordinary
+// process, as on the host where its tests also run, not an init that ignores signals.
+// The kernel reports how the program ended on the exit channel and powers off.
 #include <arch/interface.h>
 #include <drivers/init.h>
 #include <fs/fs_types.h>
@@ -11,6 +14,8 @@
 #include <kernel/init.h>
 #include <kernel/lock.h>
 #include <kernel/log.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
 #include <kernel/time.h>
 #include <lib/alloc.h>
 #include <lib/format.h>
@@ -27,6 +32,46 @@ bool g_init_done = false;
 int g_init_status = 0;
 WaitQueue g_init_exit;
 bool g_first_user_seen = false;
+int g_exec_pid = 0; // exec mode: the program, child of the reaper
+
+void program_ended(int status) {
+    InterruptGuard g;
+    g_init_status = status;
+    g_init_done = true;
+    g_init_exit.wake_all();
+}
+
+// Exec mode's pid 1: reaps every child (the program and the orphans it leaves) and
+// reports the program's end. Signals are all blocked here; SIGKILL and SIGSTOP are
+// dropped at send, as for any first process.
+void reaper_loop(void*) {
+    current_thread().sigmask = ~0ull;
+    for (;;) {
+        int status = 0;
+        auto r = wait_child(-1, 4 /* WEXITED */, &status);
+        if (!r.is_error()) {
+            if (r.value() == g_exec_pid) program_ended(status);
+            continue;
+        }
+        // No children now: sleep until an orphan arrives.
+        InterruptGuard g;
+        if (current_process().children.empty()) (void)current_process().child_wait.wait_interruptible();
+    }
+}
+
+// Exec mode: pid 1, not yet running (it starts once the program's pid is known).
+Thread* make_reaper() {
+    auto* p = lv::make<Process>();
+    if (!p) panic("exec mode: no memory for pid 1");
+    default_rlimits(p->rlimits);
+    lv::copy_truncated(p->comm, sizeof p->comm, "init");
+    Thread* t = create_thread(p, reaper_loop, nullptr, "init");
+    if (!t) panic("exec mode: no memory for pid 1's thread");
+    p->pid = p->pgid = p->sid = t->tid;
+    p->start_ns = time::monotonic_ns();
+    register_process(*p, nullptr, *t);
+    return t;
+}
 
 struct StringList {
     lv::OwnPtr<char> storage;
@@ -70,12 +115,10 @@ void before_first_user_entry(Thread& t) {
 }
 
 void notify_process_exit(Process& p) {
-    // The process table's first process: the program can run and exit before
-    // spawn_process() has even returned its pid to run_init().
-    if (&p != init_process()) return;
-    g_init_status = p.wait_status;
-    g_init_done = true;
-    g_init_exit.wake_all();
+    // Interactive boots: the end of init is the end. (It can run and exit before
+    // spawn_process() has even returned its pid to run_init().)
+    if (&p != init_process() || g_exec_pid) return;
+    program_ended(p.wait_status);
 }
 
 [[noreturn]] void run_init() {
@@ -99,7 +142,9 @@ void notify_process_exit(Process& p) {
     }
     fs::mount_root_from_cmdline(cmdline); // root=/dev/vda: after the exec lists are read
 
-    auto pid = spawn_process(nullptr, path, argv.items, argv.count, envp.items, envp.count);
+    Thread* reaper = exec_mode ? make_reaper() : nullptr;
+    auto pid = spawn_process(reaper ? reaper->process : nullptr, path, argv.items, argv.count, envp.items,
+                             envp.count, true);
     if (pid.is_error()) {
         log_error("cannot run %s: errno %d", path, int(pid.error()));
         if (exec_mode) {
@@ -113,6 +158,10 @@ void notify_process_exit(Process& p) {
     }
     int init_pid = pid.value();
     log_info("started %s as pid %d", path, init_pid);
+    if (reaper) {
+        g_exec_pid = init_pid;
+        sched::add(*reaper); // the program's end is reported once its pid is known
+    }
     {
         InterruptGuard g;
         while (!g_init_done) (void)g_init_exit.wait_interruptible();

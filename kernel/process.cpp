@@ -20,6 +20,8 @@ namespace {
 lv::IntrusiveList<Process, &Process::all_node> g_processes;
 Process* g_init = nullptr;
 
+} // namespace
+
 void default_rlimits(RLimit* r) {
     for (int i = 0; i < kNumRlimits; i++) r[i] = {kRlimInfinity, kRlimInfinity};
     r[3] = {8ull << 20, kRlimInfinity}; // RLIMIT_STACK
@@ -30,6 +32,8 @@ void default_rlimits(RLimit* r) {
     r[11] = {4096, 4096};               // RLIMIT_SIGPENDING
     r[12] = {819200, 819200};           // RLIMIT_MSGQUEUE
 }
+
+namespace {
 
 // Frees a reaped zombie. Interrupts off.
 void reap(Process& c) {
@@ -61,7 +65,10 @@ void register_process(Process& p, Process* parent, Thread& first) {
     p.threads.push_back(first);
     p.live_threads = 1;
     g_processes.push_back(p);
-    if (!g_init) g_init = &p;
+    if (!g_init) {
+        g_init = &p;
+        p.unkillable = true;
+    }
 }
 
 Process* init_process() { return g_init; }
@@ -76,7 +83,7 @@ Process* find_process(int pid) {
 }
 
 ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const* argv, size_t argc,
-                           const char* const* envp, size_t envc) {
+                           const char* const* envp, size_t envc, bool new_session) {
     Image img = TRY(load_image(path, argv, argc, envp, envc));
     auto* p = lv::make<Process>();
     if (!p) { img.as->release(); return Errno::ENOMEM; }
@@ -106,7 +113,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
     Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm);
     if (!t) { free_process(p); return Errno::ENOMEM; }
     p->pid = t->tid;
-    if (!parent) p->pgid = p->sid = p->pid;
+    if (!parent || new_session) p->pgid = p->sid = p->pid;
     p->start_ns = time::monotonic_ns();
     arch::init_user_frame(*t->user_frame(), img.entry, img.stack_pointer);
     register_process(*p, parent, *t);
@@ -127,17 +134,41 @@ namespace {
 void finish_process(Process& p) {
     if (p.fds) { fs::destroy_fd_table(p.fds); p.fds = nullptr; }
     if (p.fs) { fs::destroy_fs_context(p.fs); p.fs = nullptr; }
+    // The memory comes back now, not when the parent reaps the zombie (Linux's exit_mm):
+    // a killed process must free what it held even if nobody waits for it. This thread
+    // moves to the kernel's empty user half first.
+    if (mm::AddressSpace* as = p.as) {
+        {
+            InterruptGuard g;
+            p.as = nullptr;
+            arch::activate_user_root(0);
+        }
+        as->release();
+    }
     arch::irq_disable();
     release_vfork_parent(p);
-    // Orphans go to init, as on Linux; zombies among them are reaped at once if init is
-    // the one dying.
+    // Orphans go to the nearest living subreaper ancestor, else to init, as on Linux
+    // (find_new_reaper); zombies among them are reaped at once if init is the one dying.
     Process* adopter = g_init && g_init != &p ? g_init : nullptr;
+    for (Process* a = p.parent; a && a != g_init; a = a->parent) {
+        if (a->child_subreaper && !a->exit_started) {
+            adopter = a;
+            break;
+        }
+    }
     for (Process& c : p.children) {
+        if (c.pdeath_signal && !c.zombie) send_signal(c, c.pdeath_signal);
         p.children.remove(c);
         c.parent = adopter;
+        // Linux's reparent_leader: a custom exit signal would be sent to init, which
+        // could kill it; the new parent is told with SIGCHLD.
+        c.exit_signal = SIGCHLD;
         if (adopter) {
             adopter->children.push_back(c);
-            if (c.zombie) adopter->child_wait.wake_all();
+            if (c.zombie) {
+                send_signal(*adopter, SIGCHLD);
+                adopter->child_wait.wake_all();
+            }
         } else if (c.zombie) {
             g_processes.remove(c);
             free_process(&c);
@@ -199,6 +230,9 @@ void finish_process(Process& p) {
 ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSplit* usage) {
     constexpr int kWNOHANG = 1, kWUNTRACED = 2, kWEXITED = 4, kWCONTINUED = 8;
     Process& self = current_process();
+    // Linux's do_wait looks at the children once more after a signal woke it: the child's
+    // exit both wakes us and (SIGCHLD) makes a signal pending, and that is a success.
+    bool interrupted = false;
     for (;;) {
         {
             InterruptGuard g;
@@ -231,8 +265,9 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
             }
             if (!any) return Errno::ECHILD;
             if (options & kWNOHANG) return 0;
+            if (interrupted) return Errno::EINTR;
         }
-        TRY(self.child_wait.wait_interruptible());
+        if (self.child_wait.wait_interruptible().is_error()) interrupted = true;
     }
 }
 } // namespace kernel

@@ -71,6 +71,16 @@ struct Process {
     VirtAddr start_brk = 0;
 
     int exit_signal = SIGCHLD_NUMBER; // sent to the parent at exit (clone's low byte)
+    // Linux's SIGNAL_UNKILLABLE: the first process ignores every signal whose action is
+    // SIG_DFL (SIGKILL and SIGSTOP included) unless the kernel forces it (a fault, the
+    // OOM killer when nothing else is left). A fault with SIG_DFL clears it.
+    bool unkillable = false;
+    // prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here instead of
+    // to init (the nearest living subreaper ancestor wins).
+    bool child_subreaper = false;
+    // prctl(PR_SET_PDEATHSIG): sent to this process when its parent exits. Linux ties it
+    // to the parent *thread*; here parents are processes. Cleared by fork.
+    int pdeath_signal = 0;
     // vfork: the parent sleeps here until this child execs or exits.
     bool vfork_pending = false;
     WaitQueue vfork_done;
@@ -114,8 +124,12 @@ void for_each_process(F f) {
 
 // Creates a process running `path` with argv/envp (kernel strings), child of `parent`
 // (null for the first process), inheriting its fds and cwd. Returns its pid.
+// With new_session the child leads a new session and process group (as init makes its
+// console's first program), else it joins the parent's.
 ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const* argv, size_t argc,
-                           const char* const* envp, size_t envc);
+                           const char* const* envp, size_t envc, bool new_session = false);
+// Linux's defaults for a first process (RLIMIT_NOFILE 1024/4096, RLIMIT_STACK 8 MiB...).
+void default_rlimits(RLimit* r);
 
 // Internal pieces of process creation shared by spawn and clone (kernel/process.cpp).
 void register_process(Process& p, Process* parent, Thread& first);

@@ -111,8 +111,12 @@ WaitQueue g_signal_queued; // signal_queued_wait()
 // it (the action may change before it is unblocked, and signalfd or sigwait may take
 // it); an ignored one is dropped when it would be delivered. For a process, the mask
 // of its main thread decides, as for Linux's target task.
+// The first process also drops what it did not ask for: any signal left at SIG_DFL
+// (Linux's sig_task_ignored with SIGNAL_UNKILLABLE), SIGKILL and SIGSTOP too.
 bool drop_at_send(const Process& p, const Thread* t, int sig) {
-    if (!ignored(p, sig)) return false;
+    bool unwanted = p.unkillable && p.actions[sig - 1].handler == kSigDfl;
+    if (!ignored(p, sig) && !unwanted) return false;
+    if (sig == SIGKILL || sig == SIGSTOP) return true; // never blocked
     if (!t) t = p.threads.first();
     return !(t && (t->sigmask & bit(sig)));
 }
@@ -269,12 +273,14 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     {
         InterruptGuard g;
         // A synchronous fault cannot be blocked or ignored: Linux forces the default action
-        // when the signal is blocked or SIG_IGN (force_sig_info).
+        // when the signal is blocked or SIG_IGN (force_sig_info), and it kills even the
+        // first process (force_sig_info_to_task clears SIGNAL_UNKILLABLE).
         SignalAction& a = p.actions[signo - 1];
         if (a.handler == kSigIgn || (t.sigmask & bit(signo))) {
             a.handler = kSigDfl;
             t.sigmask &= ~bit(signo);
         }
+        if (a.handler == kSigDfl) p.unkillable = false;
         t.pending_signals |= bit(signo);
         t.siginfo[signo - 1] = {si_code, 0, addr};
     }
@@ -312,6 +318,9 @@ void before_return_to_user(arch::TrapFrame& f) {
             dequeue_signal(t, pending, sig, info);
             if (ignored(p, sig)) continue;
             u64 handler = p.actions[sig - 1].handler;
+            // Queued while blocked, now unblocked at SIG_DFL: the first process ignores it
+            // (Linux's get_signal), unless it is a forced SIGKILL.
+            if (handler == kSigDfl && p.unkillable && sig != SIGKILL) continue;
             if (handler == kSigDfl && (kDefaultStop & bit(sig))) {
                 if (sig == SIGSTOP || !pgrp_orphaned(p.pgid)) stop_process(p, sig);
                 continue;

@@ -8,10 +8,18 @@
 
 namespace kernel {
 namespace {
+enum class Wake { Interruptible, Killable, Uninterruptible };
+
+bool should_stop(Wake mode) {
+    if (mode == Wake::Interruptible) return signal_pending();
+    if (mode == Wake::Killable) return fatal_signal_pending();
+    return false;
+}
+
 ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waiter::node>& waiters,
-                          bool timed, u64 timeout_ns, bool interruptible = true) {
+                          bool timed, u64 timeout_ns, Wake mode = Wake::Interruptible) {
     InterruptGuard g;
-    if (interruptible && signal_pending()) return Errno::EINTR;
+    if (should_stop(mode)) return Errno::EINTR;
     Thread& self = current_thread();
     WaitQueue::Waiter w;
     w.thread = &self;
@@ -20,15 +28,16 @@ ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waite
     else sched::block();
     if (w.node.linked()) waiters.remove(w);
     if (timed && self.timed_out) return Errno::ETIMEDOUT;
-    if (interruptible && signal_pending()) return Errno::EINTR;
+    if (should_stop(mode)) return Errno::EINTR;
     return {};
 }
 } // namespace
 
 ErrorOr<void> WaitQueue::wait_interruptible() { return wait_common(m_waiters, false, 0); }
 ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) { return wait_common(m_waiters, true, timeout_ns); }
+ErrorOr<void> WaitQueue::wait_killable() { return wait_common(m_waiters, false, 0, Wake::Killable); }
 
-void WaitQueue::wait_uninterruptible() { (void)wait_common(m_waiters, false, 0, false); }
+void WaitQueue::wait_uninterruptible() { (void)wait_common(m_waiters, false, 0, Wake::Uninterruptible); }
 
 void WaitQueue::wake_all(u32 key) {
     InterruptGuard g;

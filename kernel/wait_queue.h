@@ -23,7 +23,10 @@ public:
     ErrorOr<void> wait_interruptible();
     // Same, giving up after `timeout_ns` (ETIMEDOUT) of monotonic time.
     ErrorOr<void> wait_interruptible_for(u64 timeout_ns);
-    // Not woken by signals: for short waits that must complete (vfork).
+    // Woken only by SIGKILL (EINTR) among signals: waits that must not be cut short by
+    // a handler but must not outlive the process either (vfork's parent).
+    ErrorOr<void> wait_killable();
+    // Not woken by signals: for short waits that must complete (a disk request).
     void wait_uninterruptible();
     // Wakes every blocked thread and tells every notify entry. `key` is the set of poll
     // events (fs/inode.h kPoll*) that may have become true, 0 when unknown or several

@@ -258,7 +258,7 @@ ErrorOr<long> sys_times(UserPtr<void> buf) {
 ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5) {
     constexpr int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
                   PR_SET_NAME = 15, PR_GET_NAME = 16, PR_GET_TIMERSLACK = 30, PR_SET_NO_NEW_PRIVS = 38,
-                  PR_GET_NO_NEW_PRIVS = 39;
+                  PR_GET_NO_NEW_PRIVS = 39, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37;
     Process& p = current_process();
     switch (option) {
     case PR_SET_NAME: {
@@ -274,9 +274,16 @@ ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5) {
         return 0;
     case PR_SET_PDEATHSIG:
         if (arg2 > u64(kNumSignals)) return Errno::EINVAL;
-        return 0; // FIXME: parent-death signal not delivered yet
+        p.pdeath_signal = int(arg2);
+        return 0;
     case PR_GET_PDEATHSIG:
-        TRY(UserPtr<int>(arg2).write(0));
+        TRY(UserPtr<int>(arg2).write(p.pdeath_signal));
+        return 0;
+    case PR_SET_CHILD_SUBREAPER:
+        p.child_subreaper = arg2 != 0;
+        return 0;
+    case PR_GET_CHILD_SUBREAPER:
+        TRY(UserPtr<int>(arg2).write(p.child_subreaper ? 1 : 0));
         return 0;
     case PR_GET_DUMPABLE: return 1;
     case PR_SET_DUMPABLE: return arg2 > 1 ? Error(Errno::EINVAL) : ErrorOr<long>(0);
