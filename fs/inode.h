@@ -166,6 +166,9 @@ public:
     // procfs "magic" links (/proc/self/fd/N) resolve to an inode, not to a path.
     virtual ErrorOr<lv::RefPtr<Inode>> follow_magic() { return Errno::EINVAL; }
     virtual bool is_magic_link() const { return false; }
+    // A file that takes writes even on a read-only filesystem (procfs's tunables, as
+    // /proc/PID/oom_score_adj).
+    virtual bool writable_tunable() const { return false; }
 
     // ---- FileOps for regular files and directories (devices/FIFOs: see File::ops)
     ErrorOr<size_t> read(File& f, u64 offset, const IoBuffer& buf, size_t n) override;

@@ -37,7 +37,8 @@ ErrorOr<lv::RefPtr<File>> open_inode(lv::RefPtr<Inode> inode, u32 flags) {
     if (inode->is_symlink()) return Errno::ELOOP; // O_NOFOLLOW met a symlink
     if ((flags & kODirectory) && !inode->is_dir()) return Errno::ENOTDIR;
     if (inode->is_dir() && (wants_write(flags) || (flags & (kOTrunc | kOCreat)))) return Errno::EISDIR;
-    if (wants_write(flags) && inode->fs.read_only && !inode->is_chardev() && !inode->is_fifo())
+    if (wants_write(flags) && inode->fs.read_only && !inode->is_chardev() && !inode->is_fifo() &&
+        !inode->writable_tunable())
         return Errno::EROFS;
     if ((flags & kOTrunc) && inode->is_regular()) {
         MutexLocker l(vfs_lock());

@@ -1,4 +1,4 @@
-// procfs: synthetic, read-only, generated on every read.
+// procfs: synthetic, generated on every read; a few files take writes (oom_score_adj).
 //   /proc/self -> <pid>; /proc/<pid>/{exe,cwd} (magic links), fd/<n> (magic links),
 //   comm, cmdline, stat, status; /proc/{meminfo,cpuinfo,uptime,mounts,filesystems,version}
 // Inodes are made on lookup and die with their last reference.
@@ -7,6 +7,7 @@
 #include <fs/mutex.h>
 #include <fs/procfs.h>
 #include <fs/vfs.h>
+#include <kernel/oom.h>
 #include <kernel/process.h>
 #include <kernel/time.h>
 #include <lib/format.h>
@@ -43,10 +44,24 @@ struct Text {
 };
 
 using Generator = void (*)(Text&, int pid);
+// A writable file's parser: the text written (one write call's bytes, as Linux's
+// single-write proc files take them).
+using Writer = ErrorOr<void> (*)(int pid, const char* text, size_t n);
 
 class ProcFile final : public Inode {
 public:
-    ProcFile(FileSystem& fs, Generator g, int pid) : Inode(fs, kIfreg | 0444), m_gen(g), m_pid(pid) {}
+    ProcFile(FileSystem& fs, Generator g, int pid, Writer w = nullptr)
+        : Inode(fs, kIfreg | (w ? 0644 : 0444)), m_gen(g), m_writer(w), m_pid(pid) {}
+    bool writable_tunable() const override { return m_writer != nullptr; }
+    ErrorOr<size_t> write_at(u64, const IoBuffer& buf, size_t n) override {
+        if (!m_writer) return Errno::EINVAL;
+        char text[32];
+        if (n >= sizeof text) return Errno::EINVAL;
+        TRY(buf.read(0, text, n));
+        text[n] = 0;
+        TRY(m_writer(m_pid, text, n));
+        return n;
+    }
     ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) override {
         Text t;
         m_gen(t, m_pid);
@@ -58,6 +73,7 @@ public:
 
 private:
     Generator m_gen;
+    Writer m_writer;
     int m_pid;
 };
 
@@ -82,6 +98,7 @@ struct DirChild {
     int link_kind;     // a link (ProcLink::Kind), or -1
     bool fd_dir;
     bool net_dir = false; // /proc/net: its files come from net/inet/procnet.h
+    Writer write = nullptr; // a writable file
 };
 
 // Directories with a fixed list of children plus, for the root, one per process;
@@ -175,6 +192,36 @@ void gen_status(Text& t, int pid) {
              p->cred.fsgid, p->live_threads);
 }
 
+void gen_oom_score(Text& t, int pid) {
+    if (auto* p = kernel::find_process(pid)) t.printf("%lu\n", kernel::oom_score(*p));
+}
+void gen_oom_score_adj(Text& t, int pid) {
+    if (auto* p = kernel::find_process(pid)) t.printf("%d\n", p->oom_score_adj);
+}
+// Linux's oom_score_adj_write: an integer in [-1000, 1000] (surrounding blanks allowed);
+// lowering it below its current value needs CAP_SYS_RESOURCE (root here).
+ErrorOr<void> set_oom_score_adj(int pid, const char* text, size_t n) {
+    size_t i = 0;
+    while (i < n && (text[i] == ' ' || text[i] == '\t')) i++;
+    bool neg = i < n && text[i] == '-';
+    if (neg || (i < n && text[i] == '+')) i++;
+    if (i >= n || text[i] < '0' || text[i] > '9') return Errno::EINVAL;
+    long v = 0;
+    for (; i < n && text[i] >= '0' && text[i] <= '9'; i++) {
+        v = v * 10 + (text[i] - '0');
+        if (v > 100000) return Errno::EINVAL;
+    }
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')) i++;
+    if (i != n) return Errno::EINVAL;
+    if (neg) v = -v;
+    if (v < kernel::kOomScoreAdjMin || v > kernel::kOomScoreAdjMax) return Errno::EINVAL;
+    auto* p = kernel::find_process(pid);
+    if (!p || p->zombie) return Errno::ESRCH;
+    if (v < p->oom_score_adj && kernel::current_process().cred.euid != 0) return Errno::EACCES;
+    p->oom_score_adj = int(v);
+    return {};
+}
+
 // /proc/net/<file>: the network stack writes it; `index` is the file's.
 void gen_net(Text& t, int index) {
     size_t count;
@@ -193,6 +240,7 @@ const DirChild kPidChildren[] = {
     {"fd", nullptr, -1, true},               {"comm", gen_comm, -1, false},
     {"cmdline", gen_cmdline, -1, false},     {"stat", gen_stat, -1, false},
     {"status", gen_status, -1, false},       {"mounts", gen_mounts, -1, false},
+    {"oom_score", gen_oom_score, -1, false}, {"oom_score_adj", gen_oom_score_adj, -1, false, false, set_oom_score_adj},
 };
 
 bool parse_int(lv::StringView s, int& out) {
@@ -279,7 +327,7 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
     const DirChild* c = children(n);
     for (size_t i = 0; i < n; i++) {
         if (!(lv::StringView(c[i].name) == name)) continue;
-        if (c[i].gen) return make_inode<ProcFile>(fs, c[i].gen, m_pid);
+        if (c[i].gen) return make_inode<ProcFile>(fs, c[i].gen, m_pid, c[i].write);
         if (c[i].fd_dir) return make_inode<ProcDir>(fs, FdDir, m_pid, this);
         if (c[i].net_dir) return make_inode<ProcDir>(fs, Net, 0, this);
         return make_inode<ProcLink>(fs, ProcLink::Kind(c[i].link_kind), m_pid);

@@ -81,6 +81,7 @@ ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
     memcpy(p->comm, parent.comm, sizeof p->comm);
     p->start_brk = parent.start_brk;
     p->personality = parent.personality;
+    p->oom_score_adj = parent.oom_score_adj;
     p->sigreturn_trampoline = parent.sigreturn_trampoline;
     p->exit_signal = a.exit_signal;
     p->start_ns = time::monotonic_ns();

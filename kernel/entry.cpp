@@ -1,6 +1,9 @@
 // The generic side of traps: timer ticks and page faults. (Syscalls: syscalls/dispatch.cpp.)
 #include <kernel/entry.h>
 #include <kernel/itimer.h>
+#include <kernel/oom.h>
+#include <kernel/signal.h>
+#include <kernel/time.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <mm/address_space.h>
@@ -14,7 +17,21 @@ void handle_timer_tick(bool from_user) {
 bool handle_page_fault(VirtAddr addr, FaultAccess access) {
     if (addr >= arch::kUserTop) return false; // kernel addresses are never demand-paged
     Thread& t = current_thread();
-    if (!t.process || !t.process->as) return false;
-    return t.process->as->handle_fault(addr, access.write, access.exec);
+    // Out of memory: kill the biggest process (kernel/oom.h) and try again once it is
+    // gone. If this process is the victim, SIGKILL is pending: the fault fails, and the
+    // kill (signal 9 comes before SIGSEGV's 11) ends it on its way back to user mode.
+    constexpr int kMaxWaits = 200; // x 10 ms: a victim that takes longer loses its turn
+    for (int waits = 0;;) {
+        mm::AddressSpace* as = t.process ? t.process->as : nullptr;
+        if (!as) return false;
+        auto r = as->handle_fault(addr, access.write, access.exec);
+        if (r != mm::AddressSpace::Fault::NoMemory) return r == mm::AddressSpace::Fault::Resolved;
+        if (fatal_signal_pending() || !oom_kill()) return false;
+        sched::sleep_until(time::monotonic_ns() + 10'000'000);
+        if (++waits == kMaxWaits) {
+            waits = 0;
+            clear_oom_victims(); // a stuck victim: the next round picks another
+        }
+    }
 }
 } // namespace kernel

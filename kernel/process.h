@@ -81,6 +81,11 @@ struct Process {
     // prctl(PR_SET_PDEATHSIG): sent to this process when its parent exits. Linux ties it
     // to the parent *thread*; here parents are processes. Cleared by fork.
     int pdeath_signal = 0;
+    // The OOM killer (kernel/oom.h): /proc/PID/oom_score_adj (inherited by fork), and
+    // whether this process was chosen: 1 on its way out, 2 chosen long ago and still not
+    // dead (stuck: the killer moves on to another).
+    int oom_score_adj = 0;
+    u8 oom_victim = 0;
     // vfork: the parent sleeps here until this child execs or exits.
     bool vfork_pending = false;
     WaitQueue vfork_done;

@@ -304,6 +304,9 @@ void before_return_to_user(arch::TrapFrame& f) {
             InterruptGuard g;
             Process& p = *t.process;
             u64 pending = (t.pending_signals | p.pending_signals) & ~(t.sigmask & ~kUnblockable);
+            // SIGKILL ends the whole process at once, ahead of anything else pending (a
+            // fault that failed because the OOM killer chose us, say): Linux's group exit.
+            if (pending & bit(SIGKILL)) die(SIGKILL);
             if (!pending) {
                 // A syscall interrupted by a signal that ran no handler (a stop, or one
                 // ignored by now) is made again, as Linux does with ERESTARTSYS.

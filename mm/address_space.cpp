@@ -352,23 +352,23 @@ ErrorOr<PhysAddr> AddressSpace::page_for(VirtAddr va, const Vma& v) {
     return pa;
 }
 
-bool AddressSpace::handle_fault(VirtAddr addr, bool write, bool exec) {
+AddressSpace::Fault AddressSpace::handle_fault(VirtAddr addr, bool write, bool exec) {
     kernel::InterruptGuard g;
     Vma* v = find(addr);
-    if (!v) return false;
-    if (write && !(v->prot & kProtWrite)) return false;
-    if (exec && !(v->prot & kProtExec)) return false;
-    if (!(v->prot & (kProtRead | kProtWrite | kProtExec))) return false;
+    if (!v) return Fault::Denied;
+    if (write && !(v->prot & kProtWrite)) return Fault::Denied;
+    if (exec && !(v->prot & kProtExec)) return Fault::Denied;
+    if (!(v->prot & (kProtRead | kProtWrite | kProtExec))) return Fault::Denied;
     VirtAddr va = align_down<u64>(addr, kPageSize);
     auto m = m_pt.query(va);
     if (m.pa) {
         // A write to a read-only page of a writable region: copy-on-write.
-        if (write && !m.flags.writable) return break_cow(va, *v, m.pa) != 0;
+        if (write && !m.flags.writable) return break_cow(va, *v, m.pa) ? Fault::Resolved : Fault::NoMemory;
         // Otherwise another thread mapped it first, or the TLB was stale: retry.
         arch::flush_tlb_page(va);
-        return true;
+        return Fault::Resolved;
     }
-    return !page_for(va, *v).is_error();
+    return page_for(va, *v).is_error() ? Fault::NoMemory : Fault::Resolved;
 }
 
 ErrorOr<void> AddressSpace::poke(VirtAddr dst, const void* src, size_t n) {

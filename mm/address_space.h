@@ -72,8 +72,10 @@ public:
     VirtAddr brk_start() const { return m_brk_start; }
     VirtAddr brk(VirtAddr requested);
 
-    // Resolves a fault by allocating the page if the access is allowed.
-    bool handle_fault(VirtAddr addr, bool write, bool exec);
+    // Resolves a fault by allocating the page if the access is allowed. NoMemory when
+    // the access is allowed but no frame could be had (the caller may OOM-kill and retry).
+    enum class Fault { Resolved, Denied, NoMemory };
+    Fault handle_fault(VirtAddr addr, bool write, bool exec);
 
     // Writes into this address space through the direct map, allocating pages as needed
     // and ignoring page protection (the ELF loader and the initial stack use it before the

@@ -1,4 +1,5 @@
 #include <fs/kernel_api.h>
+#include <kernel/entry.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <lib/alloc.h>
@@ -95,7 +96,9 @@ ErrorOr<void> populate(VirtAddr start, VirtAddr end, bool write) {
         if (!v) return Errno::ENOMEM;
         // Linux: a permission problem is EINVAL here, not EFAULT.
         if (!(v->prot & (write ? mm::kProtWrite : mm::kProtRead))) return Errno::EINVAL;
-        if (!as().handle_fault(va, write, false)) return Errno::ENOMEM;
+        kernel::FaultAccess access {};
+        access.write = write;
+        if (!kernel::handle_page_fault(va, access)) return fatal_signal_pending() ? Errno::EINTR : Errno::ENOMEM;
     }
     return {};
 }

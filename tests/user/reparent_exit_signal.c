@@ -3,6 +3,7 @@
 // used SIGKILL) cannot hit its new parent with it: the fuzzer's orphans killed pid 1.
 // The new parent is the nearest PR_SET_CHILD_SUBREAPER ancestor, and the orphan gets
 // its PR_SET_PDEATHSIG signal when its parent dies.
+// HOST-QEMU-SKIP: qemu-user refuses PR_SET_CHILD_SUBREAPER (EINVAL)
 // SYSCALLS: prctl, clone, wait4
 #define _GNU_SOURCE
 #include <sched.h>
