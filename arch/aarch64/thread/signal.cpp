@@ -56,6 +56,27 @@ static_assert(sizeof(RtSigframe) % 16 == 0);
 // NZCV, DIT, SSBS: the PSTATE bits a handler may legitimately change (Linux's
 // valid_user_regs forces anything else back to plain EL0t).
 constexpr u64 kUserPstateMask = 0xf0000000ull | (1ull << 24) | (1ull << 12);
+// Linux's valid_native_regs(): a sigreturn to anything but AArch64 EL0t with D, A, I
+// and F clear is refused (SIGSEGV), not silently fixed.
+constexpr u64 kPstateModeMask = 0x1f, kPstateDaif = 0x3c0;
+
+// Linux's parse_user_sigframe() for what we support: the fpsimd record first, then only
+// records we know (esr_context, which is ignored) up to a {0, 0} terminator, every size
+// a multiple of 16 inside __reserved. SVE and extra_context records are refused, as on
+// a CPU without SVE.
+bool records_valid(const SigContext& sc) {
+    constexpr u32 kEsrMagic = 0x45535201;
+    size_t off = sizeof(FpsimdContext);
+    while (off + 8 <= sizeof sc.reserved) {
+        u32 head[2];
+        memcpy(head, sc.reserved + off, sizeof head);
+        if (head[0] == 0) return head[1] == 0;
+        if (head[1] < 8 || (head[1] & 15) || head[1] > sizeof sc.reserved - off) return false;
+        if (head[0] != kEsrMagic) return false;
+        off += head[1];
+    }
+    return false; // no terminator
+}
 } // namespace
 
 bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
@@ -119,7 +140,8 @@ bool restore_signal_frame(TrapFrame& f, u64& saved_mask) {
     bool ok = !mm::copy_from_user(frame, frame_addr, sizeof(RtSigframe)).is_error();
     const SigContext& sc = frame->uc.mcontext;
     auto* fp = reinterpret_cast<const FpsimdContext*>(sc.reserved);
-    ok = ok && fp->magic == kFpsimdMagic && fp->size == sizeof(FpsimdContext);
+    ok = ok && fp->magic == kFpsimdMagic && fp->size == sizeof(FpsimdContext) && records_valid(sc);
+    ok = ok && !(sc.pstate & (kPstateModeMask | kPstateDaif));
     if (ok) {
         for (int i = 0; i < 31; i++) f.x[i] = sc.regs[i];
         f.sp_ = sc.sp;
