@@ -45,7 +45,8 @@ ErrorOr<void> populate_devfs(Inode& dev) {
 }
 
 ErrorOr<void> init_tree() {
-    FileSystem* rootfs = create_ramfs("rootfs");
+    // The initramfs root and devtmpfs are tmpfs instances with its default limits.
+    FileSystem* rootfs = create_ramfs("rootfs", kTmpfsMagic, tmpfs_default_pages(), tmpfs_default_pages());
     if (!rootfs) return Errno::ENOMEM;
     set_root(*rootfs);
     Inode& root = *rootfs->root;
@@ -53,7 +54,7 @@ ErrorOr<void> init_tree() {
     auto dev_dir = TRY(ensure_dir(root, "dev", 0755));
     auto proc_dir = TRY(ensure_dir(root, "proc", 0555));
 
-    FileSystem* devfs = create_ramfs("devtmpfs");
+    FileSystem* devfs = create_ramfs("devtmpfs", kTmpfsMagic, tmpfs_default_pages(), tmpfs_default_pages());
     if (!devfs) return Errno::ENOMEM;
     g_devfs = devfs;
     TRY(populate_devfs(*devfs->root));

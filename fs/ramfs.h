@@ -12,9 +12,44 @@ namespace fs {
 // Linux's tmpfs magic, so that statfs users see a tmpfs-like filesystem.
 constexpr u64 kTmpfsMagic = 0x01021994;
 
-class RamFile final : public Inode {
+// A ramfs instance. tmpfs' limits (size=, nr_inodes=; 0 is unlimited, as plain ramfs):
+// data pages and inodes are charged when made and given back when freed, and a write,
+// fallocate or create past the limit fails with ENOSPC, so a full /tmp cannot take the
+// machine's memory. Guarded by the VFS lock, as the inodes that charge it.
+class RamFs final : public FileSystem {
+public:
+    u64 max_pages = 0, max_inodes = 0;
+    u64 used_pages = 0, used_inodes = 0;
+    bool charge_pages(u64 n) {
+        if (max_pages && (n > max_pages || used_pages > max_pages - n)) return false;
+        used_pages += n;
+        return true;
+    }
+    void uncharge_pages(u64 n) { used_pages -= min(n, used_pages); }
+    bool charge_inode() {
+        if (max_inodes && used_inodes >= max_inodes) return false;
+        used_inodes++;
+        return true;
+    }
+    void uncharge_inode() { if (used_inodes) used_inodes--; }
+    // Only a limited instance has numbers of its own; otherwise statfs reports RAM.
+    bool statfs(StatFs& out) override;
+};
+// tmpfs' defaults: half of RAM in pages, for both size= and nr_inodes= (Linux's
+// shmem_default_max_blocks and shmem_default_max_inodes). Kernel only (fs/data_pages.cpp).
+u64 tmpfs_default_pages();
+inline RamFs& ramfs_of(Inode& i) { return static_cast<RamFs&>(i.fs); }
+
+// Every ramfs inode made by create() or symlink() holds one inode charge until it dies.
+struct RamCharge {
+    RamFs* charged = nullptr;
+    ~RamCharge() { if (charged) charged->uncharge_inode(); }
+};
+
+class RamFile final : public Inode, public RamCharge {
 public:
     RamFile(FileSystem& fs, u32 mode) : Inode(fs, mode) {}
+    ~RamFile() override { ramfs_of(*this).uncharge_pages(m_pages.page_count()); }
     ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<void> truncate(u64 new_size) override;
@@ -27,7 +62,7 @@ private:
     PageTree m_pages;
 };
 
-class RamSymlink final : public Inode {
+class RamSymlink final : public Inode, public RamCharge {
 public:
     RamSymlink(FileSystem& fs) : Inode(fs, kIflnk | 0777) {}
     ~RamSymlink() override { kfree(m_target); }
@@ -39,7 +74,7 @@ private:
 };
 
 // Device nodes, FIFOs and sockets: only metadata here (File::ops finds the driver).
-class RamNode final : public Inode {
+class RamNode final : public Inode, public RamCharge {
 public:
     RamNode(FileSystem& fs, u32 mode, u64 dev) : Inode(fs, mode) { rdev = dev; }
 };
@@ -53,7 +88,7 @@ struct RamDirEntry {
     RamDirEntry* hash_next;
 };
 
-class RamDir final : public Inode {
+class RamDir final : public Inode, public RamCharge {
 public:
     RamDir(FileSystem& fs, u32 perms, RamDir* parent);
     ~RamDir() override;
@@ -87,9 +122,10 @@ private:
     u64 m_next_cookie = 2; // 0 and 1 are "." and ".."
     lv::RefPtr<Inode> m_parent; // null once removed, and for the root (whose ".." is itself)
     bool m_is_root = false;
-    friend FileSystem* create_ramfs(const char*, u64);
+    friend FileSystem* create_ramfs(const char*, u64, u64, u64);
 };
 
-// A new ramfs instance with an empty root directory (mode 0755).
-FileSystem* create_ramfs(const char* name, u64 magic = kTmpfsMagic);
+// A new ramfs instance with an empty root directory (mode 0755), holding at most
+// max_pages data pages and max_inodes inodes (0: no limit).
+FileSystem* create_ramfs(const char* name, u64 magic = kTmpfsMagic, u64 max_pages = 0, u64 max_inodes = 0);
 } // namespace fs

@@ -16,12 +16,24 @@ void free_entry(RamDirEntry* e) {
     lv::destroy(e);
 }
 
-class RamFs final : public FileSystem {};
 } // namespace
 
-FileSystem* create_ramfs(const char* name, u64 magic) {
+bool RamFs::statfs(StatFs& out) {
+    if (!max_pages && !max_inodes) return false;
+    out.block_size = kDataPageSize;
+    out.blocks = max_pages;
+    out.blocks_free = out.blocks_avail = max_pages - min(used_pages, max_pages);
+    out.files = max_inodes;
+    out.files_free = max_inodes - min(used_inodes, max_inodes);
+    return true;
+}
+
+FileSystem* create_ramfs(const char* name, u64 magic, u64 max_pages, u64 max_inodes) {
     auto* fs = lv::make<RamFs>();
     if (!fs) return nullptr;
+    fs->max_pages = max_pages;
+    fs->max_inodes = max_inodes;
+    fs->used_inodes = 1; // the root
     fs->dev = FileSystem::allocate_dev();
     fs->magic = magic;
     fs->name = name;
@@ -135,13 +147,20 @@ ErrorOr<lv::RefPtr<Inode>> RamDir::create(lv::StringView name, u32 mode, u64 dev
     if (!m_is_root && !m_parent) return Errno::ENOENT;
     if (find(name, hash_name(name))) return Errno::EEXIST;
     Inode* raw = nullptr;
+    RamCharge* charge = nullptr;
     switch (mode & kIfmt) {
-    case kIfreg: raw = lv::make<RamFile>(fs, mode); break;
-    case kIfdir: raw = lv::make<RamDir>(fs, mode, this); break;
-    case kIfchr: case kIfblk: case kIfifo: case kIfsock: raw = lv::make<RamNode>(fs, mode, dev); break;
+    case kIfreg: case kIfdir: case kIfchr: case kIfblk: case kIfifo: case kIfsock: break;
     default: return Errno::EINVAL;
     }
-    if (!raw) return Errno::ENOMEM;
+    RamFs& rfs = ramfs_of(*this);
+    if (!rfs.charge_inode()) return Errno::ENOSPC; // nr_inodes
+    switch (mode & kIfmt) {
+    case kIfreg: { auto* f = lv::make<RamFile>(fs, mode); raw = f; charge = f; break; }
+    case kIfdir: { auto* d = lv::make<RamDir>(fs, mode, this); raw = d; charge = d; break; }
+    default: { auto* n = lv::make<RamNode>(fs, mode, dev); raw = n; charge = n; break; }
+    }
+    if (!raw) { rfs.uncharge_inode(); return Errno::ENOMEM; }
+    charge->charged = &rfs;
     auto inode = lv::RefPtr<Inode>::adopt(raw);
     TRY(insert(name, inode));
     return inode;
@@ -150,8 +169,11 @@ ErrorOr<lv::RefPtr<Inode>> RamDir::create(lv::StringView name, u32 mode, u64 dev
 ErrorOr<lv::RefPtr<Inode>> RamDir::symlink(lv::StringView name, lv::StringView target) {
     if (!m_is_root && !m_parent) return Errno::ENOENT;
     if (find(name, hash_name(name))) return Errno::EEXIST;
+    RamFs& rfs = ramfs_of(*this);
+    if (!rfs.charge_inode()) return Errno::ENOSPC;
     auto* raw = lv::make<RamSymlink>(fs);
-    if (!raw) return Errno::ENOMEM;
+    if (!raw) { rfs.uncharge_inode(); return Errno::ENOMEM; }
+    raw->charged = &rfs;
     auto inode = lv::RefPtr<Inode>::adopt(raw);
     TRY(raw->set_target(target));
     TRY(insert(name, inode));

@@ -38,8 +38,15 @@ ErrorOr<size_t> RamFile::write_at(u64 offset, const IoBuffer& buf, size_t n) {
         size_t chunk = min<size_t>(n - done, kDataPageSize - in_page);
         // A kernel source overwriting a whole page cannot fail half-way: skip clearing.
         bool whole = chunk == kDataPageSize && !buf.is_user();
-        auto page = m_pages.get_or_alloc(pos / kDataPageSize, !whole);
-        if (page.is_error()) { err = page.error(); break; }
+        u64 index = pos / kDataPageSize;
+        bool fresh = !m_pages.get(index);
+        if (fresh && !ramfs_of(*this).charge_pages(1)) { err = Errno::ENOSPC; break; } // size=
+        auto page = m_pages.get_or_alloc(index, !whole);
+        if (page.is_error()) {
+            if (fresh) ramfs_of(*this).uncharge_pages(1);
+            err = page.error();
+            break;
+        }
         auto r = buf.read(done, page.value() + in_page, chunk);
         if (r.is_error()) { err = r.error(); break; }
         done += chunk;
@@ -53,7 +60,9 @@ ErrorOr<size_t> RamFile::write_at(u64 offset, const IoBuffer& buf, size_t n) {
 ErrorOr<void> RamFile::truncate(u64 new_size) {
     if (new_size > kMaxFileSize) return Errno::EFBIG;
     if (new_size < size) {
+        u64 before = m_pages.page_count();
         m_pages.truncate(align_up<u64>(new_size, kDataPageSize) / kDataPageSize);
+        ramfs_of(*this).uncharge_pages(before - m_pages.page_count());
         // Clear the tail of the last page so that growing again reads zeros.
         size_t in_page = new_size % kDataPageSize;
         if (in_page)
@@ -74,8 +83,25 @@ u64 RamFile::next_data(u64 off) const {
 ErrorOr<void> RamFile::allocate(u64 offset, u64 len) {
     u64 end;
     if (__builtin_add_overflow(offset, len, &end) || end > kMaxFileSize) return Errno::EFBIG;
-    for (u64 p = offset / kDataPageSize; p < align_up<u64>(end, kDataPageSize) / kDataPageSize; p++)
-        TRY(m_pages.get_or_alloc(p, true));
+    u64 first = offset / kDataPageSize, last = align_up<u64>(end, kDataPageSize) / kDataPageSize;
+    RamFs& rfs = ramfs_of(*this);
+    // Linux's shmem_fallocate: a range larger than the whole filesystem fails at once.
+    if (rfs.max_pages && last - first > rfs.max_pages) return Errno::ENOSPC;
+    // Holes to fill: if they do not fit, ENOSPC with the file as it was (Linux allocates
+    // and then undoes, to the same effect).
+    u64 holes = 0;
+    for (u64 p = first; p < last; p++)
+        if (!m_pages.get(p)) holes++;
+    if (!rfs.charge_pages(holes)) return Errno::ENOSPC;
+    for (u64 p = first; p < last; p++) {
+        if (m_pages.get(p)) continue;
+        if (m_pages.get_or_alloc(p, true).is_error()) {
+            // Out of RAM itself: the pages made so far stay in the file (and charged).
+            rfs.uncharge_pages(holes);
+            return Errno::ENOMEM;
+        }
+        holes--;
+    }
     return {};
 }
 

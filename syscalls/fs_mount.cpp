@@ -35,9 +35,80 @@ int mode_option(const char* opts) {
     return -1;
 }
 
+// Linux's memparse(): a number with an optional k/m/g/t/p/e suffix (powers of 1024).
+bool parse_size(const char* s, size_t n, u64& out) {
+    u64 v = 0;
+    size_t i = 0;
+    if (n == 0) return false;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (v > (~0ull - 9) / 10) return false;
+        v = v * 10 + u64(s[i] - '0');
+    }
+    if (i == 0) return false;
+    int shift = 0;
+    if (i < n) {
+        switch (s[i] | 0x20) {
+        case 'k': shift = 10; break;
+        case 'm': shift = 20; break;
+        case 'g': shift = 30; break;
+        case 't': shift = 40; break;
+        case 'p': shift = 50; break;
+        case 'e': shift = 60; break;
+        default: return false;
+        }
+        i++;
+    }
+    if (i != n || (shift && v > (~0ull >> shift))) return false;
+    out = v << shift;
+    return true;
+}
+
+// tmpfs' size= (bytes, or N% of RAM), nr_blocks= and nr_inodes= (shmem_parse_one);
+// mode= is read separately. Unknown options are EINVAL, as tmpfs says.
+ErrorOr<void> tmpfs_options(const char* opts, u64& pages, u64& inodes) {
+    for (const char* p = opts; p && *p;) {
+        const char* end = p;
+        while (*end && *end != ',') end++;
+        lv::StringView opt(p, size_t(end - p));
+        const char* eq = p;
+        while (eq < end && *eq != '=') eq++;
+        lv::StringView key(p, size_t(eq - p));
+        const char* val = eq < end ? eq + 1 : end;
+        size_t vlen = size_t(end - val);
+        u64 v = 0;
+        if (key == "size") {
+            if (vlen && val[vlen - 1] == '%') {
+                if (!parse_size(val, vlen - 1, v) || v > 100000) return Errno::EINVAL;
+                pages = tmpfs_default_pages() * 2 * v / 100;
+            } else {
+                if (!parse_size(val, vlen, v)) return Errno::EINVAL;
+                pages = align_up<u64>(v, kDataPageSize) / kDataPageSize;
+                if (v && !pages) return Errno::EINVAL;
+            }
+        } else if (key == "nr_blocks") {
+            if (!parse_size(val, vlen, v)) return Errno::EINVAL;
+            pages = v;
+        } else if (key == "nr_inodes") {
+            if (!parse_size(val, vlen, v)) return Errno::EINVAL;
+            inodes = v;
+        } else if (!(key == "mode") && !(key == "uid") && !(key == "gid") && !opt.empty()) {
+            return Errno::EINVAL;
+        }
+        p = *end ? end + 1 : end;
+    }
+    return {};
+}
+
 ErrorOr<FileSystem*> new_filesystem(const char* type, const char* opts) {
     if (!strcmp(type, "tmpfs") || !strcmp(type, "ramfs")) {
-        FileSystem* f = create_ramfs(!strcmp(type, "tmpfs") ? "tmpfs" : "ramfs");
+        bool tmpfs = !strcmp(type, "tmpfs");
+        // ramfs has no limits and ignores its options; tmpfs has half of RAM by default.
+        u64 pages = 0, inodes = 0;
+        if (tmpfs) {
+            pages = inodes = tmpfs_default_pages();
+            TRY(tmpfs_options(opts, pages, inodes));
+        }
+        FileSystem* f = create_ramfs(tmpfs ? "tmpfs" : "ramfs", kTmpfsMagic, pages, inodes);
         if (!f) return Errno::ENOMEM;
         int mode = mode_option(opts);
         f->root->mode = kIfdir | u32(mode >= 0 ? mode : 01777); // tmpfs' root is 1777 by default
