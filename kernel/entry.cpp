@@ -9,8 +9,9 @@
 #include <mm/address_space.h>
 
 namespace kernel {
-void handle_timer_tick(bool from_user) {
-    timer_tick(from_user); // CPU time, itimers, POSIX timers (kernel/itimer.cpp)
+void handle_timer_tick(const arch::TrapFrame& f) {
+    timer_tick(f.from_user()); // CPU time, itimers, POSIX timers (kernel/itimer.cpp)
+    sched::watchdog(f);
     sched::on_tick();
 }
 

@@ -12,9 +12,10 @@ namespace kernel {
 void handle_syscall(arch::TrapFrame& f);
 
 // The periodic timer fired (interrupt context, end-of-interrupt already signalled).
-// `from_user`: it interrupted user mode (CPU time accounting charges the tick to user
-// or system time). May switch threads before returning.
-void handle_timer_tick(bool from_user);
+// `f` is what it interrupted: user mode (CPU time accounting charges the tick to user
+// or system time) or kernel code (the lockup detector reports it if it has run that
+// long without a switch). May switch threads before returning.
+void handle_timer_tick(const arch::TrapFrame& f);
 
 // A page fault on `addr`. `user_mode`: the faulting code ran in user mode. Returns
 // true if the kernel resolved it (demand paging) and the access should be retried.

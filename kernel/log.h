@@ -15,6 +15,8 @@ void vlog(LogLevel level, const char* fmt, va_list ap);
 // Print the reason and a symbolized backtrace, then stop the machine (the runner sees
 // the panic record and exits with its panic status).
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+// A message and the backtrace from (pc, fp), to the kernel log; the kernel carries on.
+void log_backtrace(uptr pc, uptr fp, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 // Same, starting the backtrace at a given frame (for faults taken in kernel mode).
 [[noreturn]] void panic_at(uptr pc, uptr fp, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 } // namespace kernel

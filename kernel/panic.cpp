@@ -22,14 +22,7 @@ void put(void* ctx, char c) {
 
 bool plausible_kernel_address(uptr a) { return a >= arch::kDirectMapBase && (a & 7) == 0; }
 
-[[noreturn]] void vpanic(uptr pc, uptr fp, const char* fmt, va_list ap) {
-    arch::irq_disable();
-    if (g_panicking) arch::halt_forever(); // a panic while panicking: stop quietly
-    g_panicking = true;
-    static Text t;
-    lv::format(put, &t, "KERNEL PANIC: ");
-    lv::vformat(put, &t, fmt, ap);
-    lv::format(put, &t, "\nbacktrace:\n");
+void format_backtrace(Text& t, uptr pc, uptr fp) {
     if (pc) {
         const char* name = "?";
         u64 off = 0;
@@ -47,11 +40,34 @@ bool plausible_kernel_address(uptr a) { return a >= arch::kDirectMapBase && (a &
         if (frame[0] <= fp) break; // stacks grow down: callers' frames are higher
         fp = frame[0];
     }
+}
+
+[[noreturn]] void vpanic(uptr pc, uptr fp, const char* fmt, va_list ap) {
+    arch::irq_disable();
+    if (g_panicking) arch::halt_forever(); // a panic while panicking: stop quietly
+    g_panicking = true;
+    static Text t;
+    lv::format(put, &t, "KERNEL PANIC: ");
+    lv::vformat(put, &t, fmt, ap);
+    lv::format(put, &t, "\nbacktrace:\n");
+    format_backtrace(t, pc, fp);
     console::write(console::kLog, t.buf, t.len);
     if (console::multiplexed()) console::write(console::kPanic, t.buf, t.len);
     arch::poweroff();
 }
 } // namespace
+
+void log_backtrace(uptr pc, uptr fp, const char* fmt, ...) {
+    static Text t; // callers are serialised (interrupts off): too big for the stack
+    t.len = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    lv::vformat(put, &t, fmt, ap);
+    va_end(ap);
+    lv::format(put, &t, "\nbacktrace:\n");
+    format_backtrace(t, pc, fp);
+    console::write(console::kLog, t.buf, t.len);
+}
 
 void panic(const char* fmt, ...) {
     va_list ap;

@@ -20,6 +20,8 @@ lv::IntrusiveList<Thread, &Thread::sleep_node> g_sleepers;
 Thread* g_current = nullptr;
 Thread* g_idle = nullptr;
 Thread g_boot_thread; // the context kernel_main runs on until it becomes the idle loop
+u64 g_progress_ns = 0; // the last context switch, return to user or idle tick
+u64 g_lockup_reported_ns = 0;
 
 void idle_loop(void*) {
     for (;;) arch::wait_for_interrupt();
@@ -46,6 +48,7 @@ void switch_away() {
     }
     next->state = Thread::State::Running;
     next->slice_ticks = kSliceTicks;
+    g_progress_ns = time::monotonic_ns();
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
     // Kernel threads run on no user half at all, so a reaped address space is never live.
     arch::activate_user_root(next->process && next->process->as ? next->process->as->page_table().root() : 0);
@@ -115,6 +118,20 @@ void sleep_until(u64 deadline_ns) {
     g_current->state = Thread::State::Dead;
     switch_away();
     panic("dead thread rescheduled");
+}
+
+void watchdog(const arch::TrapFrame& f) {
+    u64 now = time::monotonic_ns();
+    if (f.from_user() || g_current == g_idle || !g_progress_ns) {
+        g_progress_ns = now;
+        return;
+    }
+    constexpr u64 kLimit = kLockupSeconds * 1'000'000'000ull;
+    if (now - g_progress_ns < kLimit || now - g_lockup_reported_ns < kLimit) return;
+    g_lockup_reported_ns = now;
+    Thread& t = *g_current;
+    log_backtrace(f.ip(), f.fp(), "BUG: soft lockup - CPU#0 stuck for %lus! [%s:%d]", (now - g_progress_ns) / 1'000'000'000,
+                  t.name, t.tid);
 }
 
 void on_tick() {

@@ -51,7 +51,7 @@ extern "C" void aarch64_irq(TrapFrame* f) {
     if (intid == timer::intid()) {
         timer::rearm();
         gic::end_of_interrupt(intid);
-        kernel::handle_timer_tick(f->from_user());
+        kernel::handle_timer_tick(*f);
         return;
     }
     if (intid < kTableSize && g_handlers[intid]) g_handlers[intid]();

@@ -159,7 +159,7 @@ extern "C" void x86_trap(TrapFrame* frame) {
         exception(f);
     } else if (f.vector == kVectorTimer) {
         lapic_eoi(); // first: the tick may switch to another thread
-        kernel::handle_timer_tick(f.from_user());
+        kernel::handle_timer_tick(f);
     } else if (f.vector == kVectorCom1) {
         uart_handle_interrupt();
         lapic_eoi();
