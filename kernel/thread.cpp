@@ -3,6 +3,7 @@
 #include <kernel/thread.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
+#include <mm/kernel_stack.h>
 #include <mm/phys.h>
 
 namespace kernel {
@@ -33,12 +34,13 @@ static int allocate_kernel_id() {
 Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name) {
     auto* t = lv::make<Thread>();
     if (!t) return nullptr;
-    PhysAddr stack = mm::alloc_frames(Thread::kStackSize / mm::kPageSize);
+    // Mapped on its own below a guard page (mm/kernel_stack.h), not in the direct map.
+    VirtAddr stack = mm::alloc_kernel_stack();
     if (!stack) {
         lv::destroy(t);
         return nullptr;
     }
-    t->kstack_base = reinterpret_cast<uptr>(mm::phys_to_virt(stack));
+    t->kstack_base = stack;
     t->process = process;
     t->tid = process ? allocate_id() : allocate_kernel_id();
     t->kernel_entry = entry;
@@ -53,7 +55,7 @@ Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const c
 }
 
 void destroy_thread(Thread* t) {
-    mm::free_frames(mm::virt_to_phys(reinterpret_cast<void*>(t->kstack_base)), Thread::kStackSize / mm::kPageSize);
+    mm::free_kernel_stack(t->kstack_base);
     lv::destroy(t);
 }
 } // namespace kernel

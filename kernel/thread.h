@@ -49,7 +49,7 @@ struct Thread {
     arch::Context context;
     arch::ThreadState arch_state;
     uptr kstack_base = 0;
-    static constexpr size_t kStackSize = 16 * 1024;
+    static constexpr size_t kStackSize = 16 * 1024; // mm::kKernelStackSize
     uptr kstack_top() const { return kstack_base + kStackSize; }
     arch::TrapFrame* user_frame() const {
         return reinterpret_cast<arch::TrapFrame*>(kstack_top() - sizeof(arch::TrapFrame));

@@ -7,6 +7,7 @@
 #include <kernel/log.h>
 #include <kernel/wait_queue.h>
 #include <lib/alloc.h>
+#include <mm/kernel_stack.h>
 #include <mm/phys.h>
 
 namespace drivers::virtio {
@@ -28,7 +29,12 @@ struct Request {
     bool done;
 };
 
-PhysAddr dma_address(const void* p) { return mm::virt_to_phys(p); }
+// Buffers come from the heap or the frame allocator (the direct map); kernel stacks are
+// mapped elsewhere (mm/kernel_stack.h) and cannot be handed to the device.
+PhysAddr dma_address(const void* p) {
+    KASSERT(uptr(p) < mm::kKernelStackArea);
+    return mm::virt_to_phys(p);
+}
 
 class VirtioBlock final : public block::BlockDevice {
 public:

@@ -126,7 +126,7 @@ el2_to_el1:
 2:  ret
 
     .section .boot_stack, "aw", %nobits
-    .balign 16
+    .balign 32768 // as every kernel stack (mm/kernel_stack.h): the overflow check needs it
     .globl boot_stack_bottom
 boot_stack_bottom:
     .space  16384

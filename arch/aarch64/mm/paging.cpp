@@ -39,3 +39,11 @@ void flush_tlb_all_user() {
     tlb_sync();
 }
 } // namespace arch
+
+namespace arch {
+PhysAddr kernel_root() {
+    u64 ttbr1;
+    asm volatile("mrs %0, ttbr1_el1" : "=r"(ttbr1));
+    return ttbr1 & pte::kAddrMask;
+}
+} // namespace arch

@@ -160,6 +160,10 @@ extern "C" void aarch64_el1_sync(TrapFrame* fp) {
 
 extern "C" void aarch64_before_user(TrapFrame* f) { kernel::before_return_to_user(*f); }
 
+extern "C" [[noreturn]] void aarch64_stack_overflow(u64 elr, u64 far, u64 sp, u64 fp) {
+    kernel::panic_at(elr, fp, "kernel stack overflow: sp 0x%lx, pc 0x%lx, FAR 0x%lx", sp, elr, far);
+}
+
 extern "C" void aarch64_bad_exception(TrapFrame* f) {
     kernel::panic_at(f->elr, f->x[29], "unhandled exception vector: ESR 0x%lx (%s), pc 0x%lx, FAR 0x%lx, SPSR 0x%lx",
                      f->esr, esr::class_name(esr::ec(f->esr)), f->elr, f->far, f->spsr);

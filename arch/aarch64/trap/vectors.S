@@ -115,10 +115,33 @@ aarch64_vectors:
 
     .balign 16
 el1_sync:
+    // A kernel stack overflow (mm/kernel_stack.h): stacks are 16 KiB at 32 KiB-aligned
+    // addresses with nothing mapped above them in the slot, so an SP whose bit 14 is set
+    // is below the stack's base, in its guard. Saving a frame there would fault again,
+    // for ever; test it first, without touching memory or losing a register (Linux's
+    // kernel_ventry), and go to the overflow stack if so.
+    sub     sp, sp, #FRAME_SIZE
+    add     sp, sp, x0              // sp' = sp + x0
+    sub     x0, sp, x0              // x0' = sp' - x0 = sp
+    tbnz    x0, #14, el1_overflow
+    sub     x0, sp, x0              // x0 = sp' - sp: the original x0
+    sub     sp, sp, x0              // sp = sp' - x0
+    add     sp, sp, #FRAME_SIZE     // save_frame makes its own room
     save_frame 1, 1
     mov     x0, sp
     bl      aarch64_el1_sync
     b       ret_to_kernel
+
+el1_overflow:
+    // Fatal: the registers a report needs go to the panic on a stack of its own.
+    adrp    x1, overflow_stack_top
+    add     x1, x1, :lo12:overflow_stack_top
+    mov     sp, x1
+    add     x2, x0, #FRAME_SIZE     // the SP that overflowed
+    mrs     x0, elr_el1
+    mrs     x1, far_el1
+    mov     x3, x29
+    bl      aarch64_stack_overflow  // does not return
 
 el1_irq:
     save_frame 1, 0
@@ -169,3 +192,9 @@ aarch64_enter_user:
     mov     sp, x0
     mov     x29, xzr
     b       ret_to_user
+
+    .bss
+    .balign 16
+overflow_stack:
+    .space  8192
+overflow_stack_top:

@@ -76,6 +76,11 @@ void init_user_root(PhysAddr root);     // a fresh, zeroed top-level table for a
 void activate_user_root(PhysAddr root); // switch the user half (CR3 / TTBR0_EL1 + TLB flush);
                                         // root 0 = no user half (kernel threads): the kernel's own tables
 void flush_tlb_page(VirtAddr va);       // after changing or removing a present user entry
+                                        // (or a kernel one: mm/kernel_stack.cpp)
+// The top-level table of the kernel half (x86_64: the kernel's PML4, whose upper-half
+// PDPTs every address space shares; aarch64: TTBR1's). Tables that generic code adds
+// below it (kernel stacks) are seen by every address space at once.
+PhysAddr kernel_root();
 void flush_tlb_all_user();
 
 // ---------------------------------------------------------------- threads

@@ -5,6 +5,7 @@
 // page faults inside the user-copy routines, which resume at the routine's fixup.
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
+#include <mm/kernel_stack.h>
 #include <kernel/entry.h>
 #include <kernel/log.h>
 #include <lib/format.h>
@@ -30,6 +31,10 @@ const char* const kExceptionNames[32] = {
     "hypervisor injection", "VMM communication", "security", "reserved 31"};
 
 [[noreturn]] void kernel_fault(const TrapFrame& f, const char* what, u64 addr) {
+    // A fault on a kernel stack's guard page (mm/kernel_stack.h) becomes a double fault,
+    // handled on its IST stack: say what it is.
+    if (mm::in_kernel_stack_guard(f.rsp) || (f.vector == 14 && mm::in_kernel_stack_guard(addr)))
+        what = "kernel stack overflow";
     char buf[640];
     lv::snprintf(buf, sizeof(buf),
                  "%s in kernel mode (vector %lu, error 0x%lx, address 0x%lx)\n"

@@ -26,3 +26,7 @@ void flush_tlb_page(VirtAddr va) { x86::invlpg(va); }
 // Kernel mappings are global (CR4.PGE), so reloading CR3 drops only user entries.
 void flush_tlb_all_user() { x86::write_cr3(x86::read_cr3()); }
 } // namespace arch
+
+namespace arch {
+PhysAddr kernel_root() { return x86::g_kernel_root; }
+} // namespace arch

@@ -1,0 +1,89 @@
+#include <arch/interface.h>
+#include <arch/pte.h>
+#include <kernel/lock.h>
+#include <mm/kernel_stack.h>
+#include <mm/phys.h>
+
+namespace mm {
+namespace {
+constexpr u64 kSlotSize = 2 * kKernelStackSize;
+constexpr int kTop = arch::pte::kLevels - 1;
+static_assert(kKernelStackSlots * kSlotSize <= (1ull << 39), "the area fits under one top-level entry");
+
+u64 g_used[kKernelStackSlots / 64]; // guarded by interrupts off
+u64 g_hint = 0;
+
+u64* table(PhysAddr pa) { return static_cast<u64*>(phys_to_virt(pa)); }
+unsigned index_at(VirtAddr va, int level) { return (va >> (12 + 9 * level)) & 511; }
+
+// The leaf entry for va in the kernel half, making tables on the way (never freed: the
+// area's tables are reused by later stacks). Interrupts off.
+u64* leaf(VirtAddr va, bool create) {
+    PhysAddr t = arch::kernel_root();
+    for (int level = kTop; level > 0; level--) {
+        u64& e = table(t)[index_at(va, level)];
+        if (!arch::pte::is_present(e)) {
+            if (!create) return nullptr;
+            PhysAddr next = alloc_zeroed_frame();
+            if (!next) return nullptr;
+            e = arch::pte::make_table(next);
+        }
+        t = arch::pte::address(e);
+    }
+    return &table(t)[index_at(va, 0)];
+}
+
+void unmap_pages(VirtAddr base, size_t pages) {
+    for (size_t i = 0; i < pages; i++) {
+        VirtAddr va = base + i * kPageSize;
+        u64* e = leaf(va, false);
+        if (!e || !arch::pte::is_present(*e)) continue;
+        PhysAddr pa = arch::pte::address(*e);
+        *e = 0;
+        arch::flush_tlb_page(va);
+        free_frame(pa);
+    }
+}
+} // namespace
+
+VirtAddr alloc_kernel_stack() {
+    kernel::InterruptGuard g;
+    u64 slot = kKernelStackSlots;
+    for (u64 n = 0; n < kKernelStackSlots / 64; n++) {
+        u64 w = (g_hint + n) % (kKernelStackSlots / 64);
+        if (~g_used[w]) {
+            slot = w * 64 + __builtin_ctzll(~g_used[w]);
+            g_hint = w;
+            break;
+        }
+    }
+    if (slot == kKernelStackSlots) return 0;
+    VirtAddr base = kKernelStackArea + slot * kSlotSize;
+    PageFlags f;
+    f.writable = true;
+    for (size_t i = 0; i < kKernelStackSize / kPageSize; i++) {
+        PhysAddr pa = alloc_frame();
+        u64* e = pa ? leaf(base + i * kPageSize, true) : nullptr;
+        if (!e) {
+            if (pa) free_frame(pa);
+            unmap_pages(base, i);
+            return 0;
+        }
+        *e = arch::pte::make_leaf(pa, f);
+    }
+    g_used[slot / 64] |= 1ull << (slot % 64);
+    return base;
+}
+
+void free_kernel_stack(VirtAddr base) {
+    kernel::InterruptGuard g;
+    u64 slot = (base - kKernelStackArea) / kSlotSize;
+    unmap_pages(base, kKernelStackSize / kPageSize);
+    g_used[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+bool in_kernel_stack_guard(VirtAddr a) {
+    if (a < kKernelStackArea || a >= kKernelStackArea + kKernelStackSlots * kSlotSize) return false;
+    return (a - kKernelStackArea) % kSlotSize >= kKernelStackSize;
+}
+} // namespace mm
