@@ -12,12 +12,12 @@ namespace fs {
 // Linux's tmpfs magic, so that statfs users see a tmpfs-like filesystem.
 constexpr u64 kTmpfsMagic = 0x01021994;
 
-// A ramfs instance. tmpfs' limits (size=, nr_inodes=; 0 is unlimited, as plain ramfs):
-// data pages and inodes are charged when made and given back when freed, and a write,
-// fallocate or create past the limit fails with ENOSPC, so a full /tmp cannot take the
-// machine's memory. Guarded by the VFS lock, as the inodes that charge it.
-class RamFs final : public FileSystem {
-public:
+// tmpfs' limits (size=, nr_inodes=; 0 is unlimited, as plain ramfs): data pages and
+// inodes are charged when made and given back when freed, and a write, fallocate or
+// create past the limit fails with ENOSPC, so a full /tmp cannot take the machine's
+// memory. Shared by the filesystem and its inodes (an inode may outlive its filesystem's
+// last mount). Guarded by the VFS lock, as the inodes that charge it.
+struct RamUsage : lv::RefCounted<RamUsage> {
     u64 max_pages = 0, max_inodes = 0;
     u64 used_pages = 0, used_inodes = 0;
     bool charge_pages(u64 n) {
@@ -32,24 +32,31 @@ public:
         return true;
     }
     void uncharge_inode() { if (used_inodes) used_inodes--; }
+};
+
+class RamFs final : public FileSystem {
+public:
+    lv::RefPtr<RamUsage> usage;
     // Only a limited instance has numbers of its own; otherwise statfs reports RAM.
     bool statfs(StatFs& out) override;
 };
 // tmpfs' defaults: half of RAM in pages, for both size= and nr_inodes= (Linux's
 // shmem_default_max_blocks and shmem_default_max_inodes). Kernel only (fs/data_pages.cpp).
 u64 tmpfs_default_pages();
-inline RamFs& ramfs_of(Inode& i) { return static_cast<RamFs&>(i.fs); }
 
-// Every ramfs inode made by create() or symlink() holds one inode charge until it dies.
+// What every ramfs inode holds: its filesystem's usage, and (when create() or
+// symlink() made it) one inode charge, given back when it dies.
 struct RamCharge {
-    RamFs* charged = nullptr;
-    ~RamCharge() { if (charged) charged->uncharge_inode(); }
+    explicit RamCharge(FileSystem& fs) : usage(static_cast<RamFs&>(fs).usage) {}
+    ~RamCharge() { if (inode_charged) usage->uncharge_inode(); }
+    lv::RefPtr<RamUsage> usage;
+    bool inode_charged = false;
 };
 
 class RamFile final : public Inode, public RamCharge {
 public:
-    RamFile(FileSystem& fs, u32 mode) : Inode(fs, mode) {}
-    ~RamFile() override { ramfs_of(*this).uncharge_pages(m_pages.page_count()); }
+    RamFile(FileSystem& fs, u32 mode) : Inode(fs, mode), RamCharge(fs) {}
+    ~RamFile() override { usage->uncharge_pages(m_pages.page_count()); }
     ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<void> truncate(u64 new_size) override;
@@ -64,7 +71,7 @@ private:
 
 class RamSymlink final : public Inode, public RamCharge {
 public:
-    RamSymlink(FileSystem& fs) : Inode(fs, kIflnk | 0777) {}
+    RamSymlink(FileSystem& fs) : Inode(fs, kIflnk | 0777), RamCharge(fs) {}
     ~RamSymlink() override { kfree(m_target); }
     ErrorOr<void> set_target(lv::StringView target);
     ErrorOr<size_t> readlink(char* buf, size_t cap) override;
@@ -76,7 +83,7 @@ private:
 // Device nodes, FIFOs and sockets: only metadata here (File::ops finds the driver).
 class RamNode final : public Inode, public RamCharge {
 public:
-    RamNode(FileSystem& fs, u32 mode, u64 dev) : Inode(fs, mode) { rdev = dev; }
+    RamNode(FileSystem& fs, u32 mode, u64 dev) : Inode(fs, mode), RamCharge(fs) { rdev = dev; }
 };
 
 struct RamDirEntry {

@@ -19,21 +19,27 @@ void free_entry(RamDirEntry* e) {
 } // namespace
 
 bool RamFs::statfs(StatFs& out) {
-    if (!max_pages && !max_inodes) return false;
+    RamUsage& u = *usage;
+    if (!u.max_pages && !u.max_inodes) return false;
     out.block_size = kDataPageSize;
-    out.blocks = max_pages;
-    out.blocks_free = out.blocks_avail = max_pages - min(used_pages, max_pages);
-    out.files = max_inodes;
-    out.files_free = max_inodes - min(used_inodes, max_inodes);
+    out.blocks = u.max_pages;
+    out.blocks_free = out.blocks_avail = u.max_pages - min(u.used_pages, u.max_pages);
+    out.files = u.max_inodes;
+    out.files_free = u.max_inodes - min(u.used_inodes, u.max_inodes);
     return true;
 }
 
 FileSystem* create_ramfs(const char* name, u64 magic, u64 max_pages, u64 max_inodes) {
     auto* fs = lv::make<RamFs>();
     if (!fs) return nullptr;
-    fs->max_pages = max_pages;
-    fs->max_inodes = max_inodes;
-    fs->used_inodes = 1; // the root
+    fs->usage = lv::RefPtr<RamUsage>::adopt(lv::make<RamUsage>());
+    if (!fs->usage) {
+        lv::destroy(fs);
+        return nullptr;
+    }
+    fs->usage->max_pages = max_pages;
+    fs->usage->max_inodes = max_inodes;
+    fs->usage->used_inodes = 1; // the root
     fs->dev = FileSystem::allocate_dev();
     fs->magic = magic;
     fs->name = name;
@@ -47,7 +53,8 @@ FileSystem* create_ramfs(const char* name, u64 magic, u64 max_pages, u64 max_ino
     return fs;
 }
 
-RamDir::RamDir(FileSystem& fs, u32 perms, RamDir* parent) : Inode(fs, kIfdir | (perms & kPermMask)), m_parent(parent) {
+RamDir::RamDir(FileSystem& fs, u32 perms, RamDir* parent)
+    : Inode(fs, kIfdir | (perms & kPermMask)), RamCharge(fs), m_parent(parent) {
     nlink = 2;
     update_size();
 }
@@ -152,7 +159,7 @@ ErrorOr<lv::RefPtr<Inode>> RamDir::create(lv::StringView name, u32 mode, u64 dev
     case kIfreg: case kIfdir: case kIfchr: case kIfblk: case kIfifo: case kIfsock: break;
     default: return Errno::EINVAL;
     }
-    RamFs& rfs = ramfs_of(*this);
+    RamUsage& rfs = *usage;
     if (!rfs.charge_inode()) return Errno::ENOSPC; // nr_inodes
     switch (mode & kIfmt) {
     case kIfreg: { auto* f = lv::make<RamFile>(fs, mode); raw = f; charge = f; break; }
@@ -160,7 +167,7 @@ ErrorOr<lv::RefPtr<Inode>> RamDir::create(lv::StringView name, u32 mode, u64 dev
     default: { auto* n = lv::make<RamNode>(fs, mode, dev); raw = n; charge = n; break; }
     }
     if (!raw) { rfs.uncharge_inode(); return Errno::ENOMEM; }
-    charge->charged = &rfs;
+    charge->inode_charged = true;
     auto inode = lv::RefPtr<Inode>::adopt(raw);
     TRY(insert(name, inode));
     return inode;
@@ -169,11 +176,11 @@ ErrorOr<lv::RefPtr<Inode>> RamDir::create(lv::StringView name, u32 mode, u64 dev
 ErrorOr<lv::RefPtr<Inode>> RamDir::symlink(lv::StringView name, lv::StringView target) {
     if (!m_is_root && !m_parent) return Errno::ENOENT;
     if (find(name, hash_name(name))) return Errno::EEXIST;
-    RamFs& rfs = ramfs_of(*this);
+    RamUsage& rfs = *usage;
     if (!rfs.charge_inode()) return Errno::ENOSPC;
     auto* raw = lv::make<RamSymlink>(fs);
     if (!raw) { rfs.uncharge_inode(); return Errno::ENOMEM; }
-    raw->charged = &rfs;
+    raw->inode_charged = true;
     auto inode = lv::RefPtr<Inode>::adopt(raw);
     TRY(raw->set_target(target));
     TRY(insert(name, inode));

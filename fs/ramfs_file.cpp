@@ -40,10 +40,10 @@ ErrorOr<size_t> RamFile::write_at(u64 offset, const IoBuffer& buf, size_t n) {
         bool whole = chunk == kDataPageSize && !buf.is_user();
         u64 index = pos / kDataPageSize;
         bool fresh = !m_pages.get(index);
-        if (fresh && !ramfs_of(*this).charge_pages(1)) { err = Errno::ENOSPC; break; } // size=
+        if (fresh && !usage->charge_pages(1)) { err = Errno::ENOSPC; break; } // size=
         auto page = m_pages.get_or_alloc(index, !whole);
         if (page.is_error()) {
-            if (fresh) ramfs_of(*this).uncharge_pages(1);
+            if (fresh) usage->uncharge_pages(1);
             err = page.error();
             break;
         }
@@ -62,7 +62,7 @@ ErrorOr<void> RamFile::truncate(u64 new_size) {
     if (new_size < size) {
         u64 before = m_pages.page_count();
         m_pages.truncate(align_up<u64>(new_size, kDataPageSize) / kDataPageSize);
-        ramfs_of(*this).uncharge_pages(before - m_pages.page_count());
+        usage->uncharge_pages(before - m_pages.page_count());
         // Clear the tail of the last page so that growing again reads zeros.
         size_t in_page = new_size % kDataPageSize;
         if (in_page)
@@ -84,7 +84,7 @@ ErrorOr<void> RamFile::allocate(u64 offset, u64 len) {
     u64 end;
     if (__builtin_add_overflow(offset, len, &end) || end > kMaxFileSize) return Errno::EFBIG;
     u64 first = offset / kDataPageSize, last = align_up<u64>(end, kDataPageSize) / kDataPageSize;
-    RamFs& rfs = ramfs_of(*this);
+    RamUsage& rfs = *usage;
     // Linux's shmem_fallocate: a range larger than the whole filesystem fails at once.
     if (rfs.max_pages && last - first > rfs.max_pages) return Errno::ENOSPC;
     // Holes to fill: if they do not fit, ENOSPC with the file as it was (Linux allocates
