@@ -1,6 +1,7 @@
 // procfs: synthetic, read-only, generated on every read.
 //   /proc/self -> <pid>; /proc/<pid>/{exe,cwd} (magic links), fd/<n> (magic links),
-//   comm, cmdline, stat, status; /proc/{meminfo,cpuinfo,uptime,mounts,filesystems,version}
+//   comm, cmdline, stat, status; /proc/{meminfo,cpuinfo,uptime,mounts,filesystems,version};
+//   /proc/sys/fs/nr_open
 // Inodes are made on lookup and die with their last reference.
 #include <fs/context.h>
 #include <fs/fd_table.h>
@@ -82,13 +83,14 @@ struct DirChild {
     int link_kind;     // a link (ProcLink::Kind), or -1
     bool fd_dir;
     bool net_dir = false; // /proc/net: its files come from net/inet/procnet.h
+    int dir_kind = -1;    // another fixed directory (a ProcDir::Kind)
 };
 
 // Directories with a fixed list of children plus, for the root, one per process;
 // for fd/, one per open descriptor.
 class ProcDir final : public Inode {
 public:
-    enum Kind { Root, Pid, FdDir, Net };
+    enum Kind { Root, Pid, FdDir, Net, Sys, SysFs };
     ProcDir(FileSystem& fs, Kind k, int pid, Inode* parent) : Inode(fs, kIfdir | 0555), m_kind(k), m_pid(pid), m_parent(parent) {
         nlink = 2;
     }
@@ -102,6 +104,8 @@ public:
         if (c.m_kind == FdDir) len = lv::snprintf(buf, cap, "fd");
         else if (c.m_kind == Pid) len = lv::snprintf(buf, cap, "%d", c.m_pid);
         else if (c.m_kind == Net) len = lv::snprintf(buf, cap, "net");
+        else if (c.m_kind == Sys) len = lv::snprintf(buf, cap, "sys");
+        else if (c.m_kind == SysFs) len = lv::snprintf(buf, cap, "fs");
         else return false;
         return len < cap;
     }
@@ -175,6 +179,8 @@ void gen_status(Text& t, int pid) {
              p->cred.fsgid, p->live_threads);
 }
 
+void gen_nr_open(Text& t, int) { t.printf("%d\n", FdTable::kMaxFds); }
+
 // /proc/net/<file>: the network stack writes it; `index` is the file's.
 void gen_net(Text& t, int index) {
     size_t count;
@@ -187,7 +193,10 @@ const DirChild kRootChildren[] = {
     {"cpuinfo", gen_cpuinfo, -1, false},      {"uptime", gen_uptime, -1, false},
     {"version", gen_version, -1, false},      {"filesystems", gen_filesystems, -1, false},
     {"mounts", gen_mounts, -1, false},      {"net", nullptr, -1, false, true},
+    {"sys", nullptr, -1, false, false, ProcDir::Sys},
 };
+const DirChild kSysChildren[] = {{"fs", nullptr, -1, false, false, ProcDir::SysFs}};
+const DirChild kSysFsChildren[] = {{"nr_open", gen_nr_open, -1, false}};
 const DirChild kPidChildren[] = {
     {"exe", nullptr, ProcLink::Exe, false},  {"cwd", nullptr, ProcLink::Cwd, false},
     {"fd", nullptr, -1, true},               {"comm", gen_comm, -1, false},
@@ -268,6 +277,8 @@ ErrorOr<lv::RefPtr<Inode>> ProcLink::follow_magic() {
 const DirChild* ProcDir::children(size_t& n) const {
     if (m_kind == Root) { n = sizeof kRootChildren / sizeof kRootChildren[0]; return kRootChildren; }
     if (m_kind == Pid) { n = sizeof kPidChildren / sizeof kPidChildren[0]; return kPidChildren; }
+    if (m_kind == Sys) { n = 1; return kSysChildren; }
+    if (m_kind == SysFs) { n = 1; return kSysFsChildren; }
     n = 0;
     return nullptr;
 }
@@ -282,6 +293,7 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
         if (c[i].gen) return make_inode<ProcFile>(fs, c[i].gen, m_pid);
         if (c[i].fd_dir) return make_inode<ProcDir>(fs, FdDir, m_pid, this);
         if (c[i].net_dir) return make_inode<ProcDir>(fs, Net, 0, this);
+        if (c[i].dir_kind >= 0) return make_inode<ProcDir>(fs, Kind(c[i].dir_kind), 0, this);
         return make_inode<ProcLink>(fs, ProcLink::Kind(c[i].link_kind), m_pid);
     }
     if (m_kind == Net) {
@@ -320,7 +332,7 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
     size_t n;
     const DirChild* c = children(n);
     for (; cookie - 2 < n; cookie++) {
-        u8 type = c[cookie - 2].gen ? kDtReg : (c[cookie - 2].fd_dir || c[cookie - 2].net_dir) ? kDtDir : kDtLnk;
+        u8 type = c[cookie - 2].gen ? kDtReg : (c[cookie - 2].fd_dir || c[cookie - 2].net_dir || c[cookie - 2].dir_kind >= 0) ? kDtDir : kDtLnk;
         if (!sink.emit(c[cookie - 2].name, 0x1000 + cookie, type, cookie + 1)) return {};
     }
     if (cookie < 1000) cookie = 1000;
