@@ -16,6 +16,8 @@ FdTable* FdTable::clone() {
     }
     for (size_t i = 0; i < m_files.size(); i++) t->m_files[i] = m_files[i];
     for (size_t i = 0; i < m_cloexec.size(); i++) t->m_cloexec[i] = m_cloexec[i];
+    for (size_t i = 0; i < m_open.size(); i++) t->m_open[i] = m_open[i];
+    t->m_next_fd = m_next_fd;
     return t;
 }
 
@@ -24,20 +26,33 @@ ErrorOr<void> FdTable::grow_to(size_t n) {
     // Grow geometrically so that opening fds one by one stays linear.
     size_t want = max<size_t>(n, min<size_t>(kMaxFds, max<size_t>(64, m_files.size() * 2)));
     want = align_up<size_t>(want, 64);
-    if (!m_cloexec.try_resize(want / 64) || !m_files.try_resize(want)) return Errno::ENOMEM;
+    if (!m_cloexec.try_resize(want / 64) || !m_open.try_resize(want / 64) || !m_files.try_resize(want))
+        return Errno::ENOMEM;
     return {};
+}
+
+int FdTable::find_free(int start) const {
+    size_t w = size_t(start) / 64;
+    if (w >= m_open.size()) return start;
+    u64 free = ~m_open[w] & (~0ull << (start % 64));
+    while (!free) {
+        if (++w == m_open.size()) return int(w * 64);
+        free = ~m_open[w];
+    }
+    return int(w * 64) + __builtin_ctzll(free);
 }
 
 ErrorOr<int> FdTable::allocate(lv::RefPtr<File> file, bool cloexec, int min_fd, int limit) {
     limit = min(limit, kMaxFds);
     if (min_fd < 0 || min_fd >= limit) return Errno::EMFILE;
     kernel::InterruptGuard g;
-    int fd = min_fd;
-    while (size_t(fd) < m_files.size() && m_files[size_t(fd)]) fd++;
+    int fd = find_free(max(min_fd, m_next_fd));
     if (fd >= limit) return Errno::EMFILE;
     TRY(grow_to(size_t(fd) + 1));
     m_files[size_t(fd)] = lv::move(file);
+    set_bit(m_open, fd, true);
     set_cloexec_bit(fd, cloexec);
+    if (min_fd <= m_next_fd) m_next_fd = fd + 1;
     return fd;
 }
 
@@ -49,6 +64,7 @@ ErrorOr<void> FdTable::install(int fd, lv::RefPtr<File> file, bool cloexec, int 
         TRY(grow_to(size_t(fd) + 1));
         old = lv::move(m_files[size_t(fd)]);
         m_files[size_t(fd)] = lv::move(file);
+        set_bit(m_open, fd, true);
         set_cloexec_bit(fd, cloexec);
     }
     return {}; // `old` is released here, with interrupts on
@@ -66,7 +82,9 @@ ErrorOr<void> FdTable::close(int fd) {
         kernel::InterruptGuard g;
         if (!valid(fd)) return Errno::EBADF;
         old = lv::move(m_files[size_t(fd)]);
+        set_bit(m_open, fd, false);
         set_cloexec_bit(fd, false);
+        if (fd < m_next_fd) m_next_fd = fd;
     }
     return {};
 }
@@ -109,8 +127,8 @@ void FdTable::close_on_exec() {
 
 int FdTable::count_open() const {
     int n = 0;
-    for (size_t fd = 0; fd < m_files.size(); fd++)
-        if (m_files[fd]) n++;
+    for (u64 w : m_open)
+        for (; w; w &= w - 1) n++;
     return n;
 }
 } // namespace fs

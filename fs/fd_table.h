@@ -9,10 +9,10 @@
 namespace fs {
 class FdTable {
 public:
-    // The most descriptors a table can hold: the default hard RLIMIT_NOFILE (Linux's
-    // fs.nr_open is 1M). The usual limit is the process's soft limit, passed by the
-    // syscalls.
-    static constexpr int kMaxFds = 4096;
+    // The most descriptors a table can hold: Linux's fs.nr_open (/proc/sys/fs/nr_open),
+    // the ceiling of RLIMIT_NOFILE. The usual limit is the process's soft limit, passed
+    // by the syscalls; the table grows on demand, so only fds in use cost memory.
+    static constexpr int kMaxFds = 1 << 20;
     static constexpr int kDefaultLimit = 1024;
     u32 shares = 1; // processes using this table (CLONE_FILES); see fs::destroy_fd_table
 
@@ -41,15 +41,20 @@ public:
 
 private:
     bool valid(int fd) const { return fd >= 0 && size_t(fd) < m_files.size() && m_files[size_t(fd)]; }
-    // Only for fds below m_files.size() (the bitmap grows with it).
-    void set_cloexec_bit(int fd, bool on) {
-        if (on) m_cloexec[size_t(fd) / 64] |= 1ull << (fd % 64);
-        else m_cloexec[size_t(fd) / 64] &= ~(1ull << (fd % 64));
+    // Only for fds below m_files.size() (the bitmaps grow with it).
+    static void set_bit(lv::Vector<u64>& map, int fd, bool on) {
+        if (on) map[size_t(fd) / 64] |= 1ull << (fd % 64);
+        else map[size_t(fd) / 64] &= ~(1ull << (fd % 64));
     }
+    void set_cloexec_bit(int fd, bool on) { set_bit(m_cloexec, fd, on); }
     bool cloexec_bit(int fd) const { return m_cloexec[size_t(fd) / 64] & (1ull << (fd % 64)); }
+    // The lowest fd >= start not in use (possibly past the end of the table).
+    int find_free(int start) const;
     ErrorOr<void> grow_to(size_t n);
 
     lv::Vector<lv::RefPtr<File>> m_files; // grows on demand up to kMaxFds
     lv::Vector<u64> m_cloexec;            // one bit per slot of m_files
+    lv::Vector<u64> m_open;               // one bit per slot of m_files: in use
+    int m_next_fd = 0;                    // every fd below it is in use (Linux's next_fd)
 };
 } // namespace fs

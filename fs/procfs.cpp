@@ -1,6 +1,7 @@
 // procfs: synthetic, generated on every read; a few files take writes (oom_score_adj).
 //   /proc/self -> <pid>; /proc/<pid>/{exe,cwd} (magic links), fd/<n> (magic links),
-//   comm, cmdline, stat, status; /proc/{meminfo,cpuinfo,uptime,mounts,filesystems,version}
+//   comm, cmdline, stat, status; /proc/{meminfo,cpuinfo,uptime,mounts,filesystems,version};
+//   /proc/sys/fs/nr_open
 // Inodes are made on lookup and die with their last reference.
 #include <fs/context.h>
 #include <fs/fd_table.h>
@@ -98,6 +99,7 @@ struct DirChild {
     int link_kind;     // a link (ProcLink::Kind), or -1
     bool fd_dir;
     bool net_dir = false; // /proc/net: its files come from net/inet/procnet.h
+    int dir_kind = -1;    // another fixed directory (a ProcDir::Kind)
     Writer write = nullptr; // a writable file
 };
 
@@ -105,7 +107,7 @@ struct DirChild {
 // for fd/, one per open descriptor.
 class ProcDir final : public Inode {
 public:
-    enum Kind { Root, Pid, FdDir, Net };
+    enum Kind { Root, Pid, FdDir, Net, Sys, SysFs };
     ProcDir(FileSystem& fs, Kind k, int pid, Inode* parent) : Inode(fs, kIfdir | 0555), m_kind(k), m_pid(pid), m_parent(parent) {
         nlink = 2;
     }
@@ -119,6 +121,8 @@ public:
         if (c.m_kind == FdDir) len = lv::snprintf(buf, cap, "fd");
         else if (c.m_kind == Pid) len = lv::snprintf(buf, cap, "%d", c.m_pid);
         else if (c.m_kind == Net) len = lv::snprintf(buf, cap, "net");
+        else if (c.m_kind == Sys) len = lv::snprintf(buf, cap, "sys");
+        else if (c.m_kind == SysFs) len = lv::snprintf(buf, cap, "fs");
         else return false;
         return len < cap;
     }
@@ -221,6 +225,7 @@ ErrorOr<void> set_oom_score_adj(int pid, const char* text, size_t n) {
     p->oom_score_adj = int(v);
     return {};
 }
+void gen_nr_open(Text& t, int) { t.printf("%d\n", FdTable::kMaxFds); }
 
 // /proc/net/<file>: the network stack writes it; `index` is the file's.
 void gen_net(Text& t, int index) {
@@ -234,13 +239,16 @@ const DirChild kRootChildren[] = {
     {"cpuinfo", gen_cpuinfo, -1, false},      {"uptime", gen_uptime, -1, false},
     {"version", gen_version, -1, false},      {"filesystems", gen_filesystems, -1, false},
     {"mounts", gen_mounts, -1, false},      {"net", nullptr, -1, false, true},
+    {"sys", nullptr, -1, false, false, ProcDir::Sys},
 };
+const DirChild kSysChildren[] = {{"fs", nullptr, -1, false, false, ProcDir::SysFs}};
+const DirChild kSysFsChildren[] = {{"nr_open", gen_nr_open, -1, false}};
 const DirChild kPidChildren[] = {
     {"exe", nullptr, ProcLink::Exe, false},  {"cwd", nullptr, ProcLink::Cwd, false},
     {"fd", nullptr, -1, true},               {"comm", gen_comm, -1, false},
     {"cmdline", gen_cmdline, -1, false},     {"stat", gen_stat, -1, false},
     {"status", gen_status, -1, false},       {"mounts", gen_mounts, -1, false},
-    {"oom_score", gen_oom_score, -1, false}, {"oom_score_adj", gen_oom_score_adj, -1, false, false, set_oom_score_adj},
+    {"oom_score", gen_oom_score, -1, false}, {"oom_score_adj", gen_oom_score_adj, -1, false, false, -1, set_oom_score_adj},
 };
 
 bool parse_int(lv::StringView s, int& out) {
@@ -316,6 +324,8 @@ ErrorOr<lv::RefPtr<Inode>> ProcLink::follow_magic() {
 const DirChild* ProcDir::children(size_t& n) const {
     if (m_kind == Root) { n = sizeof kRootChildren / sizeof kRootChildren[0]; return kRootChildren; }
     if (m_kind == Pid) { n = sizeof kPidChildren / sizeof kPidChildren[0]; return kPidChildren; }
+    if (m_kind == Sys) { n = 1; return kSysChildren; }
+    if (m_kind == SysFs) { n = 1; return kSysFsChildren; }
     n = 0;
     return nullptr;
 }
@@ -330,6 +340,7 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
         if (c[i].gen) return make_inode<ProcFile>(fs, c[i].gen, m_pid, c[i].write);
         if (c[i].fd_dir) return make_inode<ProcDir>(fs, FdDir, m_pid, this);
         if (c[i].net_dir) return make_inode<ProcDir>(fs, Net, 0, this);
+        if (c[i].dir_kind >= 0) return make_inode<ProcDir>(fs, Kind(c[i].dir_kind), 0, this);
         return make_inode<ProcLink>(fs, ProcLink::Kind(c[i].link_kind), m_pid);
     }
     if (m_kind == Net) {
@@ -368,7 +379,7 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
     size_t n;
     const DirChild* c = children(n);
     for (; cookie - 2 < n; cookie++) {
-        u8 type = c[cookie - 2].gen ? kDtReg : (c[cookie - 2].fd_dir || c[cookie - 2].net_dir) ? kDtDir : kDtLnk;
+        u8 type = c[cookie - 2].gen ? kDtReg : (c[cookie - 2].fd_dir || c[cookie - 2].net_dir || c[cookie - 2].dir_kind >= 0) ? kDtDir : kDtLnk;
         if (!sink.emit(c[cookie - 2].name, 0x1000 + cookie, type, cookie + 1)) return {};
     }
     if (cookie < 1000) cookie = 1000;

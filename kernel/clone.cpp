@@ -2,6 +2,7 @@
 #include <kernel/clone.h>
 #include <kernel/lock.h>
 #include <kernel/log.h>
+#include <kernel/nproc.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -84,6 +85,7 @@ ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
     p->oom_score_adj = parent.oom_score_adj;
     p->sigreturn_trampoline = parent.sigreturn_trampoline;
     p->exit_signal = a.exit_signal;
+    p->nproc_exceeded = parent.nproc_exceeded; // copied before the check clears the parent's
     p->start_ns = time::monotonic_ns();
     return p;
 }
@@ -99,16 +101,32 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         if (!t) return Errno::ENOMEM;
         InterruptGuard g;
         if (self.exit_started) { destroy_thread(t); return Errno::EAGAIN; }
+        if (auto r = check_new_task(self); r.is_error()) { destroy_thread(t); return r.error(); }
         self.threads.push_back(*t);
         self.live_threads++;
     } else {
+        {
+            // Fail early, before copying anything; checked again as the child is added.
+            InterruptGuard g;
+            TRY(check_new_task(self));
+        }
         child = TRY(copy_process(self, a));
         t = make_thread(*child, a);
         if (!t) { free_process(child); return Errno::ENOMEM; }
         child->pid = t->tid;
         child->vfork_pending = a.flags & CLONE_VFORK;
         Process* parent = (a.flags & CLONE_PARENT) && self.parent ? self.parent : &self;
-        register_process(*child, parent, *t);
+        ErrorOr<void> allowed {};
+        {
+            InterruptGuard g; // the check and the new task's arrival in the table are one step
+            allowed = check_new_task(self);
+            if (!allowed.is_error()) register_process(*child, parent, *t);
+        }
+        if (allowed.is_error()) {
+            destroy_thread(t);
+            free_process(child);
+            return allowed.error();
+        }
     }
     int tid = t->tid;
     // The tid words are written before the child can run (it shares or copied the memory).

@@ -5,6 +5,7 @@
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/random.h>
+#include <kernel/user_strings.h>
 #include <lib/alloc.h>
 #include <lib/own_ptr.h>
 #include <lib/string.h>
@@ -14,7 +15,6 @@ namespace kernel {
 namespace {
 constexpr size_t kHeaderBytes = 4096;
 constexpr u64 kStackSize = 8ull << 20; // RLIMIT_STACK default
-constexpr size_t kMaxArgBytes = 2u << 20; // ARG_MAX-like bound on argv+envp strings
 
 // Linux's ELF_ET_DYN_BASE: PIE programs load at 2/3 of the user address space.
 VirtAddr dyn_base() { return (arch::kUserTop / 3 * 2) & ~((2ull << 20) - 1); }
@@ -104,10 +104,12 @@ ErrorOr<VirtAddr> build_stack(mm::AddressSpace& as, const Loaded& prog, VirtAddr
                mm::kMapPrivate | mm::kMapAnonymous | mm::kMapFixed | mm::kMapGrowsDown, "[stack]"));
     StackBuilder b {as, top - 16};
 
-    size_t total = strlen(execfn) + 1;
+    // execve checked Linux's limits on the strings (kernel/user_strings.h); this bounds
+    // what any caller can put on the stack to the largest argument space.
+    size_t total = strlen(execfn) + 1 + (argc + envc) * sizeof(u64);
     for (size_t i = 0; i < argc; i++) total += strlen(argv[i]) + 1;
     for (size_t i = 0; i < envc; i++) total += strlen(envp[i]) + 1;
-    if (total > kMaxArgBytes) return Errno::E2BIG;
+    if (total > kMaxArgSpace) return Errno::E2BIG;
 
     VirtAddr execfn_addr = TRY(b.push_string(execfn));
     // Strings: envp above argv, as Linux lays them out.

@@ -78,7 +78,7 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path) {
 }
 } // namespace
 
-ErrorOr<void> do_execve(fs::Inode& first, const char* path, StringVector& argv, StringVector& envp) {
+ErrorOr<void> do_execve(fs::Inode& first, const char* path, ExecArgs& args) {
     lv::RefPtr<fs::Inode> inode(&first);
     // Interpreter names and arguments live here while argv points at them.
     static constexpr int kSlots = kMaxInterpreterDepth;
@@ -90,18 +90,16 @@ ErrorOr<void> do_execve(fs::Inode& first, const char* path, StringVector& argv, 
         if (!script) break;
         if (depth == kMaxInterpreterDepth) return Errno::ELOOP;
         // argv[0] is replaced by: interpreter, [argument], the script's path.
-        size_t extra = arg[depth % kSlots][0] ? 2 : 1;
-        if (argv.count + extra + 1 > StringVector::kMaxItems) return Errno::E2BIG;
-        size_t keep = argv.count ? argv.count - 1 : 0;
-        memmove(argv.items + 1 + extra, argv.items + 1, keep * sizeof(char*));
-        argv.items[0] = interp[depth % kSlots];
-        if (extra == 2) argv.items[1] = arg[depth % kSlots];
-        argv.items[extra] = exec_path;
-        argv.count = keep + 1 + extra;
+        const char* repl[3];
+        size_t n = 0;
+        repl[n++] = interp[depth % kSlots];
+        if (arg[depth % kSlots][0]) repl[n++] = arg[depth % kSlots];
+        repl[n++] = exec_path;
+        TRY(args.replace_arg0(repl, n));
         exec_path = interp[depth % kSlots];
         inode = TRY(fs::lookup_path(exec_path));
     }
-    Image img = TRY(load_image(*inode, path, argv.items, argv.count, envp.items, envp.count));
+    Image img = TRY(load_image(*inode, path, args.argv.data(), args.argv.size(), args.envp.data(), args.envp.size()));
     switch_image(current_process(), current_thread(), img, exec_path);
     return {};
 }

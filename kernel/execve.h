@@ -9,5 +9,6 @@ class Inode;
 namespace kernel {
 // `path` is the name the program was run by (AT_EXECFN, the script name for #!).
 // On success the caller's TrapFrame starts the new program; on error nothing changed.
-ErrorOr<void> do_execve(fs::Inode& inode, const char* path, StringVector& argv, StringVector& envp);
+// `args` may be rewritten (#! scripts) within its argument space.
+ErrorOr<void> do_execve(fs::Inode& inode, const char* path, ExecArgs& args);
 } // namespace kernel

@@ -112,6 +112,9 @@ struct Process {
     CpuSplit children_cpu;
 
     u32 personality = 0; // personality(2): PER_LINUX and its flags
+    // A set*uid moved it to a user over RLIMIT_NPROC: execve fails (Linux's
+    // PF_NPROC_EXCEEDED; kernel/nproc.h).
+    bool nproc_exceeded = false;
     ProcessTimers* timers = nullptr; // alarm, setitimer, timer_create; made on first use
 };
 

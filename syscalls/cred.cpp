@@ -4,6 +4,7 @@
 // The rules themselves are in kernel/cred.cpp.
 #include <kernel/cred.h>
 #include <kernel/lock.h>
+#include <kernel/nproc.h>
 #include <kernel/process.h>
 #include <lib/alloc.h>
 #include <syscalls/cred.h>
@@ -24,7 +25,10 @@ ErrorOr<long> change(F f) {
     Credentials c = snapshot();
     TRY(f(c));
     InterruptGuard g;
-    current_process().cred = lv::move(c);
+    Process& p = current_process();
+    u32 old_uid = p.cred.uid;
+    p.cred = lv::move(c);
+    note_uid_change(p, old_uid); // RLIMIT_NPROC (kernel/nproc.h)
     return 0;
 }
 } // namespace

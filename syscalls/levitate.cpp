@@ -10,16 +10,12 @@ namespace {
 ErrorOr<long> spawn(UserPtr<const char> upath, UserPtr<u64> argv, UserPtr<u64> envp) {
     KernelPath path = TRY(copy_path(upath));
     if (path.len == 0) return Errno::ENOENT;
-    lv::OwnPtr<StringVector> args(lv::make<StringVector>());
-    lv::OwnPtr<StringVector> env(lv::make<StringVector>());
-    if (!args || !env) return Errno::ENOMEM;
-    TRY(copy_string_vector(argv, *args));
-    TRY(copy_string_vector(envp, *env));
-    if (argv.is_null()) {
-        args->items[0] = path.c_str();
-        args->count = 1;
-    }
-    int pid = TRY(spawn_process(&current_process(), path.c_str(), args->items, args->count, env->items, env->count));
+    constexpr int kRlimitStack = 3;
+    ExecArgs args;
+    TRY(args.copy_from_user(path.c_str(), argv, envp, current_process().rlimits[kRlimitStack].cur));
+    if (argv.is_null()) args.argv[0] = path.c_str(); // the program's name as argv[0]
+    int pid = TRY(spawn_process(&current_process(), path.c_str(), args.argv.data(), args.argv.size(),
+                                args.envp.data(), args.envp.size()));
     return pid;
 }
 } // namespace

@@ -1,5 +1,6 @@
 #include <kernel/clone.h>
 #include <kernel/execve.h>
+#include <kernel/nproc.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <lib/string.h>
@@ -16,13 +17,9 @@ constexpr u64 kCsignal = 0xff; // the exit signal in clone's flags
 ErrorOr<long> exec_common(int dirfd, UserPtr<const char> upath, UserPtr<u64> uargv, UserPtr<u64> uenvp, int flags) {
     constexpr int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100;
     if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return Errno::EINVAL;
+    TRY(check_exec(current_process())); // RLIMIT_NPROC after a set*uid (kernel/nproc.h)
     KernelPath path = TRY(copy_path(upath));
     auto inode = TRY(fs::sc::lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH));
-    lv::OwnPtr<StringVector> argv(lv::make<StringVector>());
-    lv::OwnPtr<StringVector> envp(lv::make<StringVector>());
-    if (!argv || !envp) return Errno::ENOMEM;
-    TRY(copy_string_vector(uargv, *argv));
-    TRY(copy_string_vector(uenvp, *envp));
     // The name for AT_EXECFN and /proc/self/exe: what was given, or /dev/fd/N (execveat(2)).
     char fdname[32];
     const char* name = path.c_str();
@@ -40,7 +37,10 @@ ErrorOr<long> exec_common(int dirfd, UserPtr<const char> upath, UserPtr<u64> uar
         fdname[n] = 0;
         name = fdname;
     }
-    TRY(do_execve(*inode, name, *argv, *envp));
+    constexpr int kRlimitStack = 3;
+    ExecArgs args;
+    TRY(args.copy_from_user(name, uargv, uenvp, current_process().rlimits[kRlimitStack].cur));
+    TRY(do_execve(*inode, name, args));
     return 0;
 }
 } // namespace

@@ -1,3 +1,4 @@
+#include <fs/fd_table.h>
 #include <kernel/cred.h>
 #include <kernel/itimer.h>
 #include <kernel/lock.h>
@@ -190,7 +191,7 @@ ErrorOr<void> set_limit(Process& p, unsigned resource, const LinuxRlimit& l) {
     RLimit& r = p.rlimits[resource];
     if (l.max > r.max && p.cred.euid != 0) return Errno::EPERM;
     constexpr unsigned kNoFile = 7;
-    if (resource == kNoFile && l.max > 1024 * 1024) return Errno::EPERM; // fs.nr_open
+    if (resource == kNoFile && l.max > u64(fs::FdTable::kMaxFds)) return Errno::EPERM; // fs.nr_open
     r = {l.cur, l.max};
     return {};
 }

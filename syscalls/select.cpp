@@ -14,15 +14,16 @@ using poll_util::Timeout;
 
 namespace {
 constexpr int kMaxFds = fs::FdTable::kMaxFds;
-constexpr size_t kWords = kMaxFds / 64;
 // What readiness sets each bit (Linux's POLLIN_SET, POLLOUT_SET, POLLEX_SET).
 constexpr u32 kRdBand = 0x80, kWrBand = 0x200;
 constexpr u32 kInSet = fs::kPollRdNorm | kRdBand | fs::kPollIn | fs::kPollHup | fs::kPollErr;
 constexpr u32 kOutSet = kWrBand | fs::kPollWrNorm | fs::kPollOut | fs::kPollErr;
 constexpr u32 kExSet = fs::kPollPri;
 
+// Three sets of nwords words each (the table can be large: RLIMIT_NOFILE goes to nr_open).
 struct FdSets {
-    u64 in[kWords], out[kWords], ex[kWords];
+    u64 *in, *out, *ex;
+    void place(u64* words, size_t nwords) { in = words; out = words + nwords; ex = words + 2 * nwords; }
 };
 
 // Linux's fdtable max_fds: a power of two, at least 64, covering every fd the process
@@ -34,7 +35,7 @@ int table_capacity() {
 }
 
 ErrorOr<void> read_set(UserPtr<u64> p, u64* words, size_t nwords) {
-    memset(words, 0, kWords * sizeof(u64));
+    memset(words, 0, nwords * sizeof(u64));
     if (p.is_null()) return {};
     return p.read_array(words, nwords);
 }
@@ -48,14 +49,16 @@ ErrorOr<long> do_select(int n, UserPtr<u64> inp, UserPtr<u64> outp, UserPtr<u64>
     if (n < 0) return Errno::EINVAL;
     n = min(n, table_capacity());
     size_t nwords = (size_t(n) + 63) / 64;
-    auto* sets = static_cast<FdSets*>(kmalloc(2 * sizeof(FdSets))); // requested, then results
-    if (!sets) return Errno::ENOMEM;
+    // Requested, then results: six sets.
+    auto* words = static_cast<u64*>(kmalloc(max<size_t>(1, 6 * nwords) * sizeof(u64)));
+    if (!words) return Errno::ENOMEM;
     struct Free {
         void* p;
         ~Free() { kfree(p); }
-    } free_sets {sets};
-    FdSets& want = sets[0];
-    FdSets& got = sets[1];
+    } free_sets {words};
+    FdSets want, got;
+    want.place(words, nwords);
+    got.place(words + 3 * nwords, nwords);
     TRY(read_set(inp, want.in, nwords));
     TRY(read_set(outp, want.out, nwords));
     TRY(read_set(exp, want.ex, nwords));
@@ -77,7 +80,7 @@ ErrorOr<long> do_select(int n, UserPtr<u64> inp, UserPtr<u64> outp, UserPtr<u64>
     long count = 0;
     for (;;) {
         table.begin_scan();
-        memset(&got, 0, sizeof got);
+        memset(got.in, 0, 3 * nwords * sizeof(u64));
         count = 0;
         for (int fd = 0; fd < n; fd++) {
             fs::File* f = files[size_t(fd)].get();

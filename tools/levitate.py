@@ -26,7 +26,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lv import build, deps, mux, qemu  # noqa: E402
+from lv import build, deps, mux, qemu, reaper  # noqa: E402
 from lv.paths import BUILD, boot_log, kernel_build_dir  # noqa: E402
 
 ARCH_CHOICES = build.ARCHES
@@ -100,6 +100,8 @@ def cmd_exec(args):
     except build.BuildError as e:
         sys.stderr.write("levitate: build failed: %s\n" % e)
         return mux.BOOT_FAILURE_STATUS
+    except reaper.Terminated:
+        raise
     except SystemExit as e:
         sys.stderr.write("%s\n" % e)
         return mux.BOOT_FAILURE_STATUS
@@ -252,6 +254,9 @@ def main():
     sp.set_defaults(func=cmd_iso)
 
     args = p.parse_args()
+    # SIGTERM, SIGINT and SIGHUP end any QEMU we started and exit with 128+N
+    # (lv/reaper.py); `run` execs QEMU, which then takes the signals itself.
+    reaper.install_signal_handlers()
     try:
         sys.exit(args.func(args))
     except KeyboardInterrupt:

@@ -38,6 +38,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
+from lv import reaper  # noqa: E402
 from lv.mux import BOOT_FAILURE_STATUS, PANIC_STATUS, TIMEOUT_STATUS, tail  # noqa: E402
 
 HOST_ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin", "HOME": "/root", "TERM": "linux"}
@@ -184,8 +186,10 @@ def run_guest(args, d, timeout, stdin, name, log, disk=None):
     cmd += ["--", "/test/" + name] + args_of(d)
     env = dict(os.environ, LEVITATE_BOOT_LOG=log)
     try:
+        # If we die (ctest's time limit), the runner gets SIGTERM and ends its QEMU; if
+        # the runner is killed (our timeout), QEMU dies with it (lv/reaper.py).
         r = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                           timeout=timeout + 60)
+                           timeout=timeout + 60, preexec_fn=reaper.preexec(signal.SIGTERM))
     except subprocess.TimeoutExpired:
         return ("error", "the runner hung"), b"", b""
     rc = r.returncode
@@ -241,6 +245,8 @@ def main():
     p.add_argument("--host-only", action="store_true", help="only run on host Linux (checks the test itself)")
     args = p.parse_args()
     args.binary = os.path.abspath(args.binary)
+    # SIGTERM, SIGINT, SIGHUP: the `finally`s still run (loop devices), children end.
+    reaper.install_signal_handlers()
 
     name = os.path.splitext(os.path.basename(args.source))[0]
     d = directives(args.source)

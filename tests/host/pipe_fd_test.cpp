@@ -96,6 +96,34 @@ TEST(FdTable, AllocateInstallCloexec) {
     ASSERT_FALSE(t->set_cloexec(4000, true).is_error());
     fs::FdTable* c2 = t->clone();
     EXPECT_TRUE(c2->cloexec(4000).value());
+    // Freed fds come back lowest first, in the copy too.
+    ASSERT_FALSE(c2->close(70000).is_error());
+    ASSERT_FALSE(c2->close(5).is_error());
+    EXPECT_EQ(c2->allocate(r, false, 0, 1 << 30).value(), 5);
+    EXPECT_EQ(c2->allocate(r, false, 0, 1 << 30).value(), 70000);
+    EXPECT_EQ(c2->allocate(r, false, 0, 1 << 30).error(), Errno(EMFILE));
+    EXPECT_EQ(c2->count_open(), fs::FdTable::kMaxFds);
     lv::destroy(c2);
+    lv::destroy(t);
+}
+
+TEST(FdTable, LowestFreeAcrossWordsAndHints) {
+    fs::FdTable* t = fs::FdTable::create();
+    lv::RefPtr<fs::File> r, w;
+    ASSERT_FALSE(fs::make_pipe(0, r, w).is_error());
+    for (int i = 0; i < 200; i++) ASSERT_EQ(t->allocate(r, false, 0, 20000).value(), i);
+    ASSERT_FALSE(t->install(19999, r, false, 20000).is_error()); // far past the end: grows
+    EXPECT_EQ(t->allocate(r, false, 19999, 20000).error(), Errno(EMFILE));
+    EXPECT_EQ(t->allocate(r, false, 19998, 20000).value(), 19998);
+    EXPECT_EQ(t->allocate(r, false, 0, 20000).value(), 200); // the hint is not fooled by min_fd
+    ASSERT_FALSE(t->close(63).is_error());
+    ASSERT_FALSE(t->close(64).is_error());
+    ASSERT_FALSE(t->close(130).is_error());
+    EXPECT_EQ(t->allocate(r, false, 64, 20000).value(), 64);
+    EXPECT_EQ(t->allocate(r, false, 0, 20000).value(), 63);
+    EXPECT_EQ(t->allocate(r, false, 0, 20000).value(), 130);
+    EXPECT_EQ(t->allocate(r, false, 0, 20000).value(), 201);
+    EXPECT_EQ(t->allocate(r, false, 0, 150).error(), Errno(EMFILE)); // a lowered limit
+    EXPECT_EQ(t->count_open(), 204);
     lv::destroy(t);
 }

@@ -10,6 +10,8 @@ import sys
 import threading
 import time
 
+from lv import reaper
+
 MAGIC = 0xFE
 STDOUT, STDERR, LOG, EXIT, PANIC, INFO = 1, 2, 3, 4, 5, 6
 
@@ -145,11 +147,28 @@ class Session:
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
         self.start = time.monotonic()
         try:
-            qemu = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True)
+            # Its own session: a Ctrl-C on the terminal is for the runner, which ends
+            # QEMU itself (lv/reaper.py), as the kernel does if the runner dies.
+            qemu = reaper.track(subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                 stderr=subprocess.PIPE, start_new_session=True,
+                                                 preexec_fn=reaper.preexec()))
         except OSError as e:
             sys.stderr.write("levitate: cannot start %s: %s\n" % (self.argv[0], e))
             return BOOT_FAILURE_STATUS
+        try:
+            timed_out, err_thread = self._serve(qemu)
+            self.qemu_status = _stop(qemu)
+            err_thread.join(timeout=2)
+        finally:
+            # Every way out (a signal's SystemExit, an exception) ends QEMU.
+            if qemu.returncode is None:
+                _stop(qemu)
+            reaper.untrack(qemu)
+        return self._status(timed_out)
+
+    def _serve(self, qemu):
+        """Routes QEMU's output until the guest is done. Returns (timed out, the
+        thread collecting QEMU's stderr)."""
         threading.Thread(target=self._forward_stdin, args=(qemu.stdin,), daemon=True).start()
         err_thread = threading.Thread(target=self._collect_stderr, args=(qemu.stderr,), daemon=True)
         err_thread.start()
@@ -182,9 +201,7 @@ class Session:
                     # Output written before the record has arrived already (one serial
                     # line, in order); only a late stderr note or the power-off remain.
                     grace_deadline = time.monotonic() + 1
-            self.qemu_status = _stop(qemu)
-            err_thread.join(timeout=2)
-        return self._status(timed_out)
+        return timed_out, err_thread
 
     def _status(self, timed_out):
         if self.verbose and "first-user-ns" in self.info:

@@ -7,11 +7,12 @@ print the summary line "N passed, M failed" last. A build failure counts as a fa
 test (and the tests that need that build fail on their own).
 """
 import os
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from lv import build, deps
+from lv import build, deps, reaper
 from lv.paths import BUILD, ROOT
 
 TESTS_BUILD = os.path.join(BUILD, "tests")
@@ -25,6 +26,19 @@ def _step(title):
 def _run(cmd, stdout=None, **kw):
     sys.stdout.flush()
     return subprocess.run(cmd, stdout=stdout or sys.stdout, stderr=subprocess.STDOUT, **kw).returncode
+
+
+def _run_ctest(cmd, env):
+    """ctest in a process group of its own, so that however we end (a signal, an
+    exception, our death: PR_SET_PDEATHSIG), the whole group is ended with us and each
+    `./levitate exec` in it ends its QEMU (lv/reaper.py)."""
+    sys.stdout.flush()
+    p = subprocess.Popen(cmd, stdout=sys.stdout, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                         preexec_fn=reaper.preexec(signal.SIGTERM))
+    try:
+        return p.wait()
+    finally:
+        reaper.end_group(p)
 
 
 def run(arches, regex, jobs):
@@ -63,7 +77,7 @@ def run(arches, regex, jobs):
         cmd += ["-R", regex]
     # The runs ctest starts must not install or rebuild (and must not race on it).
     env = dict(os.environ, LEVITATE_PREPARED="1")
-    _run(cmd, env=env)
+    _run_ctest(cmd, env)
 
     passed, failed, skipped, failed_names = count(junit)
     failed += len(build_failures)

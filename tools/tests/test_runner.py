@@ -1,21 +1,33 @@
 """Tests of the runner's host side without a kernel: the serial framing, a whole
-exec session against a fake guest (fake_guest.py), and the initramfs writer."""
+exec session against a fake guest (fake_guest.py), the initramfs writer, and that no
+way of ending the runner leaves its guest running (with the real kernel and QEMU too,
+when they are built)."""
 import hashlib
 import os
+import select
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from lv import initramfs, mux, qemu  # noqa: E402
+from lv.paths import kernel_image, userland_dir  # noqa: E402
 
 SESSION_SCRIPT = r"""
 import sys
 sys.path.insert(0, %r)
-from lv import mux
+from lv import mux, reaper
+reaper.install_signal_handlers()  # as tools/levitate.py does
+if sys.argv[1] == "hang-then-raise":  # an exception while the guest runs
+    def feed(self, data):
+        raise RuntimeError("a bug in the runner")
+    mux.Decoder.feed = feed
+    sys.argv[1] = "hang"
 s = mux.Session([sys.executable, %r, sys.argv[1]], sys.argv[2], float(sys.argv[3]), len(sys.argv) > 4)
 sys.exit(s.run())
 """
@@ -112,6 +124,152 @@ class Session(unittest.TestCase):
         rc, _, err, _ = session("signal", verbose=True)
         self.assertIn(b"first user instruction at 1.2 ms", err)
         self.assertIn(b"kernel up", err)
+
+
+def children(pid):
+    """{pid: command line} of the live (not zombie) children of pid."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out[int(entry)] = cmdline
+    return out
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(cond, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+class NoGuestLeftBehind(unittest.TestCase):
+    """However the runner ends, its QEMU (here the fake guest) ends too."""
+
+    def start(self, scenario="hang"):
+        script = SESSION_SCRIPT % (os.path.dirname(HERE), os.path.join(HERE, "fake_guest.py"))
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        runner = subprocess.Popen([sys.executable, "-c", script, scenario, os.path.join(self.tmp.name, "log"), "60"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.addCleanup(runner.stderr.close)
+        self.addCleanup(lambda: runner.poll() is None and runner.kill())
+        guest = wait_for(lambda: [p for p, cmd in children(runner.pid).items() if "fake_guest.py" in cmd],
+                         20, "the fake guest to start")[0]
+        self.addCleanup(lambda: alive(guest) and os.kill(guest, signal.SIGKILL))
+        return runner, guest
+
+    def ended_by(self, sig):
+        runner, guest = self.start()
+        time.sleep(0.3)  # let the session settle into its loop
+        runner.send_signal(sig)
+        rc = runner.wait(timeout=20)
+        wait_for(lambda: not alive(guest), 10, "the guest to end after the runner's %s" % sig.name)
+        return rc
+
+    def test_sigterm(self):
+        self.assertEqual(self.ended_by(signal.SIGTERM), 128 + signal.SIGTERM)
+
+    def test_sigint(self):
+        self.assertEqual(self.ended_by(signal.SIGINT), 128 + signal.SIGINT)
+
+    def test_sighup(self):
+        self.assertEqual(self.ended_by(signal.SIGHUP), 128 + signal.SIGHUP)
+
+    def test_sigkill_of_the_runner(self):
+        # Nothing runs in the runner: PR_SET_PDEATHSIG has the kernel end the guest.
+        self.assertEqual(self.ended_by(signal.SIGKILL), -signal.SIGKILL)
+
+    def test_exception(self):
+        runner, guest = self.start("hang-then-raise")
+        rc = runner.wait(timeout=20)
+        self.assertNotEqual(rc, 0)
+        self.assertIn(b"a bug in the runner", runner.stderr.read())
+        wait_for(lambda: not alive(guest), 10, "the guest to end after an exception")
+
+
+def built(arch):
+    return os.path.exists(kernel_image(arch)) and os.path.exists(os.path.join(userland_dir(arch), "busybox"))
+
+
+class NoQemuLeftBehind(unittest.TestCase):
+    """`./levitate exec` with the real kernel: ended by a signal while its program runs,
+    it leaves no QEMU behind. Skipped when the kernel is not built."""
+    LEVITATE = os.path.join(os.path.dirname(os.path.dirname(HERE)), "levitate")
+
+    def launch(self, arch, prefix=()):
+        """Starts `[prefix...] ./levitate exec` of a program that prints a line and sleeps;
+        returns (the process started, QEMU's pid) once the program runs."""
+        if not built(arch):
+            self.skipTest("the %s kernel is not built" % arch)
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        env = dict(os.environ, LEVITATE_PREPARED="1", LEVITATE_BOOT_LOG=os.path.join(tmp.name, "boot.log"))
+        top = subprocess.Popen(list(prefix) + [self.LEVITATE, "exec", "--arch", arch, "--timeout", "200", "--",
+                                               "/bin/busybox", "sh", "-c", "echo started; sleep 100"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self.addCleanup(top.stdout.close)
+        self.addCleanup(top.stderr.close)
+        self.addCleanup(lambda: top.poll() is None and top.kill())
+
+        def find_qemu():
+            # QEMU is the runner's child; the runner is `top` or (with a prefix) its child.
+            for pid in [top.pid] + list(children(top.pid)):
+                found = [p for p, cmd in children(pid).items() if cmd.startswith("qemu-system")]
+                if found:
+                    return found
+            return None
+        qemus = wait_for(find_qemu, 60, "QEMU to start")
+        self.assertEqual(len(qemus), 1)
+        qemu_pid = qemus[0]
+        self.addCleanup(lambda: alive(qemu_pid) and os.kill(qemu_pid, signal.SIGKILL))
+        ready, _, _ = select.select([top.stdout], [], [], 120)
+        self.assertTrue(ready, "the program did not start")
+        self.assertEqual(top.stdout.readline(), b"started\n")
+        return top, qemu_pid
+
+    def run_and_end(self, arch, sig):
+        runner, qemu_pid = self.launch(arch)
+        runner.send_signal(sig)
+        rc = runner.wait(timeout=30)
+        wait_for(lambda: not alive(qemu_pid), 10, "QEMU to end after the runner's %s" % sig.name)
+        return rc
+
+    def test_sigterm_x86_64(self):
+        self.assertEqual(self.run_and_end("x86_64", signal.SIGTERM), 128 + signal.SIGTERM)
+
+    def test_sigterm_aarch64(self):
+        self.assertEqual(self.run_and_end("aarch64", signal.SIGTERM), 128 + signal.SIGTERM)
+
+    def test_sigkill_x86_64(self):
+        self.assertEqual(self.run_and_end("x86_64", signal.SIGKILL), -signal.SIGKILL)
+
+    def test_timeout_command(self):
+        # coreutils timeout, as scripts use it: SIGTERM to the runner (and its group).
+        top, qemu_pid = self.launch("x86_64", ["timeout", "20"])
+        top.send_signal(signal.SIGTERM)  # what timeout does when its time is up, sooner
+        self.assertEqual(top.wait(timeout=30), 128 + signal.SIGTERM)
+        wait_for(lambda: not alive(qemu_pid), 10, "QEMU to end after timeout's SIGTERM")
 
 
 def read_newc(path):
