@@ -268,6 +268,10 @@ def main():
     sp.add_argument("--mem", type=mem_arg, default="2G")
     sp.add_argument("--only", help="comma-separated syscall names: fuzz only these")
     sp.add_argument("--exclude", help="comma-separated syscall names to leave out")
+    sp.add_argument("--max-map-len", help="cap the lengths of mmap/munmap/madvise/... and brk growth (bytes)")
+    sp.add_argument("--skip-known", action="store_true",
+                    help="leave out what tests/fuzz/known-bugs.txt lists (known, unfixed bugs)")
+    sp.add_argument("--xfail", action="store_true", help="a failure is expected: exit 77 instead of 1")
     sp.add_argument("--trinity", action="store_true", help="run Debian's trinity instead (tools/lv/trinity.py)")
     sp.set_defaults(func=cmd_fuzz)
 

@@ -1,7 +1,7 @@
 // lvfuzz: a random system-call fuzzer for LevitateOS, in the spirit of trinity.
 //
 //   lvfuzz [--seed S] [--seconds N] [--workers W] [--only a,b,...] [--exclude a,b,...]
-//          [--stall S] [--not-init]
+//          [--stall S] [--max-map-len BYTES] [--not-init]
 //
 // The parent (normally PID 1 under `./levitate exec`, see tools/lv/fuzz.py) forks W
 // workers. Each worker issues random system calls (every number of the architecture's
@@ -418,7 +418,7 @@ static const struct spec* spec_of(const char* name) {
 
 static void add_call(long nr, const char* name) {
     const struct spec* sp = spec_of(name);
-    struct callinfo c = {nr, name, sp ? sp->args : "iiiiii", sp ? sp->weight : 4, sp ? sp->flags : 0, 0};
+    struct callinfo c = {nr, name, sp ? sp->args : "iiiiii", sp ? sp->weight : 4, sp ? sp->flags : 0, 0, 0};
     if (c.flags & SP_NEVER) return;
     if (g_only && !in_list(g_only, name)) return;
     if (g_exclude && in_list(g_exclude, name)) return;
@@ -460,7 +460,11 @@ static unsigned char* g_argbuf;   // 6 x 16 KiB of per-call argument data, guard
 #define ARGBUF_EACH (16 * 1024)
 static u64 g_brk;
 
-static void add_fd(int fd) {
+// Where a worker's setup is (a source line), for the report of a worker stuck there.
+#define STEP() (g_me->reserved[0] = __LINE__)
+#define add_fd(fd) (STEP(), add_fd_(fd))
+
+static void add_fd_(int fd) {
     if (fd < 0) return;
     if (g_nfds < MAXFDS) g_fds[g_nfds++] = fd;
     else g_fds[below(MAXFDS)] = fd;
@@ -612,7 +616,15 @@ static u64 gen_mmaddr(void) {
     return rnd();
 }
 
+static u64 g_max_map_len; // --max-map-len: 0, or a cap on mm lengths and brk growth
+
+static u64 gen_mmlen_(void);
 static u64 gen_mmlen(void) {
+    u64 l = gen_mmlen_();
+    return g_max_map_len && l > g_max_map_len ? l % (g_max_map_len + 1) : l;
+}
+
+static u64 gen_mmlen_(void) {
     static const u64 huge[] = {0x7fffefff106aull, 0x2ff7e040, 1ull << 47, 1ull << 48, ~0ull, (u64)-4096,
                                0x800000000000ull, 0x7ffffffff000ull, 1ull << 32, 1ull << 40, 0x100000000000ull};
     int r = below(100);
@@ -821,7 +833,14 @@ static u64 gen_clone3_args(int slot) {
     return (u64)a;
 }
 
+static u64 gen_brk_(void);
 static u64 gen_brk(void) {
+    u64 b = gen_brk_();
+    if (g_max_map_len && b > g_brk && b - g_brk > g_max_map_len) b = g_brk + (b - g_brk) % (g_max_map_len + 1);
+    return b;
+}
+
+static u64 gen_brk_(void) {
     int r = below(100);
     if (r < 20) return 0;
     if (r < 50) return g_brk + below(64) * PAGE;
@@ -962,12 +981,15 @@ static void make_fds(void) {
         add_fd(fd);
     }
     add_fd(open("a", O_RDWR | O_CREAT | O_APPEND, 0644));
+    STEP();
     mkdir("dir", 0755);
     mkdir("dir/sub", 0755);
     (void)!symlink("file", "link");
     (void)!symlink("dir", "dlink");
+    STEP();
     if (mkfifo("fifo", 0644) == 0 || errno == EEXIST) add_fd(open("fifo", O_RDWR | O_NONBLOCK));
     {
+        STEP();
         int s = open("script", O_WRONLY | O_CREAT | O_TRUNC, 0755);
         if (s >= 0) {
             (void)!write(s, "#!/bin/busybox true\n", 20);
@@ -1006,6 +1028,7 @@ static void make_fds(void) {
         add_fd(c);
     }
     {
+        STEP();
         int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
         struct sockaddr_in in = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
         socklen_t len = sizeof in;
@@ -1013,6 +1036,7 @@ static void make_fds(void) {
             getsockname(l, (struct sockaddr*)&in, &len) == 0) {
             int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
             if (c >= 0) {
+                STEP();
                 (void)!connect(c, (struct sockaddr*)&in, sizeof in);
                 add_fd(c);
                 sleep_ms(1);
@@ -1030,6 +1054,7 @@ static void make_fds(void) {
     }
     long nr;
     if ((nr = sys_nr("eventfd2")) >= 0) add_fd(syscall(nr, 0, O_NONBLOCK));
+    STEP();
     int ep = epoll_create1(0);
     if (ep >= 0) {
         for (int i = 0; i < g_nfds && i < 12; i++) {
@@ -1121,16 +1146,21 @@ static void __attribute__((noreturn)) worker(int index, u64 gen, u64 seed, int u
 
     char dir[64];
     snprintf(dir, sizeof dir, "/tmp/fuzz.%d", index);
+    STEP();
     mkdir(dir, 0777);
     chmod(dir, 0777);
     if (unprivileged) {
+        STEP();
         (void)!chown(dir, 1000, 1000);
         if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000)) _exit(4);
     }
+    STEP();
     if (chdir(dir)) _exit(5);
     g_rdonly = NULL;
+    STEP();
     make_buffers();
     make_fds();
+    STEP();
     arm_signals();
 
     g_me->pid = g_pid;
@@ -1229,6 +1259,28 @@ static void print_ring(int i) {
     }
 }
 
+// One line for a worker killed for making no progress: its pending call (or the setup
+// step it was at). Not a failure by itself (a call may block for good legitimately: a
+// worker that blocked SIGALRM, a pipe read with no writer, SIGSTOP), but the first
+// thing to look at when the whole run stalls.
+static void report_stuck(int i, double secs) {
+    struct slot* s = slot_of(i);
+    if (s->phase == 0) {
+        say("lvfuzz: worker %d pid %llu: no progress for %.0f s in its setup (lvfuzz.c line %llu); killing it\n", i,
+            (unsigned long long)s->pid, secs, (unsigned long long)s->reserved[0]);
+        return;
+    }
+    u64 seq = s->seq;
+    struct entry* e = &s->e[(seq - 1) % RING];
+    if (!seq || e->seq != seq - 1) return;
+    say("lvfuzz: worker %d pid %llu uid %llu: no progress for %.0f s %s #%llu %s(%#llx, %#llx, %#llx, %#llx, %#llx, "
+        "%#llx); killing it\n",
+        i, (unsigned long long)s->pid, (unsigned long long)s->uid, secs,
+        e->state == ST_PENDING ? "in" : "after", (unsigned long long)e->seq, sys_name(e->nr),
+        (unsigned long long)e->a[0], (unsigned long long)e->a[1], (unsigned long long)e->a[2],
+        (unsigned long long)e->a[3], (unsigned long long)e->a[4], (unsigned long long)e->a[5]);
+}
+
 static long meminfo_kb(int fd, const char* key) {
     char buf[4096];
     ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
@@ -1286,7 +1338,7 @@ static int kill_others(void) {
 }
 
 static void usage(void) {
-    say("usage: lvfuzz [--seed S] [--seconds N] [--workers W] [--only a,b] [--exclude a,b] [--stall S] [--not-init]\n");
+    say("usage: lvfuzz [--seed S] [--seconds N] [--workers W] [--only a,b] [--exclude a,b] [--stall S] [--max-map-len B] [--not-init]\n");
     _exit(2);
 }
 
@@ -1303,6 +1355,7 @@ int main(int argc, char** argv) {
         else if (!strcmp(a, "--only") && v) { g_only = v; i++; }
         else if (!strcmp(a, "--exclude") && v) { g_exclude = v; i++; }
         else if (!strcmp(a, "--stall") && v) { stall = atof(v); i++; }
+        else if (!strcmp(a, "--max-map-len") && v) { g_max_map_len = strtoull(v, NULL, 0); i++; }
         else if (!strcmp(a, "--not-init")) not_init = 1;
         else usage();
     }
@@ -1384,7 +1437,9 @@ int main(int argc, char** argv) {
     memset(ws, 0, sizeof ws);
     u64 done_calls = 0, gens = 0;
     unsigned long died_sig[65] = {0}, exited = 0, stuck_killed = 0, unkillable = 0, setup_failed = 0;
-    double t0 = now_s(), next_beat = t0 + 2;
+    double t0 = now_s(), next_beat = t0 + 2, stall_since = t0;
+    u64 stall_calls = 0;
+    int stalled = 0;
     int ending = 0;
 
     for (;;) {
@@ -1451,6 +1506,7 @@ int main(int argc, char** argv) {
                 ws[i].last_progress = t;
             }
             if (!ws[i].killed_at && (ending || t - ws[i].last_progress > stall)) {
+                if (!ending) report_stuck(i, t - ws[i].last_progress);
                 parent_phase(P_KILL, i);
                 kill(-ws[i].pid, SIGKILL);
                 kill(ws[i].pid, SIGKILL);
@@ -1481,6 +1537,15 @@ int main(int argc, char** argv) {
             u64 calls = done_calls;
             for (int i = 0; i < g_workers; i++)
                 if (ws[i].pid) calls += slot_of(i)->calls;
+            if (calls != stall_calls) {
+                stall_calls = calls;
+                stall_since = t;
+            } else if (!ending && !stalled && t - stall_since > 3 * stall) {
+                stalled = 1;
+                say("lvfuzz: FAIL: no worker made a call for %.0f s (new ones included): the system is stuck "
+                    "(seed=%llu)\n", t - stall_since, (unsigned long long)seed);
+                for (int k = 0; k < g_workers; k++) print_ring(k);
+            }
             unsigned long died = 0;
             for (int s = 0; s < 65; s++) died += died_sig[s];
             parent_phase(P_BEAT, 0);
@@ -1519,5 +1584,5 @@ int main(int argc, char** argv) {
             if (ws[i].pid) print_ring(i);
     parent_phase(P_DONE, 0);
     say("lvfuzz: done calls=%llu seed=%llu\n", (unsigned long long)total, (unsigned long long)seed);
-    return unkillable ? 1 : 0;
+    return unkillable || stalled ? 1 : 0;
 }

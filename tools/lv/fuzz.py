@@ -2,7 +2,12 @@
 PID 1 and judge the run.
 
   ./levitate fuzz [--arch A] [--seconds N] [--seed S|random] [--workers W] [--libc glibc|musl]
-                  [--hang-seconds K] [--only a,b] [--exclude a,b] [--mem M] [--trinity]
+                  [--hang-seconds K] [--only a,b] [--exclude a,b] [--max-map-len BYTES]
+                  [--skip-known] [--xfail] [--mem M] [--trinity]
+
+--skip-known adds the options of tests/fuzz/known-bugs.txt (what the CI's random runs
+leave out until a known bug is fixed); --xfail makes a failure exit 77 (CTest's skip),
+for seeds of tests/fuzz/seeds.txt that reproduce a bug not fixed yet.
 
 A run fails (exit status 1) on:
   panic     the kernel panicked (the panic channel; the text is in the kernel log too)
@@ -325,13 +330,51 @@ def sample_cpu(monitor, arch, samples=8):
     return "\n".join("  %dx %s" % (n, s) for s, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
-def fuzz_argv(args, seed):
-    argv = ["/bin/lvfuzz", "--seed", str(seed), "--seconds", "%g" % args.seconds, "--workers", str(args.workers)]
-    if args.only:
-        argv += ["--only", args.only]
+KNOWN_BUGS = os.path.join(ROOT, "tests", "fuzz", "known-bugs.txt")
+
+
+def known_bug_options(path=KNOWN_BUGS):
+    """tests/fuzz/known-bugs.txt: lvfuzz options (--exclude NAMES, --max-map-len N), one
+    `OPTION VALUE # the bug` per line, that keep the CI's random runs off bugs that are
+    known and not fixed yet. Returns {option: value}; --exclude lists are merged."""
+    opts = {}
+    if not os.path.exists(path):
+        return opts
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.split("#", 1)[0].split()
+            if not line:
+                continue
+            if len(line) != 2 or line[0] not in ("--exclude", "--max-map-len"):
+                raise SystemExit("%s:%d: want '--exclude NAME[,NAME]' or '--max-map-len BYTES'" % (path, n))
+            if line[0] == "--exclude" and opts.get("--exclude"):
+                opts["--exclude"] += "," + line[1]
+            else:
+                opts[line[0]] = line[1]
+    return opts
+
+
+def fuzz_options(args):
+    """The lvfuzz options besides seed, seconds and workers (also part of the replay)."""
+    opts = {}
+    if args.skip_known:
+        opts.update(known_bug_options())
     if args.exclude:
-        argv += ["--exclude", args.exclude]
-    return argv
+        opts["--exclude"] = opts["--exclude"] + "," + args.exclude if opts.get("--exclude") else args.exclude
+    if args.only:
+        opts["--only"] = args.only
+    if args.max_map_len:
+        opts["--max-map-len"] = args.max_map_len
+    out = []
+    for k in ("--only", "--exclude", "--max-map-len"):
+        if k in opts:
+            out += [k, str(opts[k])]
+    return out
+
+
+def fuzz_argv(args, seed):
+    return ["/bin/lvfuzz", "--seed", str(seed), "--seconds", "%g" % args.seconds,
+            "--workers", str(args.workers)] + fuzz_options(args)
 
 
 def run(args):
@@ -358,12 +401,9 @@ def run(args):
     img = qemu.default_initramfs(arch)
     img.add_host(binary, "/bin/lvfuzz")
     qemu.add_exec_files(img, fuzz_argv(args, seed), qemu.DEFAULT_ENV)
-    replay = "./levitate fuzz --arch %s --seed %d --seconds %g --workers %d%s" % (
-        arch, seed, args.seconds, args.workers, "" if args.libc == "glibc" else " --libc " + args.libc)
-    if args.only:
-        replay += " --only " + args.only
-    if args.exclude:
-        replay += " --exclude " + args.exclude
+    replay = " ".join(["./levitate fuzz --arch %s --seed %d --seconds %g --workers %d%s" % (
+        arch, seed, args.seconds, args.workers, "" if args.libc == "glibc" else " --libc " + args.libc)] +
+        fuzz_options(args))
     print("levitate fuzz: %s seed=%d seconds=%g workers=%d libc=%s (replay: %s)" % (
         arch, seed, args.seconds, args.workers, args.libc, replay))
     sys.stdout.flush()
@@ -430,8 +470,11 @@ def report(s, args, seed, replay):
     head = "levitate fuzz: %s seed=%d: %s calls" % (args.arch, seed, calls)
     if not problems:
         print("%s, PASS%s" % (head, "; " + mem_line if mem_line else ""))
+        if args.xfail:
+            print("levitate fuzz: XPASS: this run is marked xfail (tests/fuzz/seeds.txt) but passed: "
+                  "if its bug is fixed, drop the mark")
         return 0
-    print("%s, FAIL" % head)
+    print("%s, FAIL%s" % (head, " (expected: marked xfail in tests/fuzz/seeds.txt)" if args.xfail else ""))
     for p in problems:
         print("levitate fuzz: FAIL: %s" % p)
     print("levitate fuzz: seed %d; replay with: %s" % (seed, replay))
@@ -447,4 +490,4 @@ def report(s, args, seed, replay):
         print("levitate fuzz: last calls: %s" % s.dump_note)
     print("levitate fuzz: kernel log: %s" % s.log_path)
     sys.stdout.write(mux.tail(s.log_path, 20))
-    return 1
+    return 77 if args.xfail else 1
