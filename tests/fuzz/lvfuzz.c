@@ -795,6 +795,8 @@ static u64 gen_sigset(int slot) {
     u64* s = (u64*)(g_argbuf + slot * ARGBUF_EACH);
     s[0] = chance(50) ? 0 : rnd();
     s[1] = rnd();
+    // mostly leave SIGALRM out: a worker that blocks it in sigsuspend waits for the parent's SIGKILL
+    if (chance(90)) s[0] &= ~(1ull << (SIGALRM - 1));
     return (u64)s;
 }
 
@@ -1337,6 +1339,80 @@ static int kill_others(void) {
     return n;
 }
 
+// --run-as UID -- PROGRAM ARGS: run another fuzzer (Debian's trinity, tools/lv/trinity.py)
+// as UID in its own session, with the same heartbeat, end and memory report as lvfuzz's
+// own runs: SIGTERM to its process group at the end, SIGKILL to everything 5 s later.
+static int supervise(int uid, char** argv, double seconds) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    for (int s = 1; s < 65; s++)
+        if (s != SIGCHLD && s != SIGKILL && s != SIGSTOP) sigaction(s, &sa, NULL);
+    int meminfo = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+    const char* dir = "/tmp/fuzz.run";
+    mkdir("/tmp", 01777);
+    mkdir(dir, 0755);
+    (void)!chown(dir, uid, uid);
+    sleep_ms(500);
+    long before = meminfo_kb(meminfo, "MemAvailable:"), total = meminfo_kb(meminfo, "MemTotal:");
+    say("lvfuzz: start supervising %s as uid %d for %g s memtotal=%ld kB\n", argv[0], uid, seconds, total);
+    int child = fork();
+    if (child == 0) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        for (int s = 1; s < 65; s++) sigaction(s, &sa, NULL);
+        setsid();
+        if (chdir(dir) || setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)) _exit(126);
+        execv(argv[0], argv);
+        say("lvfuzz: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    double t0 = now_s(), next_beat = t0 + 2, end_at = 0;
+    int status = -1, failed = child < 0;
+    while (!failed) {
+        int st, pid;
+        while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
+            if (pid == child) {
+                status = st;
+                if (!end_at) {
+                    if (WIFSIGNALED(st)) say("lvfuzz: %s died of signal %d after %.0f s\n", argv[0], WTERMSIG(st), now_s() - t0);
+                    else say("lvfuzz: %s exited with status %d after %.0f s\n", argv[0], WEXITSTATUS(st), now_s() - t0);
+                    end_at = now_s();
+                }
+            }
+        double t = now_s();
+        if (!end_at && t - t0 >= seconds) {
+            kill(-child, SIGTERM);
+            end_at = t;
+        }
+        if (end_at && t - end_at > 5) {
+            kill_others();
+            if (pid < 0 && errno == ECHILD) break;
+            if (t - end_at > 40) {
+                say("lvfuzz: FAIL: processes still there 35 s after SIGKILL\n");
+                failed = 1;
+                break;
+            }
+        }
+        if (t >= next_beat) {
+            say("lvfuzz: alive t=%.0f calls=0 (supervising pid %d)\n", t - t0, child);
+            next_beat = t + 2;
+        }
+        sleep_ms(100);
+    }
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    long after = -1;
+    for (int k = 0; k < 10; k++) {
+        sleep_ms(500);
+        long m = meminfo_kb(meminfo, "MemAvailable:");
+        if (m > after) after = m;
+        if (after >= before) break;
+    }
+    say("lvfuzz: memavailable before=%ld after=%ld total=%ld kB\n", before, after, total);
+    say("lvfuzz: done calls=0 seed=0 status=%d\n", status);
+    return failed;
+}
+
 static void usage(void) {
     say("usage: lvfuzz [--seed S] [--seconds N] [--workers W] [--only a,b] [--exclude a,b] [--stall S] [--max-map-len B] [--not-init]\n");
     _exit(2);
@@ -1344,7 +1420,8 @@ static void usage(void) {
 
 int main(int argc, char** argv) {
     u64 seed = 0;
-    int seed_given = 0, not_init = 0;
+    int seed_given = 0, not_init = 0, run_as = -1;
+    char** run_argv = NULL;
     double seconds = 60, stall = 10, unkillable_after = 30;
     for (int i = 1; i < argc; i++) {
         const char* a = argv[i];
@@ -1357,6 +1434,8 @@ int main(int argc, char** argv) {
         else if (!strcmp(a, "--stall") && v) { stall = atof(v); i++; }
         else if (!strcmp(a, "--max-map-len") && v) { g_max_map_len = strtoull(v, NULL, 0); i++; }
         else if (!strcmp(a, "--not-init")) not_init = 1;
+        else if (!strcmp(a, "--run-as") && v) { run_as = atoi(v); i++; }
+        else if (!strcmp(a, "--") && run_as >= 0) { run_argv = argv + i + 1; break; }
         else usage();
     }
     // A worker that execs /proc/self/exe with garbage must not start a second fuzzer.
@@ -1369,6 +1448,10 @@ int main(int argc, char** argv) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         seed = ((u64)ts.tv_sec << 20) ^ ts.tv_nsec ^ ((u64)getpid() << 48);
+    }
+    if (run_as >= 0) {
+        if (!run_argv || !run_argv[0]) usage();
+        return supervise(run_as, run_argv, seconds);
     }
     build_call_table();
     g_total_weight = 0;

@@ -258,13 +258,16 @@ class FuzzSession(mux.Session):
             self.exit_record is not None and self.exit_record.strip() != "exit 0")
         if not failed or qemu.poll() is not None:
             return
+        if self.hang:
+            try:
+                self.cpu_text = sample_cpu(self.monitor, self.arch)
+            except (OSError, socket.timeout) as e:
+                self.cpu_text = "  (could not sample: %s)" % e
         if self.nonce is None:
-            self.dump_note = "no fuzzer nonce seen: the fuzzer never started"
+            self.dump_note = "no lvfuzz log pages in this run (the fuzzer never started, or --trinity)"
             return
         dump = os.path.join(self.dump_dir, "guest-ram.bin")
         try:
-            if self.hang:
-                self.cpu_text = sample_cpu(self.monitor, self.arch)
             self.monitor.command("stop", timeout=10)
             size = mem_bytes(self.mem) - (RAM_START[self.arch] if self.arch == "x86_64" else 0)
             self.monitor.command('pmemsave %d %d "%s"' % (RAM_START[self.arch], size, dump), timeout=300)
