@@ -269,6 +269,8 @@ def main():
     sp.add_argument("--only", help="comma-separated syscall names: fuzz only these")
     sp.add_argument("--exclude", help="comma-separated syscall names to leave out")
     sp.add_argument("--max-map-len", help="cap the lengths of mmap/munmap/madvise/... and brk growth (bytes)")
+    sp.add_argument("--plain-exit-signals", action="store_true",
+                    help="clone/clone3 children only get SIGCHLD or 0 as exit signal")
     sp.add_argument("--skip-known", action="store_true",
                     help="leave out what tests/fuzz/known-bugs.txt lists (known, unfixed bugs)")
     sp.add_argument("--xfail", action="store_true", help="a failure is expected: exit 77 instead of 1")

@@ -1,7 +1,7 @@
 // lvfuzz: a random system-call fuzzer for LevitateOS, in the spirit of trinity.
 //
 //   lvfuzz [--seed S] [--seconds N] [--workers W] [--only a,b,...] [--exclude a,b,...]
-//          [--stall S] [--max-map-len BYTES] [--not-init]
+//          [--stall S] [--max-map-len BYTES] [--plain-exit-signals] [--not-init]
 //
 // The parent (normally PID 1 under `./levitate exec`, see tools/lv/fuzz.py) forks W
 // workers. Each worker issues random system calls (every number of the architecture's
@@ -800,6 +800,8 @@ static u64 gen_sigset(int slot) {
     return (u64)s;
 }
 
+static int g_plain_exit_signals; // --plain-exit-signals: clone/clone3 exit signal SIGCHLD or 0 only
+
 static u64 gen_clone_flags(void) {
     static const u64 bits[] = {0x100 /*VM*/, 0x200 /*FS*/, 0x400 /*FILES*/, 0x800 /*SIGHAND*/, 0x1000 /*PIDFD*/,
                                0x2000 /*PTRACE*/, 0x4000 /*VFORK*/, 0x8000 /*PARENT*/, 0x10000 /*THREAD*/,
@@ -812,8 +814,9 @@ static u64 gen_clone_flags(void) {
     for (int i = 0; i < n; i++) f |= PICK(bits);
     if (chance(20)) f |= 0x100 | 0x800 | 0x10000; // a thread
     // the exit signal: mostly SIGCHLD or 0, sometimes anything
-    f |= chance(70) ? (chance(80) ? SIGCHLD : 0) : below(65);
+    f |= chance(70) || g_plain_exit_signals ? (chance(80) ? SIGCHLD : 0) : below(65);
     if (chance(3)) f = rnd();
+    if (g_plain_exit_signals) f = (f & ~0xffull) | (chance(80) ? SIGCHLD : 0);
     return f;
 }
 
@@ -825,7 +828,7 @@ static u64 gen_clone3_args(int slot) {
     a[1] = chance(70) ? 0 : gen_ptr();        // pidfd
     a[2] = chance(70) ? 0 : gen_ptr();        // child_tid
     a[3] = chance(70) ? 0 : gen_ptr();        // parent_tid
-    a[4] = chance(60) ? SIGCHLD : below(70);  // exit_signal
+    a[4] = chance(60) || g_plain_exit_signals ? SIGCHLD : below(70); // exit_signal
     a[5] = chance(70) ? 0 : gen_ptr();        // stack
     a[6] = chance(70) ? 0 : gen_len();        // stack_size
     a[7] = chance(80) ? 0 : gen_int();        // tls
@@ -998,21 +1001,21 @@ static void make_fds(void) {
             close(s);
         }
     }
-    add_fd(open("/etc/passwd", O_RDONLY));
-    add_fd(open("/bin/busybox", O_RDONLY));
-    add_fd(open("/", O_RDONLY | O_DIRECTORY));
-    add_fd(open(".", O_RDONLY | O_DIRECTORY));
-    add_fd(open("dir", O_RDONLY | O_DIRECTORY));
-    add_fd(open("/proc", O_RDONLY | O_DIRECTORY));
-    add_fd(open("/dev", O_RDONLY | O_DIRECTORY));
-    add_fd(open("/tmp", O_RDONLY | O_DIRECTORY));
-    add_fd(open("/dev/null", O_RDWR));
-    add_fd(open("/dev/zero", O_RDWR));
-    add_fd(open("/dev/urandom", O_RDONLY));
-    add_fd(open("/proc/self/maps", O_RDONLY));
-    add_fd(open("/proc/self/status", O_RDONLY));
-    add_fd(open("/proc/meminfo", O_RDONLY));
-    add_fd(open("/proc/self/fd", O_RDONLY | O_DIRECTORY));
+    add_fd(open("/etc/passwd", O_RDONLY | O_NONBLOCK));
+    add_fd(open("/bin/busybox", O_RDONLY | O_NONBLOCK));
+    add_fd(open("/", O_RDONLY | O_DIRECTORY | O_NONBLOCK));
+    add_fd(open(".", O_RDONLY | O_DIRECTORY | O_NONBLOCK));
+    add_fd(open("dir", O_RDONLY | O_DIRECTORY | O_NONBLOCK));
+    add_fd(open("/proc", O_RDONLY | O_DIRECTORY | O_NONBLOCK));
+    add_fd(open("/dev", O_RDONLY | O_DIRECTORY | O_NONBLOCK));
+    add_fd(open("/tmp", O_RDONLY | O_DIRECTORY | O_NONBLOCK));
+    add_fd(open("/dev/null", O_RDWR | O_NONBLOCK));
+    add_fd(open("/dev/zero", O_RDWR | O_NONBLOCK));
+    add_fd(open("/dev/urandom", O_RDONLY | O_NONBLOCK));
+    add_fd(open("/proc/self/maps", O_RDONLY | O_NONBLOCK));
+    add_fd(open("/proc/self/status", O_RDONLY | O_NONBLOCK));
+    add_fd(open("/proc/meminfo", O_RDONLY | O_NONBLOCK));
+    add_fd(open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_NONBLOCK));
     int p[2];
     if (pipe2(p, 0) == 0) { add_fd(p[0]); add_fd(p[1]); }
     if (pipe2(p, O_NONBLOCK) == 0) { add_fd(p[0]); add_fd(p[1]); }
@@ -1161,6 +1164,9 @@ static void __attribute__((noreturn)) worker(int index, u64 gen, u64 seed, int u
     g_rdonly = NULL;
     STEP();
     make_buffers();
+    // Armed before the descriptors are made: a root worker may have renamed a FIFO over
+    // /etc/passwd, and what blocks must not block for good.
+    arm_signals();
     make_fds();
     STEP();
     arm_signals();
@@ -1339,6 +1345,15 @@ static int kill_others(void) {
     return n;
 }
 
+// glibc keeps signals 32 and 33 for itself and refuses sigaction() on them: ignore them
+// with the raw call, so that PID 1 is not ended by them either.
+static void ignore_libc_reserved(void) {
+    struct {
+        u64 handler, flags, restorer, mask;
+    } ksa = {(u64)SIG_IGN, 0, 0, 0};
+    for (int s = 32; s <= 33; s++) raw6(sys_nr("rt_sigaction"), s, (u64)&ksa, 0, 8, 0, 0, 0);
+}
+
 // --run-as UID -- PROGRAM ARGS: run another fuzzer (Debian's trinity, tools/lv/trinity.py)
 // as UID in its own session, with the same heartbeat, end and memory report as lvfuzz's
 // own runs: SIGTERM to its process group at the end, SIGKILL to everything 5 s later.
@@ -1348,6 +1363,7 @@ static int supervise(int uid, char** argv, double seconds) {
     sa.sa_handler = SIG_IGN;
     for (int s = 1; s < 65; s++)
         if (s != SIGCHLD && s != SIGKILL && s != SIGSTOP) sigaction(s, &sa, NULL);
+    ignore_libc_reserved();
     int meminfo = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
     const char* dir = "/tmp/fuzz.run";
     mkdir("/tmp", 01777);
@@ -1414,7 +1430,7 @@ static int supervise(int uid, char** argv, double seconds) {
 }
 
 static void usage(void) {
-    say("usage: lvfuzz [--seed S] [--seconds N] [--workers W] [--only a,b] [--exclude a,b] [--stall S] [--max-map-len B] [--not-init]\n");
+    say("usage: lvfuzz [--seed S] [--seconds N] [--workers W] [--only a,b] [--exclude a,b] [--stall S] [--max-map-len B] [--plain-exit-signals] [--not-init]\n");
     _exit(2);
 }
 
@@ -1432,6 +1448,7 @@ int main(int argc, char** argv) {
         else if (!strcmp(a, "--only") && v) { g_only = v; i++; }
         else if (!strcmp(a, "--exclude") && v) { g_exclude = v; i++; }
         else if (!strcmp(a, "--stall") && v) { stall = atof(v); i++; }
+        else if (!strcmp(a, "--plain-exit-signals")) g_plain_exit_signals = 1;
         else if (!strcmp(a, "--max-map-len") && v) { g_max_map_len = strtoull(v, NULL, 0); i++; }
         else if (!strcmp(a, "--not-init")) not_init = 1;
         else if (!strcmp(a, "--run-as") && v) { run_as = atoi(v); i++; }
@@ -1473,6 +1490,7 @@ int main(int argc, char** argv) {
     sa.sa_handler = SIG_IGN;
     for (int s = 1; s < 65; s++)
         if (s != SIGCHLD && s != SIGKILL && s != SIGSTOP) sigaction(s, &sa, NULL);
+    ignore_libc_reserved();
 
     g_area_len = SLOT_BYTES * (g_workers + 3);
     g_area = mmap(NULL, g_area_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

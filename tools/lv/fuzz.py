@@ -348,8 +348,12 @@ def known_bug_options(path=KNOWN_BUGS):
             line = line.split("#", 1)[0].split()
             if not line:
                 continue
+            if line == ["--plain-exit-signals"]:
+                opts[line[0]] = None
+                continue
             if len(line) != 2 or line[0] not in ("--exclude", "--max-map-len"):
-                raise SystemExit("%s:%d: want '--exclude NAME[,NAME]' or '--max-map-len BYTES'" % (path, n))
+                raise SystemExit("%s:%d: want '--exclude NAME[,NAME]', '--max-map-len BYTES' or "
+                                 "'--plain-exit-signals'" % (path, n))
             if line[0] == "--exclude" and opts.get("--exclude"):
                 opts["--exclude"] += "," + line[1]
             else:
@@ -368,10 +372,12 @@ def fuzz_options(args):
         opts["--only"] = args.only
     if args.max_map_len:
         opts["--max-map-len"] = args.max_map_len
+    if args.plain_exit_signals:
+        opts["--plain-exit-signals"] = None
     out = []
-    for k in ("--only", "--exclude", "--max-map-len"):
+    for k in ("--only", "--exclude", "--max-map-len", "--plain-exit-signals"):
         if k in opts:
-            out += [k, str(opts[k])]
+            out += [k] if opts[k] is None else [k, str(opts[k])]
     return out
 
 
