@@ -15,6 +15,8 @@ TCP port GUEST (QEMU's hostfwd);
   ./levitate test  [--arch A]... [-R REGEX]        every test; ends with "N passed, M failed"
   ./levitate build [--arch A]                      kernel and default userland
   ./levitate iso                                   x86_64 bootable ISO (build/x86_64/levitate-x86_64.iso)
+  ./levitate fuzz  [--arch A] [--seconds N] [--seed S] [--workers W] [--libc L] [--trinity]
+                                                  the syscall fuzzer (tests/fuzz): panics, hangs, leaks
 
 exec exit statuses: the program's own, 128+N if it died by signal N, 124 on timeout,
 125 on kernel panic, 126 on any other failure to boot or run.
@@ -178,6 +180,11 @@ def cmd_test(args):
     return testsuite.run(args.arch or list(ARCH_CHOICES), args.regex, args.jobs)
 
 
+def cmd_fuzz(args):
+    from lv import fuzz
+    return fuzz.run(args)
+
+
 def cmd_iso(args):
     """A GRUB rescue ISO with the default initramfs as its Multiboot module (the arch
     build's `iso` target, arch/x86_64/tools/mkiso.sh, does the GRUB part)."""
@@ -249,6 +256,28 @@ def main():
     sp.add_argument("-R", dest="regex", help="only the ctest tests matching this regex")
     sp.add_argument("-j", dest="jobs", type=int, default=2)
     sp.set_defaults(func=cmd_test)
+
+    sp = sub.add_parser("fuzz", help="run the syscall fuzzer in the guest (tools/lv/fuzz.py)")
+    from lv import fuzz
+    arch_opt(sp)
+    sp.add_argument("--seconds", type=float, default=fuzz.default_seconds(),
+                    help="how long to fuzz (guest clock; default $LEVITATE_FUZZ_SECONDS or 120)")
+    sp.add_argument("--seed", default="random", help="a number (replays a run) or 'random' (the default)")
+    sp.add_argument("--workers", type=int, default=4)
+    sp.add_argument("--libc", choices=build.LIBCS, default="glibc", help="which build of lvfuzz")
+    sp.add_argument("--hang-seconds", type=float, default=60.0,
+                    help="no heartbeat for this long (host clock) is a hang")
+    sp.add_argument("--mem", type=mem_arg, default="2G")
+    sp.add_argument("--only", help="comma-separated syscall names: fuzz only these")
+    sp.add_argument("--exclude", help="comma-separated syscall names to leave out")
+    sp.add_argument("--max-map-len", help="cap the lengths of mmap/munmap/madvise/... and brk growth (bytes)")
+    sp.add_argument("--plain-exit-signals", action="store_true",
+                    help="clone/clone3 children only get SIGCHLD or 0 as exit signal")
+    sp.add_argument("--skip-known", action="store_true",
+                    help="leave out what tests/fuzz/known-bugs.txt lists (known, unfixed bugs)")
+    sp.add_argument("--xfail", action="store_true", help="a failure is expected: exit 77 instead of 1")
+    sp.add_argument("--trinity", action="store_true", help="run Debian's trinity instead (tools/lv/trinity.py)")
+    sp.set_defaults(func=cmd_fuzz)
 
     sp = sub.add_parser("iso", help="build the x86_64 ISO")
     sp.set_defaults(func=cmd_iso)

@@ -132,10 +132,40 @@ def deps_arch_native():
     return {"amd64": "x86_64", "arm64": "aarch64"}.get(deps.native_arch(), "x86_64")
 
 
+GLIBC_CC = {"x86_64": ["gcc"], "aarch64": ["aarch64-linux-gnu-gcc"]}
+LIBCS = ("glibc", "musl")
+
+
+def fuzzer_path(arch, libc):
+    return os.path.join(userland_dir(arch), "lvfuzz-" + libc)
+
+
+def build_fuzzer(arch, quiet=False):
+    """tests/fuzz/lvfuzz.c, static, with glibc and with musl: build/userland/<arch>/lvfuzz-<libc>.
+    It includes the kernel's syscall number table (arch/<arch>/include/arch/syscall_numbers.inc)."""
+    src = os.path.join(ROOT, "tests", "fuzz", "lvfuzz.c")
+    table_dir = os.path.join(ROOT, "arch", arch, "include", "arch")
+    inputs = [src, os.path.join(table_dir, "syscall_numbers.inc"), __file__]
+    flags = ["-static", "-O2", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-I", table_dir]
+    for libc in LIBCS:
+        out = fuzzer_path(arch, libc)
+        if not _out_of_date(out, inputs):
+            continue
+        os.makedirs(userland_dir(arch), exist_ok=True)
+        tmp = out + ".tmp"
+        if libc == "glibc":
+            cmd = GLIBC_CC[arch] + flags + ["-o", tmp, src]
+        else:
+            cmd = musl_compile_cmd(arch, [src], tmp, flags)
+        _run(cmd, quiet)
+        os.replace(tmp, out)
+
+
 def build_userland(arch, quiet=False):
     with build_lock():
         build_init(arch, quiet)
         busybox(arch)
+        build_fuzzer(arch, quiet)
 
 
 def build_all(arch, quiet=False):

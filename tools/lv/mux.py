@@ -157,6 +157,7 @@ class Session:
             return BOOT_FAILURE_STATUS
         try:
             timed_out, err_thread = self._serve(qemu)
+            self._before_stop(qemu, timed_out)
             self.qemu_status = _stop(qemu)
             err_thread.join(timeout=2)
         finally:
@@ -186,6 +187,8 @@ class Session:
                     break
                 if (grace_deadline is not None and now >= grace_deadline) or self.qemu_fatal:
                     break
+                if self._tick(now):
+                    break
                 wait = min(deadline, grace_deadline or deadline, now + 0.25) - now
                 ready, _, _ = select.select([fd], [], [], wait)
                 if not ready:
@@ -202,6 +205,14 @@ class Session:
                     # line, in order); only a late stderr note or the power-off remain.
                     grace_deadline = time.monotonic() + 1
         return timed_out, err_thread
+
+    # Hooks for sessions that watch the guest (tools/lv/fuzz.py).
+    def _tick(self, now):
+        """Called at least every 0.25 s; True ends the session (QEMU is stopped)."""
+        return False
+
+    def _before_stop(self, qemu, timed_out):
+        """Called with QEMU still there (running or paused), before it is stopped."""
 
     def _status(self, timed_out):
         if self.verbose and "first-user-ns" in self.info:
