@@ -3,7 +3,8 @@
 //   lvfuzz [--seed S] [--seconds N] [--workers W] [--only a,b,...] [--exclude a,b,...]
 //          [--stall S] [--max-map-len BYTES] [--plain-exit-signals] [--not-init]
 //
-// The parent (normally PID 1 under `./levitate exec`, see tools/lv/fuzz.py) forks W
+// The parent (pid 2 under `./levitate exec`, child of the kernel's reaper, started with
+// --not-init by tools/lv/fuzz.py; or PID 1 when it is init= itself) forks W
 // workers. Each worker issues random system calls (every number of the architecture's
 // table, arch/<arch>/include/arch/syscall_numbers.inc, plus LevitateOS's own 1000-1010)
 // with arguments drawn from a mix: valid descriptors of every kind, valid and invalid

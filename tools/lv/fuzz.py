@@ -382,7 +382,9 @@ def fuzz_options(args):
 
 
 def fuzz_argv(args, seed):
-    return ["/bin/lvfuzz", "--seed", str(seed), "--seconds", "%g" % args.seconds,
+    # Under ./levitate exec the program is pid 2, a child of the kernel's reaper (pid 1);
+    # --not-init says this is the top fuzzer (a worker's exec of /proc/self/exe is not).
+    return ["/bin/lvfuzz", "--not-init", "--seed", str(seed), "--seconds", "%g" % args.seconds,
             "--workers", str(args.workers)] + fuzz_options(args)
 
 

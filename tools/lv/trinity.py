@@ -68,7 +68,7 @@ def run(args):
     for name in (args.exclude or "").split(","):
         if name:
             trinity += ["-x", name]
-    argv = ["/bin/lvfuzz", "--seconds", "%g" % args.seconds, "--run-as", "1000", "--"] + trinity
+    argv = ["/bin/lvfuzz", "--not-init", "--seconds", "%g" % args.seconds, "--run-as", "1000", "--"] + trinity
     qemu.add_exec_files(img, argv, qemu.DEFAULT_ENV)
     replay = "./levitate fuzz --trinity --arch %s --seed %s --seconds %g --workers %d" % (
         arch, seed, args.seconds, args.workers)
