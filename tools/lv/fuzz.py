@@ -220,18 +220,22 @@ class FuzzSession(mux.Session):
         elif line.startswith("lvfuzz: alive"):
             self.last_beat = now
             m = re.search(r"calls=(\d+)", line)
-            if m:
+            if m and int(m.group(1)):
                 self.beat_calls = int(m.group(1))
         elif line.startswith("lvfuzz: done"):
             self.last_beat = now
             m = re.search(r"calls=(\d+)", line)
-            if m:
+            if m and int(m.group(1)):
                 self.calls = int(m.group(1))
         elif line.startswith("lvfuzz: memavailable"):
             self.last_beat = now
             m = re.search(r"before=(-?\d+) after=(-?\d+) total=(-?\d+)", line)
             if m:
                 self.memavail = tuple(int(x) for x in m.groups())
+        elif line.startswith("[main] ") and " iterations." in line:  # trinity's count
+            m = re.match(r"\[main\] (\d+) iterations", line)
+            if m:
+                self.beat_calls = int(m.group(1))
         elif line.startswith("lvfuzz: FAIL"):
             self.guest_fail.append(line)
         elif line.startswith("lvfuzz:"):
