@@ -1563,6 +1563,7 @@ int main(int argc, char** argv) {
             if (ws[i].pid || ws[i].reported) continue;
             struct slot* s = slot_of(i);
             parent_phase(P_CLEAN, i);
+            mkdir("/tmp", 01777); // a root worker may have removed it (rmdir of an empty /tmp is fine)
             clean_scratch(i);
             u64 gen = ws[i].gen++;
             s->calls = 0;
