@@ -971,9 +971,15 @@ static void arm_signals(void) {
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
+// A setup step that failed: its line and errno stay in the log page for the parent.
+static void __attribute__((noreturn)) setup_failed(int code) {
+    g_me->reserved[1] = errno;
+    _exit(code);
+}
+
 static void *map_or_die(size_t len, int prot) {
     void* p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) _exit(3);
+    if (p == MAP_FAILED) setup_failed(3);
     return p;
 }
 
@@ -1158,10 +1164,10 @@ static void __attribute__((noreturn)) worker(int index, u64 gen, u64 seed, int u
     if (unprivileged) {
         STEP();
         (void)!chown(dir, 1000, 1000);
-        if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000)) _exit(4);
+        if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000)) setup_failed(4);
     }
     STEP();
-    if (chdir(dir)) _exit(5);
+    if (chdir(dir)) setup_failed(5);
     g_rdonly = NULL;
     STEP();
     make_buffers();
@@ -1385,15 +1391,21 @@ static int supervise(int uid, char** argv, double seconds) {
         _exit(127);
     }
     double t0 = now_s(), next_beat = t0 + 2, end_at = 0;
-    int status = -1, failed = child < 0;
+    int status = -1, failed = child < 0, early = 0;
     while (!failed) {
         int st, pid;
         while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
             if (pid == child) {
                 status = st;
                 if (!end_at) {
-                    if (WIFSIGNALED(st)) say("lvfuzz: %s died of signal %d after %.0f s\n", argv[0], WTERMSIG(st), now_s() - t0);
-                    else say("lvfuzz: %s exited with status %d after %.0f s\n", argv[0], WEXITSTATUS(st), now_s() - t0);
+                    // It should run until we end it: anything else is a failure to run.
+                    if (WIFSIGNALED(st))
+                        say("lvfuzz: FAIL: %s died of signal %d after %.0f s (of %g)\n", argv[0], WTERMSIG(st),
+                            now_s() - t0, seconds);
+                    else
+                        say("lvfuzz: FAIL: %s exited with status %d after %.0f s (of %g)\n", argv[0],
+                            WEXITSTATUS(st), now_s() - t0, seconds);
+                    early = 1;
                     end_at = now_s();
                 }
             }
@@ -1427,7 +1439,7 @@ static int supervise(int uid, char** argv, double seconds) {
     }
     say("lvfuzz: memavailable before=%ld after=%ld total=%ld kB\n", before, after, total);
     say("lvfuzz: done calls=0 seed=0 status=%d\n", status);
-    return failed;
+    return failed || early;
 }
 
 static void usage(void) {
@@ -1552,10 +1564,12 @@ int main(int argc, char** argv) {
             if (ws[i].pid || ws[i].reported) continue;
             struct slot* s = slot_of(i);
             parent_phase(P_CLEAN, i);
+            mkdir("/tmp", 01777); // a root worker may have removed it (rmdir of an empty /tmp is fine)
             clean_scratch(i);
             u64 gen = ws[i].gen++;
             s->calls = 0;
             s->phase = 0;
+            s->reserved[0] = s->reserved[1] = 0;
             s->pid = 0;
             s->gen = gen;
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -1588,7 +1602,12 @@ int main(int argc, char** argv) {
                     died_sig[WTERMSIG(st) & 63]++;
                 } else {
                     exited++;
-                    if (s->phase == 0) setup_failed++;
+                    if (s->phase == 0) {
+                        if (!setup_failed++ || setup_failed % 100 == 0)
+                            say("lvfuzz: worker %d pid %d failed its setup (exit %d at lvfuzz.c line %llu: %s)%s\n", i,
+                                pid, WEXITSTATUS(st), (unsigned long long)s->reserved[0],
+                                strerror((int)s->reserved[1]), setup_failed > 1 ? ": again" : "");
+                    }
                 }
                 if (ws[i].reported) say("lvfuzz: worker %d pid %d (reported unkillable) ended at last\n", i, pid);
                 ws[i].pid = 0;

@@ -220,18 +220,22 @@ class FuzzSession(mux.Session):
         elif line.startswith("lvfuzz: alive"):
             self.last_beat = now
             m = re.search(r"calls=(\d+)", line)
-            if m:
+            if m and int(m.group(1)):
                 self.beat_calls = int(m.group(1))
         elif line.startswith("lvfuzz: done"):
             self.last_beat = now
             m = re.search(r"calls=(\d+)", line)
-            if m:
+            if m and int(m.group(1)):
                 self.calls = int(m.group(1))
         elif line.startswith("lvfuzz: memavailable"):
             self.last_beat = now
             m = re.search(r"before=(-?\d+) after=(-?\d+) total=(-?\d+)", line)
             if m:
                 self.memavail = tuple(int(x) for x in m.groups())
+        elif line.startswith("[main] ") and " iterations." in line:  # trinity's count
+            m = re.match(r"\[main\] (\d+) iterations", line)
+            if m:
+                self.beat_calls = int(m.group(1))
         elif line.startswith("lvfuzz: FAIL"):
             self.guest_fail.append(line)
         elif line.startswith("lvfuzz:"):
@@ -308,6 +312,27 @@ def kernel_symbols(arch):
     return lookup
 
 
+def frame_walk(monitor, fp, depth=16):
+    """Return addresses up the kernel's frame-pointer chain (it keeps frame pointers),
+    read with the monitor's `x` (virtual addresses: the kernel half is always mapped)."""
+    rets = []
+    for _ in range(depth):
+        if fp < 0xffff000000000000 or fp & 7:
+            break
+        out = monitor.command("x /2gx %#x" % fp, timeout=10)
+        words = re.findall(r"0x([0-9a-f]{16})", out.partition(":")[2])
+        if len(words) < 2:
+            break
+        nxt, ret = int(words[0], 16), int(words[1], 16)
+        if not ret:
+            break
+        rets.append(ret)
+        if nxt <= fp:
+            break
+        fp = nxt
+    return rets
+
+
 def sample_cpu(monitor, arch, samples=8):
     """Where the (single) vCPU is, sampled a few times: a kernel function it spins in, an
     idle halt (everyone asleep: a lost wakeup or a deadlock), or user code."""
@@ -326,7 +351,12 @@ def sample_cpu(monitor, arch, samples=8):
         el = re.search(r"\bEL(\d)", regs)
         cpl = re.search(r"\bCPL=(\d)", regs)
         user = (cpl and cpl.group(1) == "3") or (el and el.group(1) == "0")
-        seen.append("%s%s" % ("user %#x" % pc if user else lookup(pc), " (halted)" if halted else ""))
+        where = "user %#x" % pc if user else lookup(pc)
+        if not user:
+            fp = re.search(r"\bRBP=([0-9a-f]+)", regs) or re.search(r"\bX29=([0-9a-f]+)", regs)
+            if fp:
+                where += "".join("\n      <- " + lookup(ret) for ret in frame_walk(monitor, int(fp.group(1), 16)))
+        seen.append("%s%s" % (where, " (halted)" if halted else ""))
     counts = {}
     for s in seen:
         counts[s] = counts.get(s, 0) + 1

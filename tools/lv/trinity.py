@@ -6,6 +6,7 @@ maintainer scripts run, nothing is installed on the host) into
 build/trinity/<arch>/root, which goes into the initramfs. lvfuzz's --run-as mode is PID 1:
 it starts trinity as uid 1000 (trinity refuses root without --dangerous, and its own
 exclusions of dangerous calls apply as on Linux), prints the heartbeat the host watches,
+(trinity's own "[main] N iterations" lines give the count of calls),
 ends everything after --seconds and reports MemAvailable before and after, so that the
 verdicts are lvfuzz's: panic, hang, leak, died.
 """
@@ -64,12 +65,26 @@ def run(args):
     img.add_bytes("/etc/group", b"root:x:0:\nfuzz:x:1000:\n")
     img.add_host(build.fuzzer_path(arch, "glibc"), "/bin/lvfuzz")
     seed = args.seed if args.seed not in (None, "random") else str(int.from_bytes(os.urandom(4), "little"))
-    trinity = ["/usr/bin/trinity", "-q", "-q", "-l", "off", "-C", str(args.workers), "-s", seed, "-V", "/tmp/fuzz.run"]
+    trinity = ["/usr/bin/trinity", "-q", "-l", "off", "-C", str(args.workers), "-s", seed, "-V", "/tmp/fuzz.run"]
+    # -P INET: trinity 2023.01's socket set-up falls back to a random family when most
+    # fail (LevitateOS has AF_UNIX and AF_INET only) and then reads one entry past its
+    # net_protocols table (index 45, AF_MCTP): the main process dies of SIGSEGV at start.
+    trinity += ["-P", "INET"]
+    if arch == "x86_64":
+        # -a 64: LevitateOS has no i386 system calls (int $0x80 faults: SIGSEGV, as on a
+        # Linux without IA32 emulation); trinity's children would die at their first one.
+        trinity += ["-a", "64"]
+    trinity += os.environ.get("LEVITATE_TRINITY_ARGS", "").split()  # more trinity options (debugging)
     for name in (args.exclude or "").split(","):
         if name:
             trinity += ["-x", name]
     argv = ["/bin/lvfuzz", "--not-init", "--seconds", "%g" % args.seconds, "--run-as", "1000", "--"] + trinity
-    qemu.add_exec_files(img, argv, qemu.DEFAULT_ENV)
+    env = list(qemu.DEFAULT_ENV)
+    preload = os.environ.get("LEVITATE_TRINITY_PRELOAD")  # debugging: a library for LD_PRELOAD
+    if preload:
+        img.add_host(preload, "/lib/lvpreload.so")
+        env.append(("LD_PRELOAD", "/lib/lvpreload.so"))
+    qemu.add_exec_files(img, argv, env)
     replay = "./levitate fuzz --trinity --arch %s --seed %s --seconds %g --workers %d" % (
         arch, seed, args.seconds, args.workers)
     print("levitate fuzz: trinity on %s seed=%s (replay: %s)" % (arch, seed, replay))
