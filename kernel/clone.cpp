@@ -31,6 +31,8 @@ ErrorOr<void> validate(const CloneArgs& a) {
     if ((a.flags & CLONE_THREAD) && !(a.flags & CLONE_SIGHAND)) return Errno::EINVAL;
     if ((a.flags & CLONE_SIGHAND) && !(a.flags & CLONE_VM)) return Errno::EINVAL;
     if (a.exit_signal < 0 || a.exit_signal > kNumSignals) return Errno::EINVAL;
+    // Init has no parent to share: Linux refuses CLONE_PARENT from it.
+    if ((a.flags & CLONE_PARENT) && current_process().unkillable) return Errno::EINVAL;
     // FIXME: namespaces and pidfds do not exist yet; refuse rather than pretend.
     if (a.flags & (kNamespaces | CLONE_PIDFD)) return Errno::EINVAL;
     return {};
@@ -84,7 +86,10 @@ ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
     p->personality = parent.personality;
     p->oom_score_adj = parent.oom_score_adj;
     p->sigreturn_trampoline = parent.sigreturn_trampoline;
-    p->exit_signal = a.exit_signal;
+    // Linux's copy_process: a CLONE_PARENT child is a sibling, and tells the shared parent
+    // of its end with the caller's own exit signal, not one it chose (the fuzzer's
+    // CLONE_PARENT children with exit signal SIGKILL killed their grandparent).
+    p->exit_signal = (a.flags & CLONE_PARENT) ? parent.exit_signal : a.exit_signal;
     p->nproc_exceeded = parent.nproc_exceeded; // copied before the check clears the parent's
     p->start_ns = time::monotonic_ns();
     return p;
