@@ -488,6 +488,9 @@ def report(s, args, seed, replay):
     elif s.hang:
         problems.append("hang: no heartbeat from the guest for %g s (after %s calls)" % (
             args.hang_seconds, s.beat_calls))
+    elif s.exit_record is None and b"terminating on signal" in s.qemu_stderr:
+        said = s.qemu_stderr.decode(errors="replace").strip().splitlines()[-1]
+        problems.append("interrupted: QEMU was ended from outside, not a kernel verdict (%s)" % said)
     elif s.exit_record is None:
         problems.append("no-finish: the run did not end (%s calls seen)" % s.beat_calls)
     else:
