@@ -1,5 +1,5 @@
 """`./levitate fuzz`: boot the guest with the syscall fuzzer (tests/fuzz/lvfuzz.c) as
-PID 1 and judge the run.
+the program of ./levitate exec (pid 2, under the kernel's pid-1 reaper) and judge the run.
 
   ./levitate fuzz [--arch A] [--seconds N] [--seed S|random] [--workers W] [--libc glibc|musl]
                   [--hang-seconds K] [--only a,b] [--exclude a,b] [--max-map-len BYTES]
@@ -14,7 +14,7 @@ A run fails (exit status 1) on:
   hang      no "lvfuzz: alive" heartbeat for --hang-seconds (QEMU is then stopped)
   leak      MemAvailable after the run (workers reaped, scratch removed, 5 s to settle)
             is lower than before by more than the tolerance (LEAK_TOLERANCE_KB below)
-  died      the fuzzer (PID 1) died or exited with a failure of its own (a worker that
+  died      the fuzzer's parent died or exited with a failure of its own (a worker that
             SIGKILL did not end within 30 s, reported by the fuzzer)
   no-finish the run did not finish within seconds*4 + 240 s (host clock)
 
@@ -155,7 +155,7 @@ def format_rings(rings, names):
     if PARENT_INDEX in rings:
         hdr = rings[PARENT_INDEX][0]
         what = PARENT_PHASES.get(hdr["phase"], "phase %d" % hdr["phase"]) % {"w": hdr["pid"]}
-        out.append("  parent (PID 1): %s (loop iteration %d)" % (what, hdr["calls"]))
+        out.append("  parent: %s (loop iteration %d)" % (what, hdr["calls"]))
     for idx in sorted(rings):
         if idx == PARENT_INDEX:
             continue
@@ -496,7 +496,7 @@ def report(s, args, seed, replay):
     else:
         rec = s.exit_record.strip()
         if rec.startswith("signal"):
-            problems.append("died: the fuzzer (PID 1) was killed by %s" % rec)
+            problems.append("died: the fuzzer's parent was killed by %s" % rec)
         elif rec != "exit 0":
             problems.append("died: the fuzzer exited with status %s" % rec.partition(" ")[2])
     for line in s.guest_fail:
