@@ -39,7 +39,7 @@ class FindRings(unittest.TestCase):
         self.assertEqual(sorted(rings), [0, fuzz.PARENT_INDEX])
         self.assertEqual(rings[0][0]["seq"], 2)  # the newer copy wins
         text = fuzz.format_rings(rings, {0: "read", 28: "madvise"})
-        self.assertIn("parent (PID 1): reaping (waitpid) (loop iteration 11)", text)
+        self.assertIn("  parent: reaping (waitpid) (loop iteration 11)", text)
         self.assertIn("#0 read(0x3, 0x1000, 0x10, 0x0, 0x0, 0x0) = 0x10", text)
         self.assertIn("#1 madvise(0x800000000000, 0x2ff7e040, 0x8, 0x0, 0x0, 0x0) = (no result", text)
 
