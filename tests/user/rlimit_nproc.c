@@ -2,13 +2,17 @@
 // pthread_create fail with EAGAIN once the user has RLIMIT_NPROC of them; a zombie
 // counts until it is reaped, a thread until it exits; root is exempt. A set*uid into a
 // user over the limit succeeds, but the next execve fails with EAGAIN (Linux 6.1's
-// PF_NPROC_EXCEEDED). Runs as root (CI does), with uid 54329 used by nothing else.
+// PF_NPROC_EXCEEDED). Runs as root (CI does), with uid 54329 used by nothing else; on the
+// host the glibc and musl builds run at once and count the same uid, so each holds an
+// exclusive flock on a file in /tmp while it runs.
 // SYSCALLS: clone, setuid, setresuid, prlimit64, execve, kill, waitid, wait4
 // HOST-QEMU-SKIP: qemu-aarch64 runs a helper thread in every process (counted by RLIMIT_NPROC) and aborts when it cannot make one
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <pthread.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -126,6 +130,8 @@ static void expect_exit0(pid_t pid, const char* who) {
 int main(int argc, char** argv) {
     if (argc > 1) return 42; // execve should not have worked
     CHECK(geteuid() == 0, "runs as root");
+    int lock = CHECK_OK(open("/tmp/lvtest-rlimit_nproc.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    CHECK_OK(flock(lock, LOCK_EX));
 
     // Root is exempt.
     pid_t pid = CHECK_OK(fork());
