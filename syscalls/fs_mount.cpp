@@ -7,6 +7,8 @@
 #include <fs/procfs.h>
 #include <fs/ramfs.h>
 #include <fs/vfs.h>
+#include <kernel/cred.h>
+#include <kernel/process.h>
 #include <syscalls/fs.h>
 #include <syscalls/fs_util.h>
 
@@ -127,6 +129,8 @@ ErrorOr<FileSystem*> new_filesystem(const char* type, const char* opts) {
 ErrorOr<long> sys_mount(UserPtr<const char> source, UserPtr<const char> target, UserPtr<const char> fstype,
                         unsigned long flags, UserPtr<const void> data) {
     auto where = TRY(sc::lookup_at(kAtFdCwd, target, true, false));
+    // may_mount() (CAP_SYS_ADMIN) comes after the target is looked up, as in path_mount().
+    if (!kernel::capable(kernel::current_process().cred)) return Errno::EPERM;
     flags &= ~kMsSilent;
     if (flags & kMsRemount) {
         if (!is_mount_root(*where)) return Errno::EINVAL;
@@ -170,6 +174,7 @@ ErrorOr<long> sys_umount2(UserPtr<const char> target, int flags) {
     if (flags & ~(kMntForce | kMntDetach | kMntExpire | kUmountNoFollow)) return Errno::EINVAL;
     if ((flags & kMntExpire) && (flags & (kMntForce | kMntDetach))) return Errno::EINVAL;
     auto where = TRY(sc::lookup_at(kAtFdCwd, target, !(flags & kUmountNoFollow), false));
+    if (!kernel::capable(kernel::current_process().cred)) return Errno::EPERM; // can_umount()
     TRY(unmount(*where));
     return 0;
 }

@@ -2,6 +2,7 @@
 // moves to put_old. The checks Linux makes on the paths are in fs::pivot_root.
 #include <fs/context.h>
 #include <fs/vfs.h>
+#include <kernel/cred.h>
 #include <kernel/process.h>
 #include <syscalls/fs_util.h>
 #include <syscalls/mount.h>
@@ -9,6 +10,8 @@
 using namespace fs;
 
 ErrorOr<long> sys_pivot_root(UserPtr<const char> new_root, UserPtr<const char> put_old) {
+    // may_mount(): CAP_SYS_ADMIN, checked before the paths are looked at.
+    if (!kernel::capable(kernel::current_process().cred)) return Errno::EPERM;
     // Both are resolved from the cwd, following symlinks; both must be directories.
     auto nr = TRY(sc::lookup_at(kAtFdCwd, new_root, true, false));
     auto old = TRY(sc::lookup_at(kAtFdCwd, put_old, true, false));

@@ -69,6 +69,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -1306,6 +1307,40 @@ static long meminfo_kb(int fd, const char* key) {
     return strtol(p + strlen(key) + 1, NULL, 10);
 }
 
+// Why a worker could not make or enter its scratch directory: what the parent sees of
+// /tmp (a root worker may have renamed or filled it, or the kernel lost it).
+static void diagnose_scratch(int index) {
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/fuzz.%d", index);
+    struct stat st;
+    int r = stat("/tmp", &st);
+    say("lvfuzz: diagnosis: stat(/tmp) = %d (%s) mode %#o nlink %lu\n", r, r ? strerror(errno) : "ok",
+        r ? 0 : (unsigned)st.st_mode, r ? 0ul : (unsigned long)st.st_nlink);
+    struct statfs sf;
+    r = statfs("/tmp", &sf);
+    if (!r)
+        say("lvfuzz: diagnosis: statfs(/tmp): blocks %llu free %llu files %llu ffree %llu\n",
+            (unsigned long long)sf.f_blocks, (unsigned long long)sf.f_bfree, (unsigned long long)sf.f_files,
+            (unsigned long long)sf.f_ffree);
+    r = mkdir(dir, 0777);
+    int e = errno;
+    say("lvfuzz: diagnosis: mkdir(%s) = %d (%s)\n", dir, r, r ? strerror(e) : "ok");
+    r = stat(dir, &st);
+    say("lvfuzz: diagnosis: stat(%s) = %d (%s)\n", dir, r, r ? strerror(errno) : "ok");
+    DIR* d = opendir("/tmp");
+    if (d) {
+        struct dirent* de;
+        int n = 0;
+        while ((de = readdir(d)) && n++ < 40) say("lvfuzz: diagnosis: /tmp/%s\n", de->d_name);
+        closedir(d);
+    }
+    int fd = open("/proc/meminfo", O_RDONLY);
+    if (fd >= 0) {
+        say("lvfuzz: diagnosis: MemAvailable %ld kB\n", meminfo_kb(fd, "MemAvailable:"));
+        close(fd);
+    }
+}
+
 static int rm_entry(const char* path, const struct stat* st, int type, struct FTW* f) {
     (void)st;
     (void)f;
@@ -1607,6 +1642,7 @@ int main(int argc, char** argv) {
                             say("lvfuzz: worker %d pid %d failed its setup (exit %d at lvfuzz.c line %llu: %s)%s\n", i,
                                 pid, WEXITSTATUS(st), (unsigned long long)s->reserved[0],
                                 strerror((int)s->reserved[1]), setup_failed > 1 ? ": again" : "");
+                        if (setup_failed == 1) diagnose_scratch(i);
                     }
                 }
                 if (ws[i].reported) say("lvfuzz: worker %d pid %d (reported unkillable) ended at last\n", i, pid);
