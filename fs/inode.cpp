@@ -26,9 +26,17 @@ u8 dtype_of_mode(u32 mode) {
 
 Inode::Inode(FileSystem& f, u32 m) : fs(f), ino(f.allocate_ino()), mode(m) {
     atime = mtime = ctime = now();
+    f.take_hold();
 }
 
-Inode::~Inode() { destroy_pipe(m_fifo); }
+Inode::~Inode() {
+    destroy_pipe(m_fifo);
+    fs.drop_hold(); // last: it may delete the filesystem
+}
+
+void FileSystem::drop_hold() {
+    if (__atomic_sub_fetch(&m_holds, 1, __ATOMIC_ACQ_REL) == 0) lv::destroy(this);
+}
 
 KStat Inode::stat() {
     KStat st;

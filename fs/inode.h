@@ -98,6 +98,21 @@ public:
     lv::RefPtr<Inode> root;
     u64 allocate_ino() { return next_ino++; }
     static u64 allocate_dev(); // unique per filesystem instance: makedev(0, n)
+
+    // Instances that mount(2) made (tmpfs, ramfs, proc) belong to their mounts: when the
+    // last one goes, discard_tree() empties them (tmpfs' kill_litter_super) and they are
+    // detached. Kernel instances (the root, devtmpfs) and disks stay.
+    bool discard_on_unmount = false;
+    virtual void discard_tree() {}
+    // Lifetime: one hold while attached, one per live inode (inodes refer to their
+    // filesystem). detach() drops the first; the last drop_hold deletes the filesystem,
+    // so files still open after an unmount keep working until they are closed.
+    void take_hold() { __atomic_fetch_add(&m_holds, 1, __ATOMIC_RELAXED); }
+    void drop_hold();
+    void detach() { drop_hold(); }
+
+private:
+    u64 m_holds = 1;
 };
 
 class Inode : public lv::RefCounted<Inode>, public FileOps {

@@ -39,6 +39,7 @@ public:
     lv::RefPtr<RamUsage> usage;
     // Only a limited instance has numbers of its own; otherwise statfs reports RAM.
     bool statfs(StatFs& out) override;
+    void discard_tree() override;
 };
 // tmpfs' defaults: half of RAM in pages, for both size= and nr_inodes= (Linux's
 // shmem_default_max_blocks and shmem_default_max_inodes). Kernel only (fs/data_pages.cpp).
@@ -114,6 +115,8 @@ public:
     // Adds an existing inode under `name` (devfs nodes, hard links). EEXIST if taken.
     ErrorOr<void> add(lv::StringView name, lv::RefPtr<Inode> inode);
     size_t entry_count() const { return m_entries.size(); }
+    // Removes everything below this directory, as rm -rf would.
+    void discard_tree();
 
 private:
     RamDirEntry* find(lv::StringView name, u32 hash) const;

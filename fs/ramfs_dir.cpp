@@ -29,6 +29,40 @@ bool RamFs::statfs(StatFs& out) {
     return true;
 }
 
+void RamFs::discard_tree() {
+    if (root) static_cast<RamDir&>(*root).discard_tree();
+}
+
+// Iterative, without allocating: down through entries, back up through m_parent (a
+// directory's entry in its parent keeps it alive until it is empty and removed), so a
+// deep tree needs no stack.
+void RamDir::discard_tree() {
+    RamDir* cur = this;
+    for (;;) {
+        if (!cur->m_entries.empty()) {
+            RamDirEntry* e = cur->m_entries.last();
+            Inode& child = *e->inode;
+            if (child.is_dir() && &child.fs == &fs) {
+                auto& dir = static_cast<RamDir&>(child);
+                if (!dir.m_entries.empty() && dir.m_parent.get() == cur) {
+                    cur = &dir;
+                    continue;
+                }
+            }
+            lv::RefPtr<Inode> gone = cur->remove(e);
+            if (gone->is_dir()) {
+                gone->nlink = 0;
+                if (&gone->fs == &fs) static_cast<RamDir&>(*gone).m_parent.clear();
+            } else if (gone->nlink) {
+                gone->nlink--;
+            }
+            continue;
+        }
+        if (cur == this || !cur->m_parent) return;
+        cur = static_cast<RamDir*>(cur->m_parent.get());
+    }
+}
+
 FileSystem* create_ramfs(const char* name, u64 magic, u64 max_pages, u64 max_inodes) {
     auto* fs = lv::make<RamFs>();
     if (!fs) return nullptr;

@@ -137,8 +137,16 @@ ErrorOr<void> unmount(Inode& root) {
         for (size_t j = 0; j < g_mount_count; j++)
             if (j != i && g_mounts[j].fs == g_mounts[i].fs) last = false;
         if (last) TRY(g_mounts[i].fs->unmount());
+        FileSystem* gone = last && g_mounts[i].fs->discard_on_unmount ? g_mounts[i].fs : nullptr;
         for (size_t j = i; j + 1 < g_mount_count; j++) g_mounts[j] = lv::move(g_mounts[j + 1]);
         g_mounts[--g_mount_count] = MountEntry {};
+        if (gone) {
+            // Its files go now (Linux: when the last reference to the mount goes); what
+            // is still open or a working directory lives on, unlinked, until released.
+            gone->discard_tree();
+            gone->root.clear();
+            gone->detach();
+        }
         return {};
     }
     return Errno::EINVAL;

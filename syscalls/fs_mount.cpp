@@ -114,11 +114,13 @@ ErrorOr<FileSystem*> new_filesystem(const char* type, const char* opts) {
         if (!f) return Errno::ENOMEM;
         int mode = mode_option(opts);
         f->root->mode = kIfdir | u32(mode >= 0 ? mode : 01777); // tmpfs' root is 1777 by default
+        f->discard_on_unmount = true;
         return f;
     }
     if (!strcmp(type, "proc")) {
         FileSystem* f = create_procfs();
         if (!f) return Errno::ENOMEM;
+        f->discard_on_unmount = true;
         return f;
     }
     if (!strcmp(type, "devtmpfs") && devtmpfs()) return devtmpfs();
@@ -166,7 +168,13 @@ ErrorOr<long> sys_mount(UserPtr<const char> source, UserPtr<const char> target, 
     }
     FileSystem* f = TRY(new_filesystem(type, opts));
     if (flags & kMsRdonly) f->read_only = true;
-    TRY(mount(*where, *f));
+    if (auto r = mount(*where, *f); r.is_error()) {
+        if (f->discard_on_unmount) { // a new instance nobody else can reach
+            f->root.clear();
+            f->detach();
+        }
+        return r.error();
+    }
     return 0;
 }
 
