@@ -38,6 +38,9 @@
 //   - paths handed to any call are relative (in the scratch directory), a few fixed
 //     system files, or bad pointers; /dev/console and ttys are never opened (they are
 //     the host's serial line).
+//     Relative paths may still meet a descriptor of /, /dev or /tmp as dirfd: what the
+//     workers leave in those directories is removed at the end, before memory is
+//     counted.
 //   - munmap, mremap, mprotect, pkey_mprotect, mmap(MAP_FIXED*) and madvise(MADV_REMOVE)
 //     over the shared log are skipped (the rest of such ranges are not).
 //   - the children that clone, clone3, fork and vfork create exit at once (in the same
@@ -1341,6 +1344,47 @@ static void diagnose_scratch(int index) {
     }
 }
 
+static void print_file(const char* path) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return;
+    buf[n] = 0;
+    for (char* line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) say("lvfuzz: %s: %s\n", path, line);
+}
+
+// Where memory that did not come back might be: the counters, the file systems' usage,
+// what is left in /tmp and what is mounted.
+static void leak_diagnosis(void) {
+    print_file("/proc/meminfo");
+    print_file("/proc/mounts");
+    const char* fss[] = {"/", "/tmp", "/dev"};
+    for (int i = 0; i < 3; i++) {
+        struct statfs sf;
+        if (!statfs(fss[i], &sf))
+            say("lvfuzz: statfs(%s): blocks %llu free %llu files %llu ffree %llu\n", fss[i],
+                (unsigned long long)sf.f_blocks, (unsigned long long)sf.f_bfree, (unsigned long long)sf.f_files,
+                (unsigned long long)sf.f_ffree);
+    }
+    const char* dirs[] = {"/tmp", "/dev", "/dev/shm", "/"};
+    for (int i = 0; i < 4; i++) {
+        DIR* d = opendir(dirs[i]);
+        if (!d) continue;
+        struct dirent* de;
+        int n = 0;
+        while ((de = readdir(d)) && n++ < 60) {
+            struct stat st;
+            char path[512];
+            snprintf(path, sizeof path, "%s/%.300s", dirs[i], de->d_name);
+            if (lstat(path, &st)) st.st_blocks = -1;
+            say("lvfuzz: left in %s: %.60s (%lld KiB)\n", dirs[i], de->d_name, (long long)st.st_blocks / 2);
+        }
+        closedir(d);
+    }
+}
+
 static int rm_entry(const char* path, const struct stat* st, int type, struct FTW* f) {
     (void)st;
     (void)f;
@@ -1368,6 +1412,48 @@ static void clean_scratch(int index) {
     }
     chmod(dir, 0777);
     nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+// Workers reach outside their scratch directories through descriptors of /, /dev and
+// /tmp (openat, mknodat, ... relative to them): what they leave there is removed at the
+// end, so that a file a worker filled does not count as memory the kernel lost.
+static const char* const k_shared_dirs[] = {"/", "/dev", "/dev/shm", "/tmp"};
+#define NSHARED (sizeof k_shared_dirs / sizeof k_shared_dirs[0])
+static char* g_shared_names[NSHARED][128];
+
+static void snapshot_shared_dirs(void) {
+    for (size_t i = 0; i < NSHARED; i++) {
+        DIR* d = opendir(k_shared_dirs[i]);
+        if (!d) continue;
+        struct dirent* de;
+        int n = 0;
+        while ((de = readdir(d)) && n < 127) g_shared_names[i][n++] = strdup(de->d_name);
+        closedir(d);
+    }
+}
+
+// A root worker may have remounted them read-only (through a symlink to them).
+static void remount_shared_rw(void) {
+    for (size_t i = 0; i < NSHARED; i++) mount(NULL, k_shared_dirs[i], NULL, MS_REMOUNT, NULL);
+}
+
+static void clean_shared_dirs(void) {
+    remount_shared_rw();
+    for (size_t i = 0; i < NSHARED; i++) {
+        DIR* d = opendir(k_shared_dirs[i]);
+        if (!d) continue;
+        struct dirent* de;
+        while ((de = readdir(d))) {
+            int known = 0;
+            for (int k = 0; g_shared_names[i][k] && !known; k++) known = !strcmp(g_shared_names[i][k], de->d_name);
+            if (known || !strncmp(de->d_name, "fuzz.", 5)) continue;
+            char path[512];
+            snprintf(path, sizeof path, "%s/%.300s", strcmp(k_shared_dirs[i], "/") ? k_shared_dirs[i] : "", de->d_name);
+            umount2(path, MNT_DETACH);
+            nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        }
+        closedir(d);
+    }
 }
 
 // Every process but this one (what kill(-1, SIGKILL) does from init, spelled out).
@@ -1570,6 +1656,7 @@ int main(int argc, char** argv) {
     int meminfo = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
     mkdir("/tmp", 01777);
     for (int i = 0; i < g_workers; i++) clean_scratch(i);
+    snapshot_shared_dirs();
     sleep_ms(500);
     long mem_before = meminfo_kb(meminfo, "MemAvailable:");
     long mem_total = meminfo_kb(meminfo, "MemTotal:");
@@ -1599,6 +1686,7 @@ int main(int argc, char** argv) {
             if (ws[i].pid || ws[i].reported) continue;
             struct slot* s = slot_of(i);
             parent_phase(P_CLEAN, i);
+            remount_shared_rw();
             mkdir("/tmp", 01777); // a root worker may have removed it (rmdir of an empty /tmp is fine)
             clean_scratch(i);
             u64 gen = ws[i].gen++;
@@ -1721,6 +1809,7 @@ int main(int argc, char** argv) {
         if (ws[i].pid) total += slot_of(i)->calls;
     // Memory: scratch files removed, then let deferred frees finish.
     for (int i = 0; i < g_workers; i++) clean_scratch(i);
+    clean_shared_dirs();
     long mem_after = -1;
     parent_phase(P_MEMINFO, 0);
     for (int k = 0; k < 10; k++) {
@@ -1729,6 +1818,7 @@ int main(int argc, char** argv) {
         if (m > mem_after) mem_after = m;
         if (mem_after >= mem_before) break;
     }
+    if (mem_after < mem_before - 16384) leak_diagnosis();
     char deaths[512] = "";
     size_t dl = 0;
     for (int s = 1; s < 65; s++)
