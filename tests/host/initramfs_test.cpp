@@ -44,7 +44,7 @@ protected:
         // Unpacked trees: remove depth-first so that parent links are released.
         for (const char* p : cleanup) (void)fs::remove(*rootfs->root, p, true), (void)fs::remove(*rootfs->root, p, false);
         rootfs->root.clear();
-        lv::destroy(rootfs);
+        rootfs->detach(); // freed with its last inode (the mount table may still hold the root)
     }
     lv::RefPtr<fs::Inode> get(const char* p, bool follow = true) {
         auto r = fs::resolve(*rootfs->root, p, follow);

@@ -49,36 +49,40 @@ static int fill(const char* dir) {
     return fd;
 }
 
+// One round: fill a tmpfs, unmount it (lazily with the big file still open, which is
+// then checked and closed) and return how much memory came back.
+static long round_trip(const char* dir, int lazy) {
+    int fd = fill(dir);
+    if (!lazy) CHECK_OK(close(fd));
+    usleep(1500000); // the host's counters catch up with the fill
+    long full = mem_available_kb();
+    CHECK_OK(umount2(dir, lazy ? MNT_DETACH : 0));
+    if (lazy) {
+        struct stat st;
+        char path[256];
+        snprintf(path, sizeof path, "%s/a", dir);
+        CHECK_ERR(access(path, F_OK), ENOENT); // the mountpoint shows what it covered
+        char buf[4];
+        CHECK(pread(fd, buf, 4, FILL - 4) == 4 && memcmp(buf, "tail", 4) == 0, "the open file lost its data");
+        CHECK_OK(fstat(fd, &st));
+        CHECK(st.st_size == FILL, "size %lld", (long long)st.st_size);
+        CHECK_OK(close(fd));
+    }
+    return freed_since(full, FILL / 1024 * 3 / 4);
+}
+
 int main(void) {
     if (getuid() != 0) return 0;
     char dir[] = "/tmp/tmpfsumXXXXXX";
     CHECK(mkdtemp(dir));
-    // Plain unmount, the file closed first.
-    int fd = fill(dir);
-    CHECK_OK(close(fd));
-    usleep(1500000);
-    long full = mem_available_kb();
-    CHECK_OK(umount2(dir, 0));
-    long freed = freed_since(full, FILL / 1024 * 3 / 4);
-    CHECK(freed > FILL / 1024 * 3 / 4, "umount gave back %ld kB of %ld", freed, FILL / 1024);
-
-    // Lazy unmount with the file open: it stays usable until closed, then is freed.
-    fd = fill(dir);
-    usleep(1500000); // the host's counters catch up with the fill
-    full = mem_available_kb();
-    CHECK_OK(umount2(dir, MNT_DETACH));
-    struct stat st;
-    CHECK_OK(stat(dir, &st));
-    char path[256];
-    snprintf(path, sizeof path, "%s/a", dir);
-    CHECK_ERR(access(path, F_OK), ENOENT); // the mountpoint shows what it covered
-    char buf[4];
-    CHECK(pread(fd, buf, 4, FILL - 4) == 4 && memcmp(buf, "tail", 4) == 0, "the open file lost its data");
-    CHECK_OK(fstat(fd, &st));
-    CHECK(st.st_size == FILL, "size %lld", (long long)st.st_size);
-    CHECK_OK(close(fd));
-    freed = freed_since(full, FILL / 1024 * 3 / 4);
-    CHECK(freed > FILL / 1024 * 3 / 4, "close after MNT_DETACH gave back %ld kB of %ld", freed, FILL / 1024);
+    // A few tries each: on the host, other tests (QEMU guests growing) move MemAvailable
+    // too; memory that is really kept never comes back, whatever the tries.
+    for (int lazy = 0; lazy < 2; lazy++) {
+        long freed = 0;
+        for (int tries = 0; tries < 5 && freed <= FILL / 1024 * 3 / 4; tries++) freed = round_trip(dir, lazy);
+        CHECK(freed > FILL / 1024 * 3 / 4, "%s gave back %ld kB of %ld", lazy ? "close after MNT_DETACH" : "umount",
+              freed, FILL / 1024);
+    }
     CHECK_OK(rmdir(dir));
     return 0;
 }
