@@ -38,9 +38,18 @@ long call(ErrorOr<R> (*fn)(A...), const u64* a, Seq<I...>) {
 template <typename R, typename... A>
 constexpr size_t arity(ErrorOr<R> (*)(A...)) { return sizeof...(A); }
 
+// Seq<0, 1, ..., N-1> without compiler-specific builtins (GCC's __integer_pack and
+// clang's __make_integer_seq differ), so that clang's analyses see this file too.
+template <size_t N, size_t... I>
+struct MakeSeq : MakeSeq<N - 1, N - 1, I...> {};
+template <size_t... I>
+struct MakeSeq<0, I...> {
+    using Type = Seq<I...>;
+};
+
 template <auto F>
 long thunk(const u64* a) {
-    return call(F, a, Seq<__integer_pack(arity(F))...> {});
+    return call(F, a, typename MakeSeq<arity(F)>::Type {});
 }
 
 // Every name in the arch's Linux table defaults to "no handler"...
