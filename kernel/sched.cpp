@@ -6,6 +6,7 @@
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/sync/spinlock.h>
 #include <kernel/thread.h>
 #include <kernel/time.h>
 #include <mm/address_space.h>
@@ -84,11 +85,13 @@ void add(Thread& t) {
 }
 
 void yield() {
+    assert_no_spinlock("yield");
     InterruptGuard g;
     switch_away();
 }
 
 void block() {
+    assert_no_spinlock("sleeping");
     InterruptGuard g;
     g_current->state = Thread::State::Blocked;
     switch_away();
@@ -103,6 +106,7 @@ void wake(Thread& t) {
 }
 
 void sleep_until(u64 deadline_ns) {
+    assert_no_spinlock("sleeping");
     InterruptGuard g;
     Thread& t = *g_current;
     t.wake_deadline_ns = deadline_ns;

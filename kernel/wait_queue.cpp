@@ -33,6 +33,25 @@ ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waite
 }
 } // namespace
 
+ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible) {
+    // Interrupts are off (the lock is held): the waiter is queued before the lock word
+    // is given up, and the thread blocks before interrupts can come back.
+    if (interruptible && signal_pending()) return Errno::EINTR;
+    Thread& self = current_thread();
+    Waiter w;
+    w.thread = &self;
+    m_waiters.push_back(w);
+    arch::IrqState s = lock.release_for_sleep();
+    sched::block();
+    lock.reacquire_after_sleep(s);
+    if (w.node.linked()) m_waiters.remove(w);
+    if (interruptible && signal_pending()) return Errno::EINTR;
+    return {};
+}
+
+ErrorOr<void> WaitQueue::wait_locked(Spinlock& lock) { return sleep_locked(lock, true); }
+void WaitQueue::wait_locked_uninterruptible(Spinlock& lock) { (void)sleep_locked(lock, false); }
+
 ErrorOr<void> WaitQueue::wait_interruptible() { return wait_common(m_waiters, false, 0); }
 ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) { return wait_common(m_waiters, true, timeout_ns); }
 ErrorOr<void> WaitQueue::wait_killable() { return wait_common(m_waiters, false, 0, Wake::Killable); }

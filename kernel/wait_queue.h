@@ -10,6 +10,7 @@
 // told of every wake, with the poll events the waker reports. poll/select (through
 // kernel/poll_table.h) and epoll (fs/epoll.cpp) watch many queues at once that way.
 #pragma once
+#include <kernel/sync/spinlock.h>
 #include <lib/list.h>
 #include <lib/result.h>
 
@@ -28,6 +29,15 @@ public:
     ErrorOr<void> wait_killable();
     // Not woken by signals: for short waits that must complete (a disk request).
     void wait_uninterruptible();
+    // With `lock` held: sleeps until woken, giving `lock` up meanwhile (atomically with
+    // queueing, so a wake after the caller's check is not lost: xv6's sleep(chan, lk),
+    // Linux's wait_event_lock_irq), and holds it again on return. The caller checks its
+    // condition under the lock, in a loop:
+    //   SpinlockLocker l(m_lock);
+    //   while (!m_ready) TRY(m_queue.wait_locked(m_lock));
+    // EINTR when a signal is pending (checked before sleeping and after).
+    ErrorOr<void> wait_locked(Spinlock& lock) LV_REQUIRES(lock);
+    void wait_locked_uninterruptible(Spinlock& lock) LV_REQUIRES(lock);
     // Wakes every blocked thread and tells every notify entry. `key` is the set of poll
     // events (fs/inode.h kPoll*) that may have become true, 0 when unknown or several
     // kinds: epoll ignores a wake whose key misses what an entry watches.
@@ -48,6 +58,7 @@ public:
     void remove(Waiter& w);
 
 private:
+    ErrorOr<void> sleep_locked(Spinlock& lock, bool interruptible) LV_REQUIRES(lock);
     lv::IntrusiveList<Waiter, &Waiter::node> m_waiters;
 };
 

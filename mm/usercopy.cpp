@@ -2,6 +2,7 @@
 // fault-tolerant copy. A zero-length copy touches nothing and always succeeds.
 #include <arch/interface.h>
 #include <kernel/process.h>
+#include <kernel/sync/spinlock.h>
 #include <mm/address_space.h>
 #include <mm/user_ptr.h>
 
@@ -22,6 +23,7 @@ bool user_range_ok(VirtAddr addr, size_t n) {
 
 ErrorOr<void> copy_from_user(void* dst, VirtAddr src, size_t n) {
     if (n == 0) return {};
+    kernel::assert_no_spinlock("a user copy");
     if (!allowed(src, n, false)) return Errno::EFAULT;
     if (!arch::copy_from_user(dst, reinterpret_cast<const void*>(src), n)) return Errno::EFAULT;
     return {};
@@ -29,6 +31,7 @@ ErrorOr<void> copy_from_user(void* dst, VirtAddr src, size_t n) {
 
 ErrorOr<void> copy_to_user(VirtAddr dst, const void* src, size_t n) {
     if (n == 0) return {};
+    kernel::assert_no_spinlock("a user copy");
     if (!allowed(dst, n, true)) return Errno::EFAULT;
     if (!arch::copy_to_user(reinterpret_cast<void*>(dst), src, n)) return Errno::EFAULT;
     return {};
@@ -36,6 +39,7 @@ ErrorOr<void> copy_to_user(VirtAddr dst, const void* src, size_t n) {
 
 ErrorOr<void> clear_user(VirtAddr dst, size_t n) {
     if (n == 0) return {};
+    kernel::assert_no_spinlock("a user copy");
     if (!allowed(dst, n, true)) return Errno::EFAULT;
     if (!arch::clear_user(reinterpret_cast<void*>(dst), n)) return Errno::EFAULT;
     return {};
@@ -43,6 +47,7 @@ ErrorOr<void> clear_user(VirtAddr dst, size_t n) {
 
 ErrorOr<size_t> copy_string_from_user(char* dst, VirtAddr src, size_t max) {
     if (max == 0) return Errno::ENAMETOOLONG;
+    kernel::assert_no_spinlock("a user copy");
     // The string may end before the end of its region: check only the first byte's
     // region up front, and clamp the copy to what is accessible.
     if (!user_range_ok(src, 1)) return Errno::EFAULT;

@@ -28,7 +28,7 @@ constexpr size_t kBuckets = 1024;
 constexpr size_t kCluster = 32;       // pages per read-ahead or write-back request
 constexpr u64 kFlushIntervalNs = 5 * kernel::time::kNsPerSec; // Linux's dirty_writeback is 5 s
 
-fs::Mutex g_lock; // see cache.h; taken after the VFS lock when both are needed
+kernel::Mutex g_lock("block cache"); // see cache.h; taken after the VFS lock when both are needed
 CachePage* g_hash[kBuckets];
 lv::IntrusiveList<CachePage, &CachePage::lru> g_lru;
 size_t g_pages = 0, g_max_pages = 0;
@@ -174,7 +174,7 @@ void flusher(void*) {
         // The VFS lock first: filesystems change cached bytes under it, so the disk gets
         // the state between two operations.
         fs::MutexLocker vfs(fs::vfs_lock());
-        fs::MutexLocker l(g_lock);
+        kernel::MutexLocker l(g_lock);
         (void)write_back(nullptr);
     }
 }
@@ -196,7 +196,7 @@ void BlockRef::mark_dirty() const { m_page->dirty = true; }
 
 void BlockRef::release() {
     if (!m_page) return;
-    fs::MutexLocker l(g_lock);
+    kernel::MutexLocker l(g_lock);
     m_page->pins--;
     m_page = nullptr;
 }
@@ -204,7 +204,7 @@ void BlockRef::release() {
 ErrorOr<BlockRef> read_block(BlockDevice& dev, u64 offset, u32 size) {
     if (!size || size > kPage || (size & (size - 1)) || offset % size) return Errno::EINVAL;
     if ((offset + size) / kSectorSize > dev.sectors) return Errno::EINVAL;
-    fs::MutexLocker l(g_lock);
+    kernel::MutexLocker l(g_lock);
     if (!g_max_pages) {
         // An eighth of RAM, between 1 MiB and 64 MiB.
         g_max_pages = size_t(min<u64>(max<u64>(mm::total_memory_bytes() / 8 / kPage, 256), 16384));
@@ -219,13 +219,13 @@ ErrorOr<BlockRef> read_block(BlockDevice& dev, u64 offset, u32 size) {
 }
 
 ErrorOr<void> sync(BlockDevice& dev) {
-    fs::MutexLocker l(g_lock);
+    kernel::MutexLocker l(g_lock);
     TRY(write_back(&dev));
     return dev.flush();
 }
 
 ErrorOr<void> sync_all() {
-    fs::MutexLocker l(g_lock);
+    kernel::MutexLocker l(g_lock);
     ErrorOr<void> result = write_back(nullptr);
     for (size_t i = 0; BlockDevice* d = device_at(i); i++) {
         auto r = d->flush();
@@ -235,7 +235,7 @@ ErrorOr<void> sync_all() {
 }
 
 void invalidate(BlockDevice& dev) {
-    fs::MutexLocker l(g_lock);
+    kernel::MutexLocker l(g_lock);
     for (CachePage* p = g_lru.first(); p;) {
         CachePage* next = g_lru.next(*p);
         if (p->dev == &dev && !p->pins && !p->dirty) destroy(p);

@@ -50,7 +50,7 @@ ErrorOr<size_t> DatagramSocket::recvmsg(RecvMsg& m) {
     // FIXME: no error queue (IP_RECVERR messages): MSG_ERRQUEUE finds nothing.
     if (m.flags & kMsgErrQueue) return Errno::EAGAIN;
     bool peek = m.flags & kMsgPeek;
-    fs::MutexLocker lock(m_rx_lock);
+    kernel::MutexLocker lock(m_rx_lock);
     Timeout t = rcv_timeout(m.flags & kMsgDontWait);
     lv::OwnPtr<Packet> owned;
     Packet* pkt = nullptr;

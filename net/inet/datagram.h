@@ -4,7 +4,7 @@
 // datagram and hands it to IPv4 at once: there is no send queue, so these sockets are
 // always writable.
 #pragma once
-#include <fs/mutex.h>
+#include <kernel/sync/mutex.h>
 #include <net/inet/inet_socket.h>
 #include <net/inet/packet.h>
 
@@ -38,6 +38,6 @@ protected:
 private:
     PacketQueue m_queue;
     size_t m_queued_bytes = 0; // counted against SO_RCVBUF, with per-packet overhead
-    fs::Mutex m_rx_lock; // one reader copies out at a time (MSG_PEEK keeps the packet)
+    kernel::Mutex m_rx_lock; // one reader copies out at a time (MSG_PEEK keeps the packet)
 };
 } // namespace net::inet

@@ -280,7 +280,7 @@ ErrorOr<size_t> TcpSocket::sendmsg(SendMsg& m) {
     // FIXME: no urgent data (MSG_OOB).
     if (m.flags & kMsgOob) return Errno::EOPNOTSUPP;
     size_t total = m.data.size();
-    fs::MutexLocker lock(m_tx_lock);
+    kernel::MutexLocker lock(m_tx_lock);
     Timeout t = snd_timeout(m.flags & kMsgDontWait);
     size_t done = 0;
     for (;;) {
@@ -338,7 +338,7 @@ ErrorOr<size_t> TcpSocket::recvmsg(RecvMsg& m) {
     if (m.flags & kMsgErrQueue) return Errno::EAGAIN;
     bool peek = m.flags & kMsgPeek;
     size_t total = m.data.size();
-    fs::MutexLocker lock(m_rx_lock);
+    kernel::MutexLocker lock(m_rx_lock);
     Timeout t = rcv_timeout(m.flags & kMsgDontWait);
     size_t target = (m.flags & kMsgWaitAll) ? total : min(size_t(max(opts.rcvlowat, 1)), total);
     size_t done = 0;

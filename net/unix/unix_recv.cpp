@@ -50,7 +50,7 @@ ErrorOr<size_t> UnixSocket::recv_dgram(RecvMsg& m) {
     if (m.flags & kMsgOob) return Errno::EOPNOTSUPP;
     bool peek = m.flags & kMsgPeek;
     Timeout t = rcv_timeout(m.flags & kMsgDontWait);
-    fs::MutexLocker io(m_iolock);
+    kernel::MutexLocker io(m_iolock);
     Packet* p = nullptr;
     {
         kernel::InterruptGuard g;
@@ -115,7 +115,7 @@ ErrorOr<size_t> UnixSocket::recv_stream(RecvMsg& m) {
     Errno err {};
     bool check_creds = false, named = false;
     Packet* last_peeked = nullptr;
-    fs::MutexLocker io(m_iolock);
+    kernel::MutexLocker io(m_iolock);
     while (size) {
         Packet* p;
         {

@@ -162,7 +162,7 @@ void UnixSocket::wake_relays() {
 void UnixSocket::dgram_disconnected(UnixSocket& old_peer) {
     PacketList dead;
     {
-        fs::MutexLocker io(m_iolock);
+        kernel::MutexLocker io(m_iolock);
         kernel::InterruptGuard g;
         if (m_queue.empty()) return;
         while (Packet* p = dequeue()) dead.push_back(*p);

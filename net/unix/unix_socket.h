@@ -16,7 +16,7 @@
 // readers of one socket from interleaving while they copy to user memory. Packets and
 // sockets are freed outside interrupts-off sections.
 #pragma once
-#include <fs/mutex.h>
+#include <kernel/sync/mutex.h>
 #include <lib/format.h>
 #include <lib/list.h>
 #include <net/socket.h>
@@ -142,7 +142,7 @@ private:
     size_t m_wmem = 0; // bytes of this socket's packets not yet consumed
     bool m_has_peer_cred = false;
     Ucred m_peer_cred {};
-    fs::Mutex m_iolock;
+    kernel::Mutex m_iolock;
 
     // Waiting for room in another socket's queue (at most one at a time).
     lv::ListNode m_relay_node;

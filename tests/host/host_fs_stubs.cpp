@@ -20,9 +20,12 @@ KTimespec realtime_now() {
 }
 } // namespace kernel::time
 
-namespace fs {
+namespace kernel {
 void Mutex::lock() { m_depth++; }
 void Mutex::unlock() { m_depth--; }
+} // namespace kernel
+
+namespace fs {
 Mutex& vfs_lock() {
     static Mutex m;
     return m;

@@ -14,6 +14,8 @@ void irq_restore(IrqState s) {
     else asm volatile("msr daifset, #2" ::: "memory");
 }
 
+void cpu_relax() { asm volatile("yield" ::: "memory"); }
+
 void irq_enable() { asm volatile("msr daifclr, #2" ::: "memory"); }
 void irq_disable() { asm volatile("msr daifset, #2" ::: "memory"); }
 

@@ -52,6 +52,7 @@ void irq_restore(IrqState s);
 void irq_enable();
 void irq_disable();
 void wait_for_interrupt();       // enable interrupts and sleep until one arrives (atomically)
+void cpu_relax();                // in a spin-wait loop (x86 PAUSE, arm YIELD)
 [[noreturn]] void halt_forever(); // interrupts off, stop this CPU
 [[noreturn]] void poweroff();     // power the machine off (isa-debug-exit / ACPI / PSCI)
 [[noreturn]] void reboot();       // reset the machine (reset register / PSCI SYSTEM_RESET)

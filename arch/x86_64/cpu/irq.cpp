@@ -11,6 +11,7 @@ IrqState irq_save() {
 void irq_restore(IrqState s) {
     if (s & x86::kRflagsIf) asm volatile("sti" : : : "memory");
 }
+void cpu_relax() { asm volatile("pause" : : : "memory"); }
 void irq_enable() { asm volatile("sti" : : : "memory"); }
 void irq_disable() { asm volatile("cli" : : : "memory"); }
 

@@ -1,0 +1,40 @@
+// A sleeping lock, for sections that may block (disk I/O, page faults that read a file).
+// Recursive: a user copy made while it is held may fault, and the fault may read a file,
+// which takes the same lock again in the same thread (the owner re-enters). Waiters
+// sleep uninterruptibly, as for Linux's inode locks: a holder never waits for anything
+// unbounded with it held (pipes and ttys have their own wait queues and never block
+// under it).
+#pragma once
+#include <kernel/sync/spinlock.h>
+#include <kernel/wait_queue.h>
+
+namespace kernel {
+struct Thread;
+
+class LV_CAPABILITY("mutex") Mutex {
+public:
+    explicit Mutex(const char* name = "mutex") : m_lock(name) {}
+    Mutex(const Mutex&) = delete;
+    Mutex& operator=(const Mutex&) = delete;
+    void lock() LV_ACQUIRE();
+    void unlock() LV_RELEASE();
+    bool is_held_by_current() const;
+
+private:
+    mutable Spinlock m_lock;
+    Thread* m_owner LV_GUARDED_BY(m_lock) = nullptr;
+    u32 m_depth LV_GUARDED_BY(m_lock) = 0;
+    WaitQueue m_wait; // its waiters: queued and woken under m_lock
+};
+
+class LV_SCOPED_CAPABILITY MutexLocker {
+public:
+    explicit MutexLocker(Mutex& m) LV_ACQUIRE(m) : m_mutex(m) { m_mutex.lock(); }
+    ~MutexLocker() LV_RELEASE() { m_mutex.unlock(); }
+    MutexLocker(const MutexLocker&) = delete;
+    MutexLocker& operator=(const MutexLocker&) = delete;
+
+private:
+    Mutex& m_mutex;
+};
+} // namespace kernel

@@ -1,0 +1,107 @@
+// Spinlocks: for data shared with interrupt handlers, and for short sections that never
+// sleep. Policy: every Spinlock is irq-saving (Linux's spin_lock_irqsave): interrupts
+// are off on the CPU while it is held, so a handler taking the same lock cannot
+// deadlock against the code it interrupted. The saved interrupt state lives in the lock
+// (only its holder touches it).
+//
+// The CPU's count of held spinlocks is kept: sleeping (sched::block, sleep_until,
+// yield) or touching user memory with one held panics, because either can switch
+// threads, and the next thread would find the lock taken for as long as it runs.
+// A thread waits for a condition under a spinlock with WaitQueue::wait_locked, which
+// gives the lock up while asleep (xv6's sleep(chan, lk)).
+//
+// One CPU today: a lock found taken can never be released (its holder cannot run), so
+// lock() reports the deadlock after a bounded spin instead of hanging. The same code
+// spins for real once there are several CPUs.
+#pragma once
+#include <arch/interface.h>
+#include <kernel/sync/annotations.h>
+
+namespace kernel {
+// Spinlocks held by the current CPU.
+u32 spinlocks_held();
+// Panics (naming `what`) when a spinlock is held: called where the kernel may sleep or
+// fault (the scheduler's sleeps, the user copies).
+void assert_no_spinlock(const char* what);
+
+class LV_CAPABILITY("spinlock") Spinlock {
+public:
+    constexpr explicit Spinlock(const char* name = "spinlock") : m_name(name) {}
+    Spinlock(const Spinlock&) = delete;
+    Spinlock& operator=(const Spinlock&) = delete;
+
+    void lock() LV_ACQUIRE() {
+        arch::IrqState s = arch::irq_save();
+        if (__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE)) contended();
+        m_saved = s;
+        held_changed(1);
+    }
+    void unlock() LV_RELEASE() {
+        arch::IrqState s = m_saved;
+        held_changed(-1);
+        __atomic_store_n(&m_locked, 0u, __ATOMIC_RELEASE);
+        arch::irq_restore(s);
+    }
+    bool is_locked() const { return __atomic_load_n(&m_locked, __ATOMIC_RELAXED); }
+    const char* name() const { return m_name; }
+
+private:
+    friend class WaitQueue;
+    // Waits for the holder (out of line: the slow path).
+    void contended();
+    static void held_changed(int delta);
+    // For WaitQueue::wait_locked: gives up the lock word but keeps interrupts off (the
+    // caller is about to block), then takes it back, keeping the interrupt state that
+    // the first lock() saved.
+    arch::IrqState release_for_sleep() LV_RELEASE() {
+        arch::IrqState s = m_saved;
+        held_changed(-1);
+        __atomic_store_n(&m_locked, 0u, __ATOMIC_RELEASE);
+        return s;
+    }
+    void reacquire_after_sleep(arch::IrqState s) LV_ACQUIRE() {
+        if (__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE)) contended();
+        m_saved = s;
+        held_changed(1);
+    }
+
+    u32 m_locked = 0;
+    arch::IrqState m_saved = 0;
+    const char* m_name;
+};
+
+class LV_SCOPED_CAPABILITY SpinlockLocker {
+public:
+    explicit SpinlockLocker(Spinlock& l) LV_ACQUIRE(l) : m_lock(l) { m_lock.lock(); }
+    ~SpinlockLocker() LV_RELEASE() { m_lock.unlock(); }
+    SpinlockLocker(const SpinlockLocker&) = delete;
+    SpinlockLocker& operator=(const SpinlockLocker&) = delete;
+
+private:
+    Spinlock& m_lock;
+};
+
+// A value that can only be reached with its lock held (SerenityOS's
+// SpinlockProtected): `counter.with([](u64& c) { c++; });`.
+template <typename T>
+class SpinlockProtected {
+public:
+    template <typename... A>
+    explicit SpinlockProtected(const char* name, A&&... args) : m_lock(name), m_value(static_cast<A&&>(args)...) {}
+
+    template <typename F>
+    auto with(F&& f) {
+        SpinlockLocker l(m_lock);
+        return f(m_value);
+    }
+    template <typename F>
+    auto with(F&& f) const {
+        SpinlockLocker l(m_lock);
+        return f(m_value);
+    }
+
+private:
+    mutable Spinlock m_lock;
+    T m_value LV_GUARDED_BY(m_lock);
+};
+} // namespace kernel
