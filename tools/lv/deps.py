@@ -19,7 +19,8 @@ PACKAGES = {
     "qemu-x86_64": ["qemu-system-x86", "qemu-system-data"],
     "qemu-aarch64": ["qemu-system-arm"],
     "tests": ["libgtest-dev", "qemu-user", "gcc", "libc6-dev", "gcc-aarch64-linux-gnu",
-              "libc6-dev-arm64-cross", "musl-tools", "musl-dev:arm64"],
+              "libc6-dev-arm64-cross", "musl-tools", "musl-dev:arm64",
+              "clang"],  # tools/thread_safety_check.py
     "iso": ["grub-pc-bin", "grub-common", "xorriso", "mtools"],
 }
 
