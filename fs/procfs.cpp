@@ -162,6 +162,7 @@ void gen_mounts(Text& t, int) {
     char* path = static_cast<char*>(kmalloc(kPathMax));
     if (!path) return;
     lv::RefPtr<Inode> mp;
+    MutexLocker l(vfs_lock()); // the filesystems stay while it is held
     for (size_t i = 0; FileSystem* f = mount_at(i, mp); i++) {
         auto len = mp ? path_of(*mp, path, kPathMax) : ErrorOr<size_t>(size_t(1));
         if (!mp) memcpy(path, "/", 2);

@@ -2,6 +2,7 @@
 #include <fs/context.h>
 #include <fs/mutex.h>
 #include <fs/vfs.h>
+#include <kernel/log.h>
 #include <kernel/process.h>
 
 namespace fs {
@@ -12,11 +13,12 @@ struct MountEntry {
     lv::RefPtr<Inode> root;       // what the mountpoint shows
 };
 constexpr size_t kMaxMounts = 32;
-MountEntry g_mounts[kMaxMounts];
-size_t g_mount_count = 0;
+// The mount table: entry 0 is the root filesystem.
+MountEntry g_mounts[kMaxMounts] LV_GUARDED_BY(vfs_lock());
+size_t g_mount_count LV_GUARDED_BY(vfs_lock()) = 0;
 
 // The root of whatever is mounted on `dir` (the last mount wins), or `dir` itself.
-lv::RefPtr<Inode> cross_mounts(lv::RefPtr<Inode> dir) {
+lv::RefPtr<Inode> cross_mounts(lv::RefPtr<Inode> dir) LV_REQUIRES(vfs_lock()) {
     // One pass in mount order: a later mount on top of an earlier one comes later.
     for (size_t i = 1; i < g_mount_count; i++)
         if (g_mounts[i].mountpoint.get() == dir.get()) dir = g_mounts[i].root;
@@ -25,7 +27,7 @@ lv::RefPtr<Inode> cross_mounts(lv::RefPtr<Inode> dir) {
 
 // ".." of `dir`, leaving mounts through their mountpoint; never above the
 // process's root (chroot).
-lv::RefPtr<Inode> dotdot(lv::RefPtr<Inode> dir) {
+lv::RefPtr<Inode> dotdot(lv::RefPtr<Inode> dir) LV_REQUIRES(vfs_lock()) {
     Inode* root = process_root().get();
     if (dir.get() == root) return dir;
     root = g_mounts[0].root.get();
@@ -94,6 +96,7 @@ ErrorOr<lv::RefPtr<Inode>> push_symlink(WalkState& st, Inode& link, lv::RefPtr<I
 } // namespace
 
 void set_root(FileSystem& fs) {
+    MutexLocker l(vfs_lock());
     // A new root starts a new mount table (once at boot; host tests, each test).
     for (size_t i = 0; i < g_mount_count; i++) g_mounts[i] = MountEntry {};
     g_mounts[0].fs = &fs;
@@ -101,7 +104,10 @@ void set_root(FileSystem& fs) {
     g_mount_count = 1;
 }
 
-lv::RefPtr<Inode> root_inode() { return g_mount_count ? g_mounts[0].root : nullptr; }
+lv::RefPtr<Inode> root_inode() {
+    MutexLocker l(vfs_lock());
+    return g_mount_count ? g_mounts[0].root : nullptr;
+}
 
 lv::RefPtr<Inode> process_root() {
     FsContext* ctx = kernel::current_process().fs;
@@ -182,6 +188,15 @@ lv::RefPtr<Inode> covered_by(Inode& dir) {
     for (size_t i = g_mount_count; i-- > 1;)
         if (g_mounts[i].root.get() == &dir && g_mounts[i].mountpoint.get() != &dir) return g_mounts[i].mountpoint;
     return nullptr;
+}
+
+void sync_filesystems() {
+    MutexLocker l(vfs_lock());
+    for (size_t i = 0; i < g_mount_count; i++) {
+        FileSystem* f = g_mounts[i].fs;
+        auto r = f->sync();
+        if (r.is_error()) log_warn("sync: %s filesystem: errno %d", f->name, int(r.error()));
+    }
 }
 
 FileSystem* mount_at(size_t i, lv::RefPtr<Inode>& mountpoint) {

@@ -3,6 +3,7 @@
 // vfs_lock(); the functions take it themselves.
 #pragma once
 #include <fs/inode.h>
+#include <fs/mutex.h>
 #include <fs/path.h>
 
 namespace fs {
@@ -28,9 +29,13 @@ ErrorOr<void> unmount(Inode& root);
 // root or put_old is not below it. (The syscall moves processes' cwd and root.)
 ErrorOr<void> pivot_root(Inode& new_root, Inode& put_old);
 // If `dir` is the root of a mount, the directory it covers; null otherwise (and for /).
-lv::RefPtr<Inode> covered_by(Inode& dir);
+lv::RefPtr<Inode> covered_by(Inode& dir) LV_REQUIRES(vfs_lock());
 // The i-th mount (0 is the root filesystem, with a null mountpoint); null past the end.
-FileSystem* mount_at(size_t i, lv::RefPtr<Inode>& mountpoint);
+// sync(2): every mounted filesystem writes its changes back (to the block cache; then
+// drivers::sync_disks()). Errors are logged.
+void sync_filesystems();
+// The filesystem may be freed once the lock is dropped (an unmounted tmpfs).
+FileSystem* mount_at(size_t i, lv::RefPtr<Inode>& mountpoint) LV_REQUIRES(vfs_lock());
 
 // ---- resolution
 enum class LastType : u8 { Normal, Dot, DotDot, Root };

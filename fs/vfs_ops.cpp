@@ -11,7 +11,7 @@ struct Walk {
     WalkResult* operator->() { return r; }
 };
 
-bool is_mount_root(Inode& i) { return &i == i.fs.root.get() || covered_by(i); }
+bool is_mount_root(Inode& i) LV_REQUIRES(vfs_lock()) { return &i == i.fs.root.get() || covered_by(i); }
 
 ErrorOr<void> parent_walk(Walk& w, Inode& base, lv::StringView path, u32 flags = 0) {
     if (!w.r) return Errno::ENOMEM;

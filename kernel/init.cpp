@@ -9,6 +9,7 @@
 #include <drivers/init.h>
 #include <fs/fs_types.h>
 #include <fs/kernel_api.h>
+#include <fs/vfs.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/init.h>
@@ -169,7 +170,9 @@ void notify_process_exit(Process& p) {
     int st = g_init_status;
     if (st & 0x7f) log_info("pid %d killed by signal %d", init_pid, st & 0x7f);
     else log_info("pid %d exited with status %d", init_pid, (st >> 8) & 0xff);
-    drivers::sync_all(); // a clean shutdown: disks get what is cached (before the runner stops QEMU)
+    // A clean shutdown: disks get what is cached (before the runner stops QEMU).
+    fs::sync_filesystems();
+    drivers::sync_disks();
     if (exec_mode) report_exit(st);
     arch::poweroff();
 }

@@ -1,6 +1,7 @@
 // kernel_main: bring-up order of the generic kernel, after the arch's early boot.
 #include <arch/interface.h>
 #include <drivers/init.h>
+#include <fs/ext2/ext2.h>
 #include <fs/kernel_api.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
@@ -58,6 +59,7 @@ const char* boot_cmdline() { return g_boot.cmdline; }
     unpack_initrd();
     net::inet::init(g_boot.cmdline);
     arch::irq_enable();
+    fs::ext2::register_type(); // the filesystem types disks may hold
     drivers::init(); // after fs::init (it adds /dev nodes), with interrupts on (drivers block)
     net::inet::attach_net_devices();
     run_init();

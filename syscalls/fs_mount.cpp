@@ -21,7 +21,10 @@ constexpr unsigned long kMsRdonly = 1, kMsRemount = 32, kMsBind = 4096, kMsMove 
 constexpr unsigned long kMsPropagation = kMsUnbindable | kMsPrivate | kMsSlave | kMsShared;
 constexpr int kMntForce = 1, kMntDetach = 2, kMntExpire = 4, kUmountNoFollow = 8;
 
-bool is_mount_root(Inode& i) { return &i == root_inode().get() || covered_by(i); }
+bool is_mount_root(Inode& i) {
+    MutexLocker l(vfs_lock());
+    return &i == root_inode().get() || covered_by(i);
+}
 
 // "mode=1777" in tmpfs' option string; -1 if absent.
 int mode_option(const char* opts) {

@@ -4,6 +4,7 @@
 #include <fs/fcntl.h>
 #include <fs/mutex.h>
 #include <fs/ramfs.h>
+#include <fs/vfs.h>
 #include <syscalls/fs.h>
 #include <syscalls/fs_util.h>
 
@@ -85,7 +86,8 @@ ErrorOr<long> sys_fallocate(int fd, int mode, i64 offset, i64 len) {
 ErrorOr<long> sys_fsync(int fd) { return sync_fd(fd); }
 ErrorOr<long> sys_fdatasync(int fd) { return sync_fd(fd); }
 ErrorOr<long> sys_sync() {
-    drivers::sync_all(); // sync(2) reports nothing
+    fs::sync_filesystems(); // sync(2) reports nothing
+    drivers::sync_disks();
     return 0;
 }
 
