@@ -1,8 +1,7 @@
-// Locking on a single CPU. With one CPU and a preemptive scheduler, mutual exclusion
-// against interrupt handlers and other threads is interrupts-off. InterruptGuard is the
-// RAII form; Protected<T> keeps data reachable only while the guard is held.
-// FIXME: SMP needs real spinlocks here; the interface is what callers use, so only
-// this file changes then.
+// The old single-CPU lock: interrupts off, naming no lock. Only correct with one CPU;
+// what still uses it moves to the named, checked locks of kernel/sync/ (Spinlock,
+// SpinlockProtected, Mutex) piece by piece (docs/design.md, "Concurrency"). New code
+// does not use it.
 #pragma once
 #include <arch/interface.h>
 
@@ -18,16 +17,4 @@ private:
     arch::IrqState m_state;
 };
 
-template <typename T>
-class Protected {
-public:
-    template <typename F>
-    auto with(F&& f) {
-        InterruptGuard g;
-        return f(m_value);
-    }
-
-private:
-    T m_value {};
-};
 } // namespace kernel
