@@ -1,6 +1,5 @@
 #include <fs/data_pages.h>
 #include <fs/pipe.h>
-#include <kernel/lock.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 
@@ -39,7 +38,7 @@ ErrorOr<void> Pipe::ensure_buffer() {
 }
 
 ErrorOr<void> Pipe::open(File& f) {
-    kernel::InterruptGuard g;
+    kernel::MutexLocker l(m_lock);
     bool r = reads(f), w = writes(f);
     if (r) { m_readers++; m_reader_opens++; }
     if (w) { m_writers++; m_writer_opens++; }
@@ -54,7 +53,7 @@ ErrorOr<void> Pipe::open(File& f) {
     if (f.nonblocking()) return {};
     u32 seen = r ? m_writer_opens : m_reader_opens;
     while ((r ? m_writers == 0 && m_writer_opens == seen : m_readers == 0 && m_reader_opens == seen)) {
-        auto res = m_wait.wait_interruptible();
+        auto res = m_lock.wait(m_wait);
         if (res.is_error()) {
             if (r) m_readers--;
             else m_writers--;
@@ -65,7 +64,7 @@ ErrorOr<void> Pipe::open(File& f) {
 }
 
 void Pipe::release(File& f) {
-    kernel::InterruptGuard g;
+    kernel::MutexLocker l(m_lock);
     if (reads(f)) m_readers--;
     if (writes(f)) m_writers--;
     m_wait.wake_all();
@@ -80,16 +79,15 @@ void Pipe::release(File& f) {
 
 ErrorOr<size_t> Pipe::read(File& f, u64, const IoBuffer& buf, size_t n) {
     if (n == 0) return 0;
-    kernel::InterruptGuard g;
+    kernel::MutexLocker l(m_lock);
     while (m_len == 0) {
         if (m_writers == 0) return 0; // EOF
         if (f.nonblocking()) return Errno::EAGAIN;
-        TRY(m_wait.wait_interruptible());
+        TRY(m_lock.wait(m_wait));
     }
     size_t done = 0;
     while (done < n && m_len > 0) {
         size_t chunk = min(min(n - done, m_len), m_cap - m_head);
-        // FIXME: the copy runs with interrupts off; a fault here must not sleep.
         auto r = buf.write(done, m_buf + m_head, chunk);
         if (r.is_error()) {
             if (done) break;
@@ -106,7 +104,7 @@ ErrorOr<size_t> Pipe::read(File& f, u64, const IoBuffer& buf, size_t n) {
 
 ErrorOr<size_t> Pipe::write(File& f, u64, const IoBuffer& buf, size_t n) {
     if (n == 0) return 0;
-    kernel::InterruptGuard g;
+    kernel::MutexLocker l(m_lock);
     TRY(ensure_buffer());
     size_t done = 0;
     while (done < n) {
@@ -120,7 +118,7 @@ ErrorOr<size_t> Pipe::write(File& f, u64, const IoBuffer& buf, size_t n) {
         bool atomic = n <= kPipeBuf;
         if (space == 0 || (atomic && space < want)) {
             if (f.nonblocking()) return done ? ErrorOr<size_t>(done) : Errno::EAGAIN;
-            auto r = m_wait.wait_interruptible();
+            auto r = m_lock.wait(m_wait);
             if (r.is_error()) return done ? ErrorOr<size_t>(done) : r.error();
             continue;
         }
@@ -137,8 +135,9 @@ ErrorOr<size_t> Pipe::write(File& f, u64, const IoBuffer& buf, size_t n) {
     return done;
 }
 
-u32 Pipe::poll(File& f, u32 events) {
-    kernel::InterruptGuard g;
+// A snapshot without the lock, as Linux's pipe_poll: poll and epoll may check with
+// interrupts off, and every change is followed by a wake of m_wait, which re-polls.
+u32 Pipe::poll(File& f, u32 events) LV_NO_THREAD_SAFETY_ANALYSIS {
     u32 ready = 0;
     if (reads(f)) {
         if (m_len > 0) ready |= events & (kPollIn | kPollRdNorm);
@@ -152,13 +151,21 @@ u32 Pipe::poll(File& f, u32 events) {
     return ready;
 }
 
-ErrorOr<size_t> Pipe::bytes_available(File&) { return m_len; }
+ErrorOr<size_t> Pipe::bytes_available(File&) {
+    kernel::MutexLocker l(m_lock);
+    return m_len;
+}
+
+size_t Pipe::capacity() const {
+    kernel::MutexLocker l(m_lock);
+    return m_cap;
+}
 
 ErrorOr<size_t> Pipe::set_capacity(size_t bytes) {
     if (bytes > kPipeMaxSize) return Errno::EPERM;
     size_t cap = kDataPageSize;
     while (cap < bytes) cap *= 2;
-    kernel::InterruptGuard g;
+    kernel::MutexLocker l(m_lock);
     if (cap < m_len) return Errno::EBUSY;
     if (cap == m_cap) return cap;
     u8* nb = nullptr;

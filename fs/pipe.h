@@ -4,6 +4,7 @@
 // and SIGPIPE once all readers are.
 #pragma once
 #include <fs/file.h>
+#include <kernel/sync/mutex.h>
 #include <kernel/wait_queue.h>
 
 namespace fs {
@@ -23,20 +24,24 @@ public:
     kernel::WaitQueue* wait_queue(File&) override { return &m_wait; }
     ErrorOr<size_t> bytes_available(File&) override;
 
-    size_t capacity() const { return m_cap; }
+    size_t capacity() const;
     // F_SETPIPE_SZ: rounds up to a power-of-two number of pages; EBUSY if the data
     // does not fit, EPERM above the maximum.
     ErrorOr<size_t> set_capacity(size_t bytes);
 
 private:
-    ErrorOr<void> ensure_buffer();
-    u8* m_buf = nullptr; // allocated on first write
-    size_t m_cap = kPipeDefaultSize;
-    size_t m_head = 0; // index of the first unread byte
-    size_t m_len = 0;
-    u32 m_readers = 0, m_writers = 0;
-    u32 m_reader_opens = 0, m_writer_opens = 0; // counters, for FIFO open rendezvous
-    kernel::WaitQueue m_wait; // readers, writers and pollers all wait here
+    ErrorOr<void> ensure_buffer() LV_REQUIRES(m_lock);
+    // A sleeping lock: readers and writers copy user memory under it, and a copy may
+    // fault and sleep.
+    mutable kernel::Mutex m_lock {"pipe"};
+    u8* m_buf LV_GUARDED_BY(m_lock) = nullptr; // allocated on first write
+    size_t m_cap LV_GUARDED_BY(m_lock) = kPipeDefaultSize;
+    size_t m_head LV_GUARDED_BY(m_lock) = 0; // index of the first unread byte
+    size_t m_len LV_GUARDED_BY(m_lock) = 0;
+    u32 m_readers LV_GUARDED_BY(m_lock) = 0, m_writers LV_GUARDED_BY(m_lock) = 0;
+    // Counters, for the FIFO open rendezvous.
+    u32 m_reader_opens LV_GUARDED_BY(m_lock) = 0, m_writer_opens LV_GUARDED_BY(m_lock) = 0;
+    kernel::WaitQueue m_wait; // readers, writers and pollers all wait here, under m_lock
 };
 
 Pipe* create_pipe(); // null on ENOMEM

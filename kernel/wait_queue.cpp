@@ -1,7 +1,9 @@
 #include <kernel/lock.h>
+#include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/sync/mutex.h>
 #include <kernel/thread.h>
 #include <kernel/time.h>
 #include <kernel/wait_queue.h>
@@ -46,6 +48,25 @@ ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible) {
     lock.reacquire_after_sleep(s);
     if (w.node.linked()) m_waiters.remove(w);
     if (interruptible && signal_pending()) return Errno::EINTR;
+    return {};
+}
+
+ErrorOr<void> WaitQueue::sleep_releasing(Mutex& m) {
+    // Interrupts stay off from queueing to sleeping, so a wake after the caller's check
+    // (made under the mutex) finds the thread queued. FIXME(SMP): the waker must see
+    // the thread's sleeping state under the queue's lock instead.
+    InterruptGuard g;
+    if (signal_pending()) return Errno::EINTR;
+    Thread& self = current_thread();
+    Waiter w;
+    w.thread = &self;
+    m_waiters.push_back(w);
+    m.unlock();
+    if (m.is_held_by_current()) panic("Mutex::wait with the mutex taken more than once");
+    sched::block();
+    if (w.node.linked()) m_waiters.remove(w);
+    m.lock();
+    if (signal_pending()) return Errno::EINTR;
     return {};
 }
 

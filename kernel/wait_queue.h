@@ -16,6 +16,7 @@
 
 namespace kernel {
 struct Thread;
+class Mutex;
 
 class WaitQueue {
 public:
@@ -56,6 +57,9 @@ public:
     // Queues / dequeues a notify entry (remove is a no-op when it is not queued).
     void add(Waiter& w);
     void remove(Waiter& w);
+
+    // For Mutex::wait (kernel/sync/mutex.h), which says what it requires.
+    ErrorOr<void> sleep_releasing(Mutex& m) LV_NO_THREAD_SAFETY_ANALYSIS;
 
 private:
     ErrorOr<void> sleep_locked(Spinlock& lock, bool interruptible) LV_REQUIRES(lock);

@@ -19,6 +19,11 @@ public:
     void lock() LV_ACQUIRE();
     void unlock() LV_RELEASE();
     bool is_held_by_current() const;
+    // With the mutex held once (not re-entered): sleeps on `queue` until woken, giving
+    // the mutex up meanwhile, and holds it again on return (EINTR when a signal is
+    // pending). No wake after the caller's check is lost. The caller re-checks its
+    // condition in a loop: while (!ready) TRY(m_lock.wait(m_queue));
+    ErrorOr<void> wait(WaitQueue& queue) LV_REQUIRES(this) { return queue.sleep_releasing(*this); }
 
 private:
     mutable Spinlock m_lock;

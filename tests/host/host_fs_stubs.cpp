@@ -81,6 +81,7 @@ void irq_restore(IrqState) {}
 #include <kernel/wait_queue.h>
 namespace kernel {
 ErrorOr<void> WaitQueue::wait_interruptible() { return Errno::EINTR; }
+ErrorOr<void> WaitQueue::sleep_releasing(Mutex&) { return Errno::EINTR; }
 void WaitQueue::wake_all(u32) {}
 void WaitQueue::wake_one() {}
 Thread& current_thread() {
