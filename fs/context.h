@@ -4,11 +4,11 @@
 #include <fs/inode.h>
 
 namespace fs {
-struct FsContext {
+// Reference-counted: each process using it (CLONE_FS shares it) holds a reference.
+struct FsContext : lv::RefCounted<FsContext> {
     lv::RefPtr<Inode> cwd;
     lv::RefPtr<Inode> root; // chroot(2); null means the global root
     u32 umask = 022;
-    u32 shares = 1; // processes using this context (CLONE_FS); see fs::destroy_fs_context
 
     static FsContext* create(); // cwd = the root; null on ENOMEM
     FsContext* clone();

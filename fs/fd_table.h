@@ -7,14 +7,14 @@
 #include <lib/vector.h>
 
 namespace fs {
-class FdTable {
+// Reference-counted: each process using it (CLONE_FILES shares it) holds a reference.
+class FdTable : public lv::RefCounted<FdTable> {
 public:
     // The most descriptors a table can hold: Linux's fs.nr_open (/proc/sys/fs/nr_open),
     // the ceiling of RLIMIT_NOFILE. The usual limit is the process's soft limit, passed
     // by the syscalls; the table grows on demand, so only fds in use cost memory.
     static constexpr int kMaxFds = 1 << 20;
     static constexpr int kDefaultLimit = 1024;
-    u32 shares = 1; // processes using this table (CLONE_FILES); see fs::destroy_fd_table
 
     static FdTable* create(); // null on ENOMEM
     FdTable* clone();         // fork: same Files, same FD_CLOEXEC flags

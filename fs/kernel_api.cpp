@@ -20,7 +20,7 @@ char* strrchr_simple(char* s) {
 ErrorOr<lv::RefPtr<Inode>> lookup_path(const char* path, bool follow_symlinks) {
     auto root = process_root();
     if (!root) return Errno::ENOENT;
-    FsContext* ctx = kernel::current_process().fs;
+    FsContext* ctx = kernel::current_process().fs.get();
     Inode& base = ctx && ctx->cwd ? *ctx->cwd : *root;
     return resolve(base, path, follow_symlinks);
 }
@@ -37,7 +37,7 @@ namespace {
 // `path` made absolute against the cwd, without resolving anything.
 void make_absolute(const char* path, char* out, size_t cap) {
     size_t len = 0;
-    FsContext* ctx = kernel::current_process().fs;
+    FsContext* ctx = kernel::current_process().fs.get();
     if (path[0] != '/' && ctx && ctx->cwd) {
         auto r = path_of(*ctx->cwd, out, cap);
         if (!r.is_error()) {
@@ -91,7 +91,7 @@ void absolute_path(const char* path, char* result, size_t cap) {
 }
 
 ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd) {
-    FdTable* t = kernel::current_process().fds;
+    FdTable* t = kernel::current_process().fds.get();
     if (!t) return Errno::EBADF;
     auto file = TRY(t->get(fd));
     if (file->is_path()) return Errno::EBADF;
@@ -109,24 +109,16 @@ ErrorOr<void> check_executable(Inode& inode) {
 }
 
 ErrorOr<bool> fd_is_tty(int fd) {
-    FdTable* t = kernel::current_process().fds;
+    FdTable* t = kernel::current_process().fds.get();
     if (!t) return Errno::EBADF;
     auto file = TRY(t->get(fd));
     return file->ops && file->ops->is_tty();
 }
 
-FdTable* create_fd_table() { return FdTable::create(); }
-FdTable* clone_fd_table(FdTable& src) { return src.clone(); }
-void share_fd_table(FdTable& t) { t.shares++; }
-void destroy_fd_table(FdTable* t) {
-    if (--t->shares == 0) lv::destroy(t);
-}
+lv::RefPtr<FdTable> create_fd_table() { return lv::RefPtr<FdTable>::adopt(FdTable::create()); }
+lv::RefPtr<FdTable> clone_fd_table(FdTable& src) { return lv::RefPtr<FdTable>::adopt(src.clone()); }
 void close_on_exec(FdTable& t) { t.close_on_exec(); }
 
-FsContext* create_fs_context() { return FsContext::create(); }
-FsContext* clone_fs_context(FsContext& src) { return src.clone(); }
-void share_fs_context(FsContext& c) { c.shares++; }
-void destroy_fs_context(FsContext* c) {
-    if (--c->shares == 0) lv::destroy(c);
-}
+lv::RefPtr<FsContext> create_fs_context() { return lv::RefPtr<FsContext>::adopt(FsContext::create()); }
+lv::RefPtr<FsContext> clone_fs_context(FsContext& src) { return lv::RefPtr<FsContext>::adopt(src.clone()); }
 } // namespace fs

@@ -29,10 +29,10 @@ ErrorOr<void> check_executable(Inode& inode);
 // isatty(3) as a syscall: EBADF for a bad fd.
 ErrorOr<bool> fd_is_tty(int fd);
 
-FdTable* create_fd_table();
-FdTable* clone_fd_table(FdTable& src); // null on ENOMEM
-void share_fd_table(FdTable& t);   // CLONE_FILES: one more process uses t
-void destroy_fd_table(FdTable* t); // drops one user; the last frees it
+// Null on ENOMEM. A table or context is shared (CLONE_FILES, CLONE_FS) by copying the
+// RefPtr; the last reference frees it.
+lv::RefPtr<FdTable> create_fd_table();
+lv::RefPtr<FdTable> clone_fd_table(FdTable& src);
 void close_on_exec(FdTable& t);
 ErrorOr<void> install_console_fds(FdTable& t);
 // Raw (interactive) console only: for each received byte, in interrupt context. Handles
@@ -40,8 +40,6 @@ ErrorOr<void> install_console_fds(FdTable& t);
 // reading, by signalling the foreground process group; true if the byte was consumed.
 bool console_signal_char(u8 c);
 
-FsContext* create_fs_context();
-FsContext* clone_fs_context(FsContext& src);
-void share_fs_context(FsContext& c); // CLONE_FS
-void destroy_fs_context(FsContext* c);
+lv::RefPtr<FsContext> create_fs_context();
+lv::RefPtr<FsContext> clone_fs_context(FsContext& src);
 } // namespace fs

@@ -1,3 +1,5 @@
+#include <fs/context.h>
+#include <fs/fd_table.h>
 #include <fs/kernel_api.h>
 #include <kernel/clone.h>
 #include <kernel/lock.h>
@@ -62,17 +64,14 @@ ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
     if (!p) return Errno::ENOMEM;
     auto fail = [p](Errno e) -> ErrorOr<Process*> { free_process(p); return e; };
     if (a.flags & CLONE_VM) {
-        parent.as->share();
         p->as = parent.as;
     } else {
         auto as = parent.as->clone();
         if (as.is_error()) return fail(as.error());
-        p->as = as.value();
+        p->as = lv::RefPtr<mm::AddressSpace>::adopt(as.value());
     }
-    if (a.flags & CLONE_FILES) { fs::share_fd_table(*parent.fds); p->fds = parent.fds; }
-    else p->fds = fs::clone_fd_table(*parent.fds);
-    if (a.flags & CLONE_FS) { fs::share_fs_context(*parent.fs); p->fs = parent.fs; }
-    else p->fs = fs::clone_fs_context(*parent.fs);
+    p->fds = (a.flags & CLONE_FILES) ? parent.fds : fs::clone_fd_table(*parent.fds);
+    p->fs = (a.flags & CLONE_FS) ? parent.fs : fs::clone_fs_context(*parent.fs);
     if (!p->fds || !p->fs) return fail(Errno::ENOMEM);
     p->cred = parent.cred;
     p->pgid = parent.pgid;

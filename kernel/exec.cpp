@@ -167,7 +167,7 @@ ErrorOr<Image> load_image(fs::Inode& inode, const char* path, const char* const*
                           const char* const* envp, size_t envc) {
     TRY(fs::check_executable(inode));
     mm::AddressSpace* as = TRY(mm::AddressSpace::create());
-    auto fail = [as](Errno e) -> ErrorOr<Image> { as->release(); return e; };
+    auto fail = [as](Errno e) -> ErrorOr<Image> { lv::destroy(as); return e; }; // its only reference
 
     auto prog = load_elf(*as, inode, false);
     if (prog.is_error()) return fail(prog.error());

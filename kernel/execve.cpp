@@ -54,10 +54,10 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path) {
             sched::wake(o);
         }
     }
-    mm::AddressSpace* old = p.as;
-    p.as = img.as;
+    lv::RefPtr<mm::AddressSpace> old = lv::move(p.as);
+    p.as = lv::RefPtr<mm::AddressSpace>::adopt(img.as);
     p.as->activate();
-    old->release(); // a vfork parent keeps its own reference
+    old.clear(); // a vfork parent keeps its own reference
     release_vfork_parent(p);
     fs::close_on_exec(*p.fds);
     delete_posix_timers(p); // kernel/itimer.h: timer_create's timers end with the image

@@ -21,7 +21,7 @@ struct Waiter {
 };
 lv::IntrusiveList<Waiter, &Waiter::node> g_waiters;
 
-const void* key() { return current_process().as; }
+const void* key() { return current_process().as.get(); }
 } // namespace
 
 ErrorOr<long> futex_wait(VirtAddr uaddr, u32 expected, u64 timeout_ns, bool has_timeout, u32 bitset) {

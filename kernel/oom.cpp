@@ -24,7 +24,7 @@ i64 badness(Process& p, u64 total_pages) {
 } // namespace
 
 u64 resident_pages(Process& p) {
-    mm::AddressSpace* as = p.as;
+    mm::AddressSpace* as = p.as.get();
     if (!as) return 0;
     u64 n = 0;
     mm::PageTable& pt = as->page_table();

@@ -1,4 +1,6 @@
 // Process lifetime: creation (spawn), exit, zombies, reparenting and reaping.
+#include <fs/context.h>
+#include <fs/fd_table.h>
 #include <fs/kernel_api.h>
 #include <kernel/exec.h>
 #include <kernel/futex.h>
@@ -50,12 +52,12 @@ void user_thread_entry(void*) {
     arch::enter_user(t.user_frame());
 }
 
+Process::Process() = default;
+Process::~Process() = default;
+
 void free_process(Process* p) {
     release_timers(*p);
-    if (p->fds) fs::destroy_fd_table(p->fds);
-    if (p->fs) fs::destroy_fs_context(p->fs);
-    if (p->as) p->as->release();
-    lv::destroy(p);
+    lv::destroy(p); // its references to the address space, descriptors and fs context go
 }
 
 void register_process(Process& p, Process* parent, Thread& first) {
@@ -86,8 +88,8 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
                            const char* const* envp, size_t envc, bool new_session) {
     Image img = TRY(load_image(path, argv, argc, envp, envc));
     auto* p = lv::make<Process>();
-    if (!p) { img.as->release(); return Errno::ENOMEM; }
-    p->as = img.as;
+    if (!p) { lv::destroy(img.as); return Errno::ENOMEM; } // its only reference
+    p->as = lv::RefPtr<mm::AddressSpace>::adopt(img.as);
     p->start_brk = img.brk_start;
     p->sigreturn_trampoline = img.sigreturn_trampoline;
     p->fds = parent && parent->fds ? fs::clone_fd_table(*parent->fds) : fs::create_fd_table();
@@ -132,18 +134,19 @@ namespace {
 // Leaves interrupts disabled: from the moment the parent may reap the zombie, this
 // thread must not run again except to switch away for good.
 void finish_process(Process& p) {
-    if (p.fds) { fs::destroy_fd_table(p.fds); p.fds = nullptr; }
-    if (p.fs) { fs::destroy_fs_context(p.fs); p.fs = nullptr; }
+    p.fds.clear();
+    p.fs.clear();
     // The memory comes back now, not when the parent reaps the zombie (Linux's exit_mm):
     // a killed process must free what it held even if nobody waits for it. This thread
     // moves to the kernel's empty user half first.
-    if (mm::AddressSpace* as = p.as) {
+    if (p.as) {
+        lv::RefPtr<mm::AddressSpace> as;
         {
             InterruptGuard g;
-            p.as = nullptr;
+            as = lv::move(p.as);
             arch::activate_user_root(0);
         }
-        as->release();
+        as.clear();
     }
     arch::irq_disable();
     release_vfork_parent(p);

@@ -44,13 +44,21 @@ constexpr int kNumRlimits = 16;
 constexpr u64 kRlimInfinity = ~0ull;
 
 struct Process {
+    // Out of line (kernel/process.cpp), where the shared pieces' types are complete.
+    Process();
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
     int pid = 0;
     int pgid = 0, sid = 0;
     Process* parent = nullptr;
     Credentials cred;
-    mm::AddressSpace* as = nullptr;
-    fs::FdTable* fds = nullptr;
-    fs::FsContext* fs = nullptr;
+    // Shared by reference (CLONE_VM, CLONE_FILES, CLONE_FS): the last process to drop
+    // its reference frees them.
+    lv::RefPtr<mm::AddressSpace> as;
+    lv::RefPtr<fs::FdTable> fds;
+    lv::RefPtr<fs::FsContext> fs;
     char exe_path[256] = {}; // /proc/self/exe
     char comm[16] = {};
 

@@ -34,10 +34,6 @@ AddressSpace::~AddressSpace() {
     // m_pt frees the tables.
 }
 
-void AddressSpace::release() {
-    if (--m_shares == 0) lv::destroy(this);
-}
-
 ErrorOr<AddressSpace*> AddressSpace::clone() {
     AddressSpace* copy = TRY(create());
     copy->m_brk_start = m_brk_start;

@@ -3,6 +3,7 @@
 // owned by the address space: each present user page is mapped exactly once.
 #pragma once
 #include <lib/list.h>
+#include <lib/ref_ptr.h>
 #include <lib/result.h>
 #include <mm/page_table.h>
 
@@ -36,7 +37,9 @@ struct Vma {
     bool contains(VirtAddr a) const { return a >= start && a < end; }
 };
 
-class AddressSpace {
+// Reference-counted: each process using it (CLONE_VM without CLONE_THREAD: vfork,
+// posix_spawn) holds a reference; the last one frees it.
+class AddressSpace : public lv::RefCounted<AddressSpace> {
 public:
     static ErrorOr<AddressSpace*> create();
     AddressSpace() = default; // use create()
@@ -45,10 +48,6 @@ public:
     // fork: a new address space with the same regions. Private pages are shared
     // copy-on-write (read-only in both until written); MAP_SHARED pages stay shared.
     ErrorOr<AddressSpace*> clone();
-    // Processes sharing this address space (CLONE_VM without CLONE_THREAD, i.e. vfork and
-    // posix_spawn); the last release() destroys it.
-    void share() { m_shares++; }
-    void release();
 
     PageTable& page_table() { return m_pt; }
     void activate();
@@ -107,6 +106,5 @@ private:
     lv::IntrusiveList<Vma, &Vma::node> m_vmas; // sorted by start, non-overlapping
     VirtAddr m_brk_start = 0, m_brk_end = 0;
     VirtAddr m_mmap_top = 0;
-    u32 m_shares = 1;
 };
 } // namespace mm
