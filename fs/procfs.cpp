@@ -13,7 +13,6 @@
 #include <kernel/time.h>
 #include <lib/format.h>
 #include <mm/phys.h>
-#include <net/inet/procnet.h>
 
 namespace fs {
 namespace {
@@ -229,9 +228,13 @@ ErrorOr<void> set_oom_score_adj(int pid, const char* text, size_t n) {
 void gen_nr_open(Text& t, int) { t.printf("%d\n", FdTable::kMaxFds); }
 
 // /proc/net/<file>: the network stack writes it; `index` is the file's.
+// Set once at boot, before any process runs (register_proc_net_files).
+const ProcNetFile* g_net_files = nullptr;
+size_t g_net_count = 0;
+
 void gen_net(Text& t, int index) {
-    size_t count;
-    const auto* files = net::inet::proc_net_files(count);
+    size_t count = g_net_count;
+    const auto* files = g_net_files;
     if (size_t(index) < count) files[index].generate([](void* c, char ch) { static_cast<Text*>(c)->put(ch); }, &t);
 }
 
@@ -345,8 +348,8 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
         return make_inode<ProcLink>(fs, ProcLink::Kind(c[i].link_kind), m_pid);
     }
     if (m_kind == Net) {
-        size_t count;
-        const auto* files = net::inet::proc_net_files(count);
+        size_t count = g_net_count;
+        const auto* files = g_net_files;
         for (size_t i = 0; i < count; i++)
             if (lv::StringView(files[i].name) == name) return make_inode<ProcFile>(fs, gen_net, int(i));
         return Errno::ENOENT;
@@ -385,8 +388,8 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
     }
     if (cookie < 1000) cookie = 1000;
     if (m_kind == Net) {
-        size_t count;
-        const auto* files = net::inet::proc_net_files(count);
+        size_t count = g_net_count;
+        const auto* files = g_net_files;
         for (; cookie - 1000 < count; cookie++)
             if (!sink.emit(files[cookie - 1000].name, 0x300000 + cookie, kDtReg, cookie + 1)) return {};
         return {};
@@ -418,6 +421,11 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
     return {};
 }
 } // namespace
+
+void register_proc_net_files(const ProcNetFile* files, size_t count) {
+    g_net_files = files;
+    g_net_count = count;
+}
 
 FileSystem* create_procfs() {
     auto* f = lv::make<FileSystem>();

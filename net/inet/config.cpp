@@ -5,6 +5,7 @@
 #include <net/ethernet.h>
 #include <net/inet/config.h>
 #include <net/inet/netd.h>
+#include <net/inet/procnet.h>
 #include <net/inet/route.h>
 #include <net/loopback.h>
 
@@ -32,6 +33,7 @@ void configure_if_boot_interface(EthernetInterface& iface) {
 }
 
 void init(const char* cmdline) {
+    register_proc_net_files();
     char value[160];
     if (kernel::cmdline::get(cmdline, "ip", value, sizeof value) && !parse_ip_option(value, g_config)) {
         log_warn("net: cannot parse ip=%s; using the defaults", value);

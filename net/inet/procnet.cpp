@@ -1,3 +1,4 @@
+#include <fs/procfs.h>
 #include <kernel/lock.h>
 #include <lib/string.h>
 #include <net/ethernet.h>
@@ -158,15 +159,12 @@ void gen_pnp(lv::PutChar put, void* ctx) {
         if (dns) o.printf("nameserver " IP_FMT "\n", IP_ARGS(dns));
 }
 
-const ProcNetFile kFiles[] = {
+const fs::ProcNetFile kFiles[] = {
     {"arp", gen_arp}, {"dev", gen_dev}, {"pnp", gen_pnp}, {"raw", gen_raw},
     {"route", gen_route}, {"tcp", gen_tcp}, {"udp", gen_udp},
     {"unix", af_unix::UnixSocket::proc_net_unix}, // net/unix/unix_proc.cpp
 };
 } // namespace
 
-const ProcNetFile* proc_net_files(size_t& count) {
-    count = sizeof kFiles / sizeof kFiles[0];
-    return kFiles;
-}
+void register_proc_net_files() { fs::register_proc_net_files(kFiles, sizeof kFiles / sizeof kFiles[0]); }
 } // namespace net::inet

@@ -4,12 +4,8 @@
 // servers, which a /etc/resolv.conf link can point to, as with Linux's ip=).
 // Formats are Linux's, column for column.
 #pragma once
-#include <lib/format.h>
 
 namespace net::inet {
-struct ProcNetFile {
-    const char* name;
-    void (*generate)(lv::PutChar put, void* ctx);
-};
-const ProcNetFile* proc_net_files(size_t& count);
+// Registers the files with procfs (fs/procfs.h); called by init().
+void register_proc_net_files();
 } // namespace net::inet
