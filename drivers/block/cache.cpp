@@ -29,25 +29,27 @@ constexpr size_t kCluster = 32;       // pages per read-ahead or write-back requ
 constexpr u64 kFlushIntervalNs = 5 * kernel::time::kNsPerSec; // Linux's dirty_writeback is 5 s
 
 kernel::Mutex g_lock("block cache"); // see cache.h; taken after the VFS lock when both are needed
-CachePage* g_hash[kBuckets];
-lv::IntrusiveList<CachePage, &CachePage::lru> g_lru;
-size_t g_pages = 0, g_max_pages = 0;
+// The cache's pages and everything in them (pins, dirty, data) are guarded by g_lock.
+CachePage* g_hash[kBuckets] LV_GUARDED_BY(g_lock);
+lv::IntrusiveList<CachePage, &CachePage::lru> g_lru LV_GUARDED_BY(g_lock);
+size_t g_pages LV_GUARDED_BY(g_lock) = 0;
+size_t g_max_pages LV_GUARDED_BY(g_lock) = 0;
 
 size_t bucket(BlockDevice* dev, u64 index) { return (index * 0x9e3779b97f4a7c15ull + dev->index) >> 54; }
 
-CachePage* lookup(BlockDevice& dev, u64 index) {
+CachePage* lookup(BlockDevice& dev, u64 index) LV_REQUIRES(g_lock) {
     for (CachePage* p = g_hash[bucket(&dev, index)]; p; p = p->hash_next)
         if (p->dev == &dev && p->index == index) return p;
     return nullptr;
 }
 
-void unhash(CachePage* p) {
+void unhash(CachePage* p) LV_REQUIRES(g_lock) {
     CachePage** link = &g_hash[bucket(p->dev, p->index)];
     while (*link != p) link = &(*link)->hash_next;
     *link = p->hash_next;
 }
 
-void destroy(CachePage* p) {
+void destroy(CachePage* p) LV_REQUIRES(g_lock) {
     unhash(p);
     g_lru.remove(*p);
     mm::free_frame(mm::virt_to_phys(p->data));
@@ -62,7 +64,7 @@ size_t sectors_in(BlockDevice& dev, u64 index) {
 }
 
 // Writes `count` consecutive dirty pages in one request.
-ErrorOr<void> write_run(CachePage** run, size_t count) {
+ErrorOr<void> write_run(CachePage** run, size_t count) LV_REQUIRES(g_lock) {
     BlockDevice& dev = *run[0]->dev;
     void* bufs[kCluster];
     size_t sectors = 0;
@@ -87,7 +89,7 @@ void sort_by_index(lv::Vector<CachePage*>& v) {
 }
 
 // Writes back the dirty pages of `dev` (all devices if null), in order, merged into runs.
-ErrorOr<void> write_back(BlockDevice* dev) {
+ErrorOr<void> write_back(BlockDevice* dev) LV_REQUIRES(g_lock) {
     lv::Vector<CachePage*> dirty;
     for (CachePage& p : g_lru)
         if (p.dirty && (!dev || p.dev == dev))
@@ -111,7 +113,7 @@ ErrorOr<void> write_back(BlockDevice* dev) {
 }
 
 // A page for (dev, index) not in the cache, data not read; null when out of memory.
-CachePage* new_page(BlockDevice& dev, u64 index) {
+CachePage* new_page(BlockDevice& dev, u64 index) LV_REQUIRES(g_lock) {
     if (g_pages >= g_max_pages) {
         // Evict the least recently used unpinned page, writing back first if needed.
         for (CachePage& p : g_lru) {
@@ -140,7 +142,7 @@ CachePage* new_page(BlockDevice& dev, u64 index) {
 }
 
 // Reads page `index` and up to kCluster - 1 uncached pages after it in one request.
-ErrorOr<CachePage*> read_in(BlockDevice& dev, u64 index) {
+ErrorOr<CachePage*> read_in(BlockDevice& dev, u64 index) LV_REQUIRES(g_lock) {
     CachePage* run[kCluster];
     void* bufs[kCluster];
     size_t n = 0, sectors = 0;
