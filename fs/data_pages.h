@@ -8,4 +8,7 @@ namespace fs {
 constexpr size_t kDataPageSize = 4096;
 u8* alloc_data_page(bool zeroed); // null when out of memory
 void free_data_page(u8* page);
+// Pages allocated and not freed: the memory tmpfs/ramfs files hold (/proc/meminfo's
+// Shmem, which Linux also counts in Cached). Kernel only.
+u64 data_pages_in_use();
 } // namespace fs

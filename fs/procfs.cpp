@@ -4,6 +4,7 @@
 //   /proc/sys/fs/nr_open
 // Inodes are made on lookup and die with their last reference.
 #include <fs/context.h>
+#include <fs/data_pages.h>
 #include <fs/fd_table.h>
 #include <fs/mutex.h>
 #include <fs/procfs.h>
@@ -143,10 +144,12 @@ int self_pid() { return kernel::current_process().pid; }
 
 void gen_meminfo(Text& t, int) {
     u64 total = mm::total_memory_bytes() >> 10, free = mm::free_memory_bytes() >> 10;
+    u64 shmem = data_pages_in_use() * (kDataPageSize >> 10);
+    // Linux's order; tmpfs pages are in Cached and Shmem, and not available.
     t.printf("MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
-             "Buffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\n"
-             "SwapFree:              0 kB\n",
-             total, free, free);
+             "Buffers:               0 kB\nCached:         %8lu kB\nSwapTotal:             0 kB\n"
+             "SwapFree:              0 kB\nShmem:          %8lu kB\n",
+             total, free, free, shmem, shmem);
 }
 void gen_cpuinfo(Text& t, int) {
     t.printf("processor\t: 0\nmodel name\t: LevitateOS virtual CPU (%s)\n\n", arch::kMachineName);

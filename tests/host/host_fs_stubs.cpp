@@ -88,6 +88,8 @@ AddressSpace::~AddressSpace() {}
 void PageTable::destroy() {}
 } // namespace mm
 namespace kernel {
+void Spinlock::held_changed(int) {}
+void Spinlock::contended() {} // one thread: never taken twice
 Process::Process() = default;
 Process::~Process() = default;
 ErrorOr<void> WaitQueue::wait_interruptible() { return Errno::EINTR; }
