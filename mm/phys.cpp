@@ -2,20 +2,23 @@
 // reference count per frame so that a page can be mapped by several address spaces
 // (copy-on-write after fork, shared anonymous memory). Both arrays are carved out of
 // the first usable range large enough, before any other allocator exists.
-#include <kernel/lock.h>
 #include <kernel/log.h>
+#include <kernel/sync/spinlock.h>
 #include <lib/string.h>
 #include <mm/phys.h>
 
 namespace mm {
 namespace {
-FrameBitmap g_frames;
-u32* g_refs = nullptr; // per frame of [g_base, g_base + g_count * 4096)
-PhysAddr g_base = 0;
+// The bitmap, the reference counts and the total; taken from interrupt context too
+// (irq-saving), never held across anything but the bookkeeping itself.
+kernel::Spinlock g_lock {"frames"};
+FrameBitmap g_frames LV_GUARDED_BY(g_lock);
+u32* g_refs LV_PT_GUARDED_BY(g_lock) = nullptr; // per frame of [g_base, g_base + g_count * 4096)
+PhysAddr g_base = 0; // g_base and g_count: set once by phys_init, before anything runs
 u64 g_count = 0;
-u64 g_total_bytes = 0;
+u64 g_total_bytes LV_GUARDED_BY(g_lock) = 0;
 
-u32& refs(PhysAddr pa) { return g_refs[(pa - g_base) / kPageSize]; }
+u32& refs(PhysAddr pa) LV_REQUIRES(g_lock) { return g_refs[(pa - g_base) / kPageSize]; }
 bool tracked(PhysAddr pa) { return pa >= g_base && (pa - g_base) / kPageSize < g_count; }
 } // namespace
 
@@ -47,20 +50,23 @@ void phys_init(const PhysRange* ranges, size_t count, PhysRange later) {
     }
     if (!meta_pa) kernel::panic("no room for the frame metadata (%lu bytes)", meta_bytes);
 
-    g_frames.init(lo, frames, static_cast<u64*>(phys_to_virt(meta_pa)));
-    g_refs = static_cast<u32*>(phys_to_virt(meta_pa + bitmap_bytes));
-    memset(g_refs, 0, frames * sizeof(u32));
-    g_base = lo;
-    g_count = frames;
-    for (size_t i = 0; i < count; i++) {
-        PhysAddr b = align_up(ranges[i].base, kPageSize);
-        PhysAddr e = align_down(ranges[i].base + ranges[i].length, kPageSize);
-        if (e > b) g_frames.mark_free(b, (e - b) / kPageSize);
+    u64 total;
+    {
+        kernel::SpinlockLocker l(g_lock);
+        g_frames.init(lo, frames, static_cast<u64*>(phys_to_virt(meta_pa)));
+        g_refs = static_cast<u32*>(phys_to_virt(meta_pa + bitmap_bytes));
+        memset(g_refs, 0, frames * sizeof(u32));
+        g_base = lo;
+        g_count = frames;
+        for (size_t i = 0; i < count; i++) {
+            PhysAddr b = align_up(ranges[i].base, kPageSize);
+            PhysAddr e = align_down(ranges[i].base + ranges[i].length, kPageSize);
+            if (e > b) g_frames.mark_free(b, (e - b) / kPageSize);
+        }
+        g_frames.mark_used(meta_pa, meta_bytes / kPageSize);
+        total = g_total_bytes = g_frames.free_frames() * kPageSize;
     }
-    g_frames.mark_used(meta_pa, meta_bytes / kPageSize);
-    g_total_bytes = g_frames.free_frames() * kPageSize;
-    log_info("mm: %lu MiB usable in %zu ranges, frame metadata %lu KiB", g_total_bytes >> 20, count,
-             meta_bytes >> 10);
+    log_info("mm: %lu MiB usable in %zu ranges, frame metadata %lu KiB", total >> 20, count, meta_bytes >> 10);
 }
 
 PhysAddr alloc_frame() { return alloc_frames(1); }
@@ -72,45 +78,57 @@ PhysAddr alloc_zeroed_frame() {
 }
 
 PhysAddr alloc_frames(u64 count) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_lock);
     PhysAddr pa = g_frames.alloc(count);
     for (u64 i = 0; pa && i < count; i++) refs(pa + i * kPageSize) = 1;
     return pa;
 }
 
 void share_frame(PhysAddr pa) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_lock);
     KASSERT(tracked(pa) && refs(pa) > 0);
     refs(pa)++;
 }
 
 u32 frame_refcount(PhysAddr pa) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_lock);
     return tracked(pa) ? refs(pa) : 0;
 }
 
-void free_frame(PhysAddr pa) {
-    kernel::InterruptGuard g;
-    if (tracked(pa) && refs(pa) > 1) {
-        refs(pa)--;
-        return;
-    }
-    free_frames(pa, 1);
-}
-
-void free_frames(PhysAddr pa, u64 count) {
-    kernel::InterruptGuard g;
+namespace {
+void free_frames_locked(PhysAddr pa, u64 count) LV_REQUIRES(g_lock) {
     for (u64 i = 0; i < count; i++)
         if (tracked(pa + i * kPageSize)) refs(pa + i * kPageSize) = 0;
     if (!g_frames.free(pa, count)) kernel::panic("double free of physical frames at 0x%lx (+%lu)", pa, count);
 }
+} // namespace
+
+void free_frame(PhysAddr pa) {
+    kernel::SpinlockLocker l(g_lock);
+    if (tracked(pa) && refs(pa) > 1) {
+        refs(pa)--;
+        return;
+    }
+    free_frames_locked(pa, 1);
+}
+
+void free_frames(PhysAddr pa, u64 count) {
+    kernel::SpinlockLocker l(g_lock);
+    free_frames_locked(pa, count);
+}
 
 void free_frames_range(PhysAddr pa, u64 count) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_lock);
     g_frames.mark_free(pa, count);
     g_total_bytes += count * kPageSize;
 }
 
-u64 free_memory_bytes() { return g_frames.free_frames() * kPageSize; }
-u64 total_memory_bytes() { return g_total_bytes; }
+u64 free_memory_bytes() {
+    kernel::SpinlockLocker l(g_lock);
+    return g_frames.free_frames() * kPageSize;
+}
+u64 total_memory_bytes() {
+    kernel::SpinlockLocker l(g_lock);
+    return g_total_bytes;
+}
 } // namespace mm

@@ -3,11 +3,15 @@
 // freed when closed. (The fuzzer found every unmounted tmpfs kept for good: a worker
 // that filled one and unmounted it took half of RAM away.) Measured with
 // /proc/meminfo's Shmem (the memory tmpfs files hold), which other programs running at
-// the same time do not move as they move MemAvailable. Needs root (skipped otherwise).
+// the same time do not move as they move MemAvailable; on the host the builds of this
+// test for each arch and libc run at once and would see each other's tmpfs, so each
+// holds an exclusive flock on a file in /tmp while it measures. Needs root (skipped
+// otherwise).
 // SYSCALLS: mount, umount2, fallocate
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,6 +57,8 @@ static int fill(const char* dir) {
 
 int main(void) {
     if (getuid() != 0) return 0;
+    int lock = CHECK_OK(open("/tmp/lv-tmpfs-umount-frees.lock", O_RDWR | O_CREAT, 0600));
+    CHECK_OK(flock(lock, LOCK_EX));
     char dir[] = "/tmp/tmpfsumXXXXXX";
     CHECK(mkdtemp(dir));
     for (int lazy = 0; lazy < 2; lazy++) {
