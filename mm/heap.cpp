@@ -2,8 +2,8 @@
 // contiguous frames for large ones. Every block carries a 16-byte header naming its
 // class, so kfree needs no size. Small-class pages are never returned to the frame
 // allocator (FIXME: per-page occupancy counts would allow it).
-#include <kernel/lock.h>
 #include <kernel/log.h>
+#include <kernel/sync/spinlock.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
 #include <mm/phys.h>
@@ -25,9 +25,12 @@ constexpr u32 kLarge = 0xffff;
 struct FreeBlock {
     FreeBlock* next;
 };
-FreeBlock* g_free[kClasses];
+// The small classes' free lists (constant-initialized: kmalloc works before the global
+// constructors run). Large blocks come from the frame allocator, under its own lock.
+kernel::Spinlock g_lock {"heap"};
+FreeBlock* g_free[kClasses] LV_GUARDED_BY(g_lock);
 
-bool refill(int c) {
+bool refill(int c) LV_REQUIRES(g_lock) {
     PhysAddr pa = mm::alloc_frame();
     if (!pa) return false;
     auto* page = static_cast<u8*>(mm::phys_to_virt(pa));
@@ -48,7 +51,7 @@ void* kmalloc(size_t size) {
     if (need <= class_size(kClasses - 1)) {
         int c = 0;
         while (class_size(c) < need) c++;
-        kernel::InterruptGuard g;
+        kernel::SpinlockLocker l(g_lock);
         if (!g_free[c] && !refill(c)) return nullptr;
         FreeBlock* b = g_free[c];
         g_free[c] = b->next;
@@ -83,7 +86,7 @@ void kfree(void* p) {
         return;
     }
     if (h->klass >= kClasses) kernel::panic("kfree: corrupt header at %p", p);
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_lock);
     u32 klass = h->klass; // b->next below overwrites the header
     auto* b = reinterpret_cast<FreeBlock*>(h);
     b->next = g_free[klass];
