@@ -30,10 +30,10 @@ ErrorOr<void> unmount(Inode& root);
 ErrorOr<void> pivot_root(Inode& new_root, Inode& put_old);
 // If `dir` is the root of a mount, the directory it covers; null otherwise (and for /).
 lv::RefPtr<Inode> covered_by(Inode& dir) LV_REQUIRES(vfs_lock());
-// The i-th mount (0 is the root filesystem, with a null mountpoint); null past the end.
 // sync(2): every mounted filesystem writes its changes back (to the block cache; then
 // drivers::sync_disks()). Errors are logged.
 void sync_filesystems();
+// The i-th mount (0 is the root filesystem, with a null mountpoint); null past the end.
 // The filesystem may be freed once the lock is dropped (an unmounted tmpfs).
 FileSystem* mount_at(size_t i, lv::RefPtr<Inode>& mountpoint) LV_REQUIRES(vfs_lock());
 

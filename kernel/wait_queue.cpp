@@ -18,53 +18,35 @@ bool should_stop(Wake mode) {
     return false;
 }
 
-} // namespace
-
-// Queues the current thread, gives m_lock up with interrupts kept off, and sleeps;
-// the caller checked its condition with interrupts off (or under a lock given up by
-// `before_sleep` while they stay off), so a wake in between finds the thread queued.
-// FIXME(SMP): the waker must see the thread's sleeping state under m_lock instead.
-template <typename Sleep>
-void WaitQueue::queue_and_sleep(Waiter& w, Sleep&& sleep) {
-    m_lock.lock();
-    m_waiters.push_back(w);
-    arch::IrqState s = m_lock.release_for_sleep();
-    sleep();
-    m_lock.reacquire_after_sleep(s);
-    if (w.node.linked()) m_waiters.remove(w);
-    m_lock.unlock();
-}
-
-ErrorOr<void> WaitQueue::wait_common(bool timed, u64 timeout_ns, int mode) {
-    InterruptGuard g; // from the check to the sleep
-    Wake wake = Wake(mode);
-    if (should_stop(wake)) return Errno::EINTR;
+ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waiter::node>& waiters,
+                          bool timed, u64 timeout_ns, Wake mode = Wake::Interruptible) {
+    InterruptGuard g;
+    if (should_stop(mode)) return Errno::EINTR;
     Thread& self = current_thread();
-    Waiter w;
+    WaitQueue::Waiter w;
     w.thread = &self;
-    queue_and_sleep(w, [&] {
-        if (timed) sched::sleep_until(time::monotonic_ns() + timeout_ns);
-        else sched::block();
-    });
+    waiters.push_back(w);
+    if (timed) sched::sleep_until(time::monotonic_ns() + timeout_ns);
+    else sched::block();
+    if (w.node.linked()) waiters.remove(w);
     if (timed && self.timed_out) return Errno::ETIMEDOUT;
-    if (should_stop(wake)) return Errno::EINTR;
+    if (should_stop(mode)) return Errno::EINTR;
     return {};
 }
+} // namespace
 
-// The analysis cannot follow `lock` being given up inside the sleep and taken back
-// after it; the declaration says what callers must hold.
-ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible) LV_NO_THREAD_SAFETY_ANALYSIS {
+ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible) {
     // Interrupts are off (the lock is held): the waiter is queued before the lock word
     // is given up, and the thread blocks before interrupts can come back.
     if (interruptible && signal_pending()) return Errno::EINTR;
+    Thread& self = current_thread();
     Waiter w;
-    w.thread = &current_thread();
-    arch::IrqState s = 0;
-    queue_and_sleep(w, [&]() LV_NO_THREAD_SAFETY_ANALYSIS {
-        s = lock.release_for_sleep();
-        sched::block();
-    });
+    w.thread = &self;
+    m_waiters.push_back(w);
+    arch::IrqState s = lock.release_for_sleep();
+    sched::block();
     lock.reacquire_after_sleep(s);
+    if (w.node.linked()) m_waiters.remove(w);
     if (interruptible && signal_pending()) return Errno::EINTR;
     return {};
 }
@@ -75,14 +57,14 @@ ErrorOr<void> WaitQueue::sleep_releasing(Mutex& m) {
     // the thread's sleeping state under the queue's lock instead.
     InterruptGuard g;
     if (signal_pending()) return Errno::EINTR;
+    Thread& self = current_thread();
     Waiter w;
-    w.thread = &current_thread();
-    // The caller holds `m` (Mutex::wait requires it); the analysis sees lambdas alone.
-    queue_and_sleep(w, [&]() LV_NO_THREAD_SAFETY_ANALYSIS {
-        m.unlock();
-        if (m.is_held_by_current()) panic("Mutex::wait with the mutex taken more than once");
-        sched::block();
-    });
+    w.thread = &self;
+    m_waiters.push_back(w);
+    m.unlock();
+    if (m.is_held_by_current()) panic("Mutex::wait with the mutex taken more than once");
+    sched::block();
+    if (w.node.linked()) m_waiters.remove(w);
     m.lock();
     if (signal_pending()) return Errno::EINTR;
     return {};
@@ -91,16 +73,14 @@ ErrorOr<void> WaitQueue::sleep_releasing(Mutex& m) {
 ErrorOr<void> WaitQueue::wait_locked(Spinlock& lock) { return sleep_locked(lock, true); }
 void WaitQueue::wait_locked_uninterruptible(Spinlock& lock) { (void)sleep_locked(lock, false); }
 
-ErrorOr<void> WaitQueue::wait_interruptible() { return wait_common(false, 0, int(Wake::Interruptible)); }
-ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) {
-    return wait_common(true, timeout_ns, int(Wake::Interruptible));
-}
-ErrorOr<void> WaitQueue::wait_killable() { return wait_common(false, 0, int(Wake::Killable)); }
+ErrorOr<void> WaitQueue::wait_interruptible() { return wait_common(m_waiters, false, 0); }
+ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) { return wait_common(m_waiters, true, timeout_ns); }
+ErrorOr<void> WaitQueue::wait_killable() { return wait_common(m_waiters, false, 0, Wake::Killable); }
 
-void WaitQueue::wait_uninterruptible() { (void)wait_common(false, 0, int(Wake::Uninterruptible)); }
+void WaitQueue::wait_uninterruptible() { (void)wait_common(m_waiters, false, 0, Wake::Uninterruptible); }
 
 void WaitQueue::wake_all(u32 key) {
-    SpinlockLocker l(m_lock);
+    InterruptGuard g;
     // The iterator keeps the next node, so the current one may be unlinked.
     for (Waiter& w : m_waiters) {
         if (w.notify) {
@@ -113,7 +93,7 @@ void WaitQueue::wake_all(u32 key) {
 }
 
 void WaitQueue::wake_one() {
-    SpinlockLocker l(m_lock);
+    InterruptGuard g;
     bool woke = false;
     for (Waiter& w : m_waiters) {
         if (w.notify) {
@@ -127,12 +107,12 @@ void WaitQueue::wake_one() {
 }
 
 void WaitQueue::add(Waiter& w) {
-    SpinlockLocker l(m_lock);
+    InterruptGuard g;
     m_waiters.push_back(w);
 }
 
 void WaitQueue::remove(Waiter& w) {
-    SpinlockLocker l(m_lock);
+    InterruptGuard g;
     if (w.node.linked()) m_waiters.remove(w);
 }
 

@@ -44,10 +44,7 @@ public:
     // kinds: epoll ignores a wake whose key misses what an entry watches.
     void wake_all(u32 key = 0); // callable from interrupt context
     void wake_one();            // one blocked thread; notify entries are all told
-    bool has_waiters() const {
-        SpinlockLocker l(m_lock);
-        return !m_waiters.empty();
-    }
+    bool has_waiters() const { return !m_waiters.empty(); }
 
     struct Waiter {
         lv::ListNode node;
@@ -66,12 +63,7 @@ public:
 
 private:
     ErrorOr<void> sleep_locked(Spinlock& lock, bool interruptible) LV_REQUIRES(lock);
-    ErrorOr<void> wait_common(bool timed, u64 timeout_ns, int mode);
-    template <typename Sleep>
-    void queue_and_sleep(Waiter& w, Sleep&& sleep) LV_EXCLUDES(m_lock);
-
-    mutable Spinlock m_lock {"wait queue"};
-    lv::IntrusiveList<Waiter, &Waiter::node> m_waiters LV_GUARDED_BY(m_lock);
+    lv::IntrusiveList<Waiter, &Waiter::node> m_waiters;
 };
 
 // For waits on several queues: the caller queues notify entries that wake the current

@@ -2,7 +2,7 @@
 // the lock that guards it, functions say which locks they need, take or give up, and
 // the compiler checks every access. Zircon's TA_* and SerenityOS's annotations are the
 // model. GCC ignores them (the kernel is built with GCC; the clang check is a test:
-// tools/thread_safety_check.sh).
+// tools/thread_safety_check.py).
 //
 //   Spinlock m_lock;
 //   u64 m_count LV_GUARDED_BY(m_lock);

@@ -30,18 +30,8 @@ public:
     Spinlock(const Spinlock&) = delete;
     Spinlock& operator=(const Spinlock&) = delete;
 
-    void lock() LV_ACQUIRE() {
-        arch::IrqState s = arch::irq_save();
-        if (__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE)) contended();
-        m_saved = s;
-        held_changed(1);
-    }
-    void unlock() LV_RELEASE() {
-        arch::IrqState s = m_saved;
-        held_changed(-1);
-        __atomic_store_n(&m_locked, 0u, __ATOMIC_RELEASE);
-        arch::irq_restore(s);
-    }
+    void lock() LV_ACQUIRE() { reacquire_after_sleep(arch::irq_save()); }
+    void unlock() LV_RELEASE() { arch::irq_restore(release_for_sleep()); }
     bool is_locked() const { return __atomic_load_n(&m_locked, __ATOMIC_RELAXED); }
     const char* name() const { return m_name; }
 
@@ -50,9 +40,10 @@ private:
     // Waits for the holder (out of line: the slow path).
     void contended();
     static void held_changed(int delta);
-    // For WaitQueue::wait_locked: gives up the lock word but keeps interrupts off (the
-    // caller is about to block), then takes it back, keeping the interrupt state that
-    // the first lock() saved.
+    // The lock word alone, interrupts untouched; lock() and unlock() add the interrupt
+    // state. WaitQueue's sleeps use them directly: they give up the word but keep
+    // interrupts off (the caller is about to block), then take it back, keeping the
+    // interrupt state that the first lock() saved.
     arch::IrqState release_for_sleep() LV_RELEASE() {
         arch::IrqState s = m_saved;
         held_changed(-1);

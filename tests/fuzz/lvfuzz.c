@@ -463,6 +463,9 @@ static unsigned char* g_rdonly;   // a read-only page
 static unsigned char* g_noaccess; // a PROT_NONE page
 static unsigned char* g_argbuf;   // 6 x 16 KiB of per-call argument data, guard page after
 #define ARGBUF_EACH (16 * 1024)
+// What the runner forgives of MemAvailable after a run (tools/lv/fuzz.py's
+// LEAK_TOLERANCE_KB): past it the parent prints where the memory might be.
+#define LEAK_TOLERANCE_KB (16 * 1024)
 static u64 g_brk;
 
 // Where a worker's setup is (a source line), for the report of a worker stuck there.
@@ -1310,38 +1313,36 @@ static long meminfo_kb(int fd, const char* key) {
     return strtol(p + strlen(key) + 1, NULL, 10);
 }
 
-// Why a worker could not make or enter its scratch directory: what the parent sees of
-// /tmp (a root worker may have renamed or filled it, or the kernel lost it).
-static void diagnose_scratch(int index) {
-    char dir[64];
-    snprintf(dir, sizeof dir, "/tmp/fuzz.%d", index);
-    struct stat st;
-    int r = stat("/tmp", &st);
-    say("lvfuzz: diagnosis: stat(/tmp) = %d (%s) mode %#o nlink %lu\n", r, r ? strerror(errno) : "ok",
-        r ? 0 : (unsigned)st.st_mode, r ? 0ul : (unsigned long)st.st_nlink);
+// Workers reach outside their scratch directories through descriptors of /, /dev and
+// /tmp (openat, mknodat, ... relative to them): what they leave there is removed at the
+// end, so that a file a worker filled does not count as memory the kernel lost.
+static const char* const k_shared_dirs[] = {"/", "/dev", "/dev/shm", "/tmp"};
+#define NSHARED (sizeof k_shared_dirs / sizeof k_shared_dirs[0])
+static char* g_shared_names[NSHARED][128];
+
+// The parent's view of a directory, for the diagnoses below: its filesystem's usage and
+// its entries with their sizes.
+static void say_statfs(const char* path) {
     struct statfs sf;
-    r = statfs("/tmp", &sf);
-    if (!r)
-        say("lvfuzz: diagnosis: statfs(/tmp): blocks %llu free %llu files %llu ffree %llu\n",
+    if (!statfs(path, &sf))
+        say("lvfuzz: statfs(%s): blocks %llu free %llu files %llu ffree %llu\n", path,
             (unsigned long long)sf.f_blocks, (unsigned long long)sf.f_bfree, (unsigned long long)sf.f_files,
             (unsigned long long)sf.f_ffree);
-    r = mkdir(dir, 0777);
-    int e = errno;
-    say("lvfuzz: diagnosis: mkdir(%s) = %d (%s)\n", dir, r, r ? strerror(e) : "ok");
-    r = stat(dir, &st);
-    say("lvfuzz: diagnosis: stat(%s) = %d (%s)\n", dir, r, r ? strerror(errno) : "ok");
-    DIR* d = opendir("/tmp");
-    if (d) {
-        struct dirent* de;
-        int n = 0;
-        while ((de = readdir(d)) && n++ < 40) say("lvfuzz: diagnosis: /tmp/%s\n", de->d_name);
-        closedir(d);
+}
+
+static void say_entries(const char* dir) {
+    DIR* d = opendir(dir);
+    if (!d) return;
+    struct dirent* de;
+    int n = 0;
+    while ((de = readdir(d)) && n++ < 60) {
+        struct stat st;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%.300s", dir, de->d_name);
+        if (lstat(path, &st)) st.st_blocks = -1;
+        say("lvfuzz: left in %s: %.60s (%lld KiB)\n", dir, de->d_name, (long long)st.st_blocks / 2);
     }
-    int fd = open("/proc/meminfo", O_RDONLY);
-    if (fd >= 0) {
-        say("lvfuzz: diagnosis: MemAvailable %ld kB\n", meminfo_kb(fd, "MemAvailable:"));
-        close(fd);
-    }
+    closedir(d);
 }
 
 static void print_file(const char* path) {
@@ -1355,33 +1356,33 @@ static void print_file(const char* path) {
     for (char* line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) say("lvfuzz: %s: %s\n", path, line);
 }
 
-// Where memory that did not come back might be: the counters, the file systems' usage,
-// what is left in /tmp and what is mounted.
+// Why a worker could not make or enter its scratch directory: what the parent sees of
+// /tmp (a root worker may have renamed or filled it, or the kernel lost it).
+static void diagnose_scratch(int index) {
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/fuzz.%d", index);
+    struct stat st;
+    int r = stat("/tmp", &st);
+    say("lvfuzz: diagnosis: stat(/tmp) = %d (%s) mode %#o nlink %lu\n", r, r ? strerror(errno) : "ok",
+        r ? 0 : (unsigned)st.st_mode, r ? 0ul : (unsigned long)st.st_nlink);
+    say_statfs("/tmp");
+    r = mkdir(dir, 0777);
+    int e = errno;
+    say("lvfuzz: diagnosis: mkdir(%s) = %d (%s)\n", dir, r, r ? strerror(e) : "ok");
+    r = stat(dir, &st);
+    say("lvfuzz: diagnosis: stat(%s) = %d (%s)\n", dir, r, r ? strerror(errno) : "ok");
+    say_entries("/tmp");
+    print_file("/proc/meminfo");
+}
+
+// Where memory that did not come back might be: the counters, what is mounted, and the
+// usage and leftovers of the directories workers reach.
 static void leak_diagnosis(void) {
     print_file("/proc/meminfo");
     print_file("/proc/mounts");
-    const char* fss[] = {"/", "/tmp", "/dev"};
-    for (int i = 0; i < 3; i++) {
-        struct statfs sf;
-        if (!statfs(fss[i], &sf))
-            say("lvfuzz: statfs(%s): blocks %llu free %llu files %llu ffree %llu\n", fss[i],
-                (unsigned long long)sf.f_blocks, (unsigned long long)sf.f_bfree, (unsigned long long)sf.f_files,
-                (unsigned long long)sf.f_ffree);
-    }
-    const char* dirs[] = {"/tmp", "/dev", "/dev/shm", "/"};
-    for (int i = 0; i < 4; i++) {
-        DIR* d = opendir(dirs[i]);
-        if (!d) continue;
-        struct dirent* de;
-        int n = 0;
-        while ((de = readdir(d)) && n++ < 60) {
-            struct stat st;
-            char path[512];
-            snprintf(path, sizeof path, "%s/%.300s", dirs[i], de->d_name);
-            if (lstat(path, &st)) st.st_blocks = -1;
-            say("lvfuzz: left in %s: %.60s (%lld KiB)\n", dirs[i], de->d_name, (long long)st.st_blocks / 2);
-        }
-        closedir(d);
+    for (size_t i = 0; i < NSHARED; i++) {
+        say_statfs(k_shared_dirs[i]);
+        say_entries(k_shared_dirs[i]);
     }
 }
 
@@ -1413,13 +1414,6 @@ static void clean_scratch(int index) {
     chmod(dir, 0777);
     nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
-
-// Workers reach outside their scratch directories through descriptors of /, /dev and
-// /tmp (openat, mknodat, ... relative to them): what they leave there is removed at the
-// end, so that a file a worker filled does not count as memory the kernel lost.
-static const char* const k_shared_dirs[] = {"/", "/dev", "/dev/shm", "/tmp"};
-#define NSHARED (sizeof k_shared_dirs / sizeof k_shared_dirs[0])
-static char* g_shared_names[NSHARED][128];
 
 static void snapshot_shared_dirs(void) {
     for (size_t i = 0; i < NSHARED; i++) {
@@ -1818,7 +1812,7 @@ int main(int argc, char** argv) {
         if (m > mem_after) mem_after = m;
         if (mem_after >= mem_before) break;
     }
-    if (mem_after < mem_before - 16384) leak_diagnosis();
+    if (mem_after < mem_before - LEAK_TOLERANCE_KB) leak_diagnosis();
     char deaths[512] = "";
     size_t dl = 0;
     for (int s = 1; s < 65; s++)
