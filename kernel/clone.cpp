@@ -100,6 +100,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
     Process& self = current_process();
     Thread* t;
     Process* child = nullptr;
+    VforkDone vfork; // CLONE_VFORK: the child wakes us through it (and forgets it)
     if (a.flags & CLONE_THREAD) {
         t = make_thread(self, a);
         if (!t) return Errno::ENOMEM;
@@ -118,7 +119,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         t = make_thread(*child, a);
         if (!t) { free_process(child); return Errno::ENOMEM; }
         child->pid = t->tid;
-        child->vfork_pending = a.flags & CLONE_VFORK;
+        if (a.flags & CLONE_VFORK) child->vfork_done = &vfork;
         Process* parent = (a.flags & CLONE_PARENT) && self.parent ? self.parent : &self;
         ErrorOr<void> allowed {};
         {
@@ -145,11 +146,18 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
     sched::add(*t);
     if (child && (a.flags & CLONE_VFORK)) {
         // The parent sleeps until the child execs or exits (it borrowed our memory).
+        // `child` is not touched any more: once it exits, its parent (us, our other
+        // threads, or with CLONE_PARENT our own parent) may reap and free it.
         InterruptGuard g;
         // Killable, as Linux's wait_for_vfork_done: SIGKILL ends the parent even while the
         // child runs (the child keeps the memory alive through its own reference).
-        while (child->vfork_pending)
-            if (child->vfork_done.wait_killable().is_error()) break;
+        while (!vfork.done)
+            if (vfork.queue.wait_killable().is_error()) break;
+        if (!vfork.done) {
+            // Killed first: the child must forget our stack. If it was already reaped
+            // (its pid maybe reused), whatever has that pid does not point at `vfork`.
+            if (Process* c = find_process(tid); c && c->vfork_done == &vfork) c->vfork_done = nullptr;
+        }
     }
     return tid;
 }

@@ -124,9 +124,14 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
 }
 
 void release_vfork_parent(Process& p) {
-    if (!p.vfork_pending) return;
-    p.vfork_pending = false;
-    p.vfork_done.wake_all();
+    // Interrupts stay off from reading the pointer to the wake: the parent, once it sees
+    // the pointer gone, returns and its stack (where *done lives) is reused.
+    InterruptGuard g;
+    VforkDone* done = p.vfork_done;
+    if (!done) return;
+    p.vfork_done = nullptr;
+    done->done = true;
+    done->queue.wake_all();
 }
 
 namespace {

@@ -20,6 +20,7 @@ class AddressSpace; // mm/address_space.h
 
 namespace kernel {
 struct ProcessTimers; // kernel/itimer.h
+struct VforkDone;     // below
 
 struct Credentials {
     u32 uid = 0, euid = 0, suid = 0, fsuid = 0;
@@ -94,9 +95,12 @@ struct Process {
     // dead (stuck: the killer moves on to another).
     int oom_score_adj = 0;
     u8 oom_victim = 0;
-    // vfork: the parent sleeps here until this child execs or exits.
-    bool vfork_pending = false;
-    WaitQueue vfork_done;
+    // vfork: the parent's completion, on the parent's kernel stack (Linux's
+    // task_struct::vfork_done); released (set to null) when this child execs or exits,
+    // or by the parent itself when SIGKILL ends its wait first. The parent never touches
+    // this Process after the child may have been reaped: it finds it again by pid.
+    // Guarded by interrupts off (one CPU).
+    VforkDone* vfork_done = nullptr;
 
     // Job control: stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT or SIGKILL.
     bool stopped = false;
@@ -151,6 +155,11 @@ void default_rlimits(RLimit* r);
 void register_process(Process& p, Process* parent, Thread& first);
 void user_thread_entry(void*);
 void free_process(Process* p);
+// What a vfork parent sleeps on until its child execs or exits.
+struct VforkDone {
+    bool done = false;
+    WaitQueue queue;
+};
 void release_vfork_parent(Process& p); // the child exec'd or exited: wake its vfork parent
 
 // Terminates the current process with a wait status (exit_group, fatal signal).

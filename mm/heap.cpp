@@ -1,7 +1,8 @@
 // kmalloc: power-of-two size classes carved from whole frames for small blocks, and
 // contiguous frames for large ones. Every block carries a 16-byte header naming its
 // class, so kfree needs no size. Small-class pages are never returned to the frame
-// allocator (FIXME: per-page occupancy counts would allow it).
+// allocator (FIXME: per-page occupancy counts would allow it). Freed blocks are filled
+// with 0x6b (see kfree).
 #include <kernel/log.h>
 #include <kernel/sync/spinlock.h>
 #include <lib/alloc.h>
@@ -21,6 +22,7 @@ struct Header {
 };
 static_assert(sizeof(Header) == kHeader);
 constexpr u32 kLarge = 0xffff;
+constexpr int kPoisonFree = 0x6b;
 
 struct FreeBlock {
     FreeBlock* next;
@@ -81,11 +83,16 @@ void kfree(void* p) {
     auto* h = reinterpret_cast<Header*>(static_cast<u8*>(p) - kHeader);
     if (h->magic != kMagic) kernel::panic("kfree: bad block %p (magic %lx)", p, h->magic);
     h->magic = 0; // catches double frees
+    // Freed memory is poisoned (Linux's POISON_FREE, always on here): a use after free
+    // then reads 0x6b6b... (a non-canonical pointer, a huge count, a true flag) and
+    // fails at once, instead of working on stale contents until the block is reused.
     if (h->klass == kLarge) {
+        memset(p, kPoisonFree, size_t(h->frames) * mm::kPageSize - kHeader);
         mm::free_frames(mm::virt_to_phys(h), h->frames);
         return;
     }
     if (h->klass >= kClasses) kernel::panic("kfree: corrupt header at %p", p);
+    memset(p, kPoisonFree, class_size(int(h->klass)) - kHeader);
     kernel::SpinlockLocker l(g_lock);
     u32 klass = h->klass; // b->next below overwrites the header
     auto* b = reinterpret_cast<FreeBlock*>(h);

@@ -2,6 +2,7 @@
 #include <fs/file.h>
 #include <fs/mutex.h>
 #include <fs/pipe.h>
+#include <kernel/signal.h>
 #include <syscalls/fs.h>
 #include <syscalls/fs_util.h>
 #include <syscalls/socket.h>
@@ -154,7 +155,7 @@ ErrorOr<long> sys_lseek(int fd, i64 offset, unsigned whence) {
 
 namespace {
 // Moves up to `count` bytes from `in` (at *in_pos, or its file position when null) to
-// `out` through a kernel buffer; returns the bytes written.
+// `out` through a kernel buffer; returns the bytes written (fewer when a signal came).
 ErrorOr<size_t> copy_between(File& in, u64* in_pos, File& out, u64* out_pos, size_t count) {
     constexpr size_t kChunk = 64 * 1024;
     u8* buf = static_cast<u8*>(kmalloc(kChunk));
@@ -162,6 +163,13 @@ ErrorOr<size_t> copy_between(File& in, u64* in_pos, File& out, u64* out_pos, siz
     size_t done = 0;
     Errno err {};
     while (done < count) {
+        // A signal ends the copy between chunks (Linux's splice_from_pipe_next): what
+        // was copied is the result, or EINTR (restarted under SA_RESTART) if nothing was.
+        // Without this, SIGKILL would wait for gigabytes from /dev/zero.
+        if (kernel::signal_pending() || kernel::fatal_signal_pending()) {
+            if (!done) err = Errno::EINTR;
+            break;
+        }
         size_t want = min(count - done, kChunk);
         auto got = in_pos ? in.pread(*in_pos, IoBuffer::kernel(buf), want) : in.read(IoBuffer::kernel(buf), want);
         if (got.is_error()) { if (!done) err = got.error(); break; }

@@ -35,6 +35,8 @@
 //     -self) or nonexistent ones; never -1 nor another process (PID 1, other workers).
 //   - mount, umount2, pivot_root, chroot, swapon: relative paths only (inside the
 //     worker's scratch directory /tmp/fuzz.N), so that /proc and /tmp stay.
+//   - rename, renameat and renameat2 get relative paths only (with RENAME_EXCHANGE, a
+//     file and /tmp would trade places, on Linux too).
 //   - paths handed to any call are relative (in the scratch directory), a few fixed
 //     system files, or bad pointers; /dev/console and ttys are never opened (they are
 //     the host's serial line).
@@ -101,6 +103,8 @@ static const struct nrname g_custom_table[] = {
 
 // Argument kinds (one letter each in the spec strings below):
 //   f fd          p pointer (buffer)   l length       F flags          s path
+//   w path to move or replace (relative or a bad pointer: never /tmp, which a rename
+//     could swap with a file as it would on Linux)
 //   h mount point (in scratch)         e exec path    y file system type    x argv/envp      m mode
 //   P pid         S signal             a mm address   L mm length      r prot
 //   M mmap flags  A madvise advice     v iovec ptr    c iov count      k sockaddr ptr
@@ -131,8 +135,8 @@ static const struct spec g_specs[] = {
     {"utimensat", "fspF", 5, 0}, {"utime", "sp", 3, 0}, {"utimes", "sp", 3, 0}, {"futimesat", "fsp", 3, 0},
     {"getcwd", "pl", 5, 0}, {"chdir", "s", 5, 0}, {"fchdir", "f", 5, 0}, {"mkdir", "sm", 8, 0},
     {"mkdirat", "fsm", 8, 0}, {"rmdir", "s", 8, 0}, {"getdents64", "fpl", 8, 0}, {"getdents", "fpl", 8, 0},
-    {"unlink", "s", 8, 0}, {"unlinkat", "fsF", 8, 0}, {"rename", "ss", 8, 0}, {"renameat", "fsfs", 8, 0},
-    {"renameat2", "fsfsF", 8, 0}, {"link", "ss", 8, 0}, {"linkat", "fsfsF", 8, 0}, {"symlink", "ss", 8, 0},
+    {"unlink", "s", 8, 0}, {"unlinkat", "fsF", 8, 0}, {"rename", "ww", 8, 0}, {"renameat", "fwfw", 8, 0},
+    {"renameat2", "fwfwF", 8, 0}, {"link", "ss", 8, 0}, {"linkat", "fsfsF", 8, 0}, {"symlink", "ss", 8, 0},
     {"symlinkat", "sfs", 8, 0}, {"readlink", "spl", 8, 0}, {"readlinkat", "fspl", 8, 0}, {"mknod", "smi", 5, 0},
     {"mknodat", "fsmi", 5, 0}, {"mount", "hhyFp", 5, 0}, {"umount2", "hF", 5, 0}, {"pivot_root", "hh", 3, SP_ROOT_NEVER},
     {"chroot", "h", 3, 0}, {"swapon", "hF", 2, 0}, {"swapoff", "h", 2, 0},
@@ -870,6 +874,7 @@ static u64 gen_arg(char kind, int slot) {
     case 'l': return gen_len();
     case 'F': return gen_flags();
     case 's': return gen_path(slot);
+    case 'w': return gen_path_common(slot, 1);
     case 'h': return gen_mount_path(slot);
     case 'y': return gen_fstype(slot);
     case 'e': return gen_exec_path(slot);
