@@ -72,12 +72,11 @@ ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
     }
     p->fds = (a.flags & CLONE_FILES) ? parent.fds : fs::clone_fd_table(*parent.fds);
     p->fs = (a.flags & CLONE_FS) ? parent.fs : fs::clone_fs_context(*parent.fs);
-    if (!p->fds || !p->fs) return fail(Errno::ENOMEM);
+    p->sighand = (a.flags & CLONE_SIGHAND) ? parent.sighand : parent.sighand->copy();
+    if (!p->fds || !p->fs || !p->sighand) return fail(Errno::ENOMEM);
     p->cred = parent.cred;
     p->pgid = parent.pgid;
     p->sid = parent.sid;
-    // FIXME: CLONE_SIGHAND without CLONE_THREAD should share the table; it is copied.
-    memcpy(p->actions, parent.actions, sizeof p->actions);
     memcpy(p->rlimits, parent.rlimits, sizeof p->rlimits);
     memcpy(p->exe_path, parent.exe_path, sizeof p->exe_path);
     memcpy(p->comm, parent.comm, sizeof p->comm);

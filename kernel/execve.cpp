@@ -44,7 +44,7 @@ ErrorOr<bool> parse_shebang(fs::Inode& inode, char (&interp)[kShebangMax], char 
 }
 
 // The point of no return: the process now runs `img`.
-void switch_image(Process& p, Thread& t, Image& img, const char* path) {
+void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPtr<SignalHandlers> sighand) {
     {
         InterruptGuard g;
         // Other threads die (Linux's de_thread); the process keeps its pid.
@@ -61,10 +61,10 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path) {
     release_vfork_parent(p);
     fs::close_on_exec(*p.fds);
     delete_posix_timers(p); // kernel/itimer.h: timer_create's timers end with the image
-    for (SignalAction& a : p.actions) {
-        // Caught signals revert to the default; ignored ones stay ignored (execve(2)).
-        if (a.handler > 1) a = SignalAction {};
-    }
+    // Caught signals revert to the default; ignored ones stay ignored (execve(2)), in a
+    // table of our own (Linux's unshare_sighand), made before the point of no return.
+    p.sighand = lv::move(sighand);
+    p.sighand->reset_caught();
     t.altstack_sp = t.altstack_size = 0;
     t.clear_child_tid = 0;
     t.robust_list = t.robust_list_len = 0;
@@ -99,8 +99,13 @@ ErrorOr<void> do_execve(fs::Inode& first, const char* path, ExecArgs& args) {
         exec_path = interp[depth % kSlots];
         inode = TRY(fs::lookup_path(exec_path));
     }
+    // A table shared with other processes (CLONE_SIGHAND without CLONE_THREAD) is
+    // copied: the new image's resets must not reach them.
+    Process& p = current_process();
+    lv::RefPtr<SignalHandlers> sighand = p.sighand->ref_count() > 1 ? p.sighand->copy() : p.sighand;
+    if (!sighand) return Errno::ENOMEM;
     Image img = TRY(load_image(*inode, path, args.argv.data(), args.argv.size(), args.envp.data(), args.envp.size()));
-    switch_image(current_process(), current_thread(), img, exec_path);
+    switch_image(p, current_thread(), img, exec_path, lv::move(sighand));
     return {};
 }
 } // namespace kernel

@@ -64,6 +64,8 @@ void reaper_loop(void*) {
 Thread* make_reaper() {
     auto* p = lv::make<Process>();
     if (!p) panic("exec mode: no memory for pid 1");
+    p->sighand = SignalHandlers::create();
+    if (!p->sighand) panic("exec mode: no memory for pid 1's signal actions");
     default_rlimits(p->rlimits);
     lv::copy_truncated(p->comm, sizeof p->comm, "init");
     Thread* t = create_thread(p, reaper_loop, nullptr, "init");

@@ -94,7 +94,8 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
     p->sigreturn_trampoline = img.sigreturn_trampoline;
     p->fds = parent && parent->fds ? fs::clone_fd_table(*parent->fds) : fs::create_fd_table();
     p->fs = parent && parent->fs ? fs::clone_fs_context(*parent->fs) : fs::create_fs_context();
-    if (!p->fds || !p->fs) { free_process(p); return Errno::ENOMEM; }
+    p->sighand = SignalHandlers::create();
+    if (!p->fds || !p->fs || !p->sighand) { free_process(p); return Errno::ENOMEM; }
     if (!parent || !parent->fds) {
         auto r = fs::install_console_fds(*p->fds);
         if (r.is_error()) { free_process(p); return r.error(); }

@@ -5,8 +5,10 @@
 #include <kernel/cred.h>
 #include <kernel/lock.h>
 #include <kernel/thread.h>
+#include <kernel/sync/spinlock.h>
 #include <kernel/wait_queue.h>
 #include <lib/list.h>
+#include <lib/ref_ptr.h>
 #include <lib/result.h>
 #include <lib/types.h>
 
@@ -37,6 +39,32 @@ struct SignalAction {
 };
 
 constexpr int SIGCHLD_NUMBER = 17;
+
+// The signal actions (rt_sigaction), Linux's sighand_struct: one table per process,
+// shared with the processes cloned with CLONE_SIGHAND (and CLONE_VM), copied by fork,
+// unshared by execve. Signals are numbered 1..64.
+class SignalHandlers : public lv::RefCounted<SignalHandlers> {
+public:
+    static constexpr u64 kDefault = 0, kIgnore = 1; // SIG_DFL, SIG_IGN
+    static lv::RefPtr<SignalHandlers> create();     // every action SIG_DFL; null on ENOMEM
+    lv::RefPtr<SignalHandlers> copy() const;        // null on ENOMEM
+
+    SignalAction action(int sig) const;
+    u64 handler(int sig) const { return action(sig).handler; }
+    // rt_sigaction: installs `na` (when not null) and returns the action it replaces.
+    SignalAction replace(int sig, const SignalAction* na);
+    // SA_RESETHAND: the handler goes back to SIG_DFL once it runs.
+    void reset(int sig);
+    // A synchronous fault (force_sig_info): an ignored signal, or one the thread blocks
+    // (`blocked`), is set back to SIG_DFL. Returns the handler that will run.
+    u64 force_default(int sig, bool blocked);
+    // execve: caught signals go back to SIG_DFL, ignored ones stay ignored.
+    void reset_caught();
+
+private:
+    mutable Spinlock m_lock {"sighand"};
+    SignalAction m_actions[64] LV_GUARDED_BY(m_lock);
+};
 
 struct RLimit {
     u64 cur, max;
@@ -71,7 +99,8 @@ struct Process {
     lv::IntrusiveList<Process, &Process::sibling_node> children;
     WaitQueue child_wait; // this process waits here for its children
 
-    SignalAction actions[64];
+    // Never null; shared (CLONE_SIGHAND) or this process's own.
+    lv::RefPtr<SignalHandlers> sighand;
     u64 pending_signals = 0; // process-directed
     Thread::SigInfo siginfo[64]; // details of pending process-directed signals
     VirtAddr sigreturn_trampoline = 0; // mapped by exec

@@ -11,12 +11,53 @@
 #include <mm/address_space.h>
 
 namespace kernel {
+lv::RefPtr<SignalHandlers> SignalHandlers::create() { return lv::RefPtr<SignalHandlers>::adopt(lv::make<SignalHandlers>()); }
+
+lv::RefPtr<SignalHandlers> SignalHandlers::copy() const {
+    auto c = create();
+    if (!c) return nullptr;
+    SpinlockLocker l(m_lock);
+    SpinlockLocker lc(c->m_lock);
+    memcpy(c->m_actions, m_actions, sizeof m_actions);
+    return c;
+}
+
+SignalAction SignalHandlers::action(int sig) const {
+    SpinlockLocker l(m_lock);
+    return m_actions[sig - 1];
+}
+
+SignalAction SignalHandlers::replace(int sig, const SignalAction* na) {
+    SpinlockLocker l(m_lock);
+    SignalAction old = m_actions[sig - 1];
+    if (na) m_actions[sig - 1] = *na;
+    return old;
+}
+
+void SignalHandlers::reset(int sig) {
+    SpinlockLocker l(m_lock);
+    m_actions[sig - 1].handler = kDefault;
+}
+
+u64 SignalHandlers::force_default(int sig, bool blocked) {
+    SpinlockLocker l(m_lock);
+    SignalAction& a = m_actions[sig - 1];
+    if (a.handler == kIgnore || blocked) a.handler = kDefault;
+    return a.handler;
+}
+
+void SignalHandlers::reset_caught() {
+    SpinlockLocker l(m_lock);
+    for (SignalAction& a : m_actions)
+        if (a.handler > kIgnore) a = SignalAction {};
+}
+
 namespace {
 constexpr u64 bit(int sig) { return 1ull << (sig - 1); }
 constexpr u64 kUnblockable = bit(SIGKILL) | bit(SIGSTOP);
 constexpr u64 kDefaultIgnore = bit(SIGCHLD) | bit(SIGURG) | bit(SIGWINCH) | bit(SIGCONT);
 constexpr u64 kDefaultStop = bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
-constexpr u64 kSigDfl = 0, kSigIgn = 1;
+constexpr u64 kSigDfl = SignalHandlers::kDefault, kSigIgn = SignalHandlers::kIgnore;
 // sa_flags (the same values on x86_64 and aarch64).
 constexpr u64 SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
               SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
@@ -28,7 +69,7 @@ constexpr u64 SA_NOCLDSTOP = 1;
 void notify_parent_of_stop(Process& p) {
     Process* parent = p.parent;
     if (!parent) return;
-    if (!(parent->actions[SIGCHLD - 1].flags & SA_NOCLDSTOP)) {
+    if (!(parent->sighand->action(SIGCHLD).flags & SA_NOCLDSTOP)) {
         Thread::SigInfo info;
         info.code = p.stopped ? 5 /* CLD_STOPPED */ : 6 /* CLD_CONTINUED */;
         info.pid = p.pid;
@@ -97,7 +138,7 @@ void wait_while_stopped(Thread& t) {
 
 bool ignored(const Process& p, int sig) {
     if (sig == SIGKILL || sig == SIGSTOP) return false;
-    u64 h = p.actions[sig - 1].handler;
+    u64 h = p.sighand->handler(sig);
     return h == kSigIgn || (h == kSigDfl && (kDefaultIgnore & bit(sig)));
 }
 
@@ -114,7 +155,7 @@ WaitQueue g_signal_queued; // signal_queued_wait()
 // The first process also drops what it did not ask for: any signal left at SIG_DFL
 // (Linux's sig_task_ignored with SIGNAL_UNKILLABLE), SIGKILL and SIGSTOP too.
 bool drop_at_send(const Process& p, const Thread* t, int sig) {
-    bool unwanted = p.unkillable && p.actions[sig - 1].handler == kSigDfl;
+    bool unwanted = p.unkillable && p.sighand->handler(sig) == kSigDfl;
     if (!ignored(p, sig) && !unwanted) return false;
     if (sig == SIGKILL || sig == SIGSTOP) return true; // never blocked
     if (!t) t = p.threads.first();
@@ -153,7 +194,7 @@ bool is_fault_signal(int sig) {
 // Runs the handler for `sig`; kills with SIGSEGV if the frame cannot be written.
 void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info) {
     Process& p = *t.process;
-    SignalAction act = p.actions[sig - 1];
+    SignalAction act = p.sighand->action(sig);
     if (t.syscall_interrupted) {
         t.syscall_interrupted = false;
         if ((act.flags & SA_RESTART) && !t.syscall_no_restart) arch::restart_syscall(f);
@@ -183,7 +224,7 @@ void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info
     t.sigmask |= act.mask;
     if (!(act.flags & SA_NODEFER)) t.sigmask |= bit(sig);
     t.sigmask &= ~kUnblockable;
-    if (act.flags & SA_RESETHAND) p.actions[sig - 1].handler = kSigDfl;
+    if (act.flags & SA_RESETHAND) p.sighand->reset(sig);
 }
 } // namespace
 
@@ -275,16 +316,13 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
         // A synchronous fault cannot be blocked or ignored: Linux forces the default action
         // when the signal is blocked or SIG_IGN (force_sig_info), and it kills even the
         // first process (force_sig_info_to_task clears SIGNAL_UNKILLABLE).
-        SignalAction& a = p.actions[signo - 1];
-        if (a.handler == kSigIgn || (t.sigmask & bit(signo))) {
-            a.handler = kSigDfl;
-            t.sigmask &= ~bit(signo);
-        }
-        if (a.handler == kSigDfl) p.unkillable = false;
+        bool blocked = t.sigmask & bit(signo);
+        if (p.sighand->force_default(signo, blocked) == kSigDfl) p.unkillable = false;
+        t.sigmask &= ~bit(signo);
         t.pending_signals |= bit(signo);
         t.siginfo[signo - 1] = {si_code, 0, addr};
     }
-    if (p.actions[signo - 1].handler == kSigDfl)
+    if (p.sighand->handler(signo) == kSigDfl)
         log_info("pid %d (%s): %s (code %d) at ip %#lx, address %#lx", p.pid, p.comm, signal_name(signo), si_code,
                  f.ip(), addr);
 }
@@ -320,7 +358,7 @@ void before_return_to_user(arch::TrapFrame& f) {
             }
             dequeue_signal(t, pending, sig, info);
             if (ignored(p, sig)) continue;
-            u64 handler = p.actions[sig - 1].handler;
+            u64 handler = p.sighand->handler(sig);
             // Queued while blocked, now unblocked at SIG_DFL: the first process ignores it
             // (Linux's get_signal), unless it is a forced SIGKILL.
             if (handler == kSigDfl && p.unkillable && sig != SIGKILL) continue;

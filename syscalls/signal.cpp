@@ -20,17 +20,30 @@ ErrorOr<long> sys_rt_sigaction(int sig, UserPtr<void> act, UserPtr<void> oldact,
         na = TRY(UserPtr<SignalAction>::from(act).read());
         if (sig == SIGKILL || sig == SIGSTOP) return Errno::EINVAL;
     }
-    if (!oldact.is_null()) TRY(UserPtr<SignalAction>::from(oldact).write(p.actions[sig - 1]));
-    if (!act.is_null()) {
+    if (act.is_null()) {
+        if (!oldact.is_null()) TRY(UserPtr<SignalAction>::from(oldact).write(p.sighand->action(sig)));
+        return 0;
+    }
+    // Linux checks oldact only after the change: a bad oldact is EFAULT with the new
+    // action installed (do_sigaction, then copy_to_user).
+    SignalAction old;
+    {
         InterruptGuard g;
         na.mask &= ~kUnblockable;
-        p.actions[sig - 1] = na;
-        // Setting SIG_IGN discards a pending instance (POSIX).
-        if (na.handler == 1) {
-            p.pending_signals &= ~(1ull << (sig - 1));
-            for (Thread& t : p.threads) t.pending_signals &= ~(1ull << (sig - 1));
+        old = p.sighand->replace(sig, &na);
+        // Setting SIG_IGN discards a pending instance (POSIX), in every process that
+        // shares the table.
+        if (na.handler == SignalHandlers::kIgnore) {
+            u64 keep = ~(1ull << (sig - 1));
+            SignalHandlers* table = p.sighand.get();
+            for (Process& q : all_processes()) {
+                if (q.sighand.get() != table) continue;
+                q.pending_signals &= keep;
+                for (Thread& t : q.threads) t.pending_signals &= keep;
+            }
         }
     }
+    if (!oldact.is_null()) TRY(UserPtr<SignalAction>::from(oldact).write(old));
     return 0;
 }
 
