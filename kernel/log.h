@@ -17,6 +17,10 @@ void vlog(LogLevel level, const char* fmt, va_list ap);
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // A message and the backtrace from (pc, fp), to the kernel log; the kernel carries on.
 void log_backtrace(uptr pc, uptr fp, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+// The return addresses of the caller's callers (frame-pointer walk), at most `max`;
+// returns how many. print_stack logs such a list, symbolized, under `title`.
+int capture_stack(uptr* out, int max);
+void print_stack(const char* title, const uptr* pcs, int n);
 // Same, starting the backtrace at a given frame (for faults taken in kernel mode).
 [[noreturn]] void panic_at(uptr pc, uptr fp, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 } // namespace kernel

@@ -57,6 +57,32 @@ void format_backtrace(Text& t, uptr pc, uptr fp) {
 }
 } // namespace
 
+int capture_stack(uptr* out, int max) {
+    uptr fp = reinterpret_cast<uptr>(__builtin_frame_address(0));
+    int n = 0;
+    for (int depth = 0; depth < 32 && n < max && plausible_kernel_address(fp); depth++) {
+        auto* frame = reinterpret_cast<uptr*>(fp);
+        if (!frame[1]) break;
+        out[n++] = frame[1];
+        if (frame[0] <= fp) break;
+        fp = frame[0];
+    }
+    return n;
+}
+
+void print_stack(const char* title, const uptr* pcs, int n) {
+    static Text t; // callers are serialised (interrupts off): too big for the stack
+    t.len = 0;
+    lv::format(put, &t, "%s\n", title);
+    for (int i = 0; i < n; i++) {
+        const char* name = "?";
+        u64 off = 0;
+        symbolize(pcs[i], name, off);
+        lv::format(put, &t, "  %p %s+%#lx\n", reinterpret_cast<void*>(pcs[i]), name, off);
+    }
+    console::write(console::kLog, t.buf, t.len);
+}
+
 void log_backtrace(uptr pc, uptr fp, const char* fmt, ...) {
     static Text t; // callers are serialised (interrupts off): too big for the stack
     t.len = 0;

@@ -62,6 +62,7 @@ void switch_away() {
 } // namespace
 
 Thread& current_thread() { return *g_current; }
+lockdep::HeldLocks* lockdep::current_held_locks() { return g_current ? &g_current->held_locks : nullptr; }
 
 Process& current_process() {
     static Process kernel_process; // kernel threads see an empty process (no address space)

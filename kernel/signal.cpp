@@ -16,9 +16,13 @@ lv::RefPtr<SignalHandlers> SignalHandlers::create() { return lv::RefPtr<SignalHa
 lv::RefPtr<SignalHandlers> SignalHandlers::copy() const {
     auto c = create();
     if (!c) return nullptr;
-    SpinlockLocker l(m_lock);
-    SpinlockLocker lc(c->m_lock);
-    memcpy(c->m_actions, m_actions, sizeof m_actions);
+    SignalAction snapshot[64];
+    {
+        SpinlockLocker l(m_lock);
+        memcpy(snapshot, m_actions, sizeof m_actions);
+    }
+    SpinlockLocker lc(c->m_lock); // one table's lock at a time: no order between two
+    memcpy(c->m_actions, snapshot, sizeof snapshot);
     return c;
 }
 

@@ -2,6 +2,7 @@
 // TrapFrame sits at the top of it whenever it is in the kernel (see arch/interface.h).
 #pragma once
 #include <arch/interface.h>
+#include <kernel/sync/lockdep.h>
 #include <lib/list.h>
 #include <lib/types.h>
 
@@ -94,6 +95,9 @@ struct Thread {
     bool in_sigsuspend = false;       // rt_sigsuspend: the frame must save mask_before_suspend
     u64 mask_before_suspend = 0;
     bool exiting = false;     // exit_group or a fatal signal is tearing the process down
+
+    // The lock classes this thread holds (kernel/sync/lockdep.h).
+    lockdep::HeldLocks held_locks;
 
     // Kernel threads: entry point.
     void (*kernel_entry)(void*) = nullptr;

@@ -5,6 +5,7 @@ namespace kernel {
 void Mutex::lock() {
     Thread* self = &current_thread();
     SpinlockLocker l(m_lock);
+    if (m_owner != self) lockdep::acquire(m_lock.name()); // before waiting: a deadlock is reported
     while (m_owner && m_owner != self) m_wait.wait_locked_uninterruptible(m_lock);
     m_owner = self;
     m_depth++;
@@ -13,6 +14,7 @@ void Mutex::lock() {
 void Mutex::unlock() {
     SpinlockLocker l(m_lock);
     if (--m_depth > 0) return;
+    lockdep::release(m_lock.name());
     m_owner = nullptr;
     m_wait.wake_one();
 }

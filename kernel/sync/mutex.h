@@ -13,7 +13,8 @@ struct Thread;
 
 class LV_CAPABILITY("mutex") Mutex {
 public:
-    explicit Mutex(const char* name = "mutex") : m_lock(name) {}
+    // `name` is also its lock class for the lock-order checks (kernel/sync/lockdep.h).
+    explicit Mutex(const char* name = "mutex") : m_lock(name, false) {}
     Mutex(const Mutex&) = delete;
     Mutex& operator=(const Mutex&) = delete;
     void lock() LV_ACQUIRE();

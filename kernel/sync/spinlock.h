@@ -16,6 +16,7 @@
 #pragma once
 #include <arch/interface.h>
 #include <kernel/sync/annotations.h>
+#include <kernel/sync/lockdep.h>
 
 namespace kernel {
 // Spinlocks held by the current CPU.
@@ -26,7 +27,9 @@ void assert_no_spinlock(const char* what);
 
 class LV_CAPABILITY("spinlock") Spinlock {
 public:
-    constexpr explicit Spinlock(const char* name = "spinlock") : m_name(name) {}
+    // `name` is also its lock class for the lock-order checks (kernel/sync/lockdep.h);
+    // an untracked lock is left out of them (a Mutex's own inner lock).
+    constexpr explicit Spinlock(const char* name = "spinlock", bool tracked = true) : m_name(name), m_tracked(tracked) {}
     Spinlock(const Spinlock&) = delete;
     Spinlock& operator=(const Spinlock&) = delete;
 
@@ -47,10 +50,12 @@ private:
     arch::IrqState release_for_sleep() LV_RELEASE() {
         arch::IrqState s = m_saved;
         held_changed(-1);
+        if (m_tracked) lockdep::release(m_name);
         __atomic_store_n(&m_locked, 0u, __ATOMIC_RELEASE);
         return s;
     }
     void reacquire_after_sleep(arch::IrqState s) LV_ACQUIRE() {
+        if (m_tracked) lockdep::acquire(m_name); // before a wait that could be a deadlock
         if (__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE)) contended();
         m_saved = s;
         held_changed(1);
@@ -59,6 +64,7 @@ private:
     u32 m_locked = 0;
     arch::IrqState m_saved = 0;
     const char* m_name;
+    bool m_tracked;
 };
 
 class LV_SCOPED_CAPABILITY SpinlockLocker {

@@ -38,6 +38,6 @@ protected:
 private:
     PacketQueue m_queue;
     size_t m_queued_bytes = 0; // counted against SO_RCVBUF, with per-packet overhead
-    kernel::Mutex m_rx_lock; // one reader copies out at a time (MSG_PEEK keeps the packet)
+    kernel::Mutex m_rx_lock {"datagram rx"}; // one reader copies out at a time (MSG_PEEK keeps the packet)
 };
 } // namespace net::inet

@@ -142,7 +142,7 @@ private:
     size_t m_wmem = 0; // bytes of this socket's packets not yet consumed
     bool m_has_peer_cred = false;
     Ucred m_peer_cred {};
-    kernel::Mutex m_iolock;
+    kernel::Mutex m_iolock {"unix io"};
 
     // Waiting for room in another socket's queue (at most one at a time).
     lv::ListNode m_relay_node;

@@ -10,3 +10,5 @@ list(APPEND LV_HOST_SOURCES ${LV_ROOT}/kernel/cred.cpp) # credentials rules (tes
 # The IPv4 stack's pure parts (tests/host/inet_test.cpp).
 list(APPEND LV_HOST_SOURCES ${LV_ROOT}/net/inet/checksum.cpp ${LV_ROOT}/net/inet/config_parse.cpp
   ${LV_ROOT}/net/inet/tcp_reassembly.cpp)
+# The lock-order checker (tests/host/lockdep_test.cpp).
+list(APPEND LV_HOST_SOURCES ${LV_ROOT}/kernel/sync/lockdep.cpp)

@@ -1,0 +1,153 @@
+#include <arch/interface.h>
+#include <kernel/log.h>
+#include <kernel/sync/lockdep.h>
+#include <lib/format.h>
+#include <lib/string.h>
+
+#if LV_LOCKDEP
+namespace kernel::lockdep {
+namespace {
+constexpr int kMaxClasses = 64; // one bit each in a u64
+constexpr int kMaxEdges = 512;
+constexpr int kStackDepth = 10;
+
+struct Edge {
+    u8 from, to;
+    u8 depth;
+    uptr stack[kStackDepth]; // where `to` was first taken while holding `from`
+};
+
+// The class graph. Changed with interrupts off on the one CPU (FIXME(SMP): a raw lock;
+// this cannot use Spinlock, which calls in here).
+const char* g_names[kMaxClasses];
+int g_classes = 0;
+u64 g_after[kMaxClasses]; // bit b of g_after[a]: b was taken while a was held
+Edge g_edges[kMaxEdges];
+int g_edge_count = 0;
+bool g_off = false; // a table filled up: checking stops (said once in the log)
+
+constexpr u64 bit(int c) { return 1ull << c; }
+
+void turn_off(const char* why) {
+    if (g_off) return;
+    g_off = true;
+    log_warn("lockdep: %s: lock-order checking is off from here", why);
+}
+
+int class_of(const char* name, bool add) {
+    for (int i = 0; i < g_classes; i++)
+        if (g_names[i] == name || !strcmp(g_names[i], name)) return i;
+    if (!add) return -1;
+    if (g_classes == kMaxClasses) {
+        turn_off("more than 64 lock classes");
+        return -1;
+    }
+    g_names[g_classes] = name;
+    return g_classes++;
+}
+
+const Edge* find_edge(int from, int to) {
+    for (int i = 0; i < g_edge_count; i++)
+        if (g_edges[i].from == from && g_edges[i].to == to) return &g_edges[i];
+    return nullptr;
+}
+
+// The classes on a path from `from` to `to` in the graph (breadth first), or 0 if none.
+int find_path(int from, int to, int (&path)[kMaxClasses]) {
+    int parent[kMaxClasses];
+    u64 seen = bit(from), frontier = bit(from);
+    while (frontier) {
+        u64 next = 0;
+        for (int x = 0; x < g_classes; x++) {
+            if (!(frontier & bit(x))) continue;
+            for (int y = 0; y < g_classes; y++) {
+                if (!(g_after[x] & bit(y)) || (seen & bit(y))) continue;
+                parent[y] = x;
+                seen |= bit(y);
+                next |= bit(y);
+            }
+        }
+        if (seen & bit(to)) {
+            int n = 0;
+            for (int c = to; c != from; c = parent[c]) path[n++] = c;
+            path[n++] = from;
+            for (int i = 0; i < n / 2; i++) {
+                int tmp = path[i];
+                path[i] = path[n - 1 - i];
+                path[n - 1 - i] = tmp;
+            }
+            return n;
+        }
+        frontier = next;
+    }
+    return 0;
+}
+
+[[noreturn]] void report_inversion(int held, int taking) {
+    log_error("lockdep: possible deadlock: taking '%s' while holding '%s', but the other order was seen:",
+              g_names[taking], g_names[held]);
+    int path[kMaxClasses];
+    int n = find_path(taking, held, path);
+    for (int i = 0; i + 1 < n; i++) {
+        const Edge* e = find_edge(path[i], path[i + 1]);
+        char title[160];
+        lv::snprintf(title, sizeof title, "lockdep: '%s' taken while holding '%s' at:", g_names[path[i + 1]],
+                     g_names[path[i]]);
+        if (e) print_stack(title, e->stack, e->depth);
+    }
+    panic("lockdep: lock order inversion: '%s' taken while holding '%s' (stack below)", g_names[taking],
+          g_names[held]);
+}
+} // namespace
+
+void acquire(const char* name) {
+    HeldLocks* held = current_held_locks();
+    if (!held || g_off) return;
+    arch::IrqState s = arch::irq_save();
+    int c = class_of(name, true);
+    if (c < 0) {
+        arch::irq_restore(s);
+        return;
+    }
+    HeldLocks& h = *held;
+    for (int i = 0; i < h.depth; i++) {
+        int held = h.classes[i];
+        if (held == c)
+            panic("lockdep: a second '%s' lock taken while one is held (two instances, no order between them)",
+                  g_names[c]);
+        if (g_after[held] & bit(c)) continue;
+        // A new order held -> c: it must not close a cycle.
+        int path[kMaxClasses];
+        if (find_path(c, held, path)) report_inversion(held, c);
+        g_after[held] |= bit(c);
+        if (g_edge_count == kMaxEdges) {
+            turn_off("more than 512 lock orders");
+            continue;
+        }
+        Edge& e = g_edges[g_edge_count++];
+        e.from = u8(held);
+        e.to = u8(c);
+        e.depth = u8(capture_stack(e.stack, kStackDepth));
+    }
+    if (h.depth == kMaxHeld) turn_off("a thread holds more than 16 locks");
+    else h.classes[h.depth++] = u8(c);
+    arch::irq_restore(s);
+}
+
+void release(const char* name) {
+    HeldLocks* held = current_held_locks();
+    if (!held) return;
+    arch::IrqState s = arch::irq_save();
+    int c = class_of(name, false);
+    HeldLocks& h = *held;
+    // The most recent one of the class (locks need not be released in order).
+    for (int i = h.depth - 1; c >= 0 && i >= 0; i--) {
+        if (h.classes[i] != c) continue;
+        for (int j = i; j + 1 < h.depth; j++) h.classes[j] = h.classes[j + 1];
+        h.depth--;
+        break;
+    }
+    arch::irq_restore(s);
+}
+} // namespace kernel::lockdep
+#endif
