@@ -35,19 +35,22 @@ ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waite
 }
 } // namespace
 
-ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible) {
+ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible, u64 deadline_ns) {
     // Interrupts are off (the lock is held): the waiter is queued before the lock word
     // is given up, and the thread blocks before interrupts can come back.
     if (interruptible && signal_pending()) return Errno::EINTR;
     Thread& self = current_thread();
+    if (deadline_ns != kNoDeadline && time::monotonic_ns() >= deadline_ns) return Errno::ETIMEDOUT;
     Waiter w;
     w.thread = &self;
     m_waiters.push_back(w);
     arch::IrqState s = lock.release_for_sleep();
-    sched::block();
+    if (deadline_ns != kNoDeadline) sched::sleep_until(deadline_ns);
+    else sched::block();
     lock.reacquire_after_sleep(s);
     if (w.node.linked()) m_waiters.remove(w);
     if (interruptible && signal_pending()) return Errno::EINTR;
+    if (deadline_ns != kNoDeadline && self.timed_out) return Errno::ETIMEDOUT;
     return {};
 }
 
@@ -70,8 +73,11 @@ ErrorOr<void> WaitQueue::sleep_releasing(Mutex& m) {
     return {};
 }
 
-ErrorOr<void> WaitQueue::wait_locked(Spinlock& lock) { return sleep_locked(lock, true); }
-void WaitQueue::wait_locked_uninterruptible(Spinlock& lock) { (void)sleep_locked(lock, false); }
+ErrorOr<void> WaitQueue::wait_locked(Spinlock& lock) { return sleep_locked(lock, true, kNoDeadline); }
+void WaitQueue::wait_locked_uninterruptible(Spinlock& lock) { (void)sleep_locked(lock, false, kNoDeadline); }
+ErrorOr<void> WaitQueue::wait_locked_until(Spinlock& lock, u64 deadline_ns) {
+    return sleep_locked(lock, true, deadline_ns);
+}
 
 ErrorOr<void> WaitQueue::wait_interruptible() { return wait_common(m_waiters, false, 0); }
 ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) { return wait_common(m_waiters, true, timeout_ns); }

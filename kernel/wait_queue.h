@@ -18,6 +18,8 @@ namespace kernel {
 struct Thread;
 class Mutex;
 
+constexpr u64 kNoDeadline = ~0ull; // for the waits that take a deadline
+
 class WaitQueue {
 public:
     // Blocks the current thread until wake_all()/wake_one(). Returns EINTR if a signal
@@ -39,6 +41,9 @@ public:
     // EINTR when a signal is pending (checked before sleeping and after).
     ErrorOr<void> wait_locked(Spinlock& lock) LV_REQUIRES(lock);
     void wait_locked_uninterruptible(Spinlock& lock) LV_REQUIRES(lock);
+    // wait_locked until the monotonic `deadline_ns` at the latest (ETIMEDOUT then);
+    // kNoDeadline for none.
+    ErrorOr<void> wait_locked_until(Spinlock& lock, u64 deadline_ns) LV_REQUIRES(lock);
     // Wakes every blocked thread and tells every notify entry. `key` is the set of poll
     // events (fs/inode.h kPoll*) that may have become true, 0 when unknown or several
     // kinds: epoll ignores a wake whose key misses what an entry watches.
@@ -62,7 +67,7 @@ public:
     ErrorOr<void> sleep_releasing(Mutex& m) LV_NO_THREAD_SAFETY_ANALYSIS;
 
 private:
-    ErrorOr<void> sleep_locked(Spinlock& lock, bool interruptible) LV_REQUIRES(lock);
+    ErrorOr<void> sleep_locked(Spinlock& lock, bool interruptible, u64 deadline_ns) LV_REQUIRES(lock);
     lv::IntrusiveList<Waiter, &Waiter::node> m_waiters;
 };
 
@@ -70,6 +75,5 @@ private:
 // thread, checks its condition, and sleeps here with interrupts kept off since the
 // check, so that no wake is lost. Returns on a wake (spurious returns allowed), EINTR
 // when a signal is pending, ETIMEDOUT once the monotonic `deadline_ns` has passed.
-constexpr u64 kNoDeadline = ~0ull;
 ErrorOr<void> sleep_interruptible_until(u64 deadline_ns);
 } // namespace kernel
