@@ -1,6 +1,6 @@
 // procfs: synthetic, generated on every read; a few files take writes (oom_score_adj).
 //   /proc/self -> <pid>; /proc/<pid>/{exe,cwd} (magic links), fd/<n> (magic links),
-//   comm, cmdline, stat, status; /proc/{meminfo,cpuinfo,uptime,mounts,filesystems,version};
+//   comm, cmdline, stat, status; /proc/{meminfo,cpuinfo,stat,uptime,mounts,filesystems,version};
 //   /proc/sys/fs/nr_open
 // Inodes are made on lookup and die with their last reference.
 #include <fs/context.h>
@@ -9,7 +9,9 @@
 #include <fs/mutex.h>
 #include <fs/procfs.h>
 #include <fs/vfs.h>
+#include <kernel/cpu_stat.h>
 #include <kernel/oom.h>
+#include <kernel/sched.h>
 #include <kernel/process.h>
 #include <kernel/time.h>
 #include <lib/format.h>
@@ -154,6 +156,33 @@ void gen_meminfo(Text& t, int) {
 void gen_cpuinfo(Text& t, int) {
     t.printf("processor\t: 0\nmodel name\t: LevitateOS virtual CPU (%s)\n\n", arch::kMachineName);
 }
+// Linux's show_stat(): the sum over the CPUs, then each; guest times are 0 (no guests),
+// and so are iowait, irq, softirq and steal (ticks are not split that finely here).
+void put_cpu_line(Text& t, const char* name, const kernel::CpuStat& c) {
+    t.printf("%s %lu %lu %lu %lu %lu %lu %lu %lu 0 0\n", name, c.user, c.nice, c.system, c.idle, c.iowait, c.irq,
+             c.softirq, c.steal);
+}
+void gen_proc_stat(Text& t, int) {
+    int cpus = kernel::online_cpus();
+    kernel::CpuStat sum;
+    for (int i = 0; i < cpus; i++) {
+        kernel::CpuStat c = kernel::cpu_stat(i);
+        sum.user += c.user, sum.nice += c.nice, sum.system += c.system, sum.idle += c.idle;
+        sum.iowait += c.iowait, sum.irq += c.irq, sum.softirq += c.softirq, sum.steal += c.steal;
+    }
+    put_cpu_line(t, "cpu ", sum);
+    for (int i = 0; i < cpus; i++) {
+        char name[16];
+        lv::snprintf(name, sizeof name, "cpu%d", i);
+        put_cpu_line(t, name, kernel::cpu_stat(i));
+    }
+    // btime: when the system booted, in seconds since the epoch.
+    i64 btime = kernel::time::realtime_now().sec - i64(kernel::time::boot_ns() / 1000000000);
+    t.printf("intr %lu\nctxt %lu\nbtime %ld\nprocesses %lu\nprocs_running %d\nprocs_blocked 0\n"
+             "softirq 0 0 0 0 0 0 0 0 0 0 0\n",
+             kernel::interrupts_taken(), kernel::context_switches(), btime, kernel::tasks_created(),
+             kernel::sched::runnable_threads());
+}
 void gen_uptime(Text& t, int) {
     u64 ns = kernel::time::boot_ns();
     t.printf("%lu.%02lu 0.00\n", ns / 1000000000, (ns / 10000000) % 100);
@@ -244,6 +273,7 @@ void gen_net(Text& t, int index) {
 const DirChild kRootChildren[] = {
     {"self", nullptr, ProcLink::Self, false}, {"meminfo", gen_meminfo, -1, false},
     {"cpuinfo", gen_cpuinfo, -1, false},      {"uptime", gen_uptime, -1, false},
+    {"stat", gen_proc_stat, -1, false},
     {"version", gen_version, -1, false},      {"filesystems", gen_filesystems, -1, false},
     {"mounts", gen_mounts, -1, false},      {"net", nullptr, -1, false, true},
     {"sys", nullptr, -1, false, false, ProcDir::Sys},

@@ -17,6 +17,9 @@ void handle_syscall(arch::TrapFrame& f);
 // long without a switch). May switch threads before returning.
 void handle_timer_tick(const arch::TrapFrame& f);
 
+// Any interrupt arrived (the timer's included): counted for /proc/stat's "intr".
+void count_interrupt();
+
 // A page fault on `addr`. `user_mode`: the faulting code ran in user mode. Returns
 // true if the kernel resolved it (demand paging) and the access should be retried.
 // If it returns false the arch either takes the user-copy fixup (kernel mode, inside

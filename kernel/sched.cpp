@@ -5,6 +5,7 @@
 #include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
+#include <kernel/cpu_stat.h>
 #include <kernel/sched.h>
 #include <kernel/sync/spinlock.h>
 #include <kernel/thread.h>
@@ -49,6 +50,7 @@ void switch_away() {
     }
     next->state = Thread::State::Running;
     next->slice_ticks = kSliceTicks;
+    count_context_switch(); // /proc/stat's ctxt
     g_progress_ns = time::monotonic_ns();
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
     // Kernel threads run on no user half at all, so a reaped address space is never live.
@@ -70,6 +72,22 @@ Process& current_process() {
 }
 
 namespace sched {
+bool idle_running() { return g_current == g_idle; }
+
+u64 idle_runtime_ns() {
+    if (!g_idle) return 0;
+    u64 ns = g_idle->cpu.runtime_ns;
+    if (g_current == g_idle && g_idle->on_cpu_since_ns) ns += time::monotonic_ns() - g_idle->on_cpu_since_ns;
+    return ns;
+}
+
+int runnable_threads() {
+    InterruptGuard g;
+    int n = g_current && g_current != g_idle ? 1 : 0;
+    for (Thread& t : g_run_queue) n += &t != g_idle;
+    return n;
+}
+
 void init() {
     g_boot_thread.state = Thread::State::Running;
     g_boot_thread.tid = 0;

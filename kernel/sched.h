@@ -7,6 +7,9 @@ namespace kernel {
 struct Thread;
 namespace sched {
 void init();
+bool idle_running();          // the CPU runs its idle thread
+u64 idle_runtime_ns();        // how long the idle thread has run since boot (interrupts off)
+int runnable_threads();       // running or waiting to run, the idle thread aside
 void yield();                 // give up the CPU, stay runnable
 void block();                 // the current thread is no longer runnable; switch away
 void wake(Thread& t);         // make t runnable (interrupt-safe)

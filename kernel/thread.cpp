@@ -1,5 +1,6 @@
 #include <kernel/lock.h>
 #include <kernel/log.h>
+#include <kernel/cpu_stat.h>
 #include <kernel/thread.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
@@ -19,6 +20,11 @@ void thread_trampoline(void* arg) {
     panic("kernel thread %s returned", t->name);
 }
 } // namespace
+
+u64 tasks_created() {
+    InterruptGuard g;
+    return u64(g_next_id - 1);
+}
 
 int allocate_id() {
     InterruptGuard g;

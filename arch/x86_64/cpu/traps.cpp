@@ -156,13 +156,10 @@ void prepare_return_to_user(TrapFrame& f) {
     }
 }
 
-extern "C" void x86_trap(TrapFrame* frame) {
-    TrapFrame& f = *frame;
-    if (f.vector == 14) {
-        page_fault(f);
-    } else if (f.vector < 32) {
-        exception(f);
-    } else if (f.vector == kVectorTimer) {
+namespace {
+void interrupt(TrapFrame& f) {
+    kernel::count_interrupt();
+    if (f.vector == kVectorTimer) {
         lapic_eoi(); // first: the tick may switch to another thread
         kernel::handle_timer_tick(f);
     } else if (f.vector == kVectorCom1) {
@@ -174,6 +171,18 @@ extern "C" void x86_trap(TrapFrame* frame) {
         // LAPIC spurious vector, or a spurious IRQ 7/15 from the masked PIC: no EOI.
     } else {
         lapic_eoi();
+    }
+}
+} // namespace
+
+extern "C" void x86_trap(TrapFrame* frame) {
+    TrapFrame& f = *frame;
+    if (f.vector == 14) {
+        page_fault(f);
+    } else if (f.vector < 32) {
+        exception(f);
+    } else {
+        interrupt(f);
     }
     if (f.from_user()) prepare_return_to_user(f);
 }
