@@ -153,8 +153,16 @@ void gen_meminfo(Text& t, int) {
              "SwapFree:              0 kB\nShmem:          %8lu kB\n",
              total, free, free, shmem, shmem);
 }
+// The architecture formats each CPU's block as Linux does on it.
 void gen_cpuinfo(Text& t, int) {
-    t.printf("processor\t: 0\nmodel name\t: LevitateOS virtual CPU (%s)\n\n", arch::kMachineName);
+    constexpr size_t kBlock = 4096;
+    auto* block = static_cast<char*>(kmalloc(kBlock));
+    if (!block) return; // (a short read, as for any generator out of memory)
+    for (int cpu = 0; cpu < kernel::online_cpus(); cpu++) {
+        size_t n = arch::cpuinfo(cpu, block, kBlock);
+        for (size_t i = 0; i < n; i++) t.put(block[i]);
+    }
+    kfree(block);
 }
 // Linux's show_stat(): the sum over the CPUs, then each; guest times are 0 (no guests),
 // and so are iowait, irq, softirq and steal (ticks are not split that finely here).

@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "sysreg.h"
 #include <arch/interface.h>
+#include <lib/format.h>
 
 namespace arch {
 namespace {
@@ -116,6 +117,41 @@ const char* describe() {
     return g_features.pan ? "PAN" : "no PAN";
 }
 } // namespace cpu
+
+namespace {
+// Linux's hwcap_str (arch/arm64/kernel/cpuinfo.c): AT_HWCAP's bits, then AT_HWCAP2's.
+constexpr const char* kHwcapNames[] = {
+    "fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics", "fphp", "asimdhp", "cpuid",
+    "asimdrdm", "jscvt", "fcma", "lrcpc", "dcpop", "sha3", "sm3", "sm4", "asimddp", "sha512", "sve", "asimdfhm",
+    "dit", "uscat", "ilrcpc", "flagm", "ssbs", "sb", "paca", "pacg"};
+constexpr const char* kHwcap2Names[] = {
+    "dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2", "frint", "svei8mm",
+    "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh", "rng", "bti", "mte", "ecv", "afp", "rpres", "mte3",
+    "sme", "smei16i64", "smef64f64", "smei8i32", "smef16f32", "smeb16f32", "smef32f32", "smefa64", "wfxt", "ebf16",
+    "sveebf16", "cssc", "rprfm", "sve2p1", "sme2", "sme2p1", "smei16i32", "smebi32i32", "smeb16b16", "smef16f16",
+    "mops", "hbc"};
+} // namespace
+
+size_t cpuinfo(int cpu, char* buf, size_t cap) {
+    size_t n = 0;
+    auto add = [&](size_t len) { n = len < cap - n ? n + len : cap; };
+    if (!cap) return 0;
+    // BogoMIPS: Linux's loops_per_jiffy comes from the generic timer, so it reads twice
+    // the timer's frequency in MHz.
+    u64 freq = LV_READ_SYSREG(cntfrq_el0);
+    add(lv::snprintf(buf + n, cap - n, "processor\t: %d\nBogoMIPS\t: %lu.%02lu\nFeatures\t:", cpu,
+                     freq * 2 / 1000000, (freq * 2 / 10000) % 100));
+    for (size_t i = 0; i < sizeof kHwcapNames / sizeof kHwcapNames[0]; i++)
+        if (g_features.hwcap & (1ull << i)) add(lv::snprintf(buf + n, cap - n, " %s", kHwcapNames[i]));
+    for (size_t i = 0; i < sizeof kHwcap2Names / sizeof kHwcap2Names[0]; i++)
+        if (g_features.hwcap2 & (1ull << i)) add(lv::snprintf(buf + n, cap - n, " %s", kHwcap2Names[i]));
+    u64 midr = g_features.midr;
+    add(lv::snprintf(buf + n, cap - n,
+                     "\nCPU implementer\t: 0x%02lx\nCPU architecture: 8\nCPU variant\t: 0x%lx\nCPU part\t: 0x%03lx\n"
+                     "CPU revision\t: %lu\n\n",
+                     (midr >> 24) & 0xff, (midr >> 20) & 0xf, (midr >> 4) & 0xfff, midr & 0xf));
+    return n;
+}
 
 u64 hwcap() { return g_features.hwcap; }
 u64 hwcap2() { return g_features.hwcap2; }
