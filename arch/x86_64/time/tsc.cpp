@@ -4,7 +4,8 @@
 //  - KVM's paravirtual clock (kvmclock): the host states the TSC -> ns scale exactly,
 //    at the cost of one MSR write, with no timing loop (port I/O under nested KVM
 //    is slow and jittery);
-//  - the PIT: count TSC ticks over 10 ms of PIT channel 2 (TCG, real hardware).
+//  - the PIT: count TSC ticks over 10 ms of PIT channel 2, a few times, keeping the
+//    most precise count (TCG, real hardware; see pit_sample).
 // The guest TSC starts near 0 when QEMU starts the VM (KVM and TCG alike), so
 // monotonic_ns() is roughly the time since QEMU started.
 #include <arch/x86/cpu.h>
@@ -51,19 +52,50 @@ u64 kvmclock_tsc_hz() {
     return shift >= 0 ? hz >> shift : hz << -shift;
 }
 
-u64 pit_tsc_hz() {
-    constexpr u32 kPitHz = 1193182;
-    constexpr u32 kTicks = kPitHz / 100; // 10 ms
-    // Channel 2, gate on, speaker off; mode 0 counts down once and raises OUT2.
+// One measurement: TSC ticks over `pit_ticks` of PIT channel 2, with the uncertainty of
+// its two ends. Each end is bracketed by TSC reads around the port access that starts
+// the count or sees it finish, so time lost in between (the host descheduling this
+// vCPU, a slow I/O exit) widens the bracket instead of silently stretching the result:
+// on a busy host a single 10 ms count was seen taking several times longer, and the
+// clock then ran at a fraction of real time.
+struct PitSample {
+    u64 delta, error; // TSC ticks
+};
+
+PitSample pit_sample(u32 pit_ticks) {
+    // Channel 2, gate on, speaker off; mode 0 counts down once and raises OUT2. The
+    // count starts when its high byte is written.
     outb(0x61, (inb(0x61) & ~0x02) | 0x01);
     outb(0x43, 0xb0);
-    outb(0x42, kTicks & 0xff);
-    outb(0x42, kTicks >> 8);
-    u64 start = rdtsc();
-    while (!(inb(0x61) & 0x20)) {
+    outb(0x42, pit_ticks & 0xff);
+    u64 start_lo = rdtsc();
+    outb(0x42, pit_ticks >> 8);
+    u64 start_hi = rdtsc();
+    u64 last_low = start_hi, end_hi;
+    for (;;) {
+        u64 before = rdtsc();
+        u8 v = inb(0x61);
+        end_hi = rdtsc();
+        if (v & 0x20) break;
+        last_low = before; // OUT2 was still low at some point after this
     }
-    u64 end = rdtsc();
-    return (end - start) * 100;
+    u64 start = (start_lo + start_hi) / 2, end = (last_low + end_hi) / 2;
+    return {end - start, (start_hi - start_lo) / 2 + (end_hi - last_low) / 2};
+}
+
+u64 pit_tsc_hz() {
+    constexpr u32 kPitHz = 1193182;
+    constexpr u32 kTicks = kPitHz / 100; // 10 ms a round
+    constexpr int kRounds = 10, kGoodRounds = 3;
+    // The round with the tightest bracket wins; stop after a few whose uncertainty is
+    // under 0.1%.
+    PitSample best {0, ~0ull};
+    for (int round = 0, good = 0; round < kRounds && good < kGoodRounds; round++) {
+        PitSample s = pit_sample(kTicks);
+        if (s.error < best.error) best = s;
+        if (s.error * 1000 < s.delta) good++;
+    }
+    return best.delta * 100;
 }
 } // namespace
 
