@@ -4,6 +4,7 @@
 //  - KVM's paravirtual clock (kvmclock): the host states the TSC -> ns scale exactly,
 //    at the cost of one MSR write, with no timing loop (port I/O under nested KVM
 //    is slow and jittery);
+//  - CPUID leaves 0x15/0x16, where the CPU states its TSC frequency;
 //  - the PIT: count TSC ticks over 10 ms of PIT channel 2, a few times, keeping the
 //    most precise count (TCG, real hardware; see pit_sample).
 // The guest TSC starts near 0 when QEMU starts the VM (KVM and TCG alike), so
@@ -97,10 +98,23 @@ u64 pit_tsc_hz() {
     }
     return best.delta * 100;
 }
+
+// CPUID leaf 0x15 (TSC/crystal ratio and the crystal's frequency) and, when the crystal
+// is not stated, leaf 0x16's base frequency in MHz (Intel SDM vol. 2, CPUID). 0 if the
+// CPU offers neither.
+u64 cpuid_tsc_hz() {
+    if (cpuid(0).eax < 0x15) return 0;
+    Cpuid r = cpuid(0x15);
+    if (!r.eax || !r.ebx) return 0;
+    if (r.ecx) return u64(r.ecx) * r.ebx / r.eax;
+    if (cpuid(0).eax < 0x16) return 0;
+    return u64(cpuid(0x16).eax & 0xffff) * 1000000;
+}
 } // namespace
 
 void tsc_calibrate() {
     g_tsc_hz = kvmclock_tsc_hz();
+    if (!g_tsc_hz) g_tsc_hz = cpuid_tsc_hz();
     if (!g_tsc_hz) g_tsc_hz = pit_tsc_hz();
     g_ns_mult = ((1000000000ull << 32) / g_tsc_hz);
 }
