@@ -1,23 +1,30 @@
 #include <fs/fd_table.h>
-#include <kernel/lock.h>
 
 namespace fs {
 FdTable* FdTable::create() { return lv::make<FdTable>(); }
 
-FdTable::~FdTable() { m_files.clear_and_free(); }
+// The last reference is gone: nobody else can reach the table, and its files are
+// released without the lock (the last close of one may sleep).
+FdTable::~FdTable() LV_NO_THREAD_SAFETY_ANALYSIS { m_files.clear_and_free(); }
 
 FdTable* FdTable::clone() {
     FdTable* t = create();
     if (!t) return nullptr;
-    kernel::InterruptGuard g;
-    if (t->grow_to(m_files.size()).is_error()) {
-        lv::destroy(t);
+    // Two tables' locks: the new one cannot be seen by anyone else yet, so it is filled
+    // without its own (one lock class, no order between two instances to keep).
+    bool ok = [&]() LV_NO_THREAD_SAFETY_ANALYSIS {
+        kernel::SpinlockLocker l(m_lock);
+        if (t->grow_to(m_files.size()).is_error()) return false;
+        for (size_t i = 0; i < m_files.size(); i++) t->m_files[i] = m_files[i];
+        for (size_t i = 0; i < m_cloexec.size(); i++) t->m_cloexec[i] = m_cloexec[i];
+        for (size_t i = 0; i < m_open.size(); i++) t->m_open[i] = m_open[i];
+        t->m_next_fd = m_next_fd;
+        return true;
+    }();
+    if (!ok) {
+        lv::destroy(t); // out of memory while growing it
         return nullptr;
     }
-    for (size_t i = 0; i < m_files.size(); i++) t->m_files[i] = m_files[i];
-    for (size_t i = 0; i < m_cloexec.size(); i++) t->m_cloexec[i] = m_cloexec[i];
-    for (size_t i = 0; i < m_open.size(); i++) t->m_open[i] = m_open[i];
-    t->m_next_fd = m_next_fd;
     return t;
 }
 
@@ -45,7 +52,7 @@ int FdTable::find_free(int start) const {
 ErrorOr<int> FdTable::allocate(lv::RefPtr<File> file, bool cloexec, int min_fd, int limit) {
     limit = min(limit, kMaxFds);
     if (min_fd < 0 || min_fd >= limit) return Errno::EMFILE;
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     int fd = find_free(max(min_fd, m_next_fd));
     if (fd >= limit) return Errno::EMFILE;
     TRY(grow_to(size_t(fd) + 1));
@@ -60,18 +67,18 @@ ErrorOr<void> FdTable::install(int fd, lv::RefPtr<File> file, bool cloexec, int 
     if (fd < 0 || fd >= min(limit, kMaxFds)) return Errno::EBADF;
     lv::RefPtr<File> old;
     {
-        kernel::InterruptGuard g;
+        kernel::SpinlockLocker l(m_lock);
         TRY(grow_to(size_t(fd) + 1));
         old = lv::move(m_files[size_t(fd)]);
         m_files[size_t(fd)] = lv::move(file);
         set_bit(m_open, fd, true);
         set_cloexec_bit(fd, cloexec);
     }
-    return {}; // `old` is released here, with interrupts on
+    return {}; // `old` is released here, without the lock
 }
 
 ErrorOr<lv::RefPtr<File>> FdTable::get(int fd) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     if (!valid(fd)) return Errno::EBADF;
     return m_files[size_t(fd)];
 }
@@ -79,7 +86,7 @@ ErrorOr<lv::RefPtr<File>> FdTable::get(int fd) {
 ErrorOr<void> FdTable::close(int fd) {
     lv::RefPtr<File> old;
     {
-        kernel::InterruptGuard g;
+        kernel::SpinlockLocker l(m_lock);
         if (!valid(fd)) return Errno::EBADF;
         old = lv::move(m_files[size_t(fd)]);
         set_bit(m_open, fd, false);
@@ -90,9 +97,9 @@ ErrorOr<void> FdTable::close(int fd) {
 }
 
 void FdTable::close_range(u32 first, u32 last, bool cloexec_only) {
-    for (u32 fd = first; fd <= last && fd < m_files.size(); fd++) {
+    for (u32 fd = first; fd <= last && fd < u32(limit()); fd++) {
         if (cloexec_only) {
-            kernel::InterruptGuard g;
+            kernel::SpinlockLocker l(m_lock);
             if (valid(int(fd))) set_cloexec_bit(int(fd), true);
         } else {
             (void)close(int(fd));
@@ -102,23 +109,23 @@ void FdTable::close_range(u32 first, u32 last, bool cloexec_only) {
 }
 
 ErrorOr<bool> FdTable::cloexec(int fd) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     if (!valid(fd)) return Errno::EBADF;
     return cloexec_bit(fd);
 }
 
 ErrorOr<void> FdTable::set_cloexec(int fd, bool on) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     if (!valid(fd)) return Errno::EBADF;
     set_cloexec_bit(fd, on);
     return {};
 }
 
 void FdTable::close_on_exec() {
-    for (size_t fd = 0; fd < m_files.size(); fd++) {
+    for (size_t fd = 0; fd < size_t(limit()); fd++) {
         bool close_it;
         {
-            kernel::InterruptGuard g;
+            kernel::SpinlockLocker l(m_lock);
             close_it = valid(int(fd)) && cloexec_bit(int(fd));
         }
         if (close_it) (void)close(int(fd));
@@ -126,6 +133,7 @@ void FdTable::close_on_exec() {
 }
 
 int FdTable::count_open() const {
+    kernel::SpinlockLocker l(m_lock);
     int n = 0;
     for (u64 w : m_open)
         for (; w; w &= w - 1) n++;

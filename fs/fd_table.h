@@ -1,9 +1,11 @@
 // A process's file descriptors: small integers naming open files, with the per-fd
 // FD_CLOEXEC flag. Shared by the threads of a process (and by CLONE_FILES children);
-// copied by fork. Mutations run with interrupts off; dropping the last reference to a
-// File (which may free a whole unlinked file) happens after, outside that section.
+// copied by fork. Everything in it is guarded by its spinlock (Linux's files_struct
+// file_lock); dropping the last reference to a File (which may free a whole unlinked
+// file, and sleep) happens after the lock is given up.
 #pragma once
 #include <fs/file.h>
+#include <kernel/sync/spinlock.h>
 #include <lib/vector.h>
 
 namespace fs {
@@ -32,29 +34,35 @@ public:
     ErrorOr<void> set_cloexec(int fd, bool on);
     void close_on_exec();
     int count_open() const;
-    // Highest open fd + 1 (for /proc/self/fd and select).
-    int limit() const { return int(m_files.size()); }
+    // Highest open fd + 1, at most (for /proc/self/fd and select).
+    int limit() const {
+        kernel::SpinlockLocker l(m_lock);
+        return int(m_files.size());
+    }
 
     FdTable() = default;
     FdTable(const FdTable&) = delete;
     FdTable& operator=(const FdTable&) = delete;
 
 private:
-    bool valid(int fd) const { return fd >= 0 && size_t(fd) < m_files.size() && m_files[size_t(fd)]; }
+    bool valid(int fd) const LV_REQUIRES(m_lock) {
+        return fd >= 0 && size_t(fd) < m_files.size() && m_files[size_t(fd)];
+    }
     // Only for fds below m_files.size() (the bitmaps grow with it).
     static void set_bit(lv::Vector<u64>& map, int fd, bool on) {
         if (on) map[size_t(fd) / 64] |= 1ull << (fd % 64);
         else map[size_t(fd) / 64] &= ~(1ull << (fd % 64));
     }
-    void set_cloexec_bit(int fd, bool on) { set_bit(m_cloexec, fd, on); }
-    bool cloexec_bit(int fd) const { return m_cloexec[size_t(fd) / 64] & (1ull << (fd % 64)); }
+    void set_cloexec_bit(int fd, bool on) LV_REQUIRES(m_lock) { set_bit(m_cloexec, fd, on); }
+    bool cloexec_bit(int fd) const LV_REQUIRES(m_lock) { return m_cloexec[size_t(fd) / 64] & (1ull << (fd % 64)); }
     // The lowest fd >= start not in use (possibly past the end of the table).
-    int find_free(int start) const;
-    ErrorOr<void> grow_to(size_t n);
+    int find_free(int start) const LV_REQUIRES(m_lock);
+    ErrorOr<void> grow_to(size_t n) LV_REQUIRES(m_lock);
 
-    lv::Vector<lv::RefPtr<File>> m_files; // grows on demand up to kMaxFds
-    lv::Vector<u64> m_cloexec;            // one bit per slot of m_files
-    lv::Vector<u64> m_open;               // one bit per slot of m_files: in use
-    int m_next_fd = 0;                    // every fd below it is in use (Linux's next_fd)
+    mutable kernel::Spinlock m_lock {"fd table"};
+    lv::Vector<lv::RefPtr<File>> m_files LV_GUARDED_BY(m_lock); // grows on demand up to kMaxFds
+    lv::Vector<u64> m_cloexec LV_GUARDED_BY(m_lock);            // one bit per slot of m_files
+    lv::Vector<u64> m_open LV_GUARDED_BY(m_lock);               // one bit per slot of m_files: in use
+    int m_next_fd LV_GUARDED_BY(m_lock) = 0; // every fd below it is in use (Linux's next_fd)
 };
 } // namespace fs
