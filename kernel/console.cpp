@@ -3,27 +3,34 @@
 #include <fs/kernel_api.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
-#include <kernel/lock.h>
+#include <kernel/log.h>
+#include <kernel/sync/spinlock.h>
 #include <kernel/wait_queue.h>
 
 namespace kernel::console {
 namespace {
 bool g_mux = false;
 
+// Output: one frame at a time. A leaf lock (nothing is taken under it), left out of the
+// lock-order checks, which themselves log through it.
+Spinlock g_out_lock {"console out", false};
+
 // Input ring, filled from interrupt context.
 constexpr size_t kRing = 4096;
-u8 g_ring[kRing];
-size_t g_head = 0, g_tail = 0; // head: next write, tail: next read
-bool g_eof = false;
-WaitQueue g_readers;
+Spinlock g_in_lock {"console in"};
+u8 g_ring[kRing] LV_GUARDED_BY(g_in_lock);
+size_t g_head LV_GUARDED_BY(g_in_lock) = 0; // next write
+size_t g_tail LV_GUARDED_BY(g_in_lock) = 0; // next read
+bool g_eof LV_GUARDED_BY(g_in_lock) = false;
+WaitQueue g_readers; // waits with g_in_lock
 
 // Decoder state for host -> guest frames: 0xFE <len> <bytes>.
-enum class Rx { Idle, Length, Data } g_rx = Rx::Idle;
-size_t g_rx_left = 0;
+enum class Rx { Idle, Length, Data } g_rx LV_GUARDED_BY(g_in_lock) = Rx::Idle;
+size_t g_rx_left LV_GUARDED_BY(g_in_lock) = 0;
 
-bool ring_full() { return (g_head + 1) % kRing == g_tail; }
+bool ring_full() LV_REQUIRES(g_in_lock) { return (g_head + 1) % kRing == g_tail; }
 
-void push(u8 c) {
+void push(u8 c) LV_REQUIRES(g_in_lock) {
     // The arch stops taking bytes from the UART while the ring is full (rx_full()), so
     // the UART's FIFO and then QEMU hold the rest: nothing is dropped here in practice.
     if (ring_full()) return;
@@ -36,12 +43,16 @@ void init(const char* cmdline) { g_mux = cmdline::flag(cmdline, "levitate.mux");
 
 bool multiplexed() { return g_mux; }
 
-void write(Channel ch, const char* data, size_t n) {
+// (Taken only when not panicking: clang cannot follow a conditional lock.)
+void write(Channel ch, const char* data, size_t n) LV_NO_THREAD_SAFETY_ANALYSIS {
     if (!g_mux) {
         arch::console_write(data, n);
         return;
     }
-    InterruptGuard g; // a frame must not be interleaved with another
+    // A frame must not be interleaved with another. A panic writes without the lock:
+    // the CPU that panicked may hold it.
+    bool locked = !panicking();
+    if (locked) g_out_lock.lock();
     while (n) {
         size_t chunk = n > 0xffff ? 0xffff : n;
         char hdr[4] = {char(kFrameMagic), char(ch), char(chunk & 0xff), char(chunk >> 8)};
@@ -50,12 +61,14 @@ void write(Channel ch, const char* data, size_t n) {
         data += chunk;
         n -= chunk;
     }
+    if (locked) g_out_lock.unlock();
 }
 
 void receive(u8 c) {
+    // ^C, ^\ and ^Z signal the foreground group at once, even when nobody reads.
+    if (!g_mux && fs::console_signal_char(c)) return;
+    SpinlockLocker l(g_in_lock);
     if (!g_mux) {
-        // ^C, ^\ and ^Z signal the foreground group at once, even when nobody reads.
-        if (fs::console_signal_char(c)) return;
         push(c);
     } else {
         switch (g_rx) {
@@ -78,25 +91,30 @@ void receive(u8 c) {
 
 isize read(u8* buf, size_t n, bool nonblock) {
     if (n == 0) return 0;
-    // Check and sleep with interrupts off: a byte (or the EOF frame) arriving between
-    // the check and the wait would otherwise wake nobody, and the reader would hang.
-    InterruptGuard g;
-    for (;;) {
-        if (g_head != g_tail) {
-            bool was_full = ring_full();
-            size_t got = 0;
-            while (got < n && g_tail != g_head) {
-                buf[got++] = g_ring[g_tail];
-                g_tail = (g_tail + 1) % kRing;
+    // Check and sleep under the lock (wait_locked): a byte (or the EOF frame) arriving
+    // between the check and the wait would otherwise wake nobody, and the reader hang.
+    bool was_full = false;
+    size_t got = 0;
+    {
+        SpinlockLocker l(g_in_lock);
+        for (;;) {
+            if (g_head != g_tail) {
+                was_full = ring_full();
+                while (got < n && g_tail != g_head) {
+                    buf[got++] = g_ring[g_tail];
+                    g_tail = (g_tail + 1) % kRing;
+                }
+                break;
             }
-            // The UART was left holding input while we were full: take it again.
-            if (was_full) arch::console_rx_resume();
-            return isize(got);
+            if (g_eof) return 0;
+            if (nonblock) return -isize(Errno::EAGAIN);
+            if (g_readers.wait_locked(g_in_lock).is_error()) return -isize(Errno::EINTR);
         }
-        if (g_eof) return 0;
-        if (nonblock) return -isize(Errno::EAGAIN);
-        if (g_readers.wait_interruptible().is_error()) return -isize(Errno::EINTR);
     }
+    // The UART was left holding input while we were full: take it again (it calls
+    // receive(), so not under the lock).
+    if (was_full) arch::console_rx_resume();
+    return isize(got);
 }
 
 namespace {
@@ -106,19 +124,19 @@ int foreground_pgid() { return g_foreground_pgid; }
 void set_foreground_pgid(int pgid) { g_foreground_pgid = pgid; }
 
 bool input_ended() {
-    InterruptGuard g;
+    SpinlockLocker l(g_in_lock);
     return g_eof && g_head == g_tail;
 }
 
 WaitQueue& input_wait() { return g_readers; }
 
 bool rx_full() {
-    InterruptGuard g;
+    SpinlockLocker l(g_in_lock);
     return ring_full();
 }
 
 size_t available() {
-    InterruptGuard g;
+    SpinlockLocker l(g_in_lock);
     return (g_head + kRing - g_tail) % kRing;
 }
 } // namespace kernel::console

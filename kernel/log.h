@@ -15,6 +15,7 @@ void vlog(LogLevel level, const char* fmt, va_list ap);
 // Print the reason and a symbolized backtrace, then stop the machine (the runner sees
 // the panic record and exits with its panic status).
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+bool panicking(); // a panic has begun (its output takes no locks)
 // A message and the backtrace from (pc, fp), to the kernel log; the kernel carries on.
 void log_backtrace(uptr pc, uptr fp, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 // The return addresses of the caller's callers (frame-pointer walk), at most `max`;

@@ -57,6 +57,8 @@ void format_backtrace(Text& t, uptr pc, uptr fp) {
 }
 } // namespace
 
+bool panicking() { return __atomic_load_n(&g_panicking, __ATOMIC_RELAXED); }
+
 int capture_stack(uptr* out, int max) {
     uptr fp = reinterpret_cast<uptr>(__builtin_frame_address(0));
     int n = 0;
