@@ -44,7 +44,7 @@ ErrorOr<bool> parse_shebang(fs::Inode& inode, char (&interp)[kShebangMax], char 
 }
 
 // The point of no return: the process now runs `img`.
-void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPtr<SignalHandlers> sighand) {
+void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPtr<SignalHandlers> spare) {
     {
         InterruptGuard g;
         // Other threads die (Linux's de_thread); the process keeps its pid.
@@ -52,6 +52,13 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPt
             if (&o == &t) continue;
             o.exiting = true;
             sched::wake(o);
+        }
+        // A table shared with other processes (CLONE_SIGHAND without CLONE_THREAD) is
+        // left to them: the new image's resets must not reach them (Linux's
+        // unshare_sighand). Checked now, when no thread of ours can share it any more.
+        if (p.sighand->ref_count() > 1) {
+            spare->copy_from(*p.sighand);
+            p.sighand = lv::move(spare);
         }
     }
     lv::RefPtr<mm::AddressSpace> old = lv::move(p.as);
@@ -61,9 +68,7 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPt
     release_vfork_parent(p);
     fs::close_on_exec(*p.fds);
     delete_posix_timers(p); // kernel/itimer.h: timer_create's timers end with the image
-    // Caught signals revert to the default; ignored ones stay ignored (execve(2)), in a
-    // table of our own (Linux's unshare_sighand), made before the point of no return.
-    p.sighand = lv::move(sighand);
+    // Caught signals revert to the default; ignored ones stay ignored (execve(2)).
     p.sighand->reset_caught();
     t.altstack_sp = t.altstack_size = 0;
     t.clear_child_tid = 0;
@@ -99,13 +104,12 @@ ErrorOr<void> do_execve(fs::Inode& first, const char* path, ExecArgs& args) {
         exec_path = interp[depth % kSlots];
         inode = TRY(fs::lookup_path(exec_path));
     }
-    // A table shared with other processes (CLONE_SIGHAND without CLONE_THREAD) is
-    // copied: the new image's resets must not reach them.
-    Process& p = current_process();
-    lv::RefPtr<SignalHandlers> sighand = p.sighand->ref_count() > 1 ? p.sighand->copy() : p.sighand;
-    if (!sighand) return Errno::ENOMEM;
+    // A table of our own in case ours is shared when the new image takes over (made
+    // now: after the point of no return nothing may fail).
+    lv::RefPtr<SignalHandlers> spare = SignalHandlers::create();
+    if (!spare) return Errno::ENOMEM;
     Image img = TRY(load_image(*inode, path, args.argv.data(), args.argv.size(), args.envp.data(), args.envp.size()));
-    switch_image(p, current_thread(), img, exec_path, lv::move(sighand));
+    switch_image(current_process(), current_thread(), img, exec_path, lv::move(spare));
     return {};
 }
 } // namespace kernel

@@ -11,5 +11,8 @@ inline void futex_wake_address(VirtAddr uaddr) { futex_wake(uaddr, 1, ~0u); }
 
 namespace kernel {
 // Wakes up to wake_count waiters on uaddr and moves up to requeue_count others to uaddr2.
-long futex_requeue(VirtAddr uaddr, int wake_count, VirtAddr uaddr2, int requeue_count);
+// With `cmp` (FUTEX_CMP_REQUEUE), EAGAIN unless *uaddr is *cmp, checked under the
+// futex lock.
+ErrorOr<long> futex_requeue(VirtAddr uaddr, int wake_count, VirtAddr uaddr2, int requeue_count,
+                            const u32* cmp = nullptr);
 } // namespace kernel

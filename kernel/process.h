@@ -48,6 +48,7 @@ public:
     static constexpr u64 kDefault = 0, kIgnore = 1; // SIG_DFL, SIG_IGN
     static lv::RefPtr<SignalHandlers> create();     // every action SIG_DFL; null on ENOMEM
     lv::RefPtr<SignalHandlers> copy() const;        // null on ENOMEM
+    void copy_from(const SignalHandlers& src);      // this table takes src's actions
 
     SignalAction action(int sig) const;
     u64 handler(int sig) const { return action(sig).handler; }

@@ -15,15 +15,18 @@ lv::RefPtr<SignalHandlers> SignalHandlers::create() { return lv::RefPtr<SignalHa
 
 lv::RefPtr<SignalHandlers> SignalHandlers::copy() const {
     auto c = create();
-    if (!c) return nullptr;
+    if (c) c->copy_from(*this);
+    return c;
+}
+
+void SignalHandlers::copy_from(const SignalHandlers& src) {
     SignalAction snapshot[64];
     {
-        SpinlockLocker l(m_lock);
-        memcpy(snapshot, m_actions, sizeof m_actions);
+        SpinlockLocker l(src.m_lock);
+        memcpy(snapshot, src.m_actions, sizeof snapshot);
     }
-    SpinlockLocker lc(c->m_lock); // one table's lock at a time: no order between two
-    memcpy(c->m_actions, snapshot, sizeof snapshot);
-    return c;
+    SpinlockLocker l(m_lock); // one table's lock at a time: no order between two
+    memcpy(m_actions, snapshot, sizeof snapshot);
 }
 
 SignalAction SignalHandlers::action(int sig) const {

@@ -96,6 +96,9 @@ struct Thread {
     u64 mask_before_suspend = 0;
     bool exiting = false;     // exit_group or a fatal signal is tearing the process down
 
+    // Nonzero inside mm::copy_from_user_nofault: a fault in a user copy fails (EFAULT)
+    // instead of being resolved, which may sleep (Linux's pagefault_disable).
+    u32 pagefault_disabled = 0;
     // The lock classes this thread holds (kernel/sync/lockdep.h).
     lockdep::HeldLocks held_locks;
 

@@ -9,6 +9,10 @@
 namespace mm {
 [[nodiscard]] bool user_range_ok(VirtAddr addr, size_t n);
 ErrorOr<void> copy_from_user(void* dst, VirtAddr src, size_t n);
+// Without resolving page faults (EFAULT for a page not present yet), so that it may run
+// with a spinlock held; the caller faults the page in without the lock and retries
+// (Linux's get_futex_value_locked).
+ErrorOr<void> copy_from_user_nofault(void* dst, VirtAddr src, size_t n);
 ErrorOr<void> copy_to_user(VirtAddr dst, const void* src, size_t n);
 ErrorOr<void> clear_user(VirtAddr dst, size_t n);
 // Copies a NUL-terminated string into dst[max]. Returns its length; ENAMETOOLONG if

@@ -49,11 +49,9 @@ ErrorOr<long> sys_futex(UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
         if ((uaddr.addr() & 3) || (uaddr2.addr() & 3)) return Errno::EINVAL;
-        if (cmd == FUTEX_CMP_REQUEUE) {
-            u32 cur = TRY(uaddr.read());
-            if (cur != val3) return Errno::EAGAIN;
-        }
-        return futex_requeue(uaddr.addr(), int(val), uaddr2.addr(), int(timeout_or_val2));
+        if (int(val) < 0 || int(timeout_or_val2) < 0) return Errno::EINVAL; // as Linux's futex_requeue
+        return futex_requeue(uaddr.addr(), int(val), uaddr2.addr(), int(timeout_or_val2),
+                             cmd == FUTEX_CMP_REQUEUE ? &val3 : nullptr);
     }
     default:
         return Errno::ENOSYS;

@@ -202,7 +202,7 @@ bool tcp_reap_pending();
     // reaper (reap_node), which drops it outside any member function of this socket.
     lv::RefPtr<TcpSocket> m_self;
     bool m_port_locked = false; // bind() chose the port: it stays bound after CLOSED
-    kernel::Mutex m_tx_lock, m_rx_lock; // one sender / one reader copies at a time
+    kernel::Mutex m_tx_lock {"tcp tx"}, m_rx_lock {"tcp rx"}; // one sender / one reader copies at a time
 };
 
 // Sends a RST answering `seg`, for which there is no connection (RFC 793 "reset generation").

@@ -1,5 +1,5 @@
 // futex(2) by hand: EAGAIN when the word differs, ETIMEDOUT, EFAULT and EINVAL, the
-// count FUTEX_WAKE returns, bitsets, and FUTEX_CMP_REQUEUE moving waiters to a second
+// count FUTEX_WAKE returns (a count of 0 wakes one), bitsets, and FUTEX_CMP_REQUEUE moving waiters to a second
 // word where a wake of that word finds them. Every waiter must come back with 0 (woken),
 // never a lost wake-up.
 // SYSCALLS: futex
@@ -71,8 +71,17 @@ int main(void) {
     CHECK(gone != MAP_FAILED);
     CHECK_OK(munmap(gone, 4096));
     CHECK_ERR(futex((uint32_t*)gone, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0), EFAULT);
+    // Words on pages never touched yet (read under the futex lock, they must be faulted
+    // in first): the comparison still sees their zero.
+    uint32_t* fresh = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(fresh != MAP_FAILED);
+    CHECK_ERR(futex(fresh, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0), EAGAIN);
+    CHECK_ERR(futex(fresh + 1024, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0), ETIMEDOUT);
+    CHECK_OK(munmap(fresh, 2 * 4096));
     CHECK(futex(&w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0); // nobody waits
     CHECK_ERR(futex(&w, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void*)1, &word_b, 4), EAGAIN);
+    CHECK_ERR(futex(&w, FUTEX_CMP_REQUEUE_PRIVATE, (uint32_t)-1, (void*)1, &word_b, 5), EINVAL);
+    CHECK_ERR(futex(&w, FUTEX_REQUEUE_PRIVATE, 1, (void*)(long)-1, &word_b, 0), EINVAL);
 
     // Three waiters, woken by wakes of at most one each.
     pthread_t t[4];
@@ -88,6 +97,15 @@ int main(void) {
         CHECK(pthread_join(t[i], NULL) == 0);
         CHECK(results[i] == 0, "waiter %d: %s", i, strerror((int)results[i]));
     }
+
+    // FUTEX_WAKE with a count of 0 wakes one, as Linux's does.
+    start_waiters(t, 1);
+    for (long r = 0; !r; sched_yield()) {
+        r = futex(&word_a, FUTEX_WAKE_PRIVATE, 0, NULL, NULL, 0);
+        CHECK(r == 0 || r == 1, "FUTEX_WAKE with count 0 returned %ld", r);
+    }
+    CHECK(pthread_join(t[0], NULL) == 0);
+    CHECK(results[0] == 0, "count-0 waiter: %s", strerror((int)results[0]));
 
     // A waiter with bitset 0x2: wakes with bitset 0x1 never find it, 0x2 does.
     started = 0;

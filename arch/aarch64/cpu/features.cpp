@@ -134,7 +134,9 @@ constexpr const char* kHwcap2Names[] = {
 
 size_t cpuinfo(int cpu, char* buf, size_t cap) {
     size_t n = 0;
-    auto add = [&](size_t len) { n = len < cap - n ? n + len : cap; };
+    // snprintf's result is what it wanted to write: when that did not fit, the text
+    // stops at cap - 1 (its NUL is not part of the result).
+    auto add = [&](size_t len) { n = len < cap - n ? n + len : cap - 1; };
     if (!cap) return 0;
     // BogoMIPS: Linux's loops_per_jiffy comes from the generic timer, so it reads twice
     // the timer's frequency in MHz.

@@ -72,7 +72,9 @@ void brand(char (&out)[49]) {
 size_t cpuinfo(int cpu, char* buf, size_t cap) {
     size_t n = 0;
     if (!cap) return 0;
-    auto add = [&](size_t len) { n = len < cap - n ? n + len : cap; };
+    // snprintf's result is what it wanted to write: when that did not fit, the text
+    // stops at cap - 1 (its NUL is not part of the result).
+    auto add = [&](size_t len) { n = len < cap - n ? n + len : cap - 1; };
     x86::Cpuid v0 = x86::cpuid(0), v1 = x86::cpuid(1);
     u32 max_ext = x86::cpuid(0x80000000).eax;
     char vendor[13];
@@ -91,12 +93,20 @@ size_t cpuinfo(int cpu, char* buf, size_t cap) {
                      "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n"
                      "stepping\t: %u\ncpu MHz\t\t: %lu.%03lu\n",
                      cpu, vendor, family, model, name, stepping, khz / 1000, khz % 1000));
-    // Cache size: the last level Linux knows of, L3 if there is one, else L2.
-    if (max_ext >= 0x80000006) {
-        x86::Cpuid c = x86::cpuid(0x80000006);
-        u32 l3_kb = (c.edx >> 18) * 512, l2_kb = c.ecx >> 16;
-        if (l3_kb || l2_kb) add(lv::snprintf(buf + n, cap - n, "cache size\t: %u KB\n", l3_kb ? l3_kb : l2_kb));
+    // Cache size as Linux reports it: on Intel the last level that CPUID leaf 4 lists
+    // (init_intel_cacheinfo), elsewhere L2 from 0x80000006 (AMD, Hygon and others).
+    u32 cache_kb = 0;
+    if (!strcmp(vendor, "GenuineIntel") && v0.eax >= 4) {
+        for (u32 i = 0; i < 16; i++) {
+            x86::Cpuid c = x86::cpuid(4, i);
+            if ((c.eax & 0x1f) == 0) break; // no more caches
+            u64 bytes = u64((c.ebx >> 22) + 1) * (((c.ebx >> 12) & 0x3ff) + 1) * ((c.ebx & 0xfff) + 1) * (u64(c.ecx) + 1);
+            cache_kb = u32(bytes / 1024); // the levels come in increasing order
+        }
+    } else if (max_ext >= 0x80000006) {
+        cache_kb = x86::cpuid(0x80000006).ecx >> 16;
     }
+    if (cache_kb) add(lv::snprintf(buf + n, cap - n, "cache size\t: %u KB\n", cache_kb));
     u32 apic = v1.ebx >> 24;
     add(lv::snprintf(buf + n, cap - n,
                      "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: %d\ncpu cores\t: 1\napicid\t\t: %u\n"

@@ -11,6 +11,7 @@
 // monotonic_ns() is roughly the time since QEMU started.
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
+#include <kernel/log.h>
 
 namespace arch::x86 {
 namespace {
@@ -61,7 +62,11 @@ u64 kvmclock_tsc_hz() {
 // clock then ran at a fraction of real time.
 struct PitSample {
     u64 delta, error; // TSC ticks
+    bool valid;       // OUT2 was seen low, then high, within the budget
 };
+// A round that takes this many TSC ticks (seconds at any plausible frequency) has no
+// working PIT behind it.
+constexpr u64 kRoundBudget = 1ull << 34;
 
 PitSample pit_sample(u32 pit_ticks) {
     // Channel 2, gate on, speaker off; mode 0 counts down once and raises OUT2. The
@@ -73,15 +78,20 @@ PitSample pit_sample(u32 pit_ticks) {
     outb(0x42, pit_ticks >> 8);
     u64 start_hi = rdtsc();
     u64 last_low = start_hi, end_hi;
+    bool seen_low = false;
     for (;;) {
         u64 before = rdtsc();
         u8 v = inb(0x61);
         end_hi = rdtsc();
         if (v & 0x20) break;
+        if (end_hi - start_hi > kRoundBudget) return {0, ~0ull, false};
         last_low = before; // OUT2 was still low at some point after this
+        seen_low = true;
     }
     u64 start = (start_lo + start_hi) / 2, end = (last_low + end_hi) / 2;
-    return {end - start, (start_hi - start_lo) / 2 + (end_hi - last_low) / 2};
+    // Seen high at the first look: no PIT answering, or a port that reads all ones.
+    if (!seen_low || end <= start) return {0, ~0ull, false};
+    return {end - start, (start_hi - start_lo) / 2 + (end_hi - last_low) / 2, true};
 }
 
 u64 pit_tsc_hz() {
@@ -90,20 +100,24 @@ u64 pit_tsc_hz() {
     constexpr int kRounds = 10, kGoodRounds = 3;
     // The round with the tightest bracket wins; stop after a few whose uncertainty is
     // under 0.1%.
-    PitSample best {0, ~0ull};
+    PitSample best {0, ~0ull, false};
     for (int round = 0, good = 0; round < kRounds && good < kGoodRounds; round++) {
         PitSample s = pit_sample(kTicks);
-        if (s.error < best.error) best = s;
+        if (!s.valid) continue;
+        if (!best.valid || s.error < best.error) best = s;
         if (s.error * 1000 < s.delta) good++;
     }
-    return best.delta * 100;
+    return best.valid ? best.delta * 100 : 0;
 }
 
 // CPUID leaf 0x15 (TSC/crystal ratio and the crystal's frequency) and, when the crystal
 // is not stated, leaf 0x16's base frequency in MHz (Intel SDM vol. 2, CPUID). 0 if the
 // CPU offers neither.
 u64 cpuid_tsc_hz() {
-    if (cpuid(0).eax < 0x15) return 0;
+    // Linux trusts these leaves on Intel only (native_calibrate_tsc).
+    Cpuid v0 = cpuid(0);
+    if (!(v0.ebx == 0x756e6547 && v0.edx == 0x49656e69 && v0.ecx == 0x6c65746e)) return 0; // "GenuineIntel"
+    if (v0.eax < 0x15) return 0;
     Cpuid r = cpuid(0x15);
     if (!r.eax || !r.ebx) return 0;
     if (r.ecx) return u64(r.ecx) * r.ebx / r.eax;
@@ -116,6 +130,7 @@ void tsc_calibrate() {
     g_tsc_hz = kvmclock_tsc_hz();
     if (!g_tsc_hz) g_tsc_hz = cpuid_tsc_hz();
     if (!g_tsc_hz) g_tsc_hz = pit_tsc_hz();
+    if (!g_tsc_hz) kernel::panic("no TSC frequency: no kvmclock, no CPUID leaf 0x15, no PIT");
     g_ns_mult = ((1000000000ull << 32) / g_tsc_hz);
 }
 
