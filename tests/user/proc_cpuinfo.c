@@ -40,12 +40,7 @@ static int has_word(const char* list, const char* word) {
 }
 
 int main(void) {
-    int fd = open("/proc/cpuinfo", O_RDONLY);
-    CHECK(fd >= 0, "open: %s", strerror(errno));
-    size_t len = 0;
-    for (ssize_t n; (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0;) len += (size_t)n;
-    close(fd);
-    buf[len] = 0;
+    lv_read_file("/proc/cpuinfo", buf, sizeof buf);
 
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     int blocks = 0;

@@ -22,12 +22,7 @@ struct stat_snapshot {
 static void read_stat(struct stat_snapshot* s) {
     static char buf[1 << 16];
     memset(s, 0, sizeof *s);
-    int fd = open("/proc/stat", O_RDONLY);
-    CHECK(fd >= 0, "open /proc/stat: %s", strerror(errno));
-    size_t len = 0;
-    for (ssize_t n; (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0;) len += (size_t)n;
-    close(fd);
-    buf[len] = 0;
+    lv_read_file("/proc/stat", buf, sizeof buf);
     CHECK(!strncmp(buf, "cpu  ", 5), "first line: %.40s", buf);
     for (char* line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         unsigned long long v[10];

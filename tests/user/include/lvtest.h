@@ -3,9 +3,11 @@
 // programs; nothing here is LevitateOS-specific.
 #pragma once
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LV_FAIL(...)                                            \
     do {                                                        \
@@ -45,3 +47,15 @@
             LV_FAIL("%s: expected -1 with %s (%d), got %ld with errno %d (%s)", #call, #E, E, \
                     _r, errno, strerror(errno));                                             \
     } while (0)
+
+// The whole of a (small, generated) file such as /proc/stat, NUL-terminated; fails the
+// test if it cannot be opened. Returns its length.
+static inline size_t lv_read_file(const char* path, char* buf, size_t cap) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0, "open %s: %s", path, strerror(errno));
+    size_t len = 0;
+    for (ssize_t n; len + 1 < cap && (n = read(fd, buf + len, cap - 1 - len)) > 0;) len += (size_t)n;
+    close(fd);
+    buf[len] = 0;
+    return len;
+}
