@@ -10,6 +10,7 @@
 #include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/cpu_stat.h>
+#include <kernel/lock.h>
 #include <kernel/oom.h>
 #include <kernel/sched.h>
 #include <kernel/process.h>
@@ -219,19 +220,39 @@ void gen_cmdline(Text& t, int pid) {
         t.put('\0');
     }
 }
+// Linux's task_state: R running or runnable, S asleep, T stopped, Z zombie. A process
+// is R when any of its threads is (fs/proc/array.c looks at the leader; here any thread
+// stands for the process).
+char state_of(kernel::Process& p) {
+    if (p.zombie) return 'Z';
+    if (p.stopped) return 'T';
+    kernel::InterruptGuard g;
+    for (kernel::Thread& t : p.threads)
+        if (t.state == kernel::Thread::State::Running || t.state == kernel::Thread::State::Runnable) return 'R';
+    return 'S';
+}
+const char* state_name(char s) {
+    switch (s) {
+    case 'R': return "R (running)";
+    case 'T': return "T (stopped)";
+    case 'Z': return "Z (zombie)";
+    default: return "S (sleeping)";
+    }
+}
+
 void gen_stat(Text& t, int pid) {
     auto* p = kernel::find_process(pid);
     if (!p) return;
-    t.printf("%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu 0 0 20 0 %d 0 %lu 0 0\n", p->pid, p->comm,
-             p->zombie ? 'Z' : 'R', p->parent ? p->parent->pid : 0, p->pgid, p->sid, p->utime_ns / 10000000,
-             p->stime_ns / 10000000, p->live_threads, p->start_ns / 10000000);
+    t.printf("%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu 0 0 20 0 %d 0 %lu 0 0\n", p->pid, p->comm, state_of(*p),
+             p->parent ? p->parent->pid : 0, p->pgid, p->sid, p->utime_ns / 10000000, p->stime_ns / 10000000,
+             p->live_threads, p->start_ns / 10000000);
 }
 void gen_status(Text& t, int pid) {
     auto* p = kernel::find_process(pid);
     if (!p) return;
     t.printf("Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
              "Threads:\t%d\n",
-             p->comm, p->zombie ? "Z (zombie)" : "R (running)", p->pid, p->pid, p->parent ? p->parent->pid : 0,
+             p->comm, state_name(state_of(*p)), p->pid, p->pid, p->parent ? p->parent->pid : 0,
              p->cred.uid, p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.gid, p->cred.egid, p->cred.sgid,
              p->cred.fsgid, p->live_threads);
 }
