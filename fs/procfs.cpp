@@ -16,6 +16,7 @@
 #include <kernel/process.h>
 #include <kernel/time.h>
 #include <lib/format.h>
+#include <mm/address_space.h>
 #include <mm/phys.h>
 
 namespace fs {
@@ -240,12 +241,48 @@ const char* state_name(char s) {
     }
 }
 
+// Linux's do_task_stat: 52 fields. Times are in USER_HZ (100) ticks. What is not kept
+// here is 0, as Linux shows it to a reader without ptrace access to the process: the
+// tty (no controlling terminals yet; tpgid -1), fault counts, the code and stack
+// addresses, kstkesp/kstkeip, the argument and environment addresses.
 void gen_stat(Text& t, int pid) {
     auto* p = kernel::find_process(pid);
     if (!p) return;
-    t.printf("%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu 0 0 20 0 %d 0 %lu 0 0\n", p->pid, p->comm, state_of(*p),
-             p->parent ? p->parent->pid : 0, p->pgid, p->sid, p->utime_ns / 10000000, p->stime_ns / 10000000,
-             p->live_threads, p->start_ns / 10000000);
+    constexpr u64 kTick = 10000000; // ns per USER_HZ tick
+    char state = state_of(*p);
+    u64 vsize = 0, rss = 0, brk_start = 0;
+    u64 pending, blocked = 0, ignored = 0, caught = 0;
+    kernel::SchedAttr sched {};
+    {
+        kernel::InterruptGuard g;
+        if (mm::AddressSpace* as = p->as.get()) {
+            as->for_each_vma([&](mm::Vma& v) { vsize += v.end - v.start; });
+            brk_start = as->brk_start();
+        }
+        rss = kernel::resident_pages(*p);
+        pending = p->pending_signals;
+        if (kernel::Thread* main = p->threads.first()) {
+            pending |= main->pending_signals;
+            blocked = main->sigmask;
+            sched = main->sched;
+        }
+    }
+    for (int sig = 1; sig <= 64 && p->sighand; sig++) {
+        u64 h = p->sighand->handler(sig);
+        if (h == kernel::SignalHandlers::kIgnore) ignored |= 1ull << (sig - 1);
+        else if (h != kernel::SignalHandlers::kDefault) caught |= 1ull << (sig - 1);
+    }
+    bool rt = sched.policy == 1 || sched.policy == 2; // SCHED_FIFO, SCHED_RR
+    long priority = rt ? -1 - long(sched.priority) : 20 + sched.nice;
+    constexpr u32 kPfExiting = 0x4;
+    t.printf("%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %lu %lu %lu %lu %ld %d %d 0 %lu %lu %lu %lu 0 0 0 0 0 "
+             "%lu %lu %lu %lu %d 0 0 %d 0 %u %u 0 0 0 0 0 %lu 0 0 0 0 %d\n",
+             p->pid, p->comm, state, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+             p->exit_started ? kPfExiting : 0u, p->utime_ns / kTick, p->stime_ns / kTick,
+             p->children_cpu.utime_ns / kTick, p->children_cpu.stime_ns / kTick, priority, int(sched.nice),
+             p->live_threads, p->start_ns / kTick, vsize, rss, p->rlimits[5].cur /* RLIMIT_RSS */, pending, blocked,
+             ignored, caught, state == 'S' ? 1 : 0 /* wchan: asleep */, p->exit_signal,
+             rt ? u32(sched.priority) : 0u, u32(sched.policy), brk_start, p->zombie ? p->wait_status : 0);
 }
 void gen_status(Text& t, int pid) {
     auto* p = kernel::find_process(pid);
