@@ -40,10 +40,12 @@ struct Text {
         }
         buf[len++] = c;
     }
+    // A lv::PutChar sink writing into the Text at `self`.
+    static void sink(void* self, char c) { static_cast<Text*>(self)->put(c); }
     void printf(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
         va_list ap;
         va_start(ap, fmt);
-        lv::vformat([](void* self, char c) { static_cast<Text*>(self)->put(c); }, this, fmt, ap);
+        lv::vformat(sink, this, fmt, ap);
         va_end(ap);
     }
 };
@@ -157,14 +159,8 @@ void gen_meminfo(Text& t, int) {
 }
 // The architecture formats each CPU's block as Linux does on it.
 void gen_cpuinfo(Text& t, int) {
-    constexpr size_t kBlock = 4096;
-    auto* block = static_cast<char*>(kmalloc(kBlock));
-    if (!block) return; // (a short read, as for any generator out of memory)
-    for (int cpu = 0; cpu < kernel::online_cpus(); cpu++) {
-        size_t n = arch::cpuinfo(cpu, block, kBlock);
-        for (size_t i = 0; i < n; i++) t.put(block[i]);
-    }
-    kfree(block);
+    for (int cpu = 0; cpu < kernel::online_cpus(); cpu++)
+        arch::cpuinfo(cpu, Text::sink, &t);
 }
 // Linux's show_stat(): the sum over the CPUs, then each; guest times are 0 (no guests),
 // and so are iowait, irq, softirq and steal (ticks are not split that finely here).
@@ -267,11 +263,7 @@ void gen_stat(Text& t, int pid) {
             sched = main->sched;
         }
     }
-    for (int sig = 1; sig <= 64 && p->sighand; sig++) {
-        u64 h = p->sighand->handler(sig);
-        if (h == kernel::SignalHandlers::kIgnore) ignored |= 1ull << (sig - 1);
-        else if (h != kernel::SignalHandlers::kDefault) caught |= 1ull << (sig - 1);
-    }
+    if (p->sighand) p->sighand->dispositions(ignored, caught);
     bool rt = sched.policy == 1 || sched.policy == 2; // SCHED_FIFO, SCHED_RR
     long priority = rt ? -1 - long(sched.priority) : 20 + sched.nice;
     constexpr u32 kPfExiting = 0x4;
@@ -280,7 +272,7 @@ void gen_stat(Text& t, int pid) {
              p->pid, p->comm, state, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
              p->exit_started ? kPfExiting : 0u, p->utime_ns / kTick, p->stime_ns / kTick,
              p->children_cpu.utime_ns / kTick, p->children_cpu.stime_ns / kTick, priority, int(sched.nice),
-             p->live_threads, p->start_ns / kTick, vsize, rss, p->rlimits[5].cur /* RLIMIT_RSS */, pending, blocked,
+             p->live_threads, p->start_ns / kTick, vsize, rss, p->rlimits[kernel::kRlimitRss].cur, pending, blocked,
              ignored, caught, state == 'S' ? 1 : 0 /* wchan: asleep */, p->exit_signal,
              rt ? u32(sched.priority) : 0u, u32(sched.policy), brk_start, p->zombie ? p->wait_status : 0);
 }
@@ -333,7 +325,7 @@ size_t g_net_count = 0;
 void gen_net(Text& t, int index) {
     size_t count = g_net_count;
     const auto* files = g_net_files;
-    if (size_t(index) < count) files[index].generate([](void* c, char ch) { static_cast<Text*>(c)->put(ch); }, &t);
+    if (size_t(index) < count) files[index].generate(Text::sink, &t);
 }
 
 const DirChild kRootChildren[] = {

@@ -46,9 +46,9 @@ CpuStat cpu_stat(int) {
 u64 interrupts_taken() { return __atomic_load_n(&g_interrupts, __ATOMIC_RELAXED); }
 u64 context_switches() { return __atomic_load_n(&g_switches, __ATOMIC_RELAXED); }
 
-void account_tick(bool from_user, bool idle, int nice) {
+void account_tick(bool from_user, int nice) {
     u64 now = time::monotonic_ns(), idle_ns = sched::idle_runtime_ns();
-    Kind kind = idle ? g_last_kind : !from_user ? kSystem : nice > 0 ? kNice : kUser;
+    Kind kind = sched::idle_running() ? g_last_kind : !from_user ? kSystem : nice > 0 ? kNice : kUser;
     g_ns[kind] += busy_since_last(now, idle_ns);
     g_last_ns = now;
     g_last_idle_ns = idle_ns;

@@ -21,6 +21,6 @@ u64 tasks_created();     // processes and threads, as Linux's total_forks ("proc
 
 // Counting (from the timer tick and the scheduler; the arch IRQ entries call
 // count_interrupt, kernel/entry.h).
-void account_tick(bool from_user, bool idle, int nice);
+void account_tick(bool from_user, int nice);
 void count_context_switch();
 } // namespace kernel

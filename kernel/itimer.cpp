@@ -1,6 +1,5 @@
 #include <kernel/cpu_stat.h>
 #include <kernel/itimer.h>
-#include <kernel/sched.h>
 #include <kernel/lock.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
@@ -157,7 +156,7 @@ void cputime_switch(Thread& prev, Thread& next) {
 void timer_tick(bool from_user) {
     // Interrupt context, interrupts off.
     Thread& t = current_thread();
-    account_tick(from_user, sched::idle_running(), t.sched.nice); // /proc/stat
+    account_tick(from_user, t.sched.nice); // /proc/stat
     if (Process* p = t.process) {
         if (from_user) {
             t.cpu.user_ticks++;

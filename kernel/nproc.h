@@ -9,8 +9,6 @@
 namespace kernel {
 struct Process;
 
-constexpr int kRlimitNproc = 6;
-
 // Tasks whose process has real uid `uid`, not counting `except` (if given).
 // Interrupts off.
 u64 user_tasks(u32 uid, const Process* except = nullptr);

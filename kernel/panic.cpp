@@ -22,24 +22,31 @@ void put(void* ctx, char c) {
 
 bool plausible_kernel_address(uptr a) { return a >= arch::kDirectMapBase && (a & 7) == 0; }
 
-void format_backtrace(Text& t, uptr pc, uptr fp) {
-    if (pc) {
-        const char* name = "?";
-        u64 off = 0;
-        symbolize(pc, name, off);
-        lv::format(put, &t, "  %p %s+%#lx\n", reinterpret_cast<void*>(pc), name, off);
-    }
-    for (int depth = 0; depth < 32 && plausible_kernel_address(fp); depth++) {
+// The return addresses of the frame-pointer chain from `fp`, at most `max`.
+int walk_frames(uptr fp, uptr* out, int max) {
+    int n = 0;
+    for (int depth = 0; depth < 32 && n < max && plausible_kernel_address(fp); depth++) {
         auto* frame = reinterpret_cast<uptr*>(fp);
-        uptr ret = frame[1];
-        if (!ret) break;
-        const char* name = "?";
-        u64 off = 0;
-        symbolize(ret, name, off);
-        lv::format(put, &t, "  %p %s+%#lx\n", reinterpret_cast<void*>(ret), name, off);
+        if (!frame[1]) break;
+        out[n++] = frame[1];
         if (frame[0] <= fp) break; // stacks grow down: callers' frames are higher
         fp = frame[0];
     }
+    return n;
+}
+
+void format_frame(Text& t, uptr pc) {
+    const char* name = "?";
+    u64 off = 0;
+    symbolize(pc, name, off);
+    lv::format(put, &t, "  %p %s+%#lx\n", reinterpret_cast<void*>(pc), name, off);
+}
+
+void format_backtrace(Text& t, uptr pc, uptr fp) {
+    if (pc) format_frame(t, pc);
+    uptr pcs[32];
+    int n = walk_frames(fp, pcs, 32);
+    for (int i = 0; i < n; i++) format_frame(t, pcs[i]);
 }
 
 [[noreturn]] void vpanic(uptr pc, uptr fp, const char* fmt, va_list ap) {
@@ -60,28 +67,14 @@ void format_backtrace(Text& t, uptr pc, uptr fp) {
 bool panicking() { return __atomic_load_n(&g_panicking, __ATOMIC_RELAXED); }
 
 int capture_stack(uptr* out, int max) {
-    uptr fp = reinterpret_cast<uptr>(__builtin_frame_address(0));
-    int n = 0;
-    for (int depth = 0; depth < 32 && n < max && plausible_kernel_address(fp); depth++) {
-        auto* frame = reinterpret_cast<uptr*>(fp);
-        if (!frame[1]) break;
-        out[n++] = frame[1];
-        if (frame[0] <= fp) break;
-        fp = frame[0];
-    }
-    return n;
+    return walk_frames(reinterpret_cast<uptr>(__builtin_frame_address(0)), out, max);
 }
 
 void print_stack(const char* title, const uptr* pcs, int n) {
     static Text t; // callers are serialised (interrupts off): too big for the stack
     t.len = 0;
     lv::format(put, &t, "%s\n", title);
-    for (int i = 0; i < n; i++) {
-        const char* name = "?";
-        u64 off = 0;
-        symbolize(pcs[i], name, off);
-        lv::format(put, &t, "  %p %s+%#lx\n", reinterpret_cast<void*>(pcs[i]), name, off);
-    }
+    for (int i = 0; i < n; i++) format_frame(t, pcs[i]);
     console::write(console::kLog, t.buf, t.len);
 }
 

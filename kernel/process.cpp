@@ -26,13 +26,13 @@ Process* g_init = nullptr;
 
 void default_rlimits(RLimit* r) {
     for (int i = 0; i < kNumRlimits; i++) r[i] = {kRlimInfinity, kRlimInfinity};
-    r[3] = {8ull << 20, kRlimInfinity}; // RLIMIT_STACK
-    r[4] = {0, kRlimInfinity};          // RLIMIT_CORE
-    r[6] = {4096, 4096};                // RLIMIT_NPROC
-    r[7] = {1024, 4096};                // RLIMIT_NOFILE
-    r[8] = {8ull << 20, 8ull << 20};    // RLIMIT_MEMLOCK
-    r[11] = {4096, 4096};               // RLIMIT_SIGPENDING
-    r[12] = {819200, 819200};           // RLIMIT_MSGQUEUE
+    r[kRlimitStack] = {8ull << 20, kRlimInfinity};
+    r[kRlimitCore] = {0, kRlimInfinity};
+    r[kRlimitNproc] = {4096, 4096};
+    r[kRlimitNofile] = {1024, 4096};
+    r[kRlimitMemlock] = {8ull << 20, 8ull << 20};
+    r[kRlimitSigpending] = {4096, 4096};
+    r[kRlimitMsgqueue] = {819200, 819200};
 }
 
 namespace {

@@ -52,8 +52,11 @@ public:
 
     SignalAction action(int sig) const;
     u64 handler(int sig) const { return action(sig).handler; }
-    // rt_sigaction: installs `na` (when not null) and returns the action it replaces.
-    SignalAction replace(int sig, const SignalAction* na);
+    // rt_sigaction: installs `na` and returns the action it replaces.
+    SignalAction replace(int sig, const SignalAction& na);
+    // The signals set to SIG_IGN and those with a handler, as bit masks (bit n-1 for
+    // signal n: /proc/PID/stat's sigignore and sigcatch).
+    void dispositions(u64& ignored, u64& caught) const;
     // SA_RESETHAND: the handler goes back to SIG_DFL once it runs.
     void reset(int sig);
     // A synchronous fault (force_sig_info): an ignored signal, or one the thread blocks
@@ -71,6 +74,12 @@ struct RLimit {
     u64 cur, max;
 };
 constexpr int kNumRlimits = 16;
+// Indices into Process::rlimits: Linux's RLIMIT_* numbers (the same on every architecture).
+enum : int {
+    kRlimitCpu = 0, kRlimitFsize = 1, kRlimitData = 2, kRlimitStack = 3, kRlimitCore = 4, kRlimitRss = 5,
+    kRlimitNproc = 6, kRlimitNofile = 7, kRlimitMemlock = 8, kRlimitAs = 9, kRlimitLocks = 10,
+    kRlimitSigpending = 11, kRlimitMsgqueue = 12, kRlimitNice = 13, kRlimitRtprio = 14, kRlimitRttime = 15,
+};
 constexpr u64 kRlimInfinity = ~0ull;
 
 struct Process {

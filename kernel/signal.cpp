@@ -34,11 +34,20 @@ SignalAction SignalHandlers::action(int sig) const {
     return m_actions[sig - 1];
 }
 
-SignalAction SignalHandlers::replace(int sig, const SignalAction* na) {
+SignalAction SignalHandlers::replace(int sig, const SignalAction& na) {
     SpinlockLocker l(m_lock);
     SignalAction old = m_actions[sig - 1];
-    if (na) m_actions[sig - 1] = *na;
+    m_actions[sig - 1] = na;
     return old;
+}
+
+void SignalHandlers::dispositions(u64& ignored, u64& caught) const {
+    ignored = caught = 0;
+    SpinlockLocker l(m_lock);
+    for (int i = 0; i < 64; i++) {
+        if (m_actions[i].handler == kIgnore) ignored |= 1ull << i;
+        else if (m_actions[i].handler != kDefault) caught |= 1ull << i;
+    }
 }
 
 void SignalHandlers::reset(int sig) {

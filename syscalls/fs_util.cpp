@@ -8,8 +8,7 @@ FdTable& fds() { return *kernel::current_process().fds; }
 FsContext& context() { return *kernel::current_process().fs; }
 
 int fd_limit() {
-    constexpr int kRlimitNofile = 7;
-    u64 cur = kernel::current_process().rlimits[kRlimitNofile].cur;
+    u64 cur = kernel::current_process().rlimits[kernel::kRlimitNofile].cur;
     return cur < u64(FdTable::kMaxFds) ? int(cur) : FdTable::kMaxFds;
 }
 

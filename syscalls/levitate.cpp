@@ -10,7 +10,6 @@ namespace {
 ErrorOr<long> spawn(UserPtr<const char> upath, UserPtr<u64> argv, UserPtr<u64> envp) {
     KernelPath path = TRY(copy_path(upath));
     if (path.len == 0) return Errno::ENOENT;
-    constexpr int kRlimitStack = 3;
     ExecArgs args;
     TRY(args.copy_from_user(path.c_str(), argv, envp, current_process().rlimits[kRlimitStack].cur));
     if (argv.is_null()) args.argv[0] = path.c_str(); // the program's name as argv[0]

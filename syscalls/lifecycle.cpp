@@ -37,7 +37,6 @@ ErrorOr<long> exec_common(int dirfd, UserPtr<const char> upath, UserPtr<u64> uar
         fdname[n] = 0;
         name = fdname;
     }
-    constexpr int kRlimitStack = 3;
     ExecArgs args;
     TRY(args.copy_from_user(name, uargv, uenvp, current_process().rlimits[kRlimitStack].cur));
     TRY(do_execve(*inode, name, args));

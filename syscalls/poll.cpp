@@ -26,7 +26,6 @@ struct Timespec {
 struct Timeval {
     i64 sec, usec;
 };
-constexpr int kRlimitNofile = 7;
 
 ErrorOr<long> do_poll(UserPtr<void> ufds, unsigned nfds, const poll_util::Timeout& timeout) {
     if (nfds > current_process().rlimits[kRlimitNofile].cur) return Errno::EINVAL;

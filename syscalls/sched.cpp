@@ -15,7 +15,6 @@ enum : int {
     SCHED_RESET_ON_FORK = 0x40000000,
 };
 enum : int { PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2 };
-constexpr unsigned kRlimitNice = 13, kRlimitRtprio = 14;
 constexpr u64 kCpuMaskBytes = 8; // one unsigned long: CPU 0 is the only one
 // What sched_rr_get_interval reports: Linux's RR_TIMESLICE (100 ms) for SCHED_RR, and
 // our round-robin slice (2 ticks, kernel/sched.cpp) for the fair policies.

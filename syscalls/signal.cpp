@@ -30,7 +30,7 @@ ErrorOr<long> sys_rt_sigaction(int sig, UserPtr<void> act, UserPtr<void> oldact,
     {
         InterruptGuard g;
         na.mask &= ~kUnblockable;
-        old = p.sighand->replace(sig, &na);
+        old = p.sighand->replace(sig, na);
         // Setting SIG_IGN discards a pending instance (POSIX), in every process that
         // shares the table.
         if (na.handler == SignalHandlers::kIgnore) {

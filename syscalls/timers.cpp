@@ -19,7 +19,6 @@ enum : int {
     CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11,
 };
 constexpr int TIMER_ABSTIME = 1;
-constexpr unsigned kRlimitSigpending = 11;
 constexpr u64 kNsPerUsec = 1000;
 
 struct Timeval {

@@ -111,21 +111,21 @@ void acquire(const char* name) {
     }
     HeldLocks& h = *held;
     for (int i = 0; i < h.depth; i++) {
-        int held = h.classes[i];
-        if (held == c)
+        int before = h.classes[i];
+        if (before == c)
             panic("lockdep: a second '%s' lock taken while one is held (two instances, no order between them)",
                   g_names[c]);
-        if (g_after[held] & bit(c)) continue;
-        // A new order held -> c: it must not close a cycle.
+        if (g_after[before] & bit(c)) continue;
+        // A new order before -> c: it must not close a cycle.
         int path[kMaxClasses];
-        if (find_path(c, held, path)) report_inversion(held, c);
-        g_after[held] |= bit(c);
+        if (find_path(c, before, path)) report_inversion(before, c);
+        g_after[before] |= bit(c);
         if (g_edge_count == kMaxEdges) {
             turn_off("more than 512 lock orders");
             continue;
         }
         Edge& e = g_edges[g_edge_count++];
-        e.from = u8(held);
+        e.from = u8(before);
         e.to = u8(c);
         e.depth = u8(capture_stack(e.stack, kStackDepth));
     }

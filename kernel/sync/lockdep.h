@@ -18,7 +18,6 @@
 #endif
 
 namespace kernel {
-struct Thread;
 namespace lockdep {
 constexpr int kMaxHeld = 16; // locks one thread holds at once
 

@@ -14,7 +14,6 @@ constexpr size_t kPacketOverhead = 512;
 // A stream write is cut into packets of at most this much (Linux: a page of head
 // and 32 KiB of fragments).
 constexpr size_t kMaxStreamChunk = 32768;
-constexpr u32 kRlimitNofile = 7;
 
 void raise_sigpipe(u32 flags) {
     if (!(flags & kMsgNoSignal)) kernel::send_signal(kernel::current_thread(), kernel::SIGPIPE);
@@ -61,7 +60,7 @@ ErrorOr<void> UnixSocket::attach_scm(Packet& p, Scm& scm, bool with_files) {
     collect_garbage_if_many();
     // too_many_unix_fds: an unprivileged sender may have RLIMIT_NOFILE files in flight.
     auto& proc = kernel::current_process();
-    if (proc.cred.euid != 0 && in_flight_total() > proc.rlimits[kRlimitNofile].cur) return Errno::ETOOMANYREFS;
+    if (proc.cred.euid != 0 && in_flight_total() > proc.rlimits[kernel::kRlimitNofile].cur) return Errno::ETOOMANYREFS;
     p.files = lv::move(scm.files);
     files_in_flight(p.files, +1);
     return {};

@@ -132,27 +132,21 @@ constexpr const char* kHwcap2Names[] = {
     "mops", "hbc"};
 } // namespace
 
-size_t cpuinfo(int cpu, char* buf, size_t cap) {
-    size_t n = 0;
-    // snprintf's result is what it wanted to write: when that did not fit, the text
-    // stops at cap - 1 (its NUL is not part of the result).
-    auto add = [&](size_t len) { n = len < cap - n ? n + len : cap - 1; };
-    if (!cap) return 0;
+void cpuinfo(int cpu, lv::PutChar put, void* ctx) {
     // BogoMIPS: Linux's loops_per_jiffy comes from the generic timer, so it reads twice
     // the timer's frequency in MHz.
     u64 freq = LV_READ_SYSREG(cntfrq_el0);
-    add(lv::snprintf(buf + n, cap - n, "processor\t: %d\nBogoMIPS\t: %lu.%02lu\nFeatures\t:", cpu,
-                     freq * 2 / 1000000, (freq * 2 / 10000) % 100));
+    lv::format(put, ctx, "processor\t: %d\nBogoMIPS\t: %lu.%02lu\nFeatures\t:", cpu, freq * 2 / 1000000,
+               (freq * 2 / 10000) % 100);
     for (size_t i = 0; i < sizeof kHwcapNames / sizeof kHwcapNames[0]; i++)
-        if (g_features.hwcap & (1ull << i)) add(lv::snprintf(buf + n, cap - n, " %s", kHwcapNames[i]));
+        if (g_features.hwcap & (1ull << i)) lv::format(put, ctx, " %s", kHwcapNames[i]);
     for (size_t i = 0; i < sizeof kHwcap2Names / sizeof kHwcap2Names[0]; i++)
-        if (g_features.hwcap2 & (1ull << i)) add(lv::snprintf(buf + n, cap - n, " %s", kHwcap2Names[i]));
+        if (g_features.hwcap2 & (1ull << i)) lv::format(put, ctx, " %s", kHwcap2Names[i]);
     u64 midr = g_features.midr;
-    add(lv::snprintf(buf + n, cap - n,
-                     "\nCPU implementer\t: 0x%02lx\nCPU architecture: 8\nCPU variant\t: 0x%lx\nCPU part\t: 0x%03lx\n"
-                     "CPU revision\t: %lu\n\n",
-                     (midr >> 24) & 0xff, (midr >> 20) & 0xf, (midr >> 4) & 0xfff, midr & 0xf));
-    return n;
+    lv::format(put, ctx,
+               "\nCPU implementer\t: 0x%02lx\nCPU architecture: 8\nCPU variant\t: 0x%lx\nCPU part\t: 0x%03lx\n"
+               "CPU revision\t: %lu\n\n",
+               (midr >> 24) & 0xff, (midr >> 20) & 0xf, (midr >> 4) & 0xfff, midr & 0xf);
 }
 
 u64 hwcap() { return g_features.hwcap; }

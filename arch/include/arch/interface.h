@@ -194,6 +194,6 @@ u64 hwcap2();            // AT_HWCAP2
 const char* platform();  // AT_PLATFORM ("x86_64" / "aarch64")
 bool hardware_random(u64& out); // RDRAND / RNDR; false if the CPU has none
 // /proc/cpuinfo's block for CPU `cpu`, in Linux's format for the architecture (its
-// show_cpuinfo), ending with the blank line; returns the length (truncated to `cap`).
-size_t cpuinfo(int cpu, char* buf, size_t cap);
+// show_cpuinfo), ending with the blank line, written to `put` (lib/format.h's sink).
+void cpuinfo(int cpu, void (*put)(void* ctx, char c), void* ctx);
 } // namespace arch

@@ -69,12 +69,7 @@ void brand(char (&out)[49]) {
 }
 } // namespace
 
-size_t cpuinfo(int cpu, char* buf, size_t cap) {
-    size_t n = 0;
-    if (!cap) return 0;
-    // snprintf's result is what it wanted to write: when that did not fit, the text
-    // stops at cap - 1 (its NUL is not part of the result).
-    auto add = [&](size_t len) { n = len < cap - n ? n + len : cap - 1; };
+void cpuinfo(int cpu, lv::PutChar put, void* ctx) {
     x86::Cpuid v0 = x86::cpuid(0), v1 = x86::cpuid(1);
     u32 max_ext = x86::cpuid(0x80000000).eax;
     char vendor[13];
@@ -89,10 +84,10 @@ size_t cpuinfo(int cpu, char* buf, size_t cap) {
     char name[49] = "unknown";
     if (max_ext >= 0x80000004) brand(name);
     u64 khz = x86::tsc_hz() / 1000;
-    add(lv::snprintf(buf + n, cap - n,
-                     "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n"
-                     "stepping\t: %u\ncpu MHz\t\t: %lu.%03lu\n",
-                     cpu, vendor, family, model, name, stepping, khz / 1000, khz % 1000));
+    lv::format(put, ctx,
+               "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n"
+               "stepping\t: %u\ncpu MHz\t\t: %lu.%03lu\n",
+               cpu, vendor, family, model, name, stepping, khz / 1000, khz % 1000);
     // Cache size as Linux reports it: on Intel the last level that CPUID leaf 4 lists
     // (init_intel_cacheinfo), elsewhere L2 from 0x80000006 (AMD, Hygon and others).
     u32 cache_kb = 0;
@@ -106,17 +101,17 @@ size_t cpuinfo(int cpu, char* buf, size_t cap) {
     } else if (max_ext >= 0x80000006) {
         cache_kb = x86::cpuid(0x80000006).ecx >> 16;
     }
-    if (cache_kb) add(lv::snprintf(buf + n, cap - n, "cache size\t: %u KB\n", cache_kb));
+    if (cache_kb) lv::format(put, ctx, "cache size\t: %u KB\n", cache_kb);
     u32 apic = v1.ebx >> 24;
-    add(lv::snprintf(buf + n, cap - n,
-                     "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: %d\ncpu cores\t: 1\napicid\t\t: %u\n"
-                     "initial apicid\t: %u\nfpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
-                     cpu, apic, apic, (v1.edx & 1) ? "yes" : "no", (v1.edx & 1) ? "yes" : "no", v0.eax));
+    lv::format(put, ctx,
+               "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: %d\ncpu cores\t: 1\napicid\t\t: %u\n"
+               "initial apicid\t: %u\nfpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
+               cpu, apic, apic, (v1.edx & 1) ? "yes" : "no", (v1.edx & 1) ? "yes" : "no", v0.eax);
     for (const FlagWord& w : kWords) {
         if (w.leaf >= 0x80000000 ? w.leaf > max_ext : w.leaf > v0.eax) continue;
         u32 bits = reg_of(x86::cpuid(w.leaf, w.subleaf), w.reg);
         for (int b = 0; b < 32; b++)
-            if ((bits & (1u << b)) && w.names[b]) add(lv::snprintf(buf + n, cap - n, " %s", w.names[b]));
+            if ((bits & (1u << b)) && w.names[b]) lv::format(put, ctx, " %s", w.names[b]);
     }
     // bogomips: Linux's loops_per_jiffy on x86 is the TSC's ticks per jiffy.
     u32 clflush = ((v1.ebx >> 8) & 0xff) * 8;
@@ -126,10 +121,9 @@ size_t cpuinfo(int cpu, char* buf, size_t cap) {
         phys = a.eax & 0xff;
         virt = (a.eax >> 8) & 0xff;
     }
-    add(lv::snprintf(buf + n, cap - n,
-                     "\nbogomips\t: %lu.%02lu\nclflush size\t: %u\ncache_alignment\t: %u\n"
-                     "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n",
-                     khz / 500, (khz / 5) % 100, clflush, clflush, phys, virt));
-    return n;
+    lv::format(put, ctx,
+               "\nbogomips\t: %lu.%02lu\nclflush size\t: %u\ncache_alignment\t: %u\n"
+               "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n",
+               khz / 500, (khz / 5) % 100, clflush, clflush, phys, virt);
 }
 } // namespace arch
