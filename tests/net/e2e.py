@@ -90,11 +90,12 @@ def http_get(port, path):
     """One GET to the forwarded port; None when nobody answered yet (QEMU accepts the
     connection on the host side, then closes it if the guest does not listen)."""
     if shutil.which("curl"):
-        r = subprocess.run(["curl", "-s", "-m", "5", "http://127.0.0.1:%d%s" % (port, path)],
+        # A generous limit: a transfer over an emulated, lossy link may take seconds.
+        r = subprocess.run(["curl", "-s", "-m", "30", "http://127.0.0.1:%d%s" % (port, path)],
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         return r.stdout if r.returncode == 0 else None
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
             s.sendall(b"GET %s HTTP/1.0\r\nHost: guest\r\n\r\n" % path.encode())
             data = b""
             while True:
@@ -108,16 +109,28 @@ def http_get(port, path):
         return None
 
 
-def run_serve(arch, timeout, append="", copies=50):
+def run_serve(arch, timeout, append="", copies=50, guest_made=False):
+    """The host fetches a response that busybox nc serves from the guest. The response
+    comes from the host through nc's stdin (the console), or, for big ones (guest_made),
+    from a pipeline in the guest: on aarch64 QEMU's PL011 takes one byte of console input
+    per main-loop turn (about 30 KB/s), which would make the console the bottleneck."""
     port = free_port()
     body = b"hello from LevitateOS\n" * copies
-    response = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    head = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % len(body)
+    bb = "/bin/busybox"
+    nc = [bb, "nc", "-l", "-p", "8080"]
+    if guest_made:
+        # printf turns the \r\n escapes of the header into the bytes.
+        script = "{ %s printf '%s'; %s yes 'hello from LevitateOS' | %s head -n %d; } | %s" % (
+            bb, head.decode().replace("\r", "\\r").replace("\n", "\\n"), bb, bb, copies, " ".join(nc))
+        command, stdin = [bb, "sh", "-c", script], b""
+    else:
+        command, stdin = nc, head + body
     guest = subprocess.Popen([RUNNER, "exec", "--arch", arch, "--net-forward", "%d:8080" % port,
-                              "--timeout", str(timeout), "--append", append,
-                              "--", "/bin/busybox", "nc", "-l", "-p", "8080"],
+                              "--timeout", str(timeout), "--append", append, "--"] + command,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # nc sends its stdin to the first connection, then half-closes it.
-    guest.stdin.write(response)
+    guest.stdin.write(stdin)
     guest.stdin.close()
     guest.stdin = None  # communicate() must not touch it again
     got = None
@@ -222,7 +235,7 @@ def main():
         return run_udp(args.arch, args.timeout)
     lossy = "levitate.netdrop=11"
     return run_wget(args.arch, args.timeout, lossy, size=64 * 1024) or \
-        run_serve(args.arch, args.timeout, lossy, copies=5000)
+        run_serve(args.arch, args.timeout, lossy, copies=5000, guest_made=True)
 
 
 if __name__ == "__main__":
