@@ -223,9 +223,9 @@ void gen_cmdline(Text& t, int pid) {
 char state_of(kernel::Process& p) {
     if (p.zombie) return 'Z';
     if (p.stopped) return 'T';
-    kernel::InterruptGuard g;
+    kernel::InterruptGuard g; // FIXME(SMP): p.threads
     for (kernel::Thread& t : p.threads)
-        if (t.state == kernel::Thread::State::Running || t.state == kernel::Thread::State::Runnable) return 'R';
+        if (kernel::sched::is_runnable(t)) return 'R';
     return 'S';
 }
 const char* state_name(char s) {

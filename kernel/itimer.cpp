@@ -46,7 +46,7 @@ void update_load() {
     u64 active = 0;
     for (Process& p : all_processes())
         for (Thread& t : p.threads)
-            if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) active++;
+            if (sched::is_runnable(t)) active++;
     for (int i = 0; i < 3; i++) {
         u64 load = g_avenrun[i] * kExp[i] + active * kFixed1 * (kFixed1 - kExp[i]);
         if (active * kFixed1 >= g_avenrun[i]) load += kFixed1 - 1; // round up while rising

@@ -5,6 +5,7 @@
 #include <fs/kernel_api.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
+#include <kernel/cpu.h>
 #include <kernel/entry.h>
 #include <kernel/init.h>
 #include <kernel/log.h>
@@ -43,6 +44,7 @@ void unpack_initrd() {
 const char* boot_cmdline() { return g_boot.cmdline; }
 
 [[noreturn]] void kernel_main(arch::BootInfo& boot) {
+    cpu_init_boot();
     g_boot = boot;
     console::init(g_boot.cmdline);
     apply_log_level(g_boot.cmdline);

@@ -1,182 +1,324 @@
-// Round-robin scheduler for one CPU. The run queue holds runnable threads other than
-// the current one; the idle thread runs when it is empty. All state here is guarded
-// by disabling interrupts.
+// Round-robin scheduler over one run queue (per-CPU queues come with the other CPUs).
+// The run queue holds runnable threads other than the running ones; a CPU with nothing
+// to run runs its idle thread.
+//
+// Locking: g_lock guards the queues and every thread's scheduling fields (sched.h). It
+// changes hands across a context switch: the thread that switches away holds it, and
+// the thread switched to gives it up (Linux's rq->lock, released in
+// finish_task_switch). So each side keeps its interrupt state on its own stack
+// (SchedLocker), never in the lock, and the lock-order checker's record of it moves
+// from one thread to the other with the switch.
+#include <kernel/cpu.h>
+#include <kernel/cpu_stat.h>
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
-#include <kernel/cpu_stat.h>
 #include <kernel/sched.h>
-#include <kernel/sync/spinlock.h>
 #include <kernel/thread.h>
 #include <kernel/time.h>
 #include <mm/address_space.h>
 
 namespace kernel {
+namespace sched {
+Spinlock g_lock {"sched"};
+} // namespace sched
+
 namespace {
+using sched::g_lock;
 constexpr unsigned kSliceTicks = 2; // 20 ms at 100 Hz
 
-lv::IntrusiveList<Thread, &Thread::run_node> g_run_queue;
-lv::IntrusiveList<Thread, &Thread::run_node> g_dead;
-lv::IntrusiveList<Thread, &Thread::sleep_node> g_sleepers;
-Thread* g_current = nullptr;
-Thread* g_idle = nullptr;
-Thread g_boot_thread; // the context kernel_main runs on until it becomes the idle loop
-u64 g_progress_ns = 0; // the last context switch, return to user or idle tick
-u64 g_lockup_reported_ns = 0;
+lv::IntrusiveList<Thread, &Thread::run_node> g_run_queue LV_GUARDED_BY(g_lock);
+// Threads that exited: freed by the next thread to run, once their stack is not in use.
+lv::IntrusiveList<Thread, &Thread::run_node> g_dead LV_GUARDED_BY(g_lock);
+lv::IntrusiveList<Thread, &Thread::sleep_node> g_sleepers LV_GUARDED_BY(g_lock); // with a deadline
+Thread g_boot_thread; // the context kernel_main runs on
 
-void idle_loop(void*) {
-    for (;;) arch::wait_for_interrupt();
+// g_lock with the caller's interrupt state kept here, on its stack.
+class LV_SCOPED_CAPABILITY SchedLocker {
+public:
+    SchedLocker() LV_ACQUIRE(g_lock) : m_irq(arch::irq_save()) { g_lock.lock_irqs_off(); }
+    ~SchedLocker() LV_RELEASE() {
+        g_lock.unlock_irqs_off();
+        arch::irq_restore(m_irq);
+    }
+    SchedLocker(const SchedLocker&) = delete;
+    SchedLocker& operator=(const SchedLocker&) = delete;
+
+private:
+    arch::IrqState m_irq;
+};
+
+// Frees the threads that exited. Called without g_lock (freeing takes other locks).
+void reap(lv::IntrusiveList<Thread, &Thread::run_node>& dead) {
+    while (Thread* t = dead.pop_front()) destroy_thread(t);
 }
 
-void reap_dead() {
-    while (Thread* t = g_dead.pop_front()) destroy_thread(t);
+// The end of every switch, on the thread switched to: it now holds g_lock (taken by the
+// thread it replaced) and takes the lock-order record of it over.
+void finish_switch(lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
+    lockdep::acquire(g_lock.name());
+    while (Thread* t = g_dead.pop_front()) dead.push_back(*t);
 }
 
-// Switches to the next runnable thread. Interrupts must be off.
-void switch_away() {
-    Thread* prev = g_current;
+// Switches to the next runnable thread, if there is one or the current thread cannot go
+// on. Returns on the same thread, some time later, with g_lock held again; `dead` gets
+// the threads to free once g_lock is given up.
+void schedule(lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
+    Cpu& cpu = this_cpu();
+    Thread* prev = cpu.current;
     Thread* next = g_run_queue.pop_front();
     if (!next) {
         if (prev->state == Thread::State::Running) return; // nothing else to run
-        next = g_idle;
+        next = cpu.idle;
     }
     if (next == prev) return;
     if (prev->state == Thread::State::Running) {
         prev->state = Thread::State::Runnable;
-        if (prev != g_idle) g_run_queue.push_back(*prev);
+        if (prev != cpu.idle) g_run_queue.push_back(*prev);
     } else if (prev->state == Thread::State::Dead) {
         g_dead.push_back(*prev); // its stack is in use until we are off it
     }
     next->state = Thread::State::Running;
     next->slice_ticks = kSliceTicks;
     count_context_switch(); // /proc/stat's ctxt
-    g_progress_ns = time::monotonic_ns();
+    cpu.progress_ns = time::monotonic_ns();
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
     // Kernel threads run on no user half at all, so a reaped address space is never live.
     arch::activate_user_root(next->process && next->process->as ? next->process->as->page_table().root() : 0);
     arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());
-    g_current = next;
+    lockdep::release(g_lock.name()); // prev's record; next takes it over
+    cpu.current = next;
     arch::context_switch(prev->context, next->context);
-    // Back on `prev`, some time later.
-    reap_dead();
+    // Back on `prev`, some time later, maybe on another CPU.
+    finish_switch(dead);
+}
+
+// Blocks the current thread (with g_lock held): until wake(), or `deadline_ns`.
+// Returns whether the deadline passed.
+bool block_locked(u64 deadline_ns, lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
+    Thread& t = *this_cpu().current;
+    t.timed_out = false;
+    if (deadline_ns != kNoDeadline) {
+        t.wake_deadline_ns = deadline_ns;
+        g_sleepers.push_back(t);
+    }
+    t.state = Thread::State::Blocked;
+    schedule(dead);
+    if (t.sleep_node.linked()) g_sleepers.remove(t);
+    return t.timed_out;
+}
+
+void idle_loop(void*) {
+    for (;;) {
+        lv::IntrusiveList<Thread, &Thread::run_node> dead;
+        arch::irq_disable();
+        g_lock.lock_irqs_off();
+        if (!g_run_queue.empty()) schedule(dead);
+        g_lock.unlock_irqs_off();
+        if (!dead.empty()) {
+            arch::irq_enable();
+            reap(dead);
+            continue;
+        }
+        // Checked with interrupts off, and the wait turns them on atomically: a wake
+        // from an interrupt handler is seen at once, not at the next tick.
+        arch::wait_for_interrupt();
+    }
 }
 } // namespace
 
-Thread& current_thread() { return *g_current; }
-lockdep::HeldLocks* lockdep::current_held_locks() { return g_current ? &g_current->held_locks : nullptr; }
+Thread& current_thread() { return *this_cpu().current; }
+lockdep::HeldLocks* lockdep::current_held_locks() {
+    Thread* t = this_cpu().current;
+    return t ? &t->held_locks : nullptr;
+}
 
 Process& current_process() {
     static Process kernel_process; // kernel threads see an empty process (no address space)
-    return g_current && g_current->process ? *g_current->process : kernel_process;
+    Thread* t = this_cpu().current;
+    return t && t->process ? *t->process : kernel_process;
 }
 
 namespace sched {
-bool idle_running() { return g_current == g_idle; }
+void thread_start(void* arg) LV_NO_THREAD_SAFETY_ANALYSIS {
+    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    finish_switch(dead);
+    g_lock.unlock_irqs_off();
+    arch::irq_enable(); // every thread starts with interrupts on
+    reap(dead);
+    auto* t = static_cast<Thread*>(arg);
+    t->kernel_entry(t->kernel_arg);
+    panic("kernel thread %s returned", t->name);
+}
+
+bool idle_running() {
+    Cpu& cpu = this_cpu();
+    return cpu.current == cpu.idle;
+}
 
 u64 idle_runtime_ns() {
-    if (!g_idle) return 0;
-    u64 ns = g_idle->cpu.runtime_ns;
-    if (g_current == g_idle && g_idle->on_cpu_since_ns) ns += time::monotonic_ns() - g_idle->on_cpu_since_ns;
+    Thread* idle = this_cpu().idle;
+    if (!idle) return 0;
+    u64 ns = idle->cpu.runtime_ns;
+    if (this_cpu().current == idle && idle->on_cpu_since_ns) ns += time::monotonic_ns() - idle->on_cpu_since_ns;
     return ns;
 }
 
 int runnable_threads() {
-    InterruptGuard g;
-    int n = g_current && g_current != g_idle ? 1 : 0;
-    for (Thread& t : g_run_queue) n += &t != g_idle;
+    SchedLocker l;
+    Cpu& cpu = this_cpu();
+    int n = cpu.current != cpu.idle ? 1 : 0;
+    for (Thread& t : g_run_queue) n += &t != cpu.idle;
     return n;
 }
 
+bool is_runnable(const Thread& t) {
+    SchedLocker l;
+    return t.state == Thread::State::Running || t.state == Thread::State::Runnable;
+}
+
 void init() {
-    g_boot_thread.state = Thread::State::Running;
+    Cpu& cpu = this_cpu();
     g_boot_thread.tid = 0;
     arch::thread_state_init(g_boot_thread.arch_state);
-    g_current = &g_boot_thread;
-    g_idle = create_thread(nullptr, idle_loop, nullptr, "idle");
-    if (!g_idle) panic("cannot create the idle thread");
+    {
+        SchedLocker l;
+        g_boot_thread.state = Thread::State::Running;
+        cpu.current = &g_boot_thread;
+    }
+    // Never queued: schedule() picks it when nothing else is left.
+    cpu.idle = create_thread(nullptr, idle_loop, nullptr, "idle");
+    if (!cpu.idle) panic("cannot create the idle thread");
 }
 
 void add(Thread& t) {
-    InterruptGuard g;
+    SchedLocker l;
     t.state = Thread::State::Runnable;
     g_run_queue.push_back(t);
 }
 
 void yield() {
     assert_no_spinlock("yield");
-    InterruptGuard g;
-    switch_away();
+    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    {
+        SchedLocker l;
+        schedule(dead);
+    }
+    reap(dead);
 }
 
 void block() {
     assert_no_spinlock("sleeping");
-    InterruptGuard g;
-    g_current->state = Thread::State::Blocked;
-    switch_away();
+    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    {
+        SchedLocker l;
+        block_locked(kNoDeadline, dead);
+    }
+    reap(dead);
+}
+
+bool sleep_until(u64 deadline_ns) {
+    assert_no_spinlock("sleeping");
+    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    bool passed;
+    {
+        SchedLocker l;
+        passed = block_locked(deadline_ns, dead);
+    }
+    reap(dead);
+    return passed;
+}
+
+bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYSIS {
+    // `lock` is held, so interrupts are off; it must be the only spinlock held.
+    if (spinlocks_held() != 1) panic("sleeping with %u spinlock(s) held", spinlocks_held());
+    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    g_lock.lock_irqs_off();
+    // Marked asleep (under g_lock) before `lock` lets a waker in.
+    Thread& t = *this_cpu().current;
+    t.timed_out = false;
+    if (deadline_ns != kNoDeadline) {
+        t.wake_deadline_ns = deadline_ns;
+        g_sleepers.push_back(t);
+    }
+    t.state = Thread::State::Blocked;
+    arch::IrqState s = lock.release_for_sleep();
+    schedule(dead);
+    if (t.sleep_node.linked()) g_sleepers.remove(t);
+    bool passed = t.timed_out;
+    g_lock.unlock_irqs_off();
+    if (!dead.empty()) { // freeing may take locks: not under `lock`, nor with interrupts off
+        arch::irq_enable();
+        reap(dead);
+        arch::irq_disable();
+    }
+    lock.reacquire_after_sleep(s);
+    return passed;
 }
 
 void wake(Thread& t) {
-    InterruptGuard g;
+    SchedLocker l;
     if (t.state != Thread::State::Blocked) return;
     if (t.sleep_node.linked()) g_sleepers.remove(t);
     t.state = Thread::State::Runnable;
     g_run_queue.push_back(t);
 }
 
-void sleep_until(u64 deadline_ns) {
-    assert_no_spinlock("sleeping");
-    InterruptGuard g;
-    Thread& t = *g_current;
-    t.wake_deadline_ns = deadline_ns;
-    t.timed_out = false;
-    if (!t.sleep_node.linked()) g_sleepers.push_back(t);
-    t.state = Thread::State::Blocked;
-    switch_away();
-    if (t.sleep_node.linked()) g_sleepers.remove(t);
-}
-
 [[noreturn]] void exit_current() {
     arch::irq_disable();
-    g_current->state = Thread::State::Dead;
-    switch_away();
+    g_lock.lock_irqs_off();
+    this_cpu().current->state = Thread::State::Dead;
+    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    schedule(dead);
     panic("dead thread rescheduled");
 }
 
 void watchdog(const arch::TrapFrame& f) {
+    Cpu& cpu = this_cpu();
     u64 now = time::monotonic_ns();
-    if (f.from_user() || g_current == g_idle || !g_progress_ns) {
-        g_progress_ns = now;
+    if (f.from_user() || cpu.current == cpu.idle || !cpu.progress_ns) {
+        cpu.progress_ns = now;
         return;
     }
     constexpr u64 kLimit = kLockupSeconds * 1'000'000'000ull;
-    if (now - g_progress_ns < kLimit || now - g_lockup_reported_ns < kLimit) return;
-    g_lockup_reported_ns = now;
-    Thread& t = *g_current;
-    log_backtrace(f.ip(), f.fp(), "BUG: soft lockup - CPU#0 stuck for %lus! [%s:%d]", (now - g_progress_ns) / 1'000'000'000,
-                  t.name, t.tid);
+    if (now - cpu.progress_ns < kLimit || now - cpu.lockup_reported_ns < kLimit) return;
+    cpu.lockup_reported_ns = now;
+    Thread& t = *cpu.current;
+    log_backtrace(f.ip(), f.fp(), "BUG: soft lockup - CPU#%u stuck for %lus! [%s:%d]", cpu.id,
+                  (now - cpu.progress_ns) / 1'000'000'000, t.name, t.tid);
 }
 
 void on_tick() {
-    // Interrupt context, interrupts off.
-    u64 now = time::monotonic_ns();
-    for (Thread& t : g_sleepers) {
-        if (t.wake_deadline_ns <= now) {
-            g_sleepers.remove(t);
-            t.timed_out = true;
-            if (t.state == Thread::State::Blocked) {
-                t.state = Thread::State::Runnable;
-                g_run_queue.push_back(t);
+    // Interrupt context, interrupts off. A switch from here returns here when the
+    // interrupted thread runs again.
+    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    {
+        SchedLocker l;
+        u64 now = time::monotonic_ns();
+        for (Thread& t : g_sleepers) {
+            if (t.wake_deadline_ns <= now) {
+                g_sleepers.remove(t);
+                t.timed_out = true;
+                if (t.state == Thread::State::Blocked) {
+                    t.state = Thread::State::Runnable;
+                    g_run_queue.push_back(t);
+                }
             }
         }
+        Cpu& cpu = this_cpu();
+        Thread& cur = *cpu.current;
+        if (&cur == cpu.idle) {
+            if (!g_run_queue.empty()) schedule(dead);
+        } else {
+            if (cur.slice_ticks) cur.slice_ticks--;
+            if (cur.slice_ticks == 0 && !g_run_queue.empty()) schedule(dead);
+        }
     }
-    if (g_current == g_idle) {
-        if (!g_run_queue.empty()) switch_away();
-        return;
+    if (!dead.empty()) {
+        // Not here, in interrupt context: the next yield, sleep or idle pass frees them.
+        SchedLocker l;
+        while (Thread* t = dead.pop_front()) g_dead.push_back(*t);
     }
-    if (g_current->slice_ticks) g_current->slice_ticks--;
-    if (g_current->slice_ticks == 0 && !g_run_queue.empty()) switch_away();
 }
-
 } // namespace sched
 } // namespace kernel

@@ -1,21 +1,44 @@
-// The scheduler: preemptive round-robin over runnable threads on one CPU.
+// The scheduler: preemptive round-robin over runnable threads.
 #pragma once
 #include <arch/interface.h>
+#include <kernel/sync/spinlock.h>
 #include <lib/types.h>
 
 namespace kernel {
 struct Thread;
+constexpr u64 kNoDeadline = ~0ull; // for the sleeps and waits that take a deadline
+
 namespace sched {
+// The scheduler lock: guards the run queue, the lists of dead and of timed sleepers, and
+// every thread's scheduling fields (kernel/thread.h says which). The innermost lock:
+// nothing else is taken under it. Only kernel/sched.cpp takes it.
+extern Spinlock g_lock;
+
 void init();
-bool idle_running();          // the CPU runs its idle thread
-u64 idle_runtime_ns();        // how long the idle thread has run since boot (interrupts off)
-int runnable_threads();       // running or waiting to run, the idle thread aside
+// Where every new thread starts (create_thread), with `thread` its Thread: it takes the
+// scheduler lock over from the switch that started it, then runs the thread's entry.
+[[noreturn]] void thread_start(void* thread);
+bool idle_running();          // this CPU runs its idle thread
+u64 idle_runtime_ns();        // how long this CPU's idle thread has run since boot (interrupts off)
+int runnable_threads();       // running or waiting to run, the idle threads aside
+bool is_runnable(const Thread& t); // running or waiting to run (not asleep, not dead)
 void yield();                 // give up the CPU, stay runnable
-void block();                 // the current thread is no longer runnable; switch away
-void wake(Thread& t);         // make t runnable (interrupt-safe)
+void wake(Thread& t);         // make t runnable if it sleeps (any context)
 void add(Thread& t);          // a new thread becomes runnable
 [[noreturn]] void exit_current(); // the current thread is gone; never returns
-void on_tick();               // from handle_timer_tick: time-slice accounting, preemption
+void on_tick();               // from handle_timer_tick: sleepers' deadlines, time slices
+
+// Sleeping. With a lock: the thread is marked asleep before `lock` is given up, so a
+// waker, which takes `lock` and then the scheduler lock, either runs before the caller
+// gave `lock` up or finds it asleep: no wake is lost. `lock` is held again on return.
+// A deadline (monotonic ns; kNoDeadline for none) ends the sleep at the latest: the
+// result says whether it passed. (The wait queues build on this: kernel/wait_queue.h.)
+bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_REQUIRES(lock);
+// Without a lock: the caller made its check with interrupts off (kernel/lock.h), which
+// excludes a waker on one CPU only. FIXME(SMP): those callers move to sleep_releasing.
+void block();                       // until wake()
+bool sleep_until(u64 deadline_ns);  // until wake() or the deadline; true if it passed
+
 // The soft-lockup detector (Linux's watchdog): when a tick finds the same thread in
 // kernel code with no context switch and no return to user mode for kLockupSeconds,
 // the kernel log gets "BUG: soft lockup", the thread and the backtrace of where it was
@@ -24,8 +47,5 @@ void on_tick();               // from handle_timer_tick: time-slice accounting, 
 // needs an NMI watchdog, which there is not yet.)
 constexpr u64 kLockupSeconds = 20;
 void watchdog(const arch::TrapFrame& f);
-// Block the current thread until `deadline_ns` of monotonic time or an earlier wake().
-// Thread::timed_out tells which.
-void sleep_until(u64 deadline_ns);
 } // namespace sched
 } // namespace kernel

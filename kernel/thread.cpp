@@ -1,6 +1,7 @@
 #include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/cpu_stat.h>
+#include <kernel/sched.h>
 #include <kernel/thread.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
@@ -13,12 +14,6 @@ int g_next_id = 1;
 // Kernel threads are numbered above PID_MAX_LIMIT (4194304), so user ids start at 1 and
 // the first process is pid 1, as programs expect of init.
 int g_next_kernel_id = 4194304 + 1;
-
-void thread_trampoline(void* arg) {
-    auto* t = static_cast<Thread*>(arg);
-    t->kernel_entry(t->kernel_arg);
-    panic("kernel thread %s returned", t->name);
-}
 } // namespace
 
 u64 tasks_created() {
@@ -56,7 +51,7 @@ Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const c
     t->name[n] = 0;
     arch::thread_state_init(t->arch_state);
     // Leave room for the user TrapFrame at the top: kernel code runs below it.
-    arch::context_init(t->context, t->kstack_top() - sizeof(arch::TrapFrame), thread_trampoline, t);
+    arch::context_init(t->context, t->kstack_top() - sizeof(arch::TrapFrame), sched::thread_start, t);
     return t;
 }
 

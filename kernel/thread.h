@@ -2,6 +2,7 @@
 // TrapFrame sits at the top of it whenever it is in the kernel (see arch/interface.h).
 #pragma once
 #include <arch/interface.h>
+#include <kernel/sched.h>
 #include <kernel/sync/lockdep.h>
 #include <lib/list.h>
 #include <lib/types.h>
@@ -44,7 +45,7 @@ struct Thread {
 
     int tid = 0;
     Process* process = nullptr; // null for kernel threads
-    State state = State::Runnable;
+    State state LV_GUARDED_BY(sched::g_lock) = State::Runnable;
     char name[16] = {};
 
     arch::Context context;
@@ -56,12 +57,12 @@ struct Thread {
         return reinterpret_cast<arch::TrapFrame*>(kstack_top() - sizeof(arch::TrapFrame));
     }
 
-    // Scheduling.
+    // Scheduling (kernel/sched.cpp), under sched::g_lock.
     lv::ListNode run_node;    // run queue or a dead list
     lv::ListNode sleep_node;  // timed sleepers
-    u64 wake_deadline_ns = 0; // valid while on the sleepers list
-    bool timed_out = false;
-    unsigned slice_ticks = 0;
+    u64 wake_deadline_ns LV_GUARDED_BY(sched::g_lock) = 0; // valid while on the sleepers list
+    bool timed_out LV_GUARDED_BY(sched::g_lock) = false;   // the last sleep's deadline passed
+    unsigned slice_ticks LV_GUARDED_BY(sched::g_lock) = 0;
     SchedAttr sched;
 
     // CPU time accounting (kernel/itimer.cpp).

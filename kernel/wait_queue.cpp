@@ -26,31 +26,34 @@ ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waite
     WaitQueue::Waiter w;
     w.thread = &self;
     waiters.push_back(w);
-    if (timed) sched::sleep_until(time::monotonic_ns() + timeout_ns);
+    bool passed = false;
+    if (timed) passed = sched::sleep_until(time::monotonic_ns() + timeout_ns);
     else sched::block();
     if (w.node.linked()) waiters.remove(w);
-    if (timed && self.timed_out) return Errno::ETIMEDOUT;
+    if (passed) return Errno::ETIMEDOUT;
     if (should_stop(mode)) return Errno::EINTR;
     return {};
 }
 } // namespace
 
 ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible, u64 deadline_ns) {
-    // Interrupts are off (the lock is held): the waiter is queued before the lock word
-    // is given up, and the thread blocks before interrupts can come back.
+    // The waiter is queued under `lock`, and the scheduler marks the thread asleep before
+    // giving `lock` up: a waker, which must take `lock` first, cannot slip in between.
     if (interruptible && signal_pending()) return Errno::EINTR;
-    Thread& self = current_thread();
     if (deadline_ns != kNoDeadline && time::monotonic_ns() >= deadline_ns) return Errno::ETIMEDOUT;
     Waiter w;
-    w.thread = &self;
-    m_waiters.push_back(w);
-    arch::IrqState s = lock.release_for_sleep();
-    if (deadline_ns != kNoDeadline) sched::sleep_until(deadline_ns);
-    else sched::block();
-    lock.reacquire_after_sleep(s);
-    if (w.node.linked()) m_waiters.remove(w);
+    w.thread = &current_thread();
+    {
+        InterruptGuard g; // FIXME(SMP): the queue's own lock
+        m_waiters.push_back(w);
+    }
+    bool passed = sched::sleep_releasing(lock, deadline_ns);
+    {
+        InterruptGuard g;
+        if (w.node.linked()) m_waiters.remove(w);
+    }
     if (interruptible && signal_pending()) return Errno::EINTR;
-    if (deadline_ns != kNoDeadline && self.timed_out) return Errno::ETIMEDOUT;
+    if (passed) return Errno::ETIMEDOUT;
     return {};
 }
 
@@ -126,13 +129,8 @@ ErrorOr<void> sleep_interruptible_until(u64 deadline_ns) {
     InterruptGuard g;
     if (signal_pending()) return Errno::EINTR;
     if (deadline_ns != kNoDeadline && time::monotonic_ns() >= deadline_ns) return Errno::ETIMEDOUT;
-    Thread& self = current_thread();
-    if (deadline_ns == kNoDeadline) {
-        sched::block();
-    } else {
-        sched::sleep_until(deadline_ns);
-        if (self.timed_out) return Errno::ETIMEDOUT;
-    }
+    if (deadline_ns == kNoDeadline) sched::block();
+    else if (sched::sleep_until(deadline_ns)) return Errno::ETIMEDOUT;
     if (signal_pending()) return Errno::EINTR;
     return {};
 }

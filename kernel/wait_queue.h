@@ -10,6 +10,7 @@
 // told of every wake, with the poll events the waker reports. poll/select (through
 // kernel/poll_table.h) and epoll (fs/epoll.cpp) watch many queues at once that way.
 #pragma once
+#include <kernel/sched.h>
 #include <kernel/sync/spinlock.h>
 #include <lib/list.h>
 #include <lib/result.h>
@@ -17,8 +18,6 @@
 namespace kernel {
 struct Thread;
 class Mutex;
-
-constexpr u64 kNoDeadline = ~0ull; // for the waits that take a deadline
 
 class WaitQueue {
 public:

@@ -1,15 +1,19 @@
+#include <kernel/cpu.h>
 #include <kernel/log.h>
 #include <kernel/sync/spinlock.h>
 
 namespace kernel {
-namespace {
-// One CPU: one counter (per-CPU data once there are more).
-u32 g_held = 0;
-} // namespace
+// Interrupts are off whenever the count changes (a spinlock is being taken or given up),
+// and while it is read: a thread must not move to another CPU between finding its Cpu
+// and reading the count.
+u32 spinlocks_held() {
+    arch::IrqState s = arch::irq_save();
+    u32 n = this_cpu().spinlocks_held;
+    arch::irq_restore(s);
+    return n;
+}
 
-u32 spinlocks_held() { return __atomic_load_n(&g_held, __ATOMIC_RELAXED); }
-
-void Spinlock::held_changed(int delta) { g_held += u32(delta); }
+void Spinlock::held_changed(int delta) { this_cpu().spinlocks_held += u32(delta); }
 
 void assert_no_spinlock(const char* what) {
     if (spinlocks_held()) panic("%s with %u spinlock(s) held", what, spinlocks_held());

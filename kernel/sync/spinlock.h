@@ -38,28 +38,35 @@ public:
     bool is_locked() const { return __atomic_load_n(&m_locked, __ATOMIC_RELAXED); }
     const char* name() const { return m_name; }
 
-private:
-    friend class WaitQueue;
-    // Waits for the holder (out of line: the slow path).
-    void contended();
-    static void held_changed(int delta);
-    // The lock word alone, interrupts untouched; lock() and unlock() add the interrupt
-    // state. WaitQueue's sleeps use them directly: they give up the word but keep
-    // interrupts off (the caller is about to block), then take it back, keeping the
-    // interrupt state that the first lock() saved.
-    arch::IrqState release_for_sleep() LV_RELEASE() {
-        arch::IrqState s = m_saved;
+    // The lock word alone, interrupts untouched: for a caller that has turned interrupts
+    // off itself and keeps its saved state on its own stack. The scheduler's lock needs
+    // that (it changes hands across a context switch), and so do sleeps under a lock
+    // (sched::sleep_releasing): they give the word up but keep interrupts off until the
+    // thread has switched away, then take it back, with the state the first lock() saved.
+    void lock_irqs_off() LV_ACQUIRE() {
+        if (m_tracked) lockdep::acquire(m_name); // before a wait that could be a deadlock
+        if (__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE)) contended();
+        held_changed(1);
+    }
+    void unlock_irqs_off() LV_RELEASE() {
         held_changed(-1);
         if (m_tracked) lockdep::release(m_name);
         __atomic_store_n(&m_locked, 0u, __ATOMIC_RELEASE);
+    }
+    arch::IrqState release_for_sleep() LV_RELEASE() {
+        arch::IrqState s = m_saved;
+        unlock_irqs_off();
         return s;
     }
     void reacquire_after_sleep(arch::IrqState s) LV_ACQUIRE() {
-        if (m_tracked) lockdep::acquire(m_name); // before a wait that could be a deadlock
-        if (__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE)) contended();
+        lock_irqs_off();
         m_saved = s;
-        held_changed(1);
     }
+
+private:
+    // Waits for the holder (out of line: the slow path).
+    void contended();
+    static void held_changed(int delta);
 
     u32 m_locked = 0;
     arch::IrqState m_saved = 0;

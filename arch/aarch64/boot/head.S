@@ -81,6 +81,7 @@ high_entry:
 3:  adrp    x0, aarch64_vectors
     add     x0, x0, :lo12:aarch64_vectors
     msr     vbar_el1, x0
+    msr     tpidr_el1, xzr          // no per-CPU data yet (arch::cpu_local)
     isb
     mov     x29, xzr                // the end of every backtrace
     mov     x30, xzr

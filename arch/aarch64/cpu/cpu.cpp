@@ -25,6 +25,13 @@ void wait_for_interrupt() {
     asm volatile("msr daifset, #2; dsb sy; wfi; msr daifclr, #2; isb" ::: "memory");
 }
 
+void set_cpu_local(void* cpu) { asm volatile("msr tpidr_el1, %0" ::"r"(cpu) : "memory"); }
+void* cpu_local() {
+    void* p;
+    asm volatile("mrs %0, tpidr_el1" : "=r"(p));
+    return p;
+}
+
 void halt_forever() {
     asm volatile("msr daifset, #0xf" ::: "memory");
     for (;;) asm volatile("wfi");

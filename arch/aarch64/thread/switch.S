@@ -27,7 +27,6 @@ aarch64_context_switch:
 // First code of a new kernel thread (context_init): x19 = entry, x20 = argument.
     .globl aarch64_thread_start
 aarch64_thread_start:
-    msr     daifclr, #2             // interrupts on, as context_init promises
     mov     x0, x20
     mov     x29, xzr                // backtraces end here
     mov     x30, xzr

@@ -54,6 +54,11 @@ void irq_disable();
 void wait_for_interrupt();       // enable interrupts and sleep until one arrives (atomically)
 void cpu_relax();                // in a spin-wait loop (x86 PAUSE, arm YIELD)
 [[noreturn]] void halt_forever(); // interrupts off, stop this CPU
+// The calling CPU's kernel data (a kernel::Cpu), kept in a CPU register so that every
+// CPU finds its own with one load: x86_64 the per-CPU area at GS, aarch64 TPIDR_EL1.
+// Null until set_cpu_local() runs on that CPU (the arch clears it before kernel_main).
+void set_cpu_local(void* cpu);
+void* cpu_local();
 [[noreturn]] void poweroff();     // power the machine off (isa-debug-exit / ACPI / PSCI)
 [[noreturn]] void reboot();       // reset the machine (reset register / PSCI SYSTEM_RESET)
 
@@ -86,7 +91,8 @@ void flush_tlb_all_user();
 
 // ---------------------------------------------------------------- threads
 // Kernel context switch. context_init prepares `c` so that the first switch to it calls
-// entry(arg) on the given stack with interrupts enabled; entry must never return.
+// entry(arg) on the given stack, with interrupts still off as the switch left them (the
+// scheduler turns them on once it is done); entry must never return.
 void context_init(Context& c, uptr stack_top, void (*entry)(void*), void* arg);
 void context_switch(Context& from, Context& to);
 

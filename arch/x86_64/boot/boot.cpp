@@ -4,6 +4,7 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/image.h>
 #include <arch/x86/internal.h>
+#include <arch/x86/percpu.h>
 #include <kernel/entry.h>
 #include <lib/string.h>
 
@@ -99,6 +100,7 @@ void run_global_constructors() {
 extern "C" [[noreturn]] void x86_boot_main(u32 magic, u32 info_phys) {
     // First: GCC may initialise globals (g_boot among them) dynamically.
     run_global_constructors();
+    percpu_early_init(); // arch::cpu_local() reads through GS
     uart_init();
     detect_features();
     gdt_init();

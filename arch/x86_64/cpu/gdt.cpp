@@ -54,6 +54,11 @@ void set_tss_descriptor() {
 }
 } // namespace
 
+void percpu_early_init() {
+    g_percpu.self = &g_percpu;
+    wrmsr(kMsrGsBase, uptr(&g_percpu));
+}
+
 void gdt_init() {
     for (int i = 0; i < 4; i++) g_tss.ist[i] = uptr(g_ist_stacks[i]) + kIstStackSize;
     g_tss.iopb_offset = sizeof(Tss); // no I/O bitmap: every port access from ring 3 faults
@@ -77,8 +82,7 @@ void gdt_init() {
         : "m"(gdtr), "i"(SEL_KERNEL_CS), "r"(SEL_KERNEL_DS), "r"(0), "r"(SEL_TSS)
         : "rax", "memory");
     // Loading %gs cleared its base: point it at the per-CPU area now.
-    g_percpu.self = &g_percpu;
-    wrmsr(kMsrGsBase, uptr(&g_percpu));
+    percpu_early_init();
     wrmsr(kMsrKernelGsBase, 0);
 }
 

@@ -24,7 +24,6 @@ x86_context_switch:
 // entry in %r12, argument in %r13. rbp = 0 ends backtraces here.
 .globl x86_thread_trampoline
 x86_thread_trampoline:
-    sti
     mov %r13, %rdi
     xor %ebp, %ebp
     call *%r12

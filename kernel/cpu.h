@@ -1,0 +1,33 @@
+// Per-CPU data: what each CPU keeps for itself, found through a CPU register
+// (arch::cpu_local: GS on x86_64, TPIDR_EL1 on aarch64) so that code running on a CPU
+// reaches its own with one load and no lock.
+//
+// Rules: a CPU's fields are written only by that CPU (with interrupts off where an
+// interrupt handler on the same CPU also writes them), unless a field says otherwise.
+// A thread must not keep a Cpu& across a point where it may be switched out: it may
+// resume on another CPU.
+#pragma once
+#include <lib/types.h>
+
+namespace kernel {
+struct Thread;
+
+struct Cpu {
+    u32 id = 0;
+    // The thread running here. Changed only by this CPU's scheduler, with the scheduler
+    // lock held; read by this CPU without it (it is the reader itself).
+    Thread* current = nullptr;
+    Thread* idle = nullptr;         // runs when nothing else can
+    u32 spinlocks_held = 0;         // kernel/sync/spinlock.h
+    // The soft-lockup watchdog (sched::watchdog): the last context switch, return to
+    // user or idle tick, and the last report.
+    u64 progress_ns = 0;
+    u64 lockup_reported_ns = 0;
+};
+
+// The calling CPU's data. Before the boot CPU has set it up (the first lines of
+// kernel_main), the boot CPU's.
+Cpu& this_cpu();
+// Makes the calling CPU the boot CPU (number 0): called once, first thing in kernel_main.
+void cpu_init_boot();
+} // namespace kernel
