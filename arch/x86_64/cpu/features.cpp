@@ -19,6 +19,7 @@ void detect_features() {
     f.sse = l1.edx & (1u << 25);
     f.x2apic = l1.ecx & (1u << 21);
     f.rdrand = l1.ecx & (1u << 30);
+    f.xsave = l1.ecx & (1u << 26);
     if (leaf0.eax >= 7) {
         Cpuid l7 = cpuid(7, 0);
         f.smep = l7.ebx & (1u << 7);
@@ -34,8 +35,8 @@ void detect_features() {
 
 void enable_cpu_features() {
     const Features& f = g_features;
-    // x87 and SSE for user space, saved with FXSAVE (thread/thread.cpp). CR4.OSXSAVE
-    // stays off: without it CPUID tells user space that AVX state is not managed.
+    // x87 and SSE for user space; with XSAVE also AVX and AVX-512 (cpu/fpu.cpp): CPUID
+    // then tells user space (OSXSAVE, XGETBV) which state the kernel manages.
     write_cr0((read_cr0() & ~(kCr0Em | kCr0Ts)) | kCr0Mp | kCr0Ne);
     u64 cr4 = read_cr4();
     if (f.fxsr && f.sse) cr4 |= kCr4Osfxsr | kCr4Osxmmexcpt;
@@ -44,10 +45,11 @@ void enable_cpu_features() {
     if (f.smap) cr4 |= kCr4Smap;
     write_cr4(cr4);
     x86_smap_enabled = f.smap;
+    fpu_init();
     // A clean FPU for whatever runs first (threads start from their own image).
     // FXRSTOR of a default image rather than FNINIT+LDMXCSR: the same effect, and
     // instruction emulators (PVM's) know FXRSTOR.
-    alignas(16) u8 image[kFxsaveSize];
+    alignas(64) u8 image[kFpuAreaMax];
     fpu_default_image(image);
     fpu_restore(image);
 }

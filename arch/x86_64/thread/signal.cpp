@@ -1,6 +1,9 @@
 // Linux's x86_64 signal frame (arch/x86/kernel/signal_64.c, uapi asm/sigcontext.h,
-// asm/ucontext.h): struct rt_sigframe {pretcode; ucontext; siginfo} with the FXSAVE
-// image below it (uc_mcontext.fpstate points there), 64-byte aligned. The handler
+// asm/ucontext.h): struct rt_sigframe {pretcode; ucontext; siginfo} with the FPU state
+// below it (uc_mcontext.fpstate points there), 64-byte aligned. With XSAVE that is the
+// XSAVE image, its size and features in the FXSAVE part's software-reserved bytes
+// (struct _fpx_sw_bytes, FP_XSTATE_MAGIC1) and FP_XSTATE_MAGIC2 right after it, flagged
+// by UC_FP_XSTATE; without, a plain FXSAVE image. The handler
 // starts with rsp = &frame->pretcode, i.e. as if called (rsp % 16 == 8), and returns
 // into the restorer, which makes rt_sigreturn with rsp = &frame->uc.
 #include <arch/interface.h>
@@ -41,9 +44,20 @@ struct RtSigframe {
 };
 static_assert(__builtin_offsetof(RtSigframe, info) == 312);
 
-// uc_flags: ss is saved, and rt_sigreturn restores it strictly (Linux 4.14+). No
-// UC_FP_XSTATE: the FP state is a plain FXSAVE image.
-constexpr u64 kUcSigcontextSs = 0x2, kUcStrictRestoreSs = 0x4;
+// uc_flags: the FP state is an XSAVE image; ss is saved, and rt_sigreturn restores it
+// strictly (Linux 4.14+).
+constexpr u64 kUcFpXstate = 0x1, kUcSigcontextSs = 0x2, kUcStrictRestoreSs = 0x4;
+// struct _fpx_sw_bytes, at byte 464 of the FXSAVE part.
+struct FpxSwBytes {
+    u32 magic1;        // FP_XSTATE_MAGIC1
+    u32 extended_size; // xstate_size + the MAGIC2 word
+    u64 xfeatures;     // the components in the image
+    u32 xstate_size;   // bytes of the XSAVE image
+    u32 padding[7];
+};
+static_assert(sizeof(FpxSwBytes) == 48);
+constexpr size_t kSwBytesOffset = 464;
+constexpr u32 kFpXstateMagic1 = 0x46505853, kFpXstateMagic2 = 0x46505845;
 constexpr u64 kRedZone = 128;
 // The flags a signal handler may change through the frame (Linux's FIX_EFLAGS).
 constexpr u64 kFixEflags = x86::kRflagsAc | (1u << 11) | x86::kRflagsDf | x86::kRflagsTf |
@@ -77,17 +91,27 @@ void load_registers(TrapFrame& f, const SigContext& sc) {
 bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     u64 sp = r.stack_top;
     if (sp == f.rsp) sp -= kRedZone; // leaf functions may use 128 bytes below rsp
-    u64 fpstate = align_down(sp - x86::kFxsaveSize, u64(64));
+    bool xsave = x86::xsave_enabled();
+    size_t fp_size = x86::fpu_area_size();
+    u64 fpstate = align_down(sp - fp_size - (xsave ? 4 : 0), u64(64));
     u64 frame = align_down(fpstate - sizeof(RtSigframe), u64(16)) - 8;
 
-    alignas(16) u8 fx[x86::kFxsaveSize];
+    alignas(64) u8 fx[x86::kFpuAreaMax];
+    memset(fx, 0, fp_size);
     x86::fpu_save(fx); // the live registers are this thread's
-    memset(fx + 464, 0, 48); // software-available bytes: no FP_XSTATE_MAGIC1, no xstate
+    FpxSwBytes sw {};
+    if (xsave) {
+        sw.magic1 = kFpXstateMagic1;
+        sw.extended_size = u32(fp_size + 4);
+        sw.xfeatures = x86::xfeatures();
+        sw.xstate_size = u32(fp_size);
+    }
+    memcpy(fx + kSwBytesOffset, &sw, sizeof(sw)); // without XSAVE: zeros, no magic
 
     RtSigframe sf;
     memset(&sf, 0, sizeof(sf));
     sf.pretcode = r.restorer;
-    sf.uc.uc_flags = kUcSigcontextSs | kUcStrictRestoreSs;
+    sf.uc.uc_flags = (xsave ? kUcFpXstate : 0) | kUcSigcontextSs | kUcStrictRestoreSs;
     sf.uc.ss_sp = r.altstack_sp;
     sf.uc.ss_flags = r.altstack_flags;
     sf.uc.ss_size = r.altstack_size;
@@ -102,7 +126,8 @@ bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     sf.uc.uc_sigmask = r.saved_mask;
     memcpy(sf.info, r.siginfo, sizeof(sf.info));
 
-    if (mm::copy_to_user(fpstate, fx, sizeof(fx)).is_error()) return false;
+    if (mm::copy_to_user(fpstate, fx, fp_size).is_error()) return false;
+    if (xsave && mm::copy_to_user(fpstate + fp_size, &kFpXstateMagic2, 4).is_error()) return false;
     if (mm::copy_to_user(frame, &sf, sizeof(sf)).is_error()) return false;
 
     f.rsp = frame;
@@ -124,17 +149,28 @@ bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
 bool restore_signal_frame(TrapFrame& f, u64& saved_mask) {
     UContext uc;
     if (mm::copy_from_user(&uc, f.rsp, sizeof(uc)).is_error()) return false;
-    alignas(16) u8 fx[x86::kFxsaveSize];
-    if (uc.mcontext.fpstate) {
-        if (mm::copy_from_user(fx, uc.mcontext.fpstate, sizeof(fx)).is_error()) return false;
-        // A reserved MXCSR bit would make FXRSTOR fault in the kernel.
-        u32 mxcsr;
-        memcpy(&mxcsr, fx + 24, 4);
-        mxcsr &= x86::fpu_mxcsr_mask();
-        memcpy(fx + 24, &mxcsr, 4);
-    } else {
-        x86::fpu_default_image(fx); // no FP state saved: start clean, as Linux does
-    }
+    alignas(64) u8 fx[x86::kFpuAreaMax];
+    x86::fpu_default_image(fx);
+    if (u64 fpstate = uc.mcontext.fpstate) {
+        if (mm::copy_from_user(fx, fpstate, x86::kFxsaveSize).is_error()) return false;
+        // An XSAVE image when the software bytes say so and MAGIC2 ends it (Linux's
+        // check_xstate_in_sigframe); otherwise only the FXSAVE part counts, and the
+        // other components start from their initial state.
+        FpxSwBytes sw;
+        memcpy(&sw, fx + kSwBytesOffset, sizeof(sw));
+        size_t fp_size = x86::fpu_area_size();
+        u32 magic2 = 0;
+        bool full = x86::xsave_enabled() && sw.magic1 == kFpXstateMagic1 && sw.xstate_size >= x86::kFxsaveSize + 64 &&
+                    sw.xstate_size <= fp_size && sw.extended_size == sw.xstate_size + 4 &&
+                    !mm::copy_from_user(&magic2, fpstate + sw.xstate_size, 4).is_error() && magic2 == kFpXstateMagic2;
+        u64 allowed = x86::kXfeatureX87 | x86::kXfeatureSse;
+        if (full) {
+            if (mm::copy_from_user(fx + x86::kFxsaveSize, fpstate + x86::kFxsaveSize, sw.xstate_size - x86::kFxsaveSize).is_error())
+                return false;
+            allowed = sw.xfeatures;
+        }
+        if (!x86::fpu_sanitize(fx, allowed)) return false; // a header XRSTOR would fault on
+    } // else no FP state saved: start clean, as Linux does
     load_registers(f, uc.mcontext);
     x86::fpu_restore(fx);
     saved_mask = uc.uc_sigmask;

@@ -1,8 +1,8 @@
 // Threads: kernel contexts, per-thread FPU and FS/GS state, entering user mode.
 //
-// FPU policy: eager. User x87/SSE state stays in the registers while the thread runs
+// FPU policy: eager. User FPU/SIMD state stays in the registers while the thread runs
 // (the kernel is built -mgeneral-regs-only and never touches them) and is saved with
-// FXSAVE / restored with FXRSTOR on every thread_switch.
+// XSAVE / restored with XRSTOR (FXSAVE/FXRSTOR without XSAVE) on every thread_switch.
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
 #include <arch/x86/percpu.h>
@@ -19,7 +19,9 @@ using namespace x86;
 bool is_current(const ThreadState& s) { return g_percpu.current == &s; }
 } // namespace
 
-ThreadState::ThreadState() { fpu_default_image(fxsave_area()); }
+static_assert(sizeof(ThreadState::fpu_raw) == kFpuAreaMax + 64);
+
+ThreadState::ThreadState() { fpu_default_image(fpu_area()); }
 
 void context_init(Context& c, uptr stack_top, void (*entry)(void*), void* arg) {
     stack_top = align_down(stack_top, uptr(16));
@@ -34,11 +36,11 @@ void context_init(Context& c, uptr stack_top, void (*entry)(void*), void* arg) {
 void context_switch(Context& from, Context& to) { x86_context_switch(&from, &to); }
 
 void thread_state_init(ThreadState& s) {
-    fpu_default_image(s.fxsave_area());
+    fpu_default_image(s.fpu_area());
     s.fs_base = 0;
     s.gs_base = 0;
     if (is_current(s)) { // execve: the registers are the state
-        fpu_restore(s.fxsave_area());
+        fpu_restore(s.fpu_area());
         wrmsr(kMsrFsBase, 0);
         wrmsr(kMsrKernelGsBase, 0);
     }
@@ -46,23 +48,23 @@ void thread_state_init(ThreadState& s) {
 
 void thread_state_copy(ThreadState& dst, const ThreadState& src) {
     if (is_current(src)) { // fork/clone: the live registers are newer than the saved image
-        fpu_save(dst.fxsave_area());
+        fpu_save(dst.fpu_area());
         dst.fs_base = rdmsr(kMsrFsBase);
         dst.gs_base = rdmsr(kMsrKernelGsBase);
     } else {
-        memcpy(dst.fxsave_area(), src.fxsave_area(), kFxsaveSize);
+        memcpy(dst.fpu_area(), src.fpu_area(), kFpuAreaMax);
         dst.fs_base = src.fs_base;
         dst.gs_base = src.gs_base;
     }
 }
 
 void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top) {
-    fpu_save(prev.fxsave_area());
+    fpu_save(prev.fpu_area());
     // Read back rather than trust prev's copy: arch_prctl before the first
     // thread_switch had no ThreadState to record into.
     prev.fs_base = rdmsr(kMsrFsBase);
     prev.gs_base = rdmsr(kMsrKernelGsBase); // the user GS base, while in the kernel
-    fpu_restore(next.fxsave_area());
+    fpu_restore(next.fpu_area());
     if (next.fs_base != prev.fs_base) wrmsr(kMsrFsBase, next.fs_base);
     if (next.gs_base != prev.gs_base) wrmsr(kMsrKernelGsBase, next.gs_base);
     next.kernel_stack_top = next_kstack_top;

@@ -16,19 +16,35 @@ void prepare_return_to_user(TrapFrame& f);
 
 // cpu/features.cpp
 struct Features {
-    bool nx, pge, pdpe1gb, smep, smap, umip, rdrand, x2apic, fxsr, sse;
+    bool nx, pge, pdpe1gb, smep, smap, umip, rdrand, x2apic, fxsr, sse, xsave;
 };
 extern Features g_features;
 void detect_features();
 void enable_cpu_features(); // SSE, SMEP, SMAP, UMIP (init_late)
 extern "C" u8 x86_smap_enabled; // read by the user-copy routines before STAC/CLAC
 
-// cpu/fpu.cpp (areas are 512 bytes, 16-byte aligned)
+// cpu/fpu.cpp: the user FPU/SIMD state. An area is kFpuAreaMax bytes, 64-byte aligned;
+// its first fpu_area_size() bytes are an FXSAVE image (512 bytes) or, with XSAVE, an
+// XSAVE image in the standard format (the FXSAVE part, the 64-byte header, then each
+// enabled component at the offset CPUID leaf 0xd gives it).
 constexpr size_t kFxsaveSize = 512;
+constexpr size_t kXsaveHeaderOffset = 512;
+constexpr size_t kFpuAreaMax = 2752; // x87, SSE, AVX and AVX-512: 2688 bytes
+// XCR0 / XSTATE_BV bits (Linux's XFEATURE_MASK_*).
+constexpr u64 kXfeatureX87 = 1, kXfeatureSse = 2, kXfeatureAvx = 4, kXfeatureOpmask = 1 << 5,
+              kXfeatureZmmHi256 = 1 << 6, kXfeatureHi16Zmm = 1 << 7;
+void fpu_init();          // CR4.OSXSAVE and XCR0 where the CPU has XSAVE (init_late)
+bool xsave_enabled();
+u64 xfeatures();          // XCR0: the components an image holds
+size_t fpu_area_size();   // bytes of an image (512 without XSAVE)
 void fpu_default_image(u8* area);
 void fpu_save(u8* area);
 void fpu_restore(const u8* area);
 u32 fpu_mxcsr_mask();
+// Makes an image that came from user space (a signal frame) safe for fpu_restore:
+// MXCSR's reserved bits cleared and, with XSAVE, the header checked (false: XRSTOR
+// would fault on it) and XSTATE_BV limited to `allowed`.
+bool fpu_sanitize(u8* area, u64 allowed);
 
 // dev/uart.cpp
 void uart_init();
