@@ -71,7 +71,10 @@ private:
 
     ItemList m_items;
     ReadyList m_ready;
-    WaitQueue m_wait; // epoll_wait callers, and whoever polls this epoll
+    // epoll_wait callers, and whoever polls this epoll. Woken under the lock of a queue
+    // it watches, which may be another epoll's: nested in itself, so its lock class is
+    // left out of the lock-order checks (Linux annotates the nesting depth instead).
+    WaitQueue m_wait {"epoll wait", false};
 };
 
 Epoll* epoll_of(const File& f) {
@@ -91,7 +94,7 @@ void Epoll::make_ready(Item& it) {
     m_wait.wake_all(kPollIn | kPollRdNorm);
 }
 
-// A wake of the registered file's queue (interrupts off, maybe in interrupt context).
+// A wake of the registered file's queue (under its lock, maybe in interrupt context).
 void Epoll::on_wake(WaitQueue::Waiter& w, u32 key) {
     auto& it = reinterpret_cast<Item&>(w);
     if (!(it.events & ~kPrivateBits)) return; // a one-shot that already fired

@@ -9,32 +9,37 @@
 #include <kernel/wait_queue.h>
 
 namespace kernel {
-namespace {
-enum class Wake { Interruptible, Killable, Uninterruptible };
-
-bool should_stop(Wake mode) {
-    if (mode == Wake::Interruptible) return signal_pending();
-    if (mode == Wake::Killable) return fatal_signal_pending();
-    return false;
+void WaitQueue::enqueue(Waiter& w) {
+    SpinlockLocker l(m_lock);
+    m_waiters.push_back(w);
 }
 
-ErrorOr<void> wait_common(lv::IntrusiveList<WaitQueue::Waiter, &WaitQueue::Waiter::node>& waiters,
-                          bool timed, u64 timeout_ns, Wake mode = Wake::Interruptible) {
+void WaitQueue::dequeue(Waiter& w) {
+    SpinlockLocker l(m_lock);
+    if (w.node.linked()) m_waiters.remove(w);
+}
+
+ErrorOr<void> WaitQueue::sleep_unlocked(bool timed, u64 timeout_ns, Wake mode) {
+    // The caller checked its condition with interrupts off; they stay off until the
+    // thread sleeps. FIXME(SMP): such callers move to wait_locked.
+    auto should_stop = [mode] {
+        if (mode == Wake::Interruptible) return signal_pending();
+        if (mode == Wake::Killable) return fatal_signal_pending();
+        return false;
+    };
     InterruptGuard g;
-    if (should_stop(mode)) return Errno::EINTR;
-    Thread& self = current_thread();
-    WaitQueue::Waiter w;
-    w.thread = &self;
-    waiters.push_back(w);
+    if (should_stop()) return Errno::EINTR;
+    Waiter w;
+    w.thread = &current_thread();
+    enqueue(w);
     bool passed = false;
     if (timed) passed = sched::sleep_until(time::monotonic_ns() + timeout_ns);
     else sched::block();
-    if (w.node.linked()) waiters.remove(w);
+    dequeue(w);
     if (passed) return Errno::ETIMEDOUT;
-    if (should_stop(mode)) return Errno::EINTR;
+    if (should_stop()) return Errno::EINTR;
     return {};
 }
-} // namespace
 
 ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible, u64 deadline_ns) {
     // The waiter is queued under `lock`, and the scheduler marks the thread asleep before
@@ -43,15 +48,9 @@ ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible, u64 de
     if (deadline_ns != kNoDeadline && time::monotonic_ns() >= deadline_ns) return Errno::ETIMEDOUT;
     Waiter w;
     w.thread = &current_thread();
-    {
-        InterruptGuard g; // FIXME(SMP): the queue's own lock
-        m_waiters.push_back(w);
-    }
+    enqueue(w);
     bool passed = sched::sleep_releasing(lock, deadline_ns);
-    {
-        InterruptGuard g;
-        if (w.node.linked()) m_waiters.remove(w);
-    }
+    dequeue(w);
     if (interruptible && signal_pending()) return Errno::EINTR;
     if (passed) return Errno::ETIMEDOUT;
     return {};
@@ -63,14 +62,13 @@ ErrorOr<void> WaitQueue::sleep_releasing(Mutex& m) {
     // the thread's sleeping state under the queue's lock instead.
     InterruptGuard g;
     if (signal_pending()) return Errno::EINTR;
-    Thread& self = current_thread();
     Waiter w;
-    w.thread = &self;
-    m_waiters.push_back(w);
+    w.thread = &current_thread();
+    enqueue(w);
     m.unlock();
     if (m.is_held_by_current()) panic("Mutex::wait with the mutex taken more than once");
     sched::block();
-    if (w.node.linked()) m_waiters.remove(w);
+    dequeue(w);
     m.lock();
     if (signal_pending()) return Errno::EINTR;
     return {};
@@ -82,14 +80,15 @@ ErrorOr<void> WaitQueue::wait_locked_until(Spinlock& lock, u64 deadline_ns) {
     return sleep_locked(lock, true, deadline_ns);
 }
 
-ErrorOr<void> WaitQueue::wait_interruptible() { return wait_common(m_waiters, false, 0); }
-ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) { return wait_common(m_waiters, true, timeout_ns); }
-ErrorOr<void> WaitQueue::wait_killable() { return wait_common(m_waiters, false, 0, Wake::Killable); }
-
-void WaitQueue::wait_uninterruptible() { (void)wait_common(m_waiters, false, 0, Wake::Uninterruptible); }
+ErrorOr<void> WaitQueue::wait_interruptible() { return sleep_unlocked(false, 0, Wake::Interruptible); }
+ErrorOr<void> WaitQueue::wait_interruptible_for(u64 timeout_ns) {
+    return sleep_unlocked(true, timeout_ns, Wake::Interruptible);
+}
+ErrorOr<void> WaitQueue::wait_killable() { return sleep_unlocked(false, 0, Wake::Killable); }
+void WaitQueue::wait_uninterruptible() { (void)sleep_unlocked(false, 0, Wake::Uninterruptible); }
 
 void WaitQueue::wake_all(u32 key) {
-    InterruptGuard g;
+    SpinlockLocker l(m_lock);
     // The iterator keeps the next node, so the current one may be unlinked.
     for (Waiter& w : m_waiters) {
         if (w.notify) {
@@ -102,7 +101,7 @@ void WaitQueue::wake_all(u32 key) {
 }
 
 void WaitQueue::wake_one() {
-    InterruptGuard g;
+    SpinlockLocker l(m_lock);
     bool woke = false;
     for (Waiter& w : m_waiters) {
         if (w.notify) {
@@ -115,15 +114,8 @@ void WaitQueue::wake_one() {
     }
 }
 
-void WaitQueue::add(Waiter& w) {
-    InterruptGuard g;
-    m_waiters.push_back(w);
-}
-
-void WaitQueue::remove(Waiter& w) {
-    InterruptGuard g;
-    if (w.node.linked()) m_waiters.remove(w);
-}
+void WaitQueue::add(Waiter& w) { enqueue(w); }
+void WaitQueue::remove(Waiter& w) { dequeue(w); }
 
 ErrorOr<void> sleep_interruptible_until(u64 deadline_ns) {
     InterruptGuard g;

@@ -1,10 +1,14 @@
-// Sleeping until something happens. A WaitQueue is a list of blocked threads.
+// Sleeping until something happens. A WaitQueue is a list of blocked threads, guarded by
+// its own spinlock (taken after the lock of the condition, before the scheduler's).
 //
-//   while (!condition()) { TRY(queue.wait_interruptible()); }
+//   SpinlockLocker l(m_lock);
+//   while (!m_ready) TRY(m_queue.wait_locked(m_lock));
 //
-// Conditions are checked with interrupts disabled or under the lock that guards them;
-// wait() releases nothing itself, so the pattern is: check, wait, re-check. Wake-ups
-// are broadcast; spurious returns are allowed.
+// The condition is checked under the lock that guards it, and wait_locked gives that
+// lock up only once the thread is queued and marked asleep: no wake is lost. (The
+// older waits without a lock, wait_interruptible and the others, rely on the caller
+// checking with interrupts off, which is correct on one CPU only.) Wake-ups are
+// broadcast; spurious returns are allowed.
 //
 // A queue may also hold notify entries (Waiter::notify set): they stay queued and are
 // told of every wake, with the poll events the waker reports. poll/select (through
@@ -21,6 +25,15 @@ class Mutex;
 
 class WaitQueue {
 public:
+    // `lock_name` is the lock-order class of the queue's lock; a queue whose lock is
+    // taken inside another queue's (an epoll's, woken by the queues it watches) names
+    // its own class, or is left out of the checks when it nests in itself (epolls in
+    // epolls).
+    WaitQueue() : m_lock("wait queue") {}
+    explicit WaitQueue(const char* lock_name, bool tracked = true) : m_lock(lock_name, tracked) {}
+    WaitQueue(const WaitQueue&) = delete;
+    WaitQueue& operator=(const WaitQueue&) = delete;
+
     // Blocks the current thread until wake_all()/wake_one(). Returns EINTR if a signal
     // became pending for the thread (the caller then returns EINTR or restarts).
     ErrorOr<void> wait_interruptible();
@@ -48,14 +61,13 @@ public:
     // kinds: epoll ignores a wake whose key misses what an entry watches.
     void wake_all(u32 key = 0); // callable from interrupt context
     void wake_one();            // one blocked thread; notify entries are all told
-    bool has_waiters() const { return !m_waiters.empty(); }
 
     struct Waiter {
         lv::ListNode node;
         Thread* thread = nullptr;
-        // A notify entry: called with interrupts off (maybe in interrupt context) on
-        // each wake; it stays queued until remove(). It must not sleep nor remove other
-        // entries of this queue.
+        // A notify entry: called under the queue's lock (maybe in interrupt context) on
+        // each wake; it stays queued until remove(). It must not sleep, nor add or
+        // remove entries of this queue, nor wake it.
         void (*notify)(Waiter&, u32 key) = nullptr;
     };
     // Queues / dequeues a notify entry (remove is a no-op when it is not queued).
@@ -66,8 +78,14 @@ public:
     ErrorOr<void> sleep_releasing(Mutex& m) LV_NO_THREAD_SAFETY_ANALYSIS;
 
 private:
+    enum class Wake { Interruptible, Killable, Uninterruptible };
     ErrorOr<void> sleep_locked(Spinlock& lock, bool interruptible, u64 deadline_ns) LV_REQUIRES(lock);
-    lv::IntrusiveList<Waiter, &Waiter::node> m_waiters;
+    ErrorOr<void> sleep_unlocked(bool timed, u64 timeout_ns, Wake mode);
+    void enqueue(Waiter& w);
+    void dequeue(Waiter& w); // if still queued (a wake unqueues it)
+
+    Spinlock m_lock;
+    lv::IntrusiveList<Waiter, &Waiter::node> m_waiters LV_GUARDED_BY(m_lock);
 };
 
 // For waits on several queues: the caller queues notify entries that wake the current
