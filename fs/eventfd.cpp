@@ -1,6 +1,6 @@
 #include <fs/anon.h>
 #include <fs/eventfd.h>
-#include <kernel/lock.h>
+#include <kernel/sync/spinlock.h>
 #include <kernel/wait_queue.h>
 
 namespace fs {
@@ -15,10 +15,10 @@ public:
         if (n < sizeof(u64)) return Errno::EINVAL;
         u64 value;
         {
-            kernel::InterruptGuard g;
+            kernel::SpinlockLocker l(m_lock);
             while (m_count == 0) {
                 if (f.nonblocking()) return Errno::EAGAIN;
-                TRY(m_wait.wait_interruptible());
+                TRY(m_wait.wait_locked(m_lock));
             }
             value = m_semaphore ? 1 : m_count;
             m_count -= value;
@@ -34,10 +34,10 @@ public:
         u64 value;
         TRY(buf.read(0, &value, sizeof value));
         if (value == ~0ull) return Errno::EINVAL;
-        kernel::InterruptGuard g;
+        kernel::SpinlockLocker l(m_lock);
         while (kMax - m_count < value) {
             if (f.nonblocking()) return Errno::EAGAIN;
-            TRY(m_wait.wait_interruptible());
+            TRY(m_wait.wait_locked(m_lock));
         }
         m_count += value;
         if (value) m_wait.wake_all(kPollIn | kPollRdNorm);
@@ -45,7 +45,7 @@ public:
     }
 
     u32 poll(File&, u32 events) override {
-        kernel::InterruptGuard g;
+        kernel::SpinlockLocker l(m_lock);
         u32 ready = 0;
         if (m_count > 0) ready |= events & (kPollIn | kPollRdNorm);
         if (m_count < kMax) ready |= events & (kPollOut | kPollWrNorm);
@@ -54,9 +54,10 @@ public:
     kernel::WaitQueue* wait_queue(File&) override { return &m_wait; }
 
 private:
-    u64 m_count; // guarded by interrupts off
+    kernel::Spinlock m_lock {"eventfd"};
+    u64 m_count LV_GUARDED_BY(m_lock);
     bool m_semaphore;
-    kernel::WaitQueue m_wait; // readers, writers and pollers
+    kernel::WaitQueue m_wait; // readers, writers and pollers: waits with m_lock
 };
 } // namespace
 

@@ -1,6 +1,5 @@
 #include <fs/anon.h>
 #include <fs/timerfd.h>
-#include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/sched.h>
 #include <kernel/thread.h>
@@ -9,7 +8,7 @@
 
 namespace fs {
 namespace {
-using kernel::InterruptGuard;
+using kernel::SpinlockLocker;
 using kernel::time::kNsPerSec;
 
 constexpr int kClockRealtime = 0, kClockMonotonic = 1, kClockBoottime = 7, kClockRealtimeAlarm = 8,
@@ -23,24 +22,30 @@ i64 realtime_ns() { return ns_of(kernel::time::realtime_now()); }
 i64 realtime_offset() { return realtime_ns() - now_ns(); }
 constexpr i64 kNever = i64(~0ull >> 1);
 
+// One lock for every timer's state and the armed list: the timer thread walks them all.
+kernel::Spinlock g_lock {"timerfd"};
+
 class TimerFd final : public AnonInode {
 public:
     TimerFd(FileSystem& fs, int clock) : AnonInode(fs), m_clock(clock) {}
 
     ErrorOr<size_t> read(File& f, u64, const IoBuffer& buf, size_t n) override;
     u32 poll(File&, u32 events) override {
-        InterruptGuard g;
+        SpinlockLocker l(g_lock);
         update(now_ns());
         return m_ticks || canceled() ? events & (kPollIn | kPollRdNorm) : 0;
     }
     kernel::WaitQueue* wait_queue(File&) override { return &m_wait; }
-    void release(File&) override { disarm(); }
+    void release(File&) override {
+        SpinlockLocker l(g_lock);
+        disarm();
+    }
 
     TimerSetting get();
     void set(u32 flags, const TimerSetting& s);
 
-    // Called with interrupts off: counts the expirations up to `now`.
-    void update(i64 now) {
+    // Counts the expirations up to `now`.
+    void update(i64 now) LV_REQUIRES(g_lock) {
         if (!m_armed || now < m_deadline) return;
         u64 n = 1;
         if (m_interval) {
@@ -52,39 +57,40 @@ public:
         m_ticks += n;
         m_wait.wake_all(kPollIn | kPollRdNorm);
     }
-    bool armed() const { return m_armed; }
-    i64 deadline() const { return m_deadline; }
+    bool armed() const LV_REQUIRES(g_lock) { return m_armed; }
+    i64 deadline() const LV_REQUIRES(g_lock) { return m_deadline; }
 
-    lv::ListNode armed_node; // on g_armed while armed (the timer thread prunes it)
+    lv::ListNode armed_node; // on g_armed while armed (the timer thread prunes it); under g_lock
 
 private:
-    void disarm();
+    void disarm() LV_REQUIRES(g_lock);
     // TFD_TIMER_CANCEL_ON_SET: the realtime clock was set since the timer was.
     // FIXME: there is no clock-was-set notification; a change is noticed when the timer
     // is read or polled, by the realtime offset moving more than clock-reading jitter.
-    bool canceled() const {
+    bool canceled() const LV_REQUIRES(g_lock) {
         if (!m_cancel_on_set) return false;
         i64 d = realtime_offset() - m_offset;
         return d > 1000000 || d < -1000000;
     }
 
-    int m_clock;
-    bool m_armed = false;
-    bool m_cancel_on_set = false;
-    i64 m_deadline = 0; // monotonic ns (may lie before boot for a past absolute time)
-    i64 m_interval = 0;
-    i64 m_offset = 0;   // realtime_offset() when set with TFD_TIMER_CANCEL_ON_SET
-    u64 m_ticks = 0;    // expirations not read yet
-    kernel::WaitQueue m_wait;
+    const int m_clock;
+    bool m_armed LV_GUARDED_BY(g_lock) = false;
+    bool m_cancel_on_set LV_GUARDED_BY(g_lock) = false;
+    i64 m_deadline LV_GUARDED_BY(g_lock) = 0; // monotonic ns (may lie before boot for a past absolute time)
+    i64 m_interval LV_GUARDED_BY(g_lock) = 0;
+    i64 m_offset LV_GUARDED_BY(g_lock) = 0;   // realtime_offset() when set with TFD_TIMER_CANCEL_ON_SET
+    u64 m_ticks LV_GUARDED_BY(g_lock) = 0;    // expirations not read yet
+    kernel::WaitQueue m_wait;                  // readers and pollers: waits with g_lock
 };
 
 // Armed timers, and the thread that wakes their waiters at their deadlines.
-lv::IntrusiveList<TimerFd, &TimerFd::armed_node> g_armed;
-kernel::Thread* g_thread = nullptr;
+lv::IntrusiveList<TimerFd, &TimerFd::armed_node> g_armed LV_GUARDED_BY(g_lock);
+kernel::Thread* g_thread LV_GUARDED_BY(g_lock) = nullptr;
+kernel::WaitQueue g_thread_wait; // the timer thread sleeps here, with g_lock
 
 void timer_thread(void*) {
+    SpinlockLocker l(g_lock);
     for (;;) {
-        InterruptGuard g;
         i64 now = now_ns();
         i64 next = kNever;
         for (TimerFd& t : g_armed) {
@@ -92,28 +98,36 @@ void timer_thread(void*) {
             if (t.armed()) next = min(next, t.deadline());
             else g_armed.remove(t);
         }
-        if (next == kNever) kernel::sched::block();
-        else kernel::sched::sleep_until(u64(next));
+        // Until the earliest deadline, or a timer set meanwhile (set() wakes it).
+        (void)g_thread_wait.wait_locked_until(g_lock, next == kNever ? kernel::kNoDeadline : u64(next));
     }
 }
 
 ErrorOr<void> start_thread() {
-    InterruptGuard g;
-    if (g_thread) return {};
-    g_thread = kernel::create_thread(nullptr, timer_thread, nullptr, "timerfd");
-    if (!g_thread) return Errno::ENOMEM;
-    kernel::sched::add(*g_thread);
+    {
+        SpinlockLocker l(g_lock);
+        if (g_thread) return {};
+    }
+    kernel::Thread* t = kernel::create_thread(nullptr, timer_thread, nullptr, "timerfd");
+    if (!t) return Errno::ENOMEM;
+    bool mine;
+    {
+        SpinlockLocker l(g_lock);
+        mine = !g_thread;
+        if (mine) g_thread = t;
+    }
+    if (mine) kernel::sched::add(*t);
+    else kernel::destroy_thread(t); // another opener started one meanwhile
     return {};
 }
 
 void TimerFd::disarm() {
-    InterruptGuard g;
     m_armed = false;
     if (armed_node.linked()) g_armed.remove(*this);
 }
 
 TimerSetting TimerFd::get() {
-    InterruptGuard g;
+    SpinlockLocker l(g_lock);
     i64 now = now_ns();
     update(now);
     TimerSetting s {};
@@ -123,7 +137,7 @@ TimerSetting TimerFd::get() {
 }
 
 void TimerFd::set(u32 flags, const TimerSetting& s) {
-    InterruptGuard g;
+    SpinlockLocker l(g_lock);
     disarm();
     m_ticks = 0;
     i64 now = now_ns();
@@ -139,14 +153,14 @@ void TimerFd::set(u32 flags, const TimerSetting& s) {
     m_armed = true;
     g_armed.push_back(*this);
     update(now); // a deadline already past counts at once
-    if (g_thread) kernel::sched::wake(*g_thread); // it sleeps until the earliest deadline
+    g_thread_wait.wake_all(); // it sleeps until the earliest deadline
 }
 
 ErrorOr<size_t> TimerFd::read(File& f, u64, const IoBuffer& buf, size_t n) {
     if (n < sizeof(u64)) return Errno::EINVAL;
     u64 ticks;
     {
-        InterruptGuard g;
+        SpinlockLocker l(g_lock);
         for (;;) {
             if (canceled()) {
                 m_ticks = 0;
@@ -156,7 +170,7 @@ ErrorOr<size_t> TimerFd::read(File& f, u64, const IoBuffer& buf, size_t n) {
             update(now_ns());
             if (m_ticks) break;
             if (f.nonblocking()) return Errno::EAGAIN;
-            TRY(m_wait.wait_interruptible());
+            TRY(m_wait.wait_locked(g_lock));
         }
         ticks = m_ticks;
         m_ticks = 0;

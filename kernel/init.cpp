@@ -29,14 +29,16 @@ constexpr const char* kArgvFile = "/etc/levitate/exec.argv";
 constexpr const char* kEnvFile = "/etc/levitate/exec.env";
 constexpr size_t kMaxStrings = 4096;
 
-bool g_init_done = false;
-int g_init_status = 0;
-WaitQueue g_init_exit;
+// How the first program ended, for kernel_main's thread, which waits for it.
+Spinlock g_init_lock {"init exit"};
+bool g_init_done LV_GUARDED_BY(g_init_lock) = false;
+int g_init_status LV_GUARDED_BY(g_init_lock) = 0;
+WaitQueue g_init_exit; // waits with g_init_lock
 bool g_first_user_seen = false;
 int g_exec_pid = 0; // exec mode: the program, child of the reaper
 
 void program_ended(int status) {
-    InterruptGuard g;
+    SpinlockLocker l(g_init_lock);
     g_init_status = status;
     g_init_done = true;
     g_init_exit.wake_all();
@@ -165,11 +167,12 @@ void notify_process_exit(Process& p) {
         g_exec_pid = init_pid;
         sched::add(*reaper); // the program's end is reported once its pid is known
     }
+    int st;
     {
-        InterruptGuard g;
-        while (!g_init_done) (void)g_init_exit.wait_interruptible();
+        SpinlockLocker l(g_init_lock);
+        while (!g_init_done) (void)g_init_exit.wait_locked(g_init_lock);
+        st = g_init_status;
     }
-    int st = g_init_status;
     if (st & 0x7f) log_info("pid %d killed by signal %d", init_pid, st & 0x7f);
     else log_info("pid %d exited with status %d", init_pid, (st >> 8) & 0xff);
     // A clean shutdown: disks get what is cached (before the runner stops QEMU).

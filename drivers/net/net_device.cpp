@@ -27,41 +27,50 @@ void Frame::release() {
 }
 
 NetDevice::~NetDevice() {
+    kernel::SpinlockLocker l(m_rx_lock);
     while (Frame* f = m_rx_queue.pop_front()) f->release();
 }
 
 void NetDevice::deliver_received(const u8* frame, size_t len) {
-    kernel::InterruptGuard g;
-    if (m_rx_count >= kMaxQueued) {
-        rx_dropped++;
+    Frame* f = Frame::make(len); // not under the lock: the heap has its own
+    if (f) memcpy(f->data(), frame, len);
+    bool queued = false;
+    {
+        kernel::SpinlockLocker l(m_rx_lock);
+        if (f && m_rx_count < kMaxQueued) {
+            m_rx_queue.push_back(*f);
+            m_rx_count++;
+            rx_packets++;
+            rx_bytes += len;
+            m_rx_wait.wake_all();
+            queued = true;
+        } else {
+            rx_dropped++; // memory short, or the queue full
+        }
+    }
+    if (!queued) {
+        if (f) f->release();
         return;
     }
-    Frame* f = Frame::make(len);
-    if (!f) {
-        rx_dropped++;
-        return;
-    }
-    memcpy(f->data(), frame, len);
-    m_rx_queue.push_back(*f);
-    m_rx_count++;
-    rx_packets++;
-    rx_bytes += len;
-    m_rx_wait.wake_all();
+    // Interrupt context, interrupts off: the registration cannot change meanwhile.
     if (m_rx_cb) m_rx_cb(*this, m_rx_ctx);
 }
 
 Frame* NetDevice::receive() {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_rx_lock);
     Frame* f = m_rx_queue.pop_front();
     if (f) m_rx_count--;
     return f;
 }
 
 ErrorOr<Frame*> NetDevice::receive_blocking() {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_rx_lock);
     for (;;) {
-        if (Frame* f = receive()) return f;
-        TRY(m_rx_wait.wait_interruptible());
+        if (Frame* f = m_rx_queue.pop_front()) {
+            m_rx_count--;
+            return f;
+        }
+        TRY(m_rx_wait.wait_locked(m_rx_lock));
     }
 }
 

@@ -4,10 +4,11 @@
 // deliver_received(), which queues them; the stack takes them with receive(), sleeping
 // on rx_wait() or woken by an rx callback.
 //
-// Locking: the receive queue is guarded by interrupts-off (kernel::InterruptGuard), as
-// frames arrive in interrupt context. send() may block briefly for ring space: call it
-// from thread context.
+// Locking: the receive queue is guarded by its spinlock ("net rx"; frames arrive in
+// interrupt context), the callbacks' registration by interrupts off. send() may block
+// briefly for ring space: call it from thread context.
 #pragma once
+#include <kernel/sync/spinlock.h>
 #include <kernel/wait_queue.h>
 #include <lib/list.h>
 #include <lib/result.h>
@@ -60,7 +61,8 @@ public:
     // Called in interrupt context when the link goes up or down (link_up() tells which).
     void set_link_callback(void (*cb)(NetDevice&, void*), void* ctx);
 
-    // Counters (as /proc/net/dev shows them).
+    // Counters (as /proc/net/dev shows them; the rx ones change under the rx lock, and
+    // are read without it).
     u64 rx_packets = 0, rx_bytes = 0, rx_dropped = 0;
     u64 tx_packets = 0, tx_bytes = 0, tx_dropped = 0;
 
@@ -73,9 +75,10 @@ protected:
 
 private:
     static constexpr size_t kMaxQueued = 512;
-    lv::IntrusiveList<Frame, &Frame::node> m_rx_queue;
-    size_t m_rx_count = 0;
-    kernel::WaitQueue m_rx_wait;
+    kernel::Spinlock m_rx_lock {"net rx"};
+    lv::IntrusiveList<Frame, &Frame::node> m_rx_queue LV_GUARDED_BY(m_rx_lock);
+    size_t m_rx_count LV_GUARDED_BY(m_rx_lock) = 0;
+    kernel::WaitQueue m_rx_wait; // receive_blocking waits with m_rx_lock
     void (*m_rx_cb)(NetDevice&, void*) = nullptr;
     void* m_rx_ctx = nullptr;
     void (*m_link_cb)(NetDevice&, void*) = nullptr;

@@ -3,7 +3,7 @@
 // Requests block the calling thread until the used-ring interrupt completes them.
 #include <drivers/block/block_device.h>
 #include <drivers/virtio/virtqueue.h>
-#include <kernel/lock.h>
+#include <kernel/sync/spinlock.h>
 #include <kernel/log.h>
 #include <kernel/wait_queue.h>
 #include <lib/alloc.h>
@@ -26,7 +26,7 @@ struct Request {
     u32 reserved;
     u64 sector;
     u8 status; // its own descriptor, device-writable
-    bool done;
+    bool done; // the device has returned it: under its VirtioBlock's m_lock
 };
 
 // Buffers come from the heap or the frame allocator (the direct map); kernel stacks are
@@ -110,10 +110,10 @@ private:
         for (size_t i = 0; i < n; i++) segs[1 + i] = data[i];
         segs[n + 1] = {dma_address(&req->status), 1, true};
         {
-            kernel::InterruptGuard g;
-            while (!m_queue->add(segs, n + 2, req)) m_wait.wait_uninterruptible(); // the ring is full
+            kernel::SpinlockLocker l(m_lock);
+            while (!m_queue->add(segs, n + 2, req)) m_wait.wait_locked_uninterruptible(m_lock); // the ring is full
             m_queue->kick();
-            while (!req->done) m_wait.wait_uninterruptible();
+            while (!req->done) m_wait.wait_locked_uninterruptible(m_lock);
         }
         u8 status = req->status;
         kfree(req);
@@ -126,6 +126,7 @@ private:
         auto* self = static_cast<VirtioBlock*>(ctx);
         (void)self->m_transport.ack_interrupt();
         if (!self->m_queue) return; // before the queue exists
+        kernel::SpinlockLocker l(self->m_lock);
         void* token;
         u32 written;
         while (self->m_queue->pop(token, written)) static_cast<Request*>(token)->done = true;
@@ -133,8 +134,9 @@ private:
     }
 
     Transport& m_transport;
-    Virtqueue* m_queue = nullptr;
-    kernel::WaitQueue m_wait; // requests waiting for completion or for ring space
+    kernel::Spinlock m_lock {"virtio-blk"};
+    Virtqueue* m_queue LV_PT_GUARDED_BY(m_lock) = nullptr; // set once by init()
+    kernel::WaitQueue m_wait; // requests waiting for completion or for ring space: waits with m_lock
     bool m_flush = false;
     size_t m_seg_max = kMaxSegments;
 };
