@@ -7,6 +7,8 @@
 #include <lib/alloc.h>
 
 namespace kernel {
+Spinlock g_timer_lock {"timers"};
+
 namespace {
 constexpr u64 kTickNs = time::kNsPerSec / arch::kTimerHz;
 
@@ -55,9 +57,9 @@ void update_load() {
 }
 
 // ---------------------------------------------------------------- timers
-lv::IntrusiveList<Timer, &Timer::armed_node> g_armed; // sorted by deadline
+lv::IntrusiveList<Timer, &Timer::armed_node> g_armed LV_GUARDED_BY(g_timer_lock); // sorted by deadline
 
-void insert_sorted(Timer& t) {
+void insert_sorted(Timer& t) LV_REQUIRES(g_timer_lock) {
     for (Timer& o : g_armed) {
         if (o.deadline_ns > t.deadline_ns) {
             g_armed.insert_before(o, t);
@@ -67,12 +69,12 @@ void insert_sorted(Timer& t) {
     g_armed.push_back(t);
 }
 
-void disarm(Timer& t) {
+void disarm(Timer& t) LV_REQUIRES(g_timer_lock) {
     if (t.armed()) g_armed.remove(t);
 }
 
-// Sends the timer's notification. Interrupts off.
-void notify(Timer& t) {
+// Sends the timer's notification.
+void notify(Timer& t) LV_REQUIRES(g_timer_lock) {
     Process& p = *t.process;
     if (t.kind == TimerKind::Real) {
         Thread::SigInfo info;
@@ -103,9 +105,9 @@ void notify(Timer& t) {
     send_signal_info(p, t.signo, info); // SIGEV_SIGNAL, or the target thread has exited
 }
 
-// Interrupts off. Fires `t` (due at or before now) and re-arms a periodic one, counting
-// the periods the tick's granularity skipped as overruns.
-void expire(Timer& t, u64 now) {
+// Fires `t` (due at or before now) and re-arms a periodic one, counting the periods the
+// tick's granularity skipped as overruns.
+void expire(Timer& t, u64 now) LV_REQUIRES(g_timer_lock) {
     disarm(t);
     if (t.process->zombie) return;
     notify(t);
@@ -117,7 +119,7 @@ void expire(Timer& t, u64 now) {
 }
 
 // POSIX timers on the CPU-time clocks of `p`: one tick of `t`'s CPU time.
-void count_down_cpu_timers(Process& p, Thread& current) {
+void count_down_cpu_timers(Process& p, Thread& current) LV_REQUIRES(g_timer_lock) {
     for (Timer& t : p.timers->posix) {
         if (!t.cpu_clock || !t.cpu_left_ns) continue;
         if (t.cpu_tid && t.cpu_tid != current.tid) continue;
@@ -131,7 +133,7 @@ void count_down_cpu_timers(Process& p, Thread& current) {
 }
 
 // ITIMER_VIRTUAL / ITIMER_PROF: count down one tick of CPU time.
-void count_down(Process& p, CpuItimer& it, int sig) {
+void count_down(Process& p, CpuItimer& it, int sig) LV_REQUIRES(g_timer_lock) {
     if (!it.left_ns) return;
     if (it.left_ns > kTickNs) {
         it.left_ns -= kTickNs;
@@ -165,16 +167,21 @@ void timer_tick(bool from_user) {
             t.cpu.system_ticks++;
             p->stime_ns += kTickNs;
         }
-        if (ProcessTimers* pt = p->timers) {
-            if (from_user) count_down(*p, pt->virt, SIGVTALRM);
-            count_down(*p, pt->prof, SIGPROF);
-            count_down_cpu_timers(*p, t);
-        }
     }
-    u64 now = time::monotonic_ns();
-    while (Timer* first = g_armed.first()) {
-        if (first->deadline_ns > now) break;
-        expire(*first, now);
+    {
+        SpinlockLocker l(g_timer_lock);
+        if (Process* p = t.process) {
+            if (ProcessTimers* pt = p->timers) {
+                if (from_user) count_down(*p, pt->virt, SIGVTALRM);
+                count_down(*p, pt->prof, SIGPROF);
+                count_down_cpu_timers(*p, t);
+            }
+        }
+        u64 now = time::monotonic_ns();
+        while (Timer* first = g_armed.first()) {
+            if (first->deadline_ns > now) break;
+            expire(*first, now);
+        }
     }
     if (--g_load_countdown == 0) {
         g_load_countdown = kLoadTicks;
@@ -229,7 +236,7 @@ ErrorOr<ProcessTimers*> timers_of(Process& p) {
     if (!pt) return Errno::ENOMEM;
     pt->real.process = &p;
     pt->real.kind = TimerKind::Real;
-    InterruptGuard g;
+    SpinlockLocker l(g_timer_lock);
     if (p.timers) { // made meanwhile by another thread
         lv::destroy(pt);
         return p.timers;
@@ -241,7 +248,7 @@ ErrorOr<ProcessTimers*> timers_of(Process& p) {
 void release_timers(Process& p) {
     ProcessTimers* pt;
     {
-        InterruptGuard g;
+        SpinlockLocker l(g_timer_lock);
         pt = p.timers;
         if (!pt) return;
         p.timers = nullptr;
@@ -255,7 +262,6 @@ void release_timers(Process& p) {
 }
 
 void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns) {
-    InterruptGuard g;
     disarm(t);
     t.interval_ns = interval_ns;
     if (t.cpu_clock) {
@@ -269,7 +275,6 @@ void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns) {
 }
 
 u64 timer_remaining_ns(const Timer& t) {
-    InterruptGuard g;
     if (t.cpu_clock) return t.cpu_left_ns;
     if (!t.armed()) return 0;
     u64 now = time::monotonic_ns();
@@ -279,6 +284,7 @@ u64 timer_remaining_ns(const Timer& t) {
 }
 
 void timer_signal_dequeued(Process& p, Thread::SigInfo& info) {
+    SpinlockLocker l(g_timer_lock);
     Timer* t = find_posix_timer(p, info.pid);
     if (!t || !t->signal_queued) return;
     t->signal_queued = false;
@@ -288,7 +294,6 @@ void timer_signal_dequeued(Process& p, Thread::SigInfo& info) {
 }
 
 Timer* find_posix_timer(Process& p, int id) {
-    InterruptGuard g;
     if (!p.timers) return nullptr;
     for (Timer& t : p.timers->posix)
         if (t.id == id) return &t;
@@ -296,20 +301,13 @@ Timer* find_posix_timer(Process& p, int id) {
 }
 
 void delete_posix_timers(Process& p) {
-    for (;;) {
-        Timer* t;
-        {
-            InterruptGuard g;
-            t = p.timers ? p.timers->posix.first() : nullptr;
-        }
-        if (!t) return;
-        delete_posix_timer(*t);
-    }
+    SpinlockLocker l(g_timer_lock);
+    while (Timer* t = p.timers ? p.timers->posix.first() : nullptr) delete_posix_timer(*t);
 }
 
 void delete_posix_timer(Timer& t) {
     {
-        InterruptGuard g;
+        InterruptGuard g; // FIXME(SMP): the pending signals' own lock
         disarm(t);
         Process& p = *t.process;
         p.timers->posix.remove(t);

@@ -8,8 +8,10 @@
 // Timers: ITIMER_REAL (alarm, setitimer) and POSIX timers on the realtime/monotonic
 // clocks are deadlines on one sorted list, checked at every tick (so they fire with
 // the tick's 10 ms granularity); ITIMER_VIRTUAL/ITIMER_PROF count down CPU time at
-// each tick, and so do POSIX timers on the CPU-time clocks. All of it is guarded by
-// disabling interrupts.
+// each tick, and so do POSIX timers on the CPU-time clocks. Every timer's state, the
+// deadline list and each process's timer lists are guarded by g_timer_lock ("timers",
+// taken before the signal and scheduler locks a firing timer needs). The accounting is
+// still guarded by disabling interrupts.
 #pragma once
 #include <kernel/thread.h>
 #include <lib/list.h>
@@ -40,43 +42,48 @@ void load_average(u64 (&loads)[3]);
 // ---------------------------------------------------------------- timers
 enum class TimerKind : u8 { Real, Posix };
 
+extern Spinlock g_timer_lock;
+
+// What is fixed when a timer is made (process .. target_tid, cpu_clock, cpu_tid) is
+// written before it is published on its process's list; the rest is under g_timer_lock.
 struct Timer {
     lv::ListNode armed_node;   // on the global deadline list while armed
     lv::ListNode process_node; // POSIX timers: the owner's list
     Process* process = nullptr;
     TimerKind kind = TimerKind::Real;
-    int id = -1;
+    int id LV_GUARDED_BY(g_timer_lock) = -1;
     int clock = 0;
-    u64 deadline_ns = 0; // monotonic; valid while armed
-    u64 interval_ns = 0;
+    u64 deadline_ns LV_GUARDED_BY(g_timer_lock) = 0; // monotonic; valid while armed
+    u64 interval_ns LV_GUARDED_BY(g_timer_lock) = 0;
     // Notification (POSIX timers; ITIMER_REAL always sends SIGALRM with SI_KERNEL).
     int notify = 0; // SIGEV_SIGNAL 0, SIGEV_NONE 1, SIGEV_THREAD 2, SIGEV_THREAD_ID 4
     int signo = 0;
     int target_tid = 0;
-    u64 value = 0;           // sigev_value
-    bool signal_queued = false;
-    u32 overrun_pending = 0; // expirations since the queued signal was generated
-    u32 overrun_last = 0;    // timer_getoverrun: the count of the last delivered signal
+    u64 value LV_GUARDED_BY(g_timer_lock) = 0; // sigev_value
+    bool signal_queued LV_GUARDED_BY(g_timer_lock) = false;
+    u32 overrun_pending LV_GUARDED_BY(g_timer_lock) = 0; // expirations since the queued signal was generated
+    u32 overrun_last LV_GUARDED_BY(g_timer_lock) = 0;    // timer_getoverrun: the count of the last delivered signal
     // Timers on CLOCK_PROCESS_CPUTIME_ID / CLOCK_THREAD_CPUTIME_ID are not on the
     // deadline list: the tick counts their CPU time down (of cpu_tid's thread, for the
     // thread clock), like ITIMER_PROF.
     bool cpu_clock = false;
     int cpu_tid = 0;
-    u64 cpu_left_ns = 0; // 0: disarmed
-    bool armed() const { return armed_node.linked(); }
+    u64 cpu_left_ns LV_GUARDED_BY(g_timer_lock) = 0; // 0: disarmed
+    bool armed() const LV_REQUIRES(g_timer_lock) { return armed_node.linked(); }
 };
 
 struct CpuItimer {
-    u64 left_ns = 0, interval_ns = 0; // left 0: disarmed
+    u64 left_ns LV_GUARDED_BY(g_timer_lock) = 0; // 0: disarmed
+    u64 interval_ns LV_GUARDED_BY(g_timer_lock) = 0;
 };
 
 // A process's timers; made on first use, freed with the process (release_timers).
 struct ProcessTimers {
     Timer real;
     CpuItimer virt, prof;
-    lv::IntrusiveList<Timer, &Timer::process_node> posix;
-    int next_id = 0;
-    u32 count = 0;
+    lv::IntrusiveList<Timer, &Timer::process_node> posix LV_GUARDED_BY(g_timer_lock);
+    int next_id LV_GUARDED_BY(g_timer_lock) = 0;
+    u32 count LV_GUARDED_BY(g_timer_lock) = 0;
 };
 
 ErrorOr<ProcessTimers*> timers_of(Process& p);
@@ -84,13 +91,14 @@ void release_timers(Process& p);
 
 // Arms `t` to expire after `delay_ns` (0 disarms), then every interval_ns. Expiry is
 // checked at each tick.
-void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns);
-u64 timer_remaining_ns(const Timer& t); // 0 if disarmed
+void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns) LV_REQUIRES(g_timer_lock);
+u64 timer_remaining_ns(const Timer& t) LV_REQUIRES(g_timer_lock); // 0 if disarmed
 // kernel/signal.cpp calls this when an SI_TIMER signal is taken: it fills si_overrun.
-void timer_signal_dequeued(Process& p, Thread::SigInfo& info);
-// The process's POSIX timer with this id, or null.
-Timer* find_posix_timer(Process& p, int id);
-void delete_posix_timer(Timer& t);
+void timer_signal_dequeued(Process& p, Thread::SigInfo& info) LV_EXCLUDES(g_timer_lock);
+// The process's POSIX timer with this id, or null. It stays valid while the lock is
+// held (another thread may delete it).
+Timer* find_posix_timer(Process& p, int id) LV_REQUIRES(g_timer_lock);
+void delete_posix_timer(Timer& t) LV_REQUIRES(g_timer_lock);
 // execve: POSIX timers do not survive it (the interval timers and alarm do).
-void delete_posix_timers(Process& p);
+void delete_posix_timers(Process& p) LV_EXCLUDES(g_timer_lock);
 } // namespace kernel

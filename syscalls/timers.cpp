@@ -58,8 +58,7 @@ Timeval to_timeval(u64 ns) {
 }
 Timespec to_timespec(u64 ns) { return {i64(ns / time::kNsPerSec), i64(ns % time::kNsPerSec)}; }
 
-Itimerval get_itimer(ProcessTimers& pt, int which) {
-    InterruptGuard g;
+Itimerval get_itimer(ProcessTimers& pt, int which) LV_REQUIRES(g_timer_lock) {
     switch (which) {
     case ITIMER_REAL: return {to_timeval(pt.real.interval_ns), to_timeval(timer_remaining_ns(pt.real))};
     case ITIMER_VIRTUAL: return {to_timeval(pt.virt.interval_ns), to_timeval(pt.virt.left_ns)};
@@ -67,13 +66,13 @@ Itimerval get_itimer(ProcessTimers& pt, int which) {
     }
 }
 
-ErrorOr<Timer*> posix_timer(int id) {
+ErrorOr<Timer*> posix_timer(int id) LV_REQUIRES(g_timer_lock) {
     Timer* t = find_posix_timer(current_process(), id);
     if (!t) return Errno::EINVAL;
     return t;
 }
 
-Itimerspec get_posix(const Timer& t) {
+Itimerspec get_posix(const Timer& t) LV_REQUIRES(g_timer_lock) {
     return {to_timespec(t.interval_ns), to_timespec(timer_remaining_ns(t))};
 }
 } // namespace
@@ -81,7 +80,12 @@ Itimerspec get_posix(const Timer& t) {
 ErrorOr<long> sys_getitimer(int which, UserPtr<void> value) {
     if (which < ITIMER_REAL || which > ITIMER_PROF) return Errno::EINVAL;
     ProcessTimers* pt = TRY(timers_of(current_process()));
-    TRY(UserPtr<Itimerval>::from(value).write(get_itimer(*pt, which)));
+    Itimerval v;
+    {
+        SpinlockLocker l(g_timer_lock);
+        v = get_itimer(*pt, which);
+    }
+    TRY(UserPtr<Itimerval>::from(value).write(v));
     return 0;
 }
 
@@ -92,14 +96,17 @@ ErrorOr<long> sys_setitimer(int which, UserPtr<void> value, UserPtr<void> old) {
     if (!value.is_null()) nv = TRY(UserPtr<Itimerval>::from(value).read());
     u64 val = TRY(to_ns(nv.value)), interval = TRY(to_ns(nv.interval));
     ProcessTimers* pt = TRY(timers_of(current_process()));
-    Itimerval ov = get_itimer(*pt, which);
-    if (which == ITIMER_REAL) {
-        arm_timer(pt->real, val, interval);
-    } else {
-        InterruptGuard g;
-        CpuItimer& it = which == ITIMER_VIRTUAL ? pt->virt : pt->prof;
-        it.left_ns = val;
-        it.interval_ns = interval;
+    Itimerval ov;
+    {
+        SpinlockLocker l(g_timer_lock);
+        ov = get_itimer(*pt, which);
+        if (which == ITIMER_REAL) {
+            arm_timer(pt->real, val, interval);
+        } else {
+            CpuItimer& it = which == ITIMER_VIRTUAL ? pt->virt : pt->prof;
+            it.left_ns = val;
+            it.interval_ns = interval;
+        }
     }
     if (!old.is_null()) TRY(UserPtr<Itimerval>::from(old).write(ov));
     return 0;
@@ -107,8 +114,12 @@ ErrorOr<long> sys_setitimer(int which, UserPtr<void> value, UserPtr<void> old) {
 
 ErrorOr<long> sys_alarm(unsigned seconds) {
     ProcessTimers* pt = TRY(timers_of(current_process()));
-    Itimerval ov = get_itimer(*pt, ITIMER_REAL);
-    arm_timer(pt->real, u64(seconds) * time::kNsPerSec, 0);
+    Itimerval ov;
+    {
+        SpinlockLocker l(g_timer_lock);
+        ov = get_itimer(*pt, ITIMER_REAL);
+        arm_timer(pt->real, u64(seconds) * time::kNsPerSec, 0);
+    }
     // The seconds that were left, rounded to the nearest, and never 0 for a running
     // alarm (alarm_setitimer).
     i64 left = ov.value.sec;
@@ -161,8 +172,9 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
     t->notify = ev.notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev.notify; // the libc runs SIGEV_THREAD itself
     t->signo = ev.signo;
     t->target_tid = ev.tid;
+    int id;
     {
-        InterruptGuard g;
+        SpinlockLocker l(g_timer_lock);
         if (pt->count >= p.rlimits[kRlimitSigpending].cur) {
             lv::destroy(t);
             return Errno::EAGAIN;
@@ -175,23 +187,25 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
         t->value = have_event ? ev.value : u64(t->id);
         pt->posix.push_back(*t);
         pt->count++;
+        id = t->id;
     }
-    auto r = timerid.write(t->id);
+    auto r = timerid.write(id);
     if (r.is_error()) {
-        delete_posix_timer(*t);
+        SpinlockLocker l(g_timer_lock);
+        if (Timer* mine = find_posix_timer(p, id)) delete_posix_timer(*mine); // unless deleted meanwhile
         return r.error();
     }
     return 0;
 }
 
-// The timer stays valid only with interrupts off (another thread may delete it), so
-// each call below finds and uses it under one guard, with user copies outside.
+// The timer stays valid only under g_timer_lock (another thread may delete it), so each
+// call below finds and uses it under one hold, with user copies outside.
 ErrorOr<long> sys_timer_settime(int id, int flags, UserPtr<void> value, UserPtr<void> old) {
     Itimerspec nv = TRY(UserPtr<Itimerspec>::from(value).read());
     u64 val = TRY(to_ns(nv.value)), interval = TRY(to_ns(nv.interval));
     Itimerspec ov;
     {
-        InterruptGuard g;
+        SpinlockLocker l(g_timer_lock);
         Timer* t = TRY(posix_timer(id));
         ov = get_posix(*t);
         u64 delay = val;
@@ -219,7 +233,7 @@ ErrorOr<long> sys_timer_settime(int id, int flags, UserPtr<void> value, UserPtr<
 ErrorOr<long> sys_timer_gettime(int id, UserPtr<void> value) {
     Itimerspec v;
     {
-        InterruptGuard g;
+        SpinlockLocker l(g_timer_lock);
         v = get_posix(*TRY(posix_timer(id)));
     }
     TRY(UserPtr<Itimerspec>::from(value).write(v));
@@ -227,12 +241,12 @@ ErrorOr<long> sys_timer_gettime(int id, UserPtr<void> value) {
 }
 
 ErrorOr<long> sys_timer_getoverrun(int id) {
-    InterruptGuard g;
+    SpinlockLocker l(g_timer_lock);
     return long(TRY(posix_timer(id))->overrun_last);
 }
 
 ErrorOr<long> sys_timer_delete(int id) {
-    InterruptGuard g;
+    SpinlockLocker l(g_timer_lock);
     delete_posix_timer(*TRY(posix_timer(id)));
     return 0;
 }
