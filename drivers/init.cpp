@@ -14,7 +14,6 @@ void init() {
     };
     pci::enumerate(pci_drivers, sizeof pci_drivers / sizeof pci_drivers[0]);
     virtio::probe_mmio_devices();
-    if (block::device_at(0)) block::start_flusher(); // no disk, no thread
     net::run_selftest(kernel::boot_cmdline());
 }
 

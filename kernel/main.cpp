@@ -3,6 +3,7 @@
 #include <drivers/init.h>
 #include <fs/ext2/ext2.h>
 #include <fs/kernel_api.h>
+#include <fs/writeback.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/cpu.h>
@@ -63,6 +64,7 @@ const char* boot_cmdline() { return g_boot.cmdline; }
     arch::irq_enable();
     fs::ext2::register_type(); // the filesystem types disks may hold
     drivers::init(); // after fs::init (it adds /dev nodes), with interrupts on (drivers block)
+    fs::start_writeback();
     net::inet::attach_net_devices();
     run_init();
 }

@@ -1,10 +1,7 @@
 // The buffer cache; see cache.h.
 #include <drivers/block/cache.h>
-#include <fs/mutex.h>
 #include <kernel/log.h>
-#include <kernel/sched.h>
-#include <kernel/thread.h>
-#include <kernel/time.h>
+#include <kernel/sync/mutex.h>
 #include <lib/list.h>
 #include <lib/string.h>
 #include <lib/vector.h>
@@ -26,7 +23,6 @@ constexpr u64 kPage = 4096;
 constexpr u64 kSectorsPerPage = kPage / kSectorSize;
 constexpr size_t kBuckets = 1024;
 constexpr size_t kCluster = 32;       // pages per read-ahead or write-back request
-constexpr u64 kFlushIntervalNs = 5 * kernel::time::kNsPerSec; // Linux's dirty_writeback is 5 s
 
 kernel::Mutex g_lock("block cache"); // see cache.h; taken after the VFS lock when both are needed
 // The cache's pages and everything in them (pins, dirty, data) are guarded by g_lock.
@@ -170,16 +166,6 @@ ErrorOr<CachePage*> read_in(BlockDevice& dev, u64 index) LV_REQUIRES(g_lock) {
     return run[0];
 }
 
-void flusher(void*) {
-    for (;;) {
-        kernel::sched::sleep_until(kernel::time::monotonic_ns() + kFlushIntervalNs);
-        // The VFS lock first: filesystems change cached bytes under it, so the disk gets
-        // the state between two operations.
-        fs::MutexLocker vfs(fs::vfs_lock());
-        kernel::MutexLocker l(g_lock);
-        (void)write_back(nullptr);
-    }
-}
 } // namespace
 
 BlockRef& BlockRef::operator=(BlockRef&& o) {
@@ -245,9 +231,8 @@ void invalidate(BlockDevice& dev) {
     }
 }
 
-void start_flusher() {
-    kernel::Thread* t = kernel::create_thread(nullptr, flusher, nullptr, "bflush");
-    if (t) kernel::sched::add(*t);
-    else log_warn("block: no flusher thread: dirty pages are written only by sync");
+ErrorOr<void> write_back_all() {
+    kernel::MutexLocker l(g_lock);
+    return write_back(nullptr);
 }
 } // namespace drivers::block

@@ -1,8 +1,8 @@
 // The buffer cache: 4 KiB pages of block devices, shared by every filesystem block
 // and /dev/vdX access to them. A filesystem block (1, 2 or 4 KiB, aligned to its size)
 // lies inside one page. Writes are delayed: pages are marked dirty and written back by
-// sync() (fsync, sync, umount), by the flusher thread every few seconds, or when they
-// are evicted. Reads of a missing page bring in a cluster of the pages after it
+// sync() (fsync, sync, umount), every few seconds by the filesystems' write-back thread
+// (fs/writeback.cpp), or when they are evicted. Reads of a missing page bring in a cluster of the pages after it
 // (readahead), in one request.
 //
 // Locking: one sleeping lock over the whole cache, held across disk I/O; a BlockRef
@@ -46,6 +46,7 @@ ErrorOr<void> sync(BlockDevice& dev);
 ErrorOr<void> sync_all();
 // Forgets the clean pages of `dev` (after an unmount: the next mount rereads the disk).
 void invalidate(BlockDevice& dev);
-// Starts the flusher thread (delayed write-back); called once at boot if there are disks.
-void start_flusher();
+// Writes back every dirty page, without flushing the devices' caches (the periodic
+// write-back: its caller makes sure the pages hold a consistent state).
+ErrorOr<void> write_back_all();
 } // namespace drivers::block
