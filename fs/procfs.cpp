@@ -252,7 +252,7 @@ void gen_stat(Text& t, int pid) {
     {
         kernel::InterruptGuard g;
         if (mm::AddressSpace* as = p->as.get()) {
-            as->for_each_vma([&](mm::Vma& v) { vsize += v.end - v.start; });
+            vsize = as->mapped_bytes();
             brk_start = as->brk_start();
         }
         rss = kernel::resident_pages(*p);

@@ -25,14 +25,7 @@ i64 badness(Process& p, u64 total_pages) {
 
 u64 resident_pages(Process& p) {
     mm::AddressSpace* as = p.as.get();
-    if (!as) return 0;
-    u64 n = 0;
-    mm::PageTable& pt = as->page_table();
-    as->for_each_vma([&](mm::Vma& v) {
-        for (VirtAddr va = pt.next_mapped(v.start, v.end); va < v.end; va = pt.next_mapped(va + mm::kPageSize, v.end))
-            n++;
-    });
-    return n;
+    return as ? as->resident_pages() : 0;
 }
 
 u64 oom_score(Process& p) {

@@ -84,7 +84,7 @@ void schedule(lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_
     cpu.progress_ns = time::monotonic_ns();
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
     // Kernel threads run on no user half at all, so a reaped address space is never live.
-    arch::activate_user_root(next->process && next->process->as ? next->process->as->page_table().root() : 0);
+    arch::activate_user_root(next->process && next->process->as ? next->process->as->root() : 0);
     arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());
     lockdep::release(g_lock.name()); // prev's record; next takes it over
     cpu.current = next;

@@ -325,7 +325,7 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     if (signo == SIGSEGV && (si_code == SEGV_MAPERR || si_code == SEGV_ACCERR) && p.as) {
         // Linux's rule, whatever the MMU reported: a region there that forbids the access
         // is ACCERR (even on a never-touched page), no region at all is MAPERR.
-        si_code = p.as->find(addr) ? SEGV_ACCERR : SEGV_MAPERR;
+        si_code = p.as->is_mapped(addr) ? SEGV_ACCERR : SEGV_MAPERR;
     }
     {
         InterruptGuard g;

@@ -1,5 +1,4 @@
 #include <arch/interface.h>
-#include <kernel/lock.h>
 #include <kernel/log.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
@@ -19,6 +18,7 @@ ErrorOr<AddressSpace*> AddressSpace::create() {
     if (!as) return Errno::ENOMEM;
     auto pt = PageTable::create();
     if (pt.is_error()) { lv::destroy(as); return pt.error(); }
+    kernel::SpinlockLocker l(as->m_lock);
     as->m_pt = pt.release_value();
     // Linux puts mmap_base below the stack, leaving room for RLIMIT_STACK (8 MiB) plus
     // a gap; 256 MiB keeps the stack growable to its limit.
@@ -26,7 +26,8 @@ ErrorOr<AddressSpace*> AddressSpace::create() {
     return as;
 }
 
-AddressSpace::~AddressSpace() {
+// The last reference is gone: nobody else can reach it.
+AddressSpace::~AddressSpace() LV_NO_THREAD_SAFETY_ANALYSIS {
     while (Vma* v = m_vmas.pop_front()) {
         release_pages(v->start, v->end);
         lv::destroy(v);
@@ -34,12 +35,14 @@ AddressSpace::~AddressSpace() {
     // m_pt frees the tables.
 }
 
-ErrorOr<AddressSpace*> AddressSpace::clone() {
+// The copy is not shared until this returns: only the original's lock is taken (two
+// locks of one class would be an ordering the checker cannot tell apart from AB-BA).
+ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
     AddressSpace* copy = TRY(create());
+    kernel::SpinlockLocker l(m_lock);
     copy->m_brk_start = m_brk_start;
     copy->m_brk_end = m_brk_end;
     copy->m_mmap_top = m_mmap_top;
-    kernel::InterruptGuard g;
     for (Vma& v : m_vmas) {
         if (v.advice & kAdviceDontFork) continue; // MADV_DONTFORK: not in the child at all
         auto* nv = lv::make<Vma>();
@@ -93,7 +96,66 @@ PhysAddr AddressSpace::break_cow(VirtAddr va, const Vma& v, PhysAddr pa) {
     return copy;
 }
 
-void AddressSpace::activate() { arch::activate_user_root(m_pt.root()); }
+void AddressSpace::activate() { arch::activate_user_root(root()); }
+
+void AddressSpace::set_brk_start(VirtAddr a) {
+    kernel::SpinlockLocker l(m_lock);
+    m_brk_start = m_brk_end = a;
+}
+
+VirtAddr AddressSpace::brk_start() const {
+    kernel::SpinlockLocker l(m_lock);
+    return m_brk_start;
+}
+
+VirtAddr AddressSpace::mmap_top() const {
+    kernel::SpinlockLocker l(m_lock);
+    return m_mmap_top;
+}
+
+bool AddressSpace::vma_at(VirtAddr a, Vma& out) {
+    kernel::SpinlockLocker l(m_lock);
+    Vma* v = find(a);
+    if (!v) return false;
+    out.start = v->start;
+    out.end = v->end;
+    out.prot = v->prot;
+    out.flags = v->flags;
+    out.advice = v->advice;
+    out.name = v->name;
+    return true;
+}
+
+bool AddressSpace::is_mapped(VirtAddr a) {
+    kernel::SpinlockLocker l(m_lock);
+    return find(a) != nullptr;
+}
+
+u64 AddressSpace::mapped_bytes() const {
+    kernel::SpinlockLocker l(m_lock);
+    u64 n = 0;
+    for (const Vma& v : const_cast<lv::IntrusiveList<Vma, &Vma::node>&>(m_vmas)) n += v.end - v.start;
+    return n;
+}
+
+u64 AddressSpace::resident_pages() const {
+    kernel::SpinlockLocker l(m_lock);
+    u64 n = 0;
+    for (const Vma& v : const_cast<lv::IntrusiveList<Vma, &Vma::node>&>(m_vmas))
+        for (VirtAddr va = m_pt.next_mapped(v.start, v.end); va < v.end; va = m_pt.next_mapped(va + kPageSize, v.end))
+            n++;
+    return n;
+}
+
+void AddressSpace::move_pages(VirtAddr from, size_t len, VirtAddr to) {
+    kernel::SpinlockLocker l(m_lock);
+    VirtAddr end = from + len;
+    for (VirtAddr va = m_pt.next_mapped(from, end); va < end; va = m_pt.next_mapped(va + kPageSize, end)) {
+        auto old = m_pt.query(va);
+        m_pt.unmap(va);
+        if (m_pt.map(to + (va - from), old.pa, old.flags).is_error()) free_frame(old.pa);
+    }
+}
 
 PageFlags AddressSpace::page_flags(const Vma& v) const {
     PageFlags f;
@@ -115,7 +177,7 @@ Vma* AddressSpace::find(VirtAddr a) {
 }
 
 bool AddressSpace::accessible(VirtAddr addr, size_t n, bool write) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     VirtAddr end = addr + n;
     for (Vma& v : m_vmas) {
         if (v.end <= addr) continue;
@@ -170,17 +232,21 @@ ErrorOr<Vma*> AddressSpace::split(Vma& v, VirtAddr at) {
 }
 
 ErrorOr<VirtAddr> AddressSpace::map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name) {
+    kernel::SpinlockLocker l(m_lock);
+    return map_locked(hint, length, prot, flags, name);
+}
+
+ErrorOr<VirtAddr> AddressSpace::map_locked(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name) {
     if (length == 0) return Errno::EINVAL;
     size_t len = align_up<u64>(length, kPageSize);
     if (len < length || len > arch::kUserTop) return Errno::ENOMEM;
-    kernel::InterruptGuard g;
     VirtAddr addr;
     if (flags & (kMapFixed | kMapFixedNoReplace)) {
         if (!page_aligned(hint)) return Errno::EINVAL;
         if (hint + len > arch::kUserTop || hint + len < hint || hint < kPageSize) return Errno::ENOMEM;
         if (!range_free(hint, hint + len)) {
             if (flags & kMapFixedNoReplace) return Errno::EEXIST;
-            TRY(unmap(hint, len));
+            TRY(unmap_locked(hint, len));
         }
         addr = hint;
     } else {
@@ -207,10 +273,14 @@ ErrorOr<VirtAddr> AddressSpace::map(VirtAddr hint, size_t length, u32 prot, u32 
 }
 
 ErrorOr<void> AddressSpace::unmap(VirtAddr addr, size_t length) {
+    kernel::SpinlockLocker l(m_lock);
+    return unmap_locked(addr, length);
+}
+
+ErrorOr<void> AddressSpace::unmap_locked(VirtAddr addr, size_t length) {
     if (!page_aligned(addr) || length == 0) return Errno::EINVAL;
     VirtAddr end = align_up<u64>(addr + length, kPageSize);
     if (end > arch::kUserTop || end < addr) return Errno::EINVAL;
-    kernel::InterruptGuard g;
     for (Vma& v : m_vmas) {
         if (v.end <= addr || v.start >= end) continue;
         Vma* cur = &v;
@@ -227,7 +297,7 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
     if (!page_aligned(addr)) return Errno::EINVAL;
     VirtAddr end = align_up<u64>(addr + length, kPageSize);
     if (end < addr || end > arch::kUserTop) return Errno::ENOMEM;
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     // Linux: ENOMEM if any page in the range is unmapped.
     VirtAddr covered = addr;
     for (Vma& v : m_vmas) {
@@ -298,7 +368,7 @@ ErrorOr<void> AddressSpace::advise_vma(Vma& v, VirtAddr start, VirtAddr end, int
 }
 
 ErrorOr<void> AddressSpace::advise(VirtAddr start, VirtAddr end, int advice) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     VirtAddr covered = start;
     bool hole = false;
     // The loop keeps the original next VMA, so the pieces a split adds (all at or above
@@ -317,6 +387,7 @@ ErrorOr<void> AddressSpace::advise(VirtAddr start, VirtAddr end, int advice) {
 }
 
 VirtAddr AddressSpace::brk(VirtAddr requested) {
+    kernel::SpinlockLocker l(m_lock);
     // Out of range (below the heap, or so high that rounding up would wrap): the break
     // stays where it is, which is how brk(2) reports failure.
     if (requested < m_brk_start || requested > m_mmap_top) return m_brk_end;
@@ -327,12 +398,12 @@ VirtAddr AddressSpace::brk(VirtAddr requested) {
         Vma* heap = old_top > m_brk_start ? find(old_top - 1) : nullptr;
         if (heap && heap->end == old_top && (heap->flags & kMapPrivate) && heap->name[0] == '[') {
             heap->end = new_top;
-        } else if (map(old_top, new_top - old_top, kProtRead | kProtWrite,
-                       kMapPrivate | kMapAnonymous | kMapFixed, "[heap]").is_error()) {
+        } else if (map_locked(old_top, new_top - old_top, kProtRead | kProtWrite,
+                              kMapPrivate | kMapAnonymous | kMapFixed, "[heap]").is_error()) {
             return m_brk_end;
         }
     } else if (new_top < old_top) {
-        if (unmap(new_top, old_top - new_top).is_error()) return m_brk_end;
+        if (unmap_locked(new_top, old_top - new_top).is_error()) return m_brk_end;
     }
     m_brk_end = requested;
     return m_brk_end;
@@ -349,7 +420,7 @@ ErrorOr<PhysAddr> AddressSpace::page_for(VirtAddr va, const Vma& v) {
 }
 
 AddressSpace::Fault AddressSpace::handle_fault(VirtAddr addr, bool write, bool exec) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     Vma* v = find(addr);
     if (!v) return Fault::Denied;
     if (write && !(v->prot & kProtWrite)) return Fault::Denied;
@@ -369,7 +440,7 @@ AddressSpace::Fault AddressSpace::handle_fault(VirtAddr addr, bool write, bool e
 
 ErrorOr<void> AddressSpace::poke(VirtAddr dst, const void* src, size_t n) {
     auto* s = static_cast<const u8*>(src);
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(m_lock);
     while (n) {
         Vma* v = find(dst);
         if (!v) return Errno::EFAULT;

@@ -2,6 +2,7 @@
 // over a PageTable. Pages are allocated on first touch (kernel::handle_page_fault) and
 // owned by the address space: each present user page is mapped exactly once.
 #pragma once
+#include <kernel/sync/spinlock.h>
 #include <lib/list.h>
 #include <lib/ref_ptr.h>
 #include <lib/result.h>
@@ -49,7 +50,6 @@ public:
     // copy-on-write (read-only in both until written); MAP_SHARED pages stay shared.
     ErrorOr<AddressSpace*> clone();
 
-    PageTable& page_table() { return m_pt; }
     void activate();
 
     // Creates a region. Without kMapFixed, `hint` is only a hint; the region goes in the
@@ -67,9 +67,9 @@ public:
     ErrorOr<void> advise(VirtAddr start, VirtAddr end, int advice);
 
     // brk: the heap is the region [brk_start, brk_end) right after the program image.
-    void set_brk_start(VirtAddr a) { m_brk_start = m_brk_end = a; }
-    VirtAddr brk_start() const { return m_brk_start; }
-    VirtAddr brk(VirtAddr requested);
+    void set_brk_start(VirtAddr a) LV_EXCLUDES(m_lock);
+    VirtAddr brk_start() const LV_EXCLUDES(m_lock);
+    VirtAddr brk(VirtAddr requested) LV_EXCLUDES(m_lock);
 
     // Resolves a fault by allocating the page if the access is allowed. NoMemory when
     // the access is allowed but no frame could be had (the caller may OOM-kill and retry).
@@ -83,28 +83,44 @@ public:
 
     // True when every byte of [addr, addr+n) lies in regions that allow the access
     // (user copies check this before touching memory).
-    bool accessible(VirtAddr addr, size_t n, bool write);
-    Vma* find(VirtAddr a);
-    VirtAddr mmap_top() const { return m_mmap_top; }
-    void set_mmap_top(VirtAddr a) { m_mmap_top = a; }
-    template <typename F>
-    void for_each_vma(F f) { for (Vma& v : m_vmas) f(v); }
+    bool accessible(VirtAddr addr, size_t n, bool write) LV_EXCLUDES(m_lock);
+    // A copy of the region holding `a` (false when none does).
+    bool vma_at(VirtAddr a, Vma& out) LV_EXCLUDES(m_lock);
+    bool is_mapped(VirtAddr a) LV_EXCLUDES(m_lock);
+    VirtAddr mmap_top() const LV_EXCLUDES(m_lock);
+    u64 mapped_bytes() const LV_EXCLUDES(m_lock);   // the sum of the regions (VmSize)
+    u64 resident_pages() const LV_EXCLUDES(m_lock); // present pages (VmRSS)
+    // mremap: moves the pages present in [from, from + len) to [to, to + len), both
+    // mapped already; the pages are neither copied nor freed.
+    void move_pages(VirtAddr from, size_t len, VirtAddr to) LV_EXCLUDES(m_lock);
+    // The top-level table, for activation: fixed for the address space's life.
+    PhysAddr root() const LV_NO_THREAD_SAFETY_ANALYSIS { return m_pt.root(); }
 
 private:
+    ErrorOr<VirtAddr> map_locked(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name)
+        LV_REQUIRES(m_lock);
+    ErrorOr<void> unmap_locked(VirtAddr addr, size_t length) LV_REQUIRES(m_lock);
+    Vma* find(VirtAddr a) LV_REQUIRES(m_lock);
     PageFlags page_flags(const Vma& v) const;
-    ErrorOr<Vma*> split(Vma& v, VirtAddr at); // returns the upper part
-    ErrorOr<void> advise_vma(Vma& v, VirtAddr start, VirtAddr end, int advice);
-    void release_pages(VirtAddr start, VirtAddr end);
-    bool range_free(VirtAddr start, VirtAddr end);
-    VirtAddr find_gap(size_t length);
-    ErrorOr<PhysAddr> page_for(VirtAddr va, const Vma& v);
+    ErrorOr<Vma*> split(Vma& v, VirtAddr at) LV_REQUIRES(m_lock); // returns the upper part
+    ErrorOr<void> advise_vma(Vma& v, VirtAddr start, VirtAddr end, int advice) LV_REQUIRES(m_lock);
+    void release_pages(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);
+    bool range_free(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);
+    VirtAddr find_gap(size_t length) LV_REQUIRES(m_lock);
+    ErrorOr<PhysAddr> page_for(VirtAddr va, const Vma& v) LV_REQUIRES(m_lock);
     // Gives va a private, writable copy of the shared frame pa; returns the frame now
     // mapped (pa itself if nobody else used it any more), 0 when out of memory.
-    PhysAddr break_cow(VirtAddr va, const Vma& v, PhysAddr pa);
+    PhysAddr break_cow(VirtAddr va, const Vma& v, PhysAddr pa) LV_REQUIRES(m_lock);
 
-    PageTable m_pt;
-    lv::IntrusiveList<Vma, &Vma::node> m_vmas; // sorted by start, non-overlapping
-    VirtAddr m_brk_start = 0, m_brk_end = 0;
-    VirtAddr m_mmap_top = 0;
+    // Guards the regions, the page table below them and the break. A spinlock: nothing
+    // under it sleeps or touches user memory (faults are resolved under it; the user
+    // copy that faulted waits outside it). Taken after the futex lock (a nofault read
+    // checks the regions), before the frame allocator's and the heap's.
+    mutable kernel::Spinlock m_lock {"address space"};
+    PageTable m_pt LV_GUARDED_BY(m_lock);
+    lv::IntrusiveList<Vma, &Vma::node> m_vmas LV_GUARDED_BY(m_lock); // sorted by start, non-overlapping
+    VirtAddr m_brk_start LV_GUARDED_BY(m_lock) = 0;
+    VirtAddr m_brk_end LV_GUARDED_BY(m_lock) = 0;
+    VirtAddr m_mmap_top LV_GUARDED_BY(m_lock) = 0;
 };
 } // namespace mm

@@ -92,10 +92,10 @@ bool advice_valid(int advice) {
 ErrorOr<void> populate(VirtAddr start, VirtAddr end, bool write) {
     for (VirtAddr va = start; va < end; va += arch::kPageSize) {
         if (fatal_signal_pending()) return Errno::EINTR;
-        mm::Vma* v = as().find(va);
-        if (!v) return Errno::ENOMEM;
+        mm::Vma v;
+        if (!as().vma_at(va, v)) return Errno::ENOMEM;
         // Linux: a permission problem is EINVAL here, not EFAULT.
-        if (!(v->prot & (write ? mm::kProtWrite : mm::kProtRead))) return Errno::EINVAL;
+        if (!(v.prot & (write ? mm::kProtWrite : mm::kProtRead))) return Errno::EINVAL;
         kernel::FaultAccess access {};
         access.write = write;
         if (!kernel::handle_page_fault(va, access)) return fatal_signal_pending() ? Errno::EINTR : Errno::ENOMEM;
@@ -136,13 +136,13 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
             return Errno::EINVAL;
         if (old_addr + old_size > new_addr && new_addr + new_size > old_addr) return Errno::EINVAL; // overlap
     }
-    mm::Vma* v = as().find(old_addr);
-    if (!v || old_size > v->end - old_addr) return Errno::EFAULT;
+    mm::Vma v;
+    if (!as().vma_at(old_addr, v) || old_size > v.end - old_addr) return Errno::EFAULT;
     if (new_size <= old_size && !(flags & MREMAP_FIXED)) {
         if (new_size < old_size) TRY(as().unmap(old_addr + new_size, old_size - new_size));
         return long(old_addr);
     }
-    u32 prot = v->prot, vflags = v->flags;
+    u32 prot = v.prot, vflags = v.flags;
     // Grow in place when the following range is free.
     if (!(flags & MREMAP_FIXED)) {
         auto grown = as().map(old_addr + old_size, new_size - old_size, prot, vflags | mm::kMapFixedNoReplace);
@@ -151,15 +151,9 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
     if (!(flags & MREMAP_MAYMOVE)) return Errno::ENOMEM;
     u32 place = (flags & MREMAP_FIXED) ? mm::kMapFixed : 0;
     VirtAddr dst = TRY(as().map(new_addr, new_size, prot, (vflags & ~(mm::kMapFixed | mm::kMapFixedNoReplace)) | place));
-    // Move the pages that exist; the rest stays demand-zero.
-    auto& pt = as().page_table();
-    VirtAddr old_end = old_addr + min(old_size, new_size); // a shrinking move leaves the tail behind
-    for (VirtAddr va = pt.next_mapped(old_addr, old_end); va < old_end; va = pt.next_mapped(va + arch::kPageSize, old_end)) {
-        u64 off = va - old_addr;
-        auto old = pt.query(va);
-        pt.unmap(va);
-        if (pt.map(dst + off, old.pa, old.flags).is_error()) mm::free_frame(old.pa);
-    }
+    // Move the pages that exist; the rest stays demand-zero. A shrinking move leaves the
+    // tail behind.
+    as().move_pages(old_addr, min(old_size, new_size), dst);
     (void)as().unmap(old_addr, old_size);
     return long(dst);
 }
