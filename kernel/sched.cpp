@@ -98,6 +98,10 @@ void schedule(lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_
 bool block_locked(u64 deadline_ns, lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
     Thread& t = *this_cpu().current;
     t.timed_out = false;
+    if (t.wake_pending) { // woken since the caller's check: a spurious return, never a lost wake
+        t.wake_pending = false;
+        return false;
+    }
     if (deadline_ns != kNoDeadline) {
         t.wake_deadline_ns = deadline_ns;
         g_sleepers.push_back(t);
@@ -237,6 +241,11 @@ bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYS
     // Marked asleep (under g_lock) before `lock` lets a waker in.
     Thread& t = *this_cpu().current;
     t.timed_out = false;
+    if (t.wake_pending) { // a wake meant for an earlier check: return to check again
+        t.wake_pending = false;
+        g_lock.unlock_irqs_off();
+        return false;
+    }
     if (deadline_ns != kNoDeadline) {
         t.wake_deadline_ns = deadline_ns;
         g_sleepers.push_back(t);
@@ -258,6 +267,7 @@ bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYS
 
 void wake(Thread& t) {
     SchedLocker l;
+    if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) t.wake_pending = true;
     if (t.state != Thread::State::Blocked) return;
     if (t.sleep_node.linked()) g_sleepers.remove(t);
     t.state = Thread::State::Runnable;

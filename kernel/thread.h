@@ -62,6 +62,11 @@ struct Thread {
     lv::ListNode sleep_node;  // timed sleepers
     u64 wake_deadline_ns LV_GUARDED_BY(sched::g_lock) = 0; // valid while on the sleepers list
     bool timed_out LV_GUARDED_BY(sched::g_lock) = false;   // the last sleep's deadline passed
+    // A wake() that found the thread awake (running, or preempted on its way to sleep):
+    // its next sleep returns at once instead, so a waker that sets the condition and then
+    // wakes between the sleeper's check and its sleep is not lost (Linux's TASK_RUNNING
+    // store in try_to_wake_up).
+    bool wake_pending LV_GUARDED_BY(sched::g_lock) = false;
     unsigned slice_ticks LV_GUARDED_BY(sched::g_lock) = 0;
     SchedAttr sched;
 
