@@ -3,6 +3,7 @@
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/time.h>
 #include <lib/alloc.h>
 
 namespace kernel {
@@ -21,7 +22,7 @@ PollTable::~PollTable() {
 }
 
 void PollTable::begin_scan() {
-    InterruptGuard g;
+    SpinlockLocker l(m_lock);
     m_triggered = false;
 }
 
@@ -48,15 +49,22 @@ void PollTable::add(WaitQueue& q) {
 
 void PollTable::notify(WaitQueue::Waiter& w, u32) {
     auto& e = reinterpret_cast<Entry&>(w);
+    SpinlockLocker l(e.table->m_lock);
     e.table->m_triggered = true;
     sched::wake(*e.table->m_thread);
 }
 
 ErrorOr<void> PollTable::sleep(u64 deadline_ns) {
     if (m_no_memory) return Errno::ENOMEM;
-    InterruptGuard g;
+    SpinlockLocker l(m_lock);
     if (m_triggered) return {};
-    return sleep_interruptible_until(deadline_ns);
+    // A signal sent after this check wakes the thread (sched::wake), or leaves a pending
+    // wake that makes the sleep return at once.
+    if (signal_pending()) return Errno::EINTR;
+    if (deadline_ns != kNoDeadline && time::monotonic_ns() >= deadline_ns) return Errno::ETIMEDOUT;
+    if (sched::sleep_releasing(m_lock, deadline_ns)) return Errno::ETIMEDOUT;
+    if (signal_pending()) return Errno::EINTR;
+    return {};
 }
 
 namespace {

@@ -55,7 +55,11 @@ private:
     Thread* m_thread;
     Chunk m_first;   // most waits watch few queues: no allocation then
     Chunk* m_last;
-    bool m_triggered = false;
+    // A queue was woken since begin_scan(): set by notify() (under the woken queue's
+    // lock, maybe in interrupt context), read by sleep() with the thread marked asleep
+    // before the lock is given up (sched::sleep_releasing), so no wake is lost.
+    Spinlock m_lock {"poll table"};
+    bool m_triggered LV_GUARDED_BY(m_lock) = false;
     bool m_adding = true;
     bool m_no_memory = false;
 };

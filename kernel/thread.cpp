@@ -1,4 +1,3 @@
-#include <kernel/lock.h>
 #include <kernel/log.h>
 #include <kernel/cpu_stat.h>
 #include <kernel/sched.h>
@@ -10,27 +9,21 @@
 
 namespace kernel {
 namespace {
+// Atomic counters: no lock needed to hand out a number.
 int g_next_id = 1;
 // Kernel threads are numbered above PID_MAX_LIMIT (4194304), so user ids start at 1 and
 // the first process is pid 1, as programs expect of init.
 int g_next_kernel_id = 4194304 + 1;
 } // namespace
 
-u64 tasks_created() {
-    InterruptGuard g;
-    return u64(g_next_id - 1);
-}
+u64 tasks_created() { return u64(__atomic_load_n(&g_next_id, __ATOMIC_RELAXED) - 1); }
 
 int allocate_id() {
-    InterruptGuard g;
     // FIXME: ids are not reused; wrap-around at 2^31 is far away for now.
-    return g_next_id++;
+    return __atomic_fetch_add(&g_next_id, 1, __ATOMIC_RELAXED);
 }
 
-static int allocate_kernel_id() {
-    InterruptGuard g;
-    return g_next_kernel_id++;
-}
+static int allocate_kernel_id() { return __atomic_fetch_add(&g_next_kernel_id, 1, __ATOMIC_RELAXED); }
 
 Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name) {
     auto* t = lv::make<Thread>();

@@ -117,13 +117,4 @@ void WaitQueue::wake_one() {
 void WaitQueue::add(Waiter& w) { enqueue(w); }
 void WaitQueue::remove(Waiter& w) { dequeue(w); }
 
-ErrorOr<void> sleep_interruptible_until(u64 deadline_ns) {
-    InterruptGuard g;
-    if (signal_pending()) return Errno::EINTR;
-    if (deadline_ns != kNoDeadline && time::monotonic_ns() >= deadline_ns) return Errno::ETIMEDOUT;
-    if (deadline_ns == kNoDeadline) sched::block();
-    else if (sched::sleep_until(deadline_ns)) return Errno::ETIMEDOUT;
-    if (signal_pending()) return Errno::EINTR;
-    return {};
-}
 } // namespace kernel

@@ -88,9 +88,4 @@ private:
     lv::IntrusiveList<Waiter, &Waiter::node> m_waiters LV_GUARDED_BY(m_lock);
 };
 
-// For waits on several queues: the caller queues notify entries that wake the current
-// thread, checks its condition, and sleeps here with interrupts kept off since the
-// check, so that no wake is lost. Returns on a wake (spurious returns allowed), EINTR
-// when a signal is pending, ETIMEDOUT once the monotonic `deadline_ns` has passed.
-ErrorOr<void> sleep_interruptible_until(u64 deadline_ns);
 } // namespace kernel

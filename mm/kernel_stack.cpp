@@ -1,6 +1,6 @@
 #include <arch/interface.h>
 #include <arch/pte.h>
-#include <kernel/lock.h>
+#include <kernel/sync/spinlock.h>
 #include <mm/kernel_stack.h>
 #include <mm/phys.h>
 
@@ -10,15 +10,18 @@ constexpr u64 kSlotSize = 2 * kKernelStackSize;
 constexpr int kTop = arch::pte::kLevels - 1;
 static_assert(kKernelStackSlots * kSlotSize <= (1ull << 39), "the area fits under one top-level entry");
 
-u64 g_used[kKernelStackSlots / 64]; // guarded by interrupts off
-u64 g_hint = 0;
+// The slots in use and the area's page tables (a stack's own entries are only touched
+// by whoever holds its slot, but the tables above them are shared).
+kernel::Spinlock g_lock {"kernel stacks"};
+u64 g_used[kKernelStackSlots / 64] LV_GUARDED_BY(g_lock);
+u64 g_hint LV_GUARDED_BY(g_lock) = 0;
 
 u64* table(PhysAddr pa) { return static_cast<u64*>(phys_to_virt(pa)); }
 unsigned index_at(VirtAddr va, int level) { return (va >> (12 + 9 * level)) & 511; }
 
 // The leaf entry for va in the kernel half, making tables on the way (never freed: the
-// area's tables are reused by later stacks). Interrupts off.
-u64* leaf(VirtAddr va, bool create) {
+// area's tables are reused by later stacks).
+u64* leaf(VirtAddr va, bool create) LV_REQUIRES(g_lock) {
     PhysAddr t = arch::kernel_root();
     for (int level = kTop; level > 0; level--) {
         u64& e = table(t)[index_at(va, level)];
@@ -33,7 +36,7 @@ u64* leaf(VirtAddr va, bool create) {
     return &table(t)[index_at(va, 0)];
 }
 
-void unmap_pages(VirtAddr base, size_t pages) {
+void unmap_pages(VirtAddr base, size_t pages) LV_REQUIRES(g_lock) {
     for (size_t i = 0; i < pages; i++) {
         VirtAddr va = base + i * kPageSize;
         u64* e = leaf(va, false);
@@ -47,7 +50,7 @@ void unmap_pages(VirtAddr base, size_t pages) {
 } // namespace
 
 VirtAddr alloc_kernel_stack() {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_lock);
     u64 slot = kKernelStackSlots;
     for (u64 n = 0; n < kKernelStackSlots / 64; n++) {
         u64 w = (g_hint + n) % (kKernelStackSlots / 64);
@@ -76,7 +79,7 @@ VirtAddr alloc_kernel_stack() {
 }
 
 void free_kernel_stack(VirtAddr base) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_lock);
     u64 slot = (base - kKernelStackArea) / kSlotSize;
     unmap_pages(base, kKernelStackSize / kPageSize);
     g_used[slot / 64] &= ~(1ull << (slot % 64));
