@@ -19,8 +19,9 @@ u64 interrupts_taken();  // every interrupt since boot ("intr")
 u64 context_switches();  // "ctxt"
 u64 tasks_created();     // processes and threads, as Linux's total_forks ("processes")
 
-// Counting (from the timer tick and the scheduler; the arch IRQ entries call
-// count_interrupt, kernel/entry.h).
+// Counting (from the timer tick, the scheduler, and kernel::InterruptContext at every
+// interrupt, kernel/entry.h).
 void account_tick(bool from_user, int nice);
 void count_context_switch();
+void count_interrupt();
 } // namespace kernel

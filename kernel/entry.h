@@ -17,8 +17,18 @@ void handle_syscall(arch::TrapFrame& f);
 // long without a switch). May switch threads before returning.
 void handle_timer_tick(const arch::TrapFrame& f);
 
-// Any interrupt arrived (the timer's included): counted for /proc/stat's "intr".
-void count_interrupt();
+// Interrupt context, from the arch's interrupt entry to its return (the timer's
+// included): the interrupt is counted for /proc/stat's "intr", and the locks taken meanwhile
+// are recorded for the lock-order checks apart from those the interrupted code holds
+// (it does not hold them for the handler). The mark belongs to the thread, so a switch
+// away inside it (the tick) is fine.
+class InterruptContext {
+public:
+    InterruptContext();
+    ~InterruptContext();
+    InterruptContext(const InterruptContext&) = delete;
+    InterruptContext& operator=(const InterruptContext&) = delete;
+};
 
 // A page fault on `addr`. `user_mode`: the faulting code ran in user mode. Returns
 // true if the kernel resolved it (demand paging) and the access should be retried.

@@ -10,6 +10,7 @@
 // from one thread to the other with the switch.
 #include <kernel/cpu.h>
 #include <kernel/cpu_stat.h>
+#include <kernel/entry.h>
 #include <kernel/itimer.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
@@ -134,7 +135,17 @@ void idle_loop(void*) {
 Thread& current_thread() { return *this_cpu().current; }
 lockdep::HeldLocks* lockdep::current_held_locks() {
     Thread* t = this_cpu().current;
-    return t ? &t->held_locks : nullptr;
+    if (!t) return nullptr;
+    return t->irq_depth ? &t->irq_held_locks : &t->held_locks;
+}
+
+InterruptContext::InterruptContext() {
+    count_interrupt();
+    if (Thread* t = this_cpu().current) t->irq_depth++;
+}
+
+InterruptContext::~InterruptContext() {
+    if (Thread* t = this_cpu().current) t->irq_depth--;
 }
 
 Process& current_process() {

@@ -105,8 +105,11 @@ struct Thread {
     // Nonzero inside mm::copy_from_user_nofault: a fault in a user copy fails (EFAULT)
     // instead of being resolved, which may sleep (Linux's pagefault_disable).
     u32 pagefault_disabled = 0;
-    // The lock classes this thread holds (kernel/sync/lockdep.h).
+    // The lock classes this thread holds (kernel/sync/lockdep.h): in its own context, and
+    // in the interrupt handlers that run on it (irq_depth > 0: kernel::InterruptContext).
     lockdep::HeldLocks held_locks;
+    lockdep::HeldLocks irq_held_locks;
+    u32 irq_depth = 0; // changed only on the thread's own CPU with interrupts off
 
     // Kernel threads: entry point.
     void (*kernel_entry)(void*) = nullptr;

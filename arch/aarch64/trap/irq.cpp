@@ -43,7 +43,7 @@ bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx) {
 using namespace arch;
 
 extern "C" void aarch64_irq(TrapFrame* f) {
-    kernel::count_interrupt();
+    kernel::InterruptContext irq;
     u32 intid = gic::acknowledge();
     if (intid >= kMaxIrq) {
         g_spurious++;

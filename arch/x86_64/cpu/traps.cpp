@@ -158,7 +158,7 @@ void prepare_return_to_user(TrapFrame& f) {
 
 namespace {
 void interrupt(TrapFrame& f) {
-    kernel::count_interrupt();
+    kernel::InterruptContext irq;
     if (f.vector == kVectorTimer) {
         lapic_eoi(); // first: the tick may switch to another thread
         kernel::handle_timer_tick(f);
