@@ -221,7 +221,9 @@ ErrorOr<size_t> Epoll::transfer(VirtAddr out, size_t max) {
             ev.events = revents;
             ev.data = it->data;
             if (it->events & kEpollOneShot) it->events &= kPrivateBits;
-            else if (!(it->events & kEpollEt)) relist.push_back(*it); // level-triggered: again next time
+            // Level-triggered: again next time, unless the poll above woke the file's queue
+            // (a timerfd counting a new expiry) and that put it on the ready list already.
+            else if (!(it->events & kEpollEt) && !it->ready_node.linked()) relist.push_back(*it);
         }
         // FIXME: only another thread unmapping the slot since the probe can make this
         // fail; the event is then lost.

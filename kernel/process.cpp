@@ -210,6 +210,11 @@ void finish_process(Process& p) {
             p.exit_started = true;
             p.wait_status = exit_status_code(code);
         }
+        // Not the last: off the CPU without letting interrupts in. Preempted here, the
+        // thread could be switched back in after the last one ended the process and the
+        // parent freed it (the switch reads the process's address space and CPU times).
+        // FIXME(SMP): a reference to the process instead.
+        if (!last) sched::exit_current();
     }
     // The address space is freed by whoever reaps the zombie; this thread still runs on
     // it until exit_current() switches away.

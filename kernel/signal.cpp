@@ -231,7 +231,11 @@ void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info
     r.altstack_sp = t.altstack_sp;
     r.altstack_size = t.altstack_size;
     r.altstack_flags = !t.altstack_size ? SS_DISABLE : on_altstack ? SS_ONSTACK : 0;
-    if ((act.flags & SA_ONSTACK) && t.altstack_size && !on_altstack) r.stack_top = t.altstack_sp + t.altstack_size;
+    bool entering_altstack = (act.flags & SA_ONSTACK) && t.altstack_size && !on_altstack;
+    if (entering_altstack) r.stack_top = t.altstack_sp + t.altstack_size;
+    // On the alternate stack (entering it or nested on it), the frame must fit in it
+    // (Linux's get_sigframe): below it lies memory the program did not give for this.
+    r.stack_limit = entering_altstack || on_altstack ? t.altstack_sp : 0;
     if (!arch::setup_signal_frame(f, r)) {
         log_info("pid %d (%s): cannot write the frame for %s: killed by SIGSEGV", p.pid, p.comm, signal_name(sig));
         die(SIGSEGV);

@@ -83,7 +83,7 @@ bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     // Frame record at the top, the sigframe below it, both 16-byte aligned.
     u64 record = align_down<u64>(r.stack_top - 16, 16);
     u64 frame_addr = record - sizeof(RtSigframe);
-    if (frame_addr >= r.stack_top) return false; // wrapped
+    if (frame_addr >= r.stack_top || frame_addr < r.stack_limit) return false; // wrapped, or overflows the altstack
 
     // Built in kernel memory (4.7 KiB: too big for the stack) and copied out once.
     auto* frame = static_cast<RtSigframe*>(kzalloc(sizeof(RtSigframe)));

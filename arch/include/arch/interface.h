@@ -120,6 +120,8 @@ struct SignalFrameRequest {
                         // process's sigreturn trampoline (see sigreturn_trampoline)
     u64 saved_mask;     // uc_sigmask: the mask rt_sigreturn restores
     u64 stack_top;      // build the frame below this address (the user sp, or the altstack top)
+    u64 stack_limit;    // nor below this one (the altstack's base when the frame goes on it,
+                        // else 0): a frame that does not fit fails (SIGSEGV), as on Linux
     u64 altstack_sp, altstack_size; // uc_stack (size 0: none)
     int altstack_flags;             // uc_stack.ss_flags (SS_ONSTACK when running on it, SS_DISABLE)
 };

@@ -95,6 +95,7 @@ bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     size_t fp_size = x86::fpu_area_size();
     u64 fpstate = align_down(sp - fp_size - (xsave ? 4 : 0), u64(64));
     u64 frame = align_down(fpstate - sizeof(RtSigframe), u64(16)) - 8;
+    if (frame > sp || frame < r.stack_limit) return false; // wrapped, or overflows the altstack
 
     alignas(64) u8 fx[x86::kFpuAreaMax];
     memset(fx, 0, fp_size);
