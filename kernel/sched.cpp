@@ -94,12 +94,12 @@ void schedule(lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_
     finish_switch(dead);
 }
 
-// Blocks the current thread (with g_lock held): until wake(), or `deadline_ns`.
-// Returns whether the deadline passed.
-bool block_locked(u64 deadline_ns, lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
-    Thread& t = *this_cpu().current;
+// Marks `t` (the current thread) asleep until wake() or `deadline_ns`; false, and `t`
+// stays awake, when a wake came since the caller's check (a spurious return, never a
+// lost wake).
+bool mark_asleep(Thread& t, u64 deadline_ns) LV_REQUIRES(g_lock) {
     t.timed_out = false;
-    if (t.wake_pending) { // woken since the caller's check: a spurious return, never a lost wake
+    if (t.wake_pending) {
         t.wake_pending = false;
         return false;
     }
@@ -108,9 +108,22 @@ bool block_locked(u64 deadline_ns, lv::IntrusiveList<Thread, &Thread::run_node>&
         g_sleepers.push_back(t);
     }
     t.state = Thread::State::Blocked;
-    schedule(dead);
+    return true;
+}
+
+// Once woken: whether the deadline passed.
+bool after_sleep(Thread& t) LV_REQUIRES(g_lock) {
     if (t.sleep_node.linked()) g_sleepers.remove(t);
     return t.timed_out;
+}
+
+// Blocks the current thread (with g_lock held): until wake(), or `deadline_ns`.
+// Returns whether the deadline passed.
+bool block_locked(u64 deadline_ns, lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
+    Thread& t = *this_cpu().current;
+    if (!mark_asleep(t, deadline_ns)) return false;
+    schedule(dead);
+    return after_sleep(t);
 }
 
 void idle_loop(void*) {
@@ -251,21 +264,13 @@ bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYS
     g_lock.lock_irqs_off();
     // Marked asleep (under g_lock) before `lock` lets a waker in.
     Thread& t = *this_cpu().current;
-    t.timed_out = false;
-    if (t.wake_pending) { // a wake meant for an earlier check: return to check again
-        t.wake_pending = false;
+    if (!mark_asleep(t, deadline_ns)) { // a wake meant for an earlier check: check again
         g_lock.unlock_irqs_off();
         return false;
     }
-    if (deadline_ns != kNoDeadline) {
-        t.wake_deadline_ns = deadline_ns;
-        g_sleepers.push_back(t);
-    }
-    t.state = Thread::State::Blocked;
     arch::IrqState s = lock.release_for_sleep();
     schedule(dead);
-    if (t.sleep_node.linked()) g_sleepers.remove(t);
-    bool passed = t.timed_out;
+    bool passed = after_sleep(t);
     g_lock.unlock_irqs_off();
     if (!dead.empty()) { // freeing may take locks: not under `lock`, nor with interrupts off
         arch::irq_enable();
