@@ -28,9 +28,10 @@ namespace {
 using sched::g_lock;
 constexpr unsigned kSliceTicks = 2; // 20 ms at 100 Hz
 
-lv::IntrusiveList<Thread, &Thread::run_node> g_run_queue LV_GUARDED_BY(g_lock);
+using ThreadList = lv::IntrusiveList<Thread, &Thread::run_node>;
+ThreadList g_run_queue LV_GUARDED_BY(g_lock);
 // Threads that exited: freed by the next thread to run, once their stack is not in use.
-lv::IntrusiveList<Thread, &Thread::run_node> g_dead LV_GUARDED_BY(g_lock);
+ThreadList g_dead LV_GUARDED_BY(g_lock);
 lv::IntrusiveList<Thread, &Thread::sleep_node> g_sleepers LV_GUARDED_BY(g_lock); // with a deadline
 Thread g_boot_thread; // the context kernel_main runs on
 
@@ -50,13 +51,13 @@ private:
 };
 
 // Frees the threads that exited. Called without g_lock (freeing takes other locks).
-void reap(lv::IntrusiveList<Thread, &Thread::run_node>& dead) {
+void reap(ThreadList& dead) {
     while (Thread* t = dead.pop_front()) destroy_thread(t);
 }
 
 // The end of every switch, on the thread switched to: it now holds g_lock (taken by the
 // thread it replaced) and takes the lock-order record of it over.
-void finish_switch(lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
+void finish_switch(ThreadList& dead) LV_REQUIRES(g_lock) {
     lockdep::acquire(g_lock.name());
     while (Thread* t = g_dead.pop_front()) dead.push_back(*t);
 }
@@ -64,7 +65,7 @@ void finish_switch(lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIR
 // Switches to the next runnable thread, if there is one or the current thread cannot go
 // on. Returns on the same thread, some time later, with g_lock held again; `dead` gets
 // the threads to free once g_lock is given up.
-void schedule(lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
+void schedule(ThreadList& dead) LV_REQUIRES(g_lock) {
     Cpu& cpu = this_cpu();
     Thread* prev = cpu.current;
     Thread* next = g_run_queue.pop_front();
@@ -119,7 +120,7 @@ bool after_sleep(Thread& t) LV_REQUIRES(g_lock) {
 
 // Blocks the current thread (with g_lock held): until wake(), or `deadline_ns`.
 // Returns whether the deadline passed.
-bool block_locked(u64 deadline_ns, lv::IntrusiveList<Thread, &Thread::run_node>& dead) LV_REQUIRES(g_lock) {
+bool block_locked(u64 deadline_ns, ThreadList& dead) LV_REQUIRES(g_lock) {
     Thread& t = *this_cpu().current;
     if (!mark_asleep(t, deadline_ns)) return false;
     schedule(dead);
@@ -128,7 +129,7 @@ bool block_locked(u64 deadline_ns, lv::IntrusiveList<Thread, &Thread::run_node>&
 
 void idle_loop(void*) {
     for (;;) {
-        lv::IntrusiveList<Thread, &Thread::run_node> dead;
+        ThreadList dead;
         arch::irq_disable();
         g_lock.lock_irqs_off();
         if (!g_run_queue.empty()) schedule(dead);
@@ -169,7 +170,7 @@ Process& current_process() {
 
 namespace sched {
 void thread_start(void* arg) LV_NO_THREAD_SAFETY_ANALYSIS {
-    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    ThreadList dead;
     finish_switch(dead);
     g_lock.unlock_irqs_off();
     arch::irq_enable(); // every thread starts with interrupts on
@@ -227,7 +228,7 @@ void add(Thread& t) {
 
 void yield() {
     assert_no_spinlock("yield");
-    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    ThreadList dead;
     {
         SchedLocker l;
         schedule(dead);
@@ -237,7 +238,7 @@ void yield() {
 
 void block() {
     assert_no_spinlock("sleeping");
-    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    ThreadList dead;
     {
         SchedLocker l;
         block_locked(kNoDeadline, dead);
@@ -247,7 +248,7 @@ void block() {
 
 bool sleep_until(u64 deadline_ns) {
     assert_no_spinlock("sleeping");
-    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    ThreadList dead;
     bool passed;
     {
         SchedLocker l;
@@ -260,7 +261,7 @@ bool sleep_until(u64 deadline_ns) {
 bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYSIS {
     // `lock` is held, so interrupts are off; it must be the only spinlock held.
     if (spinlocks_held() != 1) panic("sleeping with %u spinlock(s) held", spinlocks_held());
-    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    ThreadList dead;
     g_lock.lock_irqs_off();
     // Marked asleep (under g_lock) before `lock` lets a waker in.
     Thread& t = *this_cpu().current;
@@ -294,7 +295,7 @@ void wake(Thread& t) {
     arch::irq_disable();
     g_lock.lock_irqs_off();
     this_cpu().current->state = Thread::State::Dead;
-    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    ThreadList dead;
     schedule(dead);
     panic("dead thread rescheduled");
 }
@@ -317,7 +318,7 @@ void watchdog(const arch::TrapFrame& f) {
 void on_tick() {
     // Interrupt context, interrupts off. A switch from here returns here when the
     // interrupted thread runs again.
-    lv::IntrusiveList<Thread, &Thread::run_node> dead;
+    ThreadList dead;
     {
         SchedLocker l;
         u64 now = time::monotonic_ns();

@@ -9,16 +9,6 @@
 #include <kernel/wait_queue.h>
 
 namespace kernel {
-void WaitQueue::enqueue(Waiter& w) {
-    SpinlockLocker l(m_lock);
-    m_waiters.push_back(w);
-}
-
-void WaitQueue::dequeue(Waiter& w) {
-    SpinlockLocker l(m_lock);
-    if (w.node.linked()) m_waiters.remove(w);
-}
-
 ErrorOr<void> WaitQueue::sleep_unlocked(bool timed, u64 timeout_ns, Wake mode) {
     // The caller checked its condition with interrupts off; they stay off until the
     // thread sleeps. FIXME(SMP): such callers move to wait_locked.
@@ -31,11 +21,11 @@ ErrorOr<void> WaitQueue::sleep_unlocked(bool timed, u64 timeout_ns, Wake mode) {
     if (should_stop()) return Errno::EINTR;
     Waiter w;
     w.thread = &current_thread();
-    enqueue(w);
+    add(w);
     bool passed = false;
     if (timed) passed = sched::sleep_until(time::monotonic_ns() + timeout_ns);
     else sched::block();
-    dequeue(w);
+    remove(w);
     if (passed) return Errno::ETIMEDOUT;
     if (should_stop()) return Errno::EINTR;
     return {};
@@ -48,9 +38,9 @@ ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible, u64 de
     if (deadline_ns != kNoDeadline && time::monotonic_ns() >= deadline_ns) return Errno::ETIMEDOUT;
     Waiter w;
     w.thread = &current_thread();
-    enqueue(w);
+    add(w);
     bool passed = sched::sleep_releasing(lock, deadline_ns);
-    dequeue(w);
+    remove(w);
     if (interruptible && signal_pending()) return Errno::EINTR;
     if (passed) return Errno::ETIMEDOUT;
     return {};
@@ -64,11 +54,11 @@ ErrorOr<void> WaitQueue::sleep_releasing(Mutex& m) {
     if (signal_pending()) return Errno::EINTR;
     Waiter w;
     w.thread = &current_thread();
-    enqueue(w);
+    add(w);
     m.unlock();
     if (m.is_held_by_current()) panic("Mutex::wait with the mutex taken more than once");
     sched::block();
-    dequeue(w);
+    remove(w);
     m.lock();
     if (signal_pending()) return Errno::EINTR;
     return {};
@@ -114,7 +104,7 @@ void WaitQueue::wake_one() {
     }
 }
 
-void WaitQueue::add(Waiter& w) { enqueue(w); }
-void WaitQueue::remove(Waiter& w) { dequeue(w); }
+void WaitQueue::add(Waiter& w) { add(w); }
+void WaitQueue::remove(Waiter& w) { remove(w); }
 
 } // namespace kernel

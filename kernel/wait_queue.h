@@ -70,7 +70,8 @@ public:
         // remove entries of this queue, nor wake it.
         void (*notify)(Waiter&, u32 key) = nullptr;
     };
-    // Queues / dequeues a notify entry (remove is a no-op when it is not queued).
+    // Queues / dequeues an entry (remove is a no-op when it is not queued: a wake
+    // unqueues a thread's entry).
     void add(Waiter& w);
     void remove(Waiter& w);
 
@@ -81,8 +82,6 @@ private:
     enum class Wake { Interruptible, Killable, Uninterruptible };
     ErrorOr<void> sleep_locked(Spinlock& lock, bool interruptible, u64 deadline_ns) LV_REQUIRES(lock);
     ErrorOr<void> sleep_unlocked(bool timed, u64 timeout_ns, Wake mode);
-    void enqueue(Waiter& w);
-    void dequeue(Waiter& w); // if still queued (a wake unqueues it)
 
     Spinlock m_lock;
     lv::IntrusiveList<Waiter, &Waiter::node> m_waiters LV_GUARDED_BY(m_lock);
