@@ -104,7 +104,14 @@ void WaitQueue::wake_one() {
     }
 }
 
-void WaitQueue::add(Waiter& w) { add(w); }
-void WaitQueue::remove(Waiter& w) { remove(w); }
+void WaitQueue::add(Waiter& w) {
+    SpinlockLocker l(m_lock);
+    m_waiters.push_back(w);
+}
+
+void WaitQueue::remove(Waiter& w) {
+    SpinlockLocker l(m_lock);
+    if (w.node.linked()) m_waiters.remove(w);
+}
 
 } // namespace kernel
