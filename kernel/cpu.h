@@ -16,7 +16,7 @@ struct Cpu {
     u32 id = 0;
     // The thread running here. Changed only by this CPU's scheduler, with the scheduler
     // lock held; read by this CPU without it (it is the reader itself).
-    Thread* current = nullptr;
+    Thread* current = nullptr; // read by other CPUs only as a hint (smp::kick_idle)
     Thread* idle = nullptr;         // runs when nothing else can
     u32 spinlocks_held = 0;         // kernel/sync/spinlock.h
     // The soft-lockup watchdog (sched::watchdog): the last context switch, return to
@@ -30,4 +30,6 @@ struct Cpu {
 Cpu& this_cpu();
 // Makes the calling CPU the boot CPU (number 0): called once, first thing in kernel_main.
 void cpu_init_boot();
+// CPU number `index` (< smp::kMaxCpus), online or not (kernel/smp.h).
+Cpu& cpu_slot(unsigned index);
 } // namespace kernel

@@ -3,6 +3,7 @@
 #include <kernel/itimer.h>
 #include <kernel/oom.h>
 #include <kernel/signal.h>
+#include <kernel/sync/giant.h>
 #include <kernel/time.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -19,6 +20,7 @@ bool handle_page_fault(VirtAddr addr, FaultAccess access) {
     if (addr >= arch::kUserTop) return false; // kernel addresses are never demand-paged
     Thread& t = current_thread();
     if (t.pagefault_disabled && !access.user_mode) return false; // copy_from_user_nofault
+    giant::Locker giant; // the OOM killer and signals below
     // Out of memory: kill the biggest process (kernel/oom.h) and try again once it is
     // gone. If this process is the victim, SIGKILL is pending: the fault fails, and the
     // kill (signal 9 comes before SIGSEGV's 11) ends it on its way back to user mode.

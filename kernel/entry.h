@@ -7,6 +7,14 @@ namespace kernel {
 // Called once by the arch boot code on the boot CPU; see arch::BootInfo.
 [[noreturn]] void kernel_main(arch::BootInfo& boot);
 
+// A CPU other than the boot CPU, once the arch has set it up (arch::start_cpu): it
+// joins the scheduler and never returns. Interrupts off.
+[[noreturn]] void secondary_main();
+
+// An inter-processor interrupt (arch::send_ipi) arrived: interrupt context, but not an
+// InterruptContext (it takes no lock, so that a CPU holding one can wait for it).
+void handle_ipi();
+
 // A system call from user mode. The frame holds the number and arguments; the
 // handler stores the return value in it.
 void handle_syscall(arch::TrapFrame& f);

@@ -12,6 +12,8 @@
 #include <kernel/log.h>
 #include <kernel/random.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/sync/giant.h>
 #include <kernel/time.h>
 #include <mm/phys.h>
 #include <net/inet/config.h>
@@ -58,6 +60,7 @@ const char* boot_cmdline() { return g_boot.cmdline; }
     time::init();
     random::init();
     sched::init();
+    giant::lock(); // kernel_main runs as a kernel thread from here (kernel/sync/giant.h)
     fs::init();
     unpack_initrd();
     net::inet::init(g_boot.cmdline);
@@ -66,6 +69,7 @@ const char* boot_cmdline() { return g_boot.cmdline; }
     drivers::init(); // after fs::init (it adds /dev nodes), with interrupts on (drivers block)
     fs::start_writeback();
     net::inet::attach_net_devices();
+    smp::init(g_boot.cmdline);
     run_init();
 }
 } // namespace kernel

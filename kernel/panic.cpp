@@ -4,6 +4,7 @@
 #include <arch/interface.h>
 #include <kernel/console.h>
 #include <kernel/log.h>
+#include <kernel/smp.h>
 #include <kernel/symbols.h>
 #include <lib/format.h>
 
@@ -51,8 +52,9 @@ void format_backtrace(Text& t, uptr pc, uptr fp) {
 
 [[noreturn]] void vpanic(uptr pc, uptr fp, const char* fmt, va_list ap) {
     arch::irq_disable();
-    if (g_panicking) arch::halt_forever(); // a panic while panicking: stop quietly
-    g_panicking = true;
+    // A panic while panicking (here or on another CPU): stop quietly.
+    if (__atomic_exchange_n(&g_panicking, true, __ATOMIC_ACQ_REL)) arch::halt_forever();
+    smp::stop_others(); // they print where they were, then halt
     static Text t;
     lv::format(put, &t, "KERNEL PANIC: ");
     lv::vformat(put, &t, fmt, ap);
@@ -70,8 +72,26 @@ int capture_stack(uptr* out, int max) {
     return walk_frames(reinterpret_cast<uptr>(__builtin_frame_address(0)), out, max);
 }
 
+// The text buffer of print_stack and log_backtrace (too big for a stack), and the
+// console lines they write, one CPU at a time: a raw lock word, taken with interrupts off.
+u32 g_text_lock = 0;
+class TextLocker {
+public:
+    TextLocker() : m_irq(arch::irq_save()) {
+        while (__atomic_exchange_n(&g_text_lock, 1u, __ATOMIC_ACQUIRE)) arch::cpu_relax();
+    }
+    ~TextLocker() {
+        __atomic_store_n(&g_text_lock, 0u, __ATOMIC_RELEASE);
+        arch::irq_restore(m_irq);
+    }
+
+private:
+    arch::IrqState m_irq;
+};
+
 void print_stack(const char* title, const uptr* pcs, int n) {
-    static Text t; // callers are serialised (interrupts off): too big for the stack
+    TextLocker l;
+    static Text t;
     t.len = 0;
     lv::format(put, &t, "%s\n", title);
     for (int i = 0; i < n; i++) format_frame(t, pcs[i]);
@@ -79,7 +99,8 @@ void print_stack(const char* title, const uptr* pcs, int n) {
 }
 
 void log_backtrace(uptr pc, uptr fp, const char* fmt, ...) {
-    static Text t; // callers are serialised (interrupts off): too big for the stack
+    TextLocker l;
+    static Text t;
     t.len = 0;
     va_list ap;
     va_start(ap, fmt);

@@ -2,6 +2,7 @@
 #include <fs/context.h>
 #include <fs/fd_table.h>
 #include <fs/kernel_api.h>
+#include <kernel/sync/giant.h>
 #include <kernel/exec.h>
 #include <kernel/futex.h>
 #include <kernel/init.h>
@@ -49,6 +50,8 @@ void reap(Process& c) {
 void user_thread_entry(void*) {
     Thread& t = current_thread();
     before_first_user_entry(t);
+    giant::unlock(); // taken by sched::thread_start; user mode runs without it
+    if (t.giant_depth) panic("%s enters user mode holding the giant lock", t.name);
     arch::enter_user(t.user_frame());
 }
 

@@ -1,6 +1,6 @@
-// Round-robin scheduler over one run queue (per-CPU queues come with the other CPUs).
-// The run queue holds runnable threads other than the running ones; a CPU with nothing
-// to run runs its idle thread.
+// Round-robin scheduler over one run queue that every CPU takes threads from (FIXME:
+// per-CPU queues with load balancing). The run queue holds runnable threads other than
+// the running ones; a CPU with nothing to run runs its own idle thread.
 //
 // Locking: g_lock guards the queues and every thread's scheduling fields (sched.h). It
 // changes hands across a context switch: the thread that switches away holds it, and
@@ -15,6 +15,8 @@
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/sync/giant.h>
 #include <kernel/thread.h>
 #include <kernel/time.h>
 #include <mm/address_space.h>
@@ -52,6 +54,8 @@ private:
 
 // Frees the threads that exited. Called without g_lock (freeing takes other locks).
 void reap(ThreadList& dead) {
+    if (dead.empty()) return;
+    giant::Locker g; // the process it belonged to is still under the giant lock
     while (Thread* t = dead.pop_front()) destroy_thread(t);
 }
 
@@ -89,6 +93,7 @@ void schedule(ThreadList& dead) LV_REQUIRES(g_lock) {
     arch::activate_user_root(next->process && next->process->as ? next->process->as->root() : 0);
     arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());
     lockdep::release(g_lock.name()); // prev's record; next takes it over
+    giant::release_for_switch(*prev);  // taken back by prev once it runs again
     cpu.current = next;
     arch::context_switch(prev->context, next->context);
     // Back on `prev`, some time later, maybe on another CPU.
@@ -139,6 +144,8 @@ void idle_loop(void*) {
             reap(dead);
             continue;
         }
+        // Another CPU (or an interrupt here) may queue a thread now: it sends this CPU
+        // an interrupt (smp::kick_idle), which ends the wait below.
         // Checked with interrupts off, and the wait turns them on atomically: a wake
         // from an interrupt handler is seen at once, not at the next tick.
         arch::wait_for_interrupt();
@@ -154,11 +161,13 @@ lockdep::HeldLocks* lockdep::current_held_locks() {
 }
 
 InterruptContext::InterruptContext() {
-    count_interrupt();
     if (Thread* t = this_cpu().current) t->irq_depth++;
+    giant::lock(); // handlers still reach data under the giant lock
+    count_interrupt();
 }
 
 InterruptContext::~InterruptContext() {
+    giant::unlock();
     if (Thread* t = this_cpu().current) t->irq_depth--;
 }
 
@@ -175,6 +184,7 @@ void thread_start(void* arg) LV_NO_THREAD_SAFETY_ANALYSIS {
     g_lock.unlock_irqs_off();
     arch::irq_enable(); // every thread starts with interrupts on
     reap(dead);
+    giant::lock(); // a user thread gives it up on its way to user mode
     auto* t = static_cast<Thread*>(arg);
     t->kernel_entry(t->kernel_arg);
     panic("kernel thread %s returned", t->name);
@@ -220,10 +230,23 @@ void init() {
     if (!cpu.idle) panic("cannot create the idle thread");
 }
 
-void add(Thread& t) {
+Thread* create_idle() {
+    Thread* t = create_thread(nullptr, idle_loop, nullptr, "idle");
+    if (!t) return nullptr;
     SchedLocker l;
-    t.state = Thread::State::Runnable;
-    g_run_queue.push_back(t);
+    t->state = Thread::State::Running;
+    return t;
+}
+
+void run_idle() { idle_loop(nullptr); __builtin_unreachable(); }
+
+void add(Thread& t) {
+    {
+        SchedLocker l;
+        t.state = Thread::State::Runnable;
+        g_run_queue.push_back(t);
+    }
+    smp::kick_idle();
 }
 
 void yield() {
@@ -233,6 +256,7 @@ void yield() {
         SchedLocker l;
         schedule(dead);
     }
+    giant::reacquire_after_switch();
     reap(dead);
 }
 
@@ -243,6 +267,7 @@ void block() {
         SchedLocker l;
         block_locked(kNoDeadline, dead);
     }
+    giant::reacquire_after_switch();
     reap(dead);
 }
 
@@ -254,6 +279,7 @@ bool sleep_until(u64 deadline_ns) {
         SchedLocker l;
         passed = block_locked(deadline_ns, dead);
     }
+    giant::reacquire_after_switch();
     reap(dead);
     return passed;
 }
@@ -273,6 +299,7 @@ bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYS
     schedule(dead);
     bool passed = after_sleep(t);
     g_lock.unlock_irqs_off();
+    giant::reacquire_after_switch(); // the outer lock first
     if (!dead.empty()) { // freeing may take locks: not under `lock`, nor with interrupts off
         arch::irq_enable();
         reap(dead);
@@ -283,12 +310,15 @@ bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYS
 }
 
 void wake(Thread& t) {
-    SchedLocker l;
-    if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) t.wake_pending = true;
-    if (t.state != Thread::State::Blocked) return;
-    if (t.sleep_node.linked()) g_sleepers.remove(t);
-    t.state = Thread::State::Runnable;
-    g_run_queue.push_back(t);
+    {
+        SchedLocker l;
+        if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) t.wake_pending = true;
+        if (t.state != Thread::State::Blocked) return;
+        if (t.sleep_node.linked()) g_sleepers.remove(t);
+        t.state = Thread::State::Runnable;
+        g_run_queue.push_back(t);
+    }
+    smp::kick_idle();
 }
 
 [[noreturn]] void exit_current() {
@@ -341,6 +371,7 @@ void on_tick() {
             if (cur.slice_ticks == 0 && !g_run_queue.empty()) schedule(dead);
         }
     }
+    giant::reacquire_after_switch();
     if (!dead.empty()) {
         // Not here, in interrupt context: the next yield, sleep or idle pass frees them.
         SchedLocker l;

@@ -15,6 +15,11 @@ namespace sched {
 extern Spinlock g_lock;
 
 void init();
+// The idle thread of another CPU (kernel/smp.cpp), marked running: never queued, it
+// runs when its CPU has nothing else. run_idle: that CPU, on its idle thread's stack,
+// becomes the idle thread.
+Thread* create_idle();
+[[noreturn]] void run_idle();
 // Where every new thread starts (create_thread), with `thread` its Thread: it takes the
 // scheduler lock over from the switch that started it, then runs the thread's entry.
 [[noreturn]] void thread_start(void* thread);
@@ -34,8 +39,10 @@ void on_tick();               // from handle_timer_tick: sleepers' deadlines, ti
 // A deadline (monotonic ns; kNoDeadline for none) ends the sleep at the latest: the
 // result says whether it passed. (The wait queues build on this: kernel/wait_queue.h.)
 bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_REQUIRES(lock);
-// Without a lock: the caller made its check with interrupts off (kernel/lock.h), which
-// excludes a waker on one CPU only. FIXME(SMP): those callers move to sleep_releasing.
+// Without a lock: the caller made its check under the giant lock with interrupts off
+// (kernel/sync/giant.h, kernel/lock.h), which excludes wakers on every CPU as long as
+// they hold the giant lock too; the sleep gives it up only once the thread is marked
+// asleep. Those callers move to sleep_releasing as their data gets named locks.
 void block();                       // until wake()
 bool sleep_until(u64 deadline_ns);  // until wake() or the deadline; true if it passed
 

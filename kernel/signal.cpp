@@ -1,6 +1,7 @@
 // Signal generation, default actions, and delivery to user handlers. The arch builds
 // and reads the signal frames (arch::setup_signal_frame / restore_signal_frame); the
 // masks, flags and choices are made here, once for both architectures.
+#include <kernel/sync/giant.h>
 #include <kernel/itimer.h>
 #include <kernel/lock.h>
 #include <kernel/log.h>
@@ -323,6 +324,7 @@ bool fatal_signal_pending() {
 }
 
 void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
+    giant::Locker giant;
     Thread& t = current_thread();
     Process& p = *t.process;
     constexpr int SEGV_MAPERR = 1, SEGV_ACCERR = 2;
@@ -348,6 +350,7 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
 }
 
 void before_return_to_user(arch::TrapFrame& f) {
+    giant::Locker giant; // not held in user mode: given up on the way out
     Thread& t = current_thread();
     if (!t.process) return;
     for (;;) {

@@ -110,6 +110,9 @@ struct Thread {
     lockdep::HeldLocks held_locks;
     lockdep::HeldLocks irq_held_locks;
     u32 irq_depth = 0; // changed only on the thread's own CPU with interrupts off
+    // How deeply it holds the giant lock (kernel/sync/giant.h), kept while it is switched
+    // away; changed only by the thread itself, with interrupts off.
+    u32 giant_depth = 0;
 
     // Kernel threads: entry point.
     void (*kernel_entry)(void*) = nullptr;

@@ -4,6 +4,7 @@
 // or UserPtr<T>. A thunk per handler converts the six raw registers to the declared
 // types (integers truncate as Linux's C prototypes do) and turns an error into -errno:
 // the only place that happens.
+#include <kernel/sync/giant.h>
 #include <kernel/entry.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
@@ -105,6 +106,7 @@ const handlers::Entry* lookup(u64 nr) {
 
 namespace kernel {
 void handle_syscall(arch::TrapFrame& f) {
+    giant::Locker giant;
     u64 nr = f.syscall_number();
     u64 args[6];
     for (int i = 0; i < 6; i++) args[i] = f.arg(i);

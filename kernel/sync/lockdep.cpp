@@ -1,5 +1,6 @@
 #include <arch/interface.h>
 #include <kernel/log.h>
+#include <kernel/smp.h>
 #include <kernel/sync/lockdep.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -17,8 +18,17 @@ struct Edge {
     uptr stack[kStackDepth]; // where `to` was first taken while holding `from`
 };
 
-// The class graph. Changed with interrupts off on the one CPU (FIXME(SMP): a raw lock;
-// this cannot use Spinlock, which calls in here).
+// The class graph, under g_graph_lock: a raw lock word, taken with interrupts off (this
+// cannot use Spinlock, which calls in here).
+u32 g_graph_lock = 0;
+void lock_graph() {
+    while (__atomic_exchange_n(&g_graph_lock, 1u, __ATOMIC_ACQUIRE)) {
+        smp::handle_requests();
+        arch::cpu_relax();
+    }
+}
+void unlock_graph() { __atomic_store_n(&g_graph_lock, 0u, __ATOMIC_RELEASE); }
+
 const char* g_names[kMaxClasses];
 int g_classes = 0;
 u64 g_after[kMaxClasses]; // bit b of g_after[a]: b was taken while a was held
@@ -102,18 +112,10 @@ int find_path(int from, int to, int (&path)[kMaxClasses]) {
     panic("lockdep: lock order inversion: '%s' taken while holding '%s' (stack below)", g_names[taking],
           g_names[held]);
 }
-} // namespace
 
-void acquire(const char* name) {
-    HeldLocks* held = current_held_locks();
-    if (!held || g_off) return;
-    arch::IrqState s = arch::irq_save();
-    int c = class_of(name, true);
-    if (c < 0) {
-        arch::irq_restore(s);
-        return;
-    }
-    HeldLocks& h = *held;
+// Records that the current thread takes class c (with the graph lock).
+void add_held(HeldLocks& h, int c) {
+    if (c < 0) return;
     for (int i = 0; i < h.depth; i++) {
         int before = h.classes[i];
         if (before == c)
@@ -135,6 +137,16 @@ void acquire(const char* name) {
     }
     if (h.depth == kMaxHeld) turn_off("a thread holds more than 16 locks");
     else h.classes[h.depth++] = u8(c);
+}
+} // namespace
+
+void acquire(const char* name) {
+    HeldLocks* held = current_held_locks();
+    if (!held || g_off) return;
+    arch::IrqState s = arch::irq_save();
+    lock_graph();
+    add_held(*held, class_of(name, true));
+    unlock_graph();
     arch::irq_restore(s);
 }
 
@@ -142,7 +154,9 @@ void release(const char* name) {
     HeldLocks* held = current_held_locks();
     if (!held) return;
     arch::IrqState s = arch::irq_save();
+    lock_graph();
     int c = class_of(name, false);
+    unlock_graph();
     HeldLocks& h = *held;
     // The most recent one of the class (locks need not be released in order).
     for (int i = h.depth - 1; c >= 0 && i >= 0; i--) {

@@ -1,5 +1,7 @@
 #include <kernel/cpu.h>
 #include <kernel/log.h>
+#include <kernel/smp.h>
+#include <kernel/time.h>
 #include <kernel/sync/spinlock.h>
 
 namespace kernel {
@@ -20,12 +22,21 @@ void assert_no_spinlock(const char* what) {
 }
 
 void Spinlock::contended() {
-    // With interrupts off on the only CPU, the holder cannot run again: after a while
-    // (enough for another CPU to finish any section) this is a deadlock, not a wait.
-    for (u64 spins = 0; spins < (1ull << 26); spins++) {
+    // The holder runs on another CPU and leaves soon: spinlock sections are short and
+    // never sleep. Meanwhile this CPU answers the others' requests (the holder may be
+    // waiting for a TLB flush here). A lock still taken after seconds of that is a
+    // deadlock (with one CPU: taken again by its own holder), and is reported as one.
+    u64 start = 0;
+    for (u64 spins = 1;; spins++) {
+        smp::handle_requests();
         arch::cpu_relax();
-        if (!__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE)) return;
+        if (!__atomic_load_n(&m_locked, __ATOMIC_RELAXED) && !__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE))
+            return;
+        if (spins % (1u << 16)) continue;
+        u64 now = time::monotonic_ns();
+        if (!start) start = now;
+        if (smp::online_count() == 1 || now - start > 10'000'000'000ull)
+            panic("spinlock '%s': deadlock (still taken after %lu ms)", m_name, (now - start) / 1'000'000);
     }
-    panic("spinlock '%s': deadlock (taken again while held)", m_name);
 }
 } // namespace kernel

@@ -10,9 +10,9 @@
 // A thread waits for a condition under a spinlock with WaitQueue::wait_locked, which
 // gives the lock up while asleep (xv6's sleep(chan, lk)).
 //
-// One CPU today: a lock found taken can never be released (its holder cannot run), so
-// lock() reports the deadlock after a bounded spin instead of hanging. The same code
-// spins for real once there are several CPUs.
+// A lock found taken is waited for by spinning (its holder runs on another CPU); a wait
+// of seconds is reported as a deadlock instead of hanging (with one CPU at once: the
+// holder cannot run).
 #pragma once
 #include <arch/interface.h>
 #include <kernel/sync/annotations.h>

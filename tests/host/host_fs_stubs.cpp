@@ -74,7 +74,11 @@ void log(LogLevel, const char* fmt, ...) {
 namespace arch {
 IrqState irq_save() { return 0; }
 void irq_restore(IrqState) {}
+void cpu_relax() {}
 } // namespace arch
+namespace kernel::smp {
+void handle_requests() {} // one CPU: nobody asks anything of it
+} // namespace kernel::smp
 
 #include <fs/context.h>
 #include <fs/fd_table.h>

@@ -62,6 +62,21 @@ void* cpu_local();
 [[noreturn]] void poweroff();     // power the machine off (isa-debug-exit / ACPI / PSCI)
 [[noreturn]] void reboot();       // reset the machine (reset register / PSCI SYSTEM_RESET)
 
+// ---------------------------------------------------------------- other CPUs
+// The CPUs the platform describes (x86_64: the enabled local APICs of the ACPI MADT;
+// aarch64: the device tree's cpus node), the boot CPU first, at most `max` of them.
+// Called once on the boot CPU, after init_late.
+unsigned discover_cpus(unsigned max);
+// Starts CPU `index` (0 < index < discover_cpus()) on the stack ending at `stack_top`,
+// with cpu_local() = `cpu`. The CPU sets itself up (descriptor tables or exception
+// vectors, the kernel's page tables, its interrupt controller interface, its timer,
+// masked until it enables interrupts) and calls kernel::secondary_main(). False if it
+// did not start.
+bool start_cpu(unsigned index, void* cpu, uptr stack_top);
+// Interrupts CPU `index` (as numbered above; 0 is the boot CPU): it calls
+// kernel::handle_ipi(), and an idle CPU wakes up.
+void send_ipi(unsigned index);
+
 // ---------------------------------------------------------------- time
 u64 monotonic_ns();     // since an arbitrary point at boot; never goes backwards
 u64 rtc_unix_seconds(); // wall clock read from the platform RTC (0 if there is none)

@@ -1,0 +1,43 @@
+// The giant lock: one lock, held by whatever runs code that is still protected by the
+// old single-CPU rule (kernel/lock.h's InterruptGuard: interrupts off on this CPU, no
+// lock named). With several CPUs, that rule alone no longer keeps two CPUs apart, so
+// every path into such code runs with the giant lock held, as Linux's big kernel lock
+// did while it was being taken apart:
+//   - a system call, an exception and an interrupt take it on entry (kernel/entry.h's
+//     entry points and InterruptContext), and give it up before returning;
+//   - the return to user mode (signal delivery) takes it; user mode never holds it;
+//   - kernel threads hold it, except while asleep.
+// A thread gives it up whenever it switches away (sched::schedule) and takes it back
+// once it runs again, so a sleeper never blocks the other CPUs. Code under the named
+// locks of kernel/sync/ (the scheduler, wait queues, address spaces, the frame
+// allocator, timers) does not need it; as the rest moves to named locks, the paths
+// that need the giant lock shrink, and it goes when none is left.
+//
+// Order: the outermost lock. It is never taken fresh with a spinlock held (that would
+// invert against a holder taking the spinlock); taking it again while held nests.
+#pragma once
+#include <lib/types.h>
+
+namespace kernel {
+struct Thread;
+}
+
+namespace kernel::giant {
+void lock();
+void unlock();
+bool held(); // by the calling thread
+
+// The scheduler's side (kernel/sched.cpp): a thread switched away keeps its nesting
+// depth but gives the lock word up; it takes the word back once it runs again, after
+// the scheduler's lock is released.
+void release_for_switch(Thread& prev); // prev is switching away (sched lock held)
+void reacquire_after_switch();         // the current thread, after the sched lock
+
+class Locker {
+public:
+    Locker() { lock(); }
+    ~Locker() { unlock(); }
+    Locker(const Locker&) = delete;
+    Locker& operator=(const Locker&) = delete;
+};
+} // namespace kernel::giant
