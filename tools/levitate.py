@@ -227,6 +227,9 @@ def main():
         else:
             sp.add_argument("--arch", default="x86_64", choices=ARCH_CHOICES)
 
+    def smp_opt(sp):
+        sp.add_argument("--smp", type=int, help="guest CPUs (default $LEVITATE_SMP, else 1)")
+
     sp = sub.add_parser("build", help="build the kernel and the default userland")
     arch_opt(sp, multi=True)
     sp.set_defaults(func=cmd_build)
@@ -236,6 +239,7 @@ def main():
     sp.add_argument("--mem", type=mem_arg, default="2G")
     sp.add_argument("--verbose", "-v", action="store_true")
     device_opts(sp)
+    smp_opt(sp)
     sp.set_defaults(func=cmd_run)
 
     # exec's callers read its exit status: a bad command line is a failure to run (126).
@@ -248,6 +252,7 @@ def main():
     sp.add_argument("--add", type=parse_add, action="append", default=[])
     sp.add_argument("--verbose", "-v", action="store_true")
     device_opts(sp)
+    smp_opt(sp)
     sp.add_argument("program", nargs=argparse.REMAINDER)
     sp.set_defaults(func=cmd_exec)
 
@@ -255,6 +260,7 @@ def main():
     arch_opt(sp, multi=True)
     sp.add_argument("-R", dest="regex", help="only the ctest tests matching this regex")
     sp.add_argument("-j", dest="jobs", type=int, default=2)
+    smp_opt(sp)
     sp.set_defaults(func=cmd_test)
 
     sp = sub.add_parser("fuzz", help="run the syscall fuzzer in the guest (tools/lv/fuzz.py)")
@@ -277,12 +283,17 @@ def main():
                     help="leave out what tests/fuzz/known-bugs.txt lists (known, unfixed bugs)")
     sp.add_argument("--xfail", action="store_true", help="a failure is expected: exit 77 instead of 1")
     sp.add_argument("--trinity", action="store_true", help="run Debian's trinity instead (tools/lv/trinity.py)")
+    smp_opt(sp)
     sp.set_defaults(func=cmd_fuzz)
 
     sp = sub.add_parser("iso", help="build the x86_64 ISO")
     sp.set_defaults(func=cmd_iso)
 
     args = p.parse_args()
+    if getattr(args, "smp", None):
+        if not 1 <= args.smp <= 16:
+            sys.exit("levitate: --smp wants 1 to 16 CPUs")
+        os.environ["LEVITATE_SMP"] = str(args.smp) # for qemu.command, here and in the runs it starts
     # SIGTERM, SIGINT and SIGHUP end any QEMU we started and exit with 128+N
     # (lv/reaper.py); `run` execs QEMU, which then takes the signals itself.
     reaper.install_signal_handlers()
