@@ -60,13 +60,16 @@ void handle_requests() {
     __atomic_fetch_and(&g_call_pending, ~me, __ATOMIC_RELEASE);
 }
 
-void call_on_others(void (*fn)(void*), void* arg) {
+void call_on_others(void (*fn)(void*), void* arg) { call_on(~0u, fn, arg); }
+
+void call_on(u32 cpus, void (*fn)(void*), void* arg) {
     unsigned n = online_count();
     if (n < 2) return;
     SpinlockLocker l(g_call_lock);
     u32 me = bit(this_cpu().id);
+    u32 targets = cpus & (bit(n) - 1) & ~me;
+    if (!targets) return;
     g_call = {fn, arg};
-    u32 targets = (bit(n) - 1) & ~me;
     __atomic_store_n(&g_call_pending, targets, __ATOMIC_RELEASE);
     for (unsigned i = 0; i < n; i++)
         if (targets & bit(i)) arch::send_ipi(i);

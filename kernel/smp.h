@@ -25,6 +25,8 @@ void init(const char* cmdline);
 // once all have run it. Callable with interrupts off and spinlocks held: while waiting,
 // this CPU answers the others' requests.
 void call_on_others(void (*fn)(void* arg), void* arg);
+// The same on the CPUs in `cpus` (bit i: CPU i), this one left out.
+void call_on(u32 cpus, void (*fn)(void* arg), void* arg);
 
 // Runs the requests other CPUs made of this one. Called from the IPI handler and from
 // every spin-wait (spinlocks, the giant lock), so that a CPU spinning with interrupts

@@ -432,7 +432,7 @@ AddressSpace::Fault AddressSpace::handle_fault(VirtAddr addr, bool write, bool e
         // A write to a read-only page of a writable region: copy-on-write.
         if (write && !m.flags.writable) return break_cow(va, *v, m.pa) ? Fault::Resolved : Fault::NoMemory;
         // Otherwise another thread mapped it first, or the TLB was stale: retry.
-        arch::flush_tlb_page(va);
+        arch::flush_tlb_page(m_pt.root(), va);
         return Fault::Resolved;
     }
     return page_for(va, *v).is_error() ? Fault::NoMemory : Fault::Resolved;

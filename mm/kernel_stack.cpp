@@ -43,7 +43,7 @@ void unmap_pages(VirtAddr base, size_t pages) LV_REQUIRES(g_lock) {
         if (!e || !arch::pte::is_present(*e)) continue;
         PhysAddr pa = arch::pte::address(*e);
         *e = 0;
-        arch::flush_tlb_page(va);
+        arch::flush_tlb_page(arch::kernel_root(), va);
         free_frame(pa);
     }
 }

@@ -67,7 +67,7 @@ PhysAddr PageTable::unmap(VirtAddr va) {
     if (!e || !arch::pte::is_present(*e)) return 0;
     PhysAddr pa = arch::pte::address(*e);
     *e = 0;
-    arch::flush_tlb_page(va);
+    arch::flush_tlb_page(m_root, va);
     return pa;
 }
 
@@ -75,7 +75,7 @@ bool PageTable::protect(VirtAddr va, PageFlags flags) {
     u64* e = walk(va, false);
     if (!e || !arch::pte::is_present(*e)) return false;
     *e = arch::pte::make_leaf(arch::pte::address(*e), flags);
-    arch::flush_tlb_page(va);
+    arch::flush_tlb_page(m_root, va);
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include <kernel/sync/giant.h>
 #include <kernel/sync/spinlock.h>
 #include <kernel/thread.h>
+#include <kernel/time.h>
 
 namespace kernel::giant {
 namespace {
@@ -16,12 +17,26 @@ Thread* owner() { return __atomic_load_n(&g_owner, __ATOMIC_RELAXED); }
 
 // Takes the word for `t`, the calling thread (interrupts off). While it waits, this CPU
 // answers the requests of other CPUs (a holder may be waiting for a TLB flush here).
+// A wait of kLockupSeconds is reported (and again each time as long again passes), as
+// the soft-lockup detector does: the holder may be stuck, or waiting for this CPU.
 void take_word(Thread* t) {
     Thread* expected = nullptr;
-    while (!__atomic_compare_exchange_n(&g_owner, &expected, t, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+    u64 start = 0, reported = 0;
+    constexpr u64 kReportNs = sched::kLockupSeconds * 1'000'000'000ull;
+    for (u64 spins = 1;
+         !__atomic_compare_exchange_n(&g_owner, &expected, t, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED); spins++) {
         expected = nullptr;
         smp::handle_requests();
         arch::cpu_relax();
+        if (spins % (1u << 16)) continue;
+        u64 now = time::monotonic_ns();
+        if (!start) start = reported = now;
+        if (now - reported < kReportNs) continue;
+        reported = now;
+        Thread* o = owner();
+        log_backtrace(0, reinterpret_cast<uptr>(__builtin_frame_address(0)),
+                      "BUG: giant lock: %s (tid %d) on CPU#%u has waited %lu s for %s (tid %d)", t->name, t->tid,
+                      this_cpu().id, (now - start) / 1'000'000'000, o ? o->name : "nobody", o ? o->tid : 0);
     }
 }
 } // namespace

@@ -26,7 +26,8 @@ void activate_user_root(PhysAddr root) {
     tlb_sync();
 }
 
-void flush_tlb_page(VirtAddr va) {
+// Broadcast (inner shareable): every CPU drops the entry, whatever root it belongs to.
+void flush_tlb_page(PhysAddr, VirtAddr va) {
     // Make the table update visible to the walker first, then drop the old entry
     // (VA[55:12] in bits 43:0, ASID 0 in bits 63:48).
     u64 arg = (va >> 12) & ((1ull << 44) - 1);
@@ -34,10 +35,6 @@ void flush_tlb_page(VirtAddr va) {
     tlb_sync();
 }
 
-void flush_tlb_all_user() {
-    asm volatile("dsb ishst; tlbi aside1is, xzr" ::: "memory");
-    tlb_sync();
-}
 } // namespace arch
 
 namespace arch {

@@ -96,13 +96,14 @@ void console_rx_resume();
 void init_user_root(PhysAddr root);     // a fresh, zeroed top-level table for a process
 void activate_user_root(PhysAddr root); // switch the user half (CR3 / TTBR0_EL1 + TLB flush);
                                         // root 0 = no user half (kernel threads): the kernel's own tables
-void flush_tlb_page(VirtAddr va);       // after changing or removing a present user entry
-                                        // (or a kernel one: mm/kernel_stack.cpp)
+// After changing or removing a present entry of the tables under `root` (a user root,
+// or kernel_root() for a kernel mapping: mm/kernel_stack.cpp): every CPU that may cache
+// the old entry drops it before this returns.
+void flush_tlb_page(PhysAddr root, VirtAddr va);
 // The top-level table of the kernel half (x86_64: the kernel's PML4, whose upper-half
 // PDPTs every address space shares; aarch64: TTBR1's). Tables that generic code adds
 // below it (kernel stacks) are seen by every address space at once.
 PhysAddr kernel_root();
-void flush_tlb_all_user();
 
 // ---------------------------------------------------------------- threads
 // Kernel context switch. context_init prepares `c` so that the first switch to it calls

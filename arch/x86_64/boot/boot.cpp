@@ -100,10 +100,10 @@ void run_global_constructors() {
 extern "C" [[noreturn]] void x86_boot_main(u32 magic, u32 info_phys) {
     // First: GCC may initialise globals (g_boot among them) dynamically.
     run_global_constructors();
-    percpu_early_init(); // arch::cpu_local() reads through GS
+    percpu_early_init(0); // arch::cpu_local() reads through GS
     uart_init();
     detect_features();
-    gdt_init();
+    gdt_init(0);
     idt_init();
     tsc_calibrate();
 

@@ -9,7 +9,7 @@
 #include <arch/x86/percpu.h>
 
 namespace arch::x86 {
-PerCpu g_percpu;
+PerCpu g_percpu[kMaxCpus];
 
 namespace {
 struct LV_PACKED Tss {
@@ -30,10 +30,7 @@ struct LV_PACKED DescriptorPointer {
 
 // IST slots, as used by cpu/idt.cpp (1-based in the IDT, 0-based here).
 constexpr size_t kIstStackSize = 16 * 1024;
-alignas(16) u8 g_ist_stacks[4][kIstStackSize];
-
-Tss g_tss;
-u64 g_gdt[10] = {
+constexpr u64 kGdtTemplate[10] = {
     0,
     0x00cf9b000000ffff, // 0x08 kernel code, 32-bit (unused, keeps Linux's numbering)
     0x00af9b000000ffff, // 0x10 kernel code, 64-bit
@@ -45,26 +42,38 @@ u64 g_gdt[10] = {
     0, 0,               // 0x40 TSS (16 bytes), filled in below
 };
 
-void set_tss_descriptor() {
-    u64 base = uptr(&g_tss);
+// Each CPU's GDT (its TSS descriptor differs), TSS and IST stacks.
+struct CpuTables {
+    alignas(16) u8 ist_stacks[4][kIstStackSize];
+    Tss tss;
+    u64 gdt[10];
+};
+CpuTables g_tables[kMaxCpus];
+
+void set_tss_descriptor(CpuTables& t) {
+    u64 base = uptr(&t.tss);
     u64 limit = sizeof(Tss) - 1;
-    g_gdt[8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) // present, 64-bit TSS
+    t.gdt[8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) // present, 64-bit TSS
                | (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-    g_gdt[9] = base >> 32;
+    t.gdt[9] = base >> 32;
 }
 } // namespace
 
-void percpu_early_init() {
-    g_percpu.self = &g_percpu;
-    wrmsr(kMsrGsBase, uptr(&g_percpu));
+void percpu_early_init(unsigned index) {
+    PerCpu& p = g_percpu[index];
+    p.self = &p;
+    p.index = index;
+    wrmsr(kMsrGsBase, uptr(&p));
 }
 
-void gdt_init() {
-    for (int i = 0; i < 4; i++) g_tss.ist[i] = uptr(g_ist_stacks[i]) + kIstStackSize;
-    g_tss.iopb_offset = sizeof(Tss); // no I/O bitmap: every port access from ring 3 faults
-    set_tss_descriptor();
+void gdt_init(unsigned index) {
+    CpuTables& t = g_tables[index];
+    for (int i = 0; i < 10; i++) t.gdt[i] = kGdtTemplate[i];
+    for (int i = 0; i < 4; i++) t.tss.ist[i] = uptr(t.ist_stacks[i]) + kIstStackSize;
+    t.tss.iopb_offset = sizeof(Tss); // no I/O bitmap: every port access from ring 3 faults
+    set_tss_descriptor(t);
 
-    DescriptorPointer gdtr {sizeof(g_gdt) - 1, uptr(g_gdt)};
+    DescriptorPointer gdtr {sizeof(t.gdt) - 1, uptr(t.gdt)};
     asm volatile(
         "lgdt %0\n"
         "pushq %1\n"
@@ -82,12 +91,13 @@ void gdt_init() {
         : "m"(gdtr), "i"(SEL_KERNEL_CS), "r"(SEL_KERNEL_DS), "r"(0), "r"(SEL_TSS)
         : "rax", "memory");
     // Loading %gs cleared its base: point it at the per-CPU area now.
-    percpu_early_init();
+    percpu_early_init(index);
     wrmsr(kMsrKernelGsBase, 0);
 }
 
 void tss_set_kernel_stack(uptr top) {
-    g_tss.rsp[0] = top;
-    g_percpu.kernel_rsp = top;
+    PerCpu& p = this_percpu();
+    g_tables[p.index].tss.rsp[0] = top;
+    p.kernel_rsp = top;
 }
 } // namespace arch::x86

@@ -44,6 +44,10 @@ void idt_init() {
         g_idt[v] = Gate {u16(addr), SEL_KERNEL_CS, ist_for(v), u8(0x8e | (dpl << 5)),
                          u16(addr >> 16), u32(addr >> 32), 0};
     }
+    idt_load();
+}
+
+void idt_load() {
     IdtPointer idtr {sizeof(g_idt) - 1, uptr(g_idt)};
     asm volatile("lidt %0" : : "m"(idtr));
 }

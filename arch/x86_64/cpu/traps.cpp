@@ -158,6 +158,11 @@ void prepare_return_to_user(TrapFrame& f) {
 
 namespace {
 void interrupt(TrapFrame& f) {
+    if (f.vector == kVectorIpi) { // takes no lock: not an InterruptContext
+        lapic_eoi();
+        kernel::handle_ipi();
+        return;
+    }
     kernel::InterruptContext irq;
     if (f.vector == kVectorTimer) {
         lapic_eoi(); // first: the tick may switch to another thread

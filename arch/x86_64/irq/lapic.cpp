@@ -6,7 +6,8 @@
 namespace arch::x86 {
 namespace {
 enum Reg : u32 {
-    ID = 0x20, TPR = 0x80, EOI = 0xb0, SVR = 0xf0, LVT_TIMER = 0x320, LVT_LINT0 = 0x350,
+    ID = 0x20, TPR = 0x80, EOI = 0xb0, SVR = 0xf0, ICR_LOW = 0x300, ICR_HIGH = 0x310, LVT_TIMER = 0x320,
+    LVT_LINT0 = 0x350,
     LVT_ERROR = 0x370, TIMER_INITIAL = 0x380, TIMER_CURRENT = 0x390, TIMER_DIVIDE = 0x3e0,
 };
 constexpr u32 kLvtMasked = 1u << 16, kLvtPeriodic = 1u << 17;
@@ -14,6 +15,8 @@ constexpr u64 kApicBaseEnable = 1u << 11, kApicBaseX2 = 1u << 10;
 
 bool g_x2apic = false;
 volatile u32* g_mmio = nullptr;
+u32 g_timer_period = 0; // the boot CPU's calibration, for the others
+constexpr u32 kIcrPending = 1u << 12;
 
 u32 read(Reg r) { return g_x2apic ? u32(rdmsr(0x800 + (r >> 4))) : g_mmio[r / 4]; }
 void write(Reg r, u32 v) {
@@ -22,6 +25,7 @@ void write(Reg r, u32 v) {
 }
 } // namespace
 
+// Each CPU enables its own LAPIC (the mode and the address are the same for all).
 void lapic_init() {
     u64 base = rdmsr(kMsrApicBase);
     g_x2apic = g_features.x2apic;
@@ -50,9 +54,28 @@ void lapic_start_timer(unsigned hz) {
     u64 elapsed_ns = tsc_to_ns(rdtsc()) - tsc_to_ns(t0);
     u64 counts = 0xffffffffu - left;
     u64 per_second = counts * 1000000000ull / (elapsed_ns ? elapsed_ns : 1);
-    u32 period = u32(max(per_second / hz, u64(1)));
+    g_timer_period = u32(max(per_second / hz, u64(1)));
     write(TIMER_INITIAL, 0);
+    lapic_start_timer_ap();
+}
+
+void lapic_start_timer_ap() {
+    write(TIMER_DIVIDE, 0x3);
     write(LVT_TIMER, kLvtPeriodic | kVectorTimer);
-    write(TIMER_INITIAL, period);
+    write(TIMER_INITIAL, g_timer_period);
+}
+
+void lapic_send_ipi(u32 apic_id, u32 icr_low) {
+    // Interrupts off: an interrupt handler sending one of its own between the two
+    // xAPIC writes would change the destination under us.
+    IrqState s = irq_save();
+    if (g_x2apic) {
+        wrmsr(0x800 + (ICR_LOW >> 4), (u64(apic_id) << 32) | icr_low);
+    } else {
+        write(ICR_HIGH, apic_id << 24);
+        write(ICR_LOW, icr_low);
+        while (read(ICR_LOW) & kIcrPending) pause();
+    }
+    irq_restore(s);
 }
 } // namespace arch::x86

@@ -4,6 +4,8 @@
 #include <arch/pte.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
+#include <arch/x86/percpu.h>
+#include <kernel/smp.h>
 #include <lib/string.h>
 
 namespace arch {
@@ -17,14 +19,35 @@ void init_user_root(PhysAddr root) {
 // PML4, whose lower half is empty.
 void activate_user_root(PhysAddr root) {
     if (root == 0) root = x86::g_kernel_root;
+    __atomic_store_n(&x86::this_percpu().loaded_root, root, __ATOMIC_RELAXED);
+    asm volatile("mfence" ::: "memory"); // before any translation through it (flush_tlb_page)
     // Rewriting CR3 flushes the non-global (user) TLB entries; skip it when nothing changes.
     if ((x86::read_cr3() & pte::kAddressMask) != root) x86::write_cr3(root);
 }
 
-void flush_tlb_page(VirtAddr va) { x86::invlpg(va); }
+// TLB shootdown: INVLPG acts on the executing CPU only. Another CPU may cache the entry
+// if it has the same root loaded (a thread of the same process runs there), or always
+// for a kernel mapping (global entries); those flush it too, through a cross-CPU call
+// that returns once they have. A CPU that loads the root later gets the new entry (a
+// CR3 load flushes): the entry is written before the loaded roots are read, and each
+// CPU records its root before loading it.
+namespace {
+void flush_page_here(void* va) { x86::invlpg(reinterpret_cast<VirtAddr>(va)); }
+} // namespace
 
-// Kernel mappings are global (CR4.PGE), so reloading CR3 drops only user entries.
-void flush_tlb_all_user() { x86::write_cr3(x86::read_cr3()); }
+void flush_tlb_page(PhysAddr root, VirtAddr va) {
+    x86::invlpg(va);
+    unsigned n = kernel::smp::online_count();
+    if (n < 2) return;
+    asm volatile("mfence" ::: "memory");
+    bool kernel = va >= kUserTop;
+    unsigned me = x86::this_percpu().index;
+    u32 targets = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (i != me && (kernel || __atomic_load_n(&x86::g_percpu[i].loaded_root, __ATOMIC_RELAXED) == root))
+            targets |= 1u << i;
+    kernel::smp::call_on(targets, flush_page_here, reinterpret_cast<void*>(va));
+}
 } // namespace arch
 
 namespace arch {

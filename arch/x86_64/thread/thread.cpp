@@ -16,7 +16,7 @@ namespace arch {
 namespace {
 using namespace x86;
 
-bool is_current(const ThreadState& s) { return g_percpu.current == &s; }
+bool is_current(const ThreadState& s) { return this_percpu().current == &s; }
 } // namespace
 
 static_assert(sizeof(ThreadState::fpu_raw) == kFpuAreaMax + 64);
@@ -69,7 +69,7 @@ void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top) {
     if (next.gs_base != prev.gs_base) wrmsr(kMsrKernelGsBase, next.gs_base);
     next.kernel_stack_top = next_kstack_top;
     tss_set_kernel_stack(next_kstack_top);
-    g_percpu.current = &next;
+    this_percpu().current = &next;
 }
 
 void set_thread_pointer(ThreadState& s, u64 tp) {
@@ -100,11 +100,11 @@ namespace arch::x86 {
 // The calling thread's FS/GS base (arch_prctl). The MSRs are the truth while it runs.
 void set_user_fs_base(u64 v) {
     wrmsr(kMsrFsBase, v);
-    if (g_percpu.current) g_percpu.current->fs_base = v;
+    if (this_percpu().current) this_percpu().current->fs_base = v;
 }
 void set_user_gs_base(u64 v) {
     wrmsr(kMsrKernelGsBase, v);
-    if (g_percpu.current) g_percpu.current->gs_base = v;
+    if (this_percpu().current) this_percpu().current->gs_base = v;
 }
 u64 user_fs_base() { return rdmsr(kMsrFsBase); }
 u64 user_gs_base() { return rdmsr(kMsrKernelGsBase); }

@@ -4,12 +4,13 @@
 #include <lib/types.h>
 
 namespace arch::x86 {
-// cpu/gdt.cpp
-void gdt_init();
+// cpu/gdt.cpp: each CPU's GDT, TSS and IST stacks (index: the CPU's number)
+void gdt_init(unsigned index);
 void tss_set_kernel_stack(uptr top); // TSS.rsp0 and the per-CPU SYSCALL stack
 
 // cpu/idt.cpp, cpu/traps.cpp
-void idt_init();
+void idt_init();  // builds the IDT and loads it
+void idt_load();  // loads it (the other CPUs)
 extern "C" void x86_trap(TrapFrame* f);
 // Runs the generic return-to-user work (signals), then vets the frame for IRET.
 void prepare_return_to_user(TrapFrame& f);
@@ -66,10 +67,13 @@ constexpr u8 kVectorTimer = 0x40;
 constexpr u8 kVectorCom1 = 0x41;
 constexpr u8 kVectorDeviceFirst = 0x50; // irq/device_irq.cpp hands these out
 constexpr u8 kVectorDeviceLast = 0xef;
+constexpr u8 kVectorIpi = 0xf0;      // cpu/smp.cpp: arch::send_ipi
 constexpr u8 kVectorSpurious = 0xff;
 void pic_disable();
 void lapic_init();
-void lapic_start_timer(unsigned hz);
+void lapic_start_timer(unsigned hz); // calibrates it (boot CPU)
+void lapic_start_timer_ap();         // the same period on another CPU
+void lapic_send_ipi(u32 apic_id, u32 icr_low); // waits until the LAPIC has sent it
 void lapic_eoi();
 u32 lapic_id();
 constexpr unsigned kIoApicLines = 24; // QEMU's IOAPIC (pc and q35)
@@ -88,4 +92,7 @@ u64 user_gs_base();
 
 // boot/paging.cpp
 extern PhysAddr g_kernel_root;
+
+// cpu/acpi.cpp: the APIC IDs of the enabled CPUs in the ACPI MADT (0 if no MADT).
+size_t acpi_local_apics(u32* ids, size_t max);
 } // namespace arch::x86

@@ -1,6 +1,7 @@
 // The per-CPU area. In kernel mode GS_BASE points at it (the SYSCALL entry finds the
 // kernel stack there); in user mode it sits in KERNEL_GS_BASE and SWAPGS exchanges
-// the two. One CPU for now, so C++ code uses the global directly.
+// the two. Each CPU has its own (g_percpu[index]); C++ code finds the calling CPU's
+// with this_percpu().
 #pragma once
 #include <arch/context.h>
 #include <arch/x86/layout.h>
@@ -13,13 +14,21 @@ struct PerCpu {
     u64 user_rsp;      // scratch for the SYSCALL entry
     ThreadState* current; // state of the running thread, as last passed to thread_switch
     void* kernel_cpu;     // the generic kernel's per-CPU data (arch::cpu_local)
+    u32 index;            // the CPU's number (0: the boot CPU)
+    PhysAddr loaded_root; // the page-table root in CR3 (atomic: read by TLB shootdowns)
 };
 static_assert(__builtin_offsetof(PerCpu, self) == PERCPU_SELF);
 static_assert(__builtin_offsetof(PerCpu, kernel_rsp) == PERCPU_KERNEL_RSP);
 static_assert(__builtin_offsetof(PerCpu, user_rsp) == PERCPU_USER_RSP);
 static_assert(__builtin_offsetof(PerCpu, kernel_cpu) == PERCPU_KERNEL_CPU);
 
-extern PerCpu g_percpu;
-// Points GS_BASE at the per-CPU area (gdt_init does again after reloading GS).
-void percpu_early_init();
+constexpr unsigned kMaxCpus = 16; // kernel::smp::kMaxCpus
+extern PerCpu g_percpu[kMaxCpus];
+inline PerCpu& this_percpu() {
+    PerCpu* p;
+    asm volatile("movq %%gs:%c1, %0" : "=r"(p) : "i"(PERCPU_SELF));
+    return *p;
+}
+// Points GS_BASE at CPU `index`'s per-CPU area (gdt_init does again after reloading GS).
+void percpu_early_init(unsigned index);
 } // namespace arch::x86
