@@ -249,6 +249,7 @@ void gen_stat(Text& t, int pid) {
     u64 vsize = 0, rss = 0, brk_start = 0;
     u64 pending, blocked = 0, ignored = 0, caught = 0;
     kernel::SchedAttr sched {};
+    u32 processor = 0;
     {
         kernel::InterruptGuard g;
         if (mm::AddressSpace* as = p->as.get()) {
@@ -261,6 +262,7 @@ void gen_stat(Text& t, int pid) {
             pending |= main->pending_signals;
             blocked = main->sigmask;
             sched = main->sched;
+            processor = kernel::sched::cpu_of(*main);
         }
     }
     if (p->sighand) p->sighand->dispositions(ignored, caught);
@@ -268,12 +270,12 @@ void gen_stat(Text& t, int pid) {
     long priority = rt ? -1 - long(sched.priority) : 20 + sched.nice;
     constexpr u32 kPfExiting = 0x4;
     t.printf("%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %lu %lu %lu %lu %ld %d %d 0 %lu %lu %lu %lu 0 0 0 0 0 "
-             "%lu %lu %lu %lu %d 0 0 %d 0 %u %u 0 0 0 0 0 %lu 0 0 0 0 %d\n",
+             "%lu %lu %lu %lu %d 0 0 %d %u %u %u 0 0 0 0 0 %lu 0 0 0 0 %d\n",
              p->pid, p->comm, state, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
              p->exit_started ? kPfExiting : 0u, p->utime_ns / kTick, p->stime_ns / kTick,
              p->children_cpu.utime_ns / kTick, p->children_cpu.stime_ns / kTick, priority, int(sched.nice),
              p->live_threads, p->start_ns / kTick, vsize, rss, p->rlimits[kernel::kRlimitRss].cur, pending, blocked,
-             ignored, caught, state == 'S' ? 1 : 0 /* wchan: asleep */, p->exit_signal,
+             ignored, caught, state == 'S' ? 1 : 0 /* wchan: asleep */, p->exit_signal, processor,
              rt ? u32(sched.priority) : 0u, u32(sched.policy), brk_start, p->zombie ? p->wait_status : 0);
 }
 void gen_status(Text& t, int pid) {

@@ -53,6 +53,7 @@ Thread* make_thread(Process& p, const CloneArgs& a) {
     if (a.flags & CLONE_SETTLS) arch::set_thread_pointer(t->arch_state, a.tls);
     t->sigmask = self.sigmask;
     t->sched = self.sched.for_child();
+    sched::inherit_affinity(*t, self);
     t->altstack_sp = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_sp;
     t->altstack_size = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_size;
     if (a.flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = a.child_tid;

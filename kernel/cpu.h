@@ -23,6 +23,14 @@ struct Cpu {
     // user or idle tick, and the last report.
     u64 progress_ns = 0;
     u64 lockup_reported_ns = 0;
+    // /proc/stat's time split (kernel/cpu_stat.cpp), charged at this CPU's ticks with
+    // interrupts off; other CPUs read it (each field is one aligned word).
+    struct Stat {
+        u64 ns[3] = {};       // busy time charged so far: user, nice, system
+        u64 last_ns = 0;      // monotonic time of the last charge
+        u64 last_idle_ns = 0; // the idle thread's run time then
+        int last_kind = 2;    // what the last charge went to (system)
+    } stat;
 };
 
 // The calling CPU's data. Before the boot CPU has set it up (the first lines of

@@ -1,39 +1,37 @@
+#include <kernel/cpu.h>
 #include <kernel/cpu_stat.h>
+#include <kernel/smp.h>
 #include <kernel/entry.h>
-#include <kernel/lock.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
 
 namespace kernel {
 namespace {
 enum Kind { kUser, kNice, kSystem };
-// Changed in interrupt context or with interrupts off, on the one CPU (FIXME(SMP):
-// per-CPU, summed when read).
-u64 g_ns[3];               // busy time charged so far, by Kind
-u64 g_last_ns = 0;         // monotonic time of the last charge
-u64 g_last_idle_ns = 0;    // the idle thread's run time then
-Kind g_last_kind = kSystem;
-u64 g_interrupts = 0;
-u64 g_switches = 0;
+u64 g_interrupts = 0; // atomic
+u64 g_switches = 0;   // atomic
 
-// Busy time since the last charge (interrupts off).
-u64 busy_since_last(u64 now, u64 idle_ns) {
-    u64 elapsed = now - g_last_ns, idle = idle_ns - g_last_idle_ns;
+// Busy time on a CPU since its last charge.
+u64 busy_since_last(const Cpu::Stat& s, u64 now, u64 idle_ns) {
+    u64 elapsed = now - s.last_ns, idle = idle_ns - s.last_idle_ns;
     return elapsed > idle ? elapsed - idle : 0;
 }
 } // namespace
 
-int online_cpus() { return 1; }
+int online_cpus() { return int(smp::online_count()); }
 
-CpuStat cpu_stat(int) {
+CpuStat cpu_stat(int index) {
     constexpr u64 kNsPerTick = 1'000'000'000 / arch::kTimerHz;
+    Cpu& cpu = smp::cpu(unsigned(index));
     u64 ns[3], idle_ns;
     {
-        InterruptGuard g;
+        arch::IrqState irq = arch::irq_save(); // this CPU's charge cannot change meanwhile
         u64 now = time::monotonic_ns();
-        idle_ns = sched::idle_runtime_ns();
-        for (int k = 0; k < 3; k++) ns[k] = g_ns[k];
-        ns[g_last_kind] += busy_since_last(now, idle_ns); // not charged yet
+        idle_ns = sched::idle_runtime_ns(cpu);
+        const Cpu::Stat& s = cpu.stat;
+        for (int k = 0; k < 3; k++) ns[k] = __atomic_load_n(&s.ns[k], __ATOMIC_RELAXED);
+        ns[__atomic_load_n(&s.last_kind, __ATOMIC_RELAXED)] += busy_since_last(s, now, idle_ns); // not charged yet
+        arch::irq_restore(irq);
     }
     CpuStat out;
     out.user = ns[kUser] / kNsPerTick;
@@ -47,12 +45,14 @@ u64 interrupts_taken() { return __atomic_load_n(&g_interrupts, __ATOMIC_RELAXED)
 u64 context_switches() { return __atomic_load_n(&g_switches, __ATOMIC_RELAXED); }
 
 void account_tick(bool from_user, int nice) {
-    u64 now = time::monotonic_ns(), idle_ns = sched::idle_runtime_ns();
-    Kind kind = sched::idle_running() ? g_last_kind : !from_user ? kSystem : nice > 0 ? kNice : kUser;
-    g_ns[kind] += busy_since_last(now, idle_ns);
-    g_last_ns = now;
-    g_last_idle_ns = idle_ns;
-    g_last_kind = kind;
+    Cpu& cpu = this_cpu(); // interrupt context: interrupts off
+    Cpu::Stat& s = cpu.stat;
+    u64 now = time::monotonic_ns(), idle_ns = sched::idle_runtime_ns(cpu);
+    Kind kind = sched::idle_running() ? Kind(s.last_kind) : !from_user ? kSystem : nice > 0 ? kNice : kUser;
+    __atomic_store_n(&s.ns[kind], s.ns[kind] + busy_since_last(s, now, idle_ns), __ATOMIC_RELAXED);
+    __atomic_store_n(&s.last_ns, now, __ATOMIC_RELAXED);
+    __atomic_store_n(&s.last_idle_ns, idle_ns, __ATOMIC_RELAXED);
+    __atomic_store_n(&s.last_kind, int(kind), __ATOMIC_RELAXED);
 }
 
 void count_interrupt() { __atomic_fetch_add(&g_interrupts, 1, __ATOMIC_RELAXED); }

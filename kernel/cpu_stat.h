@@ -12,7 +12,7 @@ namespace kernel {
 struct CpuStat {
     u64 user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
 };
-// The CPUs the kernel runs on (one today: the boot CPU).
+// The CPUs the kernel runs on (kernel/smp.h), and each one's times.
 int online_cpus();
 CpuStat cpu_stat(int cpu);
 u64 interrupts_taken();  // every interrupt since boot ("intr")

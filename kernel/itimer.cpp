@@ -1,4 +1,5 @@
 #include <kernel/cpu_stat.h>
+#include <kernel/cpu.h>
 #include <kernel/itimer.h>
 #include <kernel/lock.h>
 #include <kernel/process.h>
@@ -183,18 +184,13 @@ void timer_tick(bool from_user) {
             expire(*first, now);
         }
     }
-    if (--g_load_countdown == 0) {
+    if (this_cpu().id == 0 && --g_load_countdown == 0) { // one CPU's ticks time it
         g_load_countdown = kLoadTicks;
         update_load();
     }
 }
 
-u64 thread_runtime_ns(const Thread& t) {
-    InterruptGuard g;
-    u64 ns = t.cpu.runtime_ns;
-    if (&t == &current_thread() && t.on_cpu_since_ns) ns += time::monotonic_ns() - t.on_cpu_since_ns;
-    return ns;
-}
+u64 thread_runtime_ns(const Thread& t) { return sched::runtime_ns(t); }
 
 u64 process_runtime_ns(const Process& p) {
     InterruptGuard g;

@@ -69,22 +69,38 @@ void finish_switch(ThreadList& dead) LV_REQUIRES(g_lock) {
 // Switches to the next runnable thread, if there is one or the current thread cannot go
 // on. Returns on the same thread, some time later, with g_lock held again; `dead` gets
 // the threads to free once g_lock is given up.
+constexpr u64 cpu_bit(u32 id) { return 1ull << id; }
+
+// The first queued thread allowed on `cpu`, taken off the queue; null if none.
+Thread* pick_next(Cpu& cpu) LV_REQUIRES(g_lock) {
+    for (Thread& t : g_run_queue) {
+        if (t.affinity & cpu_bit(cpu.id)) {
+            g_run_queue.remove(t);
+            return &t;
+        }
+    }
+    return nullptr;
+}
+
 void schedule(ThreadList& dead) LV_REQUIRES(g_lock) {
     Cpu& cpu = this_cpu();
     Thread* prev = cpu.current;
-    Thread* next = g_run_queue.pop_front();
+    bool prev_stays = prev->state == Thread::State::Running && (prev->affinity & cpu_bit(cpu.id));
+    Thread* next = pick_next(cpu);
     if (!next) {
-        if (prev->state == Thread::State::Running) return; // nothing else to run
+        if (prev_stays) return; // nothing else to run
         next = cpu.idle;
     }
     if (next == prev) return;
     if (prev->state == Thread::State::Running) {
         prev->state = Thread::State::Runnable;
         if (prev != cpu.idle) g_run_queue.push_back(*prev);
+        if (prev != cpu.idle && !prev_stays) smp::kick_idle(); // it may not run here: elsewhere, soon
     } else if (prev->state == Thread::State::Dead) {
         g_dead.push_back(*prev); // its stack is in use until we are off it
     }
     next->state = Thread::State::Running;
+    next->last_cpu = cpu.id;
     next->slice_ticks = kSliceTicks;
     count_context_switch(); // /proc/stat's ctxt
     cpu.progress_ns = time::monotonic_ns();
@@ -197,20 +213,35 @@ bool idle_running() {
     return cpu.current == cpu.idle;
 }
 
-u64 idle_runtime_ns() {
-    Thread* idle = this_cpu().idle;
+u64 idle_runtime_ns(Cpu& cpu) {
+    // Read from other CPUs too: the idle thread's time is updated at each of its
+    // switches (cputime_switch), under g_lock.
+    SchedLocker l;
+    Thread* idle = cpu.idle;
     if (!idle) return 0;
     u64 ns = idle->cpu.runtime_ns;
-    if (this_cpu().current == idle && idle->on_cpu_since_ns) ns += time::monotonic_ns() - idle->on_cpu_since_ns;
+    if (cpu.current == idle && idle->on_cpu_since_ns) ns += time::monotonic_ns() - idle->on_cpu_since_ns;
     return ns;
 }
 
 int runnable_threads() {
     SchedLocker l;
-    Cpu& cpu = this_cpu();
-    int n = cpu.current != cpu.idle ? 1 : 0;
-    for (Thread& t : g_run_queue) n += &t != cpu.idle;
+    int n = 0;
+    for (unsigned i = 0; i < smp::online_count(); i++) {
+        Cpu& cpu = smp::cpu(i);
+        n += cpu.current != cpu.idle ? 1 : 0;
+    }
+    for (Thread& t : g_run_queue) n += t.kernel_entry != idle_loop;
     return n;
+}
+
+u64 runtime_ns(const Thread& t) {
+    // cputime_switch updates it at each switch, under g_lock; a thread running now (here
+    // or on another CPU) has the time since it was switched in on top.
+    SchedLocker l;
+    u64 ns = t.cpu.runtime_ns;
+    if (t.state == Thread::State::Running && t.on_cpu_since_ns) ns += time::monotonic_ns() - t.on_cpu_since_ns;
+    return ns;
 }
 
 bool is_runnable(const Thread& t) {
@@ -249,6 +280,33 @@ void add(Thread& t) {
         g_run_queue.push_back(t);
     }
     smp::kick_idle();
+}
+
+void set_affinity(Thread& t, u64 mask) {
+    bool move_self;
+    {
+        SchedLocker l;
+        t.affinity = mask;
+        move_self = &t == this_cpu().current && !(mask & cpu_bit(t.last_cpu));
+    }
+    if (move_self) yield(); // schedule() puts it back on the queue for an allowed CPU
+    else smp::kick_idle();
+}
+
+u64 affinity(const Thread& t) {
+    SchedLocker l;
+    return t.affinity;
+}
+
+u32 cpu_of(const Thread& t) {
+    SchedLocker l;
+    return t.last_cpu;
+}
+
+void inherit_affinity(Thread& child, const Thread& parent) {
+    SchedLocker l;
+    child.affinity = parent.affinity;
+    child.last_cpu = parent.last_cpu;
 }
 
 void yield() {
@@ -323,6 +381,16 @@ void wake(Thread& t) {
     smp::kick_idle();
 }
 
+void kick(Thread& t) {
+    u32 cpu;
+    {
+        SchedLocker l;
+        if (t.state != Thread::State::Running || t.last_cpu == this_cpu().id) return;
+        cpu = t.last_cpu;
+    }
+    arch::send_ipi(cpu);
+}
+
 [[noreturn]] void exit_current() {
     arch::irq_disable();
     g_lock.lock_irqs_off();
@@ -368,6 +436,8 @@ void on_tick() {
         Thread& cur = *cpu.current;
         if (&cur == cpu.idle) {
             if (!g_run_queue.empty()) schedule(dead);
+        } else if (!(cur.affinity & cpu_bit(cpu.id))) {
+            schedule(dead); // moved off this CPU (set_affinity)
         } else {
             if (cur.slice_ticks) cur.slice_ticks--;
             if (cur.slice_ticks == 0 && !g_run_queue.empty()) schedule(dead);

@@ -5,6 +5,7 @@
 #include <lib/types.h>
 
 namespace kernel {
+struct Cpu;
 struct Thread;
 constexpr u64 kNoDeadline = ~0ull; // for the sleeps and waits that take a deadline
 
@@ -24,11 +25,20 @@ Thread* create_idle();
 // scheduler lock over from the switch that started it, then runs the thread's entry.
 [[noreturn]] void thread_start(void* thread);
 bool idle_running();          // this CPU runs its idle thread
-u64 idle_runtime_ns();        // how long this CPU's idle thread has run since boot (interrupts off)
+u64 idle_runtime_ns(Cpu& cpu); // how long a CPU's idle thread has run since boot
 int runnable_threads();       // running or waiting to run, the idle threads aside
+u64 runtime_ns(const Thread& t); // its time on a CPU so far, the current stretch included
 bool is_runnable(const Thread& t); // running or waiting to run (not asleep, not dead)
 void yield();                 // give up the CPU, stay runnable
+// sched_setaffinity: `t` runs only on the CPUs in `mask` (bit i: CPU i; at least one
+// online). If it runs elsewhere now, it moves: at once if it is the caller, else by its
+// CPU's next tick.
+void set_affinity(Thread& t, u64 mask);
+u64 affinity(const Thread& t);
+u32 cpu_of(const Thread& t);               // where it runs or last ran
+void inherit_affinity(Thread& child, const Thread& parent); // fork, clone
 void wake(Thread& t);         // make t runnable if it sleeps (any context)
+void kick(Thread& t);         // interrupt t's CPU if t runs on another one (signals)
 void add(Thread& t);          // a new thread becomes runnable
 [[noreturn]] void exit_current(); // the current thread is gone; never returns
 void on_tick();               // from handle_timer_tick: sleepers' deadlines, time slices

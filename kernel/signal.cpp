@@ -159,8 +159,15 @@ bool ignored(const Process& p, int sig) {
     return h == kSigIgn || (h == kSigDfl && (kDefaultIgnore & bit(sig)));
 }
 
+// A sleeper wakes; a thread running on another CPU is interrupted there, so that it
+// sees the signal on its way back to user mode now rather than at its next tick.
+void wake_for_signal(Thread& t) {
+    sched::wake(t);
+    sched::kick(t);
+}
+
 void wake_threads(Process& p) {
-    for (Thread& t : p.threads) sched::wake(t);
+    for (Thread& t : p.threads) wake_for_signal(t);
 }
 
 WaitQueue g_signal_queued; // signal_queued_wait()
@@ -287,7 +294,7 @@ void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info) {
     if (drop_at_send(*t.process, &t, sig)) return;
     if (!(t.pending_signals & bit(sig))) t.siginfo[sig - 1] = info;
     t.pending_signals |= bit(sig);
-    sched::wake(t);
+    wake_for_signal(t);
     g_signal_queued.wake_all(0x1); // POLLIN
 }
 

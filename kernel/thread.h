@@ -68,6 +68,10 @@ struct Thread {
     // store in try_to_wake_up).
     bool wake_pending LV_GUARDED_BY(sched::g_lock) = false;
     unsigned slice_ticks LV_GUARDED_BY(sched::g_lock) = 0;
+    // sched_setaffinity: the CPUs it may run on (bit i: CPU i); and the CPU it runs on,
+    // or last ran on (/proc/PID/stat's processor, getcpu).
+    u64 affinity LV_GUARDED_BY(sched::g_lock) = ~0ull;
+    u32 last_cpu LV_GUARDED_BY(sched::g_lock) = 0;
     SchedAttr sched;
 
     // CPU time accounting (kernel/itimer.cpp).

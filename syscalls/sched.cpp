@@ -1,9 +1,12 @@
-// sched(7) on one CPU. Policies, priorities and nice values are per thread, as in
-// Linux (setpriority(PRIO_PROCESS, pid) names one thread: the main thread for a pid).
-// The scheduler ignores them: every runnable thread gets the same round-robin slice.
+// sched(7). Policies, priorities and nice values are per thread, as in Linux
+// (setpriority(PRIO_PROCESS, pid) names one thread: the main thread for a pid). The
+// scheduler ignores them: every runnable thread gets the same round-robin slice. CPU
+// affinity is honoured (kernel/sched.h).
 #include <kernel/cred.h>
 #include <kernel/lock.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <syscalls/sched.h>
 
@@ -15,7 +18,9 @@ enum : int {
     SCHED_RESET_ON_FORK = 0x40000000,
 };
 enum : int { PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2 };
-constexpr u64 kCpuMaskBytes = 8; // one unsigned long: CPU 0 is the only one
+constexpr u64 kCpuMaskBytes = 8; // one unsigned long: up to 64 CPUs (smp::kMaxCpus is less)
+
+u64 online_mask() { return (1ull << smp::online_count()) - 1; }
 // What sched_rr_get_interval reports: Linux's RR_TIMESLICE (100 ms) for SCHED_RR, and
 // our round-robin slice (2 ticks, kernel/sched.cpp) for the fair policies.
 constexpr u64 kRrIntervalNs = 100000000, kSliceNs = 2 * time::kNsPerSec / arch::kTimerHz;
@@ -107,11 +112,13 @@ ErrorOr<long> sys_sched_getaffinity(int pid, u32 len, UserPtr<u8> mask) {
     // Linux: the buffer must hold every possible CPU and be a whole number of longs.
     if (len * 8ull < 1 || (len & 7)) return Errno::EINVAL;
     if (pid < 0) return Errno::ESRCH;
+    u64 bits;
     {
         InterruptGuard g;
-        if (!find_thread(pid)) return Errno::ESRCH;
+        Thread* t = find_thread(pid);
+        if (!t) return Errno::ESRCH;
+        bits = sched::affinity(*t) & online_mask();
     }
-    u64 bits = 1; // CPU 0
     TRY(mm::copy_to_user(mask.addr(), &bits, kCpuMaskBytes));
     return long(kCpuMaskBytes); // the size of the kernel's mask, as Linux returns
 }
@@ -125,7 +132,9 @@ ErrorOr<long> sys_sched_setaffinity(int pid, u32 len, UserPtr<u8> mask) {
     Thread* t = find_thread(pid);
     if (!t) return Errno::ESRCH;
     if (!same_owner(*t)) return Errno::EPERM;
-    if (!(bits & 1)) return Errno::EINVAL; // no allowed CPU is online
+    if (!(bits & online_mask())) return Errno::EINVAL; // no allowed CPU is online
+    // Linux keeps the mask as given (CPUs that come online later are allowed then).
+    sched::set_affinity(*t, bits);
     return 0;
 }
 
@@ -210,7 +219,8 @@ ErrorOr<long> sys_setpriority(int which, int who, int niceval) {
 }
 
 ErrorOr<long> sys_getcpu(UserPtr<u32> cpu, UserPtr<u32> node, UserPtr<void> cache) {
-    if (!cpu.is_null()) TRY(cpu.write(0u));
+    // Where the caller runs now (it may have moved by the time it looks, as on Linux).
+    if (!cpu.is_null()) TRY(cpu.write(sched::cpu_of(current_thread())));
     if (!node.is_null()) TRY(node.write(0u));
     return 0;
 }

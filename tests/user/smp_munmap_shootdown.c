@@ -1,0 +1,65 @@
+// munmap and mprotect while another thread (on another CPU, where there is one) keeps
+// reading the page: the reader must fault soon after the call returns, so the kernel
+// has dropped the mapping from every CPU's TLB. Repeated, to catch a stale entry.
+// SYSCALLS: munmap, mprotect, mmap, rt_sigaction
+// TIMEOUT: 120
+#include "lvtest.h"
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#define ROUNDS 40
+
+static volatile int* volatile page;
+static volatile int started, faulted;
+static sigjmp_buf jump;
+
+static void on_segv(int sig) {
+    faulted = 1;
+    siglongjmp(jump, 1);
+}
+
+static void* spin_reader(void* arg) {
+    if (sigsetjmp(jump, 1)) return NULL; // faulted: done
+    long sum = 0;
+    for (;;) {
+        sum += *page;
+        started = 1;
+    }
+    return (void*)sum;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void round_trip(int use_mprotect) {
+    int* p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(p != MAP_FAILED);
+    *p = 7;
+    page = p;
+    started = 0;
+    faulted = 0;
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, spin_reader, NULL) == 0);
+    while (!started) sched_yield();
+    if (use_mprotect) CHECK_OK(mprotect(p, 4096, PROT_NONE));
+    else CHECK_OK(munmap(p, 4096));
+    double t0 = now();
+    while (!faulted && now() - t0 < 10) sched_yield();
+    CHECK(faulted, "the reader still reads the page 10 s after %s", use_mprotect ? "mprotect" : "munmap");
+    CHECK(pthread_join(t, NULL) == 0);
+    if (use_mprotect) CHECK_OK(munmap(p, 4096));
+}
+
+int main(void) {
+    struct sigaction sa = {.sa_handler = on_segv};
+    CHECK_OK(sigaction(SIGSEGV, &sa, NULL));
+    for (int i = 0; i < ROUNDS; i++) round_trip(i & 1);
+    puts("ok");
+    return 0;
+}
