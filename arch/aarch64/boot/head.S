@@ -81,7 +81,9 @@ high_entry:
 3:  adrp    x0, aarch64_vectors
     add     x0, x0, :lo12:aarch64_vectors
     msr     vbar_el1, x0
-    msr     tpidr_el1, xzr          // no per-CPU data yet (arch::cpu_local)
+    adrp    x0, aarch64_percpu      // the boot CPU's per-CPU data (cpu/percpu.h), no
+    add     x0, x0, :lo12:aarch64_percpu // arch::cpu_local yet (.bss is zero)
+    msr     tpidr_el1, x0
     isb
     mov     x29, xzr                // the end of every backtrace
     mov     x30, xzr
@@ -95,7 +97,7 @@ high_entry:
 // Another CPU, started by PSCI CPU_ON (cpu/smp.cpp) with the MMU off, at EL2 or EL1,
 // x0 = the physical address of a struct SecondaryBoot (cpu/smp.cpp: the boot CPU's
 // MAIR/TCR/SCTLR/CPACR, TTBR0 = identity_root() which maps this code, TTBR1 = the
-// kernel, then the stack, the per-CPU pointer and the CPU's index). Turns the MMU on
+// kernel, then the stack, the CPU's PerCpu and its index). Turns the MMU on
 // as primary_entry did, moves to the link address and calls aarch64_secondary_main.
     .globl aarch64_secondary_entry
 aarch64_secondary_entry:
@@ -113,7 +115,7 @@ aarch64_secondary_entry:
     ldp     x0, x1, [x19, #0]       // mair, tcr
     ldp     x2, x3, [x19, #16]      // ttbr0, ttbr1
     ldp     x4, x5, [x19, #32]      // sctlr, cpacr
-    ldp     x20, x21, [x19, #48]    // stack top, cpu_local pointer (kernel addresses)
+    ldp     x20, x21, [x19, #48]    // stack top, PerCpu (kernel addresses)
     ldr     x22, [x19, #64]         // index
     msr     cpacr_el1, x5
     msr     mair_el1, x0
@@ -134,7 +136,7 @@ aarch64_secondary_entry:
 
 secondary_high:
     mov     sp, x20
-    msr     tpidr_el1, x21          // arch::cpu_local
+    msr     tpidr_el1, x21          // its PerCpu (cpu/percpu.h)
     adrp    x0, aarch64_vectors
     add     x0, x0, :lo12:aarch64_vectors
     msr     vbar_el1, x0

@@ -7,6 +7,7 @@
 #include "../irq/gic.h"
 #include "../mm/kernel_map.h"
 #include "cpu.h"
+#include "percpu.h"
 #include "sysreg.h"
 #include <arch/interface.h>
 #include <kernel/entry.h>
@@ -28,7 +29,7 @@ struct alignas(64) SecondaryBoot {
     u64 mair, tcr;
     u64 ttbr0, ttbr1;
     u64 sctlr, cpacr;
-    u64 stack_top, cpu;
+    u64 stack_top, percpu; // for SP and TPIDR_EL1
     u64 index;
 };
 static_assert(__builtin_offsetof(SecondaryBoot, ttbr0) == 16 && __builtin_offsetof(SecondaryBoot, sctlr) == 32);
@@ -71,7 +72,8 @@ bool start_cpu(unsigned index, void* cpu, uptr stack_top) {
     b.sctlr = LV_READ_SYSREG(sctlr_el1);
     b.cpacr = LV_READ_SYSREG(cpacr_el1);
     b.stack_top = stack_top;
-    b.cpu = reinterpret_cast<u64>(cpu);
+    percpu(index).kernel_cpu = cpu;
+    b.percpu = reinterpret_cast<u64>(&percpu(index));
     b.index = index;
     clean_to_poc(&b, sizeof b);
     i64 r = psci::call(psci::kCpuOn, g_mpidr[index], kmap::image_phys(aarch64_secondary_entry),
@@ -87,7 +89,7 @@ void send_ipi(unsigned index) {
 using namespace arch;
 
 // The first C++ code on another CPU (from boot/head.S): MMU on, at the link address, on
-// its idle thread's stack, with cpu_local() and the exception vectors set.
+// its idle thread's stack, with its PerCpu (so cpu_local()) and the exception vectors set.
 extern "C" [[noreturn]] void aarch64_secondary_main(unsigned index) {
     // The identity map has done its job: an empty user half, as on the boot CPU
     // (kmap::drop_identity_map), and its global TLB entries gone (tlbi vmalle1).
