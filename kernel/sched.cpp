@@ -184,8 +184,10 @@ void thread_start(void* arg) LV_NO_THREAD_SAFETY_ANALYSIS {
     g_lock.unlock_irqs_off();
     arch::irq_enable(); // every thread starts with interrupts on
     reap(dead);
-    giant::lock(); // a user thread gives it up on its way to user mode
     auto* t = static_cast<Thread*>(arg);
+    // Every thread but the idle ones holds it (a user thread gives it up on its way to
+    // user mode); an idle thread takes it only to free dead threads.
+    if (t->kernel_entry != idle_loop) giant::lock();
     t->kernel_entry(t->kernel_arg);
     panic("kernel thread %s returned", t->name);
 }
