@@ -7,6 +7,7 @@ namespace arch {
 struct PerCpu {
     void* kernel_cpu;  // arch::cpu_local(); null until set_cpu_local
     ThreadState* live; // whose FP/SIMD registers and TPIDR_EL0 the CPU holds (thread/thread.cpp)
+    PhysAddr user_root; // in TTBR0, 0 for none (mm/paging.cpp); read by other CPUs
 };
 
 inline PerCpu& this_percpu() {
@@ -16,4 +17,5 @@ inline PerCpu& this_percpu() {
 }
 // CPU `index` (as arch::start_cpu numbers them: 0 is the boot CPU) < Board::kMaxCpus.
 PerCpu& percpu(unsigned index);
+constexpr unsigned kPerCpuSlots = 16; // Board::kMaxCpus
 } // namespace arch

@@ -15,6 +15,8 @@
 extern "C" u8 aarch64_secondary_entry[];
 
 namespace arch {
+static_assert(kPerCpuSlots == Board::kMaxCpus);
+
 namespace {
 constexpr u64 kAffinityMask = 0xff00ffffffull; // Aff3 (39:32), Aff2-Aff0 (23:0)
 
