@@ -81,7 +81,9 @@ high_entry:
 3:  adrp    x0, aarch64_vectors
     add     x0, x0, :lo12:aarch64_vectors
     msr     vbar_el1, x0
-    msr     tpidr_el1, xzr          // no per-CPU data yet (arch::cpu_local)
+    adrp    x0, aarch64_percpu      // the boot CPU's per-CPU data (cpu/percpu.h), no
+    add     x0, x0, :lo12:aarch64_percpu // arch::cpu_local yet (.bss is zero)
+    msr     tpidr_el1, x0
     isb
     mov     x29, xzr                // the end of every backtrace
     mov     x30, xzr
@@ -91,6 +93,60 @@ high_entry:
     bl      aarch64_boot_main
 4:  wfi
     b       4b
+
+// Another CPU, started by PSCI CPU_ON (cpu/smp.cpp) with the MMU off, at EL2 or EL1,
+// x0 = the physical address of a struct SecondaryBoot (cpu/smp.cpp: the boot CPU's
+// MAIR/TCR/SCTLR/CPACR, TTBR0 = identity_root() which maps this code, TTBR1 = the
+// kernel, then the stack, the CPU's PerCpu and its index). Turns the MMU on
+// as primary_entry did, moves to the link address and calls aarch64_secondary_main.
+    .globl aarch64_secondary_entry
+aarch64_secondary_entry:
+    mov     x19, x0                 // x19: SecondaryBoot (physical)
+    mrs     x0, CurrentEL
+    cmp     x0, #(2 << 2)
+    b.ne    1f
+    bl      el2_to_el1
+1:  msr     daifset, #0xf
+    msr     spsel, #1
+    ldr     x0, =SCTLR_EL1_MMU_OFF
+    msr     sctlr_el1, x0
+    isb
+    // Read with the MMU off, i.e. uncached: the boot CPU cleaned it to memory.
+    ldp     x0, x1, [x19, #0]       // mair, tcr
+    ldp     x2, x3, [x19, #16]      // ttbr0, ttbr1
+    ldp     x4, x5, [x19, #32]      // sctlr, cpacr
+    ldp     x20, x21, [x19, #48]    // stack top, PerCpu (kernel addresses)
+    ldr     x22, [x19, #64]         // index
+    msr     cpacr_el1, x5
+    msr     mair_el1, x0
+    msr     tcr_el1, x1
+    msr     ttbr0_el1, x2
+    msr     ttbr1_el1, x3
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    msr     sctlr_el1, x4           // MMU and caches on
+    isb
+    ic      iallu
+    dsb     nsh
+    isb
+    ldr     x0, =secondary_high     // the link address: TTBR1
+    br      x0
+
+secondary_high:
+    mov     sp, x20
+    msr     tpidr_el1, x21          // its PerCpu (cpu/percpu.h)
+    adrp    x0, aarch64_vectors
+    add     x0, x0, :lo12:aarch64_vectors
+    msr     vbar_el1, x0
+    isb
+    mov     x29, xzr                // the end of every backtrace
+    mov     x30, xzr
+    mov     x0, x22
+    bl      aarch64_secondary_main  // does not return
+2:  wfi
+    b       2b
 
 // Entered at EL2 (QEMU -M virt,virtualization=on): configure EL2 so that it stays out
 // of the way, then continue at EL1 with the same x30.

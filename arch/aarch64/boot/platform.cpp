@@ -118,6 +118,26 @@ void parse_gic(const lv::fdt::Fdt& fdt) {
     }
 }
 
+void parse_cpus(const lv::fdt::Fdt& fdt) {
+    Board& pl = g_platform;
+    lv::fdt::Node cpus = fdt.find_path("/cpus");
+    if (!cpus.valid()) return;
+    lv::fdt::Cursor c;
+    lv::fdt::Node n;
+    bool inside = false;
+    while (fdt.next(c, n) && pl.cpu_count < Board::kMaxCpus) {
+        if (n.offset == cpus.offset) { inside = true; continue; }
+        if (!inside) continue;
+        if (n.depth <= cpus.depth) break;
+        // Direct children only (not /cpus/cpu-map's clusters), and not the disabled.
+        lv::fdt::Property p;
+        if (n.depth != cpus.depth + 1 || !n.property("device_type", p) || p.string() != "cpu") continue;
+        if (n.property("status", p) && p.string() != "okay" && p.string() != "ok") continue;
+        lv::fdt::Reg r;
+        if (n.reg(0, r)) pl.cpu_mpidr[pl.cpu_count++] = r.base & 0xff00ffffffull;
+    }
+}
+
 void parse_misc(const lv::fdt::Fdt& fdt) {
     Board& pl = g_platform;
     lv::fdt::Property p;
@@ -152,6 +172,7 @@ bool parse_platform(const lv::fdt::Fdt& fdt, PhysAddr dtb_phys) {
     parse_uart(fdt);
     parse_gic(fdt);
     parse_misc(fdt);
+    parse_cpus(fdt);
     return g_platform.ram_count > 0;
 }
 } // namespace arch

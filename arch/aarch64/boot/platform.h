@@ -28,6 +28,12 @@ struct Board {
     u32 timer_virt_irq = 27, timer_phys_irq = 30; // GIC INTIDs (PPIs)
     PhysAddr rtc_base = 0;           // PL031
     PsciMethod psci = PsciMethod::None;
+
+    // The CPUs of /cpus (device_type "cpu", status okay), in device-tree order: their
+    // MPIDR affinity fields (Aff0-Aff2 in bits 23:0, Aff3 in bits 39:32), as "reg" says.
+    static constexpr size_t kMaxCpus = 16;
+    u64 cpu_mpidr[kMaxCpus];
+    size_t cpu_count = 0;
 };
 
 Board& board();

@@ -1,5 +1,11 @@
 // Interrupt masking and stopping the CPU (arch/interface.h, "CPU control").
+#include "../boot/platform.h"
+#include "percpu.h"
 #include <arch/interface.h>
+
+// One per possible CPU; TPIDR_EL1 points at the CPU's own (head.S). Zeroed with .bss.
+extern "C" arch::PerCpu aarch64_percpu[arch::Board::kMaxCpus];
+arch::PerCpu aarch64_percpu[arch::Board::kMaxCpus];
 
 namespace arch {
 IrqState irq_save() {
@@ -25,12 +31,10 @@ void wait_for_interrupt() {
     asm volatile("msr daifset, #2; dsb sy; wfi; msr daifclr, #2; isb" ::: "memory");
 }
 
-void set_cpu_local(void* cpu) { asm volatile("msr tpidr_el1, %0" ::"r"(cpu) : "memory"); }
-void* cpu_local() {
-    void* p;
-    asm volatile("mrs %0, tpidr_el1" : "=r"(p));
-    return p;
-}
+void set_cpu_local(void* cpu) { this_percpu().kernel_cpu = cpu; }
+void* cpu_local() { return this_percpu().kernel_cpu; }
+
+PerCpu& percpu(unsigned index) { return aarch64_percpu[index]; }
 
 void halt_forever() {
     asm volatile("msr daifset, #0xf" ::: "memory");

@@ -105,6 +105,10 @@ void init_early() {
     if (g_features.pan) asm volatile(".inst 0xd500419f" ::: "memory"); // msr pan, #1
 }
 
+void init_this_cpu() {
+    if (g_features.pan) asm volatile(".inst 0xd500419f" ::: "memory"); // msr pan, #1
+}
+
 bool has_pan() { return g_features.pan; }
 bool has_rndr() { return g_features.rndr; }
 

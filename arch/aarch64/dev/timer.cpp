@@ -34,6 +34,11 @@ u64 counter_to_ns(u64 count) {
 void start_periodic(unsigned hz, u32 intid) {
     g_intid = intid;
     g_period = g_freq / hz;
+    start_this_cpu();
+}
+
+void start_this_cpu() {
+    // Each CPU has its own timer (and PPI): the same period on every one.
     LV_WRITE_SYSREG(cntv_cval_el0, read_counter() + g_period);
     LV_WRITE_SYSREG(cntv_ctl_el0, 1); // ENABLE, interrupt not masked
     sysreg::isb();

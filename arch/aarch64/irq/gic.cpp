@@ -6,6 +6,10 @@
 namespace arch::gic {
 namespace {
 int g_version;
+// The SGIs/PPIs enabled so far (bit = INTID) and which of them are edge-triggered:
+// init_cpu enables the same ones on every other CPU. Written on the boot CPU before
+// the others start.
+u32 g_private_enabled, g_private_edge;
 } // namespace
 
 void configure(VirtAddr regs, u32 intid, bool edge) {
@@ -22,7 +26,7 @@ bool init() {
     VirtAddr gicd = kmap::map_mmio(pl.gicd_base, pl.gicd_size ? pl.gicd_size : 0x10000);
     if (pl.gic_version == 3 && pl.gicr_base) {
         // The region holds one 128 KiB frame per possible CPU (0xf60000 on -M virt);
-        // ours is near the start: map the first 4 MiB only.
+        // ours are near the start: map the first 4 MiB only (32 CPUs).
         u64 size = min<u64>(pl.gicr_size ? pl.gicr_size : 0x20000, 4ull << 20);
         VirtAddr gicr = kmap::map_mmio(pl.gicr_base, size);
         g_version = 3;
@@ -36,9 +40,23 @@ bool init() {
     return false;
 }
 
+void init_cpu(unsigned index) {
+    if (g_version == 3) v3::init_cpu(g_private_enabled, g_private_edge);
+    else if (g_version == 2) v2::init_cpu(index, g_private_enabled, g_private_edge);
+}
+
 void enable(u32 intid, bool edge) {
+    if (intid < 32) {
+        g_private_enabled |= 1u << intid;
+        g_private_edge = edge ? g_private_edge | (1u << intid) : g_private_edge & ~(1u << intid);
+    }
     if (g_version == 3) v3::enable(intid, edge);
     else if (g_version == 2) v2::enable(intid, edge);
+}
+
+void send_sgi(unsigned index, u64 mpidr, u32 intid) {
+    if (g_version == 3) v3::send_sgi(mpidr, intid);
+    else if (g_version == 2) v2::send_sgi(index, intid);
 }
 
 u32 acknowledge() {
@@ -47,8 +65,10 @@ u32 acknowledge() {
     return 1023;
 }
 
-void end_of_interrupt(u32 intid) {
-    if (g_version == 3) v3::end_of_interrupt(intid);
-    else if (g_version == 2) v2::end_of_interrupt(intid);
+u32 intid_of(u32 ack) { return g_version == 2 ? ack & 0x3ff : ack; }
+
+void end_of_interrupt(u32 ack) {
+    if (g_version == 3) v3::end_of_interrupt(ack);
+    else if (g_version == 2) v2::end_of_interrupt(ack);
 }
 } // namespace arch::gic

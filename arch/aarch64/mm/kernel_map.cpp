@@ -11,6 +11,7 @@ boot::TableAlloc g_alloc;
 PhysAddr g_root;      // TTBR1 level-0 table
 PhysAddr g_load;
 PhysAddr g_empty_root;
+PhysAddr g_identity_root;
 
 void barrier_after_map() {
     // New entries replace invalid ones, which the TLB never caches: no TLBI needed,
@@ -24,12 +25,16 @@ void init(PhysAddr load_phys) {
     u64 ttbr1;
     asm volatile("mrs %0, ttbr1_el1" : "=r"(ttbr1));
     g_root = ttbr1 & pte::kAddrMask;
+    u64 ttbr0;
+    asm volatile("mrs %0, ttbr0_el1" : "=r"(ttbr0));
+    g_identity_root = ttbr0 & pte::kAddrMask;
     PhysAddr pool_phys = reinterpret_cast<u64>(boot::boot_pgtable_pool) - kKernelBase + load_phys;
     g_alloc = {boot::boot_pgtable_pool, pool_phys, boot::kEarlyPoolPages, boot::kPoolPages};
 }
 
 PhysAddr load_phys() { return g_load; }
 PhysAddr image_phys_end() { return reinterpret_cast<u64>(__image_end) - kKernelBase + g_load; }
+PhysAddr image_phys(const void* p) { return reinterpret_cast<u64>(p) - kKernelBase + g_load; }
 
 bool map_ram(PhysAddr base, u64 size) {
     PhysAddr b = align_down(base, kPageSize), e = align_up(base + size, kPageSize);
@@ -48,6 +53,7 @@ VirtAddr map_mmio(PhysAddr base, u64 size) {
 }
 
 PhysAddr empty_user_root() { return g_empty_root; }
+PhysAddr identity_root() { return g_identity_root; }
 
 void drop_identity_map() {
     if (!g_empty_root) g_empty_root = g_alloc.alloc();

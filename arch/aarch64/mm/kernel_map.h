@@ -14,10 +14,15 @@ VirtAddr map_mmio(PhysAddr base, u64 size);
 // After boot: TTBR0 gets an empty table until the first user address space.
 void drop_identity_map();
 PhysAddr empty_user_root();
+// The TTBR0 root head.S turned the MMU on with (the image and the DTB identity-mapped,
+// boot/early_pgtable.cpp): kept, unused, for the other CPUs to do the same.
+PhysAddr identity_root();
 
 inline VirtAddr phys_to_virt(PhysAddr p) { return kDirectMapBase + p; }
 template <typename T>
 inline T* phys_to_ptr(PhysAddr p) { return reinterpret_cast<T*>(phys_to_virt(p)); }
 PhysAddr load_phys();
 PhysAddr image_phys_end();
+// The physical address of something inside the kernel image (code, data, .bss).
+PhysAddr image_phys(const void* p);
 } // namespace arch::kmap

@@ -1,4 +1,5 @@
 // Threads: kernel context, per-thread user CPU state, entering user mode.
+#include "../cpu/percpu.h"
 #include "../trap/traps.h"
 #include <arch/interface.h>
 #include <lib/string.h>
@@ -21,10 +22,13 @@ void context_init(Context& c, uptr stack_top, void (*entry)(void*), void* arg) {
 
 void context_switch(Context& from, Context& to) { aarch64_context_switch(&from, &to); }
 
-// The ThreadState whose values are live in the registers (set by thread_switch).
+// Whether `s`'s values are the ones in this CPU's registers (PerCpu::live, set by
+// thread_switch). Asked about the calling thread's own state, either answer stays right
+// if it is moved to another CPU meanwhile: the switch saves its registers to `s` and
+// loads them from there again.
 namespace {
-ThreadState* g_live;
-}
+bool is_live(const ThreadState& s) { return this_percpu().live == &s; }
+} // namespace
 
 void thread_state_init(ThreadState& s) {
     memset(&s, 0, sizeof(s)); // FPCR 0: round to nearest, no traps, as Linux starts threads
@@ -33,7 +37,7 @@ void thread_state_init(ThreadState& s) {
 void thread_state_copy(ThreadState& dst, const ThreadState& src) {
     u64 kstack = dst.kstack_top;
     // The running thread's FP/SIMD registers and TPIDR_EL0 are newer than its saved copy.
-    if (&src == g_live) aarch64_fpsimd_save(&dst);
+    if (is_live(src)) aarch64_fpsimd_save(&dst);
     else memcpy(&dst, &src, sizeof(dst));
     dst.kstack_top = kstack;
 }
@@ -46,12 +50,12 @@ void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top) {
     aarch64_fpsimd_save(&prev);
     next.kstack_top = next_kstack_top;
     aarch64_fpsimd_load(&next);
-    g_live = &next;
+    this_percpu().live = &next;
 }
 
 void set_thread_pointer(ThreadState& s, u64 tp) {
     s.tpidr_el0 = tp;
-    if (&s == g_live) asm volatile("msr tpidr_el0, %0" ::"r"(tp));
+    if (is_live(s)) asm volatile("msr tpidr_el0, %0" ::"r"(tp));
 }
 
 void init_user_frame(TrapFrame& f, VirtAddr entry, VirtAddr user_sp) {

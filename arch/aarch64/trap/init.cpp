@@ -11,7 +11,7 @@ extern "C" const u64 __uaccess_fixup_start[], __uaccess_fixup_end[];
 
 namespace arch {
 void traps_init() {
-    // VBAR_EL1 is set in head.S before any C++ runs; nothing else to do on one CPU.
+    // VBAR_EL1 is set in head.S before any C++ runs (on every CPU); nothing else to do.
 }
 
 bool uaccess_fixup(u64 pc, u64& fixup) {
@@ -32,6 +32,7 @@ void init_late() {
     // (it also works under KVM).
     timer::start_periodic(kTimerHz, pl.timer_virt_irq);
     gic::enable(pl.timer_virt_irq, false);
+    gic::enable(gic::kIpiSgi, true); // arch::send_ipi (cpu/smp.cpp)
     if (pl.uart_irq) {
         register_irq(pl.uart_irq, pl011::handle_interrupt, false);
         pl011::enable_rx_interrupt();

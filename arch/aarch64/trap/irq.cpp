@@ -43,19 +43,26 @@ bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx) {
 using namespace arch;
 
 extern "C" void aarch64_irq(TrapFrame* f) {
+    u32 ack = gic::acknowledge();
+    u32 intid = gic::intid_of(ack);
+    if (intid < 16) {
+        // An SGI: another CPU's arch::send_ipi. Not an InterruptContext (see entry.h).
+        kernel::handle_ipi();
+        gic::end_of_interrupt(ack);
+        return;
+    }
     kernel::InterruptContext irq;
-    u32 intid = gic::acknowledge();
     if (intid >= kMaxIrq) {
-        g_spurious++;
+        __atomic_fetch_add(&g_spurious, 1, __ATOMIC_RELAXED);
         return;
     }
     if (intid == timer::intid()) {
         timer::rearm();
-        gic::end_of_interrupt(intid);
+        gic::end_of_interrupt(ack);
         kernel::handle_timer_tick(*f);
         return;
     }
     if (intid < kTableSize && g_handlers[intid]) g_handlers[intid]();
     else if (intid < kTableSize && g_device_handlers[intid].cb) g_device_handlers[intid].cb(g_device_handlers[intid].ctx);
-    gic::end_of_interrupt(intid);
+    gic::end_of_interrupt(ack);
 }
