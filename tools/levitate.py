@@ -228,7 +228,7 @@ def main():
             sp.add_argument("--arch", default="x86_64", choices=ARCH_CHOICES)
 
     def smp_opt(sp):
-        sp.add_argument("--smp", type=int, help="guest CPUs (default $LEVITATE_SMP, else 1)")
+        sp.add_argument("--smp", type=int, help="guest CPUs (default $LEVITATE_SMP, else 2 or the host's CPUs if fewer)")
 
     sp = sub.add_parser("build", help="build the kernel and the default userland")
     arch_opt(sp, multi=True)

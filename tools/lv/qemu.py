@@ -50,11 +50,14 @@ def device_args(arch, disks=(), net=None):
 
 def smp_count():
     """Guest CPUs: $LEVITATE_SMP (set by --smp, so the runs the test suite starts
-    inherit it), else 1."""
+    inherit it), else 2, or the host's CPUs if it has fewer (with multi-threaded TCG
+    each guest CPU is a host thread)."""
     try:
-        n = int(os.environ.get("LEVITATE_SMP", "1"))
+        n = int(os.environ.get("LEVITATE_SMP", "0"))
     except ValueError:
-        n = 1
+        n = 0
+    if n <= 0:
+        n = min(2, os.cpu_count() or 1)
     return max(1, min(n, 16))
 
 

@@ -5,9 +5,9 @@
 // global and survive. FIXME: per-process ASIDs would avoid the flush on each switch.
 //
 // That flush is local: a CPU caches user entries only of the root it has loaded, so a
-// change to user tables concerns only the CPUs that have some user root loaded, and
-// when no other CPU has one (the common case of one busy process), the flush of a
-// page stays local too. Broadcast TLBIs are dear under QEMU's multi-threaded TCG
+// change to user tables concerns only the CPUs that have that root loaded, and when no
+// other CPU has it (the common case: a single-threaded process), the flush of a page
+// stays local too. Broadcast TLBIs are dear under QEMU's multi-threaded TCG
 // (every CPU stops for each one): a fork write-protects every page of the parent.
 #include "../cpu/percpu.h"
 #include "kernel_map.h"
@@ -21,12 +21,12 @@ inline void tlb_sync() { asm volatile("dsb ish; isb" ::: "memory"); }
 // Whether a CPU other than this one may cache entries of `va` (called after the table
 // change and a dsb, which pairs with the one in activate_user_root: either we see the
 // other CPU's root, or its walks see the new entry).
-bool others_may_cache(VirtAddr va) {
+bool others_may_cache(PhysAddr root, VirtAddr va) {
     if (va >= kUserTop) return true; // kernel entries are global: every CPU has them
     PerCpu* me = &this_percpu();
     for (unsigned i = 0; i < kPerCpuSlots; i++) {
         PerCpu* c = &percpu(i);
-        if (c != me && __atomic_load_n(&c->user_root, __ATOMIC_RELAXED)) return true;
+        if (c != me && __atomic_load_n(&c->user_root, __ATOMIC_RELAXED) == root) return true;
     }
     return false;
 }
@@ -49,13 +49,13 @@ void activate_user_root(PhysAddr root) {
     asm volatile("msr ttbr0_el1, %0; isb; tlbi aside1, xzr; dsb nsh; isb" ::"r"(root) : "memory");
 }
 
-// Broadcast (inner shareable): every CPU drops the entry, whatever root it belongs to.
-void flush_tlb_page(PhysAddr, VirtAddr va) {
+// Broadcast (inner shareable) when another CPU may hold the entry: every CPU drops it.
+void flush_tlb_page(PhysAddr root, VirtAddr va) {
     // Make the table update visible to the walker first, then drop the old entry
     // (VA[55:12] in bits 43:0, ASID 0 in bits 63:48).
     u64 arg = (va >> 12) & ((1ull << 44) - 1);
     asm volatile("dsb ish" ::: "memory");
-    if (others_may_cache(va)) {
+    if (others_may_cache(root, va)) {
         asm volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
         tlb_sync();
     } else {
