@@ -12,7 +12,7 @@
 namespace kernel {
 struct Thread;
 
-struct Cpu {
+struct alignas(64) Cpu { // a cache line of its own: CPUs write their own often
     u32 id = 0;
     // The thread running here. Changed only by this CPU's scheduler, with the scheduler
     // lock held; read by this CPU without it (it is the reader itself).

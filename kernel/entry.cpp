@@ -20,7 +20,7 @@ bool handle_page_fault(VirtAddr addr, FaultAccess access) {
     if (addr >= arch::kUserTop) return false; // kernel addresses are never demand-paged
     Thread& t = current_thread();
     if (t.pagefault_disabled && !access.user_mode) return false; // copy_from_user_nofault
-    giant::Locker giant; // the OOM killer and signals below
+    // No giant lock: the fault is resolved under the address space's own lock.
     // Out of memory: kill the biggest process (kernel/oom.h) and try again once it is
     // gone. If this process is the victim, SIGKILL is pending: the fault fails, and the
     // kill (signal 9 comes before SIGSEGV's 11) ends it on its way back to user mode.
@@ -30,7 +30,7 @@ bool handle_page_fault(VirtAddr addr, FaultAccess access) {
         if (!as) return false;
         auto r = as->handle_fault(addr, access.write, access.exec);
         if (r != mm::AddressSpace::Fault::NoMemory) return r == mm::AddressSpace::Fault::Resolved;
-        if (fatal_signal_pending() || !oom_kill()) return false;
+        if (fatal_signal_pending() || !oom_kill()) return false; // oom_kill takes the giant lock
         sched::sleep_until(time::monotonic_ns() + 10'000'000);
         if (++waits == kMaxWaits) {
             waits = 0;

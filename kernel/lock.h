@@ -1,15 +1,21 @@
-// The old single-CPU lock: interrupts off, naming no lock. Only correct with one CPU;
-// what still uses it moves to the named, checked locks of kernel/sync/ (Spinlock,
+// The old single-CPU lock: interrupts off, naming no lock. With several CPUs it also
+// holds the giant lock (kernel/sync/giant.h), so that a section is as exclusive as it
+// was on one CPU: no interrupt handler here, and no such section on another CPU. What
+// still uses it moves to the named, checked locks of kernel/sync/ (Spinlock,
 // SpinlockProtected, Mutex) piece by piece (docs/design.md, "Concurrency"). New code
 // does not use it.
 #pragma once
 #include <arch/interface.h>
+#include <kernel/sync/giant.h>
 
 namespace kernel {
 class InterruptGuard {
 public:
-    InterruptGuard() : m_state(arch::irq_save()) {}
-    ~InterruptGuard() { arch::irq_restore(m_state); }
+    InterruptGuard() : m_state(arch::irq_save()) { giant::lock(); }
+    ~InterruptGuard() {
+        giant::unlock();
+        arch::irq_restore(m_state);
+    }
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 

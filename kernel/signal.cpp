@@ -356,10 +356,22 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
                  f.ip(), addr);
 }
 
+// Whether the way back to user mode has work (a signal, a stop, an exit, a syscall to
+// restart). Read without the giant lock: a signal sent meanwhile from another CPU
+// interrupts this one (sched::kick), which brings the thread back here.
+bool return_work(const Thread& t) {
+    const Process& p = *t.process;
+    u64 pending = (__atomic_load_n(&t.pending_signals, __ATOMIC_RELAXED) |
+                   __atomic_load_n(&p.pending_signals, __ATOMIC_RELAXED)) &
+                  ~(t.sigmask & ~kUnblockable);
+    return pending || __atomic_load_n(&t.exiting, __ATOMIC_RELAXED) || __atomic_load_n(&p.stopped, __ATOMIC_RELAXED) ||
+           t.syscall_interrupted || t.in_sigsuspend;
+}
+
 void before_return_to_user(arch::TrapFrame& f) {
-    giant::Locker giant; // not held in user mode: given up on the way out
     Thread& t = current_thread();
-    if (!t.process) return;
+    if (!t.process || !return_work(t)) return;
+    giant::Locker giant; // not held in user mode: given up on the way out
     for (;;) {
         if (t.exiting) exit_thread(0);
         if (t.process->stopped) {

@@ -70,7 +70,28 @@ LV_ALL_SYSCALLS(X)
 struct Entry {
     Handler fn;
     const char* name;
+    bool giant_free = false;
 };
+
+// The calls that run without the giant lock (kernel/sync/giant.h), so that they run on
+// several CPUs at once: each touches only the caller's own thread, data under named
+// locks (the scheduler; the address space and the frame allocator; the descriptor
+// table and the VFS lock for a file mapping), and code of the old kind only inside
+// InterruptGuard sections, which take the giant lock themselves.
+constexpr const char* kGiantFree[] = {
+    "getpid", "gettid", "sched_yield", "getcpu", "mmap", "munmap", "mprotect", "brk",
+};
+
+constexpr bool same(const char* a, const char* b) {
+    for (; *a && *a == *b; a++, b++) {}
+    return *a == *b;
+}
+
+constexpr bool is_giant_free(const char* name) {
+    for (const char* n : kGiantFree)
+        if (same(n, name)) return true;
+    return false;
+}
 constexpr size_t kLinuxTableSize = 512;
 
 struct Table {
@@ -79,7 +100,7 @@ struct Table {
 
 constexpr Table make_table() {
     Table t {};
-#define NR(nr, name) static_assert(nr < kLinuxTableSize); t.linux_calls[nr] = {h_##name, #name};
+#define NR(nr, name) static_assert(nr < kLinuxTableSize); t.linux_calls[nr] = {h_##name, #name, is_giant_free(#name)};
 #include <arch/syscall_numbers.inc>
 #undef NR
     return t;
@@ -106,11 +127,12 @@ const handlers::Entry* lookup(u64 nr) {
 
 namespace kernel {
 void handle_syscall(arch::TrapFrame& f) {
-    giant::Locker giant;
     u64 nr = f.syscall_number();
     u64 args[6];
     for (int i = 0; i < 6; i++) args[i] = f.arg(i);
     const handlers::Entry* e = lookup(nr);
+    bool giant = !e || !e->giant_free;
+    if (giant) giant::lock();
     long ret;
     if (e && e->fn) {
         current_thread().syscall_eintr_final = false;
@@ -135,5 +157,6 @@ void handle_syscall(arch::TrapFrame& f) {
         for (const char* n : kNoRestart)
             if (e && e->name && strcmp(n, e->name) == 0) t.syscall_no_restart = true;
     }
+    if (giant) giant::unlock();
 }
 } // namespace kernel

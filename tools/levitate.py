@@ -185,6 +185,16 @@ def cmd_fuzz(args):
     return fuzz.run(args)
 
 
+def cmd_bench(args):
+    from lv import bench
+    for arch in args.arch or ["x86_64"]:
+        try:
+            prepare(arch)
+        except build.BuildError as e:
+            sys.exit("levitate: %s" % e)
+    return bench.main(args)
+
+
 def cmd_iso(args):
     """A GRUB rescue ISO with the default initramfs as its Multiboot module (the arch
     build's `iso` target, arch/x86_64/tools/mkiso.sh, does the GRUB part)."""
@@ -285,6 +295,13 @@ def main():
     sp.add_argument("--trinity", action="store_true", help="run Debian's trinity instead (tools/lv/trinity.py)")
     smp_opt(sp)
     sp.set_defaults(func=cmd_fuzz)
+
+    sp = sub.add_parser("bench", help="the scaling benchmark (tools/lv/bench.py)")
+    arch_opt(sp, multi=True)
+    sp.add_argument("--cpus", type=int, default=2, help="CPUs (and workers) to compare with one")
+    sp.add_argument("--runs", type=int, default=3, help="boots per figure (the best counts)")
+    sp.add_argument("--only", help="comma-separated workloads (syscall, fault, pipe, fork)")
+    sp.set_defaults(func=cmd_bench)
 
     sp = sub.add_parser("iso", help="build the x86_64 ISO")
     sp.set_defaults(func=cmd_iso)

@@ -18,8 +18,10 @@ struct Edge {
     uptr stack[kStackDepth]; // where `to` was first taken while holding `from`
 };
 
-// The class graph, under g_graph_lock: a raw lock word, taken with interrupts off (this
-// cannot use Spinlock, which calls in here).
+// The class graph. Changed under g_graph_lock, a raw lock word taken with interrupts off
+// (this cannot use Spinlock, which calls in here); read without it on the common path,
+// a lock taken in an order already seen, since the graph only grows: a class's name is
+// written before the count that publishes it, and edges are bits that are only set.
 u32 g_graph_lock = 0;
 void lock_graph() {
     while (__atomic_exchange_n(&g_graph_lock, 1u, __ATOMIC_ACQUIRE)) {
@@ -47,17 +49,27 @@ void turn_off(const char* why) {
 int class_of(const char* name, bool add) {
     // Names are string literals: the same pointer nearly always, so that is looked for
     // first (every lock operation comes here); equal text from another literal second.
-    for (int i = 0; i < g_classes; i++)
+    int n = __atomic_load_n(&g_classes, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < n; i++)
         if (g_names[i] == name) return i;
-    for (int i = 0; i < g_classes; i++)
+    for (int i = 0; i < n; i++)
         if (!strcmp(g_names[i], name)) return i;
     if (!add) return -1;
-    if (g_classes == kMaxClasses) {
+    // Adding: the caller holds g_graph_lock (and looked again under it).
+    if (n == kMaxClasses) {
         turn_off("more than 64 lock classes");
         return -1;
     }
-    g_names[g_classes] = name;
-    return g_classes++;
+    g_names[n] = name;
+    __atomic_store_n(&g_classes, n + 1, __ATOMIC_RELEASE);
+    return n;
+}
+
+// Whether taking class c with `h` held adds nothing to the graph (every order known).
+bool known_orders(const HeldLocks& h, int c) {
+    for (int i = 0; i < h.depth; i++)
+        if (h.classes[i] == c || !(__atomic_load_n(&g_after[h.classes[i]], __ATOMIC_RELAXED) & bit(c))) return false;
+    return h.depth < kMaxHeld;
 }
 
 const Edge* find_edge(int from, int to) {
@@ -125,7 +137,7 @@ void add_held(HeldLocks& h, int c) {
         // A new order before -> c: it must not close a cycle.
         int path[kMaxClasses];
         if (find_path(c, before, path)) report_inversion(before, c);
-        g_after[before] |= bit(c);
+        __atomic_fetch_or(&g_after[before], bit(c), __ATOMIC_RELAXED);
         if (g_edge_count == kMaxEdges) {
             turn_off("more than 512 lock orders");
             continue;
@@ -144,9 +156,14 @@ void acquire(const char* name) {
     HeldLocks* held = current_held_locks();
     if (!held || g_off) return;
     arch::IrqState s = arch::irq_save();
-    lock_graph();
-    add_held(*held, class_of(name, true));
-    unlock_graph();
+    int c = class_of(name, false);
+    if (c >= 0 && known_orders(*held, c)) {
+        held->classes[held->depth++] = u8(c);
+    } else {
+        lock_graph();
+        add_held(*held, class_of(name, true));
+        unlock_graph();
+    }
     arch::irq_restore(s);
 }
 
@@ -154,9 +171,7 @@ void release(const char* name) {
     HeldLocks* held = current_held_locks();
     if (!held) return;
     arch::IrqState s = arch::irq_save();
-    lock_graph();
     int c = class_of(name, false);
-    unlock_graph();
     HeldLocks& h = *held;
     // The most recent one of the class (locks need not be released in order).
     for (int i = h.depth - 1; c >= 0 && i >= 0; i--) {

@@ -79,6 +79,10 @@ void cpu_relax() {}
 namespace kernel::smp {
 void handle_requests() {} // one CPU: nobody asks anything of it
 } // namespace kernel::smp
+namespace kernel::giant {
+void lock() {} // one thread: nothing to exclude
+void unlock() {}
+} // namespace kernel::giant
 
 #include <fs/context.h>
 #include <fs/fd_table.h>

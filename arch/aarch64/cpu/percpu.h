@@ -4,7 +4,7 @@
 #include <arch/context.h>
 
 namespace arch {
-struct PerCpu {
+struct alignas(64) PerCpu { // a cache line each
     void* kernel_cpu;  // arch::cpu_local(); null until set_cpu_local
     ThreadState* live; // whose FP/SIMD registers and TPIDR_EL0 the CPU holds (thread/thread.cpp)
     PhysAddr user_root; // in TTBR0, 0 for none (mm/paging.cpp); read by other CPUs

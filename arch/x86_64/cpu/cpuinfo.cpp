@@ -102,11 +102,13 @@ void cpuinfo(int cpu, lv::PutChar put, void* ctx) {
         cache_kb = x86::cpuid(0x80000006).ecx >> 16;
     }
     if (cache_kb) lv::format(put, ctx, "cache size\t: %u KB\n", cache_kb);
-    u32 apic = v1.ebx >> 24;
+    // One package whose cores are the CPUs started (QEMU's default topology); each CPU's
+    // APIC ID as the MADT gave it (CPUID here would tell the reading CPU's).
+    u32 apic = x86::apic_id_of(unsigned(cpu)), cpus = x86::started_cpus();
     lv::format(put, ctx,
-               "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: %d\ncpu cores\t: 1\napicid\t\t: %u\n"
+               "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %d\ncpu cores\t: %u\napicid\t\t: %u\n"
                "initial apicid\t: %u\nfpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
-               cpu, apic, apic, (v1.edx & 1) ? "yes" : "no", (v1.edx & 1) ? "yes" : "no", v0.eax);
+               cpus, cpu, cpus, apic, apic, (v1.edx & 1) ? "yes" : "no", (v1.edx & 1) ? "yes" : "no", v0.eax);
     for (const FlagWord& w : kWords) {
         if (w.leaf >= 0x80000000 ? w.leaf > max_ext : w.leaf > v0.eax) continue;
         u32 bits = reg_of(x86::cpuid(w.leaf, w.subleaf), w.reg);

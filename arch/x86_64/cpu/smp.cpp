@@ -25,6 +25,7 @@ constexpr PhysAddr kApPml4 = kApTrampoline + 0x1000, kApPdpt = kApTrampoline + 0
 
 u32 g_apic_ids[kMaxCpus]; // by CPU number; [0] is the boot CPU
 unsigned g_cpu_count = 1;
+unsigned g_started = 1;   // CPUs that arrived
 void* g_kernel_cpu[kMaxCpus]; // what start_cpu was given, for the CPU to set itself
 bool g_arrived[kMaxCpus];     // atomic: set by the CPU as its first act in C++
 
@@ -59,6 +60,9 @@ u64& param(u64& in_image) {
     return *phys<u64>(kApTrampoline + (reinterpret_cast<char*>(&in_image) - x86_ap_trampoline));
 }
 } // namespace
+
+u32 apic_id_of(unsigned index) { return index < g_cpu_count ? g_apic_ids[index] : lapic_id(); }
+unsigned started_cpus() { return g_started; }
 
 // The first C++ on an application processor, on the stack start_cpu gave it, with the
 // trampoline's page tables still loaded.
@@ -110,7 +114,10 @@ bool start_cpu(unsigned index, void* cpu, uptr stack_top) {
     for (int attempt = 0; attempt < 2; attempt++) { // the SDM's second STARTUP IPI, if needed
         lapic_send_ipi(apic, kStartup | u32(kApTrampoline >> 12));
         for (int i = 0; i < 1000 && !__atomic_load_n(&g_arrived[index], __ATOMIC_ACQUIRE); i++) delay_us(200);
-        if (__atomic_load_n(&g_arrived[index], __ATOMIC_ACQUIRE)) return true;
+        if (__atomic_load_n(&g_arrived[index], __ATOMIC_ACQUIRE)) {
+            g_started = index + 1; // started in order, each once the one before arrived
+            return true;
+        }
     }
     return false;
 }

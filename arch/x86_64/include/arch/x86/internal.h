@@ -93,6 +93,10 @@ u64 user_gs_base();
 // boot/paging.cpp
 extern PhysAddr g_kernel_root;
 
+// cpu/smp.cpp: CPU `index`'s APIC ID, and how many CPUs were started (the boot CPU too).
+u32 apic_id_of(unsigned index);
+unsigned started_cpus();
+
 // cpu/acpi.cpp: the APIC IDs of the enabled CPUs in the ACPI MADT (0 if no MADT).
 size_t acpi_local_apics(u32* ids, size_t max);
 } // namespace arch::x86
