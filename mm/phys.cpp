@@ -2,24 +2,87 @@
 // reference count per frame so that a page can be mapped by several address spaces
 // (copy-on-write after fork, shared anonymous memory). Both arrays are carved out of
 // the first usable range large enough, before any other allocator exists.
+//
+// Single frames go through a small cache per CPU (Linux's per-CPU page lists), so that
+// CPUs faulting pages in at once do not all meet on the bitmap's lock: a CPU takes from
+// and gives back to its own cache with interrupts off, and goes to the bitmap, under
+// g_lock, a batch at a time. The reference counts are atomic, apart from the lock.
+#include <kernel/cpu.h>
 #include <kernel/log.h>
+#include <kernel/smp.h>
 #include <kernel/sync/spinlock.h>
 #include <lib/string.h>
 #include <mm/phys.h>
 
 namespace mm {
 namespace {
-// The bitmap, the reference counts and the total; taken from interrupt context too
-// (irq-saving), never held across anything but the bookkeeping itself.
+// The bitmap and the total; taken from interrupt context too (irq-saving), never held
+// across anything but the bookkeeping itself.
 kernel::Spinlock g_lock {"frames"};
 FrameBitmap g_frames LV_GUARDED_BY(g_lock);
-u32* g_refs LV_PT_GUARDED_BY(g_lock) = nullptr; // per frame of [g_base, g_base + g_count * 4096)
+u32* g_refs = nullptr; // per frame of [g_base, g_base + g_count * 4096); each atomic
 PhysAddr g_base = 0; // g_base and g_count: set once by phys_init, before anything runs
 u64 g_count = 0;
 u64 g_total_bytes LV_GUARDED_BY(g_lock) = 0;
 
-u32& refs(PhysAddr pa) LV_REQUIRES(g_lock) { return g_refs[(pa - g_base) / kPageSize]; }
+u32& refs(PhysAddr pa) { return g_refs[(pa - g_base) / kPageSize]; }
 bool tracked(PhysAddr pa) { return pa >= g_base && (pa - g_base) / kPageSize < g_count; }
+
+// Each CPU's cache of free frames (marked used in the bitmap, reference count 0): only
+// its CPU touches it, with interrupts off. g_cached counts them all (atomic), so that
+// they still count as free memory.
+constexpr u32 kCacheFrames = 32, kCacheBatch = 16;
+struct FrameCache {
+    u32 count = 0;
+    PhysAddr frames[kCacheFrames];
+};
+FrameCache g_caches[kernel::smp::kMaxCpus];
+u64 g_cached = 0;
+
+FrameCache& my_cache() { return g_caches[kernel::this_cpu().id]; }
+
+PhysAddr cache_alloc() {
+    arch::IrqState irq = arch::irq_save();
+    FrameCache& c = my_cache();
+    if (c.count == 0) {
+        kernel::SpinlockLocker l(g_lock);
+        for (; c.count < kCacheBatch; c.count++) {
+            PhysAddr pa = g_frames.alloc(1);
+            if (!pa) break;
+            c.frames[c.count] = pa;
+        }
+        __atomic_fetch_add(&g_cached, u64(c.count), __ATOMIC_RELAXED);
+    }
+    PhysAddr pa = 0;
+    if (c.count) {
+        pa = c.frames[--c.count];
+        __atomic_fetch_sub(&g_cached, 1ull, __ATOMIC_RELAXED);
+    }
+    arch::irq_restore(irq);
+    return pa;
+}
+
+void free_frames_locked(PhysAddr pa, u64 count) LV_REQUIRES(g_lock) {
+    for (u64 i = 0; i < count; i++)
+        if (tracked(pa + i * kPageSize)) __atomic_store_n(&refs(pa + i * kPageSize), 0u, __ATOMIC_RELAXED);
+    if (!g_frames.free(pa, count)) kernel::panic("double free of physical frames at 0x%lx (+%lu)", pa, count);
+}
+
+// A tracked frame whose last reference went: into this CPU's cache, half of which goes
+// back to the bitmap when it is full.
+void cache_free(PhysAddr pa) {
+    arch::IrqState irq = arch::irq_save();
+    FrameCache& c = my_cache();
+    if (c.count == kCacheFrames) {
+        kernel::SpinlockLocker l(g_lock);
+        for (u32 i = 0; i < kCacheBatch; i++)
+            if (!g_frames.free(c.frames[--c.count], 1)) kernel::panic("frame cache: 0x%lx was free", c.frames[c.count]);
+        __atomic_fetch_sub(&g_cached, u64(kCacheBatch), __ATOMIC_RELAXED);
+    }
+    c.frames[c.count++] = pa;
+    __atomic_fetch_add(&g_cached, 1ull, __ATOMIC_RELAXED);
+    arch::irq_restore(irq);
+}
 } // namespace
 
 void phys_init(const PhysRange* ranges, size_t count, PhysRange later) {
@@ -69,7 +132,11 @@ void phys_init(const PhysRange* ranges, size_t count, PhysRange later) {
     log_info("mm: %lu MiB usable in %zu ranges, frame metadata %lu KiB", total >> 20, count, meta_bytes >> 10);
 }
 
-PhysAddr alloc_frame() { return alloc_frames(1); }
+PhysAddr alloc_frame() {
+    PhysAddr pa = cache_alloc();
+    if (pa) __atomic_store_n(&refs(pa), 1u, __ATOMIC_RELAXED);
+    return pa;
+}
 
 PhysAddr alloc_zeroed_frame() {
     PhysAddr pa = alloc_frame();
@@ -78,38 +145,32 @@ PhysAddr alloc_zeroed_frame() {
 }
 
 PhysAddr alloc_frames(u64 count) {
+    if (count == 1) return alloc_frame();
     kernel::SpinlockLocker l(g_lock);
     PhysAddr pa = g_frames.alloc(count);
-    for (u64 i = 0; pa && i < count; i++) refs(pa + i * kPageSize) = 1;
+    for (u64 i = 0; pa && i < count; i++) __atomic_store_n(&refs(pa + i * kPageSize), 1u, __ATOMIC_RELAXED);
     return pa;
 }
 
 void share_frame(PhysAddr pa) {
-    kernel::SpinlockLocker l(g_lock);
-    KASSERT(tracked(pa) && refs(pa) > 0);
-    refs(pa)++;
+    KASSERT(tracked(pa));
+    u32 old = __atomic_fetch_add(&refs(pa), 1u, __ATOMIC_RELAXED);
+    KASSERT(old > 0);
 }
 
-u32 frame_refcount(PhysAddr pa) {
-    kernel::SpinlockLocker l(g_lock);
-    return tracked(pa) ? refs(pa) : 0;
-}
-
-namespace {
-void free_frames_locked(PhysAddr pa, u64 count) LV_REQUIRES(g_lock) {
-    for (u64 i = 0; i < count; i++)
-        if (tracked(pa + i * kPageSize)) refs(pa + i * kPageSize) = 0;
-    if (!g_frames.free(pa, count)) kernel::panic("double free of physical frames at 0x%lx (+%lu)", pa, count);
-}
-} // namespace
+u32 frame_refcount(PhysAddr pa) { return tracked(pa) ? __atomic_load_n(&refs(pa), __ATOMIC_RELAXED) : 0; }
 
 void free_frame(PhysAddr pa) {
-    kernel::SpinlockLocker l(g_lock);
-    if (tracked(pa) && refs(pa) > 1) {
-        refs(pa)--;
+    if (!tracked(pa)) {
+        kernel::SpinlockLocker l(g_lock);
+        if (!g_frames.free(pa, 1)) kernel::panic("double free of physical frames at 0x%lx (+1)", pa);
         return;
     }
-    free_frames_locked(pa, 1);
+    // Acquire: the last holder's writes to the page are done before it is reused.
+    u32 old = __atomic_fetch_sub(&refs(pa), 1u, __ATOMIC_ACQ_REL);
+    if (old > 1) return;
+    if (old == 0) kernel::panic("double free of physical frame 0x%lx", pa);
+    cache_free(pa);
 }
 
 void free_frames(PhysAddr pa, u64 count) {
@@ -125,7 +186,7 @@ void free_frames_range(PhysAddr pa, u64 count) {
 
 u64 free_memory_bytes() {
     kernel::SpinlockLocker l(g_lock);
-    return g_frames.free_frames() * kPageSize;
+    return (g_frames.free_frames() + __atomic_load_n(&g_cached, __ATOMIC_RELAXED)) * kPageSize;
 }
 u64 total_memory_bytes() {
     kernel::SpinlockLocker l(g_lock);

@@ -11,10 +11,10 @@ import sys
 from lv.paths import BUILD, ROOT
 
 WORKLOADS = [  # name, iterations per worker
-    ("syscall", 300000),
-    ("fault", 200),
-    ("pipe", 10000),
-    ("fork", 400),
+    ("syscall", 2000000),
+    ("fault", 1000),
+    ("pipe", 20000),
+    ("fork", 1000),
 ]
 COMPILERS = {"x86_64": ["gcc"], "aarch64": ["aarch64-linux-gnu-gcc"]}
 
