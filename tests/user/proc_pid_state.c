@@ -11,20 +11,23 @@
 
 #include "lvtest.h"
 
+// The state letter of stat, checked against status's. The process may change state
+// between the two reads (it runs on another CPU), so a pair that differs is read again.
 static char state(pid_t pid) {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    lv_read_file(path, buf, sizeof buf);
-    const char* close_paren = strrchr(buf, ')');
-    CHECK(close_paren && close_paren[1] == ' ', "stat: %s", buf);
-    // The same state in status.
-    char st[4096];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    lv_read_file(path, st, sizeof st);
-    const char* line = strstr(st, "\nState:\t");
-    CHECK(line && line[8] == close_paren[2], "status State line '%.20s' vs stat '%c'", line ? line + 8 : "?",
-          close_paren[2]);
-    return close_paren[2];
+    char path[64], buf[1024], st[4096];
+    for (int tries = 0;; tries++) {
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+        lv_read_file(path, buf, sizeof buf);
+        const char* close_paren = strrchr(buf, ')');
+        CHECK(close_paren && close_paren[1] == ' ', "stat: %s", buf);
+        snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+        lv_read_file(path, st, sizeof st);
+        const char* line = strstr(st, "\nState:\t");
+        CHECK(line, "status has no State line");
+        if (line[8] == close_paren[2]) return close_paren[2];
+        CHECK(tries < 100, "status State line '%.20s' vs stat '%c', 100 times", line + 8, close_paren[2]);
+        usleep(1000);
+    }
 }
 
 static char wait_for_state(pid_t pid, char want) {
