@@ -17,6 +17,11 @@ TCP port GUEST (QEMU's hostfwd);
   ./levitate iso                                   x86_64 bootable ISO (build/x86_64/levitate-x86_64.iso)
   ./levitate fuzz  [--arch A] [--seconds N] [--seed S] [--workers W] [--libc L] [--trinity]
                                                   the syscall fuzzer (tests/fuzz): panics, hangs, leaks
+  ./levitate bench [--arch A]... [--cpus N] [--runs R] [--only W,...]
+                                                  how independent work scales (docs/performance.md)
+
+run, exec, test, fuzz and bench take --smp N: guest CPUs (default $LEVITATE_SMP, else 2,
+or the host's count if fewer).
 
 exec exit statuses: the program's own, 128+N if it died by signal N, 124 on timeout,
 125 on kernel panic, 126 on any other failure to boot or run.
