@@ -22,7 +22,7 @@ int online_cpus() { return int(smp::online_count()); }
 
 CpuStat cpu_stat(int index) {
     constexpr u64 kNsPerTick = 1'000'000'000 / arch::kTimerHz;
-    Cpu& cpu = smp::cpu(unsigned(index));
+    Cpu& cpu = cpu_slot(unsigned(index));
     u64 ns[3], idle_ns;
     {
         arch::IrqState irq = arch::irq_save(); // this CPU's charge cannot change meanwhile

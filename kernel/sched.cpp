@@ -213,22 +213,13 @@ bool idle_running() {
     return cpu.current == cpu.idle;
 }
 
-u64 idle_runtime_ns(Cpu& cpu) {
-    // Read from other CPUs too: the idle thread's time is updated at each of its
-    // switches (cputime_switch), under g_lock.
-    SchedLocker l;
-    Thread* idle = cpu.idle;
-    if (!idle) return 0;
-    u64 ns = idle->cpu.runtime_ns;
-    if (cpu.current == idle && idle->on_cpu_since_ns) ns += time::monotonic_ns() - idle->on_cpu_since_ns;
-    return ns;
-}
+u64 idle_runtime_ns(Cpu& cpu) { return cpu.idle ? runtime_ns(*cpu.idle) : 0; }
 
 int runnable_threads() {
     SchedLocker l;
     int n = 0;
     for (unsigned i = 0; i < smp::online_count(); i++) {
-        Cpu& cpu = smp::cpu(i);
+        Cpu& cpu = cpu_slot(i);
         n += cpu.current != cpu.idle ? 1 : 0;
     }
     for (Thread& t : g_run_queue) n += t.kernel_entry != idle_loop;

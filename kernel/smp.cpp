@@ -48,8 +48,6 @@ Call read_call() LV_NO_THREAD_SAFETY_ANALYSIS { return g_call; }
 
 unsigned online_count() { return __atomic_load_n(&g_online, __ATOMIC_ACQUIRE); }
 
-Cpu& cpu(unsigned index) { return cpu_slot(index); }
-
 void handle_requests() {
     unsigned id = this_cpu().id;
     if (__atomic_load_n(&g_stop, __ATOMIC_ACQUIRE) && g_stop_by != id) stop_here();
@@ -59,8 +57,6 @@ void handle_requests() {
     c.fn(c.arg);
     __atomic_fetch_and(&g_call_pending, ~me, __ATOMIC_RELEASE);
 }
-
-void call_on_others(void (*fn)(void*), void* arg) { call_on(~0u, fn, arg); }
 
 void call_on(u32 cpus, void (*fn)(void*), void* arg) {
     unsigned n = online_count();
@@ -81,7 +77,7 @@ void kick_idle() {
     if (n < 2) return;
     unsigned me = this_cpu().id;
     for (unsigned i = 0; i < n; i++) {
-        Cpu& c = cpu(i);
+        Cpu& c = cpu_slot(i);
         if (i != me && __atomic_load_n(&c.current, __ATOMIC_RELAXED) == c.idle) {
             arch::send_ipi(i);
             return;

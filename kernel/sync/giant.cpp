@@ -67,14 +67,6 @@ void unlock() {
     arch::irq_restore(s);
 }
 
-bool held() {
-    arch::IrqState s = arch::irq_save();
-    Thread* t = this_cpu().current;
-    bool r = t && owner() == t;
-    arch::irq_restore(s);
-    return r;
-}
-
 void release_for_switch(Thread& prev) {
     if (owner() == &prev) __atomic_store_n(&g_owner, nullptr, __ATOMIC_RELEASE);
 }

@@ -3,9 +3,10 @@
 // lock named). With several CPUs, that rule alone no longer keeps two CPUs apart, so
 // every path into such code runs with the giant lock held, as Linux's big kernel lock
 // did while it was being taken apart:
-//   - a system call, an exception and an interrupt take it on entry (kernel/entry.h's
-//     entry points and InterruptContext), and give it up before returning;
-//   - the return to user mode (signal delivery) takes it; user mode never holds it;
+//   - every InterruptGuard section takes it (kernel/lock.h);
+//   - so do most system calls for their whole length (all but syscalls/dispatch.cpp's
+//     kGiantFree), every interrupt handler (InterruptContext), and the return to user
+//     mode when it has work (signal delivery); user mode never holds it;
 //   - kernel threads hold it, except while asleep.
 // A thread gives it up whenever it switches away (sched::schedule) and takes it back
 // once it runs again, so a sleeper never blocks the other CPUs. Code under the named
@@ -25,7 +26,6 @@ struct Thread;
 namespace kernel::giant {
 void lock();
 void unlock();
-bool held(); // by the calling thread
 
 // The scheduler's side (kernel/sched.cpp): a thread switched away keeps its nesting
 // depth but gives the lock word up; it takes the word back once it runs again, after

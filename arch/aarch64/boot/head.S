@@ -6,6 +6,25 @@
 
 #define SCTLR_EL1_MMU_OFF 0x30d00800 // RES1 bits of ARMv8.0, little-endian, MMU/caches off
 
+// Turns the MMU on with these translation registers, both CPUs' way (primary_entry,
+// aarch64_secondary_entry): the old TLB contents dropped first, the instruction cache
+// after.
+.macro enable_mmu mair, tcr, ttbr0, ttbr1, sctlr
+    msr     mair_el1, \mair
+    msr     tcr_el1, \tcr
+    msr     ttbr0_el1, \ttbr0
+    msr     ttbr1_el1, \ttbr1
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    msr     sctlr_el1, \sctlr      // MMU and caches on
+    isb
+    ic      iallu
+    dsb     nsh
+    isb
+.endm
+
     .section .text.head, "ax"
     .globl _start
 _start:
@@ -49,19 +68,7 @@ primary_entry:
     ldp     x0, x1, [sp]            // ttbr0 (identity map), ttbr1 (kernel)
     ldp     x2, x3, [sp, #16]       // tcr, sctlr
     ldr     x4, =0x04ff             // MAIR: attr0 normal write-back, attr1 Device-nGnRE
-    msr     mair_el1, x4
-    msr     tcr_el1, x2
-    msr     ttbr0_el1, x0
-    msr     ttbr1_el1, x1
-    isb
-    tlbi    vmalle1
-    dsb     nsh
-    isb
-    msr     sctlr_el1, x3           // MMU and caches on
-    isb
-    ic      iallu
-    dsb     nsh
-    isb
+    enable_mmu x4, x2, x0, x1, x3
     ldr     x0, =high_entry         // the link address: TTBR1
     br      x0
 
@@ -118,19 +125,7 @@ aarch64_secondary_entry:
     ldp     x20, x21, [x19, #48]    // stack top, PerCpu (kernel addresses)
     ldr     x22, [x19, #64]         // index
     msr     cpacr_el1, x5
-    msr     mair_el1, x0
-    msr     tcr_el1, x1
-    msr     ttbr0_el1, x2
-    msr     ttbr1_el1, x3
-    isb
-    tlbi    vmalle1
-    dsb     nsh
-    isb
-    msr     sctlr_el1, x4           // MMU and caches on
-    isb
-    ic      iallu
-    dsb     nsh
-    isb
+    enable_mmu x0, x1, x2, x3, x4
     ldr     x0, =secondary_high     // the link address: TTBR1
     br      x0
 
