@@ -17,7 +17,7 @@ TCP port GUEST (QEMU's hostfwd);
   ./levitate iso                                   x86_64 bootable ISO (build/x86_64/levitate-x86_64.iso)
   ./levitate fuzz  [--arch A] [--seconds N] [--seed S] [--workers W] [--libc L] [--trinity]
                                                   the syscall fuzzer (tests/fuzz): panics, hangs, leaks
-  ./levitate bench [--arch A]... [--cpus N] [--runs R] [--only W,...]
+  ./levitate bench [--arch A]... [--cpus N] [--runs R] [--only W,...] [--linux]
                                                   how independent work scales (docs/performance.md)
 
 run, exec, test, fuzz and bench take --smp N: guest CPUs (default $LEVITATE_SMP, else 2,
@@ -306,6 +306,8 @@ def main():
     sp.add_argument("--cpus", type=int, default=2, help="CPUs (and workers) to compare with one")
     sp.add_argument("--runs", type=int, default=3, help="boots per figure (the best counts)")
     sp.add_argument("--only", help="comma-separated workloads (syscall, fault, pipe, fork)")
+    sp.add_argument("--linux", action="store_true",
+                    help="also run it on Debian's Linux kernel in the same QEMU machine (fetched once)")
     sp.set_defaults(func=cmd_bench)
 
     sp = sub.add_parser("iso", help="build the x86_64 ISO")

@@ -5,6 +5,8 @@ installed (as root, non-interactively). arm64 packages need the arm64 architectu
 enabled in dpkg first.
 """
 import os
+import re
+import shutil
 import subprocess
 import sys
 
@@ -132,3 +134,44 @@ def apt_download(package, dest_dir):
     if not deb:
         sys.exit("levitate: apt-get download %s failed:\n%s" % (package, out))
     return deb
+
+
+def reference_linux(arch, dest_root):
+    """Debian's own Linux kernel for `arch` (the image QEMU boots with -kernel), unpacked
+    once under dest_root/<arch> from the package that linux-image-<debian arch> names:
+    the reference the benchmarks compare with (docs/performance.md). Returns its path."""
+    debarch = "amd64" if arch == "x86_64" else "arm64"
+    dest = os.path.join(dest_root, arch)
+    found = [f for f in (os.listdir(os.path.join(dest, "boot")) if os.path.isdir(os.path.join(dest, "boot")) else [])
+             if f.startswith("vmlinuz-")]
+    if found:
+        return os.path.join(dest, "boot", found[0])
+    meta = "linux-image-%s" % debarch + (":arm64" if debarch == "arm64" else "")
+    if debarch == "arm64" and enable_arm64():
+        apt_update()
+    out = subprocess.run(["apt-cache", "depends", meta], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True).stdout
+    m = re.search(r"Depends: (linux-image-[0-9][^\s:]*)", out)
+    if not m:
+        apt_update()
+        out = subprocess.run(["apt-cache", "depends", meta], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True).stdout
+        m = re.search(r"Depends: (linux-image-[0-9][^\s:]*)", out)
+    if not m:
+        sys.exit("levitate: cannot tell which kernel package %s names:\n%s" % (meta, out))
+    pkg = m.group(1) + (":arm64" if debarch == "arm64" else "")
+    dl = os.path.join(dest_root, "deb-" + arch)
+    shutil.rmtree(dl, ignore_errors=True)
+    os.makedirs(dl)
+    sys.stderr.write("levitate: fetching %s (the reference Linux kernel)\n" % pkg)
+    deb = apt_download(pkg, dl)
+    shutil.rmtree(dest, ignore_errors=True)
+    subprocess.check_call(["dpkg-deb", "-x", deb, dest])
+    shutil.rmtree(dl, ignore_errors=True)
+    for entry in os.listdir(dest):  # the modules are not needed: only the image is booted
+        if entry != "boot":
+            shutil.rmtree(os.path.join(dest, entry), ignore_errors=True)
+    found = [f for f in os.listdir(os.path.join(dest, "boot")) if f.startswith("vmlinuz-")]
+    if not found:
+        sys.exit("levitate: %s has no /boot/vmlinuz-*" % pkg)
+    return os.path.join(dest, "boot", found[0])

@@ -13,8 +13,9 @@ CHUNK = 1 << 20
 
 
 class Entry:
-    def __init__(self, mode, data=None, host_path=None, link_target=None, mtime=0):
+    def __init__(self, mode, data=None, host_path=None, link_target=None, mtime=0, rdev=(0, 0)):
         self.mode = mode              # full st_mode: type bits and permissions
+        self.rdev = rdev              # (major, minor) of a device node
         self.data = data              # bytes, for generated files
         self.host_path = host_path    # file to copy the contents from
         self.link_target = link_target
@@ -38,6 +39,11 @@ class Initramfs:
 
     def add_symlink(self, path, target):
         self.entries[self._norm(path)] = Entry(stat.S_IFLNK | 0o777, link_target=target)
+
+    def add_char_device(self, path, major, minor, perm=0o600):
+        """A character device node (a kernel that opens /dev/console for its first
+        process before anything could create it, as Linux does, needs one there)."""
+        self.entries[self._norm(path)] = Entry(stat.S_IFCHR | perm, rdev=(major, minor))
 
     def add_host(self, host_path, guest_path):
         """A host file, symlink or whole directory tree at guest_path (modes and
@@ -101,7 +107,7 @@ class Initramfs:
                     size = os.path.getsize(e.host_path)
                 else:
                     content, size = b"", 0
-                _header(f, ino, e.mode, e.mtime, size, name)
+                _header(f, ino, e.mode, e.mtime, size, name, e.rdev)
                 if content is not None:
                     f.write(content)
                 else:
@@ -113,9 +119,9 @@ class Initramfs:
             f.write(b"\0" * ((-f.tell()) % 512))
 
 
-def _header(f, ino, mode, mtime, size, name):
+def _header(f, ino, mode, mtime, size, name, rdev=(0, 0)):
     nlink = 2 if stat.S_ISDIR(mode) else 1
-    fields = [ino, mode, 0, 0, nlink, mtime, size, 0, 0, 0, 0, len(name) + 1, 0]
+    fields = [ino, mode, 0, 0, nlink, mtime, size, 0, 0, rdev[0], rdev[1], len(name) + 1, 0]
     hdr = b"070701" + b"".join(b"%08X" % v for v in fields)
     f.write(hdr + name + b"\0")
     _pad(f, len(hdr) + len(name) + 1)

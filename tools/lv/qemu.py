@@ -71,8 +71,10 @@ def cpu_args(arch, accel_tcg):
     return args
 
 
-def command(arch, mem, initrd, cmdline, serial_args, disks=(), net=None):
-    """The QEMU argv; serial_args wire the one serial port (stdio for both modes)."""
+def command(arch, mem, initrd, cmdline, serial_args, disks=(), net=None, kernel=None):
+    """The QEMU argv; serial_args wire the one serial port (stdio for both modes). kernel:
+    another kernel image to boot on the same machine (the reference Linux of the
+    benchmarks), else ours."""
     if arch == "x86_64":
         # LEVITATE_ACCEL=tcg forces TCG (e.g. to compare with KVM when chasing a bug).
         use_kvm = os.environ.get("LEVITATE_ACCEL", "kvm") != "tcg" and kvm_usable()
@@ -85,7 +87,7 @@ def command(arch, mem, initrd, cmdline, serial_args, disks=(), net=None):
     else:
         raise ValueError("unknown architecture " + arch)
     return machine + ["-m", mem, "-display", "none", "-no-reboot", "-nic", "none",
-                      "-kernel", kernel_image(arch), "-initrd", initrd,
+                      "-kernel", kernel or kernel_image(arch), "-initrd", initrd,
                       "-append", cmdline] + device_args(arch, disks, net) + serial_args
 
 
