@@ -21,6 +21,12 @@ constexpr int kMaxNests = 4;
 
 class Epoll;
 
+// A registration. Locking: registrations are made, changed and removed, and the
+// registered set (Epoll::m_items) is walked, with the giant lock held (kernel/lock.h),
+// so a holder of it sees every Item stay. The wakes of the registered files' queues
+// run anywhere, without it (a pipe written on another CPU): they take the Epoll's
+// m_lock, which guards the ready list and every Item's ready_node and `events`
+// (written with both locks held, read under either).
 struct Item {
     WaitQueue::Waiter waiter; // first: notify() finds the Item from it
     Epoll* ep;
@@ -69,8 +75,11 @@ private:
     static void on_wake(WaitQueue::Waiter& w, u32 key);
     static void on_file_gone(FileWatch& w);
 
-    ItemList m_items;
-    ReadyList m_ready;
+    ItemList m_items; // under the giant lock
+    // Linux's ep->lock: taken inside the lock of a watched queue (on_wake), never held
+    // while waking a queue or polling a file.
+    kernel::Spinlock m_lock {"epoll"};
+    ReadyList m_ready LV_GUARDED_BY(m_lock);
     // epoll_wait callers, and whoever polls this epoll. Woken under the lock of a queue
     // it watches, which may be another epoll's: nested in itself, so its lock class is
     // left out of the lock-order checks (Linux annotates the nesting depth instead).
@@ -90,16 +99,25 @@ Item* Epoll::find(File& file, int fd) {
 }
 
 void Epoll::make_ready(Item& it) {
-    if (!it.ready_node.linked()) m_ready.push_back(it);
+    {
+        kernel::SpinlockLocker l(m_lock);
+        if (!it.ready_node.linked()) m_ready.push_back(it);
+    }
     m_wait.wake_all(kPollIn | kPollRdNorm);
 }
 
-// A wake of the registered file's queue (under its lock, maybe in interrupt context).
+// A wake of the registered file's queue (under its lock, maybe in interrupt context or
+// on another CPU without the giant lock).
 void Epoll::on_wake(WaitQueue::Waiter& w, u32 key) {
     auto& it = reinterpret_cast<Item&>(w);
-    if (!(it.events & ~kPrivateBits)) return; // a one-shot that already fired
-    if (key && !(key & it.events)) return;    // not what it waits for (ep_poll_callback)
-    it.ep->make_ready(it);
+    Epoll& ep = *it.ep;
+    {
+        kernel::SpinlockLocker l(ep.m_lock);
+        if (!(it.events & ~kPrivateBits)) return; // a one-shot that already fired
+        if (key && !(key & it.events)) return;    // not what it waits for (ep_poll_callback)
+        if (!it.ready_node.linked()) ep.m_ready.push_back(it);
+    }
+    ep.m_wait.wake_all(kPollIn | kPollRdNorm);
 }
 
 // The registered File's last reference is gone (~File, interrupts off).
@@ -109,9 +127,12 @@ void Epoll::on_file_gone(FileWatch& w) {
 }
 
 void Epoll::remove(Item& it) {
-    it.queue->remove(it.waiter);
+    it.queue->remove(it.waiter); // under the queue's lock: no on_wake of it runs after
     if (it.watch.node.linked()) lv::IntrusiveList<FileWatch, &FileWatch::node>::remove(it.watch);
-    if (it.ready_node.linked()) ReadyList::remove(it);
+    {
+        kernel::SpinlockLocker l(m_lock);
+        if (it.ready_node.linked()) ReadyList::remove(it);
+    }
     ItemList::remove(it);
     lv::destroy(&it);
 }
@@ -167,7 +188,10 @@ ErrorOr<void> Epoll::ctl(int op, int fd, File& target, u32 events, u64 data) {
     case kEpollCtlMod:
         if (!it) return Errno::ENOENT;
         if (it->events & kEpollExclusive) return Errno::EINVAL;
-        it->events = events | kPollErr | kPollHup;
+        {
+            kernel::SpinlockLocker l(m_lock);
+            it->events = events | kPollErr | kPollHup;
+        }
         it->data = data;
         if (target.ops->poll(target, it->events) & it->events) make_ready(*it);
         return {};
@@ -178,9 +202,20 @@ ErrorOr<void> Epoll::ctl(int op, int fd, File& target, u32 events, u64 data) {
 
 u32 Epoll::poll(File&, u32 events) {
     // Readable when a registration on the ready list really has an event (ep_eventpoll_poll).
+    // The list is walked a step at a time under m_lock, each file polled without it. With
+    // the giant lock held no entry leaves the list meanwhile (only on_wake changes it
+    // without that lock, and it only appends).
     InterruptGuard g;
-    for (Item& it : m_ready)
-        if (it.file->ops->poll(*it.file, it.events) & it.events) return events & (kPollIn | kPollRdNorm);
+    Item* it;
+    {
+        kernel::SpinlockLocker l(m_lock);
+        it = m_ready.first();
+    }
+    while (it) {
+        if (it->file->ops->poll(*it->file, it->events) & it->events) return events & (kPollIn | kPollRdNorm);
+        kernel::SpinlockLocker l(m_lock);
+        it = m_ready.next(*it);
+    }
     return 0;
 }
 
@@ -190,9 +225,11 @@ ErrorOr<size_t> Epoll::transfer(VirtAddr out, size_t max) {
     // interrupts off; the user copy runs with them on, so a registration may be removed
     // (EPOLL_CTL_DEL, its file closed) while we copy: the local lists stay consistent
     // because removal unlinks through the node.
+    // tx and relist are local, but their entries' nodes are on_wake's to test: they are
+    // changed under m_lock too.
     ReadyList tx, relist;
     {
-        InterruptGuard g;
+        kernel::SpinlockLocker l(m_lock);
         while (Item* it = m_ready.pop_front()) tx.push_back(*it);
     }
     size_t n = 0;
@@ -200,7 +237,7 @@ ErrorOr<size_t> Epoll::transfer(VirtAddr out, size_t max) {
     while (n < max) {
         VirtAddr slot = out + n * sizeof(arch::LinuxEpollEvent);
         {
-            InterruptGuard g;
+            kernel::SpinlockLocker l(m_lock);
             if (tx.empty()) break;
         }
         // Touch the slot first (rewriting what is there): once a registration is taken
@@ -214,15 +251,20 @@ ErrorOr<size_t> Epoll::transfer(VirtAddr out, size_t max) {
         }
         {
             InterruptGuard g;
-            Item* it = tx.pop_front();
+            Item* it;
+            {
+                kernel::SpinlockLocker l(m_lock);
+                it = tx.pop_front();
+            }
             if (!it) break;
             u32 revents = it->file->ops->poll(*it->file, it->events) & it->events;
             if (!revents) continue; // no longer ready: dropped until its next wake
             ev.events = revents;
             ev.data = it->data;
+            kernel::SpinlockLocker l(m_lock);
             if (it->events & kEpollOneShot) it->events &= kPrivateBits;
-            // Level-triggered: again next time, unless the poll above woke the file's queue
-            // (a timerfd counting a new expiry) and that put it on the ready list already.
+            // Level-triggered: again next time, unless a wake since it left tx (the poll
+            // above, as a timerfd counting a new expiry does) put it on the ready list.
             else if (!(it->events & kEpollEt) && !it->ready_node.linked()) relist.push_back(*it);
         }
         // FIXME: only another thread unmapping the slot since the probe can make this
@@ -230,14 +272,18 @@ ErrorOr<size_t> Epoll::transfer(VirtAddr out, size_t max) {
         (void)mm::copy_to_user(slot, &ev, sizeof ev);
         n++;
     }
-    InterruptGuard g;
-    // What was not reported goes back in front, level-triggered ones at the end.
-    ReadyList rest;
-    while (Item* it = tx.pop_front()) rest.push_back(*it);
-    while (Item* it = m_ready.pop_front()) rest.push_back(*it);
-    while (Item* it = relist.pop_front()) rest.push_back(*it);
-    while (Item* it = rest.pop_front()) m_ready.push_back(*it);
-    if (!m_ready.empty()) m_wait.wake_all(kPollIn | kPollRdNorm); // other waiters (ep_done_scan)
+    bool ready;
+    {
+        kernel::SpinlockLocker l(m_lock);
+        // What was not reported goes back in front, level-triggered ones at the end.
+        ReadyList rest;
+        while (Item* it = tx.pop_front()) rest.push_back(*it);
+        while (Item* it = m_ready.pop_front()) rest.push_back(*it);
+        while (Item* it = relist.pop_front()) rest.push_back(*it);
+        while (Item* it = rest.pop_front()) m_ready.push_back(*it);
+        ready = !m_ready.empty();
+    }
+    if (ready) m_wait.wake_all(kPollIn | kPollRdNorm); // other waiters (ep_done_scan)
     if (n == 0 && error != Errno {}) return error;
     return n;
 }

@@ -72,6 +72,9 @@ ErrorOr<lv::RefPtr<File>> File::create(lv::RefPtr<Inode> inode, u32 flags) {
 }
 
 File::~File() {
+    // The last reference may go on a path that runs without the giant lock (read(2) on a
+    // pipe racing a close, mmap): an object still under that lock is released with it.
+    kernel::giant::LockerIf giant(ops && !ops->giant_free());
     {
         kernel::InterruptGuard g;
         while (FileWatch* w = watches.pop_front()) w->file_gone(*w);

@@ -56,6 +56,12 @@ public:
     // block devices answer their capacity, as on Linux.
     virtual i64 seek_end(File&) { return -1; }
     virtual bool is_tty() const { return false; }
+    // True when open files of this object need nothing the giant lock guards
+    // (kernel/sync/giant.h): read, write, poll and release use only the object's own
+    // named locks, and its wakes notify only waiters that take their own (poll tables,
+    // epoll). read(2), write(2), readv(2) and writev(2) on them then run without the
+    // giant lock, on several CPUs at once. Pipes and FIFOs.
+    virtual bool giant_free() const { return false; }
     // Readiness for poll/select: a subset of `events` plus kPollErr/kPollHup; and the
     // queue to sleep on until it may change (null: never changes, always ready).
     virtual u32 poll(File&, u32 events) { return events & (kPollIn | kPollOut | kPollRdNorm | kPollWrNorm); }

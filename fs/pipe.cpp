@@ -135,18 +135,22 @@ ErrorOr<size_t> Pipe::write(File& f, u64, const IoBuffer& buf, size_t n) {
     return done;
 }
 
-// A snapshot without the lock, as Linux's pipe_poll: poll and epoll may check with
-// interrupts off, and every change is followed by a wake of m_wait, which re-polls.
+// A snapshot without the lock, as Linux's pipe_poll (READ_ONCE): poll and epoll may
+// check with interrupts off, and every change is followed by a wake of m_wait, which
+// re-polls. Each field is read once, whole (the writers run on other CPUs).
 u32 Pipe::poll(File& f, u32 events) LV_NO_THREAD_SAFETY_ANALYSIS {
+    auto once = [](const auto& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); };
+    size_t len = once(m_len), cap = once(m_cap);
+    u32 readers = once(m_readers), writers = once(m_writers);
     u32 ready = 0;
     if (reads(f)) {
-        if (m_len > 0) ready |= events & (kPollIn | kPollRdNorm);
-        if (m_writers == 0 && m_writer_opens > 0) ready |= kPollHup;
+        if (len > 0) ready |= events & (kPollIn | kPollRdNorm);
+        if (writers == 0 && once(m_writer_opens) > 0) ready |= kPollHup;
     }
     if (writes(f)) {
         // Without readers a write fails at once (EPIPE): POLLERR, and POLLOUT as Linux.
-        if (m_readers == 0) ready |= kPollErr;
-        if (m_cap - m_len >= kPipeBuf) ready |= events & (kPollOut | kPollWrNorm);
+        if (readers == 0) ready |= kPollErr;
+        if (cap - len >= kPipeBuf) ready |= events & (kPollOut | kPollWrNorm);
     }
     return ready;
 }

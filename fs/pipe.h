@@ -20,6 +20,7 @@ public:
     ErrorOr<size_t> read(File&, u64, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write(File&, u64, const IoBuffer& buf, size_t n) override;
     bool seekable() const override { return false; }
+    bool giant_free() const override { return true; }
     u32 poll(File&, u32 events) override;
     kernel::WaitQueue* wait_queue(File&) override { return &m_wait; }
     ErrorOr<size_t> bytes_available(File&) override;

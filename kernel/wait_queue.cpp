@@ -47,10 +47,10 @@ ErrorOr<void> WaitQueue::sleep_locked(Spinlock& lock, bool interruptible, u64 de
 }
 
 ErrorOr<void> WaitQueue::sleep_releasing(Mutex& m) {
-    // Interrupts stay off from queueing to sleeping, so a wake after the caller's check
-    // (made under the mutex) finds the thread queued. FIXME(SMP): the waker must see
-    // the thread's sleeping state under the queue's lock instead.
-    InterruptGuard g;
+    // Queued before the mutex is given up, so a waker (which changes the condition under
+    // the mutex, then wakes) finds the entry. If that wake comes before sched::block, the
+    // thread is still running: the wake stays pending and block returns at once
+    // (sched::wake), so it is not lost either.
     if (signal_pending()) return Errno::EINTR;
     Waiter w;
     w.thread = &current_thread();

@@ -77,9 +77,12 @@ struct Entry {
 // several CPUs at once: each touches only the caller's own thread, data under named
 // locks (the scheduler; the address space and the frame allocator; the descriptor
 // table and the VFS lock for a file mapping), and code of the old kind only inside
-// InterruptGuard sections, which take the giant lock themselves.
+// InterruptGuard sections, which take the giant lock themselves. read, write, readv and
+// writev take it themselves unless the file's object runs without it (a pipe:
+// fs::FileOps::giant_free).
 constexpr const char* kGiantFree[] = {
     "getpid", "gettid", "sched_yield", "getcpu", "mmap", "munmap", "mprotect", "brk",
+    "read", "write", "readv", "writev",
 };
 
 constexpr bool same(const char* a, const char* b) {

@@ -3,6 +3,7 @@
 #include <fs/mutex.h>
 #include <fs/pipe.h>
 #include <kernel/signal.h>
+#include <kernel/sync/giant.h>
 #include <syscalls/fs.h>
 #include <syscalls/fs_util.h>
 #include <syscalls/socket.h>
@@ -58,20 +59,28 @@ ErrorOr<long> vector_io(UserPtr<const void> iov, unsigned long vlen, Op op) {
     if (err != Errno {}) return err;
     return total;
 }
+
+// read, write, readv and writev run without the giant lock (syscalls/dispatch.cpp) and
+// take it for files whose object needs it (fs::FileOps::giant_free): everything but
+// pipes, for now.
+kernel::giant::LockerIf giant_for(const File& f) { return kernel::giant::LockerIf(!f.ops->giant_free()); }
 } // namespace
 
 ErrorOr<long> sys_read(int fd, UserPtr<u8> buf, size_t count) {
     auto f = TRY(sc::io_file(fd));
+    auto giant = giant_for(*f);
     return long(TRY(f->read(IoBuffer::user(buf.addr()), count)));
 }
 
 ErrorOr<long> sys_write(int fd, UserPtr<const u8> buf, size_t count) {
     auto f = TRY(sc::io_file(fd));
+    auto giant = giant_for(*f);
     return long(TRY(f->write(IoBuffer::user(buf.addr()), count)));
 }
 
 ErrorOr<long> sys_readv(int fd, UserPtr<const void> iov, unsigned long vlen) {
     auto f = TRY(sc::io_file(fd));
+    auto giant = giant_for(*f);
     if (!f->readable()) return Errno::EBADF;
     if (is_socket(*f)) return socket_readv(*f, iov, vlen); // one message (syscalls/socket_msg.cpp)
     return vector_io(iov, vlen, [&](const IoBuffer& b, size_t n) { return f->read(b, n); });
@@ -79,6 +88,7 @@ ErrorOr<long> sys_readv(int fd, UserPtr<const void> iov, unsigned long vlen) {
 
 ErrorOr<long> sys_writev(int fd, UserPtr<const void> iov, unsigned long vlen) {
     auto f = TRY(sc::io_file(fd));
+    auto giant = giant_for(*f);
     if (!f->writable()) return Errno::EBADF;
     if (is_socket(*f)) return socket_writev(*f, iov, vlen);
     if (!f->seekable() && vlen > 1) {

@@ -40,4 +40,21 @@ public:
     Locker(const Locker&) = delete;
     Locker& operator=(const Locker&) = delete;
 };
+
+// Holds the lock for its scope when `needed`: for a call that runs without it for some
+// objects only (read(2) on a pipe, fs::FileOps::giant_free) and with it for the rest.
+class LockerIf {
+public:
+    explicit LockerIf(bool needed) : m_held(needed) {
+        if (m_held) lock();
+    }
+    ~LockerIf() {
+        if (m_held) unlock();
+    }
+    LockerIf(const LockerIf&) = delete;
+    LockerIf& operator=(const LockerIf&) = delete;
+
+private:
+    bool m_held;
+};
 } // namespace kernel::giant
