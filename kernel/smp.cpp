@@ -61,15 +61,20 @@ void handle_requests() {
 void call_on(u32 cpus, void (*fn)(void*), void* arg) {
     unsigned n = online_count();
     if (n < 2) return;
-    SpinlockLocker l(g_call_lock);
-    u32 me = bit(this_cpu().id);
-    u32 targets = cpus & (bit(n) - 1) & ~me;
-    if (!targets) return;
-    g_call = {fn, arg};
-    __atomic_store_n(&g_call_pending, targets, __ATOMIC_RELEASE);
-    for (unsigned i = 0; i < n; i++)
-        if (targets & bit(i)) arch::send_ipi(i);
-    while (__atomic_load_n(&g_call_pending, __ATOMIC_ACQUIRE)) arch::cpu_relax();
+    // Most calls (a TLB flush of a page no other CPU can cache) have no target: they
+    // must not serialise the CPUs on the lock. Interrupts are off from finding this
+    // CPU's id to the end, so the thread cannot move to another CPU in between.
+    arch::IrqState s = arch::irq_save();
+    u32 targets = cpus & (bit(n) - 1) & ~bit(this_cpu().id);
+    if (targets) {
+        SpinlockLocker l(g_call_lock);
+        g_call = {fn, arg};
+        __atomic_store_n(&g_call_pending, targets, __ATOMIC_RELEASE);
+        for (unsigned i = 0; i < n; i++)
+            if (targets & bit(i)) arch::send_ipi(i);
+        while (__atomic_load_n(&g_call_pending, __ATOMIC_ACQUIRE)) arch::cpu_relax();
+    }
+    arch::irq_restore(s);
 }
 
 void kick_idle() {

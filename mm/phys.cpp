@@ -29,35 +29,40 @@ u32& refs(PhysAddr pa) { return g_refs[(pa - g_base) / kPageSize]; }
 bool tracked(PhysAddr pa) { return pa >= g_base && (pa - g_base) / kPageSize < g_count; }
 
 // Each CPU's cache of free frames (marked used in the bitmap, reference count 0): only
-// its CPU touches it, with interrupts off. g_cached counts them all (atomic), so that
-// they still count as free memory.
+// its CPU changes it, with interrupts off. Its count is also read from other CPUs
+// (cached frames still count as free memory: cached_frames), so it is stored whole; a
+// cache line each, so that CPUs freeing and allocating at once share none.
 constexpr u32 kCacheFrames = 32, kCacheBatch = 16;
-struct FrameCache {
+struct alignas(64) FrameCache {
     u32 count = 0;
     PhysAddr frames[kCacheFrames];
+    void set_count(u32 n) { __atomic_store_n(&count, n, __ATOMIC_RELAXED); }
 };
 FrameCache g_caches[kernel::smp::kMaxCpus];
-u64 g_cached = 0;
+
+u64 cached_frames() {
+    u64 n = 0;
+    for (const FrameCache& c : g_caches) n += __atomic_load_n(&c.count, __ATOMIC_RELAXED);
+    return n;
+}
 
 FrameCache& my_cache() { return g_caches[kernel::this_cpu().id]; }
 
 PhysAddr cache_alloc() {
     arch::IrqState irq = arch::irq_save();
     FrameCache& c = my_cache();
-    if (c.count == 0) {
+    u32 n = c.count;
+    if (n == 0) {
         kernel::SpinlockLocker l(g_lock);
-        for (; c.count < kCacheBatch; c.count++) {
+        for (; n < kCacheBatch; n++) {
             PhysAddr pa = g_frames.alloc(1);
             if (!pa) break;
-            c.frames[c.count] = pa;
+            c.frames[n] = pa;
         }
-        __atomic_fetch_add(&g_cached, u64(c.count), __ATOMIC_RELAXED);
     }
     PhysAddr pa = 0;
-    if (c.count) {
-        pa = c.frames[--c.count];
-        __atomic_fetch_sub(&g_cached, 1ull, __ATOMIC_RELAXED);
-    }
+    if (n) pa = c.frames[--n];
+    c.set_count(n);
     arch::irq_restore(irq);
     return pa;
 }
@@ -73,14 +78,14 @@ void free_frames_locked(PhysAddr pa, u64 count) LV_REQUIRES(g_lock) {
 void cache_free(PhysAddr pa) {
     arch::IrqState irq = arch::irq_save();
     FrameCache& c = my_cache();
-    if (c.count == kCacheFrames) {
+    u32 n = c.count;
+    if (n == kCacheFrames) {
         kernel::SpinlockLocker l(g_lock);
         for (u32 i = 0; i < kCacheBatch; i++)
-            if (!g_frames.free(c.frames[--c.count], 1)) kernel::panic("frame cache: 0x%lx was free", c.frames[c.count]);
-        __atomic_fetch_sub(&g_cached, u64(kCacheBatch), __ATOMIC_RELAXED);
+            if (!g_frames.free(c.frames[--n], 1)) kernel::panic("frame cache: 0x%lx was free", c.frames[n]);
     }
-    c.frames[c.count++] = pa;
-    __atomic_fetch_add(&g_cached, 1ull, __ATOMIC_RELAXED);
+    c.frames[n++] = pa;
+    c.set_count(n);
     arch::irq_restore(irq);
 }
 } // namespace
@@ -186,7 +191,7 @@ void free_frames_range(PhysAddr pa, u64 count) {
 
 u64 free_memory_bytes() {
     kernel::SpinlockLocker l(g_lock);
-    return (g_frames.free_frames() + __atomic_load_n(&g_cached, __ATOMIC_RELAXED)) * kPageSize;
+    return (g_frames.free_frames() + cached_frames()) * kPageSize;
 }
 u64 total_memory_bytes() {
     kernel::SpinlockLocker l(g_lock);
