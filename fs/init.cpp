@@ -3,6 +3,7 @@
 #include <fs/fd_table.h>
 #include <fs/kernel_api.h>
 #include <fs/procfs.h>
+#include <fs/sysfs.h>
 #include <fs/ramfs.h>
 #include <fs/vfs.h>
 #include <kernel/log.h>
@@ -53,6 +54,7 @@ ErrorOr<void> init_tree() {
     TRY(ensure_dir(root, "tmp", 01777));
     auto dev_dir = TRY(ensure_dir(root, "dev", 0755));
     auto proc_dir = TRY(ensure_dir(root, "proc", 0555));
+    auto sys_dir = TRY(ensure_dir(root, "sys", 0555));
 
     FileSystem* devfs = create_ramfs("devtmpfs", kTmpfsMagic, tmpfs_default_pages(), tmpfs_default_pages());
     if (!devfs) return Errno::ENOMEM;
@@ -62,6 +64,8 @@ ErrorOr<void> init_tree() {
 
     FileSystem* procfs = create_procfs();
     if (procfs) TRY(mount(*proc_dir, *procfs));
+    FileSystem* sysfs = create_sysfs();
+    if (sysfs) TRY(mount(*sys_dir, *sysfs));
     return {};
 }
 } // namespace

@@ -194,7 +194,7 @@ void gen_uptime(Text& t, int) {
     t.printf("%lu.%02lu 0.00\n", ns / 1000000000, (ns / 10000000) % 100);
 }
 void gen_version(Text& t, int) { t.printf("Linux version 6.1.0-levitate (LevitateOS)\n"); }
-void gen_filesystems(Text& t, int) { t.printf("nodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\nnodev\tpipefs\n"); }
+void gen_filesystems(Text& t, int) { t.printf("nodev\tsysfs\nnodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\nnodev\tpipefs\n"); }
 void gen_mounts(Text& t, int) {
     char* path = static_cast<char*>(kmalloc(kPathMax));
     if (!path) return;

@@ -5,6 +5,7 @@
 #include <fs/fs_types.h>
 #include <fs/mutex.h>
 #include <fs/procfs.h>
+#include <fs/sysfs.h>
 #include <fs/ramfs.h>
 #include <fs/vfs.h>
 #include <kernel/cred.h>
@@ -126,8 +127,14 @@ ErrorOr<FileSystem*> new_filesystem(const char* type, const char* opts) {
         f->discard_on_unmount = true;
         return f;
     }
+    if (!strcmp(type, "sysfs")) {
+        FileSystem* f = create_sysfs();
+        if (!f) return Errno::ENOMEM;
+        f->discard_on_unmount = true;
+        return f;
+    }
     if (!strcmp(type, "devtmpfs") && devtmpfs()) return devtmpfs();
-    return Errno::ENODEV; // FIXME: sysfs, devpts, cgroup2, ...
+    return Errno::ENODEV; // FIXME: devpts, cgroup2, ...
 }
 } // namespace
 
