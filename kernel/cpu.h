@@ -16,7 +16,7 @@ struct alignas(64) Cpu { // a cache line of its own: CPUs write their own often
     u32 id = 0;
     // The thread running here. Changed only by this CPU's scheduler, with the scheduler
     // lock held; read by this CPU without it (it is the reader itself).
-    Thread* current = nullptr; // read by other CPUs only as a hint (smp::kick_idle)
+    Thread* current = nullptr; // read by other CPUs only as a hint (kernel/sched.cpp: is it idle?)
     Thread* idle = nullptr;         // runs when nothing else can
     u32 spinlocks_held = 0;         // kernel/sync/spinlock.h
     // The soft-lockup watchdog (sched::watchdog): the last context switch, return to

@@ -24,7 +24,7 @@ struct Process;
 // Hooks: the scheduler calls cputime_switch (under its lock) just before switching
 // from prev to next; every timer tick calls timer_tick (accounting, then the timers)
 // before scheduling.
-void cputime_switch(Thread& prev, Thread& next) LV_REQUIRES(sched::g_lock);
+void cputime_switch(Thread& prev, Thread& next) LV_REQUIRES(sched::rq_lock);
 void timer_tick(bool from_user);
 
 u64 thread_runtime_ns(const Thread& t); // exact, including the current slice

@@ -1,13 +1,28 @@
-// Round-robin scheduler over one run queue that every CPU takes threads from (FIXME:
-// per-CPU queues with load balancing). The run queue holds runnable threads other than
-// the running ones; a CPU with nothing to run runs its own idle thread.
+// The scheduler: a run queue per CPU, round-robin within each, threads moving between
+// CPUs as Linux's idle balancing does it: a CPU that runs out of work, or whose time
+// slice ends while another CPU has threads waiting, takes one from that CPU's queue
+// (steal). A new thread goes to an idle CPU if there is one; a woken thread goes back
+// to its own CPU's queue, and an idle CPU is kicked to take it if its CPU is busy. A
+// queue may hold a thread its CPU may not run any more (sched_setaffinity): only CPUs
+// it may run on take it. A CPU with nothing to run runs its own idle thread.
 //
-// Locking: g_lock guards the queues and every thread's scheduling fields (sched.h). It
-// changes hands across a context switch: the thread that switches away holds it, and
-// the thread switched to gives it up (Linux's rq->lock, released in
-// finish_task_switch). So each side keeps its interrupt state on its own stack
-// (SchedLocker), never in the lock, and the lock-order checker's record of it moves
-// from one thread to the other with the switch.
+// Locking: each queue has its lock (RunQueue::lock, Linux's rq->lock). A thread belongs
+// to one queue at a time, its CPU's (Thread::last_cpu): that queue's lock guards its
+// scheduling fields (kernel/thread.h). lock_thread_rq finds and locks it; last_cpu
+// changes only with both queues' locks held (a steal), so either lock keeps it.
+// Clang's analysis cannot tell which CPU's lock guards a thread: the fields name
+// sched::rq_lock, a stand-in that every run-queue lock claims (so it checks that some
+// queue's lock is held; this file takes the right one).
+//
+// A CPU's own queue lock changes hands across a context switch: the thread that
+// switches away holds it, and the thread switched to gives it up (Linux's rq->lock,
+// released in finish_task_switch). So a thread just switched away is fully off its CPU
+// (registers saved) before any other CPU can lock that queue and take it. Each side
+// keeps its interrupt state on its own stack (RqLocker), never in the lock, and the
+// lock-order checker's record moves from one thread to the other with the switch.
+// Two queue locks are held together only when a CPU steals: it holds its own and tries
+// the other's without waiting (Spinlock::try_lock_irqs_off), so no order between queues
+// is needed.
 #include <kernel/cpu.h>
 #include <kernel/cpu_stat.h>
 #include <kernel/entry.h>
@@ -23,94 +38,244 @@
 
 namespace kernel {
 namespace sched {
-Spinlock g_lock {"sched"};
+RunQueueLocks rq_lock;
 } // namespace sched
 
 namespace {
-using sched::g_lock;
+using sched::rq_lock;
 constexpr unsigned kSliceTicks = 2; // 20 ms at 100 Hz
+constexpr const char* kRqClass = "sched";
+constexpr const char* kStolenRqClass = "sched (another CPU's, stealing)";
 
 using ThreadList = lv::IntrusiveList<Thread, &Thread::run_node>;
-ThreadList g_run_queue LV_GUARDED_BY(g_lock);
-// Threads that exited: freed by the next thread to run, once their stack is not in use.
-ThreadList g_dead LV_GUARDED_BY(g_lock);
-lv::IntrusiveList<Thread, &Thread::sleep_node> g_sleepers LV_GUARDED_BY(g_lock); // with a deadline
+using SleeperList = lv::IntrusiveList<Thread, &Thread::sleep_node>;
+
+struct alignas(64) RunQueue {
+    Spinlock lock {kRqClass};
+    // Runnable threads other than the running one, in the order they will run.
+    ThreadList queue LV_GUARDED_BY(rq_lock);
+    // Threads that exited here: freed by the next thread to run here, once their stack
+    // is not in use.
+    ThreadList dead LV_GUARDED_BY(rq_lock);
+    SleeperList sleepers LV_GUARDED_BY(rq_lock); // asleep with a deadline (this CPU's tick ends it)
+    // How many are queued, and how many of those may not run here: written under the
+    // lock, read by other CPUs without it as hints (is there anything to steal?).
+    u32 queued = 0;
+    u32 misplaced = 0;
+};
+RunQueue g_rqs[smp::kMaxCpus];
 Thread g_boot_thread; // the context kernel_main runs on
 
-// g_lock with the caller's interrupt state kept here, on its stack.
-class LV_SCOPED_CAPABILITY SchedLocker {
+constexpr u64 cpu_bit(u32 id) { return 1ull << id; }
+u32 hint(const u32& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
+
+// The calling CPU's queue (interrupts off, or the CPU could change under the caller).
+RunQueue& my_rq() { return g_rqs[this_cpu().id]; }
+
+void lock_rq(RunQueue& rq) LV_ACQUIRE(rq_lock) LV_NO_THREAD_SAFETY_ANALYSIS { rq.lock.lock_irqs_off(); }
+void unlock_rq(RunQueue& rq) LV_RELEASE(rq_lock) LV_NO_THREAD_SAFETY_ANALYSIS { rq.lock.unlock_irqs_off(); }
+
+// Locks the queue `t` belongs to (interrupts off) and returns it.
+RunQueue& lock_thread_rq(const Thread& t) LV_ACQUIRE(rq_lock) LV_NO_THREAD_SAFETY_ANALYSIS {
+    for (;;) {
+        u32 cpu = __atomic_load_n(&t.last_cpu, __ATOMIC_RELAXED);
+        RunQueue& rq = g_rqs[cpu];
+        rq.lock.lock_irqs_off();
+        if (__atomic_load_n(&t.last_cpu, __ATOMIC_RELAXED) == cpu) return rq;
+        rq.lock.unlock_irqs_off(); // it moved meanwhile
+    }
+}
+
+// The calling CPU's queue lock, with the caller's interrupt state kept here, on its
+// stack. The section may switch threads (schedule): the thread then comes back holding
+// the lock of the CPU it runs on now, which may be another, and that is the one given up.
+class LV_SCOPED_CAPABILITY MyRqLocker {
 public:
-    SchedLocker() LV_ACQUIRE(g_lock) : m_irq(arch::irq_save()) { g_lock.lock_irqs_off(); }
-    ~SchedLocker() LV_RELEASE() {
-        g_lock.unlock_irqs_off();
+    MyRqLocker() LV_ACQUIRE(rq_lock) : m_irq(arch::irq_save()) { lock_rq(my_rq()); }
+    ~MyRqLocker() LV_RELEASE() {
+        unlock_rq(my_rq());
         arch::irq_restore(m_irq);
     }
-    SchedLocker(const SchedLocker&) = delete;
-    SchedLocker& operator=(const SchedLocker&) = delete;
+    MyRqLocker(const MyRqLocker&) = delete;
+    MyRqLocker& operator=(const MyRqLocker&) = delete;
 
 private:
     arch::IrqState m_irq;
 };
 
-// Frees the threads that exited. Called without g_lock (freeing takes other locks).
+// The lock of the queue a thread belongs to (never held across a switch).
+class LV_SCOPED_CAPABILITY RqLocker {
+public:
+    explicit RqLocker(const Thread& t) LV_ACQUIRE(rq_lock) : m_irq(arch::irq_save()), m_rq(lock_thread_rq(t)) {}
+    ~RqLocker() LV_RELEASE() {
+        unlock_rq(m_rq);
+        arch::irq_restore(m_irq);
+    }
+    RunQueue& rq() { return m_rq; }
+    RqLocker(const RqLocker&) = delete;
+    RqLocker& operator=(const RqLocker&) = delete;
+
+private:
+    arch::IrqState m_irq;
+    RunQueue& m_rq;
+};
+
+u32 cpu_of_rq(const RunQueue& rq) { return u32(&rq - g_rqs); }
+
+void enqueue(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
+    t.state = Thread::State::Runnable;
+    rq.queue.push_back(t);
+    __atomic_store_n(&rq.queued, rq.queued + 1, __ATOMIC_RELAXED);
+    if (!(t.affinity & cpu_bit(cpu_of_rq(rq)))) __atomic_store_n(&rq.misplaced, rq.misplaced + 1, __ATOMIC_RELAXED);
+}
+
+void dequeue(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
+    rq.queue.remove(t);
+    __atomic_store_n(&rq.queued, rq.queued - 1, __ATOMIC_RELAXED);
+    if (!(t.affinity & cpu_bit(cpu_of_rq(rq)))) __atomic_store_n(&rq.misplaced, rq.misplaced - 1, __ATOMIC_RELAXED);
+}
+
+bool cpu_idle(unsigned i) {
+    Cpu& c = cpu_slot(i);
+    return __atomic_load_n(&c.current, __ATOMIC_RELAXED) == c.idle && !hint(g_rqs[i].queued);
+}
+
+// A thread was queued on `cpu`'s queue (`allowed`: where it may run): if that CPU is
+// idle, it is interrupted to run it; if it is busy, an idle CPU the thread may run on is
+// asked to take it (steal), if nobody runs it first. (An idle CPU that is the caller,
+// in an interrupt handler, looks for work when the handler returns.)
+void kick_for(u32 cpu, u64 allowed) {
+    unsigned n = smp::online_count();
+    if (n < 2) return;
+    arch::IrqState s = arch::irq_save();
+    unsigned me = this_cpu().id;
+    arch::irq_restore(s);
+    Cpu& c = cpu_slot(cpu);
+    if (__atomic_load_n(&c.current, __ATOMIC_RELAXED) == c.idle) {
+        if (cpu != me) arch::send_ipi(cpu);
+        return;
+    }
+    for (unsigned k = 1; k < n; k++) {
+        unsigned i = (cpu + k) % n;
+        if ((allowed & cpu_bit(i)) && cpu_idle(i)) {
+            if (i != me) arch::send_ipi(i);
+            return;
+        }
+    }
+}
+
+// Frees the threads that exited. Called without a queue lock (freeing takes other locks).
 void reap(ThreadList& dead) {
     if (dead.empty()) return;
     giant::Locker g; // the process it belonged to is still under the giant lock
     while (Thread* t = dead.pop_front()) destroy_thread(t);
 }
 
-// The end of every switch, on the thread switched to: it now holds g_lock (taken by the
-// thread it replaced) and takes the lock-order record of it over.
-void finish_switch(ThreadList& dead) LV_REQUIRES(g_lock) {
-    lockdep::acquire(g_lock.name());
-    while (Thread* t = g_dead.pop_front()) dead.push_back(*t);
+// The end of every switch, on the thread switched to: it now holds its CPU's queue lock
+// (taken by the thread it replaced) and takes the lock-order record of it over.
+void finish_switch(ThreadList& dead) LV_REQUIRES(rq_lock) {
+    lockdep::acquire(kRqClass);
+    RunQueue& rq = my_rq();
+    while (Thread* t = rq.dead.pop_front()) dead.push_back(*t);
 }
 
-// Switches to the next runnable thread, if there is one or the current thread cannot go
-// on. Returns on the same thread, some time later, with g_lock held again; `dead` gets
-// the threads to free once g_lock is given up.
-constexpr u64 cpu_bit(u32 id) { return 1ull << id; }
-
 // The first queued thread allowed on `cpu`, taken off the queue; null if none.
-Thread* pick_next(Cpu& cpu) LV_REQUIRES(g_lock) {
-    for (Thread& t : g_run_queue) {
-        if (t.affinity & cpu_bit(cpu.id)) {
-            g_run_queue.remove(t);
+Thread* pick_next(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
+    for (Thread& t : rq.queue) {
+        if (t.affinity & cpu_bit(cpu)) {
+            dequeue(rq, t);
             return &t;
         }
     }
     return nullptr;
 }
 
-void schedule(ThreadList& dead) LV_REQUIRES(g_lock) {
+// Another CPU's queue has something for `cpu`: a thread that may not run where it is
+// queued, or, when `busy` (cpu has a thread to go on with), at least two waiting; else
+// one. A hint, read without the lock.
+bool worth_stealing(u32 victim, bool busy) {
+    return hint(g_rqs[victim].misplaced) || hint(g_rqs[victim].queued) > (busy ? 1u : 0u);
+}
+
+bool anything_to_steal(u32 cpu, bool busy) {
+    unsigned n = smp::online_count();
+    for (unsigned i = 0; i < n; i++)
+        if (i != cpu && worth_stealing(i, busy)) return true;
+    return false;
+}
+
+// Takes a thread for `cpu` (whose queue `mine` is locked, and has nothing for it) from
+// another CPU's queue, as worth_stealing says; null if there is none, or its lock is
+// busy. The victim's lock is only tried, never waited for: the two CPUs may be
+// stealing from each other.
+Thread* steal(RunQueue& mine, u32 cpu, bool busy) LV_REQUIRES(rq_lock) LV_NO_THREAD_SAFETY_ANALYSIS {
+    (void)mine;
+    unsigned n = smp::online_count();
+    for (unsigned k = 1; k < n; k++) {
+        u32 v = (cpu + k) % n;
+        if (!worth_stealing(v, busy)) continue;
+        RunQueue& rq = g_rqs[v];
+        bool locked = false;
+        for (int tries = 0; tries < 64 && !(locked = rq.lock.try_lock_irqs_off(kStolenRqClass)); tries++)
+            arch::cpu_relax();
+        if (!locked) continue;
+        Thread* found = nullptr;
+        bool any = !busy || rq.queued >= 2;
+        for (Thread& t : rq.queue) {
+            bool here_ok = t.affinity & cpu_bit(cpu), there_ok = t.affinity & cpu_bit(v);
+            if (here_ok && (any || !there_ok)) {
+                found = &t;
+                break;
+            }
+        }
+        if (found) {
+            dequeue(rq, *found);
+            __atomic_store_n(&found->last_cpu, cpu, __ATOMIC_RELAXED); // both locks held
+        }
+        rq.lock.unlock_tried_irqs_off(kStolenRqClass);
+        if (found) return found;
+    }
+    return nullptr;
+}
+
+// Switches to the next runnable thread, if there is one or the current thread cannot go
+// on. Returns on the same thread, some time later, with its CPU's queue lock held
+// again (maybe another CPU's); `dead` gets the threads to free once it is given up.
+void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     Cpu& cpu = this_cpu();
+    RunQueue& rq = g_rqs[cpu.id];
     Thread* prev = cpu.current;
     bool prev_stays = prev->state == Thread::State::Running && (prev->affinity & cpu_bit(cpu.id));
-    Thread* next = pick_next(cpu);
+    Thread* next = pick_next(rq, cpu.id);
+    if (!next && smp::online_count() > 1) next = steal(rq, cpu.id, prev_stays && prev != cpu.idle);
     if (!next) {
         if (prev_stays) return; // nothing else to run
         next = cpu.idle;
     }
     if (next == prev) return;
+    bool kick_prev = false;
     if (prev->state == Thread::State::Running) {
-        prev->state = Thread::State::Runnable;
-        if (prev != cpu.idle) g_run_queue.push_back(*prev);
-        if (prev != cpu.idle && !prev_stays) smp::kick_idle(); // it may not run here: elsewhere, soon
+        if (prev != cpu.idle) {
+            enqueue(rq, *prev);
+            kick_prev = !prev_stays; // it may not run here: elsewhere, soon
+        } else {
+            prev->state = Thread::State::Runnable;
+        }
     } else if (prev->state == Thread::State::Dead) {
-        g_dead.push_back(*prev); // its stack is in use until we are off it
+        rq.dead.push_back(*prev); // its stack is in use until we are off it
     }
     next->state = Thread::State::Running;
-    next->last_cpu = cpu.id;
     next->slice_ticks = kSliceTicks;
     count_context_switch(); // /proc/stat's ctxt
     cpu.progress_ns = time::monotonic_ns();
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
+    if (kick_prev) kick_for(cpu.id, prev->affinity);
     // Kernel threads run on no user half at all, so a reaped address space is never live.
     arch::activate_user_root(next->process && next->process->as ? next->process->as->root() : 0);
     arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());
-    lockdep::release(g_lock.name()); // prev's record; next takes it over
+    lockdep::release(kRqClass); // prev's record; next takes it over
     giant::release_for_switch(*prev);  // taken back by prev once it runs again
-    cpu.current = next;
+    __atomic_store_n(&cpu.current, next, __ATOMIC_RELAXED);
     arch::context_switch(prev->context, next->context);
     // Back on `prev`, some time later, maybe on another CPU.
     finish_switch(dead);
@@ -119,7 +284,7 @@ void schedule(ThreadList& dead) LV_REQUIRES(g_lock) {
 // Marks `t` (the current thread) asleep until wake() or `deadline_ns`; false, and `t`
 // stays awake, when a wake came since the caller's check (a spurious return, never a
 // lost wake).
-bool mark_asleep(Thread& t, u64 deadline_ns) LV_REQUIRES(g_lock) {
+bool mark_asleep(Thread& t, u64 deadline_ns) LV_REQUIRES(rq_lock) {
     t.timed_out = false;
     if (t.wake_pending) {
         t.wake_pending = false;
@@ -127,21 +292,22 @@ bool mark_asleep(Thread& t, u64 deadline_ns) LV_REQUIRES(g_lock) {
     }
     if (deadline_ns != kNoDeadline) {
         t.wake_deadline_ns = deadline_ns;
-        g_sleepers.push_back(t);
+        my_rq().sleepers.push_back(t); // its queue: it runs here
     }
     t.state = Thread::State::Blocked;
     return true;
 }
 
-// Once woken: whether the deadline passed.
-bool after_sleep(Thread& t) LV_REQUIRES(g_lock) {
-    if (t.sleep_node.linked()) g_sleepers.remove(t);
+// Once woken: whether the deadline passed. The waker (wake, or the tick that found the
+// deadline passed) took it off its queue's sleepers.
+bool after_sleep(Thread& t) LV_REQUIRES(rq_lock) {
+    if (t.sleep_node.linked()) panic("sched: thread %d woke still listed as a sleeper", t.tid);
     return t.timed_out;
 }
 
-// Blocks the current thread (with g_lock held): until wake(), or `deadline_ns`.
-// Returns whether the deadline passed.
-bool block_locked(u64 deadline_ns, ThreadList& dead) LV_REQUIRES(g_lock) {
+// Blocks the current thread (with its CPU's queue lock held): until wake(), or
+// `deadline_ns`. Returns whether the deadline passed.
+bool block_locked(u64 deadline_ns, ThreadList& dead) LV_REQUIRES(rq_lock) {
     Thread& t = *this_cpu().current;
     if (!mark_asleep(t, deadline_ns)) return false;
     schedule(dead);
@@ -152,16 +318,20 @@ void idle_loop(void*) {
     for (;;) {
         ThreadList dead;
         arch::irq_disable();
-        g_lock.lock_irqs_off();
-        if (!g_run_queue.empty()) schedule(dead);
-        g_lock.unlock_irqs_off();
+        RunQueue& rq = my_rq();
+        lock_rq(rq);
+        u32 me = cpu_of_rq(rq);
+        // (What another CPU has may be for other CPUs only, or its lock busy: this CPU
+        // then waits; its tick looks again.)
+        if (!rq.queue.empty() || anything_to_steal(me, false)) schedule(dead);
+        unlock_rq(rq);
         if (!dead.empty()) {
             arch::irq_enable();
             reap(dead);
             continue;
         }
         // Another CPU (or an interrupt here) may queue a thread now: it sends this CPU
-        // an interrupt (smp::kick_idle), which ends the wait below.
+        // an interrupt (kick_for), which ends the wait below.
         // Checked with interrupts off, and the wait turns them on atomically: a wake
         // from an interrupt handler is seen at once, not at the next tick.
         arch::wait_for_interrupt();
@@ -197,7 +367,7 @@ namespace sched {
 void thread_start(void* arg) LV_NO_THREAD_SAFETY_ANALYSIS {
     ThreadList dead;
     finish_switch(dead);
-    g_lock.unlock_irqs_off();
+    unlock_rq(my_rq());
     arch::irq_enable(); // every thread starts with interrupts on
     reap(dead);
     auto* t = static_cast<Thread*>(arg);
@@ -216,27 +386,30 @@ bool idle_running() {
 u64 idle_runtime_ns(Cpu& cpu) { return cpu.idle ? runtime_ns(*cpu.idle) : 0; }
 
 int runnable_threads() {
-    SchedLocker l;
     int n = 0;
     for (unsigned i = 0; i < smp::online_count(); i++) {
         Cpu& cpu = cpu_slot(i);
+        arch::IrqState s = arch::irq_save();
+        lock_rq(g_rqs[i]);
         n += cpu.current != cpu.idle ? 1 : 0;
+        for (Thread& t : g_rqs[i].queue) n += t.kernel_entry != idle_loop;
+        unlock_rq(g_rqs[i]);
+        arch::irq_restore(s);
     }
-    for (Thread& t : g_run_queue) n += t.kernel_entry != idle_loop;
     return n;
 }
 
 u64 runtime_ns(const Thread& t) {
-    // cputime_switch updates it at each switch, under g_lock; a thread running now (here
-    // or on another CPU) has the time since it was switched in on top.
-    SchedLocker l;
+    // cputime_switch updates it at each switch, under the queue's lock; a thread running
+    // now (here or on another CPU) has the time since it was switched in on top.
+    RqLocker l(t);
     u64 ns = t.cpu.runtime_ns;
     if (t.state == Thread::State::Running && t.on_cpu_since_ns) ns += time::monotonic_ns() - t.on_cpu_since_ns;
     return ns;
 }
 
 bool is_runnable(const Thread& t) {
-    SchedLocker l;
+    RqLocker l(t);
     return t.state == Thread::State::Running || t.state == Thread::State::Runnable;
 }
 
@@ -245,58 +418,86 @@ void init() {
     g_boot_thread.tid = 0;
     arch::thread_state_init(g_boot_thread.arch_state);
     {
-        SchedLocker l;
+        MyRqLocker l;
         g_boot_thread.state = Thread::State::Running;
+        g_boot_thread.last_cpu = cpu.id;
         cpu.current = &g_boot_thread;
     }
     // Never queued: schedule() picks it when nothing else is left.
-    cpu.idle = create_thread(nullptr, idle_loop, nullptr, "idle");
+    cpu.idle = create_idle(cpu.id);
     if (!cpu.idle) panic("cannot create the idle thread");
 }
 
-Thread* create_idle() {
+Thread* create_idle(u32 cpu) LV_NO_THREAD_SAFETY_ANALYSIS {
     Thread* t = create_thread(nullptr, idle_loop, nullptr, "idle");
     if (!t) return nullptr;
-    SchedLocker l;
+    // Not reachable from anywhere yet: its queue is set before anyone locks it.
+    t->last_cpu = cpu;
+    t->affinity = cpu_bit(cpu);
+    RqLocker l(*t);
     t->state = Thread::State::Running;
     return t;
 }
 
 void run_idle() { idle_loop(nullptr); __builtin_unreachable(); }
 
-void add(Thread& t) {
-    {
-        SchedLocker l;
-        t.state = Thread::State::Runnable;
-        g_run_queue.push_back(t);
+void add(Thread& t) LV_NO_THREAD_SAFETY_ANALYSIS { // reads t's fields before it is reachable
+    // A new thread goes where it last ran (its parent's CPU, inherit_affinity) unless
+    // that CPU is busy and another it may run on is idle (Linux's fork balancing).
+    unsigned n = smp::online_count();
+    u64 allowed = t.affinity; // not yet reachable: no lock needed to read it
+    u32 cpu = t.last_cpu;
+    if (!(allowed & cpu_bit(cpu)) || !cpu_idle(cpu)) {
+        for (unsigned k = 0; k < n; k++) {
+            unsigned i = (cpu + k) % n;
+            if ((allowed & cpu_bit(i)) && cpu_idle(i)) {
+                cpu = i;
+                break;
+            }
+        }
+        if (!(allowed & cpu_bit(cpu)))
+            for (unsigned i = 0; i < n; i++)
+                if (allowed & cpu_bit(i)) {
+                    cpu = i;
+                    break;
+                }
     }
-    smp::kick_idle();
+    __atomic_store_n(&t.last_cpu, cpu, __ATOMIC_RELAXED);
+    {
+        RqLocker l(t);
+        enqueue(l.rq(), t);
+    }
+    kick_for(cpu, allowed);
 }
 
 void set_affinity(Thread& t, u64 mask) {
     bool move_self;
+    u32 cpu;
     {
-        SchedLocker l;
+        RqLocker l(t);
+        RunQueue& rq = l.rq();
+        // A queued thread is counted as misplaced or not by its mask: requeue it.
+        bool queued = t.state == Thread::State::Runnable && t.run_node.linked();
+        if (queued) dequeue(rq, t);
         t.affinity = mask;
-        move_self = &t == this_cpu().current && !(mask & cpu_bit(t.last_cpu));
+        if (queued) enqueue(rq, t);
+        cpu = t.last_cpu;
+        move_self = &t == this_cpu().current && !(mask & cpu_bit(cpu));
     }
-    if (move_self) yield(); // schedule() puts it back on the queue for an allowed CPU
-    else smp::kick_idle();
+    if (move_self) yield(); // schedule() queues it here, and an allowed CPU takes it
+    else if (!(mask & cpu_bit(cpu))) kick_for(cpu, mask);
 }
 
 u64 affinity(const Thread& t) {
-    SchedLocker l;
+    RqLocker l(t);
     return t.affinity;
 }
 
-u32 cpu_of(const Thread& t) {
-    SchedLocker l;
-    return t.last_cpu;
-}
+u32 cpu_of(const Thread& t) LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&t.last_cpu, __ATOMIC_RELAXED); }
 
 void inherit_affinity(Thread& child, const Thread& parent) {
-    SchedLocker l;
-    child.affinity = parent.affinity;
+    RqLocker l(parent);
+    child.affinity = parent.affinity; // child: not reachable yet
     child.last_cpu = parent.last_cpu;
 }
 
@@ -304,7 +505,7 @@ void yield() {
     assert_no_spinlock("yield");
     ThreadList dead;
     {
-        SchedLocker l;
+        MyRqLocker l;
         schedule(dead);
     }
     giant::reacquire_after_switch();
@@ -315,7 +516,7 @@ void block() {
     assert_no_spinlock("sleeping");
     ThreadList dead;
     {
-        SchedLocker l;
+        MyRqLocker l;
         block_locked(kNoDeadline, dead);
     }
     giant::reacquire_after_switch();
@@ -327,7 +528,7 @@ bool sleep_until(u64 deadline_ns) {
     ThreadList dead;
     bool passed;
     {
-        SchedLocker l;
+        MyRqLocker l;
         passed = block_locked(deadline_ns, dead);
     }
     giant::reacquire_after_switch();
@@ -339,17 +540,17 @@ bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYS
     // `lock` is held, so interrupts are off; it must be the only spinlock held.
     if (spinlocks_held() != 1) panic("sleeping with %u spinlock(s) held", spinlocks_held());
     ThreadList dead;
-    g_lock.lock_irqs_off();
-    // Marked asleep (under g_lock) before `lock` lets a waker in.
+    lock_rq(my_rq());
+    // Marked asleep (under its queue's lock) before `lock` lets a waker in.
     Thread& t = *this_cpu().current;
     if (!mark_asleep(t, deadline_ns)) { // a wake meant for an earlier check: check again
-        g_lock.unlock_irqs_off();
+        unlock_rq(my_rq());
         return false;
     }
     arch::IrqState s = lock.release_for_sleep();
     schedule(dead);
     bool passed = after_sleep(t);
-    g_lock.unlock_irqs_off();
+    unlock_rq(my_rq()); // this CPU's: the thread may have moved while it slept
     giant::reacquire_after_switch(); // the outer lock first
     if (!dead.empty()) { // freeing may take locks: not under `lock`, nor with interrupts off
         arch::irq_enable();
@@ -361,21 +562,24 @@ bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYS
 }
 
 void wake(Thread& t) {
+    u32 cpu;
+    u64 allowed;
     {
-        SchedLocker l;
+        RqLocker l(t);
         if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) t.wake_pending = true;
         if (t.state != Thread::State::Blocked) return;
-        if (t.sleep_node.linked()) g_sleepers.remove(t);
-        t.state = Thread::State::Runnable;
-        g_run_queue.push_back(t);
+        if (t.sleep_node.linked()) l.rq().sleepers.remove(t);
+        enqueue(l.rq(), t);
+        cpu = t.last_cpu;
+        allowed = t.affinity;
     }
-    smp::kick_idle();
+    kick_for(cpu, allowed);
 }
 
 void kick(Thread& t) {
     u32 cpu;
     {
-        SchedLocker l;
+        RqLocker l(t);
         if (t.state != Thread::State::Running || t.last_cpu == this_cpu().id) return;
         cpu = t.last_cpu;
     }
@@ -384,7 +588,7 @@ void kick(Thread& t) {
 
 [[noreturn]] void exit_current() {
     arch::irq_disable();
-    g_lock.lock_irqs_off();
+    lock_rq(my_rq());
     this_cpu().current->state = Thread::State::Dead;
     ThreadList dead;
     schedule(dead);
@@ -411,34 +615,33 @@ void on_tick() {
     // interrupted thread runs again.
     ThreadList dead;
     {
-        SchedLocker l;
+        MyRqLocker l;
+        RunQueue& rq = my_rq();
         u64 now = time::monotonic_ns();
-        for (Thread& t : g_sleepers) {
+        for (Thread& t : rq.sleepers) {
             if (t.wake_deadline_ns <= now) {
-                g_sleepers.remove(t);
+                rq.sleepers.remove(t);
                 t.timed_out = true;
-                if (t.state == Thread::State::Blocked) {
-                    t.state = Thread::State::Runnable;
-                    g_run_queue.push_back(t);
-                }
+                if (t.state == Thread::State::Blocked) enqueue(rq, t);
             }
         }
         Cpu& cpu = this_cpu();
         Thread& cur = *cpu.current;
         if (&cur == cpu.idle) {
-            if (!g_run_queue.empty()) schedule(dead);
+            if (!rq.queue.empty() || anything_to_steal(cpu.id, false)) schedule(dead);
         } else if (!(cur.affinity & cpu_bit(cpu.id))) {
             schedule(dead); // moved off this CPU (set_affinity)
         } else {
             if (cur.slice_ticks) cur.slice_ticks--;
-            if (cur.slice_ticks == 0 && !g_run_queue.empty()) schedule(dead);
+            // The slice is over: the next thread here, or one another CPU has too many of.
+            if (cur.slice_ticks == 0 && (!rq.queue.empty() || anything_to_steal(cpu.id, true))) schedule(dead);
         }
     }
     giant::reacquire_after_switch();
     if (!dead.empty()) {
         // Not here, in interrupt context: the next yield, sleep or idle pass frees them.
-        SchedLocker l;
-        while (Thread* t = dead.pop_front()) g_dead.push_back(*t);
+        MyRqLocker l;
+        while (Thread* t = dead.pop_front()) my_rq().dead.push_back(*t);
     }
 }
 } // namespace sched

@@ -1,4 +1,4 @@
-// The scheduler: preemptive round-robin over runnable threads.
+// The scheduler: preemptive round-robin over a run queue per CPU (kernel/sched.cpp).
 #pragma once
 #include <arch/interface.h>
 #include <kernel/sync/spinlock.h>
@@ -10,19 +10,25 @@ struct Thread;
 constexpr u64 kNoDeadline = ~0ull; // for the sleeps and waits that take a deadline
 
 namespace sched {
-// The scheduler lock: guards the run queue, the lists of dead and of timed sleepers, and
-// every thread's scheduling fields (kernel/thread.h says which). The innermost lock:
-// nothing else is taken under it. Only kernel/sched.cpp takes it.
-extern Spinlock g_lock;
+// The run-queue locks: each CPU's queue has one, which guards the queue, its lists of
+// dead and of timed sleepers, and the scheduling fields of every thread that belongs to
+// it (kernel/thread.h says which; Thread::last_cpu says where it belongs). The innermost
+// locks: nothing else is taken under them. Only kernel/sched.cpp takes them.
+// For clang's analysis this object stands for "the run-queue lock of the thread in
+// hand" (it cannot tell which CPU's that is): every run-queue lock acquisition claims
+// it, so the analysis checks that one is held, and kernel/sched.cpp that it is the
+// right one.
+struct LV_CAPABILITY("run queue lock") RunQueueLocks {};
+extern RunQueueLocks rq_lock;
 
 void init();
 // The idle thread of another CPU (kernel/smp.cpp), marked running: never queued, it
 // runs when its CPU has nothing else. run_idle: that CPU, on its idle thread's stack,
 // becomes the idle thread.
-Thread* create_idle();
+Thread* create_idle(u32 cpu);
 [[noreturn]] void run_idle();
 // Where every new thread starts (create_thread), with `thread` its Thread: it takes the
-// scheduler lock over from the switch that started it, then runs the thread's entry.
+// run-queue lock over from the switch that started it, then runs the thread's entry.
 [[noreturn]] void thread_start(void* thread);
 bool idle_running();          // this CPU runs its idle thread
 u64 idle_runtime_ns(Cpu& cpu); // how long a CPU's idle thread has run since boot
@@ -44,7 +50,7 @@ void add(Thread& t);          // a new thread becomes runnable
 void on_tick();               // from handle_timer_tick: sleepers' deadlines, time slices
 
 // Sleeping. With a lock: the thread is marked asleep before `lock` is given up, so a
-// waker, which takes `lock` and then the scheduler lock, either runs before the caller
+// waker, which takes `lock` and then the thread's run-queue lock, either runs before the caller
 // gave `lock` up or finds it asleep: no wake is lost. `lock` is held again on return.
 // A deadline (monotonic ns; kNoDeadline for none) ends the sleep at the latest: the
 // result says whether it passed. (The wait queues build on this: kernel/wait_queue.h.)

@@ -77,19 +77,6 @@ void call_on(u32 cpus, void (*fn)(void*), void* arg) {
     arch::irq_restore(s);
 }
 
-void kick_idle() {
-    unsigned n = online_count();
-    if (n < 2) return;
-    unsigned me = this_cpu().id;
-    for (unsigned i = 0; i < n; i++) {
-        Cpu& c = cpu_slot(i);
-        if (i != me && __atomic_load_n(&c.current, __ATOMIC_RELAXED) == c.idle) {
-            arch::send_ipi(i);
-            return;
-        }
-    }
-}
-
 void stop_others() {
     unsigned n = online_count();
     if (n < 2) return;
@@ -117,7 +104,7 @@ void init(const char* cmdline) {
     for (unsigned i = 1; i < found; i++) {
         Cpu& c = cpu_slot(i);
         c.id = i;
-        c.idle = sched::create_idle();
+        c.idle = sched::create_idle(i);
         if (!c.idle) {
             log_warn("smp: no memory for CPU %u's idle thread", i);
             break;

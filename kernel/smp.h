@@ -31,9 +31,6 @@ void call_on(u32 cpus, void (*fn)(void* arg), void* arg);
 // off still answers: its holder may be waiting for it.
 void handle_requests();
 
-// Makes an idle CPU look at the run queue now rather than at its next tick.
-void kick_idle();
-
 // A panic on this CPU: the others stop (they print where they were first).
 void stop_others();
 } // namespace kernel::smp

@@ -45,7 +45,7 @@ struct Thread {
 
     int tid = 0;
     Process* process = nullptr; // null for kernel threads
-    State state LV_GUARDED_BY(sched::g_lock) = State::Runnable;
+    State state LV_GUARDED_BY(sched::rq_lock) = State::Runnable;
     char name[16] = {};
 
     arch::Context context;
@@ -57,21 +57,24 @@ struct Thread {
         return reinterpret_cast<arch::TrapFrame*>(kstack_top() - sizeof(arch::TrapFrame));
     }
 
-    // Scheduling (kernel/sched.cpp), under sched::g_lock.
+    // Scheduling (kernel/sched.cpp), under the lock of the run queue it belongs to
+    // (sched::rq_lock: last_cpu's queue).
     lv::ListNode run_node;    // run queue or a dead list
     lv::ListNode sleep_node;  // timed sleepers
-    u64 wake_deadline_ns LV_GUARDED_BY(sched::g_lock) = 0; // valid while on the sleepers list
-    bool timed_out LV_GUARDED_BY(sched::g_lock) = false;   // the last sleep's deadline passed
+    u64 wake_deadline_ns LV_GUARDED_BY(sched::rq_lock) = 0; // valid while on the sleepers list
+    bool timed_out LV_GUARDED_BY(sched::rq_lock) = false;   // the last sleep's deadline passed
     // A wake() that found the thread awake (running, or preempted on its way to sleep):
     // its next sleep returns at once instead, so a waker that sets the condition and then
     // wakes between the sleeper's check and its sleep is not lost (Linux's TASK_RUNNING
     // store in try_to_wake_up).
-    bool wake_pending LV_GUARDED_BY(sched::g_lock) = false;
-    unsigned slice_ticks LV_GUARDED_BY(sched::g_lock) = 0;
-    // sched_setaffinity: the CPUs it may run on (bit i: CPU i); and the CPU it runs on,
-    // or last ran on (/proc/PID/stat's processor, getcpu).
-    u64 affinity LV_GUARDED_BY(sched::g_lock) = ~0ull;
-    u32 last_cpu LV_GUARDED_BY(sched::g_lock) = 0;
+    bool wake_pending LV_GUARDED_BY(sched::rq_lock) = false;
+    unsigned slice_ticks LV_GUARDED_BY(sched::rq_lock) = 0;
+    // sched_setaffinity: the CPUs it may run on (bit i: CPU i); and the CPU whose run
+    // queue it belongs to: where it runs, waits to run, or last ran (/proc/PID/stat's
+    // processor, getcpu). last_cpu changes only with both queues' locks held (a steal),
+    // and is read without them to find its queue's lock (sched::cpu_of, a hint).
+    u64 affinity LV_GUARDED_BY(sched::rq_lock) = ~0ull;
+    u32 last_cpu LV_GUARDED_BY(sched::rq_lock) = 0;
     SchedAttr sched;
 
     // CPU time accounting (kernel/itimer.cpp).
