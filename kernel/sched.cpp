@@ -1,4 +1,5 @@
-// The scheduler: a run queue per CPU, round-robin within each, threads moving between
+// The scheduler: a run queue per CPU, each shared fairly by weight (nice value: below,
+// "Fair sharing"), threads moving between
 // CPUs as Linux's idle balancing does it: a CPU that runs out of work, or whose time
 // slice ends while another CPU has threads waiting, takes one from that CPU's queue
 // (steal). A new thread goes to an idle CPU if there is one; a woken thread goes back
@@ -44,9 +45,31 @@ RunQueueLocks rq_lock;
 namespace {
 using sched::rq_lock;
 constexpr unsigned kSliceTicks = 2; // 20 ms at 100 Hz
+// Fair sharing, as Linux's CFS: each thread's vruntime grows by the time it runs scaled
+// by 1024 / its weight (Linux's sched_prio_to_weight: nice 0 is 1024, and each step of
+// nice is about 10% of CPU time); a CPU runs the queued thread that has run least, and a
+// tick switches when the running thread is ahead of it by kGranularity. A thread that
+// slept comes back at most kSleeperCredit behind the queue's least (so a long sleep is
+// no claim on the CPU), a new thread at the least, and a stolen one keeps its distance
+// from its old queue's least.
+constexpr u64 kGranularity = 10'000'000, kSleeperCredit = 10'000'000; // ns of nice-0 time
+constexpr u32 kNiceWeights[40] = {
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
+    3906,  3121,  2501,  1991,  1586,  1277,  1024,  820,   655,   526,   423,   335,  272,  215,
+    172,   137,   110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+};
+constexpr u32 kIdlePolicyWeight = 3; // SCHED_IDLE (Linux's WEIGHT_IDLEPRIO)
+constexpr u8 kSchedIdle = 5;
+
+u32 weight_of(const SchedAttr& a) {
+    if (a.policy == kSchedIdle) return kIdlePolicyWeight;
+    int nice = a.nice < -20 ? -20 : a.nice > 19 ? 19 : a.nice;
+    return kNiceWeights[nice + 20];
+}
 constexpr const char* kRqClass = "sched";
 constexpr const char* kStolenRqClass = "sched (another CPU's, stealing)";
 
+void idle_loop(void*);
 using ThreadList = lv::IntrusiveList<Thread, &Thread::run_node>;
 using SleeperList = lv::IntrusiveList<Thread, &Thread::sleep_node>;
 
@@ -58,6 +81,9 @@ struct alignas(64) RunQueue {
     // is not in use.
     ThreadList dead LV_GUARDED_BY(rq_lock);
     SleeperList sleepers LV_GUARDED_BY(rq_lock); // asleep with a deadline (this CPU's tick ends it)
+    // Never decreasing: the least vruntime of its running and queued threads, as far as
+    // it was seen (where woken and new threads are placed).
+    u64 min_vruntime LV_GUARDED_BY(rq_lock) = 0;
     // How many are queued, and how many of those may not run here: written under the
     // lock, read by other CPUs without it as hints (is there anything to steal?).
     u32 queued = 0;
@@ -135,6 +161,34 @@ void dequeue(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
     if (!(t.affinity & cpu_bit(cpu_of_rq(rq)))) __atomic_store_n(&rq.misplaced, rq.misplaced - 1, __ATOMIC_RELAXED);
 }
 
+// Charges `t` (running) for its time on the CPU since exec_start_ns.
+void charge(Thread& t, u64 now) LV_REQUIRES(rq_lock) {
+    if (t.kernel_entry == idle_loop) return; // the idle threads are never weighed
+    if (now > t.exec_start_ns && t.exec_start_ns) t.vruntime += (now - t.exec_start_ns) * 1024 / t.weight;
+    t.exec_start_ns = now;
+}
+
+// The queued thread allowed on `cpu` that has run least (null if none), left queued.
+Thread* fairest(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
+    Thread* best = nullptr;
+    for (Thread& t : rq.queue)
+        if ((t.affinity & cpu_bit(cpu)) && (!best || t.vruntime < best->vruntime)) best = &t;
+    return best;
+}
+
+void update_min_vruntime(RunQueue& rq, const Thread* running) LV_REQUIRES(rq_lock) {
+    u64 m = ~0ull;
+    if (running) m = running->vruntime;
+    for (Thread& t : rq.queue) m = min(m, t.vruntime);
+    if (m != ~0ull && m > rq.min_vruntime) rq.min_vruntime = m;
+}
+
+// A thread that slept joins `rq` no further behind than kSleeperCredit.
+void place_woken(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
+    u64 floor = rq.min_vruntime > kSleeperCredit ? rq.min_vruntime - kSleeperCredit : 0;
+    if (t.vruntime < floor) t.vruntime = floor;
+}
+
 bool cpu_idle(unsigned i) {
     Cpu& c = cpu_slot(i);
     return __atomic_load_n(&c.current, __ATOMIC_RELAXED) == c.idle && !hint(g_rqs[i].queued);
@@ -179,15 +233,12 @@ void finish_switch(ThreadList& dead) LV_REQUIRES(rq_lock) {
     while (Thread* t = rq.dead.pop_front()) dead.push_back(*t);
 }
 
-// The first queued thread allowed on `cpu`, taken off the queue; null if none.
+// The queued thread allowed on `cpu` that has run least, taken off the queue; null if
+// none.
 Thread* pick_next(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
-    for (Thread& t : rq.queue) {
-        if (t.affinity & cpu_bit(cpu)) {
-            dequeue(rq, t);
-            return &t;
-        }
-    }
-    return nullptr;
+    Thread* t = fairest(rq, cpu);
+    if (t) dequeue(rq, *t);
+    return t;
 }
 
 // Another CPU's queue has something for `cpu`: a thread that may not run where it is
@@ -209,7 +260,6 @@ bool anything_to_steal(u32 cpu, bool busy) {
 // busy. The victim's lock is only tried, never waited for: the two CPUs may be
 // stealing from each other.
 Thread* steal(RunQueue& mine, u32 cpu, bool busy) LV_REQUIRES(rq_lock) LV_NO_THREAD_SAFETY_ANALYSIS {
-    (void)mine;
     unsigned n = smp::online_count();
     for (unsigned k = 1; k < n; k++) {
         u32 v = (cpu + k) % n;
@@ -231,6 +281,9 @@ Thread* steal(RunQueue& mine, u32 cpu, bool busy) LV_REQUIRES(rq_lock) LV_NO_THR
         if (found) {
             dequeue(rq, *found);
             __atomic_store_n(&found->last_cpu, cpu, __ATOMIC_RELAXED); // both locks held
+            // Its distance from the old queue's least, kept in the new one.
+            i64 ahead = i64(found->vruntime - rq.min_vruntime);
+            found->vruntime = ahead < 0 && u64(-ahead) > mine.min_vruntime ? 0 : mine.min_vruntime + u64(ahead);
         }
         rq.lock.unlock_tried_irqs_off(kStolenRqClass);
         if (found) return found;
@@ -246,6 +299,8 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     RunQueue& rq = g_rqs[cpu.id];
     Thread* prev = cpu.current;
     bool prev_stays = prev->state == Thread::State::Running && (prev->affinity & cpu_bit(cpu.id));
+    u64 now = time::monotonic_ns();
+    charge(*prev, now);
     Thread* next = pick_next(rq, cpu.id);
     if (!next && smp::online_count() > 1) next = steal(rq, cpu.id, prev_stays && prev != cpu.idle);
     if (!next) {
@@ -266,6 +321,8 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     }
     next->state = Thread::State::Running;
     next->slice_ticks = kSliceTicks;
+    next->exec_start_ns = now;
+    update_min_vruntime(rq, next == cpu.idle ? nullptr : next);
     count_context_switch(); // /proc/stat's ctxt
     cpu.progress_ns = time::monotonic_ns();
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
@@ -465,6 +522,8 @@ void add(Thread& t) LV_NO_THREAD_SAFETY_ANALYSIS { // reads t's fields before it
     __atomic_store_n(&t.last_cpu, cpu, __ATOMIC_RELAXED);
     {
         RqLocker l(t);
+        t.weight = weight_of(t.sched);
+        t.vruntime = l.rq().min_vruntime; // a new thread starts level with the least
         enqueue(l.rq(), t);
     }
     kick_for(cpu, allowed);
@@ -486,6 +545,11 @@ void set_affinity(Thread& t, u64 mask) {
     }
     if (move_self) yield(); // schedule() queues it here, and an allowed CPU takes it
     else if (!(mask & cpu_bit(cpu))) kick_for(cpu, mask);
+}
+
+void priority_changed(Thread& t) {
+    RqLocker l(t);
+    t.weight = weight_of(t.sched);
 }
 
 u64 affinity(const Thread& t) {
@@ -569,6 +633,7 @@ void wake(Thread& t) {
         if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) t.wake_pending = true;
         if (t.state != Thread::State::Blocked) return;
         if (t.sleep_node.linked()) l.rq().sleepers.remove(t);
+        place_woken(l.rq(), t);
         enqueue(l.rq(), t);
         cpu = t.last_cpu;
         allowed = t.affinity;
@@ -622,7 +687,10 @@ void on_tick() {
             if (t.wake_deadline_ns <= now) {
                 rq.sleepers.remove(t);
                 t.timed_out = true;
-                if (t.state == Thread::State::Blocked) enqueue(rq, t);
+                if (t.state == Thread::State::Blocked) {
+                    place_woken(rq, t);
+                    enqueue(rq, t);
+                }
             }
         }
         Cpu& cpu = this_cpu();
@@ -632,9 +700,15 @@ void on_tick() {
         } else if (!(cur.affinity & cpu_bit(cpu.id))) {
             schedule(dead); // moved off this CPU (set_affinity)
         } else {
+            charge(cur, now);
+            update_min_vruntime(rq, &cur);
             if (cur.slice_ticks) cur.slice_ticks--;
-            // The slice is over: the next thread here, or one another CPU has too many of.
-            if (cur.slice_ticks == 0 && (!rq.queue.empty() || anything_to_steal(cpu.id, true))) schedule(dead);
+            // Another thread here has run kGranularity less (weighed); or the slice is
+            // over and another CPU has more threads waiting than it can run.
+            Thread* fair = fairest(rq, cpu.id);
+            if ((fair && cur.vruntime > fair->vruntime + kGranularity) ||
+                (cur.slice_ticks == 0 && !fair && anything_to_steal(cpu.id, true)))
+                schedule(dead);
         }
     }
     giant::reacquire_after_switch();

@@ -1,4 +1,5 @@
-// The scheduler: preemptive round-robin over a run queue per CPU (kernel/sched.cpp).
+// The scheduler: preemptive and weighted by nice value, over a run queue per CPU
+// (kernel/sched.cpp).
 #pragma once
 #include <arch/interface.h>
 #include <kernel/sync/spinlock.h>
@@ -46,6 +47,8 @@ void inherit_affinity(Thread& child, const Thread& parent); // fork, clone
 void wake(Thread& t);         // make t runnable if it sleeps (any context)
 void kick(Thread& t);         // interrupt t's CPU if t runs on another one (signals)
 void add(Thread& t);          // a new thread becomes runnable
+// t.sched (nice value, policy) changed: its share of the CPU follows.
+void priority_changed(Thread& t);
 [[noreturn]] void exit_current(); // the current thread is gone; never returns
 void on_tick();               // from handle_timer_tick: sleepers' deadlines, time slices
 

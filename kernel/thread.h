@@ -21,8 +21,9 @@ struct CpuTime {
 struct CpuSplit {
     u64 utime_ns = 0, stime_ns = 0;
 };
-// sched_setscheduler / setpriority state: stored and reported back; the round-robin
-// scheduler treats every policy and nice value alike (syscalls/sched.cpp).
+// sched_setscheduler / setpriority state (syscalls/sched.cpp). The scheduler weighs
+// threads by nice value (SCHED_IDLE: lighter than nice 19); the real-time policies are
+// stored and reported, but scheduled as SCHED_OTHER at nice 0 for now.
 struct SchedAttr {
     u8 policy = 0;   // SCHED_OTHER
     u8 priority = 0; // sched_priority: 1..99 for SCHED_FIFO/SCHED_RR, else 0
@@ -69,6 +70,12 @@ struct Thread {
     // store in try_to_wake_up).
     bool wake_pending LV_GUARDED_BY(sched::rq_lock) = false;
     unsigned slice_ticks LV_GUARDED_BY(sched::rq_lock) = 0;
+    // Fair sharing (kernel/sched.cpp, as Linux's CFS): the time it has run, in ns scaled
+    // by 1024 / weight, so that a heavier thread's grows slower; and its weight, from its
+    // nice value (sched::priority_changed), and when it last started running.
+    u64 vruntime LV_GUARDED_BY(sched::rq_lock) = 0;
+    u32 weight LV_GUARDED_BY(sched::rq_lock) = 1024;
+    u64 exec_start_ns LV_GUARDED_BY(sched::rq_lock) = 0;
     // sched_setaffinity: the CPUs it may run on (bit i: CPU i); and the CPU whose run
     // queue it belongs to: where it runs, waits to run, or last ran (/proc/PID/stat's
     // processor, getcpu). last_cpu changes only with both queues' locks held (a steal),

@@ -1,7 +1,8 @@
 // sched(7). Policies, priorities and nice values are per thread, as in Linux
 // (setpriority(PRIO_PROCESS, pid) names one thread: the main thread for a pid). The
-// scheduler ignores them: every runnable thread gets the same round-robin slice. CPU
-// affinity is honoured (kernel/sched.h).
+// scheduler weighs threads by nice value and SCHED_IDLE (sched::priority_changed); the
+// real-time policies are stored and reported but not yet given precedence. CPU affinity
+// is honoured (kernel/sched.h).
 #include <kernel/cred.h>
 #include <kernel/lock.h>
 #include <kernel/process.h>
@@ -22,7 +23,7 @@ constexpr u64 kCpuMaskBytes = 8; // one unsigned long: up to 64 CPUs (smp::kMaxC
 
 u64 online_mask() { return (1ull << smp::online_count()) - 1; }
 // What sched_rr_get_interval reports: Linux's RR_TIMESLICE (100 ms) for SCHED_RR, and
-// our round-robin slice (2 ticks, kernel/sched.cpp) for the fair policies.
+// the scheduler's base slice (2 ticks, kernel/sched.cpp) for the fair policies.
 constexpr u64 kRrIntervalNs = 100000000, kSliceNs = 2 * time::kNsPerSec / arch::kTimerHz;
 
 bool is_rt(int policy) { return policy == SCHED_FIFO || policy == SCHED_RR; }
@@ -85,6 +86,7 @@ ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_p
     t->sched.policy = u8(policy);
     t->sched.priority = u8(prio);
     t->sched.reset_on_fork = reset;
+    sched::priority_changed(*t);
     return 0;
 }
 
@@ -213,6 +215,7 @@ ErrorOr<long> sys_setpriority(int which, int who, int niceval) {
         if (!same_owner(t)) { failed = true; err = Errno::EPERM; return; }
         if (niceval < t.sched.nice && !can_nice(niceval)) { failed = true; err = Errno::EACCES; return; }
         t.sched.nice = i8(niceval);
+        sched::priority_changed(t);
     });
     if (!found || failed) return err;
     return 0;

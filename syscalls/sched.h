@@ -1,6 +1,7 @@
-// Scheduling policy, priority, nice values and CPU affinity. With one CPU and one
-// round-robin run queue, every policy behaves alike: the values are checked, stored per
-// thread and reported back as Linux does, so programs that set them keep working.
+// Scheduling policy, priority, nice values and CPU affinity: checked, stored per thread
+// and reported back as Linux does. Nice values and SCHED_IDLE set each thread's share of
+// its CPU (kernel/sched.cpp); the real-time policies are scheduled as SCHED_OTHER at
+// nice 0 for now.
 // (sched_yield is in syscalls/process.h.)
 #pragma once
 #include <lib/result.h>
