@@ -1,9 +1,14 @@
 // kmalloc: power-of-two size classes carved from whole frames for small blocks, and
-// contiguous frames for large ones. Every block carries a 16-byte header naming its
+// contiguous frames for large ones. Small blocks go through a cache per CPU and class
+// (Linux's per-CPU slab caches, in their simplest form): a CPU takes from and gives back
+// to its own with interrupts off, and goes to the shared free lists, under g_lock, half
+// a cache at a time, so CPUs allocating at once do not all meet on one lock. Every block carries a 16-byte header naming its
 // class, so kfree needs no size. Small-class pages are never returned to the frame
 // allocator (FIXME: per-page occupancy counts would allow it). Freed blocks are filled
 // with 0x6b (see kfree).
+#include <kernel/cpu.h>
 #include <kernel/log.h>
+#include <kernel/smp.h>
 #include <kernel/sync/spinlock.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
@@ -32,6 +37,15 @@ struct FreeBlock {
 kernel::Spinlock g_lock {"heap"};
 FreeBlock* g_free[kClasses] LV_GUARDED_BY(g_lock);
 
+// Each CPU's blocks of each class, ready to hand out (free, poisoned, header cleared):
+// only that CPU touches them, with interrupts off. A cache line per CPU's array start.
+constexpr u32 kCacheBlocks = 32, kCacheBatch = 16;
+struct alignas(64) CpuCache {
+    u32 count[kClasses];
+    FreeBlock* blocks[kClasses][kCacheBlocks];
+};
+CpuCache g_cpu_caches[kernel::smp::kMaxCpus];
+
 bool refill(int c) LV_REQUIRES(g_lock) {
     PhysAddr pa = mm::alloc_frame();
     if (!pa) return false;
@@ -53,10 +67,21 @@ void* kmalloc(size_t size) {
     if (need <= class_size(kClasses - 1)) {
         int c = 0;
         while (class_size(c) < need) c++;
-        kernel::SpinlockLocker l(g_lock);
-        if (!g_free[c] && !refill(c)) return nullptr;
-        FreeBlock* b = g_free[c];
-        g_free[c] = b->next;
+        arch::IrqState irq = arch::irq_save();
+        CpuCache& cache = g_cpu_caches[kernel::this_cpu().id];
+        u32 n = cache.count[c];
+        if (n == 0) {
+            kernel::SpinlockLocker l(g_lock);
+            for (; n < kCacheBatch; n++) {
+                if (!g_free[c] && !refill(c)) break;
+                cache.blocks[c][n] = g_free[c];
+                g_free[c] = g_free[c]->next;
+            }
+        }
+        FreeBlock* b = n ? cache.blocks[c][--n] : nullptr;
+        cache.count[c] = n;
+        arch::irq_restore(irq);
+        if (!b) return nullptr;
         h = reinterpret_cast<Header*>(b);
         h->klass = u32(c);
         h->frames = 0;
@@ -93,9 +118,22 @@ void kfree(void* p) {
     }
     if (h->klass >= kClasses) kernel::panic("kfree: corrupt header at %p", p);
     memset(p, kPoisonFree, class_size(int(h->klass)) - kHeader);
-    kernel::SpinlockLocker l(g_lock);
     u32 klass = h->klass; // b->next below overwrites the header
     auto* b = reinterpret_cast<FreeBlock*>(h);
-    b->next = g_free[klass];
-    g_free[klass] = b;
+    arch::IrqState irq = arch::irq_save();
+    CpuCache& cache = g_cpu_caches[kernel::this_cpu().id];
+    u32 n = cache.count[klass];
+    if (n == kCacheBlocks) { // full: the older half goes back to the shared list
+        kernel::SpinlockLocker l(g_lock);
+        for (u32 i = 0; i < kCacheBatch; i++) {
+            FreeBlock* old = cache.blocks[klass][i];
+            old->next = g_free[klass];
+            g_free[klass] = old;
+        }
+        for (u32 i = kCacheBatch; i < n; i++) cache.blocks[klass][i - kCacheBatch] = cache.blocks[klass][i];
+        n -= kCacheBatch;
+    }
+    cache.blocks[klass][n++] = b;
+    cache.count[klass] = n;
+    arch::irq_restore(irq);
 }

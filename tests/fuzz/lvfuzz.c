@@ -1382,9 +1382,38 @@ static void diagnose_scratch(int index) {
 
 // Where memory that did not come back might be: the counters, what is mounted, and the
 // usage and leftovers of the directories workers reach.
+// The processes still there (a worker's descendant that outlived it holds memory): each
+// one's stat line (pid, comm, state, ...) and its VmRSS.
+static void say_processes(void) {
+    DIR* d = opendir("/proc");
+    if (!d) return;
+    struct dirent* e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[64], line[512] = "";
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE* f = fopen(path, "r");
+        if (!f) continue;
+        if (!fgets(line, sizeof line, f)) line[0] = 0;
+        fclose(f);
+        line[strcspn(line, "\n")] = 0;
+        long rss = -1;
+        snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+        if ((f = fopen(path, "r"))) {
+            char l[256];
+            while (fgets(l, sizeof l, f))
+                if (sscanf(l, "VmRSS: %ld", &rss) == 1) break;
+            fclose(f);
+        }
+        say("lvfuzz: process: %.200s (VmRSS %ld kB)\n", line, rss);
+    }
+    closedir(d);
+}
+
 static void leak_diagnosis(void) {
     print_file("/proc/meminfo");
     print_file("/proc/mounts");
+    say_processes();
     for (size_t i = 0; i < NSHARED; i++) {
         say_statfs(k_shared_dirs[i]);
         say_entries(k_shared_dirs[i]);
