@@ -56,6 +56,19 @@ KStat Inode::stat() {
     return st;
 }
 
+bool emit_dot_entries(Inode& dir, u64& cookie, DirEntrySink& sink) {
+    if (cookie == 0) {
+        if (!sink.emit(".", dir.ino, kDtDir, 1)) return false;
+        cookie = 1;
+    }
+    if (cookie == 1) {
+        auto p = dir.parent();
+        if (!sink.emit("..", p ? p->ino : dir.ino, kDtDir, 2)) return false;
+        cookie = 2;
+    }
+    return true;
+}
+
 void Inode::touch_mtime() { mtime = ctime = now(); }
 void Inode::touch_ctime() { ctime = now(); }
 

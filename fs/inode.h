@@ -203,5 +203,18 @@ private:
     Pipe* m_fifo = nullptr;
 };
 
+// A directory's first two entries, "." and ".." (cookies 0 and 1; the next entry's is 2),
+// from where `cookie` says; false when the sink is full (iterate then returns).
+bool emit_dot_entries(Inode& dir, u64& cookie, DirEntrySink& sink);
+
+// A new inode of type T, as a reference (ENOMEM): synthetic filesystems make theirs on
+// lookup.
+template <typename T, typename... A>
+ErrorOr<lv::RefPtr<Inode>> make_inode(A&&... args) {
+    T* raw = lv::make<T>(lv::forward<A>(args)...);
+    if (!raw) return Errno::ENOMEM;
+    return lv::RefPtr<Inode>::adopt(raw);
+}
+
 KTimespec now();
 } // namespace fs

@@ -359,13 +359,6 @@ bool parse_int(lv::StringView s, int& out) {
     return true;
 }
 
-template <typename T, typename... A>
-ErrorOr<lv::RefPtr<Inode>> make_inode(A&&... args) {
-    T* raw = lv::make<T>(lv::forward<A>(args)...);
-    if (!raw) return Errno::ENOMEM;
-    return lv::RefPtr<Inode>::adopt(raw);
-}
-
 ErrorOr<lv::RefPtr<File>> ProcLink::file() {
     auto* p = kernel::find_process(m_pid);
     if (!p || !p->fds) return Errno::ENOENT;
@@ -465,14 +458,7 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
 
 ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
     // Cookies: 0 ".", 1 "..", 2.. fixed children, then 1000 + pid / fd number.
-    if (cookie == 0) {
-        if (!sink.emit(".", ino, kDtDir, 1)) return {};
-        cookie = 1;
-    }
-    if (cookie == 1) {
-        if (!sink.emit("..", parent()->ino, kDtDir, 2)) return {};
-        cookie = 2;
-    }
+    if (!emit_dot_entries(*this, cookie, sink)) return {};
     size_t n;
     const DirChild* c = children(n);
     for (; cookie - 2 < n; cookie++) {

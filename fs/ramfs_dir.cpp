@@ -309,15 +309,7 @@ ErrorOr<void> RamDir::rename(lv::StringView old_name, Inode& new_dir_inode, lv::
 }
 
 ErrorOr<void> RamDir::iterate(u64& cookie, DirEntrySink& sink) {
-    if (cookie == 0) {
-        if (!sink.emit(".", ino, kDtDir, 1)) return {};
-        cookie = 1;
-    }
-    if (cookie == 1) {
-        auto p = parent();
-        if (!sink.emit("..", p ? p->ino : ino, kDtDir, 2)) return {};
-        cookie = 2;
-    }
+    if (!emit_dot_entries(*this, cookie, sink)) return {};
     size_t lo = 0, hi = m_entries.size();
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

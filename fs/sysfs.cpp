@@ -56,13 +56,6 @@ size_t count(const Node* children) {
 // fixed), with the CPU number for what lies in a cpuN directory.
 u64 ino_of(const Node& n, int cpu) { return (reinterpret_cast<uptr>(&n) >> 3 << 8) | u64(cpu + 1); }
 
-template <typename T, typename... A>
-ErrorOr<lv::RefPtr<Inode>> make_inode(A&&... args) {
-    T* raw = lv::make<T>(lv::forward<A>(args)...);
-    if (!raw) return Errno::ENOMEM;
-    return lv::RefPtr<Inode>::adopt(raw);
-}
-
 class SysFile final : public Inode {
 public:
     SysFile(FileSystem& fs, const Node& n, int cpu) : Inode(fs, kIfreg | 0444), m_node(n), m_cpu(cpu) {
@@ -150,14 +143,7 @@ ErrorOr<lv::RefPtr<Inode>> SysDir::lookup(lv::StringView name) {
 
 ErrorOr<void> SysDir::iterate(u64& cookie, DirEntrySink& sink) {
     // Cookies: 0 ".", 1 "..", 2.. the fixed children, then 1000 + N for cpuN.
-    if (cookie == 0) {
-        if (!sink.emit(".", ino, kDtDir, 1)) return {};
-        cookie = 1;
-    }
-    if (cookie == 1) {
-        if (!sink.emit("..", parent()->ino, kDtDir, 2)) return {};
-        cookie = 2;
-    }
+    if (!emit_dot_entries(*this, cookie, sink)) return {};
     const Node* c = children();
     size_t n = count(c);
     for (; cookie < 1000 && cookie - 2 < n; cookie++)
