@@ -285,7 +285,7 @@ Thread* steal(RunQueue& mine, u32 cpu, bool busy) LV_REQUIRES(rq_lock) LV_NO_THR
             i64 ahead = i64(found->vruntime - rq.min_vruntime);
             found->vruntime = ahead < 0 && u64(-ahead) > mine.min_vruntime ? 0 : mine.min_vruntime + u64(ahead);
         }
-        rq.lock.unlock_tried_irqs_off(kStolenRqClass);
+        rq.lock.unlock_irqs_off(kStolenRqClass);
         if (found) return found;
     }
     return nullptr;
@@ -324,7 +324,7 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     next->exec_start_ns = now;
     update_min_vruntime(rq, next == cpu.idle ? nullptr : next);
     count_context_switch(); // /proc/stat's ctxt
-    cpu.progress_ns = time::monotonic_ns();
+    cpu.progress_ns = now;
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
     if (kick_prev) kick_for(cpu.id, prev->affinity);
     // Kernel threads run on no user half at all, so a reaped address space is never live.

@@ -2,10 +2,10 @@
 // contiguous frames for large ones. Small blocks go through a cache per CPU and class
 // (Linux's per-CPU slab caches, in their simplest form): a CPU takes from and gives back
 // to its own with interrupts off, and goes to the shared free lists, under g_lock, half
-// a cache at a time, so CPUs allocating at once do not all meet on one lock. Every block carries a 16-byte header naming its
-// class, so kfree needs no size. Small-class pages are never returned to the frame
-// allocator (FIXME: per-page occupancy counts would allow it). Freed blocks are filled
-// with 0x6b (see kfree).
+// a cache at a time, so CPUs allocating at once do not all meet on one lock. Every block
+// carries a 16-byte header naming its class, so kfree needs no size. Small-class pages
+// are never returned to the frame allocator (FIXME: per-page occupancy counts would
+// allow it). Freed blocks are filled with 0x6b (see kfree).
 #include <kernel/cpu.h>
 #include <kernel/log.h>
 #include <kernel/smp.h>

@@ -48,27 +48,24 @@ public:
         if (__atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE)) contended();
         held_changed(1);
     }
-    void unlock_irqs_off() LV_RELEASE() {
+    void unlock_irqs_off() LV_RELEASE() { unlock_irqs_off(m_name); }
+    // The same, for a lock recorded under class `as` (try_lock_irqs_off).
+    void unlock_irqs_off(const char* as) LV_RELEASE() {
         held_changed(-1);
-        if (m_tracked) lockdep::release(m_name);
+        if (m_tracked) lockdep::release(as);
         __atomic_store_n(&m_locked, 0u, __ATOMIC_RELEASE);
     }
     // The lock word if it is free, without waiting (interrupts already off): for a second
     // lock of a class already held, taken in no fixed order (a CPU stealing a thread from
     // another CPU's run queue while holding its own). It cannot deadlock, since it never
-    // waits; the lock-order checker records it as class `as`, and unlock_tried gives it
-    // up under the same class.
+    // waits; the lock-order checker records it as class `as`, and unlock_irqs_off(as)
+    // gives it up under the same class.
     bool try_lock_irqs_off(const char* as) LV_TRY_ACQUIRE(true) {
         if (__atomic_load_n(&m_locked, __ATOMIC_RELAXED) || __atomic_exchange_n(&m_locked, 1u, __ATOMIC_ACQUIRE))
             return false;
         if (m_tracked) lockdep::acquire(as);
         held_changed(1);
         return true;
-    }
-    void unlock_tried_irqs_off(const char* as) LV_RELEASE() {
-        held_changed(-1);
-        if (m_tracked) lockdep::release(as);
-        __atomic_store_n(&m_locked, 0u, __ATOMIC_RELEASE);
     }
     arch::IrqState release_for_sleep() LV_RELEASE() {
         arch::IrqState s = m_saved;

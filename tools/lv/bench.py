@@ -46,6 +46,8 @@ def linux_initrd(arch, binary):
     """The reference Linux's initramfs: the benchmark as /init, and the /dev/console that
     Linux opens for its first process."""
     out = os.path.join(BUILD, "bench", arch, "linux-initrd.cpio")
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(binary):
+        return out
     img = Initramfs()
     img.mkdir("/dev")
     img.add_char_device("/dev/console", 5, 1)
@@ -63,19 +65,11 @@ def run_linux_once(arch, cpus, binary, workload, workers, iters):
     # kpti=0: arm64's KASLR would force page-table isolation on even with mitigations=off.
     cmdline = "console=%s quiet panic=-1 mitigations=off kpti=0 nokaslr rdinit=/init -- %s %d %d" % (
         console, workload, workers, iters)
-    env = dict(os.environ, LEVITATE_SMP=str(cpus))
-    old = os.environ.get("LEVITATE_SMP")
-    os.environ["LEVITATE_SMP"] = str(cpus)
-    try:
-        cmd = qemu.command(arch, "512M", linux_initrd(arch, binary), cmdline, ["-serial", "stdio"], kernel=kernel)
-    finally:
-        if old is None:
-            del os.environ["LEVITATE_SMP"]
-        else:
-            os.environ["LEVITATE_SMP"] = old
+    cmd = qemu.command(arch, "512M", linux_initrd(arch, binary), cmdline, ["-serial", "stdio"], kernel=kernel,
+                       cpus=cpus)
     try:
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True, errors="replace", timeout=600, env=env)
+                           text=True, errors="replace", timeout=600)
     except subprocess.TimeoutExpired:
         sys.stderr.write("bench: Linux %s %s timed out\n" % (arch, workload))
         return None

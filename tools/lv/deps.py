@@ -136,30 +136,35 @@ def apt_download(package, dest_dir):
     return deb
 
 
+def _kernel_images(dest):
+    boot = os.path.join(dest, "boot")
+    return [os.path.join(boot, f) for f in sorted(os.listdir(boot))
+            if f.startswith("vmlinuz-")] if os.path.isdir(boot) else []
+
+
 def reference_linux(arch, dest_root):
     """Debian's own Linux kernel for `arch` (the image QEMU boots with -kernel), unpacked
     once under dest_root/<arch> from the package that linux-image-<debian arch> names:
     the reference the benchmarks compare with (docs/performance.md). Returns its path."""
-    debarch = "amd64" if arch == "x86_64" else "arm64"
     dest = os.path.join(dest_root, arch)
-    found = [f for f in (os.listdir(os.path.join(dest, "boot")) if os.path.isdir(os.path.join(dest, "boot")) else [])
-             if f.startswith("vmlinuz-")]
-    if found:
-        return os.path.join(dest, "boot", found[0])
-    meta = "linux-image-%s" % debarch + (":arm64" if debarch == "arm64" else "")
-    if debarch == "arm64" and enable_arm64():
+    if _kernel_images(dest):
+        return _kernel_images(dest)[0]
+    suffix = "" if arch == "x86_64" else ":arm64"
+    meta = "linux-image-%s%s" % ("amd64" if arch == "x86_64" else "arm64", suffix)
+    if suffix and enable_arm64():
         apt_update()
-    out = subprocess.run(["apt-cache", "depends", meta], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         text=True).stdout
-    m = re.search(r"Depends: (linux-image-[0-9][^\s:]*)", out)
-    if not m:
-        apt_update()
+    m = None
+    for attempt in range(2):  # stale or missing package lists: update once and look again
+        if attempt:
+            apt_update()
         out = subprocess.run(["apt-cache", "depends", meta], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True).stdout
         m = re.search(r"Depends: (linux-image-[0-9][^\s:]*)", out)
+        if m:
+            break
     if not m:
         sys.exit("levitate: cannot tell which kernel package %s names:\n%s" % (meta, out))
-    pkg = m.group(1) + (":arm64" if debarch == "arm64" else "")
+    pkg = m.group(1) + suffix
     dl = os.path.join(dest_root, "deb-" + arch)
     shutil.rmtree(dl, ignore_errors=True)
     os.makedirs(dl)
@@ -171,7 +176,6 @@ def reference_linux(arch, dest_root):
     for entry in os.listdir(dest):  # the modules are not needed: only the image is booted
         if entry != "boot":
             shutil.rmtree(os.path.join(dest, entry), ignore_errors=True)
-    found = [f for f in os.listdir(os.path.join(dest, "boot")) if f.startswith("vmlinuz-")]
-    if not found:
+    if not _kernel_images(dest):
         sys.exit("levitate: %s has no /boot/vmlinuz-*" % pkg)
-    return os.path.join(dest, "boot", found[0])
+    return _kernel_images(dest)[0]

@@ -61,29 +61,29 @@ def smp_count():
     return max(1, min(n, 16))
 
 
-def cpu_args(arch, accel_tcg):
+def cpu_args(n, accel_tcg):
     """-smp N; with several CPUs under TCG, multi-threaded TCG so that they really run
     in parallel (one host thread each)."""
-    n = smp_count()
     args = ["-smp", str(n)]
     if n > 1 and accel_tcg:
         args = ["-accel", "tcg,thread=multi"] + args
     return args
 
 
-def command(arch, mem, initrd, cmdline, serial_args, disks=(), net=None, kernel=None):
+def command(arch, mem, initrd, cmdline, serial_args, disks=(), net=None, kernel=None, cpus=None):
     """The QEMU argv; serial_args wire the one serial port (stdio for both modes). kernel:
     another kernel image to boot on the same machine (the reference Linux of the
-    benchmarks), else ours."""
+    benchmarks), else ours; cpus: the guest's CPU count, else smp_count()."""
+    cpus = cpus or smp_count()
     if arch == "x86_64":
         # LEVITATE_ACCEL=tcg forces TCG (e.g. to compare with KVM when chasing a bug).
         use_kvm = os.environ.get("LEVITATE_ACCEL", "kvm") != "tcg" and kvm_usable()
         accel = ["-accel", "kvm", "-cpu", "EPYC"] if use_kvm else \
-            (["-accel", "tcg"] if smp_count() == 1 else []) + ["-cpu", "max"]
+            (["-accel", "tcg"] if cpus == 1 else []) + ["-cpu", "max"]
         machine = ["qemu-system-x86_64", "-M", "q35", "-bios", "/usr/share/qemu/qboot.rom"] + accel + \
-            cpu_args(arch, not use_kvm) + ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+            cpu_args(cpus, not use_kvm) + ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     elif arch == "aarch64":
-        machine = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a72"] + cpu_args(arch, True)
+        machine = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a72"] + cpu_args(cpus, True)
     else:
         raise ValueError("unknown architecture " + arch)
     return machine + ["-m", mem, "-display", "none", "-no-reboot", "-nic", "none",
