@@ -73,14 +73,20 @@ ErrorOr<lv::RefPtr<File>> File::create(lv::RefPtr<Inode> inode, u32 flags) {
 
 File::~File() {
     // The last reference may go on a path that runs without the giant lock (read(2) on a
-    // pipe racing a close, mmap): an object still under that lock is released with it.
-    kernel::giant::LockerIf giant(ops && !ops->giant_free());
+    // pipe racing a close, mmap). Everything it lets go of (the ops, the inode, whose
+    // last reference may go here too, and the directory it was opened in) is released
+    // with that lock held, unless all of it is free of it: an anonymous pipe.
+    bool giant_free = ops && ops->giant_free() && (!inode || inode->giant_free()) && !m_dir;
+    kernel::giant::LockerIf giant(!giant_free);
     {
         kernel::InterruptGuard g;
         while (FileWatch* w = watches.pop_front()) w->file_gone(*w);
     }
     if (ops) ops->release(*this);
     kfree(m_name);
+    m_name = nullptr;
+    m_dir.clear();
+    inode.clear();
 }
 
 void File::set_name(lv::RefPtr<Inode> dir, lv::StringView name) {

@@ -60,8 +60,14 @@ public:
     // (kernel/sync/giant.h): read, write, poll and release use only the object's own
     // named locks, and its wakes notify only waiters that take their own (poll tables,
     // epoll). read(2), write(2), readv(2) and writev(2) on them then run without the
-    // giant lock, on several CPUs at once. Pipes and FIFOs.
+    // giant lock, on several CPUs at once. Pipes and FIFOs. For an inode that is not
+    // its files' ops (an anonymous pipe's), it says its last reference may go without
+    // the lock; File::~File takes it otherwise.
     virtual bool giant_free() const { return false; }
+    // Whether mmap(2) may copy this file's data into memory (Linux's f_op->mmap): ENODEV
+    // unless its data are plain stored bytes, read under the VFS lock (ramfs, ext2).
+    // Generated files (/proc, /sys) are not: mmap of them fails, as on Linux.
+    virtual ErrorOr<void> can_mmap(File&) { return Errno::ENODEV; }
     // Readiness for poll/select: a subset of `events` plus kPollErr/kPollHup; and the
     // queue to sleep on until it may change (null: never changes, always ready).
     virtual u32 poll(File&, u32 events) { return events & (kPollIn | kPollOut | kPollRdNorm | kPollWrNorm); }

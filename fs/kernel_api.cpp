@@ -97,6 +97,7 @@ ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd) {
     if (file->is_path()) return Errno::EBADF;
     if (!file->readable()) return Errno::EACCES;
     if (!file->inode->is_regular()) return Errno::ENODEV;
+    TRY(file->ops->can_mmap(*file));
     return file->inode;
 }
 

@@ -22,6 +22,9 @@ FileSystem* pipefs() {
 class PipeInode final : public Inode {
 public:
     explicit PipeInode(FileSystem& fs) : Inode(fs, kIfifo | 0600) {}
+    // Its files' ops are the Pipe (giant-free); the inode itself holds nothing the giant
+    // lock guards, so its last reference may go without it (~File).
+    bool giant_free() const override { return true; }
 };
 
 bool reads(const File& f) { return (f.flags & kOAccMode) != kOWrOnly; }

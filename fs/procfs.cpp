@@ -57,8 +57,10 @@ using Writer = ErrorOr<void> (*)(int pid, const char* text, size_t n);
 
 class ProcFile final : public Inode {
 public:
-    ProcFile(FileSystem& fs, Generator g, int pid, Writer w = nullptr)
-        : Inode(fs, kIfreg | (w ? 0644 : 0444)), m_gen(g), m_writer(w), m_pid(pid) {}
+    // `mmap_error`: what mmap(2) of it gives (ProcDir::lookup).
+    ProcFile(FileSystem& fs, Generator g, int pid, Errno mmap_error, Writer w = nullptr)
+        : Inode(fs, kIfreg | (w ? 0644 : 0444)), m_gen(g), m_writer(w), m_pid(pid), m_mmap_error(mmap_error) {}
+    ErrorOr<void> can_mmap(File&) override { return m_mmap_error; }
     bool writable_tunable() const override { return m_writer != nullptr; }
     ErrorOr<size_t> write_at(u64, const IoBuffer& buf, size_t n) override {
         if (!m_writer) return Errno::EINVAL;
@@ -82,6 +84,7 @@ private:
     Generator m_gen;
     Writer m_writer;
     int m_pid;
+    Errno m_mmap_error;
 };
 
 // A symlink whose text is computed, optionally "magic" (it resolves to an inode).
@@ -427,7 +430,13 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
     const DirChild* c = children(n);
     for (size_t i = 0; i < n; i++) {
         if (!(lv::StringView(c[i].name) == name)) continue;
-        if (c[i].gen) return make_inode<ProcFile>(fs, c[i].gen, m_pid, c[i].write);
+        if (c[i].gen) {
+            // Linux: EIO from the entries of /proc itself (pde_mmap), ENODEV from a
+            // process's files and /proc/sys (no mmap in their file_operations). Its
+            // /proc/mounts is a link to self/mounts.
+            bool pde = m_kind == Root && c[i].gen != gen_mounts;
+            return make_inode<ProcFile>(fs, c[i].gen, m_pid, pde ? Errno::EIO : Errno::ENODEV, c[i].write);
+        }
         if (c[i].fd_dir) return make_inode<ProcDir>(fs, FdDir, m_pid, this);
         if (c[i].net_dir) return make_inode<ProcDir>(fs, Net, 0, this);
         if (c[i].dir_kind >= 0) return make_inode<ProcDir>(fs, Kind(c[i].dir_kind), 0, this);
@@ -437,7 +446,7 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
         size_t count = g_net_count;
         const auto* files = g_net_files;
         for (size_t i = 0; i < count; i++)
-            if (lv::StringView(files[i].name) == name) return make_inode<ProcFile>(fs, gen_net, int(i));
+            if (lv::StringView(files[i].name) == name) return make_inode<ProcFile>(fs, gen_net, int(i), Errno::EIO);
         return Errno::ENOENT;
     }
     int num;

@@ -58,6 +58,7 @@ class RamFile final : public Inode, public RamCharge {
 public:
     RamFile(FileSystem& fs, u32 mode) : Inode(fs, mode), RamCharge(fs) {}
     ~RamFile() override { usage->uncharge_pages(m_pages.page_count()); }
+    ErrorOr<void> can_mmap(File&) override { return {}; }
     ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<void> truncate(u64 new_size) override;

@@ -15,6 +15,7 @@
 #include <kernel/smp.h>
 #include <kernel/sync/giant.h>
 #include <kernel/time.h>
+#include <mm/heap.h>
 #include <mm/phys.h>
 #include <net/inet/config.h>
 
@@ -47,11 +48,13 @@ void unpack_initrd() {
 const char* boot_cmdline() { return g_boot.cmdline; }
 
 [[noreturn]] void kernel_main(arch::BootInfo& boot) {
+    bool heap_check = mm::heap_debug_init(boot.cmdline);
     cpu_init_boot();
     g_boot = boot;
     console::init(g_boot.cmdline);
     apply_log_level(g_boot.cmdline);
     log_info("LevitateOS (%s) starting; command line: %s", arch::kMachineName, g_boot.cmdline);
+    if (heap_check) log_info("heap: freed blocks checked for writes on reuse (levitate.heapcheck)");
 
     static_assert(sizeof(mm::PhysRange) == sizeof(arch::MemRange));
     mm::phys_init(reinterpret_cast<const mm::PhysRange*>(g_boot.usable), g_boot.usable_count,

@@ -6,12 +6,15 @@
 // carries a 16-byte header naming its class, so kfree needs no size. Small-class pages
 // are never returned to the frame allocator (FIXME: per-page occupancy counts would
 // allow it). Freed blocks are filled with 0x6b (see kfree).
+#include <kernel/cmdline.h>
 #include <kernel/cpu.h>
 #include <kernel/log.h>
+#include <kernel/symbols.h>
 #include <kernel/smp.h>
 #include <kernel/sync/spinlock.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
+#include <mm/heap.h>
 #include <mm/phys.h>
 
 namespace {
@@ -28,6 +31,35 @@ struct Header {
 static_assert(sizeof(Header) == kHeader);
 constexpr u32 kLarge = 0xffff;
 constexpr int kPoisonFree = 0x6b;
+constexpr u64 kPoisonWord = 0x6b6b6b6b6b6b6b6bull;
+
+// levitate.heapcheck (mm/heap.h): a freed small block keeps the address of the code that
+// freed it in its first payload word, and the rest of the payload is checked on reuse.
+bool g_check = false;
+
+[[noreturn]] void report_write_after_free(const u8* payload, size_t len, size_t at) {
+    uptr freer = *reinterpret_cast<const uptr*>(payload);
+    const char* name = "?";
+    u64 off = 0;
+    kernel::symbolize(freer, name, off);
+    u64 bytes = 0;
+    memcpy(&bytes, payload + at, min<size_t>(8, len - at));
+    kernel::panic("heap: block %p (%lu bytes) written after free at +%#lx: %016lx; freed by %s+%#lx",
+                  payload, len, at, bytes, name, off);
+}
+
+// The payload of a block leaving the free state, past the freer's word: still poison?
+void check_poison(const u8* payload, size_t len) {
+    for (size_t at = sizeof(uptr); at + 8 <= len; at += 8) {
+        u64 w;
+        memcpy(&w, payload + at, 8);
+        if (w != kPoisonWord) {
+            size_t b = at;
+            while (payload[b] == kPoisonFree) b++;
+            report_write_after_free(payload, len, b);
+        }
+    }
+}
 
 struct FreeBlock {
     FreeBlock* next;
@@ -51,7 +83,12 @@ bool refill(int c) LV_REQUIRES(g_lock) {
     if (!pa) return false;
     auto* page = static_cast<u8*>(mm::phys_to_virt(pa));
     size_t sz = class_size(c);
+    if (g_check) memset(page, kPoisonFree, mm::kPageSize); // as if freed (kfree), by nobody
     for (size_t off = 0; off + sz <= mm::kPageSize; off += sz) {
+        if (g_check) {
+            reinterpret_cast<Header*>(page + off)->magic = 0;
+            *reinterpret_cast<uptr*>(page + off + kHeader) = 0;
+        }
         auto* b = reinterpret_cast<FreeBlock*>(page + off);
         b->next = g_free[c];
         g_free[c] = b;
@@ -82,6 +119,8 @@ void* kmalloc(size_t size) {
         cache.count[c] = n;
         arch::irq_restore(irq);
         if (!b) return nullptr;
+        if (g_check)
+            check_poison(reinterpret_cast<u8*>(b) + kHeader, class_size(c) - kHeader);
         h = reinterpret_cast<Header*>(b);
         h->klass = u32(c);
         h->frames = 0;
@@ -118,6 +157,7 @@ void kfree(void* p) {
     }
     if (h->klass >= kClasses) kernel::panic("kfree: corrupt header at %p", p);
     memset(p, kPoisonFree, class_size(int(h->klass)) - kHeader);
+    if (g_check) *static_cast<uptr*>(p) = uptr(__builtin_return_address(0));
     u32 klass = h->klass; // b->next below overwrites the header
     auto* b = reinterpret_cast<FreeBlock*>(h);
     arch::IrqState irq = arch::irq_save();
@@ -137,3 +177,10 @@ void kfree(void* p) {
     cache.count[klass] = n;
     arch::irq_restore(irq);
 }
+
+namespace mm {
+bool heap_debug_init(const char* cmdline) {
+    g_check = kernel::cmdline::flag(cmdline, "levitate.heapcheck");
+    return g_check;
+}
+} // namespace mm

@@ -102,6 +102,7 @@ public:
     ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<void> truncate(u64 new_size) override;
+    ErrorOr<void> can_mmap(File&) override { return {}; }
 
     // ---- directories (dir.cpp)
     ErrorOr<lv::RefPtr<Inode>> lookup(lv::StringView name) override;

@@ -455,7 +455,7 @@ def run(args):
         initrd = os.path.join(tmp, "initramfs.cpio")
         img.write(initrd)
         mon_path = os.path.join(tmp, "monitor.sock")
-        cmdline = "levitate.mux=1 levitate.exec=1 quiet"
+        cmdline = "levitate.mux=1 levitate.exec=1 levitate.heapcheck quiet"
         serial = ["-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
                   "-monitor", "unix:%s,server=on,wait=off" % mon_path, "-no-shutdown"]
         argv = qemu.command(arch, args.mem, initrd, cmdline, serial)
