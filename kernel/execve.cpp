@@ -5,6 +5,7 @@
 #include <kernel/lock.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <lib/string.h>
 #include <mm/address_space.h>
 
@@ -43,16 +44,32 @@ ErrorOr<bool> parse_shebang(fs::Inode& inode, char (&interp)[kShebangMax], char 
     return true;
 }
 
+// Linux's de_thread: every other thread of the process is told to die, and is gone
+// before the old image goes (one still running it on another CPU would go on using its
+// freed pages and tables). The caller then takes the process's id as its thread id.
+// False if this thread is to die itself instead (exit_group, a fatal signal, or
+// another thread's execve that came first): the execve then fails, and the thread
+// exits on its way out.
+bool kill_other_threads(Process& p, Thread& t) {
+    InterruptGuard g;
+    if (t.exiting) return false;
+    for (Thread& o : p.threads) {
+        if (&o == &t) continue;
+        o.exiting = true;
+        sched::wake(o);
+    }
+    p.exec_waiter = &t;
+    while (p.live_threads > 1 && !fatal_signal_pending()) sched::block(); // woken by exit_thread
+    p.exec_waiter = nullptr;
+    if (p.live_threads > 1) return false;
+    t.tid = p.pid; // the thread group leader's id, whichever thread this was
+    return true;
+}
+
 // The point of no return: the process now runs `img`.
 void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPtr<SignalHandlers> spare) {
     {
         InterruptGuard g;
-        // Other threads die (Linux's de_thread); the process keeps its pid.
-        for (Thread& o : p.threads) {
-            if (&o == &t) continue;
-            o.exiting = true;
-            sched::wake(o);
-        }
         // A table shared with other processes (CLONE_SIGHAND without CLONE_THREAD) is
         // left to them: the new image's resets must not reach them (Linux's
         // unshare_sighand). Checked now, when no thread of ours can share it any more.
@@ -109,6 +126,10 @@ ErrorOr<void> do_execve(fs::Inode& first, const char* path, ExecArgs& args) {
     lv::RefPtr<SignalHandlers> spare = SignalHandlers::create();
     if (!spare) return Errno::ENOMEM;
     Image img = TRY(load_image(*inode, path, args.argv.data(), args.argv.size(), args.envp.data(), args.envp.size()));
+    if (!kill_other_threads(current_process(), current_thread())) {
+        lv::destroy(img.as); // its only reference
+        return Errno::EINTR; // not seen: the thread exits before returning to user mode
+    }
     switch_image(current_process(), current_thread(), img, exec_path, lv::move(spare));
     return {};
 }

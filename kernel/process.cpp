@@ -209,6 +209,7 @@ void finish_process(Process& p) {
         InterruptGuard g;
         p.threads.remove(t);
         last = --p.live_threads == 0;
+        if (p.exec_waiter) sched::wake(*p.exec_waiter);
         if (last && !p.exit_started) {
             p.exit_started = true;
             p.wait_status = exit_status_code(code);

@@ -103,6 +103,9 @@ struct Process {
 
     lv::IntrusiveList<Thread, &Thread::process_node> threads;
     int live_threads = 0;
+    // execve's de_thread: the thread waiting for the others to be gone (exit_thread
+    // wakes it). Both under the giant lock.
+    Thread* exec_waiter = nullptr;
 
     lv::ListNode all_node;     // every process
     lv::ListNode sibling_node; // parent's children
