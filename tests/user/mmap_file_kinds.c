@@ -4,6 +4,7 @@
 // self/mounts there), /sys and directories give ENODEV; a write-only file gives EACCES
 // first.
 // SYSCALLS: mmap, openat, munmap
+// HOST-QEMU-SKIP: qemu-aarch64 serves /proc/self/stat and cmdline itself (from memory it maps)
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <fcntl.h>
