@@ -43,6 +43,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
     copy->m_brk_start = m_brk_start;
     copy->m_brk_end = m_brk_end;
     copy->m_mmap_top = m_mmap_top;
+    TlbGather gather(m_pt); // the pages made read-only here
     for (Vma& v : m_vmas) {
         if (v.advice & kAdviceDontFork) continue; // MADV_DONTFORK: not in the child at all
         auto* nv = lv::make<Vma>();
@@ -64,7 +65,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
             PageFlags f = m.flags;
             if (!shared && f.writable) {
                 f.writable = false;
-                m_pt.protect(va, f);
+                m_pt.protect(va, f, gather);
             }
             if (auto r = copy->m_pt.map(va, m.pa, f); r.is_error()) {
                 lv::destroy(copy);
@@ -150,10 +151,11 @@ u64 AddressSpace::resident_pages() const {
 void AddressSpace::move_pages(VirtAddr from, size_t len, VirtAddr to) {
     kernel::SpinlockLocker l(m_lock);
     VirtAddr end = from + len;
+    TlbGather gather(m_pt);
     for (VirtAddr va = m_pt.next_mapped(from, end); va < end; va = m_pt.next_mapped(va + kPageSize, end)) {
         auto old = m_pt.query(va);
-        m_pt.unmap(va);
-        if (m_pt.map(to + (va - from), old.pa, old.flags).is_error()) free_frame(old.pa);
+        m_pt.unmap(va, gather);
+        if (m_pt.map(to + (va - from), old.pa, old.flags).is_error()) gather.free_after_flush(old.pa);
     }
 }
 
@@ -209,9 +211,10 @@ VirtAddr AddressSpace::find_gap(size_t length) {
 }
 
 void AddressSpace::release_pages(VirtAddr start, VirtAddr end) {
+    TlbGather gather(m_pt);
     for (VirtAddr va = m_pt.next_mapped(start, end); va < end; va = m_pt.next_mapped(va + kPageSize, end)) {
-        PhysAddr pa = m_pt.unmap(va);
-        if (pa) free_frame(pa);
+        PhysAddr pa = m_pt.unmap(va, gather);
+        if (pa) gather.free_after_flush(pa);
     }
 }
 
@@ -306,6 +309,7 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
         covered = v.end;
     }
     if (covered < end) return Errno::ENOMEM;
+    TlbGather gather(m_pt);
     for (Vma& v : m_vmas) {
         if (v.end <= addr || v.start >= end) continue;
         Vma* cur = &v;
@@ -319,7 +323,7 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
             PageFlags pf = f;
             // A copy-on-write page stays read-only until a write fault copies it.
             if (!(cur->flags & kMapShared) && frame_refcount(m.pa) > 1) pf.writable = false;
-            m_pt.protect(va, pf);
+            m_pt.protect(va, pf, gather);
         }
     }
     return {};

@@ -71,6 +71,36 @@ PhysAddr PageTable::unmap(VirtAddr va) {
     return pa;
 }
 
+PhysAddr PageTable::unmap(VirtAddr va, TlbGather& gather) {
+    u64* e = walk(va, false);
+    if (!e || !arch::pte::is_present(*e)) return 0;
+    PhysAddr pa = arch::pte::address(*e);
+    *e = 0;
+    gather.changed(va);
+    return pa;
+}
+
+bool PageTable::protect(VirtAddr va, PageFlags flags, TlbGather& gather) {
+    u64* e = walk(va, false);
+    if (!e || !arch::pte::is_present(*e)) return false;
+    *e = arch::pte::make_leaf(arch::pte::address(*e), flags);
+    gather.changed(va);
+    return true;
+}
+
+void TlbGather::free_after_flush(PhysAddr pa) {
+    if (m_count == kMaxFrames) flush();
+    m_frames[m_count++] = pa;
+}
+
+void TlbGather::flush() {
+    if (m_start < m_end) arch::flush_tlb_range(m_pt.root(), m_start, m_end);
+    m_start = ~VirtAddr(0);
+    m_end = 0;
+    for (size_t i = 0; i < m_count; i++) free_frame(m_frames[i]);
+    m_count = 0;
+}
+
 bool PageTable::protect(VirtAddr va, PageFlags flags) {
     u64* e = walk(va, false);
     if (!e || !arch::pte::is_present(*e)) return false;

@@ -2,11 +2,14 @@
 // walked generically; the entry encoding is the arch's (<arch/pte.h>). Intermediate
 // tables are freed with the PageTable; the leaf frames belong to the AddressSpace.
 #pragma once
+#include <arch/config.h>
 #include <arch/page_flags.h>
 #include <lib/result.h>
 #include <lib/types.h>
 
 namespace mm {
+class TlbGather;
+
 class PageTable {
 public:
     static ErrorOr<PageTable> create();
@@ -22,6 +25,10 @@ public:
     PhysAddr unmap(VirtAddr va);
     // Changes the flags of a present mapping; false if none. Flushes the TLB.
     bool protect(VirtAddr va, PageFlags flags);
+    // The same, leaving the flush to `gather` (which must be this table's): for loops
+    // over many pages.
+    PhysAddr unmap(VirtAddr va, TlbGather& gather);
+    bool protect(VirtAddr va, PageFlags flags, TlbGather& gather);
     struct Mapping {
         PhysAddr pa = 0;
         PageFlags flags;
@@ -41,5 +48,34 @@ private:
     void destroy();
     u64* walk(VirtAddr va, bool create) const;
     PhysAddr m_root = 0;
+};
+
+// Linux's mmu_gather, in its simplest form: entries removed or changed in a loop are
+// dropped from every CPU's TLB once, as one range, instead of one cross-CPU request per
+// page; and the frames they mapped go back only after that (through a stale entry,
+// another CPU could still write a frame already handed out again). flush() runs when
+// the frame list is full and at the end of the scope. Used under the address space's
+// lock, like the table itself.
+class TlbGather {
+public:
+    explicit TlbGather(PageTable& pt) : m_pt(pt) {}
+    ~TlbGather() { flush(); }
+    TlbGather(const TlbGather&) = delete;
+    TlbGather& operator=(const TlbGather&) = delete;
+
+    void changed(VirtAddr va) {
+        if (va < m_start) m_start = va;
+        if (va + arch::kPageSize > m_end) m_end = va + arch::kPageSize;
+    }
+    // A frame to give back (mm::free_frame: one reference) once the range is flushed.
+    void free_after_flush(PhysAddr pa);
+    void flush();
+
+private:
+    static constexpr size_t kMaxFrames = 64;
+    PageTable& m_pt;
+    VirtAddr m_start = ~VirtAddr(0), m_end = 0;
+    PhysAddr m_frames[kMaxFrames];
+    size_t m_count = 0;
 };
 } // namespace mm

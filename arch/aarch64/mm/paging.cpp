@@ -63,6 +63,28 @@ void flush_tlb_page(PhysAddr root, VirtAddr va) {
     }
 }
 
+void flush_tlb_range(PhysAddr root, VirtAddr start, VirtAddr end) {
+    asm volatile("dsb ish" ::: "memory");
+    bool broadcast = others_may_cache(root, start);
+    if ((end - start) / kPageSize > kTlbFlushAllPages) {
+        // Every user entry (all share ASID 0).
+        if (broadcast) {
+            asm volatile("tlbi aside1is, xzr" ::: "memory");
+            tlb_sync();
+        } else {
+            asm volatile("tlbi aside1, xzr; dsb nsh; isb" ::: "memory");
+        }
+        return;
+    }
+    for (VirtAddr va = start; va < end; va += kPageSize) {
+        u64 arg = (va >> 12) & ((1ull << 44) - 1);
+        if (broadcast) asm volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
+        else asm volatile("tlbi vae1, %0" ::"r"(arg) : "memory");
+    }
+    if (broadcast) tlb_sync();
+    else asm volatile("dsb nsh; isb" ::: "memory");
+}
+
 } // namespace arch
 
 namespace arch {

@@ -33,20 +33,47 @@ void activate_user_root(PhysAddr root) {
 // CPU records its root before loading it.
 namespace {
 void flush_page_here(void* va) { x86::invlpg(reinterpret_cast<VirtAddr>(va)); }
-} // namespace
 
-void flush_tlb_page(PhysAddr root, VirtAddr va) {
-    x86::invlpg(va);
+struct Range {
+    PhysAddr root;
+    VirtAddr start, end;
+};
+
+// A user range on this CPU: page by page, or all non-global entries by reloading CR3
+// (only if the root is the one loaded: the TLB holds no other user entries).
+void flush_range_here(void* arg) {
+    auto& r = *static_cast<const Range*>(arg);
+    if ((r.end - r.start) / kPageSize <= kTlbFlushAllPages) {
+        for (VirtAddr va = r.start; va < r.end; va += kPageSize) x86::invlpg(va);
+    } else if ((x86::read_cr3() & pte::kAddressMask) == r.root) {
+        x86::write_cr3(x86::read_cr3());
+    }
+}
+
+// The other CPUs that have `root` loaded (or all of them for a kernel address).
+u32 other_cpus_with(PhysAddr root, bool kernel) {
     unsigned n = kernel::smp::online_count();
-    if (n < 2) return;
+    if (n < 2) return 0;
     asm volatile("mfence" ::: "memory");
-    bool kernel = va >= kUserTop;
     unsigned me = x86::this_percpu().index;
     u32 targets = 0;
     for (unsigned i = 0; i < n; i++)
         if (i != me && (kernel || __atomic_load_n(&x86::g_percpu[i].loaded_root, __ATOMIC_RELAXED) == root))
             targets |= 1u << i;
-    kernel::smp::call_on(targets, flush_page_here, reinterpret_cast<void*>(va));
+    return targets;
+}
+} // namespace
+
+void flush_tlb_page(PhysAddr root, VirtAddr va) {
+    x86::invlpg(va);
+    if (u32 targets = other_cpus_with(root, va >= kUserTop))
+        kernel::smp::call_on(targets, flush_page_here, reinterpret_cast<void*>(va));
+}
+
+void flush_tlb_range(PhysAddr root, VirtAddr start, VirtAddr end) {
+    Range r {root, start, end};
+    flush_range_here(&r);
+    if (u32 targets = other_cpus_with(root, false)) kernel::smp::call_on(targets, flush_range_here, &r);
 }
 } // namespace arch
 
