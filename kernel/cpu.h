@@ -18,6 +18,10 @@ struct alignas(64) Cpu { // a cache line of its own: CPUs write their own often
     // lock held; read by this CPU without it (it is the reader itself).
     Thread* current = nullptr; // read by other CPUs only as a hint (kernel/sched.cpp: is it idle?)
     Thread* idle = nullptr;         // runs when nothing else can
+    // A thread woken onto this CPU's queue should run before the current one (wake-up
+    // preemption, kernel/sched.cpp): set by any CPU under this CPU's run-queue lock,
+    // cleared by this CPU's next switch; read without the lock on the way to user mode.
+    bool need_resched = false;
     u32 spinlocks_held = 0;         // kernel/sync/spinlock.h
     // The soft-lockup watchdog (sched::watchdog): the last context switch, return to
     // user or idle tick, and the last report.

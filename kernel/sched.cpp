@@ -53,6 +53,10 @@ constexpr unsigned kSliceTicks = 2; // 20 ms at 100 Hz
 // no claim on the CPU), a new thread at the least, and a stolen one keeps its distance
 // from its old queue's least.
 constexpr u64 kGranularity = 10'000'000, kSleeperCredit = 10'000'000; // ns of nice-0 time
+// A woken thread takes the CPU from the running one at once, rather than at a tick, when
+// it has run this much less (Linux's sched_wakeup_granularity, 1 ms of the woken
+// thread's weighed time).
+constexpr u64 kWakeupGranularity = 1'000'000;
 constexpr u32 kNiceWeights[40] = {
     88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
     3906,  3121,  2501,  1991,  1586,  1277,  1024,  820,   655,   526,   423,   335,  272,  215,
@@ -198,24 +202,38 @@ bool cpu_idle(unsigned i) {
 // idle, it is interrupted to run it; if it is busy, an idle CPU the thread may run on is
 // asked to take it (steal), if nobody runs it first. (An idle CPU that is the caller,
 // in an interrupt handler, looks for work when the handler returns.)
-void kick_for(u32 cpu, u64 allowed) {
+bool kick_for(u32 cpu, u64 allowed) {
     unsigned n = smp::online_count();
-    if (n < 2) return;
+    if (n < 2) return false;
     arch::IrqState s = arch::irq_save();
     unsigned me = this_cpu().id;
     arch::irq_restore(s);
     Cpu& c = cpu_slot(cpu);
     if (__atomic_load_n(&c.current, __ATOMIC_RELAXED) == c.idle) {
         if (cpu != me) arch::send_ipi(cpu);
-        return;
+        return true;
     }
     for (unsigned k = 1; k < n; k++) {
         unsigned i = (cpu + k) % n;
         if ((allowed & cpu_bit(i)) && cpu_idle(i)) {
             if (i != me) arch::send_ipi(i);
-            return;
+            return true;
         }
     }
+    return false;
+}
+
+// `t` was just queued on `rq`, whose CPU runs another thread: whether it should take
+// that CPU now (check_preempt_wakeup): it may run there and has run kWakeupGranularity
+// less, weighed by its own weight, than the running thread, whose time is brought up
+// to date first. The idle thread is not preempted this way (kick_for wakes it).
+bool should_preempt(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
+    u32 cpu = cpu_of_rq(rq);
+    Cpu& c = cpu_slot(cpu);
+    Thread* cur = c.current; // stable: switches happen under this queue's lock
+    if (cur == c.idle || !(t.affinity & cpu_bit(cpu))) return false;
+    charge(*cur, time::monotonic_ns());
+    return cur->vruntime > t.vruntime + kWakeupGranularity * 1024 / t.weight;
 }
 
 // Frees the threads that exited. Called without a queue lock (freeing takes other locks).
@@ -298,6 +316,7 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     Cpu& cpu = this_cpu();
     RunQueue& rq = g_rqs[cpu.id];
     Thread* prev = cpu.current;
+    __atomic_store_n(&cpu.need_resched, false, __ATOMIC_RELAXED); // whatever runs next is the choice
     bool prev_stays = prev->state == Thread::State::Running && (prev->affinity & cpu_bit(cpu.id));
     u64 now = time::monotonic_ns();
     charge(*prev, now);
@@ -628,6 +647,7 @@ bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_NO_THREAD_SAFETY_ANALYS
 void wake(Thread& t) {
     u32 cpu;
     u64 allowed;
+    bool preempt;
     {
         RqLocker l(t);
         if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) t.wake_pending = true;
@@ -637,8 +657,25 @@ void wake(Thread& t) {
         enqueue(l.rq(), t);
         cpu = t.last_cpu;
         allowed = t.affinity;
+        preempt = should_preempt(l.rq(), t);
+        // Marked under the lock, so the CPU's next switch (which clears it) cannot
+        // come between.
+        if (preempt) __atomic_store_n(&cpu_slot(cpu).need_resched, true, __ATOMIC_RELAXED);
     }
-    kick_for(cpu, allowed);
+    // An idle CPU that may run it comes first; else the busy one is interrupted, to
+    // switch on its way back to user mode (this CPU does that on its own way back).
+    if (kick_for(cpu, allowed) || !preempt) return;
+    arch::IrqState s = arch::irq_save();
+    bool remote = cpu != this_cpu().id;
+    arch::irq_restore(s);
+    if (remote) arch::send_ipi(cpu);
+}
+
+void preempt_if_needed() {
+    arch::IrqState s = arch::irq_save();
+    bool need = __atomic_load_n(&this_cpu().need_resched, __ATOMIC_RELAXED);
+    arch::irq_restore(s);
+    if (need) yield();
 }
 
 void kick(Thread& t) {

@@ -37,6 +37,10 @@ int runnable_threads();       // running or waiting to run, the idle threads asi
 u64 runtime_ns(const Thread& t); // its time on a CPU so far, the current stretch included
 bool is_runnable(const Thread& t); // running or waiting to run (not asleep, not dead)
 void yield();                 // give up the CPU, stay runnable
+// Wake-up preemption: on the way back to user mode, a thread woken onto this CPU's
+// queue that has run sufficiently less than the current one gets the CPU (Linux's
+// check_preempt_wakeup and TIF_NEED_RESCHED, without preempting kernel code).
+void preempt_if_needed();
 // sched_setaffinity: `t` runs only on the CPUs in `mask` (bit i: CPU i; at least one
 // online). If it runs elsewhere now, it moves: at once if it is the caller, else by its
 // CPU's next tick.

@@ -369,6 +369,7 @@ bool return_work(const Thread& t) {
 }
 
 void before_return_to_user(arch::TrapFrame& f) {
+    sched::preempt_if_needed(); // a woken thread that should run first (no lock held here)
     Thread& t = current_thread();
     if (!t.process || !return_work(t)) return;
     giant::Locker giant; // not held in user mode: given up on the way out
