@@ -8,6 +8,7 @@
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/sync/giant.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/address_space.h>
@@ -67,7 +68,11 @@ ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
     if (a.flags & CLONE_VM) {
         p->as = parent.as;
     } else {
-        auto as = parent.as->clone();
+        // The copy needs only the address space's lock: other CPUs fork meanwhile.
+        auto as = [&] {
+            giant::Released unlocked;
+            return parent.as->clone();
+        }();
         if (as.is_error()) return fail(as.error());
         p->as = lv::RefPtr<mm::AddressSpace>::adopt(as.value());
     }

@@ -6,6 +6,7 @@
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/sync/giant.h>
 #include <lib/string.h>
 #include <mm/address_space.h>
 
@@ -81,7 +82,10 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPt
     lv::RefPtr<mm::AddressSpace> old = lv::move(p.as);
     p.as = lv::RefPtr<mm::AddressSpace>::adopt(img.as);
     p.as->activate();
-    old.clear(); // a vfork parent keeps its own reference
+    {
+        giant::Released unlocked; // the teardown needs only the address space's locks
+        old.clear();               // a vfork parent keeps its own reference
+    }
     release_vfork_parent(p);
     fs::close_on_exec(*p.fds);
     delete_posix_timers(p); // kernel/itimer.h: timer_create's timers end with the image

@@ -155,6 +155,7 @@ void finish_process(Process& p) {
             as = lv::move(p.as);
             arch::activate_user_root(0);
         }
+        giant::Released unlocked; // the teardown needs only the address space's locks
         as.clear();
     }
     arch::irq_disable();

@@ -67,6 +67,27 @@ void unlock() {
     arch::irq_restore(s);
 }
 
+Released::Released() : m_depth(0) {
+    arch::IrqState s = arch::irq_save();
+    Thread* t = this_cpu().current;
+    if (t && owner() == t) {
+        m_depth = t->giant_depth;
+        t->giant_depth = 0;
+        __atomic_store_n(&g_owner, nullptr, __ATOMIC_RELEASE);
+    }
+    arch::irq_restore(s);
+}
+
+Released::~Released() {
+    if (!m_depth) return;
+    arch::IrqState s = arch::irq_save();
+    if (this_cpu().spinlocks_held) panic("giant lock taken with %u spinlock(s) held", this_cpu().spinlocks_held);
+    Thread* t = this_cpu().current;
+    take_word(t);
+    t->giant_depth = m_depth;
+    arch::irq_restore(s);
+}
+
 void release_for_switch(Thread& prev) {
     if (owner() == &prev) __atomic_store_n(&g_owner, nullptr, __ATOMIC_RELEASE);
 }

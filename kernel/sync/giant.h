@@ -41,6 +41,22 @@ public:
     Locker& operator=(const Locker&) = delete;
 };
 
+// Gives the lock up for its scope, at whatever depth the thread holds it, and takes it
+// back at that depth: for long work under named locks only (copying or tearing down an
+// address space) inside a call that otherwise needs the giant lock. To the code around
+// it this is as a sleep is: what the giant lock guards may change meanwhile. Not with a
+// spinlock held.
+class Released {
+public:
+    Released();
+    ~Released();
+    Released(const Released&) = delete;
+    Released& operator=(const Released&) = delete;
+
+private:
+    u32 m_depth;
+};
+
 // Holds the lock for its scope when `needed`: for a call that runs without it for some
 // objects only (read(2) on a pipe, fs::FileOps::giant_free) and with it for the rest.
 class LockerIf {
