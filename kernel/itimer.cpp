@@ -153,7 +153,10 @@ void cputime_switch(Thread& prev, Thread& next) {
     next.on_cpu_since_ns = now;
     // A dead thread is about to be freed: its runtime stays with the process. (The last
     // thread of a process passes here before the parent can reap the zombie.)
-    if (prev.state == Thread::State::Dead && prev.process) prev.process->dead_threads_runtime_ns += prev.cpu.runtime_ns;
+    // Atomic: two threads of the process may end on two CPUs at once (each under its own
+    // run queue's lock).
+    if (prev.state == Thread::State::Dead && prev.process)
+        __atomic_fetch_add(&prev.process->dead_threads_runtime_ns, prev.cpu.runtime_ns, __ATOMIC_RELAXED);
 }
 
 void timer_tick(bool from_user) {
@@ -194,7 +197,7 @@ u64 thread_runtime_ns(const Thread& t) { return sched::runtime_ns(t); }
 
 u64 process_runtime_ns(const Process& p) {
     InterruptGuard g;
-    u64 ns = p.dead_threads_runtime_ns;
+    u64 ns = __atomic_load_n(&p.dead_threads_runtime_ns, __ATOMIC_RELAXED);
     for (const Thread& t : const_cast<Process&>(p).threads) ns += thread_runtime_ns(t);
     return ns;
 }

@@ -82,6 +82,21 @@ enum : int {
 };
 constexpr u64 kRlimInfinity = ~0ull;
 
+// Locking. Unless a field names another lock here, it is under the giant lock
+// (kernel/sync/giant.h: InterruptGuard sections and the system calls that hold it),
+// which is what still guards the process table and tree, signals, job control, exit
+// state and credentials (issue 7 moves them to named locks). The exceptions:
+//   - pid never changes once the process is registered.
+//   - as, fds and fs (the pointers) change under the giant lock only when no other
+//     thread of the process runs (fork, before it is registered; execve, once
+//     de_thread is done; exit, in its last thread), so the process's own threads read
+//     them without it (page faults, the giant-free calls); what they point to has its
+//     own locks (mm::AddressSpace::m_lock, fs::FdTable::m_lock).
+//   - pending_signals, stopped and the threads' exiting flags are also read without it,
+//     one word at a time (the return-to-user check, signal.cpp's return_work): a change
+//     from another CPU is followed by a kick of the thread (sched::kick).
+//   - the contents of sighand are under SignalHandlers::m_lock; continue_wait and
+//     child_wait under their own wait-queue locks.
 struct Process {
     // Out of line (kernel/process.cpp), where the shared pieces' types are complete.
     Process();

@@ -41,6 +41,15 @@ struct SchedAttr {
     }
 };
 
+// Locking. Fields marked LV_GUARDED_BY(sched::rq_lock) are under the lock of the run
+// queue the thread belongs to. The CPU-time fields (cpu, on_cpu_since_ns) are written
+// by the scheduler's switch, under that lock too, and by the tick on the thread's own
+// CPU. context, arch_state, held_locks, irq_depth, giant_depth and pagefault_disabled
+// belong to the thread itself (and the switch that saves it). process and kstack_base
+// never change; tid changes only in execve, once no other thread of the process runs.
+// Everything else (the signal state, sched, name, the robust list and tid addresses,
+// exiting) is under the giant lock, as the process's fields are (kernel/process.h);
+// pending_signals and exiting are also read without it, one word at a time.
 struct Thread {
     enum class State : u8 { Runnable, Running, Blocked, Dead };
 
