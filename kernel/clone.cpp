@@ -110,7 +110,9 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         t = make_thread(self, a);
         if (!t) return Errno::ENOMEM;
         InterruptGuard g;
-        if (self.exit_started) { destroy_thread(t); return Errno::EAGAIN; }
+        // Not into a process on its way out, nor from a thread told to die (another
+        // thread's execve waits for every thread but its own to be gone).
+        if (self.exit_started || current_thread().exiting) { destroy_thread(t); return Errno::EAGAIN; }
         if (auto r = check_new_task(self); r.is_error()) { destroy_thread(t); return r.error(); }
         self.threads.push_back(*t);
         self.live_threads++;

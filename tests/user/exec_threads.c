@@ -1,13 +1,15 @@
 // execve from a thread that is not the main one, while other threads spin in user mode
-// (on other CPUs) and sleep in the kernel: every other thread is gone before the new
-// image runs (Linux's de_thread), the caller takes the process's id as its thread id,
-// the pid stays, and nothing the old threads did reaches the new image.
+// (on other CPUs), sleep in the kernel and start new threads: every other thread is
+// gone before the new image runs (Linux's de_thread), the caller takes the process's id
+// as its thread id, the pid stays, and nothing the old threads did reaches the new
+// image.
 // SYSCALLS: execve, clone, gettid
 // HOST-QEMU-SKIP: qemu-aarch64 cannot execve an arm64 binary (no binfmt registration)
 // TIMEOUT: 120
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -28,6 +30,21 @@ static void* spinner(void* arg) {
 static void* sleeper(void* arg) {
     char c;
     (void)!read(g_pipe[0], &c, 1); // never written: the kernel must end it
+    return NULL;
+}
+
+static void* short_lived(void* arg) { return NULL; }
+
+// Starts threads that end at once, as fast as it can: one started while the execve
+// waits for the others must not be left behind (nor make it wait for ever).
+static void* spawner(void* arg) {
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    for (;;) {
+        pthread_t t;
+        if (pthread_create(&t, &a, short_lived, NULL) != 0) sched_yield();
+    }
     return NULL;
 }
 
@@ -56,6 +73,7 @@ static void start_round(int round) {
     pthread_t t;
     for (unsigned long i = 0; i < 3; i++) CHECK(pthread_create(&t, NULL, spinner, (void*)i) == 0);
     for (int i = 0; i < 2; i++) CHECK(pthread_create(&t, NULL, sleeper, NULL) == 0);
+    CHECK(pthread_create(&t, NULL, spawner, NULL) == 0);
     CHECK(pthread_create(&t, NULL, execer, NULL) == 0);
     for (;;) pause(); // the main thread sleeps too; execve ends it
 }
