@@ -25,6 +25,7 @@ enum AuxType : u64 {
     AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
     AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15,
     AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
+    AT_MINSIGSTKSZ = 51,
 };
 
 u32 prot_of(u32 pflags) {
@@ -144,6 +145,7 @@ ErrorOr<VirtAddr> build_stack(mm::AddressSpace& as, const Loaded& prog, VirtAddr
         {AT_PLATFORM, platform},
         {AT_RANDOM, random_addr},
         {AT_EXECFN, execfn_addr},
+        {AT_MINSIGSTKSZ, arch::signal_frame_max()},
         {AT_NULL, 0},
     };
     size_t words = 1 + (argc + 1) + (envc + 1) + sizeof(auxv) / sizeof(u64);

@@ -102,8 +102,7 @@ ErrorOr<long> sys_sigaltstack(UserPtr<void> ss, UserPtr<void> old) {
             t.altstack_sp = t.altstack_size = 0;
             t.altstack_autodisarm = false;
         } else {
-            constexpr u64 kMinSigStkSz = 2048;
-            if (n.size < kMinSigStkSz) return Errno::ENOMEM;
+            if (n.size < arch::kMinSigStackSize) return Errno::ENOMEM;
             t.altstack_sp = n.sp;
             t.altstack_size = n.size;
             t.altstack_autodisarm = n.flags & SS_AUTODISARM;

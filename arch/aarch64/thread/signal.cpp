@@ -79,6 +79,11 @@ bool records_valid(const SigContext& sc) {
 }
 } // namespace
 
+size_t signal_frame_max() {
+    // The frame record (16 bytes, aligned down to 16), then the sigframe below it.
+    return align_up<size_t>(16 + 15 + sizeof(RtSigframe), 16);
+}
+
 bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     // Frame record at the top, the sigframe below it, both 16-byte aligned.
     u64 record = align_down<u64>(r.stack_top - 16, 16);

@@ -153,6 +153,10 @@ struct SignalFrameRequest {
 // then points f at the handler (signo, &info, &uc as arguments; return address = restorer).
 // False if the user stack is not writable (the caller then kills with SIGSEGV).
 [[nodiscard]] bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r);
+// The most stack a signal frame can take, alignment included: AT_MINSIGSTKSZ (Linux's
+// get_sigframe_size / signal_minsigstksz), which glibc's sysconf(_SC_MINSIGSTKSZ) and
+// _SC_SIGSTKSZ report, so that an alternate stack sized from them holds the frame.
+size_t signal_frame_max();
 // rt_sigreturn: reads the frame that setup_signal_frame built (at the user sp as the
 // handler returned), restores the registers and the FP/SIMD state, and reports uc_sigmask.
 // False if the frame cannot be read or is invalid (the caller kills with SIGSEGV).

@@ -88,6 +88,13 @@ void load_registers(TrapFrame& f, const SigContext& sc) {
 }
 } // namespace
 
+size_t signal_frame_max() {
+    // As setup_signal_frame lays it out from an unaligned top: the FP image and its
+    // trailing magic word aligned down to 64, then the frame aligned down to 16, less 8.
+    size_t fp = x86::fpu_area_size() + (x86::xsave_enabled() ? 4 : 0);
+    return align_up<size_t>(fp + 63 + sizeof(RtSigframe) + 15 + 8, 16);
+}
+
 bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     u64 sp = r.stack_top;
     if (sp == f.rsp) sp -= kRedZone; // leaf functions may use 128 bytes below rsp

@@ -12,4 +12,6 @@ constexpr u16 kElfMachine = 183;                           // EM_AARCH64
 constexpr const char* kMachineName = "aarch64";            // uname -m
 // Argument order of clone(2): clone(flags, stack, parent_tid, tls, child_tid): Linux's CONFIG_CLONE_BACKWARDS.
 constexpr bool kCloneTlsBeforeChildTid = true;
+// The smallest alternate signal stack sigaltstack(2) takes (the uapi MINSIGSTKSZ).
+constexpr u64 kMinSigStackSize = 5120;
 } // namespace arch

@@ -14,4 +14,6 @@ constexpr u16 kElfMachine = 62;                            // EM_X86_64
 constexpr const char* kMachineName = "x86_64";             // uname -m
 // Argument order of clone(2): clone(flags, stack, parent_tid, child_tid, tls).
 constexpr bool kCloneTlsBeforeChildTid = false;
+// The smallest alternate signal stack sigaltstack(2) takes (the uapi MINSIGSTKSZ).
+constexpr u64 kMinSigStackSize = 2048;
 } // namespace arch
