@@ -84,7 +84,6 @@ File::~File() {
     }
     if (ops) ops->release(*this);
     kfree(m_name);
-    m_name = nullptr;
     m_dir.clear();
     inode.clear();
 }

@@ -201,26 +201,28 @@ bool cpu_idle(unsigned i) {
 // A thread was queued on `cpu`'s queue (`allowed`: where it may run): if that CPU is
 // idle, it is interrupted to run it; if it is busy, an idle CPU the thread may run on is
 // asked to take it (steal), if nobody runs it first. (An idle CPU that is the caller,
-// in an interrupt handler, looks for work when the handler returns.)
-bool kick_for(u32 cpu, u64 allowed) {
+// in an interrupt handler, looks for work when the handler returns.) With `preempt`
+// (should_preempt) and no idle CPU for it, the busy CPU is interrupted, to switch on its
+// way back to user mode; the caller's own CPU does that on its own way back.
+void kick_for(u32 cpu, u64 allowed, bool preempt = false) {
     unsigned n = smp::online_count();
-    if (n < 2) return false;
+    if (n < 2) return;
     arch::IrqState s = arch::irq_save();
     unsigned me = this_cpu().id;
     arch::irq_restore(s);
     Cpu& c = cpu_slot(cpu);
     if (__atomic_load_n(&c.current, __ATOMIC_RELAXED) == c.idle) {
         if (cpu != me) arch::send_ipi(cpu);
-        return true;
+        return;
     }
     for (unsigned k = 1; k < n; k++) {
         unsigned i = (cpu + k) % n;
         if ((allowed & cpu_bit(i)) && cpu_idle(i)) {
             if (i != me) arch::send_ipi(i);
-            return true;
+            return;
         }
     }
-    return false;
+    if (preempt && cpu != me) arch::send_ipi(cpu);
 }
 
 // `t` was just queued on `rq`, whose CPU runs another thread: whether it should take
@@ -662,13 +664,7 @@ void wake(Thread& t) {
         // come between.
         if (preempt) __atomic_store_n(&cpu_slot(cpu).need_resched, true, __ATOMIC_RELAXED);
     }
-    // An idle CPU that may run it comes first; else the busy one is interrupted, to
-    // switch on its way back to user mode (this CPU does that on its own way back).
-    if (kick_for(cpu, allowed) || !preempt) return;
-    arch::IrqState s = arch::irq_save();
-    bool remote = cpu != this_cpu().id;
-    arch::irq_restore(s);
-    if (remote) arch::send_ipi(cpu);
+    kick_for(cpu, allowed, preempt);
 }
 
 void preempt_if_needed() {

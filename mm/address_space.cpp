@@ -65,7 +65,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
             PageFlags f = m.flags;
             if (!shared && f.writable) {
                 f.writable = false;
-                m_pt.protect(va, f, gather);
+                m_pt.protect(va, f, &gather);
             }
             if (auto r = copy->m_pt.map(va, m.pa, f); r.is_error()) {
                 lv::destroy(copy);
@@ -154,7 +154,7 @@ void AddressSpace::move_pages(VirtAddr from, size_t len, VirtAddr to) {
     TlbGather gather(m_pt);
     for (VirtAddr va = m_pt.next_mapped(from, end); va < end; va = m_pt.next_mapped(va + kPageSize, end)) {
         auto old = m_pt.query(va);
-        m_pt.unmap(va, gather);
+        m_pt.unmap(va, &gather);
         if (m_pt.map(to + (va - from), old.pa, old.flags).is_error()) gather.free_after_flush(old.pa);
     }
 }
@@ -213,7 +213,7 @@ VirtAddr AddressSpace::find_gap(size_t length) {
 void AddressSpace::release_pages(VirtAddr start, VirtAddr end) {
     TlbGather gather(m_pt);
     for (VirtAddr va = m_pt.next_mapped(start, end); va < end; va = m_pt.next_mapped(va + kPageSize, end)) {
-        PhysAddr pa = m_pt.unmap(va, gather);
+        PhysAddr pa = m_pt.unmap(va, &gather);
         if (pa) gather.free_after_flush(pa);
     }
 }
@@ -323,7 +323,7 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
             PageFlags pf = f;
             // A copy-on-write page stays read-only until a write fault copies it.
             if (!(cur->flags & kMapShared) && frame_refcount(m.pa) > 1) pf.writable = false;
-            m_pt.protect(va, pf, gather);
+            m_pt.protect(va, pf, &gather);
         }
     }
     return {};

@@ -62,29 +62,25 @@ ErrorOr<void> PageTable::map(VirtAddr va, PhysAddr pa, PageFlags flags) {
     return {};
 }
 
-PhysAddr PageTable::unmap(VirtAddr va) {
+void PageTable::changed(VirtAddr va, TlbGather* gather) {
+    if (gather) gather->changed(va);
+    else arch::flush_tlb_page(m_root, va);
+}
+
+PhysAddr PageTable::unmap(VirtAddr va, TlbGather* gather) {
     u64* e = walk(va, false);
     if (!e || !arch::pte::is_present(*e)) return 0;
     PhysAddr pa = arch::pte::address(*e);
     *e = 0;
-    arch::flush_tlb_page(m_root, va);
+    changed(va, gather);
     return pa;
 }
 
-PhysAddr PageTable::unmap(VirtAddr va, TlbGather& gather) {
-    u64* e = walk(va, false);
-    if (!e || !arch::pte::is_present(*e)) return 0;
-    PhysAddr pa = arch::pte::address(*e);
-    *e = 0;
-    gather.changed(va);
-    return pa;
-}
-
-bool PageTable::protect(VirtAddr va, PageFlags flags, TlbGather& gather) {
+bool PageTable::protect(VirtAddr va, PageFlags flags, TlbGather* gather) {
     u64* e = walk(va, false);
     if (!e || !arch::pte::is_present(*e)) return false;
     *e = arch::pte::make_leaf(arch::pte::address(*e), flags);
-    gather.changed(va);
+    changed(va, gather);
     return true;
 }
 
@@ -99,14 +95,6 @@ void TlbGather::flush() {
     m_end = 0;
     for (size_t i = 0; i < m_count; i++) free_frame(m_frames[i]);
     m_count = 0;
-}
-
-bool PageTable::protect(VirtAddr va, PageFlags flags) {
-    u64* e = walk(va, false);
-    if (!e || !arch::pte::is_present(*e)) return false;
-    *e = arch::pte::make_leaf(arch::pte::address(*e), flags);
-    arch::flush_tlb_page(m_root, va);
-    return true;
 }
 
 VirtAddr PageTable::next_mapped(VirtAddr va, VirtAddr end) const {

@@ -21,14 +21,11 @@ public:
 
     // Maps one page, replacing nothing: EEXIST if va is already mapped.
     ErrorOr<void> map(VirtAddr va, PhysAddr pa, PageFlags flags);
-    // Removes the mapping of va; returns the frame it mapped, or 0. Flushes the TLB.
-    PhysAddr unmap(VirtAddr va);
-    // Changes the flags of a present mapping; false if none. Flushes the TLB.
-    bool protect(VirtAddr va, PageFlags flags);
-    // The same, leaving the flush to `gather` (which must be this table's): for loops
-    // over many pages.
-    PhysAddr unmap(VirtAddr va, TlbGather& gather);
-    bool protect(VirtAddr va, PageFlags flags, TlbGather& gather);
+    // Removes the mapping of va; returns the frame it mapped, or 0. Flushes the TLB, or
+    // leaves the flush to `gather` (this table's) in loops over many pages.
+    PhysAddr unmap(VirtAddr va, TlbGather* gather = nullptr);
+    // Changes the flags of a present mapping; false if none. Flushes as unmap does.
+    bool protect(VirtAddr va, PageFlags flags, TlbGather* gather = nullptr);
     struct Mapping {
         PhysAddr pa = 0;
         PageFlags flags;
@@ -47,6 +44,7 @@ private:
     void lv_swap(PageTable& o) { PhysAddr t = m_root; m_root = o.m_root; o.m_root = t; }
     void destroy();
     u64* walk(VirtAddr va, bool create) const;
+    void changed(VirtAddr va, TlbGather* gather); // an entry of va was changed or removed
     PhysAddr m_root = 0;
 };
 
