@@ -147,8 +147,9 @@ def reference_linux(arch, dest_root):
     once under dest_root/<arch> from the package that linux-image-<debian arch> names:
     the reference the benchmarks compare with (docs/performance.md). Returns its path."""
     dest = os.path.join(dest_root, arch)
-    if _kernel_images(dest):
-        return _kernel_images(dest)[0]
+    images = _kernel_images(dest)
+    if images:
+        return images[0]
     suffix = "" if arch == "x86_64" else ":arm64"
     meta = "linux-image-%s%s" % ("amd64" if arch == "x86_64" else "arm64", suffix)
     if suffix and enable_arm64():
@@ -176,6 +177,7 @@ def reference_linux(arch, dest_root):
     for entry in os.listdir(dest):  # the modules are not needed: only the image is booted
         if entry != "boot":
             shutil.rmtree(os.path.join(dest, entry), ignore_errors=True)
-    if not _kernel_images(dest):
+    images = _kernel_images(dest)
+    if not images:
         sys.exit("levitate: %s has no /boot/vmlinuz-*" % pkg)
-    return _kernel_images(dest)[0]
+    return images[0]
