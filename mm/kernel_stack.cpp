@@ -15,6 +15,12 @@ static_assert(kKernelStackSlots * kSlotSize <= (1ull << 39), "the area fits unde
 kernel::Spinlock g_lock {"kernel stacks"};
 u64 g_used[kKernelStackSlots / 64] LV_GUARDED_BY(g_lock);
 u64 g_hint LV_GUARDED_BY(g_lock) = 0;
+// Stacks freed lately, still mapped: the next threads take them as they are (Linux's
+// cached_stacks), so that a fork and exit does not unmap a stack and make every other
+// CPU flush its TLB of it only to map one again. Bounded: the rest are unmapped.
+constexpr size_t kCachedStacks = 8;
+VirtAddr g_cached[kCachedStacks] LV_GUARDED_BY(g_lock);
+size_t g_cached_count LV_GUARDED_BY(g_lock) = 0;
 
 u64* table(PhysAddr pa) { return static_cast<u64*>(phys_to_virt(pa)); }
 unsigned index_at(VirtAddr va, int level) { return (va >> (12 + 9 * level)) & 511; }
@@ -36,21 +42,26 @@ u64* leaf(VirtAddr va, bool create) LV_REQUIRES(g_lock) {
     return &table(t)[index_at(va, 0)];
 }
 
+// Unmaps the stack's first `pages` pages: one TLB flush request to the other CPUs for
+// all of them, and the frames are freed once no CPU can reach them any more.
 void unmap_pages(VirtAddr base, size_t pages) LV_REQUIRES(g_lock) {
+    PhysAddr frames[kKernelStackSize / kPageSize];
+    size_t n = 0;
     for (size_t i = 0; i < pages; i++) {
-        VirtAddr va = base + i * kPageSize;
-        u64* e = leaf(va, false);
+        u64* e = leaf(base + i * kPageSize, false);
         if (!e || !arch::pte::is_present(*e)) continue;
-        PhysAddr pa = arch::pte::address(*e);
+        frames[n++] = arch::pte::address(*e);
         *e = 0;
-        arch::flush_tlb_page(arch::kernel_root(), va);
-        free_frame(pa);
     }
+    if (!n) return;
+    arch::flush_tlb_range(arch::kernel_root(), base, base + pages * kPageSize);
+    for (size_t i = 0; i < n; i++) free_frame(frames[i]);
 }
 } // namespace
 
 VirtAddr alloc_kernel_stack() {
     kernel::SpinlockLocker l(g_lock);
+    if (g_cached_count) return g_cached[--g_cached_count];
     u64 slot = kKernelStackSlots;
     for (u64 n = 0; n < kKernelStackSlots / 64; n++) {
         u64 w = (g_hint + n) % (kKernelStackSlots / 64);
@@ -80,6 +91,10 @@ VirtAddr alloc_kernel_stack() {
 
 void free_kernel_stack(VirtAddr base) {
     kernel::SpinlockLocker l(g_lock);
+    if (g_cached_count < kCachedStacks) {
+        g_cached[g_cached_count++] = base;
+        return;
+    }
     u64 slot = (base - kKernelStackArea) / kSlotSize;
     unmap_pages(base, kKernelStackSize / kPageSize);
     g_used[slot / 64] &= ~(1ull << (slot % 64));

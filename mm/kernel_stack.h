@@ -17,6 +17,7 @@ constexpr u64 kKernelStackSlots = 32768;                     // 1 GiB of address
 // The stack's lowest address (its top is that plus kKernelStackSize); 0 when out of
 // memory or slots.
 VirtAddr alloc_kernel_stack();
+// A few freed stacks stay mapped for the next threads to take; the rest are unmapped.
 void free_kernel_stack(VirtAddr base);
 // True for an address in a stack's guard (a fault there is an overflow).
 bool in_kernel_stack_guard(VirtAddr a);

@@ -66,8 +66,8 @@ void flush_tlb_page(PhysAddr root, VirtAddr va) {
 void flush_tlb_range(PhysAddr root, VirtAddr start, VirtAddr end) {
     asm volatile("dsb ish" ::: "memory");
     bool broadcast = others_may_cache(root, start);
-    if ((end - start) / kPageSize > kTlbFlushAllPages) {
-        // Every user entry (all share ASID 0).
+    if ((end - start) / kPageSize > kTlbFlushAllPages && start < kUserTop) {
+        // Every user entry (all share ASID 0; kernel entries are global: page by page).
         if (broadcast) {
             asm volatile("tlbi aside1is, xzr" ::: "memory");
             tlb_sync();

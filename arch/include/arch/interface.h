@@ -100,8 +100,8 @@ void activate_user_root(PhysAddr root); // switch the user half (CR3 / TTBR0_EL1
 // or kernel_root() for a kernel mapping: mm/kernel_stack.cpp): every CPU that may cache
 // the old entry drops it before this returns.
 void flush_tlb_page(PhysAddr root, VirtAddr va);
-// The same for every page of the user range [start, end) (page-aligned) under `root`, as
-// one request to the other CPUs; a long range drops every user entry instead.
+// The same for every page of the range [start, end) (page-aligned) under `root`, as one
+// request to the other CPUs; a long user range drops every user entry instead.
 void flush_tlb_range(PhysAddr root, VirtAddr start, VirtAddr end);
 // Ranges longer than this many pages are flushed whole (Linux's
 // tlb_single_page_flush_ceiling).

@@ -39,11 +39,12 @@ struct Range {
     VirtAddr start, end;
 };
 
-// A user range on this CPU: page by page, or all non-global entries by reloading CR3
-// (only if the root is the one loaded: the TLB holds no other user entries).
+// A range on this CPU: page by page, or for a long user range all non-global entries by
+// reloading CR3 (only if the root is the one loaded: the TLB holds no other user
+// entries). Kernel entries are global, which a CR3 load keeps: always page by page.
 void flush_range_here(void* arg) {
     auto& r = *static_cast<const Range*>(arg);
-    if ((r.end - r.start) / kPageSize <= kTlbFlushAllPages) {
+    if ((r.end - r.start) / kPageSize <= kTlbFlushAllPages || r.start >= kUserTop) {
         for (VirtAddr va = r.start; va < r.end; va += kPageSize) x86::invlpg(va);
     } else if ((x86::read_cr3() & pte::kAddressMask) == r.root) {
         x86::write_cr3(x86::read_cr3());
@@ -73,7 +74,7 @@ void flush_tlb_page(PhysAddr root, VirtAddr va) {
 void flush_tlb_range(PhysAddr root, VirtAddr start, VirtAddr end) {
     Range r {root, start, end};
     flush_range_here(&r);
-    if (u32 targets = other_cpus_with(root, false)) kernel::smp::call_on(targets, flush_range_here, &r);
+    if (u32 targets = other_cpus_with(root, start >= kUserTop)) kernel::smp::call_on(targets, flush_range_here, &r);
 }
 } // namespace arch
 
