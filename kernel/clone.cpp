@@ -41,7 +41,9 @@ ErrorOr<void> validate(const CloneArgs& a) {
     return {};
 }
 
-// The new thread starts as a copy of the caller's user registers, returning 0.
+// The new thread starts as a copy of the caller's user registers, returning 0. Only the
+// caller's own state is read, so this runs without the giant lock; inherit() finishes
+// the thread under it.
 Thread* make_thread(Process& p, const CloneArgs& a) {
     Thread& self = current_thread();
     Thread* t = create_thread(&p, user_thread_entry, nullptr, p.comm);
@@ -53,39 +55,68 @@ Thread* make_thread(Process& p, const CloneArgs& a) {
     arch::thread_state_copy(t->arch_state, self.arch_state);
     if (a.flags & CLONE_SETTLS) arch::set_thread_pointer(t->arch_state, a.tls);
     t->sigmask = self.sigmask;
-    t->sched = self.sched.for_child();
-    sched::inherit_affinity(*t, self);
     t->altstack_sp = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_sp;
     t->altstack_size = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_size;
     if (a.flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = a.child_tid;
     return t;
 }
 
-ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
+// What the new thread takes that other threads may change: its name (its process's, as
+// prctl(PR_SET_NAME) and /proc/PID/comm change it) and the caller's policy and nice value
+// (as sched_setattr does), under the giant lock, and the caller's CPU mask.
+void inherit(Thread& t) {
+    Thread& self = current_thread();
+    lv::copy_truncated(t.name, sizeof t.name, t.process->comm);
+    t.sched = self.sched.for_child();
+    sched::inherit_affinity(t, self);
+}
+
+// The pieces of a new process that are copied under their own locks only, so that
+// other CPUs fork meanwhile: the memory (the address space's lock), the descriptor
+// table (its lock) and the signal actions (theirs), and the first thread. The rest is
+// copy_process's, under the giant lock.
+struct Pieces {
+    Process* p = nullptr;
+    Thread* t = nullptr;
+};
+ErrorOr<Pieces> copy_pieces(Process& parent, const CloneArgs& a) {
+    giant::Released unlocked; // parent's pointers stay: they change only while no other thread runs
     auto* p = lv::make<Process>();
     if (!p) return Errno::ENOMEM;
-    auto fail = [p](Errno e) -> ErrorOr<Process*> { free_process(p); return e; };
+    auto fail = [p](Errno e) -> ErrorOr<Pieces> { free_process(p); return e; };
     if (a.flags & CLONE_VM) {
         p->as = parent.as;
     } else {
-        // The copy needs only the address space's lock: other CPUs fork meanwhile.
-        auto as = [&] {
-            giant::Released unlocked;
-            return parent.as->clone();
-        }();
+        auto as = parent.as->clone();
         if (as.is_error()) return fail(as.error());
         p->as = lv::RefPtr<mm::AddressSpace>::adopt(as.value());
     }
     p->fds = (a.flags & CLONE_FILES) ? parent.fds : fs::clone_fd_table(*parent.fds);
-    p->fs = (a.flags & CLONE_FS) ? parent.fs : fs::clone_fs_context(*parent.fs);
     p->sighand = (a.flags & CLONE_SIGHAND) ? parent.sighand : parent.sighand->copy();
-    if (!p->fds || !p->fs || !p->sighand) return fail(Errno::ENOMEM);
+    if (!p->fds || !p->sighand) return fail(Errno::ENOMEM);
+    Thread* t = make_thread(*p, a);
+    if (!t) return fail(Errno::ENOMEM);
+    return Pieces {p, t};
+}
+
+// The new process and its first thread (not yet registered nor runnable).
+ErrorOr<Pieces> copy_process(Process& parent, const CloneArgs& a) {
+    Pieces made = TRY(copy_pieces(parent, a));
+    Process* p = made.p;
+    // The fs context is copied without a lock of its own: chdir changes it under this one.
+    p->fs = (a.flags & CLONE_FS) ? parent.fs : fs::clone_fs_context(*parent.fs);
+    if (!p->fs) {
+        destroy_thread(made.t);
+        free_process(p);
+        return Errno::ENOMEM;
+    }
     p->cred = parent.cred;
     p->pgid = parent.pgid;
     p->sid = parent.sid;
     memcpy(p->rlimits, parent.rlimits, sizeof p->rlimits);
     memcpy(p->exe_path, parent.exe_path, sizeof p->exe_path);
     memcpy(p->comm, parent.comm, sizeof p->comm);
+    inherit(*made.t);
     p->start_brk = parent.start_brk;
     p->personality = parent.personality;
     p->oom_score_adj = parent.oom_score_adj;
@@ -96,7 +127,7 @@ ErrorOr<Process*> copy_process(Process& parent, const CloneArgs& a) {
     p->exit_signal = (a.flags & CLONE_PARENT) ? parent.exit_signal : a.exit_signal;
     p->nproc_exceeded = parent.nproc_exceeded; // copied before the check clears the parent's
     p->start_ns = time::monotonic_ns();
-    return p;
+    return made;
 }
 } // namespace
 
@@ -107,8 +138,12 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
     Process* child = nullptr;
     VforkDone vfork; // CLONE_VFORK: the child wakes us through it (and forgets it)
     if (a.flags & CLONE_THREAD) {
-        t = make_thread(self, a);
+        {
+            giant::Released unlocked;
+            t = make_thread(self, a);
+        }
         if (!t) return Errno::ENOMEM;
+        inherit(*t);
         InterruptGuard g;
         // Not into a process on its way out, nor from a thread told to die (another
         // thread's execve waits for every thread but its own to be gone).
@@ -122,9 +157,9 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
             InterruptGuard g;
             TRY(check_new_task(self));
         }
-        child = TRY(copy_process(self, a));
-        t = make_thread(*child, a);
-        if (!t) { free_process(child); return Errno::ENOMEM; }
+        Pieces made = TRY(copy_process(self, a));
+        child = made.p;
+        t = made.t;
         child->pid = t->tid;
         if (a.flags & CLONE_VFORK) child->vfork_done = &vfork;
         Process* parent = (a.flags & CLONE_PARENT) && self.parent ? self.parent : &self;

@@ -38,12 +38,14 @@ void default_rlimits(RLimit* r) {
 
 namespace {
 
-// Frees a reaped zombie. Interrupts off.
-void reap(Process& c) {
+// Takes a reaped zombie out of the table and the tree (interrupts off); the caller
+// frees it once out of the giant lock's sections (nothing can find it any more, and
+// its timers, which could, are gone).
+void unlink_reaped(Process& c) {
     if (c.parent) add_reaped_child(*c.parent, c); // RUSAGE_CHILDREN counts reaped children
     if (c.parent) c.parent->children.remove(c);
     g_processes.remove(c);
-    free_process(&c);
+    release_timers(c);
 }
 } // namespace
 
@@ -143,19 +145,26 @@ namespace {
 // Leaves interrupts disabled: from the moment the parent may reap the zombie, this
 // thread must not run again except to switch away for good.
 void finish_process(Process& p) {
-    p.fds.clear();
     p.fs.clear();
     // The memory comes back now, not when the parent reaps the zombie (Linux's exit_mm):
     // a killed process must free what it held even if nobody waits for it. This thread
     // moves to the kernel's empty user half first.
-    if (p.as) {
+    {
+        lv::RefPtr<fs::FdTable> fds;
         lv::RefPtr<mm::AddressSpace> as;
         {
             InterruptGuard g;
-            as = lv::move(p.as);
-            arch::activate_user_root(0);
+            fds = lv::move(p.fds);
+            if (p.as) {
+                as = lv::move(p.as);
+                arch::activate_user_root(0);
+            }
         }
-        giant::Released unlocked; // the teardown needs only the address space's locks
+        // Closing the descriptors and tearing the memory down need only the table's and
+        // the address space's locks; a file that needs the giant lock to be released
+        // takes it itself (fs::File::~File).
+        giant::Released unlocked;
+        fds.clear();
         as.clear();
     }
     arch::irq_disable();
@@ -253,6 +262,8 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
     // exit both wakes us and (SIGCHLD) makes a signal pending, and that is a success.
     bool interrupted = false;
     for (;;) {
+        Process* reaped = nullptr; // freed below, without the giant lock
+        int found = 0;
         {
             InterruptGuard g;
             bool any = false;
@@ -262,11 +273,14 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                 if (!match) continue;
                 any = true;
                 if ((options & kWEXITED) && c.zombie && !c.live_threads) {
-                    int reaped = c.pid;
+                    found = c.pid;
                     *status = c.wait_status;
                     if (usage) *usage = child_total_cpu(c);
-                    if (!no_reap) reap(c);
-                    return reaped;
+                    if (!no_reap) {
+                        unlink_reaped(c);
+                        reaped = &c;
+                    }
+                    break;
                 }
                 // Job control: a stop or a continue is reported once (WNOWAIT leaves it).
                 if ((options & kWUNTRACED) && c.stopped && c.stop_reportable) {
@@ -282,9 +296,18 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                     return c.pid;
                 }
             }
-            if (!any) return Errno::ECHILD;
-            if (options & kWNOHANG) return 0;
-            if (interrupted) return Errno::EINTR;
+            if (!found) {
+                if (!any) return Errno::ECHILD;
+                if (options & kWNOHANG) return 0;
+                if (interrupted) return Errno::EINTR;
+            }
+        }
+        if (found) {
+            if (reaped) {
+                giant::Released unlocked; // freeing needs only the allocators' locks
+                free_process(reaped);
+            }
+            return found;
         }
         if (self.child_wait.wait_interruptible().is_error()) interrupted = true;
     }

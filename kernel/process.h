@@ -97,6 +97,10 @@ constexpr u64 kRlimInfinity = ~0ull;
 //     from another CPU is followed by a kick of the thread (sched::kick).
 //   - the contents of sighand are under SignalHandlers::m_lock; continue_wait and
 //     child_wait under their own wait-queue locks.
+//   - a new process is private to its maker until register_process: fork fills part of
+//     it without the giant lock (kernel/clone.cpp's copy_pieces). A reaped zombie leaves
+//     the table and the tree, and loses its timers, under the giant lock, and is freed
+//     after (wait_child): nothing can reach it by then.
 struct Process {
     // Out of line (kernel/process.cpp), where the shared pieces' types are complete.
     Process();

@@ -241,7 +241,7 @@ bool should_preempt(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
 // Frees the threads that exited. Called without a queue lock (freeing takes other locks).
 void reap(ThreadList& dead) {
     if (dead.empty()) return;
-    giant::Locker g; // the process it belonged to is still under the giant lock
+    // Only the stack's and the heap's locks: the thread's process is not touched.
     while (Thread* t = dead.pop_front()) destroy_thread(t);
 }
 
@@ -348,11 +348,15 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     cpu.progress_ns = now;
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
     if (kick_prev) kick_for(cpu.id, prev->affinity);
+    // Taken back by prev once it runs again. Given up before the switch of address space
+    // and registers, which touch only the two threads and this CPU (no other CPU reads
+    // or writes a thread's saved registers), so that other CPUs need not wait for them;
+    // nothing after this point reads prev's process (a dead thread's may be freed now).
+    giant::release_for_switch(*prev);
     // Kernel threads run on no user half at all, so a reaped address space is never live.
     arch::activate_user_root(next->process && next->process->as ? next->process->as->root() : 0);
     arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());
     lockdep::release(kRqClass); // prev's record; next takes it over
-    giant::release_for_switch(*prev);  // taken back by prev once it runs again
     __atomic_store_n(&cpu.current, next, __ATOMIC_RELAXED);
     arch::context_switch(prev->context, next->context);
     // Back on `prev`, some time later, maybe on another CPU.
