@@ -284,11 +284,11 @@ void gen_stat(Text& t, int pid) {
 void gen_status(Text& t, int pid) {
     auto* p = kernel::find_process(pid);
     if (!p) return;
+    kernel::Credentials c = p->creds();
     t.printf("Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
              "Threads:\t%d\n",
              p->comm, state_name(state_of(*p)), p->pid, p->pid, p->parent ? p->parent->pid : 0,
-             p->cred.uid, p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.gid, p->cred.egid, p->cred.sgid,
-             p->cred.fsgid, p->live_threads);
+             c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid, p->live_threads);
 }
 
 void gen_oom_score(Text& t, int pid) {
@@ -316,7 +316,7 @@ ErrorOr<void> set_oom_score_adj(int pid, const char* text, size_t n) {
     if (v < kernel::kOomScoreAdjMin || v > kernel::kOomScoreAdjMax) return Errno::EINVAL;
     auto* p = kernel::find_process(pid);
     if (!p || p->zombie) return Errno::ESRCH;
-    if (v < p->oom_score_adj && kernel::current_process().cred.euid != 0) return Errno::EACCES;
+    if (v < p->oom_score_adj && kernel::current_process().creds().euid != 0) return Errno::EACCES;
     p->oom_score_adj = int(v);
     return {};
 }

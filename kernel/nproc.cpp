@@ -11,7 +11,7 @@ u64 limit_of(const Process& p) { return p.rlimits[kRlimitNproc].cur; }
 u64 user_tasks(u32 uid, const Process* except) {
     u64 n = 0;
     for (Process& p : all_processes()) {
-        if (&p == except || p.cred.uid != uid) continue;
+        if (&p == except || p.creds().uid != uid) continue;
         // Live threads; an exiting or zombie process still has its leader (until reaped).
         n += p.live_threads > 0 ? u64(p.live_threads) : 1;
     }
@@ -19,21 +19,22 @@ u64 user_tasks(u32 uid, const Process* except) {
 }
 
 ErrorOr<void> check_new_task(Process& caller) {
-    const Credentials& c = caller.cred;
+    Credentials c = caller.creds();
     if (user_tasks(c.uid) >= limit_of(caller) && c.uid != 0 && !capable(c)) return Errno::EAGAIN;
     caller.nproc_exceeded = false;
     return {};
 }
 
 void note_uid_change(Process& p, u32 old_uid) {
-    if (p.cred.uid == old_uid) return;
+    u32 uid = p.creds().uid;
+    if (uid == old_uid) return;
     // Linux looks at the new user's count before this task moves to it.
-    p.nproc_exceeded = p.cred.uid != 0 && user_tasks(p.cred.uid, &p) > limit_of(p);
+    p.nproc_exceeded = uid != 0 && user_tasks(uid, &p) > limit_of(p);
 }
 
 ErrorOr<void> check_exec(Process& p) {
     InterruptGuard g;
-    if (p.nproc_exceeded && user_tasks(p.cred.uid) > limit_of(p)) return Errno::EAGAIN;
+    if (p.nproc_exceeded && user_tasks(p.creds().uid) > limit_of(p)) return Errno::EAGAIN;
     p.nproc_exceeded = false;
     return {};
 }

@@ -60,6 +60,18 @@ void user_thread_entry(void*) {
 Process::Process() = default;
 Process::~Process() = default;
 
+Credentials Process::creds() const {
+    SpinlockLocker l(m_cred_lock);
+    return m_cred;
+}
+
+void Process::set_creds(Credentials c) {
+    Credentials old; // dropped once the lock is given up
+    SpinlockLocker l(m_cred_lock);
+    old = lv::move(m_cred);
+    m_cred = lv::move(c);
+}
+
 void free_process(Process* p) {
     release_timers(*p);
     lv::destroy(p); // its references to the address space, descriptors and fs context go
@@ -108,7 +120,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
         fs::close_on_exec(*p->fds);
     }
     if (parent) {
-        p->cred = parent->cred;
+        p->set_creds(parent->creds());
         memcpy(p->rlimits, parent->rlimits, sizeof p->rlimits);
         p->pgid = parent->pgid;
         p->sid = parent->sid;

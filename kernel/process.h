@@ -84,8 +84,8 @@ constexpr u64 kRlimInfinity = ~0ull;
 
 // Locking. Unless a field names another lock here, it is under the giant lock
 // (kernel/sync/giant.h: InterruptGuard sections and the system calls that hold it),
-// which is what still guards the process table and tree, signals, job control, exit
-// state and credentials (issue 7 moves them to named locks). The exceptions:
+// which is what still guards the process table and tree, signals, job control and exit
+// state (issue 7 moves them to named locks). The exceptions:
 //   - pid never changes once the process is registered.
 //   - as, fds and fs (the pointers) change under the giant lock only when no other
 //     thread of the process runs (fork, before it is registered; execve, once
@@ -111,7 +111,24 @@ struct Process {
     int pid = 0;
     int pgid = 0, sid = 0;
     Process* parent = nullptr;
-    Credentials cred;
+
+    // Credentials (kernel/cred.h), under m_cred_lock: readers take a copy, which stays
+    // coherent however the process changes them meanwhile; the process's own set*id
+    // calls change them in one step under the lock.
+    Credentials creds() const;
+    // Applies `rule` (one of kernel/cred.h's, ErrorOr<void>(Credentials&)) to a copy and
+    // installs the copy only if the rule allowed the change.
+    template <typename F>
+    ErrorOr<void> change_creds(F rule) {
+        Credentials old; // dropped once the lock is given up: it may free a group list
+        SpinlockLocker l(m_cred_lock);
+        Credentials c = m_cred;
+        TRY(rule(c));
+        old = lv::move(m_cred);
+        m_cred = lv::move(c);
+        return {};
+    }
+    void set_creds(Credentials c); // a new process's, before it is registered
     // Shared by reference (CLONE_VM, CLONE_FILES, CLONE_FS): the last process to drop
     // its reference frees them.
     lv::RefPtr<mm::AddressSpace> as;
@@ -189,6 +206,11 @@ struct Process {
     // PF_NPROC_EXCEEDED; kernel/nproc.h).
     bool nproc_exceeded = false;
     ProcessTimers* timers = nullptr; // alarm, setitimer, timer_create; made on first use
+
+private:
+    // A leaf lock: nothing is taken under it.
+    mutable Spinlock m_cred_lock {"cred"};
+    Credentials m_cred LV_GUARDED_BY(m_cred_lock);
 };
 
 Process& current_process();

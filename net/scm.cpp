@@ -33,10 +33,11 @@ ErrorOr<void> add_creds(const u8* data, Scm& out) {
     memcpy(&c, data, sizeof c);
     if (c.uid == ~0u || c.gid == ~0u) return Errno::EINVAL;
     auto& p = kernel::current_process();
-    bool root = p.cred.euid == 0;
+    kernel::Credentials pc = p.creds();
+    bool root = pc.euid == 0;
     bool pid_ok = c.pid == p.pid || root;
-    bool uid_ok = c.uid == p.cred.uid || c.uid == p.cred.euid || c.uid == p.cred.suid || root;
-    bool gid_ok = c.gid == p.cred.gid || c.gid == p.cred.egid || c.gid == p.cred.sgid || root;
+    bool uid_ok = c.uid == pc.uid || c.uid == pc.euid || c.uid == pc.suid || root;
+    bool gid_ok = c.gid == pc.gid || c.gid == pc.egid || c.gid == pc.sgid || root;
     if (!pid_ok || !uid_ok || !gid_ok) return Errno::EPERM;
     if (c.pid <= 0 || !kernel::find_process(c.pid)) return Errno::ESRCH;
     out.has_creds = true;

@@ -27,8 +27,9 @@ fs::FileSystem* sockfs() {
 
 Ucred current_ucred(bool effective) {
     auto& p = kernel::current_process();
-    if (effective) return {p.pid, p.cred.euid, p.cred.egid};
-    return {p.pid, p.cred.uid, p.cred.gid};
+    kernel::Credentials c = p.creds();
+    if (effective) return {p.pid, c.euid, c.egid};
+    return {p.pid, c.uid, c.gid};
 }
 
 // ---- Timeout
@@ -62,9 +63,9 @@ ErrorOr<void> Timeout::sleep(kernel::WaitQueue& q) {
 // ---- Socket
 Socket::Socket(fs::FileSystem& fs, int d, int t, int p) : Inode(fs, fs::kIfsock | 0777), domain(d), type(t), protocol(p) {
     // The socket inode belongs to its creator (sock_alloc: current_fsuid/fsgid).
-    auto& proc = kernel::current_process();
-    uid = proc.cred.fsuid;
-    gid = proc.cred.fsgid;
+    kernel::Credentials c = kernel::current_process().creds();
+    uid = c.fsuid;
+    gid = c.fsgid;
 }
 
 Socket::~Socket() = default;

@@ -12,22 +12,20 @@
 using namespace kernel;
 
 namespace {
-// The credentials are shared with the process's other threads, and the group list's
-// reference count is not atomic: copies and updates happen with interrupts off.
-Credentials snapshot() {
-    InterruptGuard g;
-    return current_process().cred;
-}
+// The credentials are shared with the process's other threads: a copy, taken under
+// their lock (Process::creds).
+Credentials snapshot() { return current_process().creds(); }
 
-// Applies a change to a copy and installs it only if the rules allowed it.
+// Applies a rule to the credentials in one step under their lock (Process::change_creds).
 template <typename F>
 ErrorOr<long> change(F f) {
-    Credentials c = snapshot();
-    TRY(f(c));
-    InterruptGuard g;
     Process& p = current_process();
-    u32 old_uid = p.cred.uid;
-    p.cred = lv::move(c);
+    u32 old_uid = kNoId;
+    TRY(p.change_creds([&](Credentials& c) -> ErrorOr<void> {
+        old_uid = c.uid;
+        return f(c);
+    }));
+    InterruptGuard g;
     note_uid_change(p, old_uid); // RLIMIT_NPROC (kernel/nproc.h)
     return 0;
 }
@@ -44,12 +42,20 @@ ErrorOr<long> sys_setresgid(u32 r, u32 e, u32 s) {
     return change([=](Credentials& c) { return set_resgid(c, r, e, s); });
 }
 ErrorOr<long> sys_setfsuid(u32 id) {
-    InterruptGuard g;
-    return set_fsuid(current_process().cred, id);
+    u32 old = 0;
+    (void)current_process().change_creds([&](Credentials& c) -> ErrorOr<void> {
+        old = set_fsuid(c, id);
+        return {};
+    });
+    return old;
 }
 ErrorOr<long> sys_setfsgid(u32 id) {
-    InterruptGuard g;
-    return set_fsgid(current_process().cred, id);
+    u32 old = 0;
+    (void)current_process().change_creds([&](Credentials& c) -> ErrorOr<void> {
+        old = set_fsgid(c, id);
+        return {};
+    });
+    return old;
 }
 
 ErrorOr<long> sys_getgroups(int size, UserPtr<u32> list) {
@@ -77,7 +83,9 @@ ErrorOr<long> sys_setgroups(int size, UserPtr<u32> list) {
         if (made.is_error()) return made.error();
         groups = made.release_value();
     }
-    InterruptGuard g;
-    current_process().cred.groups = lv::move(groups);
+    TRY(current_process().change_creds([&](Credentials& c) -> ErrorOr<void> {
+        c.groups = lv::move(groups);
+        return {};
+    }));
     return 0;
 }

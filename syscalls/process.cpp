@@ -40,13 +40,13 @@ ErrorOr<long> sys_get_robust_list(int pid, UserPtr<u64> head, UserPtr<usize> len
     return 0;
 }
 
-ErrorOr<long> sys_getuid() { return current_process().cred.uid; }
-ErrorOr<long> sys_geteuid() { return current_process().cred.euid; }
-ErrorOr<long> sys_getgid() { return current_process().cred.gid; }
-ErrorOr<long> sys_getegid() { return current_process().cred.egid; }
+ErrorOr<long> sys_getuid() { return current_process().creds().uid; }
+ErrorOr<long> sys_geteuid() { return current_process().creds().euid; }
+ErrorOr<long> sys_getgid() { return current_process().creds().gid; }
+ErrorOr<long> sys_getegid() { return current_process().creds().egid; }
 
 ErrorOr<long> sys_getresuid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s) {
-    const Credentials& c = current_process().cred;
+    Credentials c = current_process().creds();
     TRY(r.write(c.uid));
     TRY(e.write(c.euid));
     TRY(s.write(c.suid));
@@ -54,7 +54,7 @@ ErrorOr<long> sys_getresuid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s) {
 }
 
 ErrorOr<long> sys_getresgid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s) {
-    const Credentials& c = current_process().cred;
+    Credentials c = current_process().creds();
     TRY(r.write(c.gid));
     TRY(e.write(c.egid));
     TRY(s.write(c.sgid));
@@ -128,7 +128,7 @@ namespace {
 bool may_kill(const Process& target, int sig) {
     const Process& self = current_process();
     if (sig == SIGCONT && target.sid == self.sid) return true;
-    return may_signal(self.cred, target.cred);
+    return may_signal(self.creds(), target.creds());
 }
 } // namespace
 
@@ -189,7 +189,7 @@ constexpr unsigned kRlimNlimits = 16;
 ErrorOr<void> set_limit(Process& p, unsigned resource, const LinuxRlimit& l) {
     if (l.cur > l.max) return Errno::EINVAL;
     RLimit& r = p.rlimits[resource];
-    if (l.max > r.max && p.cred.euid != 0) return Errno::EPERM;
+    if (l.max > r.max && p.creds().euid != 0) return Errno::EPERM;
     constexpr unsigned kNoFile = 7;
     if (resource == kNoFile && l.max > u64(fs::FdTable::kMaxFds)) return Errno::EPERM; // fs.nr_open
     r = {l.cur, l.max};

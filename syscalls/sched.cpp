@@ -46,15 +46,15 @@ Thread* find_thread(int tid) {
 
 // Linux's check_same_owner: the caller's euid is the target's real or effective uid.
 bool same_owner(const Thread& t) {
-    const Credentials& self = current_process().cred;
-    const Credentials& c = t.process->cred;
+    Credentials self = current_process().creds();
+    Credentials c = t.process->creds();
     return self.euid == c.euid || self.euid == c.uid || capable(self);
 }
 
 // RLIMIT_NICE allows nice values down to 20 - limit (can_nice()).
 bool can_nice(int nice) {
     const Process& p = current_process();
-    return u64(20 - nice) <= p.rlimits[kRlimitNice].cur || capable(p.cred);
+    return u64(20 - nice) <= p.rlimits[kRlimitNice].cur || capable(p.creds());
 }
 
 ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_policy) {
@@ -73,7 +73,7 @@ ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_p
     if (!valid_policy(policy)) return Errno::EINVAL;
     if (prio < 0 || prio > 99 || is_rt(policy) != (prio != 0)) return Errno::EINVAL;
     const Process& self = current_process();
-    if (!capable(self.cred)) {
+    if (!capable(self.creds())) {
         // The unprivileged rules of __sched_setscheduler: real-time priority up to
         // RLIMIT_RTPRIO, no leaving SCHED_IDLE beyond RLIMIT_NICE, no clearing
         // reset-on-fork, and only one's own threads.
@@ -95,7 +95,7 @@ bool prio_matches(const Process& p, const Thread& t, int which, int who) {
     switch (which) {
     case PRIO_PROCESS: return t.tid == (who ? who : current_thread().tid);
     case PRIO_PGRP: return p.pgid == (who ? who : self.pgid);
-    default: return p.cred.uid == (who ? u32(who) : self.cred.uid);
+    default: return p.creds().uid == (who ? u32(who) : self.creds().uid);
     }
 }
 

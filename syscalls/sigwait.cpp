@@ -38,7 +38,7 @@ ErrorOr<Thread::SigInfo> read_user_info(UserPtr<void> uinfo, int target_pid) {
 ErrorOr<void> check_target(Process& p, int sig) {
     if (sig < 0 || sig > kNumSignals) return Errno::EINVAL;
     const Process& self = current_process();
-    if (!(sig == SIGCONT && p.sid == self.sid) && !may_signal(self.cred, p.cred)) return Errno::EPERM;
+    if (!(sig == SIGCONT && p.sid == self.sid) && !may_signal(self.creds(), p.creds())) return Errno::EPERM;
     return {};
 }
 } // namespace

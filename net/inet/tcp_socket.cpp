@@ -12,7 +12,7 @@ namespace {
 constexpr int kSomaxconn = 4096; // net.core.somaxconn
 constexpr size_t kMinRing = 4096, kMaxRing = 65536;
 
-bool capable() { return kernel::current_process().cred.euid == 0; }
+bool capable() { return kernel::current_process().creds().euid == 0; }
 
 // Sends SIGPIPE for EPIPE unless MSG_NOSIGNAL (sk_stream_error).
 Errno pipe_error(u32 flags) {
@@ -230,7 +230,7 @@ ErrorOr<lv::RefPtr<Socket>> TcpSocket::accept(bool nonblock) {
         }
     }
     // The connection was made by the net thread; it belongs to whoever accepts it.
-    auto cred = kernel::current_process().cred;
+    auto cred = kernel::current_process().creds();
     child->uid = cred.fsuid;
     child->gid = cred.fsgid;
     return lv::RefPtr<Socket>(lv::move(child));

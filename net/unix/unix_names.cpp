@@ -26,7 +26,7 @@ struct PathName {
 
 // path_permission(MAY_WRITE) on the socket file: uid 0 may always.
 ErrorOr<void> may_write(fs::Inode& inode) {
-    auto& c = kernel::current_process().cred;
+    auto c = kernel::current_process().creds();
     if (c.fsuid == 0) return {};
     u32 bits = inode.uid == c.fsuid ? 0200 : inode.gid == c.fsgid ? 020 : 02;
     return (inode.mode & bits) ? ErrorOr<void>() : Errno::EACCES;
