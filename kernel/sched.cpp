@@ -597,8 +597,8 @@ void yield() {
         MyRqLocker l;
         schedule(dead);
     }
+    reap(dead); // needs no giant lock: before it is taken back, not under it
     giant::reacquire_after_switch();
-    reap(dead);
 }
 
 void block() {
@@ -608,8 +608,8 @@ void block() {
         MyRqLocker l;
         block_locked(kNoDeadline, dead);
     }
+    reap(dead); // needs no giant lock: before it is taken back, not under it
     giant::reacquire_after_switch();
-    reap(dead);
 }
 
 bool sleep_until(u64 deadline_ns) {
@@ -620,8 +620,8 @@ bool sleep_until(u64 deadline_ns) {
         MyRqLocker l;
         passed = block_locked(deadline_ns, dead);
     }
+    reap(dead); // needs no giant lock: before it is taken back, not under it
     giant::reacquire_after_switch();
-    reap(dead);
     return passed;
 }
 
