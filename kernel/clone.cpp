@@ -110,7 +110,7 @@ ErrorOr<Pieces> copy_process(Process& parent, const CloneArgs& a) {
         free_process(p);
         return Errno::ENOMEM;
     }
-    p->set_creds(parent.creds());
+    p->init_creds(parent.creds());
     p->pgid = parent.pgid;
     p->sid = parent.sid;
     memcpy(p->rlimits, parent.rlimits, sizeof p->rlimits);

@@ -11,7 +11,7 @@ u64 limit_of(const Process& p) { return p.rlimits[kRlimitNproc].cur; }
 u64 user_tasks(u32 uid, const Process* except) {
     u64 n = 0;
     for (Process& p : all_processes()) {
-        if (&p == except || p.creds().uid != uid) continue;
+        if (&p == except || p.uid() != uid) continue;
         // Live threads; an exiting or zombie process still has its leader (until reaped).
         n += p.live_threads > 0 ? u64(p.live_threads) : 1;
     }
@@ -19,14 +19,15 @@ u64 user_tasks(u32 uid, const Process* except) {
 }
 
 ErrorOr<void> check_new_task(Process& caller) {
-    Credentials c = caller.creds();
-    if (user_tasks(c.uid) >= limit_of(caller) && c.uid != 0 && !capable(c)) return Errno::EAGAIN;
+    u32 uid = caller.uid();
+    // capable(): euid 0 (kernel/cred.h).
+    if (user_tasks(uid) >= limit_of(caller) && uid != 0 && caller.euid() != 0) return Errno::EAGAIN;
     caller.nproc_exceeded = false;
     return {};
 }
 
 void note_uid_change(Process& p, u32 old_uid) {
-    u32 uid = p.creds().uid;
+    u32 uid = p.uid();
     if (uid == old_uid) return;
     // Linux looks at the new user's count before this task moves to it.
     p.nproc_exceeded = uid != 0 && user_tasks(uid, &p) > limit_of(p);
@@ -34,7 +35,7 @@ void note_uid_change(Process& p, u32 old_uid) {
 
 ErrorOr<void> check_exec(Process& p) {
     InterruptGuard g;
-    if (p.nproc_exceeded && user_tasks(p.creds().uid) > limit_of(p)) return Errno::EAGAIN;
+    if (p.nproc_exceeded && user_tasks(p.uid()) > limit_of(p)) return Errno::EAGAIN;
     p.nproc_exceeded = false;
     return {};
 }

@@ -61,7 +61,7 @@ bool oom_kill() {
     if (!victim) return false;
     u64 rss = resident_pages(*victim);
     log_error("Out of memory: Killed process %d (%s) anon-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%d",
-              victim->pid, victim->comm, rss * 4, victim->creds().uid, page_table_pages(rss) * 4, victim->oom_score_adj);
+              victim->pid, victim->comm, rss * 4, victim->uid(), page_table_pages(rss) * 4, victim->oom_score_adj);
     victim->oom_victim = 1;
     victim->unkillable = false; // the kernel's SIGKILL is forced
     send_signal(*victim, SIGKILL);

@@ -65,13 +65,6 @@ Credentials Process::creds() const {
     return m_cred;
 }
 
-void Process::set_creds(Credentials c) {
-    Credentials old; // dropped once the lock is given up
-    SpinlockLocker l(m_cred_lock);
-    old = lv::move(m_cred);
-    m_cred = lv::move(c);
-}
-
 void free_process(Process* p) {
     release_timers(*p);
     lv::destroy(p); // its references to the address space, descriptors and fs context go
@@ -120,7 +113,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
         fs::close_on_exec(*p->fds);
     }
     if (parent) {
-        p->set_creds(parent->creds());
+        p->init_creds(parent->creds());
         memcpy(p->rlimits, parent->rlimits, sizeof p->rlimits);
         p->pgid = parent->pgid;
         p->sid = parent->sid;
@@ -167,15 +160,13 @@ void finish_process(Process& p) {
         {
             InterruptGuard g;
             fds = lv::move(p.fds);
-            if (p.as) {
-                as = lv::move(p.as);
-                arch::activate_user_root(0);
-            }
+            as = lv::move(p.as);
         }
         // Closing the descriptors and tearing the memory down need only the table's and
         // the address space's locks; a file that needs the giant lock to be released
         // takes it itself (fs::File::~File).
         giant::Released unlocked;
+        if (as) arch::activate_user_root(0); // off the old user half before it goes
         fds.clear();
         as.clear();
     }
@@ -221,7 +212,10 @@ void finish_process(Process& p) {
     Thread& t = current_thread();
     Process& p = *t.process;
     if (t.clear_child_tid) {
-        // CLONE_CHILD_CLEARTID: zero the tid word and wake a futex waiter on it.
+        // CLONE_CHILD_CLEARTID: zero the tid word and wake a futex waiter on it. Only
+        // the address space's and the futexes' locks: after a fork, the write is
+        // usually a copy-on-write fault.
+        giant::Released unlocked;
         u32 zero = 0;
         (void)mm::copy_to_user(t.clear_child_tid, &zero, sizeof zero);
         futex_wake_address(t.clear_child_tid);

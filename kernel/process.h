@@ -128,7 +128,15 @@ struct Process {
         m_cred = lv::move(c);
         return {};
     }
-    void set_creds(Credentials c); // a new process's, before it is registered
+    // A new process's, before register_process: no other thread can see it yet, so
+    // without the lock.
+    void init_creds(Credentials c) LV_NO_THREAD_SAFETY_ANALYSIS { m_cred = lv::move(c); }
+    // The real or effective uid alone, without the lock: one aligned word is never torn,
+    // and a value from just before a concurrent set*id is what a caller a moment earlier
+    // would have seen. For the paths that need only it (RLIMIT_NPROC's count of a user's
+    // tasks, a signal's si_uid, the privilege check of fork).
+    u32 uid() const LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&m_cred.uid, __ATOMIC_RELAXED); }
+    u32 euid() const LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&m_cred.euid, __ATOMIC_RELAXED); }
     // Shared by reference (CLONE_VM, CLONE_FILES, CLONE_FS): the last process to drop
     // its reference frees them.
     lv::RefPtr<mm::AddressSpace> as;
@@ -208,8 +216,9 @@ struct Process {
     ProcessTimers* timers = nullptr; // alarm, setitimer, timer_create; made on first use
 
 private:
-    // A leaf lock: nothing is taken under it.
-    mutable Spinlock m_cred_lock {"cred"};
+    // A leaf lock: nothing is taken under it, so the lock-order checker, whose
+    // bookkeeping on every acquisition costs more than these few loads, leaves it out.
+    mutable Spinlock m_cred_lock {"cred", false};
     Credentials m_cred LV_GUARDED_BY(m_cred_lock);
 };
 

@@ -90,7 +90,7 @@ void notify_parent_of_stop(Process& p) {
         Thread::SigInfo info;
         info.code = p.stopped ? 5 /* CLD_STOPPED */ : 6 /* CLD_CONTINUED */;
         info.pid = p.pid;
-        info.uid = p.creds().uid;
+        info.uid = p.uid();
         send_signal_info(*parent, SIGCHLD, info);
     }
     parent->child_wait.wake_all();
@@ -200,7 +200,7 @@ Thread::SigInfo sender_info(int code) {
     info.code = code;
     if (t.process) {
         info.pid = t.process->pid;
-        info.uid = t.process->creds().uid;
+        info.uid = t.process->uid();
     }
     return info;
 }
