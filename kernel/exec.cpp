@@ -129,6 +129,12 @@ ErrorOr<VirtAddr> build_stack(mm::AddressSpace& as, const Loaded& prog, VirtAddr
 
     const elf::Info& info = prog.info;
     VirtAddr phdr = info.phdr_vaddr ? info.phdr_vaddr + prog.bias : 0;
+    // The ids the new image runs with: the caller's (execve), or a kernel thread's root
+    // ones (the first process). AT_SECURE as Linux's commoncap sets it without file
+    // capabilities: when the effective ids differ from the real ones.
+    kernel::Thread& self = kernel::current_thread();
+    kernel::Credentials ids = self.process ? self.process->creds() : kernel::Credentials {};
+    bool secure = ids.euid != ids.uid || ids.egid != ids.gid;
     u64 auxv[][2] = {
         {AT_PHDR, phdr},
         {AT_PHENT, info.phentsize},
@@ -137,8 +143,8 @@ ErrorOr<VirtAddr> build_stack(mm::AddressSpace& as, const Loaded& prog, VirtAddr
         {AT_BASE, has_interp ? interp_bias : 0},
         {AT_FLAGS, 0},
         {AT_ENTRY, info.entry + prog.bias},
-        {AT_UID, 0}, {AT_EUID, 0}, {AT_GID, 0}, {AT_EGID, 0},
-        {AT_SECURE, 0},
+        {AT_UID, ids.uid}, {AT_EUID, ids.euid}, {AT_GID, ids.gid}, {AT_EGID, ids.egid},
+        {AT_SECURE, secure},
         {AT_HWCAP, arch::hwcap()},
         {AT_HWCAP2, arch::hwcap2()},
         {AT_CLKTCK, 100},

@@ -87,6 +87,13 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPt
         old.clear();               // a vfork parent keeps its own reference
     }
     release_vfork_parent(p);
+    // The saved and filesystem ids become the effective ones (execve(2); Linux's
+    // cap_bprm_creds_from_file). There are no set-user-ID files yet to change the rest.
+    (void)p.change_creds([](Credentials& c) -> ErrorOr<void> {
+        c.suid = c.fsuid = c.euid;
+        c.sgid = c.fsgid = c.egid;
+        return {};
+    });
     fs::close_on_exec(*p.fds);
     delete_posix_timers(p); // kernel/itimer.h: timer_create's timers end with the image
     // Caught signals revert to the default; ignored ones stay ignored (execve(2)).

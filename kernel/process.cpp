@@ -261,7 +261,7 @@ void finish_process(Process& p) {
     exit_thread(0);
 }
 
-ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSplit* usage) {
+ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSplit* usage, u32* uid) {
     constexpr int kWNOHANG = 1, kWUNTRACED = 2, kWEXITED = 4, kWCONTINUED = 8;
     Process& self = current_process();
     // Linux's do_wait looks at the children once more after a signal woke it: the child's
@@ -282,6 +282,7 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                     found = c.pid;
                     *status = c.wait_status;
                     if (usage) *usage = child_total_cpu(c);
+                    if (uid) *uid = c.uid();
                     if (!no_reap) {
                         unlink_reaped(c);
                         reaped = &c;
@@ -292,12 +293,14 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                 if ((options & kWUNTRACED) && c.stopped && c.stop_reportable) {
                     *status = (c.stop_signal << 8) | 0x7f;
                     if (usage) *usage = child_total_cpu(c);
+                    if (uid) *uid = c.uid();
                     if (!no_reap) c.stop_reportable = false;
                     return c.pid;
                 }
                 if ((options & kWCONTINUED) && c.continue_reportable) {
                     *status = 0xffff;
                     if (usage) *usage = child_total_cpu(c);
+                    if (uid) *uid = c.uid();
                     if (!no_reap) c.continue_reportable = false;
                     return c.pid;
                 }

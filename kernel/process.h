@@ -264,8 +264,9 @@ void release_vfork_parent(Process& p); // the child exec'd or exited: wake its v
 // WCONTINUED (8). Returns the pid, 0 for WNOHANG with nothing ready; fills *status
 // with a Linux wait status (0x7f | sig << 8 for a stop, 0xffff for a continue). With
 // no_reap (WNOWAIT) the child stays a zombie, or its event stays reportable. `usage` receives the child's CPU times (its own
-// and its reaped children's: wait4's rusage).
-ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap = false, CpuSplit* usage = nullptr);
+// and its reaped children's: wait4's rusage), `uid` its real uid (waitid's si_uid).
+ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap = false, CpuSplit* usage = nullptr,
+                        u32* uid = nullptr);
 // The first process (init): orphans are reparented to it.
 Process* init_process();
 

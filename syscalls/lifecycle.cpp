@@ -126,7 +126,8 @@ ErrorOr<long> sys_waitid(int idtype, int id, UserPtr<void> info, int options, Us
     int status = 0;
     kernel::CpuSplit cpu; // the reaped child's CPU times, for rusage
     int wanted = options & (WNOHANG | WSTOPPED | WEXITED | WCONTINUED);
-    int reaped = TRY(wait_child(pid, wanted, &status, options & WNOWAIT, &cpu));
+    u32 uid = 0;
+    int reaped = TRY(wait_child(pid, wanted, &status, options & WNOWAIT, &cpu, &uid));
     if (!info.is_null()) {
         u8 si[128] = {};
         if (reaped > 0) {
@@ -137,7 +138,7 @@ ErrorOr<long> sys_waitid(int idtype, int id, UserPtr<void> info, int options, Us
             else if (status & 0x7f) { code = CLD_KILLED; value = status & 0x7f; }
             else { code = CLD_EXITED; value = (status >> 8) & 0xff; }
             i32 head[3] = {SIGCHLD, 0, code};
-            i32 ids[3] = {reaped, 0, value};
+            i32 ids[3] = {reaped, i32(uid), value}; // the child's real uid
             memcpy(si, head, sizeof head);
             memcpy(si + 16, ids, sizeof ids); // si_pid, si_uid, si_status
         }
