@@ -19,6 +19,9 @@ void register_block_fs(const BlockFsType& type) {
     if (g_type_count < kMaxTypes) g_types[g_type_count++] = &type;
 }
 
+size_t block_fs_count() { return g_type_count; }
+const BlockFsType& block_fs(size_t i) { return *g_types[i]; }
+
 const BlockFsType* find_block_fs(lv::StringView name) {
     for (size_t i = 0; i < g_type_count; i++)
         if (name == lv::StringView(g_types[i]->name)) return g_types[i];

@@ -13,6 +13,10 @@ struct BlockFsType {
 };
 void register_block_fs(const BlockFsType& type);
 const BlockFsType* find_block_fs(lv::StringView name);
+// The registered types, in registration order (/proc/filesystems). Registered at boot,
+// before any reader: read without a lock.
+size_t block_fs_count();
+const BlockFsType& block_fs(size_t i);
 
 // mount(2) of a block filesystem: `source` names the device node (ENOTBLK otherwise).
 ErrorOr<FileSystem*> mount_block_fs(const BlockFsType& type, Inode& source, bool read_only);

@@ -7,6 +7,7 @@
 #include <fs/data_pages.h>
 #include <fs/fd_table.h>
 #include <fs/mutex.h>
+#include <fs/fs_types.h>
 #include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/cpu_stat.h>
@@ -197,7 +198,13 @@ void gen_uptime(Text& t, int) {
     t.printf("%lu.%02lu 0.00\n", ns / 1000000000, (ns / 10000000) % 100);
 }
 void gen_version(Text& t, int) { t.printf("Linux version 6.1.0-levitate (LevitateOS)\n"); }
-void gen_filesystems(Text& t, int) { t.printf("nodev\tsysfs\nnodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\nnodev\tpipefs\n"); }
+// Linux's format: "nodev" and a tab before a type that needs no device, a tab alone
+// before one that mounts a block device. What mount(2) takes (syscalls/fs_mount.cpp),
+// and rootfs and pipefs, which exist without being mountable, as on Linux.
+void gen_filesystems(Text& t, int) {
+    t.printf("nodev\tsysfs\nnodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\nnodev\tpipefs\nnodev\tramfs\n");
+    for (size_t i = 0; i < block_fs_count(); i++) t.printf("\t%s\n", block_fs(i).name);
+}
 void gen_mounts(Text& t, int) {
     char* path = static_cast<char*>(kmalloc(kPathMax));
     if (!path) return;
