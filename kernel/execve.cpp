@@ -1,3 +1,4 @@
+#include <fs/fd_table.h>
 #include <fs/kernel_api.h>
 #include <kernel/exec.h>
 #include <kernel/execve.h>
@@ -68,9 +69,13 @@ bool kill_other_threads(Process& p, Thread& t) {
 }
 
 // The point of no return: the process now runs `img`.
-void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPtr<SignalHandlers> spare) {
+void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPtr<SignalHandlers> spare,
+                  lv::RefPtr<fs::FdTable> own_fds) {
     {
         InterruptGuard g;
+        // A descriptor table shared with another process (CLONE_FILES) is left to it,
+        // and close-on-exec applies to this process's own copy (Linux's unshare_files).
+        if (own_fds) p.fds = lv::move(own_fds);
         // A table shared with other processes (CLONE_SIGHAND without CLONE_THREAD) is
         // left to them: the new image's resets must not reach them (Linux's
         // unshare_sighand). Checked now, when no thread of ours can share it any more.
@@ -136,12 +141,19 @@ ErrorOr<void> do_execve(fs::Inode& first, const char* path, ExecArgs& args) {
     // now: after the point of no return nothing may fail).
     lv::RefPtr<SignalHandlers> spare = SignalHandlers::create();
     if (!spare) return Errno::ENOMEM;
+    // The same for a descriptor table shared with another process: a copy of our own.
+    // (Threads share the process's table itself: the other threads are gone by then.)
+    lv::RefPtr<fs::FdTable> own_fds;
+    if (current_process().fds->ref_count() > 1) {
+        own_fds = fs::clone_fd_table(*current_process().fds);
+        if (!own_fds) return Errno::ENOMEM;
+    }
     Image img = TRY(load_image(*inode, path, args.argv.data(), args.argv.size(), args.envp.data(), args.envp.size()));
     if (!kill_other_threads(current_process(), current_thread())) {
         lv::destroy(img.as); // its only reference
         return Errno::EINTR; // not seen: the thread exits before returning to user mode
     }
-    switch_image(current_process(), current_thread(), img, exec_path, lv::move(spare));
+    switch_image(current_process(), current_thread(), img, exec_path, lv::move(spare), lv::move(own_fds));
     return {};
 }
 } // namespace kernel
