@@ -323,7 +323,7 @@ ErrorOr<void> set_oom_score_adj(int pid, const char* text, size_t n) {
     if (v < kernel::kOomScoreAdjMin || v > kernel::kOomScoreAdjMax) return Errno::EINVAL;
     auto* p = kernel::find_process(pid);
     if (!p || p->zombie) return Errno::ESRCH;
-    if (v < p->oom_score_adj && kernel::current_process().creds().euid != 0) return Errno::EACCES;
+    if (v < p->oom_score_adj && !kernel::capable(kernel::current_process())) return Errno::EACCES;
     p->oom_score_adj = int(v);
     return {};
 }

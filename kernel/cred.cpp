@@ -96,6 +96,7 @@ bool GroupList::contains(u32 gid) const {
 }
 
 bool capable(const Credentials& c) { return c.euid == 0; }
+bool capable(const Process& p) { return p.euid() == 0; }
 
 // The uid calls check CAP_SETUID and the gid calls CAP_SETGID: both mean euid 0 here.
 ErrorOr<void> set_uid(Credentials& c, u32 uid) { return set_id(uids(c), capable(c), uid); }

@@ -20,8 +20,7 @@ u64 user_tasks(u32 uid, const Process* except) {
 
 ErrorOr<void> check_new_task(Process& caller) {
     u32 uid = caller.uid();
-    // capable(): euid 0 (kernel/cred.h).
-    if (user_tasks(uid) >= limit_of(caller) && uid != 0 && caller.euid() != 0) return Errno::EAGAIN;
+    if (user_tasks(uid) >= limit_of(caller) && uid != 0 && !capable(caller)) return Errno::EAGAIN;
     caller.nproc_exceeded = false;
     return {};
 }

@@ -267,6 +267,12 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
     // Linux's do_wait looks at the children once more after a signal woke it: the child's
     // exit both wakes us and (SIGCHLD) makes a signal pending, and that is a success.
     bool interrupted = false;
+    // What the caller learns of the child it reports on.
+    auto report = [&](Process& c, int wait_status) {
+        *status = wait_status;
+        if (usage) *usage = child_total_cpu(c);
+        if (uid) *uid = c.uid();
+    };
     for (;;) {
         Process* reaped = nullptr; // freed below, without the giant lock
         int found = 0;
@@ -280,9 +286,7 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                 any = true;
                 if ((options & kWEXITED) && c.zombie && !c.live_threads) {
                     found = c.pid;
-                    *status = c.wait_status;
-                    if (usage) *usage = child_total_cpu(c);
-                    if (uid) *uid = c.uid();
+                    report(c, c.wait_status);
                     if (!no_reap) {
                         unlink_reaped(c);
                         reaped = &c;
@@ -291,16 +295,12 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                 }
                 // Job control: a stop or a continue is reported once (WNOWAIT leaves it).
                 if ((options & kWUNTRACED) && c.stopped && c.stop_reportable) {
-                    *status = (c.stop_signal << 8) | 0x7f;
-                    if (usage) *usage = child_total_cpu(c);
-                    if (uid) *uid = c.uid();
+                    report(c, (c.stop_signal << 8) | 0x7f);
                     if (!no_reap) c.stop_reportable = false;
                     return c.pid;
                 }
                 if ((options & kWCONTINUED) && c.continue_reportable) {
-                    *status = 0xffff;
-                    if (usage) *usage = child_total_cpu(c);
-                    if (uid) *uid = c.uid();
+                    report(c, 0xffff);
                     if (!no_reap) c.continue_reportable = false;
                     return c.pid;
                 }

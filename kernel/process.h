@@ -224,6 +224,9 @@ private:
 
 Process& current_process();
 Thread& current_thread();
+// kernel/cred.h's capable() for a process, from its effective uid alone (Process::euid,
+// without a copy of its credentials).
+bool capable(const Process& p);
 
 // The process table.
 Process* find_process(int pid);

@@ -31,7 +31,7 @@ struct SockTimeval {
 };
 
 // uid 0 has every capability (CAP_NET_ADMIN, ...); others none.
-bool capable() { return kernel::current_process().creds().euid == 0; }
+bool capable() { return kernel::capable(kernel::current_process()); }
 
 // Linux doubles the value asked for (to allow for its bookkeeping overhead), after
 // capping it at the sysctl maximum unless forced.

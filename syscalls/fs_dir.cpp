@@ -148,7 +148,7 @@ ErrorOr<long> sys_fchdir(int fd) {
 ErrorOr<long> sys_chroot(UserPtr<const char> path) {
     auto inode = TRY(sc::lookup_at(kAtFdCwd, path, true, false));
     if (!inode->is_dir()) return Errno::ENOTDIR;
-    if (!kernel::capable(kernel::current_process().creds())) return Errno::EPERM; // CAP_SYS_CHROOT
+    if (!kernel::capable(kernel::current_process())) return Errno::EPERM; // CAP_SYS_CHROOT
     sc::context().root = inode; // the cwd stays where it is, as in Linux
     return 0;
 }

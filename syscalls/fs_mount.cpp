@@ -142,7 +142,7 @@ ErrorOr<long> sys_mount(UserPtr<const char> source, UserPtr<const char> target, 
                         unsigned long flags, UserPtr<const void> data) {
     auto where = TRY(sc::lookup_at(kAtFdCwd, target, true, false));
     // may_mount() (CAP_SYS_ADMIN) comes after the target is looked up, as in path_mount().
-    if (!kernel::capable(kernel::current_process().creds())) return Errno::EPERM;
+    if (!kernel::capable(kernel::current_process())) return Errno::EPERM;
     flags &= ~kMsSilent;
     if (flags & kMsRemount) {
         if (!is_mount_root(*where)) return Errno::EINVAL;
@@ -192,7 +192,7 @@ ErrorOr<long> sys_umount2(UserPtr<const char> target, int flags) {
     if (flags & ~(kMntForce | kMntDetach | kMntExpire | kUmountNoFollow)) return Errno::EINVAL;
     if ((flags & kMntExpire) && (flags & (kMntForce | kMntDetach))) return Errno::EINVAL;
     auto where = TRY(sc::lookup_at(kAtFdCwd, target, !(flags & kUmountNoFollow), false));
-    if (!kernel::capable(kernel::current_process().creds())) return Errno::EPERM; // can_umount()
+    if (!kernel::capable(kernel::current_process())) return Errno::EPERM; // can_umount()
     TRY(unmount(*where));
     return 0;
 }

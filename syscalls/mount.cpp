@@ -11,7 +11,7 @@ using namespace fs;
 
 ErrorOr<long> sys_pivot_root(UserPtr<const char> new_root, UserPtr<const char> put_old) {
     // may_mount(): CAP_SYS_ADMIN, checked before the paths are looked at.
-    if (!kernel::capable(kernel::current_process().creds())) return Errno::EPERM;
+    if (!kernel::capable(kernel::current_process())) return Errno::EPERM;
     // Both are resolved from the cwd, following symlinks; both must be directories.
     auto nr = TRY(sc::lookup_at(kAtFdCwd, new_root, true, false));
     auto old = TRY(sc::lookup_at(kAtFdCwd, put_old, true, false));

@@ -40,8 +40,8 @@ ErrorOr<long> sys_get_robust_list(int pid, UserPtr<u64> head, UserPtr<usize> len
     return 0;
 }
 
-ErrorOr<long> sys_getuid() { return current_process().creds().uid; }
-ErrorOr<long> sys_geteuid() { return current_process().creds().euid; }
+ErrorOr<long> sys_getuid() { return current_process().uid(); }
+ErrorOr<long> sys_geteuid() { return current_process().euid(); }
 ErrorOr<long> sys_getgid() { return current_process().creds().gid; }
 ErrorOr<long> sys_getegid() { return current_process().creds().egid; }
 
@@ -189,7 +189,7 @@ constexpr unsigned kRlimNlimits = 16;
 ErrorOr<void> set_limit(Process& p, unsigned resource, const LinuxRlimit& l) {
     if (l.cur > l.max) return Errno::EINVAL;
     RLimit& r = p.rlimits[resource];
-    if (l.max > r.max && p.creds().euid != 0) return Errno::EPERM;
+    if (l.max > r.max && !capable(p)) return Errno::EPERM;
     constexpr unsigned kNoFile = 7;
     if (resource == kNoFile && l.max > u64(fs::FdTable::kMaxFds)) return Errno::EPERM; // fs.nr_open
     r = {l.cur, l.max};

@@ -54,7 +54,7 @@ bool same_owner(const Thread& t) {
 // RLIMIT_NICE allows nice values down to 20 - limit (can_nice()).
 bool can_nice(int nice) {
     const Process& p = current_process();
-    return u64(20 - nice) <= p.rlimits[kRlimitNice].cur || capable(p.creds());
+    return u64(20 - nice) <= p.rlimits[kRlimitNice].cur || capable(p);
 }
 
 ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_policy) {
@@ -73,7 +73,7 @@ ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_p
     if (!valid_policy(policy)) return Errno::EINVAL;
     if (prio < 0 || prio > 99 || is_rt(policy) != (prio != 0)) return Errno::EINVAL;
     const Process& self = current_process();
-    if (!capable(self.creds())) {
+    if (!capable(self)) {
         // The unprivileged rules of __sched_setscheduler: real-time priority up to
         // RLIMIT_RTPRIO, no leaving SCHED_IDLE beyond RLIMIT_NICE, no clearing
         // reset-on-fork, and only one's own threads.

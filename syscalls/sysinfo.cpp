@@ -65,7 +65,7 @@ ErrorOr<long> sys_reboot(u32 magic1, u32 magic2, u32 cmd, UserPtr<void> arg) {
         CMD_KEXEC = 0x45584543,
     };
     // CAP_SYS_BOOT is checked before the magic numbers (kernel/reboot.c).
-    if (!capable(current_process().creds())) return Errno::EPERM;
+    if (!capable(current_process())) return Errno::EPERM;
     if (magic1 != MAGIC1 || (magic2 != MAGIC2 && magic2 != MAGIC2A && magic2 != MAGIC2B && magic2 != MAGIC2C))
         return Errno::EINVAL;
     static bool cad_enabled = true; // Ctrl-Alt-Del reboots (nothing generates it yet)

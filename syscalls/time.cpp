@@ -94,7 +94,7 @@ ErrorOr<long> sys_clock_settime(int clock, UserPtr<void> ts) {
     Timespec t = TRY(UserPtr<Timespec>::from(ts).read());
     if (clock != CLOCK_REALTIME) return Errno::EINVAL;
     if (!valid(t)) return Errno::EINVAL;
-    if (current_process().creds().euid != 0) return Errno::EPERM;
+    if (!capable(current_process())) return Errno::EPERM;
     time::set_realtime({t.sec, t.nsec});
     return 0;
 }
@@ -110,7 +110,7 @@ ErrorOr<long> sys_settimeofday(UserPtr<void> tv, UserPtr<void> tz) {
     if (tv.is_null()) return 0;
     Timeval v = TRY(UserPtr<Timeval>::from(tv).read());
     if (v.usec < 0 || v.usec >= 1000000 || v.sec < 0) return Errno::EINVAL;
-    if (current_process().creds().euid != 0) return Errno::EPERM;
+    if (!capable(current_process())) return Errno::EPERM;
     time::set_realtime({v.sec, v.usec * 1000});
     return 0;
 }

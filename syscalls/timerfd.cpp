@@ -19,7 +19,7 @@ ErrorOr<long> sys_timerfd_create(int clockid, int flags) {
     if (u32(flags) & ~(fs::kOCloExec | fs::kONonBlock)) return Errno::EINVAL; // TFD_CLOEXEC, TFD_NONBLOCK
     constexpr int kClockRealtimeAlarm = 8, kClockBoottimeAlarm = 9;
     if ((clockid == kClockRealtimeAlarm || clockid == kClockBoottimeAlarm) &&
-        !kernel::capable(kernel::current_process().creds()))
+        !kernel::capable(kernel::current_process()))
         return Errno::EPERM; // CAP_WAKE_ALARM
     auto file = TRY(fs::create_timerfd(clockid, u32(flags)));
     return long(TRY(fs::sc::fds().allocate(lv::move(file), flags & fs::kOCloExec)));

@@ -132,7 +132,7 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
     case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_BOOTTIME: case CLOCK_TAI: break;
     case CLOCK_REALTIME_ALARM: case CLOCK_BOOTTIME_ALARM:
         // Alarm clocks wake a suspended system: CAP_WAKE_ALARM. Nothing suspends here.
-        if (!capable(current_process().creds())) return Errno::EPERM;
+        if (!capable(current_process())) return Errno::EPERM;
         break;
     case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: break; // counted by the tick
     default:

@@ -55,7 +55,7 @@ struct Rtentry {
 static_assert(sizeof(Rtentry) == 120);
 constexpr u16 kRtfUp = 0x1, kRtfGateway = 0x2, kRtfHost = 0x4;
 
-bool capable() { return kernel::current_process().creds().euid == 0; }
+bool capable() { return kernel::capable(kernel::current_process()); }
 
 KSockaddr inet_sockaddr(u32 addr) {
     KSockaddr sa {};

@@ -20,7 +20,7 @@ lv::IntrusiveList<RawSocket, &RawSocket::raw_node>& raw_sockets() {
 ErrorOr<lv::RefPtr<RawSocket>> RawSocket::create(int protocol) {
     // inet_create: SOCK_RAW needs CAP_NET_RAW (root here) and a protocol number.
     if (protocol <= 0 || protocol > 255) return Errno::EPROTONOSUPPORT;
-    if (kernel::current_process().creds().euid != 0) return Errno::EPERM;
+    if (!kernel::capable(kernel::current_process())) return Errno::EPERM;
     return make_socket<RawSocket>(protocol);
 }
 

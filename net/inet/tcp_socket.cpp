@@ -12,7 +12,7 @@ namespace {
 constexpr int kSomaxconn = 4096; // net.core.somaxconn
 constexpr size_t kMinRing = 4096, kMaxRing = 65536;
 
-bool capable() { return kernel::current_process().creds().euid == 0; }
+bool capable() { return kernel::capable(kernel::current_process()); }
 
 // Sends SIGPIPE for EPIPE unless MSG_NOSIGNAL (sk_stream_error).
 Errno pipe_error(u32 flags) {

@@ -12,7 +12,7 @@ namespace net::inet {
 namespace {
 constexpr u32 kSiocOutq = 0x5411;
 
-bool capable() { return kernel::current_process().creds().euid == 0; }
+bool capable() { return kernel::capable(kernel::current_process()); }
 
 
 // A score for how well s matches a datagram; -1: not at all (compute_score).
