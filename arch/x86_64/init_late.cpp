@@ -6,6 +6,7 @@ void init_late() {
     x86::enable_cpu_features();
     x86::pic_disable();
     x86::lapic_init();
+    x86::tsc_start_checks();
     x86::lapic_start_timer(kTimerHz); // fires once interrupts are enabled
     x86::uart_enable_rx_interrupt();
 }

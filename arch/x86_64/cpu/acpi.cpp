@@ -1,7 +1,7 @@
 // ACPI tables, as far as the kernel reads them: the RSDP (found in the BIOS areas, as
 // the ACPI specification's section 5.2.5.1 says), the RSDT/XSDT, and the MADT's
 // processor entries (section 5.2.12: Processor Local APIC, type 0; Processor Local
-// x2APIC, type 9).
+// x2APIC, type 9), and the FADT's PM timer.
 #include <arch/x86/internal.h>
 #include <lib/string.h>
 
@@ -80,6 +80,28 @@ const SdtHeader* find_table(const char* sig) {
     return nullptr;
 }
 } // namespace
+
+u16 acpi_pm_timer(unsigned* bits) {
+    // The FADT (section 5.2.9): PM_TMR_BLK at byte 76, PM_TMR_LEN at 91, Flags at 112
+    // (bit 8: TMR_VAL_EXT, a 32-bit counter), X_PM_TMR_BLK (a Generic Address
+    // Structure: space, width, offset, access size, 64-bit address) at 208.
+    const auto* fadt = reinterpret_cast<const u8*>(find_table("FACP"));
+    if (!fadt) return 0;
+    u32 length = reinterpret_cast<const SdtHeader*>(fadt)->length;
+    if (length < 116) return 0;
+    u32 flags, block;
+    memcpy(&flags, fadt + 112, 4);
+    memcpy(&block, fadt + 76, 4);
+    u64 port = fadt[91] == 4 ? block : 0;
+    if (length >= 220 && fadt[208] == 1) { // X_PM_TMR_BLK in system I/O space
+        u64 x;
+        memcpy(&x, fadt + 212, 8);
+        if (x) port = x;
+    }
+    if (!port || port > 0xfffc) return 0;
+    *bits = flags & (1u << 8) ? 32 : 24;
+    return u16(port);
+}
 
 size_t acpi_local_apics(u32* ids, size_t max) {
     const auto* madt = reinterpret_cast<const Madt*>(find_table("APIC"));

@@ -6,6 +6,7 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
 #include <mm/kernel_stack.h>
+#include <kernel/cpu.h>
 #include <kernel/entry.h>
 #include <kernel/log.h>
 #include <lib/format.h>
@@ -166,6 +167,8 @@ void interrupt(TrapFrame& f) {
     kernel::InterruptContext irq;
     if (f.vector == kVectorTimer) {
         lapic_eoi(); // first: the tick may switch to another thread
+        if (kernel::this_cpu().id == 0) tsc_tick();
+        lapic_tick();
         kernel::handle_timer_tick(f);
     } else if (f.vector == kVectorCom1) {
         uart_handle_interrupt();

@@ -2,6 +2,8 @@
 // uncached by boot/paging.cpp). Provides the periodic timer and EOI.
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
+#include <kernel/cpu.h>
+#include <kernel/smp.h>
 
 namespace arch::x86 {
 namespace {
@@ -15,7 +17,12 @@ constexpr u64 kApicBaseEnable = 1u << 11, kApicBaseX2 = 1u << 10;
 
 bool g_x2apic = false;
 volatile u32* g_mmio = nullptr;
-u32 g_timer_period = 0; // the boot CPU's calibration, for the others
+// The boot CPU's calibration, for the others; rescaled by the boot CPU's tick when the
+// TSC's frequency turns out different (lapic_rescale_timer), which bumps the
+// generation: each CPU reloads its timer at its next tick (lapic_tick).
+u32 g_timer_period = 0;
+u32 g_timer_generation = 0;
+u32 g_timer_loaded[kernel::smp::kMaxCpus]; // the generation each CPU's timer runs at; its own
 constexpr u32 kIcrPending = 1u << 12;
 
 u32 read(Reg r) { return g_x2apic ? u32(rdmsr(0x800 + (r >> 4))) : g_mmio[r / 4]; }
@@ -62,7 +69,21 @@ void lapic_start_timer(unsigned hz) {
 void lapic_start_timer_ap() {
     write(TIMER_DIVIDE, 0x3);
     write(LVT_TIMER, kLvtPeriodic | kVectorTimer);
-    write(TIMER_INITIAL, g_timer_period);
+    u32 gen = __atomic_load_n(&g_timer_generation, __ATOMIC_ACQUIRE);
+    write(TIMER_INITIAL, __atomic_load_n(&g_timer_period, __ATOMIC_RELAXED));
+    g_timer_loaded[kernel::this_cpu().id] = gen;
+}
+
+void lapic_rescale_timer(u64 new_tsc_hz, u64 old_tsc_hz) {
+    // The period was counted over a TSC interval taken for 5 ms at the old frequency.
+    u64 p = u64(g_timer_period) * (new_tsc_hz / 1000) / max(old_tsc_hz / 1000, u64(1));
+    __atomic_store_n(&g_timer_period, u32(min(max(p, u64(1)), u64(0xffffffffu))), __ATOMIC_RELAXED);
+    __atomic_store_n(&g_timer_generation, g_timer_generation + 1, __ATOMIC_RELEASE);
+}
+
+void lapic_tick() {
+    if (g_timer_loaded[kernel::this_cpu().id] != __atomic_load_n(&g_timer_generation, __ATOMIC_ACQUIRE))
+        lapic_start_timer_ap();
 }
 
 void lapic_send_ipi(u32 apic_id, u32 icr_low) {

@@ -1,5 +1,7 @@
-// Wall clock from the CMOS RTC (MC146818), read once at boot by the generic clock.
+// Wall clock from the CMOS RTC (MC146818), read once at boot by the generic clock, and
+// its seconds, read by time/tsc.cpp to check the TSC after boot.
 #include <arch/x86/cpu.h>
+#include <arch/x86/internal.h>
 #include <arch/interface.h>
 
 namespace arch {
@@ -51,3 +53,11 @@ u64 rtc_unix_seconds() {
     return u64(days * 86400 + t.hour * 3600 + t.min * 60 + t.sec);
 }
 } // namespace arch
+
+namespace arch::x86 {
+int rtc_second() {
+    if (cmos(0x0a) & 0x80) return -1; // an update starts within 244 us, or is under way
+    u8 s = cmos(0x00);
+    return cmos(0x0b) & 0x04 ? s : from_bcd(s);
+}
+} // namespace arch::x86

@@ -7,16 +7,50 @@
 //  - CPUID leaves 0x15/0x16, where the CPU states its TSC frequency;
 //  - the PIT: count TSC ticks over 10 ms of PIT channel 2, a few times, keeping the
 //    most precise count (TCG, real hardware; see pit_sample).
+// After the PIT's calibration, the boot CPU's timer tick checks the frequency over
+// longer windows (include/arch/x86/tsc_refine.h): against the ACPI PM timer over a
+// second, which refines it, then against the RTC over three seconds, which corrects it
+// if it is still more than 2% off.
 // The guest TSC starts near 0 when QEMU starts the VM (KVM and TCG alike), so
 // monotonic_ns() is roughly the time since QEMU started.
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
+#include <arch/x86/tsc_refine.h>
 #include <kernel/log.h>
 
 namespace arch::x86 {
 namespace {
-u64 g_tsc_hz = 0;
-u64 g_ns_mult = 0; // ns = tsc * g_ns_mult >> 32
+// ns = base_ns + (tsc - base_tsc) * mult >> 32. Set once at boot, then changed only by
+// the boot CPU's tick (tsc_tick, interrupts off: one writer), under the sequence count
+// g_scale_seq (odd while it writes), so that a reader on any CPU never mixes two
+// scales. A change rebases at the current TSC, so the clock does not jump.
+struct Scale {
+    u64 base_tsc, base_ns, mult;
+};
+u32 g_scale_seq = 0;
+Scale g_scale {0, 0, 0};
+u64 g_tsc_hz = 0; // what the scale says, for timing loops and /proc/cpuinfo
+
+u64 mult_for(u64 hz) { return (1000000000ull << 32) / hz; }
+
+// Only the boot CPU writes (tsc_calibrate, then tsc_tick with interrupts off).
+void set_scale(u64 hz, u64 now_tsc) {
+    Scale s;
+    s.base_tsc = now_tsc;
+    s.base_ns = g_scale.mult ? tsc_to_ns(now_tsc) : 0;
+    s.mult = mult_for(hz);
+    if (g_tsc_hz) {
+        u64 diff = hz > g_tsc_hz ? hz - g_tsc_hz : g_tsc_hz - hz;
+        if (diff * 100 > g_tsc_hz) lapic_rescale_timer(hz, g_tsc_hz); // off by over 1%
+    }
+    __atomic_store_n(&g_scale_seq, g_scale_seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&g_scale.base_tsc, s.base_tsc, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_scale.base_ns, s.base_ns, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_scale.mult, s.mult, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_tsc_hz, hz, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_scale_seq, g_scale_seq + 1, __ATOMIC_RELEASE);
+}
 
 // KVM's pvclock ABI (Documentation/virt/kvm/x86/msr.rst).
 struct PvclockTimeInfo {
@@ -124,18 +158,90 @@ u64 cpuid_tsc_hz() {
     if (cpuid(0).eax < 0x16) return 0;
     return u64(cpuid(0x16).eax & 0xffff) * 1000000;
 }
+
+// The checks after boot, when the PIT gave the frequency (tsc_tick).
+bool g_checking = false;
+u16 g_pm_port = 0; // 0: no PM timer
+PmTimerRefiner g_pm {24};
+RtcSecondsCheck g_rtc;
 } // namespace
 
 void tsc_calibrate() {
-    g_tsc_hz = kvmclock_tsc_hz();
-    if (!g_tsc_hz) g_tsc_hz = cpuid_tsc_hz();
-    if (!g_tsc_hz) g_tsc_hz = pit_tsc_hz();
-    if (!g_tsc_hz) kernel::panic("no TSC frequency: no kvmclock, no CPUID leaf 0x15, no PIT");
-    g_ns_mult = ((1000000000ull << 32) / g_tsc_hz);
+    u64 hz = kvmclock_tsc_hz();
+    if (!hz) hz = cpuid_tsc_hz();
+    if (!hz) {
+        hz = pit_tsc_hz();
+        g_checking = hz != 0;
+    }
+    if (!hz) kernel::panic("no TSC frequency: no kvmclock, no CPUID leaf 0x15, no PIT");
+    set_scale(hz, 0);
 }
 
-u64 tsc_to_ns(u64 tsc) { return u64((unsigned __int128)tsc * g_ns_mult >> 32); }
-u64 tsc_hz() { return g_tsc_hz; }
+void tsc_start_checks() {
+    if (!g_checking) return;
+    unsigned bits = 0;
+    g_pm_port = acpi_pm_timer(&bits);
+    if (g_pm_port) g_pm = PmTimerRefiner(bits);
+}
+
+void tsc_tick() {
+    if (!g_checking) return;
+    u64 hz = g_tsc_hz;
+    if (g_pm_port && !g_pm.done()) {
+        TscBracket t;
+        t.lo = rdtsc();
+        u32 count = inl(g_pm_port);
+        t.hi = rdtsc();
+        if (u64 refined = g_pm.sample(t, count, hz)) {
+            u64 diff = refined > hz ? refined - hz : hz - refined;
+            kernel::log(diff * 200 > hz ? kernel::LogLevel::Info : kernel::LogLevel::Debug,
+                        "tsc: %llu Hz over a second of the ACPI PM timer (was %llu Hz from the PIT)",
+                        (unsigned long long)refined, (unsigned long long)hz);
+            set_scale(refined, t.mid());
+            hz = refined;
+        }
+    }
+    TscBracket t;
+    t.lo = rdtsc();
+    int second = rtc_second();
+    t.hi = rdtsc();
+    RtcSecondsCheck::Verdict v = g_rtc.sample(t, second);
+    if (v.ready) {
+        // 2% of slack beyond the measurement's own bounds.
+        if (hz * 50 < v.hz_lo * 49 || hz * 50 > v.hz_hi * 51) {
+            u64 fixed = v.hz_lo + (v.hz_hi - v.hz_lo) / 2;
+            log_warn("tsc: %llu Hz disagrees with the RTC (%llu-%llu Hz over %u s); using %llu Hz",
+                     (unsigned long long)hz, (unsigned long long)v.hz_lo, (unsigned long long)v.hz_hi,
+                     RtcSecondsCheck::kSeconds, (unsigned long long)fixed);
+            set_scale(fixed, t.mid());
+        } else {
+            log_debug("tsc: %llu Hz agrees with the RTC (%llu-%llu Hz)", (unsigned long long)hz,
+                      (unsigned long long)v.hz_lo, (unsigned long long)v.hz_hi);
+        }
+    }
+    if (g_rtc.done() && (!g_pm_port || g_pm.done())) g_checking = false;
+}
+
+u64 tsc_to_ns(u64 tsc) {
+    for (;;) {
+        u32 seq = __atomic_load_n(&g_scale_seq, __ATOMIC_ACQUIRE);
+        if (seq & 1) {
+            pause();
+            continue;
+        }
+        u64 base_tsc = __atomic_load_n(&g_scale.base_tsc, __ATOMIC_RELAXED);
+        u64 base_ns = __atomic_load_n(&g_scale.base_ns, __ATOMIC_RELAXED);
+        u64 mult = __atomic_load_n(&g_scale.mult, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&g_scale_seq, __ATOMIC_RELAXED) != seq) continue;
+        // A TSC from before the base (read earlier, or on a CPU whose TSC is a little
+        // behind) counts backwards from it.
+        if (tsc >= base_tsc) return base_ns + u64((unsigned __int128)(tsc - base_tsc) * mult >> 32);
+        u64 back = u64((unsigned __int128)(base_tsc - tsc) * mult >> 32);
+        return back < base_ns ? base_ns - back : 0;
+    }
+}
+u64 tsc_hz() { return __atomic_load_n(&g_tsc_hz, __ATOMIC_RELAXED); }
 } // namespace arch::x86
 
 namespace arch {

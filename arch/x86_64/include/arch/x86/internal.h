@@ -57,6 +57,8 @@ void early_print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // time/tsc.cpp
 void tsc_calibrate();
+void tsc_start_checks(); // once ACPI can be read: the later checks of the frequency
+void tsc_tick();         // the boot CPU's timer tick, interrupts off
 u64 tsc_to_ns(u64 tsc);
 u64 tsc_hz();
 extern "C" u64 x86_boot_tsc; // TSC at the first instruction (boot/multiboot.S)
@@ -73,6 +75,10 @@ void pic_disable();
 void lapic_init();
 void lapic_start_timer(unsigned hz); // calibrates it (boot CPU)
 void lapic_start_timer_ap();         // the same period on another CPU
+// The TSC's frequency was found to be new_tsc_hz, not old_tsc_hz: every CPU's timer is
+// reloaded with a period to match at its next tick (lapic_tick, interrupts off).
+void lapic_rescale_timer(u64 new_tsc_hz, u64 old_tsc_hz);
+void lapic_tick();
 void lapic_send_ipi(u32 apic_id, u32 icr_low); // waits until the LAPIC has sent it
 void lapic_eoi();
 u32 lapic_id();
@@ -99,4 +105,9 @@ unsigned started_cpus();
 
 // cpu/acpi.cpp: the APIC IDs of the enabled CPUs in the ACPI MADT (0 if no MADT).
 size_t acpi_local_apics(u32* ids, size_t max);
+// The ACPI PM timer's I/O port from the FADT, and its width in `bits` (24 or 32); 0 if
+// the machine has none.
+u16 acpi_pm_timer(unsigned* bits);
+// time/rtc.cpp: the CMOS RTC's seconds (0-59), or -1 while it updates.
+int rtc_second();
 } // namespace arch::x86
