@@ -18,6 +18,9 @@ void handle_timer_tick(const arch::TrapFrame& f) {
 
 bool handle_page_fault(VirtAddr addr, FaultAccess access) {
     if (addr >= arch::kUserTop) return false; // kernel addresses are never demand-paged
+    // The thread's rights for the page's key forbid the access: nothing to page in (the
+    // mapping is there, and retrying would fault again forever).
+    if (access.pkey) return false;
     Thread& t = current_thread();
     if (t.pagefault_disabled && !access.user_mode) return false; // copy_from_user_nofault
     // No giant lock: the fault is resolved under the address space's own lock.

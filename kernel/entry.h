@@ -47,6 +47,7 @@ struct FaultAccess {
     bool exec = false;
     bool user_mode = false;
     bool present = false; // the page was mapped, so this is a protection fault
+    bool pkey = false;    // the page's protection key forbade it (x86 PKU): never resolved
 };
 [[nodiscard]] bool handle_page_fault(VirtAddr addr, FaultAccess access);
 

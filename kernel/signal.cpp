@@ -257,7 +257,7 @@ void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info
 } // namespace
 
 // Linux's siginfo_t (128 bytes): signo, errno, code, then a union at offset 16: si_addr
-// for faults; otherwise si_pid (si_timerid) at 16, si_uid (si_overrun) at 20 and
+// for faults (and si_pkey at 32 for SEGV_PKUERR); otherwise si_pid (si_timerid) at 16, si_uid (si_overrun) at 20 and
 // si_value at 24.
 void fill_siginfo(u8 (&out)[128], int sig, const Thread::SigInfo& info) {
     memset(out, 0, sizeof out);
@@ -265,6 +265,8 @@ void fill_siginfo(u8 (&out)[128], int sig, const Thread::SigInfo& info) {
     memcpy(out, head, sizeof head);
     if (is_fault_signal(sig) && info.code > 0) {
         memcpy(out + 16, &info.addr, 8);
+        constexpr int SEGV_PKUERR = 4;
+        if (sig == SIGSEGV && info.code == SEGV_PKUERR) memcpy(out + 32, &info.pkey, 4); // si_pkey
     } else {
         i32 ids[2] = {info.pid, i32(info.uid)};
         memcpy(out + 16, ids, sizeof ids);
@@ -334,12 +336,15 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     giant::Locker giant;
     Thread& t = current_thread();
     Process& p = *t.process;
-    constexpr int SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+    constexpr int SEGV_MAPERR = 1, SEGV_ACCERR = 2, SEGV_PKUERR = 4;
     if (signo == SIGSEGV && (si_code == SEGV_MAPERR || si_code == SEGV_ACCERR) && p.as) {
         // Linux's rule, whatever the MMU reported: a region there that forbids the access
         // is ACCERR (even on a never-touched page), no region at all is MAPERR.
         si_code = p.as->is_mapped(addr) ? SEGV_ACCERR : SEGV_MAPERR;
     }
+    u32 pkey = 0; // SEGV_PKUERR's si_pkey: the region's key, as Linux reports it
+    mm::Vma v;
+    if (signo == SIGSEGV && si_code == SEGV_PKUERR && p.as && p.as->vma_at(addr, v)) pkey = v.pkey;
     {
         InterruptGuard g;
         // A synchronous fault cannot be blocked or ignored: Linux forces the default action
@@ -350,6 +355,7 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
         t.sigmask &= ~bit(signo);
         t.pending_signals |= bit(signo);
         t.siginfo[signo - 1] = {si_code, 0, addr};
+        t.siginfo[signo - 1].pkey = pkey;
     }
     if (p.sighand->handler(signo) == kSigDfl)
         log_info("pid %d (%s): %s (code %d) at ip %#lx, address %#lx", p.pid, p.comm, signal_name(signo), si_code,

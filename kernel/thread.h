@@ -115,6 +115,7 @@ struct Thread {
         int pid = 0;    // sender (kill/tkill); si_timerid for SI_TIMER
         u64 addr = 0;   // faulting address (SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP)
         u32 uid = 0;    // sender's real uid; si_overrun for SI_TIMER
+        u32 pkey = 0;   // si_pkey (SEGV_PKUERR)
         u64 value = 0;  // si_value (sigqueue, POSIX timers)
     } siginfo[64];
     bool syscall_interrupted = false; // the last syscall returned EINTR: SA_RESTART may rerun it

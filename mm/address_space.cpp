@@ -43,6 +43,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
     copy->m_brk_start = m_brk_start;
     copy->m_brk_end = m_brk_end;
     copy->m_mmap_top = m_mmap_top;
+    copy->m_pkeys = m_pkeys;
     TlbGather gather(m_pt); // the pages made read-only here
     for (Vma& v : m_vmas) {
         if (v.advice & kAdviceDontFork) continue; // MADV_DONTFORK: not in the child at all
@@ -53,6 +54,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
         nv->prot = v.prot;
         nv->flags = v.flags;
         nv->name = v.name;
+        nv->pkey = v.pkey;
         copy->m_vmas.push_back(*nv);
         nv->advice = v.advice;
         // MADV_WIPEONFORK: the child's copy starts empty (reads back zeros).
@@ -124,6 +126,7 @@ bool AddressSpace::vma_at(VirtAddr a, Vma& out) {
     out.flags = v->flags;
     out.advice = v->advice;
     out.name = v->name;
+    out.pkey = v->pkey;
     return true;
 }
 
@@ -167,6 +170,7 @@ PageFlags AddressSpace::page_flags(const Vma& v) const {
     f.user = v.prot & (kProtRead | kProtWrite | kProtExec);
     f.writable = v.prot & kProtWrite;
     f.executable = v.prot & kProtExec;
+    f.pkey = v.pkey;
     return f;
 }
 
@@ -227,6 +231,7 @@ ErrorOr<Vma*> AddressSpace::split(Vma& v, VirtAddr at) {
     upper->flags = v.flags;
     upper->name = v.name;
     upper->advice = v.advice;
+    upper->pkey = v.pkey;
     v.end = at;
     Vma* next = m_vmas.next(v);
     if (next) m_vmas.insert_before(*next, *upper);
@@ -296,11 +301,14 @@ ErrorOr<void> AddressSpace::unmap_locked(VirtAddr addr, size_t length) {
     return {};
 }
 
-ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
+ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot, int pkey, bool any_key) {
     if (!page_aligned(addr)) return Errno::EINVAL;
     VirtAddr end = align_up<u64>(addr + length, kPageSize);
     if (end < addr || end > arch::kUserTop) return Errno::ENOMEM;
     kernel::SpinlockLocker l(m_lock);
+    // Linux checks the key first, then the range.
+    if (pkey != -1 && !(pkey >= 0 && unsigned(pkey) < arch::pkey_count() && (any_key || (m_pkeys & (1u << pkey)))))
+        return Errno::EINVAL;
     // Linux: ENOMEM if any page in the range is unmapped.
     VirtAddr covered = addr;
     for (Vma& v : m_vmas) {
@@ -316,6 +324,7 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
         if (cur->start < addr) cur = TRY(split(*cur, addr));
         if (cur->end > end) TRY(split(*cur, end));
         cur->prot = prot;
+        if (pkey >= 0) cur->pkey = u8(pkey);
         PageFlags f = page_flags(*cur);
         for (VirtAddr va = m_pt.next_mapped(cur->start, cur->end); va < cur->end;
              va = m_pt.next_mapped(va + kPageSize, cur->end)) {
@@ -327,6 +336,25 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot) {
         }
     }
     return {};
+}
+
+int AddressSpace::pkey_alloc() {
+    kernel::SpinlockLocker l(m_lock);
+    for (unsigned k = 0; k < arch::pkey_count(); k++) {
+        if (!(m_pkeys & (1u << k))) {
+            m_pkeys = u16(m_pkeys | (1u << k));
+            return int(k);
+        }
+    }
+    return -1;
+}
+
+bool AddressSpace::pkey_free(int key) {
+    kernel::SpinlockLocker l(m_lock);
+    // Key 0 too, as Linux allows (pkey_alloc may then hand it out).
+    if (key < 0 || unsigned(key) >= arch::pkey_count() || !(m_pkeys & (1u << key))) return false;
+    m_pkeys = u16(m_pkeys & ~(1u << key));
+    return true;
 }
 
 ErrorOr<void> AddressSpace::advise_vma(Vma& v, VirtAddr start, VirtAddr end, int advice) {

@@ -33,6 +33,7 @@ struct Vma {
     u32 prot = 0;
     u32 flags = 0;
     u32 advice = 0; // kAdvice* bits
+    u8 pkey = 0;    // protection key (pkey_mprotect), in every page's PTE
     const char* name = ""; // "[heap]", "[stack]", or "" (for /proc/self/maps)
     lv::ListNode node;
     bool contains(VirtAddr a) const { return a >= start && a < end; }
@@ -56,7 +57,16 @@ public:
     // highest free gap below the mmap area top. With kMapFixed any overlap is unmapped first.
     ErrorOr<VirtAddr> map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name = "");
     ErrorOr<void> unmap(VirtAddr addr, size_t length);
-    ErrorOr<void> protect(VirtAddr addr, size_t length, u32 prot);
+    // mprotect, and pkey_mprotect with `pkey` >= 0: EINVAL if the key is not allocated
+    // (unless `any_key`: mremap carrying a region's key, which may have been freed since).
+    ErrorOr<void> protect(VirtAddr addr, size_t length, u32 prot, int pkey = -1, bool any_key = false);
+
+    // Protection keys (pkeys(7)) the program has allocated, among arch::pkey_count():
+    // key 0 starts allocated (every page's default), as Linux's mm_pkey_allocation_map.
+    // pkey_alloc gives the lowest free key (-1: none), pkey_free fails on one not
+    // allocated. A fork's copy keeps them; exec starts afresh.
+    int pkey_alloc() LV_EXCLUDES(m_lock);
+    bool pkey_free(int key) LV_EXCLUDES(m_lock);
     // madvise(2) on [start, end) (page-aligned, start < end; the syscall has checked the
     // advice): drops pages (MADV_DONTNEED, MADV_FREE), punches shared memory
     // (MADV_REMOVE), sets fork behaviour (MADV_DONTFORK...), or only checks the range
@@ -122,5 +132,6 @@ private:
     VirtAddr m_brk_start LV_GUARDED_BY(m_lock) = 0;
     VirtAddr m_brk_end LV_GUARDED_BY(m_lock) = 0;
     VirtAddr m_mmap_top LV_GUARDED_BY(m_lock) = 0;
+    u16 m_pkeys LV_GUARDED_BY(m_lock) = 1; // bit k: key k allocated
 };
 } // namespace mm

@@ -71,14 +71,16 @@ ErrorOr<long> sys_munmap(u64 addr, u64 length) {
     return 0;
 }
 
-ErrorOr<long> sys_mprotect(u64 addr, u64 length, int prot) {
+ErrorOr<long> do_mprotect(u64 addr, u64 length, int prot, int pkey) {
     constexpr u32 kGrowsDown = 0x01000000, kGrowsUp = 0x02000000;
     if (u32(prot) & ~(kProtMask | kGrowsDown | kGrowsUp)) return Errno::EINVAL;
     if (!page_aligned(addr)) return Errno::EINVAL;
     if (length == 0) return 0;
-    TRY(as().protect(addr, length, u32(prot) & kProtMask));
+    TRY(as().protect(addr, length, u32(prot) & kProtMask, pkey));
     return 0;
 }
+
+ErrorOr<long> sys_mprotect(u64 addr, u64 length, int prot) { return do_mprotect(addr, length, prot, -1); }
 
 namespace {
 bool advice_valid(int advice) {
@@ -143,14 +145,19 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
         return long(old_addr);
     }
     u32 prot = v.prot, vflags = v.flags;
-    // Grow in place when the following range is free.
+    // Grow in place when the following range is free. The new part, or the new place,
+    // keeps the region's protection key.
     if (!(flags & MREMAP_FIXED)) {
         auto grown = as().map(old_addr + old_size, new_size - old_size, prot, vflags | mm::kMapFixedNoReplace);
-        if (!grown.is_error()) return long(old_addr);
+        if (!grown.is_error()) {
+            if (v.pkey) (void)as().protect(grown.value(), new_size - old_size, prot, v.pkey, true);
+            return long(old_addr);
+        }
     }
     if (!(flags & MREMAP_MAYMOVE)) return Errno::ENOMEM;
     u32 place = (flags & MREMAP_FIXED) ? mm::kMapFixed : 0;
     VirtAddr dst = TRY(as().map(new_addr, new_size, prot, (vflags & ~(mm::kMapFixed | mm::kMapFixedNoReplace)) | place));
+    if (v.pkey) (void)as().protect(dst, new_size, prot, v.pkey, true);
     // Move the pages that exist; the rest stays demand-zero. A shrinking move leaves the
     // tail behind.
     as().move_pages(old_addr, min(old_size, new_size), dst);

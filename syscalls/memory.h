@@ -7,6 +7,8 @@ ErrorOr<long> sys_brk(u64 addr);
 ErrorOr<long> sys_mmap(u64 addr, u64 length, int prot, int flags, int fd, u64 offset);
 ErrorOr<long> sys_munmap(u64 addr, u64 length);
 ErrorOr<long> sys_mprotect(u64 addr, u64 length, int prot);
+// mprotect's checks and work, with pkey_mprotect's key (-1: keep each region's).
+ErrorOr<long> do_mprotect(u64 addr, u64 length, int prot, int pkey);
 ErrorOr<long> sys_madvise(u64 addr, u64 length, int advice);
 ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u64 new_addr);
 ErrorOr<long> sys_msync(u64 addr, u64 length, int flags);

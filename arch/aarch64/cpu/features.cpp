@@ -157,6 +157,11 @@ u64 hwcap() { return g_features.hwcap; }
 u64 hwcap2() { return g_features.hwcap2; }
 const char* platform() { return "aarch64"; }
 
+// No protection keys: arm64's come with FEAT_S1POE (Linux 6.12), which the CPUs QEMU
+// models here lack.
+unsigned pkey_count() { return 0; }
+void pkey_set_rights(unsigned, unsigned) {}
+
 bool hardware_random(u64& out) {
     if (!g_features.rndr) return false;
     // RNDR sets NZCV to 0b0100 (Z) when it could not produce a number in time.

@@ -226,6 +226,15 @@ size_t platform_devices(const char* compatible, PlatformDevice* out, size_t max)
 u64 hwcap();             // AT_HWCAP
 u64 hwcap2();            // AT_HWCAP2
 const char* platform();  // AT_PLATFORM ("x86_64" / "aarch64")
+
+// Memory protection keys (pkeys(7)). How many keys the CPU offers and the kernel manages
+// (x86_64 with PKU: 16, key 0 being every page's default; 0 where there are none: then
+// pkey_alloc has nothing to give). A key travels in PageFlags::pkey.
+unsigned pkey_count();
+// The calling thread's rights for `key` (< pkey_count()): Linux's PKEY_DISABLE_ACCESS (1)
+// and PKEY_DISABLE_WRITE (2) bits, in the live register (x86: PKRU, part of the thread's
+// XSAVE state).
+void pkey_set_rights(unsigned key, unsigned rights);
 bool hardware_random(u64& out); // RDRAND / RNDR; false if the CPU has none
 // /proc/cpuinfo's block for CPU `cpu`, in Linux's format for the architecture (its
 // show_cpuinfo), ending with the blank line, written to `put` (lib/format.h's sink).

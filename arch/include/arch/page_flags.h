@@ -6,4 +6,5 @@ struct PageFlags {
     bool user = false;
     bool executable = false;
     bool device = false; // uncached MMIO
+    unsigned char pkey = 0; // protection key (< arch::pkey_count(); always 0 without keys)
 };

@@ -1,4 +1,4 @@
-// CPU feature detection (CPUID; nothing is assumed), enabling SSE/SMEP/SMAP/UMIP,
+// CPU feature detection (CPUID; nothing is assumed), enabling SSE/SMEP/SMAP/UMIP/PKE,
 // and the CPU identity that goes into the ELF auxiliary vector.
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
@@ -25,6 +25,7 @@ void detect_features() {
         f.smep = l7.ebx & (1u << 7);
         f.smap = l7.ebx & (1u << 20);
         f.umip = l7.ecx & (1u << 2);
+        f.pku = l7.ecx & (1u << 3);
     }
     if (cpuid(0x80000000).eax >= 0x80000001) {
         Cpuid e1 = cpuid(0x80000001);
@@ -43,6 +44,7 @@ void enable_cpu_features() {
     if (f.smep) cr4 |= kCr4Smep;
     if (f.umip) cr4 |= kCr4Umip;
     if (f.smap) cr4 |= kCr4Smap;
+    if (f.pku) cr4 |= kCr4Pke; // protection keys: PKRU checks user-page accesses
     write_cr4(cr4);
     x86_smap_enabled = f.smap;
     fpu_init();
@@ -61,6 +63,17 @@ u64 hwcap() { return x86::cpuid(1).edx; }
 // Linux's AT_HWCAP2 bits (ring3mwait, fsgsbase) describe features we do not enable.
 u64 hwcap2() { return 0; }
 const char* platform() { return "x86_64"; }
+
+unsigned pkey_count() { return x86::g_features.pku && (x86::xfeatures() & x86::kXfeaturePkru) ? 16 : 0; }
+
+void pkey_set_rights(unsigned key, unsigned rights) {
+    // RDPKRU/WRPKRU (ECX and EDX 0): two bits per key, AD (access disable) then WD.
+    u32 pkru, edx;
+    asm volatile("rdpkru" : "=a"(pkru), "=d"(edx) : "c"(0));
+    pkru &= ~(3u << (2 * key));
+    pkru |= (rights & 3u) << (2 * key);
+    asm volatile("wrpkru" : : "a"(pkru), "c"(0), "d"(0) : "memory");
+}
 
 bool hardware_random(u64& out) {
     if (!x86::g_features.rdrand) return false;

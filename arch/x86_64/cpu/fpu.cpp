@@ -1,5 +1,5 @@
 // User FPU/SIMD state: x87, SSE and, where the CPU has XSAVE, every user state
-// component it offers among AVX and AVX-512 (XCR0). Saved with XSAVE / restored with
+// component it offers among AVX, AVX-512 and PKRU (XCR0). Saved with XSAVE / restored with
 // XRSTOR in the standard (non-compacted) format, the one Linux's signal frames carry;
 // FXSAVE/FXRSTOR without XSAVE.
 #include <arch/x86/cpu.h>
@@ -11,6 +11,7 @@ namespace {
 bool g_xsave = false;
 u64 g_xcr0 = kXfeatureX87 | kXfeatureSse; // what XSAVE covers (only meaningful with g_xsave)
 size_t g_size = kFxsaveSize;              // bytes of an image for g_xcr0
+size_t g_pkru_offset = 0;                 // of PKRU in an image, when XCR0 has it
 
 void xsetbv(u32 reg, u64 v) { asm volatile("xsetbv" : : "c"(reg), "a"(u32(v)), "d"(u32(v >> 32)) : "memory"); }
 } // namespace
@@ -24,18 +25,22 @@ void fpu_init() {
     u64 want = kXfeatureX87 | kXfeatureSse | kXfeatureAvx;
     constexpr u64 kAvx512 = kXfeatureOpmask | kXfeatureZmmHi256 | kXfeatureHi16Zmm;
     if ((supported & kAvx512) == kAvx512) want |= kAvx512;
+    // PKRU, once CR4.PKE is on (enable_cpu_features): protection keys are per thread, so
+    // XSAVE switches them with the rest.
+    if (f.pku && (read_cr4() & kCr4Pke)) want |= kXfeaturePkru;
     u64 xcr0 = supported & want;
     if (!(xcr0 & kXfeatureAvx)) xcr0 &= ~kAvx512; // AVX-512 without AVX is not allowed
     write_cr4(read_cr4() | kCr4Osxsave);
     xsetbv(0, xcr0);
     size_t size = cpuid(0xd, 0).ebx; // for what XCR0 now enables
     if (size > kFpuAreaMax) { // never seen: keep to x87/SSE/AVX
-        xcr0 &= kXfeatureX87 | kXfeatureSse | kXfeatureAvx;
+        xcr0 &= kXfeatureX87 | kXfeatureSse | kXfeatureAvx | kXfeaturePkru;
         xsetbv(0, xcr0);
         size = cpuid(0xd, 0).ebx;
     }
     g_xcr0 = xcr0;
     g_size = size;
+    if (xcr0 & kXfeaturePkru) g_pkru_offset = cpuid(0xd, 9).ebx;
     g_xsave = true;
 }
 
@@ -45,7 +50,8 @@ size_t fpu_area_size() { return g_size; }
 
 // The state of a freshly exec'd process on Linux: all exceptions masked, the rest
 // zero; in the XSAVE header, x87 and SSE come from the legacy area and every other
-// component is in its initial state.
+// component is in its initial state, but for PKRU: Linux's default (kPkruDefault), not
+// the hardware's 0. Signal handlers start from it too.
 void fpu_default_image(u8* area) {
     memset(area, 0, kFpuAreaMax);
     u16 fcw = 0x37f;
@@ -53,6 +59,11 @@ void fpu_default_image(u8* area) {
     memcpy(area + 0, &fcw, sizeof(fcw));      // FCW
     memcpy(area + 24, &mxcsr, sizeof(mxcsr)); // MXCSR
     u64 xstate_bv = kXfeatureX87 | kXfeatureSse;
+    if (g_pkru_offset) {
+        u32 pkru = kPkruDefault;
+        memcpy(area + g_pkru_offset, &pkru, sizeof(pkru));
+        xstate_bv |= kXfeaturePkru;
+    }
     memcpy(area + kXsaveHeaderOffset, &xstate_bv, sizeof(xstate_bv));
 }
 

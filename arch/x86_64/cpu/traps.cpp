@@ -17,10 +17,10 @@ namespace {
 constexpr int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
 constexpr int ILL_ILLOPN = 2, FPE_INTDIV = 1, FPE_FLTDIV = 3, FPE_FLTOVF = 4,
               FPE_FLTUND = 5, FPE_FLTRES = 6, FPE_FLTINV = 7, SEGV_MAPERR = 1,
-              SEGV_ACCERR = 2, BUS_ADRALN = 1, TRAP_TRACE = 2, SI_KERNEL = 0x80;
+              SEGV_ACCERR = 2, SEGV_PKUERR = 4, BUS_ADRALN = 1, TRAP_TRACE = 2, SI_KERNEL = 0x80;
 
 // Page-fault error code bits.
-constexpr u64 kPfPresent = 1, kPfWrite = 2, kPfUser = 4, kPfReserved = 8, kPfFetch = 16;
+constexpr u64 kPfPresent = 1, kPfWrite = 2, kPfUser = 4, kPfReserved = 8, kPfFetch = 16, kPfPkey = 32;
 
 const char* const kExceptionNames[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
@@ -90,12 +90,13 @@ void page_fault(TrapFrame& f) {
     access.exec = f.error_code & kPfFetch;
     access.user_mode = f.error_code & kPfUser;
     access.present = f.error_code & kPfPresent;
+    access.pkey = f.error_code & kPfPkey;
     if (f.error_code & kPfReserved) kernel_fault(f, "page fault on a reserved bit", addr);
 
     if (f.from_user()) {
         irq_enable();
         if (!kernel::handle_page_fault(addr, access))
-            kernel::user_fault(f, SIGSEGV, access.present ? SEGV_ACCERR : SEGV_MAPERR, addr);
+            kernel::user_fault(f, SIGSEGV, access.pkey ? SEGV_PKUERR : access.present ? SEGV_ACCERR : SEGV_MAPERR, addr);
         return;
     }
     u64 fixup = find_fixup(f.rip);

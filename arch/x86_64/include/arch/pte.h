@@ -15,6 +15,7 @@ constexpr u64 kAccessed = 1ull << 5;
 constexpr u64 kDirty = 1ull << 6;
 constexpr u64 kHuge = 1ull << 7; // PS: 2 MiB / 1 GiB leaf in a PD / PDPT
 constexpr u64 kGlobal = 1ull << 8;
+constexpr u64 kPkeyShift = 59; // bits 59-62: the protection key (with CR4.PKE)
 constexpr u64 kNoExecute = 1ull << 63;
 constexpr u64 kAddressMask = 0x000ffffffffff000ull;
 
@@ -32,6 +33,7 @@ inline u64 make_leaf(PhysAddr page, PageFlags f) {
     if (f.user) e |= kUser;
     if (!f.executable) e |= g_nx_bit;
     if (f.device) e |= kCacheDisable | kWriteThrough;
+    e |= u64(f.pkey & 15) << kPkeyShift;
     return e;
 }
 
@@ -43,6 +45,7 @@ inline PageFlags flags(u64 e) {
     f.user = e & kUser;
     f.executable = !(e & kNoExecute);
     f.device = e & kCacheDisable;
+    f.pkey = (e >> kPkeyShift) & 15;
     return f;
 }
 } // namespace arch::pte

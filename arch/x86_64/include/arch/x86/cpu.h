@@ -57,7 +57,8 @@ LV_X86_CR(4)
 constexpr u64 kCr0Mp = 1u << 1, kCr0Em = 1u << 2, kCr0Ts = 1u << 3, kCr0Ne = 1u << 5,
               kCr0Wp = 1u << 16;
 constexpr u64 kCr4Pge = 1u << 7, kCr4Osfxsr = 1u << 9, kCr4Osxmmexcpt = 1u << 10,
-              kCr4Umip = 1u << 11, kCr4Osxsave = 1u << 18, kCr4Smep = 1u << 20, kCr4Smap = 1u << 21;
+              kCr4Umip = 1u << 11, kCr4Osxsave = 1u << 18, kCr4Smep = 1u << 20, kCr4Smap = 1u << 21,
+              kCr4Pke = 1u << 22;
 
 struct Cpuid {
     u32 eax, ebx, ecx, edx;

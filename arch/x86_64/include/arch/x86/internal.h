@@ -17,7 +17,7 @@ void prepare_return_to_user(TrapFrame& f);
 
 // cpu/features.cpp
 struct Features {
-    bool nx, pge, pdpe1gb, smep, smap, umip, rdrand, x2apic, fxsr, sse, xsave;
+    bool nx, pge, pdpe1gb, smep, smap, umip, rdrand, x2apic, fxsr, sse, xsave, pku;
 };
 extern Features g_features;
 void detect_features();
@@ -33,7 +33,10 @@ constexpr size_t kXsaveHeaderOffset = 512;
 constexpr size_t kFpuAreaMax = 2752; // x87, SSE, AVX and AVX-512: 2688 bytes
 // XCR0 / XSTATE_BV bits (Linux's XFEATURE_MASK_*).
 constexpr u64 kXfeatureX87 = 1, kXfeatureSse = 2, kXfeatureAvx = 4, kXfeatureOpmask = 1 << 5,
-              kXfeatureZmmHi256 = 1 << 6, kXfeatureHi16Zmm = 1 << 7;
+              kXfeatureZmmHi256 = 1 << 6, kXfeatureHi16Zmm = 1 << 7, kXfeaturePkru = 1 << 9;
+// PKRU for a new program and for a signal handler, as Linux's init_pkru_value: key 0
+// open, keys 1-15 access-disabled until the program grants access (pkey_alloc, WRPKRU).
+constexpr u32 kPkruDefault = 0x55555554;
 void fpu_init();          // CR4.OSXSAVE and XCR0 where the CPU has XSAVE (init_late)
 bool xsave_enabled();
 u64 xfeatures();          // XCR0: the components an image holds
