@@ -9,6 +9,7 @@
 namespace arch::x86 {
 namespace {
 bool g_xsave = false;
+bool g_xsaveopt = false; // CPUID.(0xd,1):EAX[0]
 u64 g_xcr0 = kXfeatureX87 | kXfeatureSse; // what XSAVE covers (only meaningful with g_xsave)
 size_t g_size = kFxsaveSize;              // bytes of an image for g_xcr0
 size_t g_pkru_offset = 0;                 // of PKRU in an image, when XCR0 has it
@@ -42,6 +43,7 @@ void fpu_init() {
     g_size = size;
     if (xcr0 & kXfeaturePkru) g_pkru_offset = cpuid(0xd, 9).ebx;
     g_xsave = true;
+    g_xsaveopt = cpuid(0xd, 1).eax & 1;
 }
 
 bool xsave_enabled() { return g_xsave; }
@@ -70,6 +72,15 @@ void fpu_default_image(u8* area) {
 void fpu_save(u8* area) {
     if (g_xsave) asm volatile("xsave64 (%0)" : : "r"(area), "a"(~0u), "d"(~0u) : "memory");
     else asm volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+void fpu_save_switch(u8* area) {
+    // XSAVEOPT may skip components in their initial state, and ones unchanged since the
+    // last XRSTOR from this same area (the thread's own image, restored at its switch
+    // in and untouched in memory since): safe for the context switch, where the image is
+    // the thread's alone. Signal frames and fork copies take a full XSAVE.
+    if (g_xsaveopt) asm volatile("xsaveopt64 (%0)" : : "r"(area), "a"(~0u), "d"(~0u) : "memory");
+    else fpu_save(area);
 }
 
 void fpu_restore(const u8* area) {

@@ -59,7 +59,7 @@ void thread_state_copy(ThreadState& dst, const ThreadState& src) {
 }
 
 void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top) {
-    fpu_save(prev.fpu_area());
+    fpu_save_switch(prev.fpu_area());
     // Read back rather than trust prev's copy: arch_prctl before the first
     // thread_switch had no ThreadState to record into.
     prev.fs_base = rdmsr(kMsrFsBase);

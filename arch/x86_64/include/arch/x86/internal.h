@@ -43,6 +43,7 @@ u64 xfeatures();          // XCR0: the components an image holds
 size_t fpu_area_size();   // bytes of an image (512 without XSAVE)
 void fpu_default_image(u8* area);
 void fpu_save(u8* area);
+void fpu_save_switch(u8* area); // the context switch's save: XSAVEOPT where offered
 void fpu_restore(const u8* area);
 u32 fpu_mxcsr_mask();
 // Makes an image that came from user space (a signal frame) safe for fpu_restore:
