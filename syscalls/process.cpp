@@ -259,7 +259,8 @@ ErrorOr<long> sys_times(UserPtr<void> buf) {
 ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5) {
     constexpr int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
                   PR_SET_NAME = 15, PR_GET_NAME = 16, PR_GET_TIMERSLACK = 30, PR_SET_NO_NEW_PRIVS = 38,
-                  PR_GET_NO_NEW_PRIVS = 39, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37;
+                  PR_GET_NO_NEW_PRIVS = 39, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
+                  PR_SVE_SET_VL = 50, PR_SVE_GET_VL = 51;
     Process& p = current_process();
     switch (option) {
     case PR_SET_NAME: {
@@ -291,6 +292,11 @@ ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5) {
     case PR_GET_TIMERSLACK: return 50000;
     case PR_SET_NO_NEW_PRIVS: return arg2 == 1 && !arg3 && !arg4 && !arg5 ? ErrorOr<long>(0) : Error(Errno::EINVAL);
     case PR_GET_NO_NEW_PRIVS: return 0;
+    case PR_SVE_SET_VL:
+    case PR_SVE_GET_VL: {
+        long r = arch::sve_vl_prctl(option == PR_SVE_SET_VL, arg2);
+        return r < 0 ? Error(Errno(-r)) : ErrorOr<long>(r);
+    }
     default: return Errno::EINVAL;
     }
 }

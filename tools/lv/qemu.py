@@ -83,7 +83,7 @@ def command(arch, mem, initrd, cmdline, serial_args, disks=(), net=None, kernel=
         machine = ["qemu-system-x86_64", "-M", "q35", "-bios", "/usr/share/qemu/qboot.rom"] + accel + \
             cpu_args(cpus, not use_kvm) + ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     elif arch == "aarch64":
-        machine = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a72"] + cpu_args(cpus, True)
+        machine = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max"] + cpu_args(cpus, True)
     else:
         raise ValueError("unknown architecture " + arch)
     return machine + ["-m", mem, "-display", "none", "-no-reboot", "-nic", "none",

@@ -2,11 +2,12 @@
 //
 // The hwcaps follow Linux arch/arm64/kernel/cpufeature.c (arm64_elf_hwcaps) and the
 // bit numbers of arch/arm64/include/uapi/asm/hwcap.h. Capabilities that need kernel
-// support we do not have are left out: SVE/SVE2/SME (no SVE state switching), PACA/PACG
+// support we do not have are left out: SME (no ZA state switching), PACA/PACG
 // (no pointer-auth keys), BTI (no GP bit in user PTEs), MTE, CPUID (no MRS emulation),
 // EVTSTRM (the event stream is not enabled), MOPS (needs SCTLR_EL1.MSCEn and
 // its exception handling), WFXT.
 #include "cpu.h"
+#include "sve.h"
 #include "sysreg.h"
 #include <arch/interface.h>
 #include <lib/format.h>
@@ -31,7 +32,7 @@ struct Cap {
     u8 word;    // 1: AT_HWCAP, 2: AT_HWCAP2
     u8 bit;
 };
-enum Reg : u8 { ISAR0, ISAR1, ISAR2, PFR0, PFR1, MMFR2, kRegCount };
+enum Reg : u8 { ISAR0, ISAR1, ISAR2, PFR0, PFR1, MMFR2, ZFR0, kRegCount };
 
 constexpr Cap kCaps[] = {
     {PFR0, 16, true, 0, 1, 0},     // FP
@@ -73,6 +74,18 @@ constexpr Cap kCaps[] = {
     {ISAR2, 52, false, 1, 2, 34},  // CSSC
     {ISAR2, 48, false, 1, 2, 35},  // RPRFM
     {ISAR2, 20, false, 1, 2, 44},  // HBC
+    // SVE's, from ID_AA64ZFR0_EL1 (read as 0 unless the kernel manages SVE).
+    {ZFR0, 0, false, 1, 2, 1},     // SVE2
+    {ZFR0, 4, false, 1, 2, 2},     // SVEAES
+    {ZFR0, 4, false, 2, 2, 3},     // SVEPMULL
+    {ZFR0, 16, false, 1, 2, 4},    // SVEBITPERM
+    {ZFR0, 32, false, 1, 2, 5},    // SVESHA3
+    {ZFR0, 40, false, 1, 2, 6},    // SVESM4
+    {ZFR0, 44, false, 1, 2, 9},    // SVEI8MM
+    {ZFR0, 52, false, 1, 2, 10},   // SVEF32MM
+    {ZFR0, 56, false, 1, 2, 11},   // SVEF64MM
+    {ZFR0, 20, false, 1, 2, 12},   // SVEBF16
+    {ZFR0, 20, false, 2, 2, 33},   // SVE_EBF16
 };
 
 void detect() {
@@ -84,10 +97,12 @@ void detect() {
     regs[PFR0] = LV_READ_SYSREG(id_aa64pfr0_el1);
     regs[PFR1] = LV_READ_SYSREG(id_aa64pfr1_el1);
     regs[MMFR2] = LV_READ_SYSREG(S3_0_C0_C7_2);  // ID_AA64MMFR2_EL1
+    regs[ZFR0] = sve::supported() ? LV_READ_SYSREG(S3_0_C0_C4_4) : 0; // ID_AA64ZFR0_EL1
     for (const Cap& c : kCaps) {
         if (id_field(regs[c.reg], c.shift, c.is_signed) < c.min) continue;
         (c.word == 1 ? f.hwcap : f.hwcap2) |= 1ull << c.bit;
     }
+    if (sve::supported()) f.hwcap |= 1ull << 22; // SVE
     u64 mmfr1 = LV_READ_SYSREG(id_aa64mmfr1_el1);
     f.pan = id_field(mmfr1, 20) >= 1;
     f.rndr = id_field(regs[ISAR0], 60) >= 1;
@@ -97,6 +112,7 @@ void detect() {
 
 namespace cpu {
 void init_early() {
+    sve::init_early(); // first: detect() reads what it found
     detect();
     // PSTATE.PAN = 1: the kernel faults if it touches user memory other than through
     // uaccess/usercopy.S, whose ldtr/sttr are checked with EL0 permissions and are not
@@ -106,6 +122,7 @@ void init_early() {
 }
 
 void init_this_cpu() {
+    sve::init_this_cpu();
     if (g_features.pan) asm volatile(".inst 0xd500419f" ::: "memory"); // msr pan, #1
 }
 

@@ -1,7 +1,11 @@
 // Linux's arm64 signal frame (arch/arm64/kernel/signal.c, uapi asm/sigcontext.h,
 // asm-generic/ucontext.h): struct rt_sigframe {siginfo; ucontext} with the FP/SIMD
 // registers in an fpsimd_context record inside sigcontext.__reserved, followed by a
-// terminator, and a frame record {x29, x30} just above it for unwinders.
+// terminator, and a frame record {x29, x30} just above it for unwinders. Where the CPU
+// has SVE, an sve_context record follows the FP/SIMD one, with the registers when the
+// thread uses SVE (cpu/sve.h).
+#include "../cpu/percpu.h"
+#include "../cpu/sve.h"
 #include <arch/interface.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
@@ -60,19 +64,33 @@ constexpr u64 kUserPstateMask = 0xf0000000ull | (1ull << 24) | (1ull << 12);
 // and F clear is refused (SIGSEGV), not silently fixed.
 constexpr u64 kPstateModeMask = 0x1f, kPstateDaif = 0x3c0;
 
+// sve_context's header (uapi asm/sigcontext.h); the registers follow at offset 16.
+struct SveContext {
+    u32 magic, size;
+    u16 vl, flags;
+    u16 reserved[2];
+};
+static_assert(sizeof(SveContext) == 16);
+constexpr u16 kSveFlagStreaming = 1; // SVE_SIG_FLAG_SM: SME, which is not offered
+
 // Linux's parse_user_sigframe() for what we support: the fpsimd record first, then only
-// records we know (esr_context, which is ignored) up to a {0, 0} terminator, every size
-// a multiple of 16 inside __reserved. SVE and extra_context records are refused, as on
-// a CPU without SVE.
-bool records_valid(const SigContext& sc) {
+// records we know (esr_context, which is ignored, and one sve_context where the CPU has
+// SVE) up to a {0, 0} terminator, every size a multiple of 16 inside __reserved.
+// extra_context is refused (frames here never need it). *sve_off: the sve_context's
+// offset in __reserved, 0 if none.
+bool records_valid(const SigContext& sc, size_t* sve_off) {
     constexpr u32 kEsrMagic = 0x45535201;
+    *sve_off = 0;
     size_t off = sizeof(FpsimdContext);
     while (off + 8 <= sizeof sc.reserved) {
         u32 head[2];
         memcpy(head, sc.reserved + off, sizeof head);
         if (head[0] == 0) return head[1] == 0;
         if (head[1] < 8 || (head[1] & 15) || head[1] > sizeof sc.reserved - off) return false;
-        if (head[0] != kEsrMagic) return false;
+        if (head[0] == sve::kMagic && sve::supported() && !*sve_off && head[1] >= sizeof(SveContext))
+            *sve_off = off;
+        else if (head[0] != kEsrMagic)
+            return false;
         off += head[1];
     }
     return false; // no terminator
@@ -116,7 +134,27 @@ bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     fp->fpsr = u32(live.fpsr);
     fp->fpcr = u32(live.fpcr);
     memcpy(fp->vregs, live.q, sizeof(fp->vregs));
-    // The zeroed header after it ({magic 0, size 0}) terminates the record list.
+    if (sve::supported()) {
+        // The vector length always; the registers when the thread uses SVE (Linux's
+        // preserve_sve_context). The handler starts with the same state.
+        ThreadState& ts = *this_percpu().live;
+        auto* sve = reinterpret_cast<SveContext*>(sc.reserved + sizeof(FpsimdContext));
+        sve->magic = sve::kMagic;
+        sve->vl = ts.sve_vl;
+        size_t regs = 0;
+        if (ts.sve_live) {
+            IrqState irq = irq_save(); // the registers and the flag stay this thread's
+            ThreadState& cur = *this_percpu().live;
+            if (cur.sve_live) {
+                regs = sve::regs_size(cur.sve_vl);
+                aarch64_sve_save(cur.sve_state);
+                memcpy(reinterpret_cast<u8*>(sve) + sizeof(SveContext), cur.sve_state, regs);
+            }
+            irq_restore(irq);
+        }
+        sve->size = u32(align_up<size_t>(sizeof(SveContext) + regs, 16));
+    }
+    // The zeroed header after the last record ({magic 0, size 0}) terminates the list.
 
     u64 rec[2] = {f.x[29], f.x[30]};
     bool ok = !mm::copy_to_user(frame_addr, frame, sizeof(RtSigframe)).is_error() &&
@@ -145,8 +183,25 @@ bool restore_signal_frame(TrapFrame& f, u64& saved_mask) {
     bool ok = !mm::copy_from_user(frame, frame_addr, sizeof(RtSigframe)).is_error();
     const SigContext& sc = frame->uc.mcontext;
     auto* fp = reinterpret_cast<const FpsimdContext*>(sc.reserved);
-    ok = ok && fp->magic == kFpsimdMagic && fp->size == sizeof(FpsimdContext) && records_valid(sc);
+    size_t sve_off = 0;
+    ok = ok && fp->magic == kFpsimdMagic && fp->size == sizeof(FpsimdContext) && records_valid(sc, &sve_off);
     ok = ok && !(sc.pstate & (kPstateModeMask | kPstateDaif));
+    // SVE (Linux's restore_sve_fpsimd_context): the frame's vector length must be the
+    // thread's; a record with registers makes them the thread's SVE state, whose
+    // FP/SIMD part then comes from the fpsimd record; without registers, or without the
+    // record, the thread is back to FP/SIMD only.
+    ThreadState& ts = *this_percpu().live; // the calling thread's, wherever it runs
+    const SveContext* sve = sve_off ? reinterpret_cast<const SveContext*>(sc.reserved + sve_off) : nullptr;
+    bool sve_regs = false;
+    if (ok && sve) {
+        ok = !(sve->flags & kSveFlagStreaming) && sve->vl == ts.sve_vl;
+        sve_regs = sve->size > sizeof(SveContext);
+        ok = ok && (!sve_regs || sve->size >= sizeof(SveContext) + sve::regs_size(sve->vl));
+    }
+    if (ok && sve_regs && !ts.sve_state) {
+        ts.sve_state = static_cast<u8*>(kzalloc(sve::regs_size(ts.sve_vl)));
+        ok = ts.sve_state != nullptr;
+    }
     if (ok) {
         for (int i = 0; i < 31; i++) f.x[i] = sc.regs[i];
         f.sp_ = sc.sp;
@@ -159,7 +214,21 @@ bool restore_signal_frame(TrapFrame& f, u64& saved_mask) {
         live.fpsr = fp->fpsr;
         live.fpcr = fp->fpcr;
         memcpy(live.q, fp->vregs, sizeof(live.q));
-        aarch64_fpsimd_load(&live);
+        if (sve_regs) {
+            size_t vl = ts.sve_vl;
+            // Interrupts off throughout: a switch in between would save the old
+            // registers over the new state.
+            IrqState irq = irq_save();
+            memcpy(ts.sve_state, reinterpret_cast<const u8*>(sve) + sizeof(SveContext), sve::regs_size(ts.sve_vl));
+            for (int i = 0; i < 32; i++) memcpy(ts.sve_state + i * vl, &live.q[2 * i], 16);
+            aarch64_fpsimd_load(&live);
+            sve::enable_for_current(ts); // storage exists: cannot fail
+            aarch64_sve_load(ts.sve_state);
+            irq_restore(irq);
+        } else {
+            aarch64_fpsimd_load(&live);
+            if (sve::supported()) sve::disable_for_current(ts);
+        }
     }
     kfree(frame);
     return ok;

@@ -1,7 +1,9 @@
 // Threads: kernel context, per-thread user CPU state, entering user mode.
 #include "../cpu/percpu.h"
+#include "../cpu/sve.h"
 #include "../trap/traps.h"
 #include <arch/interface.h>
+#include <lib/alloc.h>
 #include <lib/string.h>
 
 extern "C" {
@@ -30,16 +32,37 @@ namespace {
 bool is_live(const ThreadState& s) { return this_percpu().live == &s; }
 } // namespace
 
+ThreadState::~ThreadState() { kfree(sve_state); }
+
 void thread_state_init(ThreadState& s) {
-    memset(&s, 0, sizeof(s)); // FPCR 0: round to nearest, no traps, as Linux starts threads
+    // A new thread, or execve: FPCR 0 (round to nearest, no traps), as Linux starts
+    // threads; no SVE state, the vector length exec gives.
+    memset(s.q, 0, sizeof s.q);
+    s.fpcr = s.fpsr = s.tpidr_el0 = 0;
+    sve::exec_reset(s);
+    if (is_live(s)) {
+        aarch64_fpsimd_load(&s);
+        sve::disable_for_current(s);
+    }
 }
 
 void thread_state_copy(ThreadState& dst, const ThreadState& src) {
-    u64 kstack = dst.kstack_top;
     // The running thread's FP/SIMD registers and TPIDR_EL0 are newer than its saved copy.
     if (is_live(src)) aarch64_fpsimd_save(&dst);
-    else memcpy(&dst, &src, sizeof(dst));
-    dst.kstack_top = kstack;
+    else {
+        memcpy(dst.q, src.q, sizeof dst.q);
+        dst.fpcr = src.fpcr;
+        dst.fpsr = src.fpsr;
+        dst.tpidr_el0 = src.tpidr_el0;
+    }
+    // The child starts without SVE state (the clone call, a system call, has just
+    // zeroed all of it beyond FP/SIMD), with the parent's vector length settings.
+    kfree(dst.sve_state);
+    dst.sve_state = nullptr;
+    dst.sve_live = false;
+    dst.sve_vl = src.sve_vl;
+    dst.sve_vl_onexec = src.sve_vl_onexec;
+    dst.sve_inherit = src.sve_inherit;
 }
 
 void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top) {
@@ -48,8 +71,10 @@ void thread_switch(ThreadState& prev, ThreadState& next, uptr next_kstack_top) {
     // it at the top of the returning thread's kernel stack (trap/vectors.S).
     if (&prev == &next) return;
     aarch64_fpsimd_save(&prev);
+    if (prev.sve_live) aarch64_sve_save(prev.sve_state);
     next.kstack_top = next_kstack_top;
     aarch64_fpsimd_load(&next);
+    sve::switch_to(next);
     this_percpu().live = &next;
 }
 

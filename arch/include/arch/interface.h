@@ -235,6 +235,9 @@ unsigned pkey_count();
 // and PKEY_DISABLE_WRITE (2) bits, in the live register (x86: PKRU, part of the thread's
 // XSAVE state).
 void pkey_set_rights(unsigned key, unsigned rights);
+// prctl(PR_SVE_SET_VL) (`set`, with its argument) and prctl(PR_SVE_GET_VL) for the
+// calling thread: the result, or a negative errno (EINVAL where there is no SVE).
+long sve_vl_prctl(bool set, u64 arg);
 bool hardware_random(u64& out); // RDRAND / RNDR; false if the CPU has none
 // /proc/cpuinfo's block for CPU `cpu`, in Linux's format for the architecture (its
 // show_cpuinfo), ending with the blank line, written to `put` (lib/format.h's sink).

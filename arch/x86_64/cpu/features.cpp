@@ -64,6 +64,8 @@ u64 hwcap() { return x86::cpuid(1).edx; }
 u64 hwcap2() { return 0; }
 const char* platform() { return "x86_64"; }
 
+long sve_vl_prctl(bool, u64) { return -22; } // EINVAL: an arm64 call
+
 unsigned pkey_count() { return x86::g_features.pku && (x86::xfeatures() & x86::kXfeaturePkru) ? 16 : 0; }
 
 void pkey_set_rights(unsigned key, unsigned rights) {
