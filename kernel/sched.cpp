@@ -7,6 +7,14 @@
 // queue may hold a thread its CPU may not run any more (sched_setaffinity): only CPUs
 // it may run on take it. A CPU with nothing to run runs its own idle thread.
 //
+// Real time, as Linux's SCHED_FIFO and SCHED_RR (sched(7)): a queued real-time thread
+// runs before every fair one, the highest priority first and, among equals, the one
+// queued first; it takes the CPU from a lower-priority or fair thread as soon as it is
+// woken, created or raised; a FIFO thread runs until it blocks, yields or a higher
+// priority comes, an RR thread also goes behind the others of its priority after 100
+// ms. Not done: Linux's push/pull of real-time threads to CPUs running lower-priority
+// work (only idle CPUs take them, by stealing), and RT throttling (sched_rt_runtime_us).
+//
 // Locking: each queue has its lock (RunQueue::lock, Linux's rq->lock). A thread belongs
 // to one queue at a time, its CPU's (Thread::last_cpu): that queue's lock guards its
 // scheduling fields (kernel/thread.h). lock_thread_rq finds and locks it; last_cpu
@@ -45,6 +53,8 @@ RunQueueLocks rq_lock;
 namespace {
 using sched::rq_lock;
 constexpr unsigned kSliceTicks = 2; // 20 ms at 100 Hz
+constexpr unsigned kRrTicks = 100 * arch::kTimerHz / 1000; // SCHED_RR's slice: 100 ms (RR_TIMESLICE)
+constexpr u8 kSchedFifo = 1, kSchedRr = 2;
 // Fair sharing, as Linux's CFS: each thread's vruntime grows by the time it runs scaled
 // by 1024 / its weight (Linux's sched_prio_to_weight: nice 0 is 1024, and each step of
 // nice is about 10% of CPU time); a CPU runs the queued thread that has run least, and a
@@ -172,12 +182,25 @@ void charge(Thread& t, u64 now) LV_REQUIRES(rq_lock) {
     t.exec_start_ns = now;
 }
 
-// The queued thread allowed on `cpu` that has run least (null if none), left queued.
+// The queued thread allowed on `cpu` to run next (null if none), left queued: the
+// real-time one of highest priority, the first queued among equals; else the one that
+// has run least.
 Thread* fairest(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
     Thread* best = nullptr;
-    for (Thread& t : rq.queue)
-        if ((t.affinity & cpu_bit(cpu)) && (!best || t.vruntime < best->vruntime)) best = &t;
+    for (Thread& t : rq.queue) {
+        if (!(t.affinity & cpu_bit(cpu))) continue;
+        if (!best || t.rt_priority > best->rt_priority ||
+            (t.rt_priority == 0 && best->rt_priority == 0 && t.vruntime < best->vruntime))
+            best = &t;
+    }
     return best;
+}
+
+void set_class(Thread& t) LV_REQUIRES(rq_lock) {
+    t.weight = weight_of(t.sched);
+    bool rt = t.sched.policy == kSchedFifo || t.sched.policy == kSchedRr;
+    t.rt_priority = rt ? t.sched.priority : 0;
+    t.rt_round_robin = t.sched.policy == kSchedRr;
 }
 
 void update_min_vruntime(RunQueue& rq, const Thread* running) LV_REQUIRES(rq_lock) {
@@ -234,6 +257,7 @@ bool should_preempt(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
     Cpu& c = cpu_slot(cpu);
     Thread* cur = c.current; // stable: switches happen under this queue's lock
     if (cur == c.idle || !(t.affinity & cpu_bit(cpu))) return false;
+    if (t.rt_priority || cur->rt_priority) return t.rt_priority > cur->rt_priority; // real time: by priority
     charge(*cur, time::monotonic_ns());
     return cur->vruntime > t.vruntime + kWakeupGranularity * 1024 / t.weight;
 }
@@ -253,10 +277,12 @@ void finish_switch(ThreadList& dead) LV_REQUIRES(rq_lock) {
     while (Thread* t = rq.dead.pop_front()) dead.push_back(*t);
 }
 
-// The queued thread allowed on `cpu` that has run least, taken off the queue; null if
-// none.
-Thread* pick_next(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
+// The queued thread to run next on `cpu` (fairest), taken off the queue; null if none,
+// or if `prev` (still runnable here) is real time and outranks it: a real-time thread
+// gives its CPU up only to its priority or above (a yield goes behind its equals).
+Thread* pick_next(RunQueue& rq, u32 cpu, const Thread* prev) LV_REQUIRES(rq_lock) {
     Thread* t = fairest(rq, cpu);
+    if (t && prev && prev->rt_priority > t->rt_priority) return nullptr;
     if (t) dequeue(rq, *t);
     return t;
 }
@@ -289,14 +315,12 @@ Thread* steal(RunQueue& mine, u32 cpu, bool busy) LV_REQUIRES(rq_lock) LV_NO_THR
         for (int tries = 0; tries < 64 && !(locked = rq.lock.try_lock_irqs_off(kStolenRqClass)); tries++)
             arch::cpu_relax();
         if (!locked) continue;
+        // The first that may run here, the highest real-time priority first.
         Thread* found = nullptr;
         bool any = !busy || rq.queued >= 2;
         for (Thread& t : rq.queue) {
             bool here_ok = t.affinity & cpu_bit(cpu), there_ok = t.affinity & cpu_bit(v);
-            if (here_ok && (any || !there_ok)) {
-                found = &t;
-                break;
-            }
+            if (here_ok && (any || !there_ok) && (!found || t.rt_priority > found->rt_priority)) found = &t;
         }
         if (found) {
             dequeue(rq, *found);
@@ -322,8 +346,9 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     bool prev_stays = prev->state == Thread::State::Running && (prev->affinity & cpu_bit(cpu.id));
     u64 now = time::monotonic_ns();
     charge(*prev, now);
-    Thread* next = pick_next(rq, cpu.id);
-    if (!next && smp::online_count() > 1) next = steal(rq, cpu.id, prev_stays && prev != cpu.idle);
+    bool rt_stays = prev_stays && prev != cpu.idle && prev->rt_priority;
+    Thread* next = pick_next(rq, cpu.id, rt_stays ? prev : nullptr);
+    if (!next && smp::online_count() > 1 && !rt_stays) next = steal(rq, cpu.id, prev_stays && prev != cpu.idle);
     if (!next) {
         if (prev_stays) return; // nothing else to run
         next = cpu.idle;
@@ -342,6 +367,7 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     }
     next->state = Thread::State::Running;
     next->slice_ticks = kSliceTicks;
+    if (!next->rr_ticks) next->rr_ticks = kRrTicks; // an RR slice lasts across preemptions
     next->exec_start_ns = now;
     update_min_vruntime(rq, next == cpu.idle ? nullptr : next);
     count_context_switch(); // /proc/stat's ctxt
@@ -545,13 +571,17 @@ void add(Thread& t) LV_NO_THREAD_SAFETY_ANALYSIS { // reads t's fields before it
                 }
     }
     __atomic_store_n(&t.last_cpu, cpu, __ATOMIC_RELAXED);
+    bool preempt;
     {
         RqLocker l(t);
-        t.weight = weight_of(t.sched);
+        set_class(t);
         t.vruntime = l.rq().min_vruntime; // a new thread starts level with the least
         enqueue(l.rq(), t);
+        // A new real-time thread above the running one takes its CPU at once.
+        preempt = t.rt_priority && should_preempt(l.rq(), t);
+        if (preempt) __atomic_store_n(&cpu_slot(cpu).need_resched, true, __ATOMIC_RELAXED);
     }
-    kick_for(cpu, allowed);
+    kick_for(cpu, allowed, preempt);
 }
 
 void set_affinity(Thread& t, u64 mask) {
@@ -573,8 +603,31 @@ void set_affinity(Thread& t, u64 mask) {
 }
 
 void priority_changed(Thread& t) {
-    RqLocker l(t);
-    t.weight = weight_of(t.sched);
+    u32 cpu;
+    u64 allowed;
+    bool preempt = false;
+    {
+        RqLocker l(t);
+        RunQueue& rq = l.rq();
+        bool was_rt = t.rt_priority;
+        set_class(t);
+        // Back to fair sharing: level with the queue, not far behind or ahead of it.
+        if (was_rt && !t.rt_priority) t.vruntime = max(t.vruntime, rq.min_vruntime);
+        t.rr_ticks = 0;
+        cpu = t.last_cpu;
+        allowed = t.affinity;
+        Cpu& c = cpu_slot(cpu);
+        if (t.state == Thread::State::Runnable && t.run_node.linked()) {
+            // Raised above the running thread: it takes the CPU (Linux's prio_changed_rt).
+            preempt = should_preempt(rq, t);
+        } else if (c.current == &t) {
+            // Lowered while running: a thread that now outranks it takes over.
+            Thread* best = fairest(rq, cpu);
+            preempt = best && best->rt_priority > t.rt_priority;
+        }
+        if (preempt) __atomic_store_n(&c.need_resched, true, __ATOMIC_RELAXED);
+    }
+    if (preempt) kick_for(cpu, allowed, true);
 }
 
 u64 affinity(const Thread& t) {
@@ -736,14 +789,27 @@ void on_tick() {
             if (!rq.queue.empty() || anything_to_steal(cpu.id, false)) schedule(dead);
         } else if (!(cur.affinity & cpu_bit(cpu.id))) {
             schedule(dead); // moved off this CPU (set_affinity)
+        } else if (cur.rt_priority) {
+            // Real time: a FIFO thread keeps the CPU; an RR thread whose 100 ms are up goes
+            // behind the others of its priority, if one waits.
+            // (A higher priority queued here takes over at once too, had its wake-up
+            // found this CPU in the kernel.)
+            charge(cur, now);
+            Thread* next = fairest(rq, cpu.id);
+            if (cur.rt_round_robin && !cur.rr_ticks) cur.rr_ticks = kRrTicks; // just became RR
+            bool rotate = cur.rt_round_robin && --cur.rr_ticks == 0;
+            if (rotate) cur.rr_ticks = kRrTicks;
+            if (next && (next->rt_priority > cur.rt_priority || (rotate && next->rt_priority == cur.rt_priority)))
+                schedule(dead);
         } else {
             charge(cur, now);
             update_min_vruntime(rq, &cur);
             if (cur.slice_ticks) cur.slice_ticks--;
-            // Another thread here has run kGranularity less (weighed); or the slice is
-            // over and another CPU has more threads waiting than it can run.
+            // A real-time thread waits here; another thread here has run kGranularity
+            // less (weighed); or the slice is over and another CPU has more threads
+            // waiting than it can run.
             Thread* fair = fairest(rq, cpu.id);
-            if ((fair && cur.vruntime > fair->vruntime + kGranularity) ||
+            if ((fair && (fair->rt_priority || cur.vruntime > fair->vruntime + kGranularity)) ||
                 (cur.slice_ticks == 0 && !fair && anything_to_steal(cpu.id, true)))
                 schedule(dead);
         }

@@ -21,9 +21,9 @@ struct CpuTime {
 struct CpuSplit {
     u64 utime_ns = 0, stime_ns = 0;
 };
-// sched_setscheduler / setpriority state (syscalls/sched.cpp). The scheduler weighs
-// threads by nice value (SCHED_IDLE: lighter than nice 19); the real-time policies are
-// stored and reported, but scheduled as SCHED_OTHER at nice 0 for now.
+// sched_setscheduler / setpriority state (syscalls/sched.cpp). The scheduler runs
+// SCHED_FIFO/SCHED_RR threads before all others, by priority, and weighs the others by
+// nice value (SCHED_IDLE: lighter than nice 19); see kernel/sched.cpp.
 struct SchedAttr {
     u8 policy = 0;   // SCHED_OTHER
     u8 priority = 0; // sched_priority: 1..99 for SCHED_FIFO/SCHED_RR, else 0
@@ -84,6 +84,11 @@ struct Thread {
     // nice value (sched::priority_changed), and when it last started running.
     u64 vruntime LV_GUARDED_BY(sched::rq_lock) = 0;
     u32 weight LV_GUARDED_BY(sched::rq_lock) = 1024;
+    // Real time (SCHED_FIFO/SCHED_RR): the priority, 1..99, 0 for the fair policies;
+    // round-robin; and the round-robin slice left, in ticks. From `sched` as weight is.
+    u8 rt_priority LV_GUARDED_BY(sched::rq_lock) = 0;
+    bool rt_round_robin LV_GUARDED_BY(sched::rq_lock) = false;
+    unsigned rr_ticks LV_GUARDED_BY(sched::rq_lock) = 0;
     u64 exec_start_ns LV_GUARDED_BY(sched::rq_lock) = 0;
     // sched_setaffinity: the CPUs it may run on (bit i: CPU i); and the CPU whose run
     // queue it belongs to: where it runs, waits to run, or last ran (/proc/PID/stat's

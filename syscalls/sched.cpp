@@ -1,8 +1,8 @@
 // sched(7). Policies, priorities and nice values are per thread, as in Linux
 // (setpriority(PRIO_PROCESS, pid) names one thread: the main thread for a pid). The
-// scheduler weighs threads by nice value and SCHED_IDLE (sched::priority_changed); the
-// real-time policies are stored and reported but not yet given precedence. CPU affinity
-// is honoured (kernel/sched.h).
+// scheduler runs the real-time policies first, by priority, and weighs the rest by nice
+// value and SCHED_IDLE (sched::priority_changed, kernel/sched.cpp). CPU affinity is
+// honoured (kernel/sched.h).
 #include <kernel/cred.h>
 #include <kernel/lock.h>
 #include <kernel/process.h>
