@@ -3,7 +3,8 @@
 // call keeps V0-V31 and zeroes the rest of Z0-Z31, P0-P15 and FFR; SVE registers survive
 // preemption by another process using SVE on the same CPU; a signal frame carries an
 // sve_context record with the registers, which sigreturn restores (the FP/SIMD record
-// giving the low 128 bits); prctl(PR_SVE_SET_VL/GET_VL) with its errors and flags, fork
+// giving the low 128 bits), behind an extra_context record when they do not fit (256-byte
+// vectors); prctl(PR_SVE_SET_VL/GET_VL) with its errors and flags, fork
 // keeping the vector length. Without SVE: PR_SVE_GET_VL is EINVAL and SVE code SIGILL.
 // Checked against Debian's arm64 Linux 6.1 under qemu-system-aarch64 -cpu max.
 // ARCH: aarch64
@@ -30,6 +31,7 @@
 #define HWCAP_SVE_BIT (1ul << 22)
 #define SVE_MAGIC 0x53564501
 #define FPSIMD_MAGIC 0x46508001
+#define EXTRA_MAGIC 0x45585401
 
 static long vl_now(void) {
     long vl;
@@ -152,7 +154,7 @@ static void preemption(long vl) {
 
 static volatile int armed;
 static volatile long frame_vl, frame_size;
-static volatile int frame_z_ok;
+static volatile int frame_z_ok, frame_extra;
 static void on_alarm(int sig, siginfo_t* si, void* ctx) {
     ucontext_t* uc = ctx;
     if (armed != 1) return; // not yet in the loop: the test waits for the next one
@@ -161,9 +163,18 @@ static void on_alarm(int sig, siginfo_t* si, void* ctx) {
     uint8_t* fpsimd_v = r + 16;
     size_t off = *(uint32_t*)(r + 4);
     uint8_t* sve = NULL;
-    while (*(uint32_t*)(r + off)) {
-        if (*(uint32_t*)(r + off) == SVE_MAGIC) sve = r + off;
-        off += *(uint32_t*)(r + off + 4);
+    frame_extra = 0;
+    for (;;) {
+        uint32_t magic = *(uint32_t*)(r + off), size = *(uint32_t*)(r + off + 4);
+        if (!magic) break;
+        if (magic == SVE_MAGIC) sve = r + off;
+        if (magic == EXTRA_MAGIC) { // the records go on past the frame's __reserved
+            r = (uint8_t*)*(uint64_t*)(r + off + 8);
+            off = 0;
+            frame_extra = 1;
+            continue;
+        }
+        off += size;
     }
     CHECK(sve != NULL, "no sve_context");
     long vl = *(uint16_t*)(sve + 8);
@@ -199,6 +210,8 @@ static void signal_frame(long vl) {
             long regs = 32 * vl + 16 * vl / 8 + vl / 8;
             CHECK(frame_size == ((16 + regs + 15) & ~15L), "sve_context size %ld", frame_size);
             CHECK(frame_z_ok, "the frame's Z registers are not the interrupted ones");
+            // At 64 bytes the registers fit in __reserved; at 256 they follow it.
+            CHECK(frame_extra == (vl > 64), "extra_context %s at vl %ld", frame_extra ? "used" : "missing", vl);
             CHECK(check_pattern(0x20, vl, zbuf, pbuf, ffrbuf, 0xa5, 1), "sigreturn did not restore the frame's SVE state");
             return;
         }
@@ -265,6 +278,14 @@ int main(void) {
     preemption(vl);
     signal_frame(vl);
     prctl_vl();
-    printf("sve: vl %ld\n", vl);
+    // The longest vectors Linux hands out: the frame needs an extra_context record.
+    long big = prctl(PR_SVE_SET_VL, 256);
+    CHECK(big >= 64 && vl_now() == big, "256 gave %ld", big);
+    if (big > 64) {
+        syscall_zeroes(big);
+        signal_frame(big);
+    }
+    CHECK(prctl(PR_SVE_SET_VL, 64) == 64);
+    printf("sve: vl %ld, up to %ld\n", vl, big);
     return 0;
 }

@@ -16,11 +16,9 @@ void set_len(u32 vl) { LV_WRITE_SYSREG(SYS_ZCR_EL1, vl / 16 - 1); } // self-sync
 namespace {
 constexpr u64 kCpacrZenEl1 = 1ull << 16, kCpacrZenEl0 = 1ull << 17;
 constexpr u32 kVqMax = 16; // 2048-bit vectors
-// The largest vector length whose sve_context fits in __reserved after the FP/SIMD
-// record (528 bytes) and before the terminator (16): 16 + regs_size(vl) rounded to 16.
-constexpr u32 kFrameVlMax = 96;
-static_assert(528 + ((16 + regs_size(kFrameVlMax) + 15) & ~size_t(15)) + 16 <= 4096);
-static_assert(528 + ((16 + regs_size(kFrameVlMax + 16) + 15) & ~size_t(15)) + 16 > 4096);
+// Linux's VL_ARCH_MAX: longer vectors than vector-length-agnostic code can handle are
+// not handed out.
+constexpr u32 kVlArchMax = 256;
 
 u32 g_vq_map = 0; // bit vq-1: a vector length of vq * 16 bytes is offered
 u32 g_default_vl = 0;
@@ -62,7 +60,7 @@ bool supported() { return g_supported; }
 u32 default_vl() { return g_default_vl; }
 
 u32 supported_vl(u32 vl) {
-    vl = min(vl, kFrameVlMax);
+    vl = min(vl, kVlArchMax);
     for (u32 vq = vl / 16; vq >= 1; vq--)
         if (g_vq_map & (1u << (vq - 1))) return vq * 16;
     return 16;

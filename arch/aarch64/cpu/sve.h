@@ -6,10 +6,9 @@
 // thread/signal.cpp.
 //
 // Vector lengths: those the CPU offers (probed through ZCR_EL1, as Linux does), up to
-// the largest whose register block fits in the signal frame's __reserved area with the
-// FP/SIMD record (96 bytes): Linux goes on to 256 with an extra_context record, which
-// is not done here, so PR_SVE_SET_VL asking for more gets the largest fitting one. The
-// default is Linux's: the largest supported up to 64.
+// 256 bytes (VL_ARCH_MAX); the default is Linux's, the largest supported up to 64. From
+// 112 bytes on, the sve_context record no longer fits in the frame's __reserved area and
+// goes after it behind an extra_context record, as on Linux (thread/signal.cpp).
 #pragma once
 #include <arch/context.h>
 #include <lib/types.h>

@@ -73,24 +73,97 @@ struct SveContext {
 static_assert(sizeof(SveContext) == 16);
 constexpr u16 kSveFlagStreaming = 1; // SVE_SIG_FLAG_SM: SME, which is not offered
 
+constexpr u32 kEsrMagic = 0x45535201, kExtraMagic = 0x45585401;
+// extra_context: where the records that did not fit in __reserved continue, right
+// after the terminator that follows this record (uapi asm/sigcontext.h).
+struct ExtraContext {
+    u32 magic, size;
+    u64 datap;
+    u32 data_size;
+    u32 reserved[3];
+};
+static_assert(sizeof(ExtraContext) == 32);
+constexpr size_t kTerminatorSize = 16;
+constexpr size_t kReservedOffset = __builtin_offsetof(RtSigframe, uc) + __builtin_offsetof(UContext, mcontext) +
+                                   __builtin_offsetof(SigContext, reserved);
+// The most extra data a frame of ours can need (an sve_context at 256 bytes and its
+// terminator), with room to spare; larger claims are refused rather than allocated.
+constexpr size_t kExtraMax = 64 * 1024;
+
+// Linux's sigframe layout (setup_sigframe_layout): records from the start of
+// __reserved; one that does not fit, with room kept for an extra_context record and a
+// terminator, goes after them, past the end of the struct, and the frame grows.
+struct Layout {
+    size_t size = kReservedOffset;
+    size_t limit = kReservedOffset + sizeof(SigContext::reserved) - kTerminatorSize - sizeof(ExtraContext);
+    size_t fpsimd = 0, sve = 0, extra = 0, end = 0;
+    size_t alloc(size_t bytes, bool extend = true) {
+        size_t padded = align_up<size_t>(bytes, 16);
+        if (padded > limit - size && !extra && extend) {
+            limit += sizeof(ExtraContext);
+            extra = alloc(sizeof(ExtraContext), false);
+            size += kTerminatorSize;                  // __reserved's terminator
+            limit = 256 * 1024 - kTerminatorSize;     // SIGFRAME_MAXSZ
+        }
+        size_t at = size;
+        size += padded;
+        return at;
+    }
+    void finish() {
+        limit += kTerminatorSize;
+        end = alloc(kTerminatorSize);
+    }
+    size_t frame_size() const { return align_up<size_t>(max(size, sizeof(RtSigframe)), 16); }
+};
+
+// The layout for a thread whose SVE record holds `sve_regs` bytes of registers.
+Layout layout_for(size_t sve_regs) {
+    Layout l;
+    l.fpsimd = l.alloc(sizeof(FpsimdContext));
+    if (sve::supported()) l.sve = l.alloc(sizeof(SveContext) + sve_regs);
+    l.finish();
+    return l;
+}
+
 // Linux's parse_user_sigframe() for what we support: the fpsimd record first, then only
-// records we know (esr_context, which is ignored, and one sve_context where the CPU has
-// SVE) up to a {0, 0} terminator, every size a multiple of 16 inside __reserved.
-// extra_context is refused (frames here never need it). *sve_off: the sve_context's
-// offset in __reserved, 0 if none.
-bool records_valid(const SigContext& sc, size_t* sve_off) {
-    constexpr u32 kEsrMagic = 0x45535201;
-    *sve_off = 0;
-    size_t off = sizeof(FpsimdContext);
-    while (off + 8 <= sizeof sc.reserved) {
+// records we know (esr_context, which is ignored, one sve_context where the CPU has SVE,
+// one extra_context) up to a {0, 0} terminator, every size a multiple of 16 inside its
+// area. `extra` gets the extra data, read from user memory (kfree it). *sve: the
+// sve_context found, in sc or *extra; null if none.
+bool records_valid(const SigContext& sc, u64 frame_addr, u8** extra, const u8** sve) {
+    *sve = nullptr;
+    *extra = nullptr;
+    const u8* base = sc.reserved;
+    size_t limit = sizeof sc.reserved, off = sizeof(FpsimdContext);
+    u64 base_addr = frame_addr + kReservedOffset;
+    while (off + 8 <= limit) {
         u32 head[2];
-        memcpy(head, sc.reserved + off, sizeof head);
+        memcpy(head, base + off, sizeof head);
         if (head[0] == 0) return head[1] == 0;
-        if (head[1] < 8 || (head[1] & 15) || head[1] > sizeof sc.reserved - off) return false;
-        if (head[0] == sve::kMagic && sve::supported() && !*sve_off && head[1] >= sizeof(SveContext))
-            *sve_off = off;
-        else if (head[0] != kEsrMagic)
+        if (head[1] < 8 || (head[1] & 15) || head[1] > limit - off) return false;
+        if (head[0] == sve::kMagic && sve::supported() && !*sve && head[1] >= sizeof(SveContext)) {
+            *sve = base + off;
+        } else if (head[0] == kExtraMagic && !*extra && head[1] >= sizeof(ExtraContext)) {
+            ExtraContext x;
+            memcpy(&x, base + off, sizeof x);
+            // The terminator right after it, then the data, which must start there.
+            size_t after = off + head[1];
+            if (limit - after < kTerminatorSize) return false;
+            u32 term[2];
+            memcpy(term, base + after, sizeof term);
+            if (term[0] || term[1]) return false;
+            if ((x.datap & 15) || (x.data_size & 15) || x.datap != base_addr + after + kTerminatorSize) return false;
+            if (x.data_size == 0 || x.data_size > kExtraMax) return false;
+            *extra = static_cast<u8*>(kmalloc(x.data_size));
+            if (!*extra || mm::copy_from_user(*extra, x.datap, x.data_size).is_error()) return false;
+            base = *extra;
+            base_addr = x.datap;
+            limit = x.data_size;
+            off = 0;
+            continue;
+        } else if (head[0] != kEsrMagic) {
             return false;
+        }
         off += head[1];
     }
     return false; // no terminator
@@ -98,19 +171,44 @@ bool records_valid(const SigContext& sc, size_t* sve_off) {
 } // namespace
 
 size_t signal_frame_max() {
-    // The frame record (16 bytes, aligned down to 16), then the sigframe below it.
-    return align_up<size_t>(16 + 15 + sizeof(RtSigframe), 16);
+    // The frame record (16 bytes, aligned down to 16), then the largest sigframe: SVE
+    // registers at the longest vector length (Linux's minsigstksz_setup).
+    size_t regs = sve::supported() ? sve::regs_size(sve::supported_vl(256)) : 0;
+    return align_up<size_t>(16 + 15 + layout_for(regs).frame_size(), 16);
 }
 
 bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
+    // The SVE registers first, if the thread uses them: the layout depends on it.
+    ThreadState& ts = *this_percpu().live;
+    u8* sve_regs = nullptr;
+    size_t sve_bytes = 0;
+    if (sve::supported() && ts.sve_live) {
+        sve_bytes = sve::regs_size(ts.sve_vl);
+        sve_regs = static_cast<u8*>(kmalloc(sve_bytes));
+        if (!sve_regs) return false;
+        IrqState irq = irq_save(); // the registers and the flag stay this thread's
+        if (this_percpu().live->sve_live) aarch64_sve_save(ts.sve_state);
+        memcpy(sve_regs, ts.sve_state, sve_bytes);
+        irq_restore(irq);
+    }
+    Layout lay = layout_for(sve_bytes);
+    size_t frame_size = lay.frame_size();
+
     // Frame record at the top, the sigframe below it, both 16-byte aligned.
     u64 record = align_down<u64>(r.stack_top - 16, 16);
-    u64 frame_addr = record - sizeof(RtSigframe);
-    if (frame_addr >= r.stack_top || frame_addr < r.stack_limit) return false; // wrapped, or overflows the altstack
+    u64 frame_addr = record - frame_size;
+    if (frame_addr >= r.stack_top || frame_addr < r.stack_limit) { // wrapped, or overflows the altstack
+        kfree(sve_regs);
+        return false;
+    }
 
-    // Built in kernel memory (4.7 KiB: too big for the stack) and copied out once.
-    auto* frame = static_cast<RtSigframe*>(kzalloc(sizeof(RtSigframe)));
-    if (!frame) return false;
+    // Built in kernel memory (4.7 KiB or more: too big for the stack) and copied out once.
+    u8* buf = static_cast<u8*>(kzalloc(frame_size));
+    if (!buf) {
+        kfree(sve_regs);
+        return false;
+    }
+    auto* frame = reinterpret_cast<RtSigframe*>(buf);
     memcpy(frame->info, r.siginfo, sizeof(frame->info));
     UContext& uc = frame->uc;
     uc.ss_sp = r.altstack_sp;
@@ -128,7 +226,7 @@ bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     // The running thread's FP/SIMD state is live in the registers.
     ThreadState live;
     aarch64_fpsimd_save(&live);
-    auto* fp = reinterpret_cast<FpsimdContext*>(sc.reserved);
+    auto* fp = reinterpret_cast<FpsimdContext*>(buf + lay.fpsimd);
     fp->magic = kFpsimdMagic;
     fp->size = sizeof(FpsimdContext);
     fp->fpsr = u32(live.fpsr);
@@ -137,29 +235,28 @@ bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     if (sve::supported()) {
         // The vector length always; the registers when the thread uses SVE (Linux's
         // preserve_sve_context). The handler starts with the same state.
-        ThreadState& ts = *this_percpu().live;
-        auto* sve = reinterpret_cast<SveContext*>(sc.reserved + sizeof(FpsimdContext));
+        auto* sve = reinterpret_cast<SveContext*>(buf + lay.sve);
         sve->magic = sve::kMagic;
         sve->vl = ts.sve_vl;
-        size_t regs = 0;
-        if (ts.sve_live) {
-            IrqState irq = irq_save(); // the registers and the flag stay this thread's
-            ThreadState& cur = *this_percpu().live;
-            if (cur.sve_live) {
-                regs = sve::regs_size(cur.sve_vl);
-                aarch64_sve_save(cur.sve_state);
-                memcpy(reinterpret_cast<u8*>(sve) + sizeof(SveContext), cur.sve_state, regs);
-            }
-            irq_restore(irq);
-        }
-        sve->size = u32(align_up<size_t>(sizeof(SveContext) + regs, 16));
+        sve->size = u32(align_up<size_t>(sizeof(SveContext) + sve_bytes, 16));
+        if (sve_bytes) memcpy(buf + lay.sve + sizeof(SveContext), sve_regs, sve_bytes);
+        kfree(sve_regs);
     }
-    // The zeroed header after the last record ({magic 0, size 0}) terminates the list.
+    if (lay.extra) {
+        // The rest past __reserved: from after its terminator to the frame's end.
+        auto* x = reinterpret_cast<ExtraContext*>(buf + lay.extra);
+        size_t data = lay.extra + sizeof(ExtraContext) + kTerminatorSize;
+        x->magic = kExtraMagic;
+        x->size = sizeof(ExtraContext);
+        x->datap = frame_addr + data;
+        x->data_size = u32(align_up<size_t>(lay.size, 16) - data);
+    }
+    // The zeroed headers after the last records ({magic 0, size 0}) terminate the lists.
 
     u64 rec[2] = {f.x[29], f.x[30]};
-    bool ok = !mm::copy_to_user(frame_addr, frame, sizeof(RtSigframe)).is_error() &&
+    bool ok = !mm::copy_to_user(frame_addr, buf, frame_size).is_error() &&
               !mm::copy_to_user(record, rec, sizeof(rec)).is_error();
-    kfree(frame);
+    kfree(buf);
     if (!ok) return false;
 
     f.x[0] = u64(r.signo);
@@ -183,15 +280,17 @@ bool restore_signal_frame(TrapFrame& f, u64& saved_mask) {
     bool ok = !mm::copy_from_user(frame, frame_addr, sizeof(RtSigframe)).is_error();
     const SigContext& sc = frame->uc.mcontext;
     auto* fp = reinterpret_cast<const FpsimdContext*>(sc.reserved);
-    size_t sve_off = 0;
-    ok = ok && fp->magic == kFpsimdMagic && fp->size == sizeof(FpsimdContext) && records_valid(sc, &sve_off);
+    u8* extra = nullptr;
+    const u8* sve_at = nullptr;
+    ok = ok && fp->magic == kFpsimdMagic && fp->size == sizeof(FpsimdContext) &&
+         records_valid(sc, frame_addr, &extra, &sve_at);
     ok = ok && !(sc.pstate & (kPstateModeMask | kPstateDaif));
     // SVE (Linux's restore_sve_fpsimd_context): the frame's vector length must be the
     // thread's; a record with registers makes them the thread's SVE state, whose
     // FP/SIMD part then comes from the fpsimd record; without registers, or without the
     // record, the thread is back to FP/SIMD only.
     ThreadState& ts = *this_percpu().live; // the calling thread's, wherever it runs
-    const SveContext* sve = sve_off ? reinterpret_cast<const SveContext*>(sc.reserved + sve_off) : nullptr;
+    const auto* sve = reinterpret_cast<const SveContext*>(sve_at);
     bool sve_regs = false;
     if (ok && sve) {
         ok = !(sve->flags & kSveFlagStreaming) && sve->vl == ts.sve_vl;
@@ -231,6 +330,7 @@ bool restore_signal_frame(TrapFrame& f, u64& saved_mask) {
         }
     }
     kfree(frame);
+    kfree(extra);
     return ok;
 }
 
