@@ -1,7 +1,10 @@
-// Futex wait queues, keyed by (address space, user address). One list under one lock is
-// enough while thread counts are small. FIXME: hash buckets with a lock each when it
-// matters (FUTEX_REQUEUE then takes two, in address order); shared futexes across
-// processes (MAP_SHARED) are keyed per address space, which is right for private ones.
+// Futex wait queues. Keys, as Linux's get_futex_key: a private futex (FUTEX_PRIVATE_FLAG),
+// or a shared one in private memory, is (address space, user address); a shared futex
+// in a MAP_SHARED region is the physical address of the word, which is the same in
+// every process mapping that memory (pages never move), so processes sharing it wake
+// each other. One list under one lock is enough while thread counts are small. FIXME:
+// hash buckets with a lock each when it matters (FUTEX_REQUEUE then takes two, in
+// address order).
 //
 // As in Linux, the user word is read and compared with the lock held, and the waiter is
 // queued under the same lock: a waker changes the word, then takes the lock to wake, so
@@ -14,13 +17,19 @@
 #include <kernel/sync/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/wait_queue.h>
+#include <mm/address_space.h>
 #include <mm/user_ptr.h>
 
 namespace kernel {
 namespace {
+struct Key {
+    const void* as; // null: `word` is a physical address (a shared mapping's)
+    u64 word;
+    bool operator==(const Key&) const = default;
+};
+
 struct Waiter {
-    const void* key_as;
-    VirtAddr addr; // changed by FUTEX_REQUEUE
+    Key key; // changed by FUTEX_REQUEUE
     u32 bitset;
     bool woken = false;
     WaitQueue queue; // its thread sleeps here
@@ -28,10 +37,9 @@ struct Waiter {
 };
 
 Spinlock g_lock {"futex"};
-// Every waiter's list node, addr and woken flag too.
+// Every waiter's list node, key and woken flag too.
 lv::IntrusiveList<Waiter, &Waiter::node> g_waiters LV_GUARDED_BY(g_lock);
 
-const void* key() { return current_process().as.get(); }
 
 // Reads the user word under g_lock; false when the page must be faulted in first.
 enum class Read { Ok, Fault };
@@ -45,11 +53,26 @@ ErrorOr<void> fault_in(VirtAddr uaddr) {
     return {};
 }
 
-long wake_locked(const void* k, VirtAddr uaddr, int count, u32 bitset) LV_REQUIRES(g_lock) {
+// The key of the caller's word at uaddr (see the top); without the futex lock, since it
+// may fault the page in.
+ErrorOr<Key> make_key(VirtAddr uaddr, bool shared) {
+    mm::AddressSpace* as = current_process().as.get();
+    if (!shared || !as) return Key {as, uaddr};
+    for (;;) {
+        PhysAddr frame = 0;
+        switch (as->shared_frame(uaddr, &frame)) {
+        case mm::AddressSpace::SharedFrame::NotShared: return Key {as, uaddr};
+        case mm::AddressSpace::SharedFrame::Present: return Key {nullptr, frame + (uaddr & (arch::kPageSize - 1))};
+        case mm::AddressSpace::SharedFrame::Absent: TRY(fault_in(uaddr)); break;
+        }
+    }
+}
+
+long wake_locked(const Key& k, int count, u32 bitset) LV_REQUIRES(g_lock) {
     long woken = 0;
     for (Waiter& w : g_waiters) {
         if (woken >= count) break;
-        if (w.key_as != k || w.addr != uaddr || !(w.bitset & bitset)) continue;
+        if (!(w.key == k) || !(w.bitset & bitset)) continue;
         g_waiters.remove(w);
         w.woken = true;
         w.queue.wake_all();
@@ -59,7 +82,7 @@ long wake_locked(const void* k, VirtAddr uaddr, int count, u32 bitset) LV_REQUIR
 }
 } // namespace
 
-ErrorOr<long> futex_wait(VirtAddr uaddr, u32 expected, u64 timeout_ns, bool has_timeout, u32 bitset) {
+ErrorOr<long> futex_wait(VirtAddr uaddr, u32 expected, u64 timeout_ns, bool has_timeout, u32 bitset, bool shared) {
     if (uaddr & 3) return Errno::EINVAL;
     if (!bitset) return Errno::EINVAL;
     u64 deadline = kNoDeadline;
@@ -67,7 +90,7 @@ ErrorOr<long> futex_wait(VirtAddr uaddr, u32 expected, u64 timeout_ns, bool has_
         u64 now = time::monotonic_ns();
         deadline = timeout_ns > kNoDeadline - 1 - now ? kNoDeadline - 1 : now + timeout_ns;
     }
-    Waiter w {key(), uaddr, bitset};
+    Waiter w {TRY(make_key(uaddr, shared)), bitset};
     for (;;) {
         {
             SpinlockLocker l(g_lock);
@@ -89,26 +112,28 @@ ErrorOr<long> futex_wait(VirtAddr uaddr, u32 expected, u64 timeout_ns, bool has_
     }
 }
 
-long futex_wake(VirtAddr uaddr, int count, u32 bitset) {
+ErrorOr<long> futex_wake(VirtAddr uaddr, int count, u32 bitset, bool shared) {
+    Key k = TRY(make_key(uaddr, shared));
     SpinlockLocker l(g_lock);
     // Linux's futex_wake counts after each wake: a count of 0 still wakes one.
-    return wake_locked(key(), uaddr, count > 0 ? count : 1, bitset);
+    return wake_locked(k, count > 0 ? count : 1, bitset);
 }
 
-ErrorOr<long> futex_requeue(VirtAddr uaddr, int wake_count, VirtAddr uaddr2, int requeue_count, const u32* cmp) {
+ErrorOr<long> futex_requeue(VirtAddr uaddr, int wake_count, VirtAddr uaddr2, int requeue_count, const u32* cmp,
+                            bool shared) {
+    Key k = TRY(make_key(uaddr, shared)), k2 = TRY(make_key(uaddr2, shared));
     for (;;) {
         {
             SpinlockLocker l(g_lock);
             u32 value = 0;
             if (!cmp || read_locked(uaddr, value) == Read::Ok) {
                 if (cmp && value != *cmp) return Errno::EAGAIN;
-                const void* k = key();
-                long woken = wake_locked(k, uaddr, wake_count, ~0u);
+                long woken = wake_locked(k, wake_count, ~0u);
                 long moved = 0;
                 for (Waiter& w : g_waiters) {
                     if (moved >= requeue_count) break;
-                    if (w.key_as != k || w.addr != uaddr) continue;
-                    w.addr = uaddr2;
+                    if (!(w.key == k)) continue;
+                    w.key = k2;
                     moved++;
                 }
                 return woken + moved;

@@ -130,6 +130,17 @@ bool AddressSpace::vma_at(VirtAddr a, Vma& out) {
     return true;
 }
 
+AddressSpace::SharedFrame AddressSpace::shared_frame(VirtAddr a, PhysAddr* frame) {
+    kernel::SpinlockLocker l(m_lock);
+    Vma* v = find(a);
+    if (!v) return SharedFrame::Absent; // the caller's fault-in gives EFAULT, as Linux
+    if (!(v->flags & kMapShared)) return SharedFrame::NotShared;
+    PhysAddr pa = m_pt.query(align_down<u64>(a, kPageSize)).pa;
+    if (!pa) return SharedFrame::Absent;
+    *frame = pa;
+    return SharedFrame::Present;
+}
+
 bool AddressSpace::is_mapped(VirtAddr a) {
     kernel::SpinlockLocker l(m_lock);
     return find(a) != nullptr;

@@ -97,6 +97,11 @@ public:
     // A copy of the region holding `a` (false when none does).
     bool vma_at(VirtAddr a, Vma& out) LV_EXCLUDES(m_lock);
     bool is_mapped(VirtAddr a) LV_EXCLUDES(m_lock);
+    // For a shared futex's key: the frame under `a` when it lies in a MAP_SHARED region
+    // (the same frame in every address space sharing it). NotShared: no such region
+    // (a private futex key applies); Absent: not faulted in yet, or no region at all.
+    enum class SharedFrame { NotShared, Absent, Present };
+    SharedFrame shared_frame(VirtAddr a, PhysAddr* frame) LV_EXCLUDES(m_lock);
     VirtAddr mmap_top() const LV_EXCLUDES(m_lock);
     u64 mapped_bytes() const LV_EXCLUDES(m_lock);   // the sum of the regions (VmSize)
     u64 resident_pages() const LV_EXCLUDES(m_lock); // present pages (VmRSS)

@@ -17,6 +17,7 @@ struct Timespec {
 ErrorOr<long> sys_futex(UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3) {
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     bool realtime = op & FUTEX_CLOCK_REALTIME;
+    bool shared = !(op & FUTEX_PRIVATE_FLAG);
     if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT) return Errno::ENOSYS;
     switch (cmd) {
     case FUTEX_WAIT:
@@ -37,21 +38,21 @@ ErrorOr<long> sys_futex(UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2
                 timeout = ns;
             }
         }
-        return futex_wait(uaddr.addr(), val, timeout, has_timeout, bitset);
+        return futex_wait(uaddr.addr(), val, timeout, has_timeout, bitset, shared);
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET: {
         if (uaddr.addr() & 3) return Errno::EINVAL;
         u32 bitset = cmd == FUTEX_WAKE ? ~0u : val3;
         if (!bitset) return Errno::EINVAL;
-        return futex_wake(uaddr.addr(), int(val > 0x7fffffff ? 0x7fffffff : val), bitset);
+        return futex_wake(uaddr.addr(), int(val > 0x7fffffff ? 0x7fffffff : val), bitset, shared);
     }
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
         if ((uaddr.addr() & 3) || (uaddr2.addr() & 3)) return Errno::EINVAL;
         if (int(val) < 0 || int(timeout_or_val2) < 0) return Errno::EINVAL; // as Linux's futex_requeue
         return futex_requeue(uaddr.addr(), int(val), uaddr2.addr(), int(timeout_or_val2),
-                             cmd == FUTEX_CMP_REQUEUE ? &val3 : nullptr);
+                             cmd == FUTEX_CMP_REQUEUE ? &val3 : nullptr, shared);
     }
     default:
         return Errno::ENOSYS;
