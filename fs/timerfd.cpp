@@ -88,6 +88,8 @@ lv::IntrusiveList<TimerFd, &TimerFd::armed_node> g_armed LV_GUARDED_BY(g_lock);
 kernel::Thread* g_thread LV_GUARDED_BY(g_lock) = nullptr;
 kernel::WaitQueue g_thread_wait; // the timer thread sleeps here, with g_lock
 
+constexpr i64 kMinSleepNs = 100'000;
+
 void timer_thread(void*) {
     SpinlockLocker l(g_lock);
     for (;;) {
@@ -98,7 +100,12 @@ void timer_thread(void*) {
             if (t.armed()) next = min(next, t.deadline());
             else g_armed.remove(t);
         }
-        // Until the earliest deadline, or a timer set meanwhile (set() wakes it).
+        // Until the earliest deadline, or a timer set meanwhile (set() wakes it). A
+        // deadline already passed again (an interval shorter than this loop, under a busy
+        // CPU) still sleeps until the next tick, when sleepers' deadlines are checked
+        // anyway: going round at once would keep this CPU, with interrupts off and the
+        // giant lock held, forever (stress-ng's timerfd stressor hung the machine so).
+        if (next != kNever) next = max(next, now_ns() + kMinSleepNs);
         (void)g_thread_wait.wait_locked_until(g_lock, next == kNever ? kernel::kNoDeadline : u64(next));
     }
 }
