@@ -218,6 +218,29 @@ void gen_mounts(Text& t, int) {
     }
     kfree(path);
 }
+// Linux's show_map_vma: "start-end perms offset dev inode", the name padded to column
+// 73. FIXME: regions do not know their files yet (issue 8's memory objects): a file
+// mapping shows as anonymous (offset 0, device 00:00, inode 0, no path).
+void gen_maps(Text& t, int pid) {
+    lv::RefPtr<mm::AddressSpace> as;
+    {
+        kernel::InterruptGuard g;
+        if (auto* p = kernel::find_process(pid)) as = p->as;
+    }
+    if (!as) return;
+    as->for_each_vma([&](const mm::Vma& v) {
+        size_t start = t.len;
+        t.printf("%08lx-%08lx %c%c%c%c %08x %02x:%02x %lu ", v.start, v.end, v.prot & mm::kProtRead ? 'r' : '-',
+                 v.prot & mm::kProtWrite ? 'w' : '-', v.prot & mm::kProtExec ? 'x' : '-',
+                 v.flags & mm::kMapShared ? 's' : 'p', 0u, 0u, 0u, 0ul);
+        if (v.name[0]) {
+            while (t.len - start < 73) t.put(' ');
+            t.printf("%s", v.name);
+        }
+        t.put('\n');
+    });
+}
+
 void gen_comm(Text& t, int pid) {
     if (auto* p = kernel::find_process(pid)) t.printf("%s\n", p->comm);
 }
@@ -356,6 +379,7 @@ const DirChild kPidChildren[] = {
     {"cmdline", gen_cmdline, -1, false},     {"stat", gen_stat, -1, false},
     {"status", gen_status, -1, false},       {"mounts", gen_mounts, -1, false},
     {"oom_score", gen_oom_score, -1, false}, {"oom_score_adj", gen_oom_score_adj, -1, false, false, -1, set_oom_score_adj},
+    {"maps", gen_maps, -1, false},
 };
 
 bool parse_int(lv::StringView s, int& out) {

@@ -250,6 +250,34 @@ ErrorOr<Vma*> AddressSpace::split(Vma& v, VirtAddr at) {
     return upper;
 }
 
+namespace {
+// What a VMA's flags say about the region itself (not how the call placed it).
+constexpr u32 kRegionFlagsMask = ~(kMapFixed | kMapFixedNoReplace | kMapPopulate);
+
+bool mergeable(const Vma& a, const Vma& b) {
+    return a.end == b.start && a.prot == b.prot && a.advice == b.advice && a.pkey == b.pkey &&
+           (a.flags & kRegionFlagsMask) == (b.flags & kRegionFlagsMask) && (a.flags & kMapAnonymous) &&
+           !(a.flags & kMapShared) && strcmp(a.name, b.name) == 0;
+}
+} // namespace
+
+void AddressSpace::merge_range(VirtAddr start, VirtAddr end) {
+    Vma* v = m_vmas.first();
+    while (v && v->end < start) v = m_vmas.next(*v);
+    if (!v) return;
+    if (Vma* prev = m_vmas.prev(*v)) v = prev; // the one ending at start may join
+    while (v && v->start <= end) {
+        Vma* next = m_vmas.next(*v);
+        if (next && mergeable(*v, *next)) {
+            v->end = next->end;
+            m_vmas.remove(*next);
+            lv::destroy(next);
+            continue; // v may join the one after too
+        }
+        v = next;
+    }
+}
+
 ErrorOr<VirtAddr> AddressSpace::map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name) {
     kernel::SpinlockLocker l(m_lock);
     return map_locked(hint, length, prot, flags, name);
@@ -288,6 +316,7 @@ ErrorOr<VirtAddr> AddressSpace::map_locked(VirtAddr hint, size_t length, u32 pro
         if (o.start >= v->end) { after = &o; break; }
     if (after) m_vmas.insert_before(*after, *v);
     else m_vmas.push_back(*v);
+    merge_range(addr, addr + len);
     return addr;
 }
 
@@ -346,6 +375,7 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot, int 
             m_pt.protect(va, pf, &gather);
         }
     }
+    merge_range(addr, end);
     return {};
 }
 

@@ -104,6 +104,13 @@ public:
     SharedFrame shared_frame(VirtAddr a, PhysAddr* frame) LV_EXCLUDES(m_lock);
     VirtAddr mmap_top() const LV_EXCLUDES(m_lock);
     u64 mapped_bytes() const LV_EXCLUDES(m_lock);   // the sum of the regions (VmSize)
+    // Calls f(const Vma&) for each region in address order, under the lock (f must not
+    // sleep or touch user memory).
+    template <typename F>
+    void for_each_vma(F f) LV_EXCLUDES(m_lock) {
+        kernel::SpinlockLocker l(m_lock);
+        for (Vma& v : m_vmas) f(static_cast<const Vma&>(v));
+    }
     u64 resident_pages() const LV_EXCLUDES(m_lock); // present pages (VmRSS)
     // mremap: moves the pages present in [from, from + len) to [to, to + len), both
     // mapped already; the pages are neither copied nor freed.
@@ -118,6 +125,11 @@ private:
     Vma* find(VirtAddr a) LV_REQUIRES(m_lock);
     PageFlags page_flags(const Vma& v) const;
     ErrorOr<Vma*> split(Vma& v, VirtAddr at) LV_REQUIRES(m_lock); // returns the upper part
+    // Joins the neighbours touching [start, end] that differ in nothing but their place,
+    // as Linux's vma_merge: private anonymous memory of one protection, advice, key and
+    // name. Without it, growing a region in place (mremap) or undoing an mprotect left
+    // pieces that a later call over the whole region refused (EFAULT).
+    void merge_range(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);
     ErrorOr<void> advise_vma(Vma& v, VirtAddr start, VirtAddr end, int advice) LV_REQUIRES(m_lock);
     void release_pages(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);
     bool range_free(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);

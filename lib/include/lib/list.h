@@ -30,6 +30,7 @@ public:
     T* first() const { return empty() ? nullptr : owner(m_head.next); }
     T* pop_front() { T* v = first(); if (v) remove(*v); return v; }
     T* next(T& v) const { ListNode* n = node(v)->next; return n == &m_head ? nullptr : owner(n); }
+    T* prev(T& v) const { ListNode* p = node(v)->prev; return p == &m_head ? nullptr : owner(p); }
     size_t size() const { size_t c = 0; for (ListNode* n = m_head.next; n != &m_head; n = n->next) c++; return c; }
 
     struct Iterator {
