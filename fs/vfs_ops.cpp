@@ -102,6 +102,8 @@ ErrorOr<void> rename(Inode& old_base, lv::StringView old_path, Inode& new_base, 
     if (to->last != LastType::Normal) return (flags & kRenameNoReplace) ? Errno::EEXIST : Errno::EBUSY;
     if (!from->inode) return Errno::ENOENT;
     if ((flags & kRenameExchange) && !to->inode) return Errno::ENOENT;
+    // Before the same-file shortcut below: renaming a file onto itself is EEXIST here.
+    if ((flags & kRenameNoReplace) && to->inode) return Errno::EEXIST;
     Inode& moving = *from->inode;
     // A trailing slash on either name requires the source to be a directory.
     if (!moving.is_dir() && (from->must_be_dir || (to->must_be_dir && !(flags & kRenameExchange))))

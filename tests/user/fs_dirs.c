@@ -102,6 +102,7 @@ int main(void) {
     CHECK_OK(rename("a", "empty")); // onto an empty directory
     CHECK_OK(access("empty/file", F_OK));
     CHECK_ERR(rename2("f2", "empty/file", RENAME_NOREPLACE_), EEXIST);
+    CHECK_ERR(rename2("f2", "f2", RENAME_NOREPLACE_), EEXIST); // onto itself: still an existing target
     CHECK_OK(rename2("f2", "full", RENAME_EXCHANGE_));
     struct stat st;
     CHECK_OK(stat("f2", &st));
