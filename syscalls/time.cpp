@@ -21,7 +21,47 @@ enum Clock : int {
     CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11,
 };
 
+KTimespec from_ns(u64 ns) { return KTimespec {i64(ns / time::kNsPerSec), i64(ns % time::kNsPerSec)}; }
+
+// Linux's dynamic CPU clocks (posix-cpu-timers.c), the ids clock_getcpuclockid and
+// pthread_getcpuclockid make: negative, with the pid or tid in ~id >> 3, bit 2 for a
+// thread's clock, and in bits 0-1 which time: PROF (user + system), VIRT (user) or
+// SCHED (exact run time; 3 is invalid). A thread's clock must be one of the caller's
+// threads; a process's, any process. Id 0 is the caller. With the giant lock held (the
+// thread or process is used only while it is).
+enum CpuWhich : int { kProf = 0, kVirt = 1, kSched = 2 };
+struct CpuClock {
+    Thread* thread = nullptr;
+    Process* process = nullptr;
+    int which = kSched;
+};
+ErrorOr<CpuClock> cpu_clock(int clock) {
+    CpuClock c;
+    if (clock == CLOCK_PROCESS_CPUTIME_ID) c.process = &current_process();
+    else if (clock == CLOCK_THREAD_CPUTIME_ID) c.thread = &current_thread();
+    if (clock >= 0) return c;
+    int id = ~(clock >> 3);
+    c.which = clock & 3;
+    if (c.which == 3) return Errno::EINVAL;
+    if (clock & 4) {
+        if (id == 0) c.thread = &current_thread();
+        for (Thread& t : current_process().threads)
+            if (!c.thread && t.tid == id) c.thread = &t;
+        if (!c.thread) return Errno::EINVAL;
+    } else {
+        c.process = id == 0 ? &current_process() : find_process(id);
+        if (!c.process || c.process->zombie) return Errno::EINVAL;
+    }
+    return c;
+}
+u64 cpu_clock_ns(const CpuClock& c) {
+    if (c.which == kSched) return c.thread ? thread_runtime_ns(*c.thread) : process_runtime_ns(*c.process);
+    CpuSplit s = c.thread ? thread_cpu(*c.thread) : process_cpu(*c.process);
+    return c.which == kVirt ? s.utime_ns : s.utime_ns + s.stime_ns;
+}
+
 ErrorOr<KTimespec> read_clock(int clock) {
+    if (clock < 0) return from_ns(cpu_clock_ns(TRY(cpu_clock(clock))));
     switch (clock) {
     case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_REALTIME_ALARM: case CLOCK_TAI:
         return time::realtime_now();
@@ -32,7 +72,7 @@ ErrorOr<KTimespec> read_clock(int clock) {
         // Exact CPU time, user and system together (kernel/itimer.h).
         u64 ns = clock == CLOCK_PROCESS_CPUTIME_ID ? process_runtime_ns(current_process())
                                                    : thread_runtime_ns(current_thread());
-        return KTimespec {i64(ns / time::kNsPerSec), i64(ns % time::kNsPerSec)};
+        return from_ns(ns);
     }
     default:
         return Errno::EINVAL;
@@ -84,7 +124,8 @@ ErrorOr<long> sys_clock_gettime(int clock, UserPtr<void> ts) {
 
 ErrorOr<long> sys_clock_getres(int clock, UserPtr<void> ts) {
     TRY(read_clock(clock));
-    bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
+    // Ticks for the coarse clocks and the sampled CPU times (PROF, VIRT); 1 ns otherwise.
+    bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE || (clock < 0 && (clock & 3) != kSched);
     Timespec res {0, coarse ? i64(time::kNsPerSec / arch::kTimerHz) : 1};
     if (!ts.is_null()) TRY(UserPtr<Timespec>::from(ts).write(res));
     return 0;
@@ -92,6 +133,12 @@ ErrorOr<long> sys_clock_getres(int clock, UserPtr<void> ts) {
 
 ErrorOr<long> sys_clock_settime(int clock, UserPtr<void> ts) {
     Timespec t = TRY(UserPtr<Timespec>::from(ts).read());
+    // A dynamic CPU clock cannot be set (Linux's posix_cpu_clock_set: EPERM once the id
+    // is found valid); the fixed ones, like every other clock but CLOCK_REALTIME, EINVAL.
+    if (clock < 0) {
+        TRY(cpu_clock(clock));
+        return Errno::EPERM;
+    }
     if (clock != CLOCK_REALTIME) return Errno::EINVAL;
     if (!valid(t)) return Errno::EINVAL;
     if (!capable(current_process())) return Errno::EPERM;
