@@ -97,8 +97,7 @@ def arm64_closure():
 
 def main():
     arch = sys.argv[1]
-    deps.PACKAGES.setdefault("stress-ng", ["stress-ng"])  # the host's: its package list, and x86_64's files
-    deps.ensure("stress-ng")
+    deps.ensure("tests")  # the host's stress-ng: its package list, and x86_64's files
     if arch == "aarch64":
         deps.ensure("userland-aarch64")  # aarch64-linux-gnu-readelf
         if deps.enable_arm64():

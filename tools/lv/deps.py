@@ -22,7 +22,8 @@ PACKAGES = {
     "qemu-aarch64": ["qemu-system-arm"],
     "tests": ["libgtest-dev", "qemu-user", "gcc", "libc6-dev", "gcc-aarch64-linux-gnu",
               "libc6-dev-arm64-cross", "musl-tools", "musl-dev:arm64",
-              "clang"],  # tools/thread_safety_check.py
+              "clang",  # tools/thread_safety_check.py
+              "stress-ng"],  # tools/stress_ng_test.py (its package list, and x86_64's files)
     "iso": ["grub-pc-bin", "grub-common", "xorriso", "mtools"],
 }
 
