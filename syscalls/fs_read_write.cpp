@@ -180,6 +180,7 @@ ErrorOr<size_t> copy_between(File& in, u64* in_pos, File& out, u64* out_pos, siz
             if (!done) err = Errno::EINTR;
             break;
         }
+        kernel::giant::yield_if_contended(); // a waiting CPU may hold the signal that ends this
         size_t want = min(count - done, kChunk);
         auto got = in_pos ? in.pread(*in_pos, IoBuffer::kernel(buf), want) : in.read(IoBuffer::kernel(buf), want);
         if (got.is_error()) { if (!done) err = got.error(); break; }

@@ -14,6 +14,8 @@ namespace {
 Thread* g_owner = nullptr;
 
 Thread* owner() { return __atomic_load_n(&g_owner, __ATOMIC_RELAXED); }
+// How many CPUs are spinning in take_word (a hint for yield_if_contended).
+u32 g_waiters = 0;
 
 // Takes the word for `t`, the calling thread (interrupts off). While it waits, this CPU
 // answers the requests of other CPUs (a holder may be waiting for a TLB flush here).
@@ -21,11 +23,14 @@ Thread* owner() { return __atomic_load_n(&g_owner, __ATOMIC_RELAXED); }
 // the soft-lockup detector does: the holder may be stuck, or waiting for this CPU.
 void take_word(Thread* t) {
     Thread* expected = nullptr;
+    if (__atomic_compare_exchange_n(&g_owner, &expected, t, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+    __atomic_fetch_add(&g_waiters, 1, __ATOMIC_RELAXED);
     u64 start = 0, reported = 0;
     constexpr u64 kReportNs = sched::kLockupSeconds * 1'000'000'000ull;
     for (u64 spins = 1;
-         !__atomic_compare_exchange_n(&g_owner, &expected, t, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED); spins++) {
-        expected = nullptr;
+         !(expected = nullptr, __atomic_compare_exchange_n(&g_owner, &expected, t, false, __ATOMIC_ACQUIRE,
+                                                           __ATOMIC_RELAXED));
+         spins++) {
         smp::handle_requests();
         arch::cpu_relax();
         if (spins % (1u << 16)) continue;
@@ -38,6 +43,7 @@ void take_word(Thread* t) {
                       "BUG: giant lock: %s (tid %d) on CPU#%u has waited %lu s for %s (tid %d)", t->name, t->tid,
                       this_cpu().id, (now - start) / 1'000'000'000, o ? o->name : "nobody", o ? o->tid : 0);
     }
+    __atomic_fetch_sub(&g_waiters, 1, __ATOMIC_RELAXED);
 }
 } // namespace
 
@@ -85,6 +91,27 @@ Released::~Released() {
     Thread* t = this_cpu().current;
     take_word(t);
     t->giant_depth = m_depth;
+    arch::irq_restore(s);
+}
+
+void yield_if_contended() {
+    if (!__atomic_load_n(&g_waiters, __ATOMIC_RELAXED)) return;
+    arch::IrqState s = arch::irq_save();
+    Thread* t = this_cpu().current;
+    if (t && owner() == t && !this_cpu().spinlocks_held) {
+        u32 depth = t->giant_depth;
+        t->giant_depth = 0;
+        __atomic_store_n(&g_owner, nullptr, __ATOMIC_RELEASE);
+        // The word is free: let a waiter have it before taking it back (the lock itself
+        // is not fair), unless none does within a short while.
+        for (int spins = 0; spins < 100000 && owner() == nullptr && __atomic_load_n(&g_waiters, __ATOMIC_RELAXED);
+             spins++) {
+            smp::handle_requests();
+            arch::cpu_relax();
+        }
+        take_word(t);
+        t->giant_depth = depth;
+    }
     arch::irq_restore(s);
 }
 

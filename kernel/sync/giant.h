@@ -33,6 +33,13 @@ void unlock();
 void release_for_switch(Thread& prev); // prev is switching away (sched lock held)
 void reacquire_after_switch();         // the current thread, after the sched lock
 
+// A point in a long call (a copy of gigabytes) where the holder lets a CPU waiting for
+// the lock have it, then takes it back: the lock is not fair, and an interrupt handler on
+// another CPU (a timer that would deliver the signal ending the call) could otherwise
+// wait for the whole call. No spinlock may be held; what the lock guards may change
+// meanwhile, as across a sleep.
+void yield_if_contended();
+
 class Locker {
 public:
     Locker() { lock(); }
