@@ -447,7 +447,6 @@ void idle_loop(void*) {
 }
 } // namespace
 
-Thread& current_thread() { return *this_cpu().current; }
 lockdep::HeldLocks* lockdep::current_held_locks() {
     Thread* t = this_cpu().current;
     if (!t) return nullptr;
@@ -465,9 +464,21 @@ InterruptContext::~InterruptContext() {
     if (Thread* t = this_cpu().current) t->irq_depth--;
 }
 
+// The running thread, read with interrupts off: this_cpu() and its `current` are two
+// loads, and a thread preempted and moved to another CPU between them would read the
+// old CPU's current thread (seen: a pipe mutex recorded as owned by another thread).
+Thread* current_thread_ptr() {
+    arch::IrqState s = arch::irq_save();
+    Thread* t = this_cpu().current;
+    arch::irq_restore(s);
+    return t;
+}
+
+Thread& current_thread() { return *current_thread_ptr(); }
+
 Process& current_process() {
     static Process kernel_process; // kernel threads see an empty process (no address space)
-    Thread* t = this_cpu().current;
+    Thread* t = current_thread_ptr();
     return t && t->process ? *t->process : kernel_process;
 }
 

@@ -15,6 +15,16 @@ inline PerCpu& this_percpu() {
     asm volatile("mrs %0, tpidr_el1" : "=r"(p));
     return *p;
 }
+// The running thread's user state (PerCpu::live), read with interrupts off: the per-CPU
+// pointer and the field are two loads, and a thread moved to another CPU between them
+// would read the old CPU's (another thread's).
+inline ThreadState& current_state() {
+    u64 daif;
+    asm volatile("mrs %0, daif; msr daifset, #2" : "=r"(daif)::"memory");
+    ThreadState* s = this_percpu().live;
+    asm volatile("msr daif, %0" ::"r"(daif) : "memory");
+    return *s;
+}
 // CPU `index` (as arch::start_cpu numbers them: 0 is the boot CPU) < Board::kMaxCpus.
 PerCpu& percpu(unsigned index);
 constexpr unsigned kPerCpuSlots = 16; // Board::kMaxCpus

@@ -110,7 +110,7 @@ long sve_vl_prctl(bool set, u64 arg) {
     constexpr long kEinval = -22;
     constexpr u64 kInherit = 1u << 17, kOnExec = 1u << 18, kLenMask = 0xffff; // PR_SVE_*
     if (!sve::g_supported) return kEinval;
-    ThreadState& s = *this_percpu().live;
+    ThreadState& s = current_state();
     u64 flags = 0;
     if (set) {
         // Linux's vec_set_vector_length.

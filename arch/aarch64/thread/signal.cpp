@@ -179,7 +179,7 @@ size_t signal_frame_max() {
 
 bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
     // The SVE registers first, if the thread uses them: the layout depends on it.
-    ThreadState& ts = *this_percpu().live;
+    ThreadState& ts = current_state();
     u8* sve_regs = nullptr;
     size_t sve_bytes = 0;
     if (sve::supported() && ts.sve_live) {
@@ -289,7 +289,7 @@ bool restore_signal_frame(TrapFrame& f, u64& saved_mask) {
     // thread's; a record with registers makes them the thread's SVE state, whose
     // FP/SIMD part then comes from the fpsimd record; without registers, or without the
     // record, the thread is back to FP/SIMD only.
-    ThreadState& ts = *this_percpu().live; // the calling thread's, wherever it runs
+    ThreadState& ts = current_state(); // the calling thread's, wherever it runs
     const auto* sve = reinterpret_cast<const SveContext*>(sve_at);
     bool sve_regs = false;
     if (ok && sve) {

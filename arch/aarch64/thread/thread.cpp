@@ -29,7 +29,7 @@ void context_switch(Context& from, Context& to) { aarch64_context_switch(&from, 
 // if it is moved to another CPU meanwhile: the switch saves its registers to `s` and
 // loads them from there again.
 namespace {
-bool is_live(const ThreadState& s) { return this_percpu().live == &s; }
+bool is_live(const ThreadState& s) { return &current_state() == &s; }
 } // namespace
 
 ThreadState::~ThreadState() { kfree(sve_state); }

@@ -106,14 +106,14 @@ extern "C" void aarch64_el0_sync(TrapFrame* fp) {
         f.orig_x0 = f.x[0];
         // A system call zeroes the SVE state beyond FP/SIMD (Linux's fp_user_discard).
         // The thread is still the live one if it moved CPUs since the check.
-        if (this_percpu().live->sve_live) aarch64_sve_flush_live();
+        if (current_state().sve_live) aarch64_sve_flush_live();
         kernel::handle_syscall(f);
         break;
     case esr::kSve:
         // First SVE instruction since exec or sigreturn without SVE state (Linux's
         // do_sve_acc); SIGILL without SVE. No memory for the state: SIGKILL, as Linux.
         if (!sve::supported()) kernel::user_fault(f, kernel::SIGILL, ILL_ILLOPC, f.elr);
-        else if (!sve::enable_for_current(*this_percpu().live)) kernel::user_fault(f, kernel::SIGKILL, 0, 0);
+        else if (!sve::enable_for_current(current_state())) kernel::user_fault(f, kernel::SIGKILL, 0, 0);
         break;
     case esr::kDabtLower:
     case esr::kIabtLower:

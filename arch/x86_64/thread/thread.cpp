@@ -16,7 +16,7 @@ namespace arch {
 namespace {
 using namespace x86;
 
-bool is_current(const ThreadState& s) { return this_percpu().current == &s; }
+bool is_current(const ThreadState& s) { return current_state() == &s; }
 } // namespace
 
 static_assert(sizeof(ThreadState::fpu_raw) == kFpuAreaMax + 64);
@@ -98,13 +98,18 @@ void enter_user(TrapFrame* f) {
 
 namespace arch::x86 {
 // The calling thread's FS/GS base (arch_prctl). The MSRs are the truth while it runs.
+// Interrupts off: the MSR and the saved copy must be the same CPU's and thread's.
 void set_user_fs_base(u64 v) {
+    IrqState irq = irq_save();
     wrmsr(kMsrFsBase, v);
-    if (this_percpu().current) this_percpu().current->fs_base = v;
+    if (ThreadState* s = current_state()) s->fs_base = v;
+    irq_restore(irq);
 }
 void set_user_gs_base(u64 v) {
+    IrqState irq = irq_save();
     wrmsr(kMsrKernelGsBase, v);
-    if (this_percpu().current) this_percpu().current->gs_base = v;
+    if (ThreadState* s = current_state()) s->gs_base = v;
+    irq_restore(irq);
 }
 u64 user_fs_base() { return rdmsr(kMsrFsBase); }
 u64 user_gs_base() { return rdmsr(kMsrKernelGsBase); }

@@ -29,6 +29,13 @@ inline PerCpu& this_percpu() {
     asm volatile("movq %%gs:%c1, %0" : "=r"(p) : "i"(PERCPU_SELF));
     return *p;
 }
+// The running thread's state, in one GS-relative load: this_percpu().current is two, and
+// a thread preempted and moved to another CPU between them would read the old CPU's.
+inline ThreadState* current_state() {
+    ThreadState* s;
+    asm volatile("movq %%gs:%c1, %0" : "=r"(s) : "i"(__builtin_offsetof(PerCpu, current)));
+    return s;
+}
 // Points GS_BASE at CPU `index`'s per-CPU area (gdt_init does again after reloading GS).
 void percpu_early_init(unsigned index);
 } // namespace arch::x86
