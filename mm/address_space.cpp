@@ -51,12 +51,8 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
         if (!nv) { lv::destroy(copy); return Errno::ENOMEM; }
         nv->start = v.start;
         nv->end = v.end;
-        nv->prot = v.prot;
-        nv->flags = v.flags;
-        nv->name = v.name;
-        nv->pkey = v.pkey;
+        nv->copy_attributes(v);
         copy->m_vmas.push_back(*nv);
-        nv->advice = v.advice;
         // MADV_WIPEONFORK: the child's copy starts empty (reads back zeros).
         if (v.advice & kAdviceWipeOnFork) continue;
         bool shared = v.flags & kMapShared;
@@ -122,11 +118,7 @@ bool AddressSpace::vma_at(VirtAddr a, Vma& out) {
     if (!v) return false;
     out.start = v->start;
     out.end = v->end;
-    out.prot = v->prot;
-    out.flags = v->flags;
-    out.advice = v->advice;
-    out.name = v->name;
-    out.pkey = v->pkey;
+    out.copy_attributes(*v);
     return true;
 }
 
@@ -238,11 +230,7 @@ ErrorOr<Vma*> AddressSpace::split(Vma& v, VirtAddr at) {
     if (!upper) return Errno::ENOMEM;
     upper->start = at;
     upper->end = v.end;
-    upper->prot = v.prot;
-    upper->flags = v.flags;
-    upper->name = v.name;
-    upper->advice = v.advice;
-    upper->pkey = v.pkey;
+    upper->copy_attributes(v);
     v.end = at;
     Vma* next = m_vmas.next(v);
     if (next) m_vmas.insert_before(*next, *upper);
@@ -347,7 +335,7 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot, int 
     if (end < addr || end > arch::kUserTop) return Errno::ENOMEM;
     kernel::SpinlockLocker l(m_lock);
     // Linux checks the key first, then the range.
-    if (pkey != -1 && !(pkey >= 0 && unsigned(pkey) < arch::pkey_count() && (any_key || (m_pkeys & (1u << pkey)))))
+    if (pkey != -1 && !(any_key ? pkey >= 0 && unsigned(pkey) < arch::pkey_count() : pkey_allocated(pkey)))
         return Errno::EINVAL;
     // Linux: ENOMEM if any page in the range is unmapped.
     VirtAddr covered = addr;
@@ -393,7 +381,7 @@ int AddressSpace::pkey_alloc() {
 bool AddressSpace::pkey_free(int key) {
     kernel::SpinlockLocker l(m_lock);
     // Key 0 too, as Linux allows (pkey_alloc may then hand it out).
-    if (key < 0 || unsigned(key) >= arch::pkey_count() || !(m_pkeys & (1u << key))) return false;
+    if (!pkey_allocated(key)) return false;
     m_pkeys = u16(m_pkeys & ~(1u << key));
     return true;
 }

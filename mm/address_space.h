@@ -2,6 +2,7 @@
 // over a PageTable. Pages are allocated on first touch (kernel::handle_page_fault) and
 // owned by the address space: each present user page is mapped exactly once.
 #pragma once
+#include <arch/interface.h>
 #include <kernel/sync/spinlock.h>
 #include <lib/list.h>
 #include <lib/ref_ptr.h>
@@ -37,6 +38,14 @@ struct Vma {
     const char* name = ""; // "[heap]", "[stack]", or "" (for /proc/self/maps)
     lv::ListNode node;
     bool contains(VirtAddr a) const { return a >= start && a < end; }
+    // Everything but the place and the list node (a copy, a split, a fork's region).
+    void copy_attributes(const Vma& o) {
+        prot = o.prot;
+        flags = o.flags;
+        advice = o.advice;
+        pkey = o.pkey;
+        name = o.name;
+    }
 };
 
 // Reference-counted: each process using it (CLONE_VM without CLONE_THREAD: vfork,
@@ -130,6 +139,9 @@ private:
     // name. Without it, growing a region in place (mremap) or undoing an mprotect left
     // pieces that a later call over the whole region refused (EFAULT).
     void merge_range(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);
+    bool pkey_allocated(int key) const LV_REQUIRES(m_lock) {
+        return key >= 0 && unsigned(key) < arch::pkey_count() && (m_pkeys & (1u << key));
+    }
     ErrorOr<void> advise_vma(Vma& v, VirtAddr start, VirtAddr end, int advice) LV_REQUIRES(m_lock);
     void release_pages(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);
     bool range_free(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);
