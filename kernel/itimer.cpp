@@ -195,6 +195,29 @@ void timer_tick(bool from_user) {
 
 u64 thread_runtime_ns(const Thread& t) { return sched::runtime_ns(t); }
 
+ErrorOr<CpuClock> cpu_clock(int clock) {
+    CpuClock c;
+    int id = ~(clock >> 3);
+    c.which = clock & 3;
+    if (c.which == 3) return Errno::EINVAL;
+    if (clock & 4) {
+        if (id == 0) c.thread = &current_thread();
+        for (Thread& t : current_process().threads)
+            if (!c.thread && t.tid == id) c.thread = &t;
+        if (!c.thread) return Errno::EINVAL;
+    } else {
+        c.process = id == 0 ? &current_process() : find_process(id);
+        if (!c.process || c.process->zombie) return Errno::EINVAL;
+    }
+    return c;
+}
+
+u64 cpu_clock_ns(const CpuClock& c) {
+    if (c.which == kCpuSched) return c.thread ? thread_runtime_ns(*c.thread) : process_runtime_ns(*c.process);
+    CpuSplit s = c.thread ? thread_cpu(*c.thread) : process_cpu(*c.process);
+    return c.which == kCpuVirt ? s.utime_ns : s.utime_ns + s.stime_ns;
+}
+
 u64 process_runtime_ns(const Process& p) {
     InterruptGuard g;
     u64 ns = __atomic_load_n(&p.dead_threads_runtime_ns, __ATOMIC_RELAXED);

@@ -36,6 +36,21 @@ CpuSplit process_cpu(Process& p);
 CpuSplit child_total_cpu(Process& child);
 void add_reaped_child(Process& parent, Process& child);
 
+// Linux's dynamic CPU clocks (posix-cpu-timers.c), the ids clock_getcpuclockid and
+// pthread_getcpuclockid make: negative, with the pid or tid in ~id >> 3, bit 2 for a
+// thread's clock, and in bits 0-1 which time: PROF (user + system), VIRT (user) or
+// SCHED (exact run time; 3 is invalid). A thread's clock must be one of the caller's
+// threads; a process's, any live process. Id 0 is the caller. With the giant lock held
+// (the thread or process is used only while it is).
+enum CpuWhich : int { kCpuProf = 0, kCpuVirt = 1, kCpuSched = 2 };
+struct CpuClock {
+    Thread* thread = nullptr; // a thread's clock, or
+    Process* process = nullptr; // a process's
+    int which = kCpuSched;
+};
+ErrorOr<CpuClock> cpu_clock(int clock); // clock < 0; EINVAL for an invalid or dead one
+u64 cpu_clock_ns(const CpuClock& c);
+
 // sysinfo's loads: 1, 5 and 15 minute averages of runnable threads, 16 fraction bits.
 void load_average(u64 (&loads)[3]);
 

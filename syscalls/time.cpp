@@ -23,44 +23,8 @@ enum Clock : int {
 
 KTimespec from_ns(u64 ns) { return KTimespec {i64(ns / time::kNsPerSec), i64(ns % time::kNsPerSec)}; }
 
-// Linux's dynamic CPU clocks (posix-cpu-timers.c), the ids clock_getcpuclockid and
-// pthread_getcpuclockid make: negative, with the pid or tid in ~id >> 3, bit 2 for a
-// thread's clock, and in bits 0-1 which time: PROF (user + system), VIRT (user) or
-// SCHED (exact run time; 3 is invalid). A thread's clock must be one of the caller's
-// threads; a process's, any process. Id 0 is the caller. With the giant lock held (the
-// thread or process is used only while it is).
-enum CpuWhich : int { kProf = 0, kVirt = 1, kSched = 2 };
-struct CpuClock {
-    Thread* thread = nullptr;
-    Process* process = nullptr;
-    int which = kSched;
-};
-ErrorOr<CpuClock> cpu_clock(int clock) {
-    CpuClock c;
-    if (clock == CLOCK_PROCESS_CPUTIME_ID) c.process = &current_process();
-    else if (clock == CLOCK_THREAD_CPUTIME_ID) c.thread = &current_thread();
-    if (clock >= 0) return c;
-    int id = ~(clock >> 3);
-    c.which = clock & 3;
-    if (c.which == 3) return Errno::EINVAL;
-    if (clock & 4) {
-        if (id == 0) c.thread = &current_thread();
-        for (Thread& t : current_process().threads)
-            if (!c.thread && t.tid == id) c.thread = &t;
-        if (!c.thread) return Errno::EINVAL;
-    } else {
-        c.process = id == 0 ? &current_process() : find_process(id);
-        if (!c.process || c.process->zombie) return Errno::EINVAL;
-    }
-    return c;
-}
-u64 cpu_clock_ns(const CpuClock& c) {
-    if (c.which == kSched) return c.thread ? thread_runtime_ns(*c.thread) : process_runtime_ns(*c.process);
-    CpuSplit s = c.thread ? thread_cpu(*c.thread) : process_cpu(*c.process);
-    return c.which == kVirt ? s.utime_ns : s.utime_ns + s.stime_ns;
-}
-
 ErrorOr<KTimespec> read_clock(int clock) {
+    // Dynamic CPU clocks: kernel/itimer.h.
     if (clock < 0) return from_ns(cpu_clock_ns(TRY(cpu_clock(clock))));
     switch (clock) {
     case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_REALTIME_ALARM: case CLOCK_TAI:
@@ -125,7 +89,7 @@ ErrorOr<long> sys_clock_gettime(int clock, UserPtr<void> ts) {
 ErrorOr<long> sys_clock_getres(int clock, UserPtr<void> ts) {
     TRY(read_clock(clock));
     // Ticks for the coarse clocks and the sampled CPU times (PROF, VIRT); 1 ns otherwise.
-    bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE || (clock < 0 && (clock & 3) != kSched);
+    bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE || (clock < 0 && (clock & 3) != kCpuSched);
     Timespec res {0, coarse ? i64(time::kNsPerSec / arch::kTimerHz) : 1};
     if (!ts.is_null()) TRY(UserPtr<Timespec>::from(ts).write(res));
     return 0;

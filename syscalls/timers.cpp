@@ -129,26 +129,20 @@ ErrorOr<long> sys_alarm(unsigned seconds) {
 
 ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timerid) {
     // A dynamic CPU clock id (clock_getcpuclockid, pthread_getcpuclockid: see
-    // syscalls/time.cpp) of the caller's process or one of its threads is that CPU
+    // kernel/itimer.h) of the caller's process or one of its threads is that CPU
     // clock; exact run time counts for PROF and SCHED alike.
     int cpu_tid = 0;
     if (clock < 0) {
-        int id = ~(clock >> 3), which = clock & 3;
-        if (which == 3) return Errno::EINVAL;
-        if (which == 1) return Errno::EOPNOTSUPP; // FIXME: user-time-only (VIRT) CPU timers
+        if ((clock & 3) == kCpuVirt) return Errno::EOPNOTSUPP; // FIXME: user-time-only (VIRT) CPU timers
         InterruptGuard g;
-        if (clock & 4) {
-            for (Thread& t : current_process().threads)
-                if (t.tid == id || (id == 0 && &t == &current_thread())) cpu_tid = t.tid;
-            if (!cpu_tid) return Errno::EINVAL;
+        CpuClock c = TRY(cpu_clock(clock));
+        if (c.thread) {
+            cpu_tid = c.thread->tid;
             clock = CLOCK_THREAD_CPUTIME_ID;
-        } else {
-            if (id != 0 && id != current_process().pid) {
-                // FIXME: timers on another process's CPU clock.
-                Process* other = find_process(id);
-                return other && !other->zombie ? Errno::EOPNOTSUPP : Errno::EINVAL;
-            }
+        } else if (c.process == &current_process()) {
             clock = CLOCK_PROCESS_CPUTIME_ID;
+        } else {
+            return Errno::EOPNOTSUPP; // FIXME: timers on another process's CPU clock
         }
     }
     switch (clock) {
