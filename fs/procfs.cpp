@@ -299,7 +299,7 @@ void gen_stat(Text& t, int pid) {
         }
     }
     if (p->sighand) p->sighand->dispositions(ignored, caught);
-    bool rt = sched.policy == 1 || sched.policy == 2; // SCHED_FIFO, SCHED_RR
+    bool rt = sched.real_time();
     long priority = rt ? -1 - long(sched.priority) : 20 + sched.nice;
     constexpr u32 kPfExiting = 0x4;
     t.printf("%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %lu %lu %lu %lu %ld %d %d 0 %lu %lu %lu %lu 0 0 0 0 0 "

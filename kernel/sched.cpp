@@ -54,7 +54,6 @@ namespace {
 using sched::rq_lock;
 constexpr unsigned kSliceTicks = 2; // 20 ms at 100 Hz
 constexpr unsigned kRrTicks = 100 * arch::kTimerHz / 1000; // SCHED_RR's slice: 100 ms (RR_TIMESLICE)
-constexpr u8 kSchedFifo = 1, kSchedRr = 2;
 // Fair sharing, as Linux's CFS: each thread's vruntime grows by the time it runs scaled
 // by 1024 / its weight (Linux's sched_prio_to_weight: nice 0 is 1024, and each step of
 // nice is about 10% of CPU time); a CPU runs the queued thread that has run least, and a
@@ -196,11 +195,13 @@ Thread* fairest(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
     return best;
 }
 
+// From its policy, priority and nice value (a new thread, or sched_setscheduler): its
+// weight, its real-time priority and a fresh round-robin slice.
 void set_class(Thread& t) LV_REQUIRES(rq_lock) {
     t.weight = weight_of(t.sched);
-    bool rt = t.sched.policy == kSchedFifo || t.sched.policy == kSchedRr;
-    t.rt_priority = rt ? t.sched.priority : 0;
-    t.rt_round_robin = t.sched.policy == kSchedRr;
+    t.rt_priority = t.sched.real_time() ? t.sched.priority : 0;
+    t.rt_round_robin = t.sched.policy == SchedAttr::kRoundRobin;
+    t.rr_ticks = kRrTicks;
 }
 
 void update_min_vruntime(RunQueue& rq, const Thread* running) LV_REQUIRES(rq_lock) {
@@ -367,7 +368,6 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     }
     next->state = Thread::State::Running;
     next->slice_ticks = kSliceTicks;
-    if (!next->rr_ticks) next->rr_ticks = kRrTicks; // an RR slice lasts across preemptions
     next->exec_start_ns = now;
     update_min_vruntime(rq, next == cpu.idle ? nullptr : next);
     count_context_switch(); // /proc/stat's ctxt
@@ -464,6 +464,7 @@ InterruptContext::~InterruptContext() {
     if (Thread* t = this_cpu().current) t->irq_depth--;
 }
 
+namespace {
 // The running thread, read with interrupts off: this_cpu() and its `current` are two
 // loads, and a thread preempted and moved to another CPU between them would read the
 // old CPU's current thread (seen: a pipe mutex recorded as owned by another thread).
@@ -473,6 +474,7 @@ Thread* current_thread_ptr() {
     arch::irq_restore(s);
     return t;
 }
+} // namespace
 
 Thread& current_thread() { return *current_thread_ptr(); }
 
@@ -624,7 +626,6 @@ void priority_changed(Thread& t) {
         set_class(t);
         // Back to fair sharing: level with the queue, not far behind or ahead of it.
         if (was_rt && !t.rt_priority) t.vruntime = max(t.vruntime, rq.min_vruntime);
-        t.rr_ticks = 0;
         cpu = t.last_cpu;
         allowed = t.affinity;
         Cpu& c = cpu_slot(cpu);
@@ -807,7 +808,6 @@ void on_tick() {
             // found this CPU in the kernel.)
             charge(cur, now);
             Thread* next = fairest(rq, cpu.id);
-            if (cur.rt_round_robin && !cur.rr_ticks) cur.rr_ticks = kRrTicks; // just became RR
             bool rotate = cur.rt_round_robin && --cur.rr_ticks == 0;
             if (rotate) cur.rr_ticks = kRrTicks;
             if (next && (next->rt_priority > cur.rt_priority || (rotate && next->rt_priority == cur.rt_priority)))

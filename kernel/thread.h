@@ -25,16 +25,18 @@ struct CpuSplit {
 // SCHED_FIFO/SCHED_RR threads before all others, by priority, and weighs the others by
 // nice value (SCHED_IDLE: lighter than nice 19); see kernel/sched.cpp.
 struct SchedAttr {
+    static constexpr u8 kFifo = 1, kRoundRobin = 2; // SCHED_FIFO, SCHED_RR
     u8 policy = 0;   // SCHED_OTHER
     u8 priority = 0; // sched_priority: 1..99 for SCHED_FIFO/SCHED_RR, else 0
     i8 nice = 0;     // -20..19
     bool reset_on_fork = false;
+    bool real_time() const { return policy == kFifo || policy == kRoundRobin; }
     // What a new thread inherits: everything, except that SCHED_RESET_ON_FORK turns a
     // real-time policy into SCHED_OTHER and a negative nice value into 0 (sched(7)).
     SchedAttr for_child() const {
         SchedAttr c = *this;
         if (!reset_on_fork) return c;
-        if (policy == 1 || policy == 2) c = SchedAttr {}; // SCHED_FIFO, SCHED_RR
+        if (real_time()) c = SchedAttr {};
         else if (nice < 0) c.nice = 0;
         c.reset_on_fork = false;
         return c;
@@ -85,7 +87,8 @@ struct Thread {
     u64 vruntime LV_GUARDED_BY(sched::rq_lock) = 0;
     u32 weight LV_GUARDED_BY(sched::rq_lock) = 1024;
     // Real time (SCHED_FIFO/SCHED_RR): the priority, 1..99, 0 for the fair policies;
-    // round-robin; and the round-robin slice left, in ticks. From `sched` as weight is.
+    // round-robin; and the round-robin slice left, in ticks. From `sched` as weight is
+    // (sched.cpp's set_class, which also starts a fresh slice).
     u8 rt_priority LV_GUARDED_BY(sched::rq_lock) = 0;
     bool rt_round_robin LV_GUARDED_BY(sched::rq_lock) = false;
     unsigned rr_ticks LV_GUARDED_BY(sched::rq_lock) = 0;
