@@ -118,7 +118,7 @@ long sve_vl_prctl(bool set, u64 arg) {
         flags = arg & ~kLenMask;
         if (flags & ~(kInherit | kOnExec)) return kEinval;
         if (vl < 16 || vl > 8192 || vl % 16) return kEinval; // sve_vl_valid
-        u16 v = u16(sve::supported_vl(u32(min<u64>(vl, 256))));
+        u16 v = u16(sve::supported_vl(u32(vl))); // clamped to VL_ARCH_MAX there
         s.sve_vl_onexec = flags & (kInherit | kOnExec) ? v : 0;
         if (!(flags & kOnExec) && v != s.sve_vl) {
             // A new length drops the SVE state; the FP/SIMD registers are kept.

@@ -186,8 +186,10 @@ bool setup_signal_frame(TrapFrame& f, const SignalFrameRequest& r) {
         sve_bytes = sve::regs_size(ts.sve_vl);
         sve_regs = static_cast<u8*>(kmalloc(sve_bytes));
         if (!sve_regs) return false;
-        IrqState irq = irq_save(); // the registers and the flag stay this thread's
-        if (this_percpu().live->sve_live) aarch64_sve_save(ts.sve_state);
+        // Interrupts off: the save passes FFR through p0, which a switch in the middle
+        // would record in p0's place.
+        IrqState irq = irq_save();
+        aarch64_sve_save(ts.sve_state);
         memcpy(sve_regs, ts.sve_state, sve_bytes);
         irq_restore(irq);
     }
