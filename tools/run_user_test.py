@@ -17,6 +17,8 @@ both meet the expectation declared in the test's source:
   // ENV: K=V                       extra environment
   // TIMEOUT: seconds               per run (default 30)
   // SYSCALLS: a, b, ...            what it exercises (docs/syscalls.md)
+  // SERIAL: reason                 runs with no other test beside it (CTest RUN_SERIAL;
+                                    read by tests/user/CMakeLists.txt)
   // XFAIL: arch[/libc] reason      a known LevitateOS bug: failing in the guest is
                                     reported as an expected failure (a skip), not a failure
 

@@ -6,6 +6,8 @@
 // Spins stay far below Linux's RT throttling (950 ms a second). Needs root
 // (CAP_SYS_NICE); children die with the parent (PR_SET_PDEATHSIG).
 // SYSCALLS: sched_setscheduler, sched_yield
+// SERIAL: its host run holds host CPU 0 at real-time priority: a second copy beside it
+// starves (its fair child never runs), and so do other tests' threads on that CPU
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <sched.h>
