@@ -10,6 +10,7 @@
 // Locking: all tree and data operations run under vfs_lock() (fs/mutex.h), taken by the
 // VFS and by File read/write of regular files; filesystems do not lock themselves.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <abi/kstat.h>
 #include <fs/io_buffer.h>
 #include <lib/ref_ptr.h>
@@ -49,7 +50,8 @@ public:
     virtual void release(File&) {}
     virtual ErrorOr<size_t> read(File&, u64 offset, const IoBuffer& buf, size_t n) { return Errno::EINVAL; }
     virtual ErrorOr<size_t> write(File&, u64 offset, const IoBuffer& buf, size_t n) { return Errno::EINVAL; }
-    virtual ErrorOr<long> ioctl(File&, u32 request, u64 arg) { return Errno::ENOTTY; }
+    // Under the giant lock (ioctl(2) holds it for every file).
+    virtual ErrorOr<long> ioctl(File&, u32 request, u64 arg) LV_REQUIRES_GIANT { return Errno::ENOTTY; }
     // False for pipes and ttys: lseek/pread/pwrite give ESPIPE.
     virtual bool seekable() const { return true; }
     // Where SEEK_END counts from (fs/file.cpp uses the inode's size when this is -1):

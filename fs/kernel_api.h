@@ -38,7 +38,7 @@ ErrorOr<void> install_console_fds(FdTable& t);
 // Raw (interactive) console only: for each received byte, in interrupt context. Handles
 // the tty's signal characters (^C, ^\, ^Z under ISIG) at once, whether or not anyone is
 // reading, by signalling the foreground process group; true if the byte was consumed.
-bool console_signal_char(u8 c);
+bool console_signal_char(u8 c) LV_REQUIRES_GIANT;
 
 lv::RefPtr<FsContext> create_fs_context();
 lv::RefPtr<FsContext> clone_fs_context(FsContext& src);

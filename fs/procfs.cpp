@@ -253,7 +253,7 @@ void gen_cmdline(Text& t, int pid) {
 // Linux's task_state: R running or runnable, S asleep, T stopped, Z zombie. A process
 // is R when any of its threads is (fs/proc/array.c looks at the leader; here any thread
 // stands for the process).
-char state_of(kernel::Process& p) {
+char state_of(kernel::Process& p) LV_REQUIRES_GIANT {
     if (p.zombie) return 'Z';
     if (p.stopped) return 'T';
     kernel::InterruptGuard g; // FIXME(SMP): p.threads
@@ -274,7 +274,7 @@ const char* state_name(char s) {
 // here is 0, as Linux shows it to a reader without ptrace access to the process: the
 // tty (no controlling terminals yet; tpgid -1), fault counts, the code and stack
 // addresses, kstkesp/kstkeip, the argument and environment addresses.
-void gen_stat(Text& t, int pid) {
+void gen_stat(Text& t, int pid) LV_REQUIRES_GIANT {
     auto* p = kernel::find_process(pid);
     if (!p) return;
     constexpr u64 kTick = 10000000; // ns per USER_HZ tick
@@ -311,7 +311,7 @@ void gen_stat(Text& t, int pid) {
              ignored, caught, state == 'S' ? 1 : 0 /* wchan: asleep */, p->exit_signal, processor,
              rt ? u32(sched.priority) : 0u, u32(sched.policy), brk_start, p->zombie ? p->wait_status : 0);
 }
-void gen_status(Text& t, int pid) {
+void gen_status(Text& t, int pid) LV_REQUIRES_GIANT {
     auto* p = kernel::find_process(pid);
     if (!p) return;
     kernel::Credentials c = p->creds();
@@ -324,12 +324,12 @@ void gen_status(Text& t, int pid) {
 void gen_oom_score(Text& t, int pid) {
     if (auto* p = kernel::find_process(pid)) t.printf("%lu\n", kernel::oom_score(*p));
 }
-void gen_oom_score_adj(Text& t, int pid) {
+void gen_oom_score_adj(Text& t, int pid) LV_REQUIRES_GIANT {
     if (auto* p = kernel::find_process(pid)) t.printf("%d\n", p->oom_score_adj);
 }
 // Linux's oom_score_adj_write: an integer in [-1000, 1000] (surrounding blanks allowed);
 // lowering it below its current value needs CAP_SYS_RESOURCE (root here).
-ErrorOr<void> set_oom_score_adj(int pid, const char* text, size_t n) {
+ErrorOr<void> set_oom_score_adj(int pid, const char* text, size_t n) LV_REQUIRES_GIANT {
     size_t i = 0;
     while (i < n && (text[i] == ' ' || text[i] == '\t')) i++;
     bool neg = i < n && text[i] == '-';
@@ -518,7 +518,7 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
         // Processes in pid order from the cookie on.
         for (;;) {
             int best = -1;
-            kernel::for_each_process([&](kernel::Process& p) {
+            kernel::for_each_process([&](kernel::Process& p) LV_REQUIRES_GIANT {
                 if (u64(p.pid) + 1000 >= cookie && (best < 0 || p.pid < best)) best = p.pid;
             });
             if (best < 0) return {};

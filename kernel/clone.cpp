@@ -28,7 +28,7 @@ enum : u64 {
                   CLONE_NEWNET,
 };
 
-ErrorOr<void> validate(const CloneArgs& a) {
+ErrorOr<void> validate(const CloneArgs& a) LV_REQUIRES_GIANT {
     // The rules of Linux's copy_process().
     if ((a.flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS)) return Errno::EINVAL;
     if ((a.flags & CLONE_THREAD) && !(a.flags & CLONE_SIGHAND)) return Errno::EINVAL;
@@ -43,8 +43,9 @@ ErrorOr<void> validate(const CloneArgs& a) {
 
 // The new thread starts as a copy of the caller's user registers, returning 0. Only the
 // caller's own state is read, so this runs without the giant lock; inherit() finishes
-// the thread under it.
-Thread* make_thread(Process& p, const CloneArgs& a) {
+// the thread under it. The analysis is off: it would ask the giant lock for the new
+// thread's signal mask, which nothing else can see yet.
+Thread* make_thread(Process& p, const CloneArgs& a) LV_NO_THREAD_SAFETY_ANALYSIS {
     Thread& self = current_thread();
     Thread* t = create_thread(&p, user_thread_entry, nullptr, p.comm);
     if (!t) return nullptr;
@@ -54,7 +55,7 @@ Thread* make_thread(Process& p, const CloneArgs& a) {
     if (a.stack) f.set_sp(a.stack);
     arch::thread_state_copy(t->arch_state, self.arch_state);
     if (a.flags & CLONE_SETTLS) arch::set_thread_pointer(t->arch_state, a.tls);
-    t->sigmask = self.sigmask;
+    t->sigmask = self.own_sigmask();
     t->altstack_sp = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_sp;
     t->altstack_size = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_size;
     if (a.flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = a.child_tid;
@@ -79,7 +80,7 @@ struct Pieces {
     Process* p = nullptr;
     Thread* t = nullptr;
 };
-ErrorOr<Pieces> copy_pieces(Process& parent, const CloneArgs& a) {
+ErrorOr<Pieces> copy_pieces(Process& parent, const CloneArgs& a) LV_REQUIRES_GIANT {
     giant::Released unlocked; // parent's pointers stay: they change only while no other thread runs
     auto* p = lv::make<Process>();
     if (!p) return Errno::ENOMEM;
@@ -100,7 +101,7 @@ ErrorOr<Pieces> copy_pieces(Process& parent, const CloneArgs& a) {
 }
 
 // The new process and its first thread (not yet registered nor runnable).
-ErrorOr<Pieces> copy_process(Process& parent, const CloneArgs& a) {
+ErrorOr<Pieces> copy_process(Process& parent, const CloneArgs& a) LV_REQUIRES_GIANT {
     Pieces made = TRY(copy_pieces(parent, a));
     Process* p = made.p;
     // The fs context is copied without a lock of its own: chdir changes it under this one.

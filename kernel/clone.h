@@ -1,5 +1,6 @@
 // clone(2), clone3(2), fork and vfork: new threads and processes copied from the caller.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/result.h>
 #include <lib/types.h>
 
@@ -12,5 +13,5 @@ struct CloneArgs {
     u64 tls = 0;
 };
 // Returns the child's tid/pid to the caller; the child returns 0 from the same syscall.
-ErrorOr<int> do_clone(const CloneArgs& a);
+ErrorOr<int> do_clone(const CloneArgs& a) LV_REQUIRES_GIANT;
 } // namespace kernel

@@ -1,4 +1,5 @@
 // The console line, raw or multiplexed (protocol in kernel/console.h).
+#include <kernel/entry.h>
 #include <arch/interface.h>
 #include <fs/kernel_api.h>
 #include <kernel/cmdline.h>

@@ -9,6 +9,7 @@
 // Bytes outside a frame (from a very early boot message) belong to the log.
 // tools/levitate.py holds the other end of this protocol.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/types.h>
 
 namespace kernel {
@@ -35,13 +36,13 @@ isize read(u8* buf, size_t n, bool nonblock);
 size_t available(); // bytes ready to read (FIONREAD)
 bool input_ended();  // the host's input is over (multiplexed mode): reads return 0
 WaitQueue& input_wait(); // woken when input arrives or ends (for poll/epoll)
-void receive(u8 c); // from kernel::console_rx (interrupt context)
+void receive(u8 c) LV_REQUIRES_GIANT; // from kernel::console_rx (interrupt context)
 // Input flow control: while this is true the arch leaves received bytes in the UART
 // (and masks its receive interrupt) until read() makes room and calls
 // arch::console_rx_resume().
 bool rx_full();
 
-// The console tty's foreground process group (TIOCGPGRP/TIOCSPGRP, set_foreground):
+// The console tty's foreground process group (TIOCGPGRP/TIOCSPGRP, set_foreground) LV_REQUIRES_GIANT :
 // ^C sends SIGINT to it. 0 = none.
 int foreground_pgid();
 void set_foreground_pgid(int pgid);

@@ -2,6 +2,7 @@
 // these; generic code implements them. (The reverse direction is arch/interface.h.)
 #pragma once
 #include <arch/interface.h>
+#include <kernel/sync/giant.h>
 
 namespace kernel {
 // Called once by the arch boot code on the boot CPU; see arch::BootInfo.
@@ -23,16 +24,18 @@ void handle_syscall(arch::TrapFrame& f);
 // `f` is what it interrupted: user mode (CPU time accounting charges the tick to user
 // or system time) or kernel code (the lockup detector reports it if it has run that
 // long without a switch). May switch threads before returning.
-void handle_timer_tick(const arch::TrapFrame& f);
+void handle_timer_tick(const arch::TrapFrame& f) LV_REQUIRES_GIANT;
 
 // Interrupt context, from the arch's interrupt entry to its return (the timer's
 // included): the interrupt is counted for /proc/stat's "intr", and the locks taken meanwhile
 // are recorded for the lock-order checks apart from those the interrupted code holds
 // (it does not hold them for the handler). The mark belongs to the thread, so a switch
-// away inside it (the tick) is fine.
+// away inside it (the tick) is fine. It also takes the giant lock (nested, when the
+// interrupted thread holds it), which handlers still need: to the analysis, held from
+// here to the end of the enclosing function.
 class InterruptContext {
 public:
-    InterruptContext();
+    InterruptContext() LV_ASSERT_CAPABILITY(giant::the_lock);
     ~InterruptContext();
     InterruptContext(const InterruptContext&) = delete;
     InterruptContext& operator=(const InterruptContext&) = delete;
@@ -62,7 +65,7 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr);
 void before_return_to_user(arch::TrapFrame& f);
 
 // A byte arrived on the console UART (interrupt context).
-void console_rx(u8 c);
+void console_rx(u8 c) LV_REQUIRES_GIANT;
 
 // Kernel log and panic, usable from arch code at any time after console bring-up.
 } // namespace kernel

@@ -70,7 +70,7 @@ bool kill_other_threads(Process& p, Thread& t) {
 
 // The point of no return: the process now runs `img`.
 void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPtr<SignalHandlers> spare,
-                  lv::RefPtr<fs::FdTable> own_fds) {
+                  lv::RefPtr<fs::FdTable> own_fds) LV_REQUIRES_GIANT {
     {
         InterruptGuard g;
         // A descriptor table shared with another process (CLONE_FILES) is left to it,

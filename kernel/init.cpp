@@ -5,6 +5,7 @@
 // tini would), and the program runs as its child in a session of its own: an ordinary
 // process, as on the host where its tests also run, not an init that ignores signals.
 // The kernel reports how the program ended on the exit channel and powers off.
+#include <kernel/sync/giant.h>
 #include <arch/interface.h>
 #include <drivers/init.h>
 #include <fs/fs_types.h>
@@ -48,6 +49,7 @@ void program_ended(int status) {
 // reports the program's end. Signals are all blocked here; SIGKILL and SIGSTOP are
 // dropped at send, as for any first process.
 void reaper_loop(void*) {
+    giant::assert_held(); // a kernel thread holds it unless asleep (sched::thread_start)
     current_thread().sigmask = ~0ull;
     for (;;) {
         int status = 0;
@@ -63,7 +65,7 @@ void reaper_loop(void*) {
 }
 
 // Exec mode: pid 1, not yet running (it starts once the program's pid is known).
-Thread* make_reaper() {
+Thread* make_reaper() LV_REQUIRES_GIANT {
     auto* p = lv::make<Process>();
     if (!p) panic("exec mode: no memory for pid 1");
     p->sighand = SignalHandlers::create();
@@ -127,6 +129,7 @@ void notify_process_exit(Process& p) {
 }
 
 [[noreturn]] void run_init() {
+    giant::assert_held(); // a kernel thread holds it unless asleep (sched::thread_start)
     const char* cmdline = boot_cmdline();
     static StringList argv, envp;
     bool exec_mode = cmdline::flag(cmdline, "levitate.exec");

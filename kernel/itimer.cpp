@@ -45,7 +45,7 @@ constexpr u64 kLoadTicks = 5 * arch::kTimerHz;
 u64 g_avenrun[3];
 u64 g_load_countdown = kLoadTicks;
 
-void update_load() {
+void update_load() LV_REQUIRES_GIANT {
     u64 active = 0;
     for (Process& p : all_processes())
         for (Thread& t : p.threads)
@@ -75,7 +75,7 @@ void disarm(Timer& t) LV_REQUIRES(g_timer_lock) {
 }
 
 // Sends the timer's notification.
-void notify(Timer& t) LV_REQUIRES(g_timer_lock) {
+void notify(Timer& t) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     Process& p = *t.process;
     if (t.kind == TimerKind::Real) {
         Thread::SigInfo info;
@@ -108,7 +108,7 @@ void notify(Timer& t) LV_REQUIRES(g_timer_lock) {
 
 // Fires `t` (due at or before now) and re-arms a periodic one, counting the periods the
 // tick's granularity skipped as overruns.
-void expire(Timer& t, u64 now) LV_REQUIRES(g_timer_lock) {
+void expire(Timer& t, u64 now) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     disarm(t);
     if (t.process->zombie) return;
     notify(t);
@@ -120,7 +120,7 @@ void expire(Timer& t, u64 now) LV_REQUIRES(g_timer_lock) {
 }
 
 // POSIX timers on the CPU-time clocks of `p`: one tick of `t`'s CPU time.
-void count_down_cpu_timers(Process& p, Thread& current) LV_REQUIRES(g_timer_lock) {
+void count_down_cpu_timers(Process& p, Thread& current) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     for (Timer& t : p.timers->posix) {
         if (!t.cpu_clock || !t.cpu_left_ns) continue;
         if (t.cpu_tid && t.cpu_tid != current.tid) continue;
@@ -134,7 +134,7 @@ void count_down_cpu_timers(Process& p, Thread& current) LV_REQUIRES(g_timer_lock
 }
 
 // ITIMER_VIRTUAL / ITIMER_PROF: count down one tick of CPU time.
-void count_down(Process& p, CpuItimer& it, int sig) LV_REQUIRES(g_timer_lock) {
+void count_down(Process& p, CpuItimer& it, int sig) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     if (!it.left_ns) return;
     if (it.left_ns > kTickNs) {
         it.left_ns -= kTickNs;
@@ -253,7 +253,7 @@ void load_average(u64 (&loads)[3]) {
 }
 
 ErrorOr<ProcessTimers*> timers_of(Process& p) {
-    if (p.timers) return p.timers;
+    if (ProcessTimers* made = p.timers_relaxed()) return made;
     auto* pt = lv::make<ProcessTimers>();
     if (!pt) return Errno::ENOMEM;
     pt->real.process = &p;
@@ -263,7 +263,7 @@ ErrorOr<ProcessTimers*> timers_of(Process& p) {
         lv::destroy(pt);
         return p.timers;
     }
-    p.timers = pt;
+    __atomic_store_n(&p.timers, pt, __ATOMIC_RELEASE); // timers_relaxed
     return pt;
 }
 

@@ -25,7 +25,7 @@ struct Process;
 // from prev to next; every timer tick calls timer_tick (accounting, then the timers)
 // before scheduling.
 void cputime_switch(Thread& prev, Thread& next) LV_REQUIRES(sched::rq_lock);
-void timer_tick(bool from_user);
+void timer_tick(bool from_user) LV_REQUIRES_GIANT;
 
 u64 thread_runtime_ns(const Thread& t); // exact, including the current slice
 u64 process_runtime_ns(const Process& p); // every thread, live or exited
@@ -33,8 +33,8 @@ CpuSplit thread_cpu(Thread& t);           // user/system
 CpuSplit process_cpu(Process& p);
 // At reaping (wait4/waitid): the child's own times plus its reaped children's, which
 // the parent adds to its children's totals (getrusage RUSAGE_CHILDREN, times(2)).
-CpuSplit child_total_cpu(Process& child);
-void add_reaped_child(Process& parent, Process& child);
+CpuSplit child_total_cpu(Process& child) LV_REQUIRES_GIANT;
+void add_reaped_child(Process& parent, Process& child) LV_REQUIRES_GIANT;
 
 // Linux's dynamic CPU clocks (posix-cpu-timers.c), the ids clock_getcpuclockid and
 // pthread_getcpuclockid make: negative, with the pid or tid in ~id >> 3, bit 2 for a
@@ -48,7 +48,7 @@ struct CpuClock {
     Process* process = nullptr; // a process's
     int which = kCpuSched;
 };
-ErrorOr<CpuClock> cpu_clock(int clock); // clock < 0; EINVAL for an invalid or dead one
+ErrorOr<CpuClock> cpu_clock(int clock) LV_REQUIRES_GIANT; // clock < 0; EINVAL for an invalid or dead one
 u64 cpu_clock_ns(const CpuClock& c);
 
 // sysinfo's loads: 1, 5 and 15 minute averages of runnable threads, 16 fraction bits.

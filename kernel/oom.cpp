@@ -14,7 +14,7 @@ u64 page_table_pages(u64 rss) { return rss / 512 + 1; } // an estimate: one leaf
 
 // Linux's oom_badness(): pages the process would give back (resident pages and page
 // tables), shifted by oom_score_adj thousandths of the machine. Interrupts off.
-i64 badness(Process& p, u64 total_pages) {
+i64 badness(Process& p, u64 total_pages) LV_REQUIRES_GIANT {
     if (p.unkillable || p.oom_victim || p.zombie || p.exit_started || !p.as || p.oom_score_adj == kOomScoreAdjMin)
         return kNever;
     u64 rss = resident_pages(p);

@@ -41,7 +41,7 @@ namespace {
 // Takes a reaped zombie out of the table and the tree (interrupts off); the caller
 // frees it once out of the giant lock's sections (nothing can find it any more, and
 // its timers, which could, are gone).
-void unlink_reaped(Process& c) {
+void unlink_reaped(Process& c) LV_REQUIRES_GIANT {
     if (c.parent) add_reaped_child(*c.parent, c); // RUSAGE_CHILDREN counts reaped children
     if (c.parent) c.parent->children.remove(c);
     g_processes.remove(c);
@@ -49,7 +49,9 @@ void unlink_reaped(Process& c) {
 }
 } // namespace
 
+// Entered with the giant lock held (sched::thread_start takes it for every new thread).
 void user_thread_entry(void*) {
+    giant::assert_held();
     Thread& t = current_thread();
     before_first_user_entry(t);
     giant::unlock(); // taken by sched::thread_start; user mode runs without it
@@ -149,7 +151,7 @@ namespace {
 // Tears down what a dead process no longer needs, makes it a zombie and tells the parent.
 // Leaves interrupts disabled: from the moment the parent may reap the zombie, this
 // thread must not run again except to switch away for good.
-void finish_process(Process& p) {
+void finish_process(Process& p) LV_REQUIRES_GIANT {
     p.fs.clear();
     // The memory comes back now, not when the parent reaps the zombie (Linux's exit_mm):
     // a killed process must free what it held even if nobody waits for it. This thread
@@ -268,7 +270,7 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
     // exit both wakes us and (SIGCHLD) makes a signal pending, and that is a success.
     bool interrupted = false;
     // What the caller learns of the child it reports on.
-    auto report = [&](Process& c, int wait_status) {
+    auto report = [&](Process& c, int wait_status) LV_REQUIRES_GIANT {
         *status = wait_status;
         if (usage) *usage = child_total_cpu(c);
         if (uid) *uid = c.uid();

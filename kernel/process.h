@@ -3,6 +3,7 @@
 // exit statuses follow Linux: a dead process stays a zombie until its parent reaps it.
 #pragma once
 #include <kernel/cred.h>
+#include <kernel/itimer.h>
 #include <kernel/lock.h>
 #include <kernel/thread.h>
 #include <kernel/sync/spinlock.h>
@@ -109,8 +110,9 @@ struct Process {
     Process& operator=(const Process&) = delete;
 
     int pid = 0;
-    int pgid = 0, sid = 0;
-    Process* parent = nullptr;
+    int pgid LV_GUARDED_BY_GIANT = 0;
+    int sid LV_GUARDED_BY_GIANT = 0;
+    Process* parent LV_GUARDED_BY_GIANT = nullptr;
 
     // Credentials (kernel/cred.h), under m_cred_lock: readers take a copy, which stays
     // coherent however the process changes them meanwhile; the process's own set*id
@@ -145,75 +147,84 @@ struct Process {
     char exe_path[256] = {}; // /proc/self/exe
     char comm[16] = {};
 
-    lv::IntrusiveList<Thread, &Thread::process_node> threads;
-    int live_threads = 0;
+    lv::IntrusiveList<Thread, &Thread::process_node> threads LV_GUARDED_BY_GIANT;
+    int live_threads LV_GUARDED_BY_GIANT = 0;
     // execve's de_thread: the thread waiting for the others to be gone (exit_thread
     // wakes it). Both under the giant lock.
-    Thread* exec_waiter = nullptr;
+    Thread* exec_waiter LV_GUARDED_BY_GIANT = nullptr;
 
     lv::ListNode all_node;     // every process
     lv::ListNode sibling_node; // parent's children
-    lv::IntrusiveList<Process, &Process::sibling_node> children;
+    lv::IntrusiveList<Process, &Process::sibling_node> children LV_GUARDED_BY_GIANT;
     WaitQueue child_wait; // this process waits here for its children
 
     // Never null; shared (CLONE_SIGHAND) or this process's own.
     lv::RefPtr<SignalHandlers> sighand;
-    u64 pending_signals = 0; // process-directed
-    Thread::SigInfo siginfo[64]; // details of pending process-directed signals
+    u64 pending_signals LV_GUARDED_BY_GIANT = 0; // process-directed
+    u64 pending_signals_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { // without the lock: see above
+        return __atomic_load_n(&pending_signals, __ATOMIC_RELAXED);
+    }
+    Thread::SigInfo siginfo[64] LV_GUARDED_BY_GIANT; // details of pending process-directed signals
     VirtAddr sigreturn_trampoline = 0; // mapped by exec
 
     RLimit rlimits[kNumRlimits];
     VirtAddr start_brk = 0;
 
-    int exit_signal = SIGCHLD_NUMBER; // sent to the parent at exit (clone's low byte)
+    int exit_signal LV_GUARDED_BY_GIANT = SIGCHLD_NUMBER; // sent to the parent at exit (clone's low byte)
     // Linux's SIGNAL_UNKILLABLE: the first process ignores every signal whose action is
     // SIG_DFL (SIGKILL and SIGSTOP included) unless the kernel forces it (a fault, the
     // OOM killer when nothing else is left). A fault with SIG_DFL clears it.
-    bool unkillable = false;
+    bool unkillable LV_GUARDED_BY_GIANT = false;
     // prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here instead of
     // to init (the nearest living subreaper ancestor wins).
-    bool child_subreaper = false;
+    bool child_subreaper LV_GUARDED_BY_GIANT = false;
     // prctl(PR_SET_PDEATHSIG): sent to this process when its parent exits. Linux ties it
     // to the parent *thread*; here parents are processes. Cleared by fork.
-    int pdeath_signal = 0;
+    int pdeath_signal LV_GUARDED_BY_GIANT = 0;
     // The OOM killer (kernel/oom.h): /proc/PID/oom_score_adj (inherited by fork), and
     // whether this process was chosen: 1 on its way out, 2 chosen long ago and still not
     // dead (stuck: the killer moves on to another).
-    int oom_score_adj = 0;
-    u8 oom_victim = 0;
+    int oom_score_adj LV_GUARDED_BY_GIANT = 0;
+    u8 oom_victim LV_GUARDED_BY_GIANT = 0;
     // vfork: the parent's completion, on the parent's kernel stack (Linux's
     // task_struct::vfork_done); released (set to null) when this child execs or exits,
     // or by the parent itself when SIGKILL ends its wait first. The parent never touches
     // this Process after the child may have been reaped: it finds it again by pid.
     // Guarded by interrupts off (one CPU).
-    VforkDone* vfork_done = nullptr;
+    VforkDone* vfork_done LV_GUARDED_BY_GIANT = nullptr;
 
     // Job control: stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT or SIGKILL.
-    bool stopped = false;
-    int stop_signal = 0;
-    bool stop_reportable = false;     // wait with WUNTRACED has not seen this stop yet
-    bool continue_reportable = false; // wait with WCONTINUED has not seen this continue yet
+    bool stopped LV_GUARDED_BY_GIANT = false;
+    bool stopped_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&stopped, __ATOMIC_RELAXED); }
+    int stop_signal LV_GUARDED_BY_GIANT = 0;
+    bool stop_reportable LV_GUARDED_BY_GIANT = false;     // wait with WUNTRACED has not seen this stop yet
+    bool continue_reportable LV_GUARDED_BY_GIANT = false; // wait with WCONTINUED has not seen this continue yet
     WaitQueue continue_wait;          // stopped threads sleep here
 
     // Exit state.
-    bool zombie = false;
-    bool exit_started = false;
-    int wait_status = 0; // Linux wait status: (code << 8) or the signal number
-    u64 utime_ns = 0, stime_ns = 0; // sampled by the timer tick (whole process, dead threads too)
+    bool zombie LV_GUARDED_BY_GIANT = false;
+    bool exit_started LV_GUARDED_BY_GIANT = false;
+    int wait_status LV_GUARDED_BY_GIANT = 0; // Linux wait status: (code << 8) or the signal number
+    u64 utime_ns LV_GUARDED_BY_GIANT = 0, stime_ns LV_GUARDED_BY_GIANT = 0; // sampled by the timer tick (whole process, dead threads too)
     u64 start_ns = 0;
 
     // CPU time (kernel/itimer.cpp): exact runtime of the threads that have exited, the
     // last split reported for the whole process, and the reaped children's totals
     // (getrusage RUSAGE_CHILDREN, times(2)).
-    u64 dead_threads_runtime_ns = 0;
-    CpuSplit reported_cpu;
-    CpuSplit children_cpu;
+    u64 dead_threads_runtime_ns = 0; // atomic (added to under a run queue's lock)
+    CpuSplit reported_cpu LV_GUARDED_BY_GIANT;
+    CpuSplit children_cpu LV_GUARDED_BY_GIANT;
 
     u32 personality = 0; // personality(2): PER_LINUX and its flags
     // A set*uid moved it to a user over RLIMIT_NPROC: execve fails (Linux's
     // PF_NPROC_EXCEEDED; kernel/nproc.h).
-    bool nproc_exceeded = false;
-    ProcessTimers* timers = nullptr; // alarm, setitimer, timer_create; made on first use
+    bool nproc_exceeded LV_GUARDED_BY_GIANT = false;
+    // alarm, setitimer, timer_create; made on first use (kernel/itimer.h: timers_of, which
+    // looks without the lock first: once made, they stay until the process is reaped).
+    ProcessTimers* timers LV_GUARDED_BY(g_timer_lock) = nullptr;
+    ProcessTimers* timers_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS {
+        return __atomic_load_n(&timers, __ATOMIC_ACQUIRE);
+    }
 
 private:
     // A leaf lock: nothing is taken under it, so the lock-order checker, whose
@@ -242,7 +253,7 @@ void for_each_process(F f) {
 // With new_session the child leads a new session and process group (as init makes its
 // console's first program), else it joins the parent's.
 ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const* argv, size_t argc,
-                           const char* const* envp, size_t envc, bool new_session = false);
+                           const char* const* envp, size_t envc, bool new_session = false) LV_REQUIRES_GIANT;
 // Linux's defaults for a first process (RLIMIT_NOFILE 1024/4096, RLIMIT_STACK 8 MiB...).
 void default_rlimits(RLimit* r);
 
@@ -258,9 +269,9 @@ struct VforkDone {
 void release_vfork_parent(Process& p); // the child exec'd or exited: wake its vfork parent
 
 // Terminates the current process with a wait status (exit_group, fatal signal).
-[[noreturn]] void exit_process(int wait_status);
+[[noreturn]] void exit_process(int wait_status) LV_REQUIRES_GIANT;
 // Terminates the current thread only (exit); the process ends with its last thread.
-[[noreturn]] void exit_thread(int code);
+[[noreturn]] void exit_thread(int code) LV_REQUIRES_GIANT;
 
 // Waits for a child (wait4/waitid semantics: pid > 0, -1 any, 0 own group, < -1 group).
 // `options`: WNOHANG, and which events count: WEXITED (4), WUNTRACED/WSTOPPED (2),
@@ -269,7 +280,7 @@ void release_vfork_parent(Process& p); // the child exec'd or exited: wake its v
 // no_reap (WNOWAIT) the child stays a zombie, or its event stays reportable. `usage` receives the child's CPU times (its own
 // and its reaped children's: wait4's rusage), `uid` its real uid (waitid's si_uid).
 ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap = false, CpuSplit* usage = nullptr,
-                        u32* uid = nullptr);
+                        u32* uid = nullptr) LV_REQUIRES_GIANT;
 // The first process (init): orphans are reparented to it.
 Process* init_process();
 

@@ -453,13 +453,13 @@ lockdep::HeldLocks* lockdep::current_held_locks() {
     return t->irq_depth ? &t->irq_held_locks : &t->held_locks;
 }
 
-InterruptContext::InterruptContext() {
+InterruptContext::InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS {
     if (Thread* t = this_cpu().current) t->irq_depth++;
     giant::lock(); // handlers still reach data under the giant lock
     count_interrupt();
 }
 
-InterruptContext::~InterruptContext() {
+InterruptContext::~InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS {
     giant::unlock();
     if (Thread* t = this_cpu().current) t->irq_depth--;
 }

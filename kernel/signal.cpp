@@ -83,7 +83,7 @@ constexpr u64 SA_NOCLDSTOP = 1;
 
 // A stop or continue of p, for its parent: SIGCHLD (unless it asked not to be told with
 // SA_NOCLDSTOP) and a wake-up of wait4/waitid with WUNTRACED/WCONTINUED.
-void notify_parent_of_stop(Process& p) {
+void notify_parent_of_stop(Process& p) LV_REQUIRES_GIANT {
     Process* parent = p.parent;
     if (!parent) return;
     if (!(parent->sighand->action(SIGCHLD).flags & SA_NOCLDSTOP)) {
@@ -96,7 +96,7 @@ void notify_parent_of_stop(Process& p) {
     parent->child_wait.wake_all();
 }
 
-void discard(Process& p, u64 bits) {
+void discard(Process& p, u64 bits) LV_REQUIRES_GIANT {
     p.pending_signals &= ~bits;
     for (Thread& t : p.threads) t.pending_signals &= ~bits;
 }
@@ -104,7 +104,7 @@ void discard(Process& p, u64 bits) {
 // Linux's prepare_signal(): what sending `sig` does at once, before it is queued. Stop
 // signals cancel a pending SIGCONT and SIGCONT cancels pending stops and resumes a
 // stopped process, even when SIGCONT itself is then ignored. Interrupts off.
-void prepare_signal(Process& p, int sig) {
+void prepare_signal(Process& p, int sig) LV_REQUIRES_GIANT {
     if (kDefaultStop & bit(sig)) {
         discard(p, bit(SIGCONT));
     } else if (sig == SIGCONT) {
@@ -138,7 +138,7 @@ void stop_process(Process& p, int sig) {
 // POSIX: a process group is orphaned when no member has a parent in another group of
 // the same session; the terminal's stop signals do not stop such groups (nobody could
 // continue them). Interrupts off.
-bool pgrp_orphaned(int pgid) {
+bool pgrp_orphaned(int pgid) LV_REQUIRES_GIANT {
     bool orphaned = true;
     for (Process& q : all_processes()) {
         if (q.zombie || q.pgid != pgid || !q.parent) continue;
@@ -166,7 +166,7 @@ void wake_for_signal(Thread& t) {
     sched::kick(t);
 }
 
-void wake_threads(Process& p) {
+void wake_threads(Process& p) LV_REQUIRES_GIANT {
     for (Thread& t : p.threads) wake_for_signal(t);
 }
 
@@ -178,7 +178,7 @@ WaitQueue g_signal_queued; // signal_queued_wait()
 // of its main thread decides, as for Linux's target task.
 // The first process also drops what it did not ask for: any signal left at SIG_DFL
 // (Linux's sig_task_ignored with SIGNAL_UNKILLABLE), SIGKILL and SIGSTOP too.
-bool drop_at_send(const Process& p, const Thread* t, int sig) {
+bool drop_at_send(const Process& p, const Thread* t, int sig) LV_REQUIRES_GIANT {
     bool unwanted = p.unkillable && p.sighand->handler(sig) == kSigDfl;
     if (!ignored(p, sig) && !unwanted) return false;
     if (sig == SIGKILL || sig == SIGSTOP) return true; // never blocked
@@ -209,14 +209,14 @@ bool is_fault_signal(int sig) {
     return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP;
 }
 
-[[noreturn]] void die(int sig) {
+[[noreturn]] void die(int sig) LV_REQUIRES_GIANT {
     // Default action: terminate (core-dumping signals too: RLIMIT_CORE is 0, so no core is
     // written and the wait status carries just the signal number, as on Linux).
     exit_process(sig);
 }
 
 // Runs the handler for `sig`; kills with SIGSEGV if the frame cannot be written.
-void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info) {
+void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info) LV_REQUIRES_GIANT {
     Process& p = *t.process;
     SignalAction act = p.sighand->action(sig);
     if (t.syscall_interrupted) {
@@ -300,7 +300,7 @@ void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info) {
     g_signal_queued.wake_all(0x1); // POLLIN
 }
 
-bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info) {
+bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info) LV_REQUIRES_GIANT {
     Process& p = *t.process;
     u64 mine = t.pending_signals & mask, shared = p.pending_signals & mask;
     if (!mine && !shared) return false;
@@ -321,15 +321,17 @@ WaitQueue& signal_queued_wait() { return g_signal_queued; }
 bool signal_pending() {
     Thread& t = current_thread();
     if (!t.process) return false;
-    if (t.exiting) return true;
-    u64 pending = (t.pending_signals | t.process->pending_signals) & ~(t.sigmask & ~kUnblockable);
+    if (t.exiting_relaxed()) return true;
+    // Without the giant lock (a pipe's wait runs without it): one word at a time, as
+    // return_work reads them; the mask is the thread's own.
+    u64 pending = (t.pending_signals_relaxed() | t.process->pending_signals_relaxed()) & ~(t.own_sigmask() & ~kUnblockable);
     return pending != 0;
 }
 
 bool fatal_signal_pending() {
     Thread& t = current_thread();
     if (!t.process) return false;
-    return t.exiting || ((t.pending_signals | t.process->pending_signals) & bit(SIGKILL));
+    return t.exiting_relaxed() || ((t.pending_signals_relaxed() | t.process->pending_signals_relaxed()) & bit(SIGKILL));
 }
 
 void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
@@ -367,11 +369,8 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
 // interrupts this one (sched::kick), which brings the thread back here.
 bool return_work(const Thread& t) {
     const Process& p = *t.process;
-    u64 pending = (__atomic_load_n(&t.pending_signals, __ATOMIC_RELAXED) |
-                   __atomic_load_n(&p.pending_signals, __ATOMIC_RELAXED)) &
-                  ~(t.sigmask & ~kUnblockable);
-    return pending || __atomic_load_n(&t.exiting, __ATOMIC_RELAXED) || __atomic_load_n(&p.stopped, __ATOMIC_RELAXED) ||
-           t.syscall_interrupted || t.in_sigsuspend;
+    u64 pending = (t.pending_signals_relaxed() | p.pending_signals_relaxed()) & ~(t.own_sigmask() & ~kUnblockable);
+    return pending || t.exiting_relaxed() || p.stopped_relaxed() || t.syscall_interrupted || t.in_sigsuspend;
 }
 
 void before_return_to_user(arch::TrapFrame& f) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <arch/interface.h>
 #include <kernel/sched.h>
+#include <kernel/sync/giant.h>
 #include <kernel/sync/lockdep.h>
 #include <lib/list.h>
 #include <lib/types.h>
@@ -51,7 +52,8 @@ struct SchedAttr {
 // never change; tid changes only in execve, once no other thread of the process runs.
 // Everything else (the signal state, sched, name, the robust list and tid addresses,
 // exiting) is under the giant lock, as the process's fields are (kernel/process.h);
-// pending_signals and exiting are also read without it, one word at a time.
+// pending_signals and exiting are also read without it, one word at a time, and the
+// thread reads its own sigmask without it.
 struct Thread {
     enum class State : u8 { Runnable, Running, Blocked, Dead };
 
@@ -113,8 +115,8 @@ struct Thread {
     VirtAddr clear_child_tid = 0; // set_tid_address / CLONE_CHILD_CLEARTID
     VirtAddr robust_list = 0;
     u64 robust_list_len = 0;
-    u64 sigmask = 0;          // blocked signals (bit n-1 for signal n)
-    u64 pending_signals = 0;  // thread-directed pending signals
+    u64 sigmask LV_GUARDED_BY_GIANT = 0;         // blocked signals (bit n-1 for signal n)
+    u64 pending_signals LV_GUARDED_BY_GIANT = 0; // thread-directed pending signals
     u64 altstack_sp = 0, altstack_size = 0; // sigaltstack
     bool altstack_autodisarm = false;
     // siginfo details of pending thread-directed signals (index signo-1).
@@ -125,14 +127,22 @@ struct Thread {
         u32 uid = 0;    // sender's real uid; si_overrun for SI_TIMER
         u32 pkey = 0;   // si_pkey (SEGV_PKUERR)
         u64 value = 0;  // si_value (sigqueue, POSIX timers)
-    } siginfo[64];
+    } siginfo[64] LV_GUARDED_BY_GIANT;
     bool syscall_interrupted = false; // the last syscall returned EINTR: SA_RESTART may rerun it
     bool syscall_no_restart = false;  // ...but it is one that Linux never restarts
     bool syscall_eintr_final = false; // set by a handler whose EINTR must not be restarted
                                       // (a socket wait with a timeout: Linux's sock_intr_errno)
     bool in_sigsuspend = false;       // rt_sigsuspend: the frame must save mask_before_suspend
     u64 mask_before_suspend = 0;
-    bool exiting = false;     // exit_group or a fatal signal is tearing the process down
+    bool exiting LV_GUARDED_BY_GIANT = false; // exit_group or a fatal signal is tearing the process down
+    // The words read without the giant lock (the locking comment above). The mask is
+    // written by its thread only (under the lock, for the others' reads), so the thread
+    // itself reads it without.
+    u64 own_sigmask() const LV_NO_THREAD_SAFETY_ANALYSIS { return sigmask; }
+    u64 pending_signals_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS {
+        return __atomic_load_n(&pending_signals, __ATOMIC_RELAXED);
+    }
+    bool exiting_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&exiting, __ATOMIC_RELAXED); }
 
     // Nonzero inside mm::copy_from_user_nofault: a fault in a user copy fails (EFAULT)
     // instead of being resolved, which may sleep (Linux's pagefault_disable).

@@ -1,6 +1,7 @@
 // File and filesystem syscalls (the implementations are in syscalls/fs_*.cpp, one
 // family per file; the objects behind them in fs/).
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/result.h>
 #include <mm/user_ptr.h>
 
@@ -67,7 +68,7 @@ ErrorOr<long> sys_dup(int fd);
 ErrorOr<long> sys_dup2(int oldfd, int newfd);
 ErrorOr<long> sys_dup3(int oldfd, int newfd, int flags);
 ErrorOr<long> sys_fcntl(int fd, int cmd, u64 arg);
-ErrorOr<long> sys_ioctl(int fd, unsigned cmd, u64 arg);
+ErrorOr<long> sys_ioctl(int fd, unsigned cmd, u64 arg) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_pipe(UserPtr<int> fds);
 ErrorOr<long> sys_pipe2(UserPtr<int> fds, int flags);
 

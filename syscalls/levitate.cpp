@@ -7,7 +7,7 @@
 using namespace kernel;
 
 namespace {
-ErrorOr<long> spawn(UserPtr<const char> upath, UserPtr<u64> argv, UserPtr<u64> envp) {
+ErrorOr<long> spawn(UserPtr<const char> upath, UserPtr<u64> argv, UserPtr<u64> envp) LV_REQUIRES_GIANT {
     KernelPath path = TRY(copy_path(upath));
     if (path.len == 0) return Errno::ENOENT;
     ExecArgs args;

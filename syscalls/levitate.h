@@ -4,9 +4,9 @@
 #include <lib/result.h>
 #include <mm/user_ptr.h>
 
-ErrorOr<long> sys_spawn(UserPtr<const char> path);
-ErrorOr<long> sys_spawn_args(UserPtr<const char> path, UserPtr<u64> argv, UserPtr<u64> envp);
-ErrorOr<long> sys_set_foreground(int pid);
+ErrorOr<long> sys_spawn(UserPtr<const char> path) LV_REQUIRES_GIANT;
+ErrorOr<long> sys_spawn_args(UserPtr<const char> path, UserPtr<u64> argv, UserPtr<u64> envp) LV_REQUIRES_GIANT;
+ErrorOr<long> sys_set_foreground(int pid) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_get_foreground();
 ErrorOr<long> sys_isatty(int fd);
 

@@ -14,7 +14,7 @@ namespace {
 constexpr u64 CLONE_VM = 0x100, CLONE_VFORK = 0x4000;
 constexpr u64 kCsignal = 0xff; // the exit signal in clone's flags
 
-ErrorOr<long> exec_common(int dirfd, UserPtr<const char> upath, UserPtr<u64> uargv, UserPtr<u64> uenvp, int flags) {
+ErrorOr<long> exec_common(int dirfd, UserPtr<const char> upath, UserPtr<u64> uargv, UserPtr<u64> uenvp, int flags) LV_REQUIRES_GIANT {
     constexpr int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100;
     if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return Errno::EINVAL;
     TRY(check_exec(current_process())); // RLIMIT_NPROC after a set*uid (kernel/nproc.h)

@@ -21,7 +21,7 @@ ErrorOr<long> sys_pivot_root(UserPtr<const char> new_root, UserPtr<const char> p
     // "pivot_root() changes the root directory and the current working directory of
     // each process or thread in the same mount namespace to new_root if they point to
     // the old root directory."
-    kernel::for_each_process([&](kernel::Process& p) {
+    kernel::for_each_process([&](kernel::Process& p) LV_REQUIRES_GIANT {
         if (!p.fs) return;
         if (p.fs->cwd == old_root) p.fs->cwd = nr;
         if (p.fs->root == old_root) p.fs->root = nr;

@@ -125,7 +125,7 @@ ErrorOr<long> sys_wait4(int pid, UserPtr<int> status, int options, UserPtr<void>
 namespace {
 // kill(2)'s permission check (Linux's check_kill_permission): the credential rule of
 // kernel/cred.h, and SIGCONT may always go to a process of the sender's session.
-bool may_kill(const Process& target, int sig) {
+bool may_kill(const Process& target, int sig) LV_REQUIRES_GIANT {
     const Process& self = current_process();
     if (sig == SIGCONT && target.sid == self.sid) return true;
     return may_signal(self.creds(), target.creds());
@@ -146,7 +146,7 @@ ErrorOr<long> sys_kill(int pid, int sig) {
     // EPERM. kill(-1) goes to everything but init and the caller, and EPERM does not
     // count there: Linux returns 0 as long as some process was found (kill_something_info).
     bool found = false, sent = false;
-    for_each_process([&](Process& p) {
+    for_each_process([&](Process& p) LV_REQUIRES_GIANT {
         if (p.zombie || (pid == -1 && (p.pid <= 1 || &p == &self))) return;
         if (pid != -1 && p.pgid != (pid == 0 ? self.pgid : -pid)) return;
         found = true;
@@ -162,7 +162,7 @@ ErrorOr<long> sys_kill(int pid, int sig) {
 ErrorOr<long> sys_tgkill(int tgid, int tid, int sig) {
     if (sig < 0 || sig > kNumSignals || tid <= 0 || (tgid <= 0 && tgid != -1)) return Errno::EINVAL;
     Thread* target = nullptr;
-    for_each_process([&](Process& p) {
+    for_each_process([&](Process& p) LV_REQUIRES_GIANT {
         if (tgid != -1 && p.pid != tgid) return;
         for (Thread& t : p.threads)
             if (t.tid == tid) target = &t;

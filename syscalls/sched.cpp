@@ -33,7 +33,7 @@ bool valid_policy(int policy) {
 }
 
 // A thread by id (0: the caller). Interrupts off while the result is used.
-Thread* find_thread(int tid) {
+Thread* find_thread(int tid) LV_REQUIRES_GIANT {
     if (tid == 0) return &current_thread();
     Thread* found = nullptr;
     for (Process& p : all_processes()) {
@@ -90,7 +90,7 @@ ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_p
     return 0;
 }
 
-bool prio_matches(const Process& p, const Thread& t, int which, int who) {
+bool prio_matches(const Process& p, const Thread& t, int which, int who) LV_REQUIRES_GIANT {
     const Process& self = current_process();
     switch (which) {
     case PRIO_PROCESS: return t.tid == (who ? who : current_thread().tid);
@@ -101,7 +101,7 @@ bool prio_matches(const Process& p, const Thread& t, int which, int who) {
 
 // Calls f(process, thread) for every live thread that `which`/`who` names.
 template <typename F>
-void for_each_prio_target(int which, int who, F f) {
+void for_each_prio_target(int which, int who, F f) LV_REQUIRES_GIANT {
     for (Process& p : all_processes()) {
         if (p.zombie) continue;
         for (Thread& t : p.threads)

@@ -35,7 +35,7 @@ ErrorOr<Thread::SigInfo> read_user_info(UserPtr<void> uinfo, int target_pid) {
     return info;
 }
 
-ErrorOr<void> check_target(Process& p, int sig) {
+ErrorOr<void> check_target(Process& p, int sig) LV_REQUIRES_GIANT {
     if (sig < 0 || sig > kNumSignals) return Errno::EINVAL;
     const Process& self = current_process();
     if (!(sig == SIGCONT && p.sid == self.sid) && !may_signal(self.creds(), p.creds())) return Errno::EPERM;

@@ -4,7 +4,7 @@
 #include <mm/user_ptr.h>
 
 ErrorOr<long> sys_rt_sigtimedwait(UserPtr<u64> set, UserPtr<void> info, UserPtr<void> timeout, usize sigsetsize);
-ErrorOr<long> sys_rt_sigqueueinfo(int tgid, int sig, UserPtr<void> info);
-ErrorOr<long> sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, UserPtr<void> info);
+ErrorOr<long> sys_rt_sigqueueinfo(int tgid, int sig, UserPtr<void> info) LV_REQUIRES_GIANT;
+ErrorOr<long> sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, UserPtr<void> info) LV_REQUIRES_GIANT;
 
 #define LV_SYSCALLS_SIGWAIT(X) X(rt_sigtimedwait) X(rt_sigqueueinfo) X(rt_tgsigqueueinfo)

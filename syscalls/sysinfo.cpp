@@ -37,7 +37,7 @@ ErrorOr<long> sys_sysinfo(UserPtr<void> info) {
     s.totalram = mm::total_memory_bytes();
     s.freeram = mm::free_memory_bytes();
     u32 threads = 0;
-    for_each_process([&](Process& p) { threads += p.live_threads; });
+    for_each_process([&](Process& p) LV_REQUIRES_GIANT { threads += p.live_threads; });
     s.procs = u16(threads > 0xffff ? 0xffff : threads); // Linux counts tasks, i.e. threads
     s.mem_unit = 1;
     TRY(mm::copy_to_user(info.addr(), &s, sizeof s));

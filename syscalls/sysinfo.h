@@ -3,7 +3,7 @@
 #include <lib/result.h>
 #include <mm/user_ptr.h>
 
-ErrorOr<long> sys_sysinfo(UserPtr<void> info);
+ErrorOr<long> sys_sysinfo(UserPtr<void> info) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_personality(u32 persona);
 ErrorOr<long> sys_reboot(u32 magic1, u32 magic2, u32 cmd, UserPtr<void> arg);
 

@@ -23,7 +23,7 @@ enum Clock : int {
 
 KTimespec from_ns(u64 ns) { return KTimespec {i64(ns / time::kNsPerSec), i64(ns % time::kNsPerSec)}; }
 
-ErrorOr<KTimespec> read_clock(int clock) {
+ErrorOr<KTimespec> read_clock(int clock) LV_REQUIRES_GIANT {
     // Dynamic CPU clocks: kernel/itimer.h.
     if (clock < 0) return from_ns(cpu_clock_ns(TRY(cpu_clock(clock))));
     switch (clock) {
@@ -54,7 +54,7 @@ ErrorOr<void> sleep_until_ns(u64 deadline) {
     return {};
 }
 
-ErrorOr<long> do_sleep(int clock, bool absolute, UserPtr<void> req, UserPtr<void> rem) {
+ErrorOr<long> do_sleep(int clock, bool absolute, UserPtr<void> req, UserPtr<void> rem) LV_REQUIRES_GIANT {
     Timespec t = TRY(UserPtr<Timespec>::from(req).read());
     if (!valid(t)) return Errno::EINVAL;
     u64 req_ns = u64(t.sec) * time::kNsPerSec + u64(t.nsec);

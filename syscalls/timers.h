@@ -8,7 +8,7 @@ ErrorOr<long> sys_alarm(unsigned seconds);
 ErrorOr<long> sys_getitimer(int which, UserPtr<void> value);
 ErrorOr<long> sys_setitimer(int which, UserPtr<void> value, UserPtr<void> old);
 ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timerid);
-ErrorOr<long> sys_timer_settime(int id, int flags, UserPtr<void> value, UserPtr<void> old);
+ErrorOr<long> sys_timer_settime(int id, int flags, UserPtr<void> value, UserPtr<void> old) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_timer_gettime(int id, UserPtr<void> value);
 ErrorOr<long> sys_timer_getoverrun(int id);
 ErrorOr<long> sys_timer_delete(int id);

@@ -33,7 +33,7 @@ def check(arch, path):
         "-std=gnu++20", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-fsyntax-only",
         "-I" + ROOT, "-I" + os.path.join(ROOT, "lib/include"), "-I" + os.path.join(ROOT, "abi/include"),
         "-I" + os.path.join(ROOT, "arch/include"), "-I" + os.path.join(ROOT, "arch", arch, "include"),
-        "-Wno-everything", "-Wthread-safety", "-Werror=thread-safety", path]
+        "-ferror-limit=0", "-Wno-everything", "-Wthread-safety", "-Werror=thread-safety", path]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return r.returncode, r.stdout
 

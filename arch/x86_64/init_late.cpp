@@ -8,6 +8,7 @@ void init_late() {
     x86::lapic_init();
     x86::tsc_start_checks();
     x86::lapic_start_timer(kTimerHz); // fires once interrupts are enabled
+    kernel::giant::assert_held(); // boot: one CPU and no thread yet, so nothing else runs
     x86::uart_enable_rx_interrupt();
 }
 } // namespace arch

@@ -49,9 +49,9 @@ enum : u32 {
 
 constexpr size_t kLineMax = 4096; // N_TTY_BUF_SIZE
 
-void signal_group(int pgid, int sig) {
+void signal_group(int pgid, int sig) LV_REQUIRES_GIANT {
     if (pgid <= 0) return;
-    kernel::for_each_process([&](kernel::Process& p) {
+    kernel::for_each_process([&](kernel::Process& p) LV_REQUIRES_GIANT {
         if (p.pgid == pgid) kernel::send_signal(p, sig);
     });
 }
@@ -62,7 +62,7 @@ public:
 
     ErrorOr<size_t> read(File& f, u64, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write(File& f, u64, const IoBuffer& buf, size_t n) override;
-    ErrorOr<long> ioctl(File& f, u32 request, u64 arg) override;
+    ErrorOr<long> ioctl(File& f, u32 request, u64 arg) LV_REQUIRES_GIANT override;
     bool seekable() const override { return false; }
     bool is_tty() const override { return true; }
     u32 poll(File&, u32 events) override {
@@ -77,7 +77,7 @@ public:
     ErrorOr<size_t> bytes_available(File&) override { return (m_ready_len - m_ready_pos) + kernel::console::available(); }
 
     // A signal character (ISIG) arriving at interrupt time: signal now, drop the byte.
-    bool signal_char(u8 c) {
+    bool signal_char(u8 c) LV_REQUIRES_GIANT {
         if (kernel::console::multiplexed() || !(m_termios.lflag & kIsig) || !c) return false;
         const u8* cc = m_termios.cc;
         int sig = c == cc[kVintr] ? kernel::SIGINT : c == cc[kVquit] ? kernel::SIGQUIT
@@ -196,6 +196,7 @@ bool ConsoleTty::input(u8 c, char* raw_out, size_t& raw_len) {
             // Without a foreground group (no shell set one), the reader's own group is
             // the one at the keyboard.
             int fg = kernel::console::foreground_pgid();
+            kernel::giant::assert_held(); // read(2) holds it: the console is not giant-free
             signal_group(fg ? fg : kernel::current_process().pgid, sig);
             return false;
         }

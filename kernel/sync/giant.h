@@ -17,6 +17,7 @@
 // Order: the outermost lock. It is never taken fresh with a spinlock held (that would
 // invert against a holder taking the spinlock); taking it again while held nests.
 #pragma once
+#include <kernel/sync/annotations.h>
 #include <lib/types.h>
 
 namespace kernel {
@@ -24,8 +25,25 @@ struct Thread;
 }
 
 namespace kernel::giant {
-void lock();
-void unlock();
+// The lock as clang's thread-safety analysis sees it (kernel/sync/annotations.h): data
+// under it is marked LV_GUARDED_BY(giant::the_lock), and the analysis checks each access
+// against the paths that hold it. It has no state: the word and the depth are in
+// giant.cpp.
+struct LV_CAPABILITY("giant lock") Capability {};
+extern Capability the_lock;
+
+// Shorthands: data under the giant lock, and a function called with it held.
+#define LV_GUARDED_BY_GIANT LV_GUARDED_BY(::kernel::giant::the_lock)
+#define LV_REQUIRES_GIANT LV_REQUIRES(::kernel::giant::the_lock)
+
+void lock() LV_ACQUIRE(the_lock);
+void unlock() LV_RELEASE(the_lock);
+// Panics unless the calling thread holds the lock; to the analysis, it is held from here
+// to the end of the caller's scope. For a function reached only with the lock held
+// through a path the analysis cannot follow (a system call's handler, called through the
+// dispatch table while dispatch holds it).
+void assert_held() LV_ASSERT_CAPABILITY(the_lock);
+bool held(); // by the calling thread
 
 // The scheduler's side (kernel/sched.cpp): a thread switched away keeps its nesting
 // depth but gives the lock word up; it takes the word back once it runs again, after
@@ -40,10 +58,10 @@ void reacquire_after_switch();         // the current thread, after the sched lo
 // meanwhile, as across a sleep.
 void yield_if_contended();
 
-class Locker {
+class LV_SCOPED_CAPABILITY Locker {
 public:
-    Locker() { lock(); }
-    ~Locker() { unlock(); }
+    Locker() LV_ACQUIRE(the_lock) { lock(); }
+    ~Locker() LV_RELEASE() { unlock(); }
     Locker(const Locker&) = delete;
     Locker& operator=(const Locker&) = delete;
 };
@@ -55,8 +73,8 @@ public:
 // spinlock held.
 class Released {
 public:
-    Released();
-    ~Released();
+    Released() LV_RELEASE(the_lock);
+    ~Released() LV_ACQUIRE(the_lock);
     Released(const Released&) = delete;
     Released& operator=(const Released&) = delete;
 

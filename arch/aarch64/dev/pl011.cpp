@@ -42,8 +42,6 @@ void write(const char* s, size_t n) {
     for (size_t i = 0; i < n; i++) putc(s[i]);
 }
 
-void handle_interrupt();
-
 void enable_rx_interrupt() {
     if (!g_regs) return;
     wr(ICR, INT_RX | INT_RT);

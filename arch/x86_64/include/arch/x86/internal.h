@@ -1,5 +1,6 @@
 // Functions shared between the x86_64 layer's files (not part of the arch interface).
 #pragma once
+#include <kernel/sync/giant.h>
 #include <arch/interface.h>
 #include <lib/types.h>
 
@@ -53,8 +54,8 @@ bool fpu_sanitize(u8* area, u64 allowed);
 
 // dev/uart.cpp
 void uart_init();
-void uart_enable_rx_interrupt();
-void uart_handle_interrupt();
+void uart_enable_rx_interrupt() LV_REQUIRES_GIANT;
+void uart_handle_interrupt() LV_REQUIRES_GIANT;
 void uart_resume_rx(); // console flow control: see arch::console_rx_resume
 void uart_flush();
 void early_print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
