@@ -5,7 +5,7 @@
 
 namespace kernel {
 namespace {
-u64 limit_of(const Process& p) { return p.rlimits[kRlimitNproc].cur; }
+u64 limit_of(const Process& p) { return p.rlimit_cur(kRlimitNproc); }
 } // namespace
 
 u64 user_tasks(u32 uid, const Process* except) {

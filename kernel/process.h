@@ -144,8 +144,8 @@ struct Process {
     lv::RefPtr<mm::AddressSpace> as;
     lv::RefPtr<fs::FdTable> fds;
     lv::RefPtr<fs::FsContext> fs;
-    char exe_path[256] = {}; // /proc/self/exe
-    char comm[16] = {};
+    char exe_path[256] LV_GUARDED_BY_GIANT = {}; // /proc/self/exe
+    char comm[16] LV_GUARDED_BY_GIANT = {};
 
     lv::IntrusiveList<Thread, &Thread::process_node> threads LV_GUARDED_BY_GIANT;
     int live_threads LV_GUARDED_BY_GIANT = 0;
@@ -165,10 +165,15 @@ struct Process {
         return __atomic_load_n(&pending_signals, __ATOMIC_RELAXED);
     }
     Thread::SigInfo siginfo[64] LV_GUARDED_BY_GIANT; // details of pending process-directed signals
-    VirtAddr sigreturn_trampoline = 0; // mapped by exec
+    VirtAddr sigreturn_trampoline LV_GUARDED_BY_GIANT = 0; // mapped by exec
 
-    RLimit rlimits[kNumRlimits];
-    VirtAddr start_brk = 0;
+    RLimit rlimits[kNumRlimits] LV_GUARDED_BY_GIANT;
+    // A soft limit read without the lock: one word, changed by prlimit from another
+    // process under the lock, and what a caller a moment earlier would have seen.
+    u64 rlimit_cur(int resource) const LV_NO_THREAD_SAFETY_ANALYSIS {
+        return __atomic_load_n(&rlimits[resource].cur, __ATOMIC_RELAXED);
+    }
+    VirtAddr start_brk LV_GUARDED_BY_GIANT = 0;
 
     int exit_signal LV_GUARDED_BY_GIANT = SIGCHLD_NUMBER; // sent to the parent at exit (clone's low byte)
     // Linux's SIGNAL_UNKILLABLE: the first process ignores every signal whose action is
@@ -206,7 +211,7 @@ struct Process {
     bool exit_started LV_GUARDED_BY_GIANT = false;
     int wait_status LV_GUARDED_BY_GIANT = 0; // Linux wait status: (code << 8) or the signal number
     u64 utime_ns LV_GUARDED_BY_GIANT = 0, stime_ns LV_GUARDED_BY_GIANT = 0; // sampled by the timer tick (whole process, dead threads too)
-    u64 start_ns = 0;
+    u64 start_ns = 0; // set before the process is registered; never changes after
 
     // CPU time (kernel/itimer.cpp): exact runtime of the threads that have exited, the
     // last split reported for the whole process, and the reaped children's totals
@@ -215,7 +220,7 @@ struct Process {
     CpuSplit reported_cpu LV_GUARDED_BY_GIANT;
     CpuSplit children_cpu LV_GUARDED_BY_GIANT;
 
-    u32 personality = 0; // personality(2): PER_LINUX and its flags
+    u32 personality LV_GUARDED_BY_GIANT = 0; // personality(2): PER_LINUX and its flags
     // A set*uid moved it to a user over RLIMIT_NPROC: execve fails (Linux's
     // PF_NPROC_EXCEEDED; kernel/nproc.h).
     bool nproc_exceeded LV_GUARDED_BY_GIANT = false;

@@ -25,7 +25,9 @@ int allocate_id() {
 
 static int allocate_kernel_id() { return __atomic_fetch_add(&g_next_kernel_id, 1, __ATOMIC_RELAXED); }
 
-Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name) {
+// The analysis is off: the new thread is private to its maker until it is added to a
+// process and to the scheduler, so its guarded fields are written without their locks.
+Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name) LV_NO_THREAD_SAFETY_ANALYSIS {
     auto* t = lv::make<Thread>();
     if (!t) return nullptr;
     // Mapped on its own below a guard page (mm/kernel_stack.h), not in the direct map.

@@ -50,17 +50,20 @@ struct SchedAttr {
 // CPU. context, arch_state, held_locks, irq_depth, giant_depth and pagefault_disabled
 // belong to the thread itself (and the switch that saves it). process and kstack_base
 // never change; tid changes only in execve, once no other thread of the process runs.
-// Everything else (the signal state, sched, name, the robust list and tid addresses,
-// exiting) is under the giant lock, as the process's fields are (kernel/process.h);
-// pending_signals and exiting are also read without it, one word at a time, and the
-// thread reads its own sigmask without it.
+// The signal state (sigmask, pending_signals, siginfo), exiting and name are marked
+// LV_GUARDED_BY_GIANT, as the process's fields are (kernel/process.h); pending_signals
+// and exiting are also read without it, one word at a time, and the thread reads its
+// own sigmask without it. sched is under the giant lock too (see there). The rest
+// (the alternate stack, the robust list and tid addresses, the syscall-restart flags)
+// is the thread's own: once it runs, only it writes them (get_robust_list reads
+// another thread's list head, under the giant lock).
 struct Thread {
     enum class State : u8 { Runnable, Running, Blocked, Dead };
 
     int tid = 0;
     Process* process = nullptr; // null for kernel threads
     State state LV_GUARDED_BY(sched::rq_lock) = State::Runnable;
-    char name[16] = {};
+    char name[16] LV_GUARDED_BY_GIANT = {};
 
     arch::Context context;
     arch::ThreadState arch_state;
@@ -101,6 +104,9 @@ struct Thread {
     // and is read without them to find its queue's lock (sched::cpu_of, a hint).
     u64 affinity LV_GUARDED_BY(sched::rq_lock) = ~0ull;
     u32 last_cpu LV_GUARDED_BY(sched::rq_lock) = 0;
+    // Policy and nice value: changed under the giant lock (sched_setattr, setpriority),
+    // and copied into the fields above under the run queue's lock (sched.cpp's
+    // set_class), also for a thread that is not yet visible (sched::add): not annotated.
     SchedAttr sched;
 
     // CPU time accounting (kernel/itimer.cpp).

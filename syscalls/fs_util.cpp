@@ -8,7 +8,7 @@ FdTable& fds() { return *kernel::current_process().fds; }
 FsContext& context() { return *kernel::current_process().fs; }
 
 int fd_limit() {
-    u64 cur = kernel::current_process().rlimits[kernel::kRlimitNofile].cur;
+    u64 cur = kernel::current_process().rlimit_cur(kernel::kRlimitNofile);
     return cur < u64(FdTable::kMaxFds) ? int(cur) : FdTable::kMaxFds;
 }
 

@@ -28,7 +28,7 @@ struct Timeval {
 };
 
 ErrorOr<long> do_poll(UserPtr<void> ufds, unsigned nfds, const poll_util::Timeout& timeout) {
-    if (nfds > current_process().rlimits[kRlimitNofile].cur) return Errno::EINVAL;
+    if (nfds > current_process().rlimit_cur(kRlimitNofile)) return Errno::EINVAL;
     lv::Vector<PollFd> fds;
     lv::Vector<lv::RefPtr<fs::File>> files;
     if (!poll_util::make_array(fds, nfds) || !poll_util::make_array(files, nfds)) return Errno::ENOMEM;

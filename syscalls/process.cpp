@@ -186,7 +186,7 @@ struct LinuxRlimit {
 };
 constexpr unsigned kRlimNlimits = 16;
 
-ErrorOr<void> set_limit(Process& p, unsigned resource, const LinuxRlimit& l) {
+ErrorOr<void> set_limit(Process& p, unsigned resource, const LinuxRlimit& l) LV_REQUIRES_GIANT {
     if (l.cur > l.max) return Errno::EINVAL;
     RLimit& r = p.rlimits[resource];
     if (l.max > r.max && !capable(p)) return Errno::EPERM;

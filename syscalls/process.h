@@ -28,9 +28,9 @@ ErrorOr<long> sys_kill(int pid, int sig) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_tkill(int tid, int sig) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_tgkill(int tgid, int tid, int sig) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_sched_yield();
-ErrorOr<long> sys_prlimit64(int pid, unsigned resource, UserPtr<void> new_limit, UserPtr<void> old_limit);
-ErrorOr<long> sys_getrlimit(unsigned resource, UserPtr<void> limit);
-ErrorOr<long> sys_setrlimit(unsigned resource, UserPtr<void> limit);
+ErrorOr<long> sys_prlimit64(int pid, unsigned resource, UserPtr<void> new_limit, UserPtr<void> old_limit) LV_REQUIRES_GIANT;
+ErrorOr<long> sys_getrlimit(unsigned resource, UserPtr<void> limit) LV_REQUIRES_GIANT;
+ErrorOr<long> sys_setrlimit(unsigned resource, UserPtr<void> limit) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_getrusage(int who, UserPtr<void> usage);
 // Writes a struct rusage holding these CPU times (wait4, waitid, getrusage).
 ErrorOr<void> write_rusage(UserPtr<void> dst, const kernel::CpuSplit& cpu);

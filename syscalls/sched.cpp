@@ -54,7 +54,7 @@ bool same_owner(const Thread& t) {
 // RLIMIT_NICE allows nice values down to 20 - limit (can_nice()).
 bool can_nice(int nice) {
     const Process& p = current_process();
-    return u64(20 - nice) <= p.rlimits[kRlimitNice].cur || capable(p);
+    return u64(20 - nice) <= p.rlimit_cur(kRlimitNice) || capable(p);
 }
 
 ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_policy) {
@@ -77,7 +77,7 @@ ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_p
         // The unprivileged rules of __sched_setscheduler: real-time priority up to
         // RLIMIT_RTPRIO, no leaving SCHED_IDLE beyond RLIMIT_NICE, no clearing
         // reset-on-fork, and only one's own threads.
-        if (is_rt(policy) && u64(prio) > self.rlimits[kRlimitRtprio].cur && prio > t->sched.priority)
+        if (is_rt(policy) && u64(prio) > self.rlimit_cur(kRlimitRtprio) && prio > t->sched.priority)
             return Errno::EPERM;
         if (t->sched.policy == SCHED_IDLE && policy != SCHED_IDLE && !can_nice(t->sched.nice)) return Errno::EPERM;
         if (t->sched.reset_on_fork && !reset) return Errno::EPERM;

@@ -190,7 +190,7 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
     int id;
     {
         SpinlockLocker l(g_timer_lock);
-        if (pt->count >= p.rlimits[kRlimitSigpending].cur) {
+        if (pt->count >= p.rlimit_cur(kRlimitSigpending)) {
             lv::destroy(t);
             return Errno::EAGAIN;
         }

@@ -60,7 +60,7 @@ ErrorOr<void> UnixSocket::attach_scm(Packet& p, Scm& scm, bool with_files) {
     collect_garbage_if_many();
     // too_many_unix_fds: an unprivileged sender may have RLIMIT_NOFILE files in flight.
     auto& proc = kernel::current_process();
-    if (!kernel::capable(proc) && in_flight_total() > proc.rlimits[kernel::kRlimitNofile].cur) return Errno::ETOOMANYREFS;
+    if (!kernel::capable(proc) && in_flight_total() > proc.rlimit_cur(kernel::kRlimitNofile)) return Errno::ETOOMANYREFS;
     p.files = lv::move(scm.files);
     files_in_flight(p.files, +1);
     return {};
