@@ -19,7 +19,7 @@ public:
     ArpCache arp;
 
     void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) override;
-    void receive(lv::OwnPtr<Packet> p) override;
+    void receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT override;
     void reconfigured() override { arp.flush(); }
     void transmit_pending() override;
 

@@ -23,7 +23,7 @@ public:
         queue_received(*this, lv::move(p));
     }
 
-    void receive(lv::OwnPtr<Packet> p) override {
+    void receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT override {
         stats.rx_packets++;
         stats.rx_bytes += p->length();
         ipv4_receive(lv::move(p));

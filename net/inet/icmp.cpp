@@ -31,7 +31,7 @@ void echo_reply(const Packet& req, const u8* msg, size_t len) {
     (void)ipv4_send(lv::move(p), s);
 }
 
-void deliver_error(const u8* msg, size_t len) {
+void deliver_error(const u8* msg, size_t len) LV_REQUIRES_GIANT {
     auto* h = reinterpret_cast<const IcmpHeader*>(msg);
     IcmpError e;
     if (!icmp_error_of(h->type, h->code, e)) return;
@@ -89,7 +89,7 @@ bool icmp_error_of(u8 type, u8 code, IcmpError& out) {
     return true;
 }
 
-void icmp_receive(lv::OwnPtr<Packet> p) {
+void icmp_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT {
     size_t len = p->length();
     const u8* msg = p->data();
     if (len < sizeof(IcmpHeader) || checksum(msg, len) != 0) return (void)p->iface->stats.rx_errors++;

@@ -2,6 +2,7 @@
 // messages both ways — sending "port unreachable" for UDP datagrams nobody takes, and
 // passing received errors to the socket they concern.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/result.h>
 #include <net/inet/packet.h>
 
@@ -26,6 +27,6 @@ struct IcmpQuote {
     u16 sport, dport;
     u32 tcp_seq;  // TCP only: the quoted sequence number
 };
-void udp_icmp_error(const IcmpQuote& q, const IcmpError& e);
-void tcp_icmp_error(const IcmpQuote& q, const IcmpError& e);
+void udp_icmp_error(const IcmpQuote& q, const IcmpError& e) LV_REQUIRES_GIANT;
+void tcp_icmp_error(const IcmpQuote& q, const IcmpError& e) LV_REQUIRES_GIANT;
 } // namespace net::inet

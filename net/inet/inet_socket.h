@@ -33,34 +33,34 @@ class InetSocket : public Socket {
 public:
     ~InetSocket() override;
     // Addresses in host order; 0 = INADDR_ANY / no port.
-    u32 local_addr = 0, remote_addr = 0;
-    u16 local_port = 0, remote_port = 0;
-    u8 ttl = 0; // IP_TTL; 0 means the default
-    u8 tos = 0; // IP_TOS
-    bool recverr = false; // IP_RECVERR: report soft ICMP errors too
-    u8 pmtudisc = 1;      // IP_MTU_DISCOVER (IP_PMTUDISC_WANT)
-    bool hdrincl = false; // IP_HDRINCL (raw sockets): the caller writes the IPv4 header
+    u32 local_addr LV_GUARDED_BY_GIANT = 0, remote_addr LV_GUARDED_BY_GIANT = 0;
+    u16 local_port LV_GUARDED_BY_GIANT = 0, remote_port LV_GUARDED_BY_GIANT = 0;
+    u8 ttl LV_GUARDED_BY_GIANT = 0; // IP_TTL; 0 means the default
+    u8 tos LV_GUARDED_BY_GIANT = 0; // IP_TOS
+    bool recverr LV_GUARDED_BY_GIANT = false; // IP_RECVERR: report soft ICMP errors too
+    u8 pmtudisc LV_GUARDED_BY_GIANT = 1;      // IP_MTU_DISCOVER (IP_PMTUDISC_WANT)
+    bool hdrincl LV_GUARDED_BY_GIANT = false; // IP_HDRINCL (raw sockets): the caller writes the IPv4 header
     lv::ListNode bind_node; // in the protocol's port table while local_port != 0
 
-    ErrorOr<void> getname(SockAddr& out, bool peer) override;
-    ErrorOr<long> family_ioctl(u32 request, u64 arg) override;
-    ErrorOr<void> setsockopt_level(int level, int name, UserPtr<const u8> val, u32 len) override;
-    ErrorOr<void> getsockopt_level(int level, int name, UserPtr<u8> val, UserPtr<int> len) override;
+    ErrorOr<void> getname(SockAddr& out, bool peer) LV_REQUIRES_GIANT override;
+    ErrorOr<long> family_ioctl(u32 request, u64 arg) LV_REQUIRES_GIANT override;
+    ErrorOr<void> setsockopt_level(int level, int name, UserPtr<const u8> val, u32 len) LV_REQUIRES_GIANT override;
+    ErrorOr<void> getsockopt_level(int level, int name, UserPtr<u8> val, UserPtr<int> len) LV_REQUIRES_GIANT override;
 
     // Whether `other` may not share this socket's port (their addresses overlap).
-    virtual bool port_conflict(const InetSocket& other) const = 0;
+    virtual bool port_conflict(const InetSocket& other) const LV_REQUIRES_GIANT = 0;
     // True while the peer is connected (getpeername).
-    virtual bool has_peer() const = 0;
-    u8 ip_ttl() const { return ttl ? ttl : 64; }
+    virtual bool has_peer() const LV_REQUIRES_GIANT = 0;
+    u8 ip_ttl() const LV_REQUIRES_GIANT { return ttl ? ttl : 64; }
 
 protected:
     InetSocket(fs::FileSystem& fs, int type, int protocol);
     // The option level the protocol answers for: its number, or SOL_RAW for raw sockets.
-    int proto_level() const { return type == kSockRaw ? 255 : protocol; }
+    int proto_level() const LV_REQUIRES_GIANT { return type == kSockRaw ? 255 : protocol; }
     // The protocol's own level (IPPROTO_TCP, IPPROTO_UDP): ENOPROTOOPT by default.
-    virtual ErrorOr<void> proto_setsockopt(int name, UserPtr<const u8> val, u32 len) { return Errno::ENOPROTOOPT; }
-    virtual ErrorOr<void> proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int> len) { return Errno::ENOPROTOOPT; }
-    virtual ErrorOr<long> proto_ioctl(u32 request, u64 arg) { return Errno::ENOTTY; }
+    virtual ErrorOr<void> proto_setsockopt(int name, UserPtr<const u8> val, u32 len) LV_REQUIRES_GIANT { return Errno::ENOPROTOOPT; }
+    virtual ErrorOr<void> proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int> len) LV_REQUIRES_GIANT { return Errno::ENOPROTOOPT; }
+    virtual ErrorOr<long> proto_ioctl(u32 request, u64 arg) LV_REQUIRES_GIANT { return Errno::ENOTTY; }
 };
 
 // Reads an int option value: EINVAL if optlen is shorter than an int, except that

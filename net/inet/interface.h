@@ -9,6 +9,7 @@
 // where it says otherwise. Received frames reach the stack through the net thread
 // (net/inet/netd.h), never directly from a driver's interrupt.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/list.h>
 #include <lib/own_ptr.h>
 #include <net/inet/packet.h>
@@ -51,7 +52,7 @@ public:
     // the destination itself, or a gateway. Drops it (counted) if the link cannot.
     virtual void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) = 0;
     // A frame received on this interface, in the net thread (data() at the link header).
-    virtual void receive(lv::OwnPtr<Packet> p) = 0;
+    virtual void receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT = 0;
     // The link changed state or configuration (flags, address): drop cached state.
     virtual void reconfigured() {}
     // Hands queued frames to the driver. Called by the net thread and process_backlog()

@@ -14,7 +14,7 @@ u16 g_next_id = 1;
 bool martian_source(u32 src) { return is_multicast(src) || src == kInaddrBroadcast || (src >> 24) == 0; }
 } // namespace
 
-void ipv4_receive(lv::OwnPtr<Packet> p) {
+void ipv4_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT {
     Interface& iface = *p->iface;
     if (p->length() < sizeof(Ipv4Header)) return (void)iface.stats.rx_errors++;
     auto* ip = reinterpret_cast<const Ipv4Header*>(p->data());

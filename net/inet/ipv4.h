@@ -1,6 +1,7 @@
 // IPv4 (RFC 791): receiving datagrams for this host and sending them, fragments
 // included (net/inet/ip_fragment.h). No forwarding and no IP options.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/result.h>
 #include <net/inet/packet.h>
 #include <net/inet/route.h>
@@ -10,7 +11,7 @@ constexpr u8 kDefaultTtl = 64; // net.ipv4.ip_default_ttl
 
 // A datagram from a link (data() at its IPv4 header; p->iface set). Validates it,
 // fills src_ip/dst_ip, and hands the payload to ICMP, UDP or TCP.
-void ipv4_receive(lv::OwnPtr<Packet> p);
+void ipv4_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT;
 
 struct Ipv4Send {
     u32 src = 0, dst = 0; // src 0: the route's preferred source
@@ -31,7 +32,7 @@ ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s);
 ErrorOr<void> ipv4_send_datagram(lv::OwnPtr<Packet> p, const RouteResult& route);
 
 // The transport layers' receive entry points (data() at their header).
-void icmp_receive(lv::OwnPtr<Packet> p);
-void udp_receive(lv::OwnPtr<Packet> p);
-void tcp_receive(lv::OwnPtr<Packet> p);
+void icmp_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT;
+void udp_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT;
+void tcp_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT;
 } // namespace net::inet

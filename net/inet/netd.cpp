@@ -13,23 +13,23 @@ namespace {
 // Received frames waiting for the thread. Bounded like Linux's netdev_max_backlog, so
 // a flood costs dropped frames rather than all of memory.
 constexpr size_t kMaxBacklog = 1000;
-PacketQueue g_rx;
-size_t g_rx_count = 0;
+PacketQueue g_rx LV_GUARDED_BY_GIANT;
+size_t g_rx_count LV_GUARDED_BY_GIANT = 0;
 
-lv::IntrusiveList<Timer, &Timer::node> g_timers; // unsorted: there are few
+lv::IntrusiveList<Timer, &Timer::node> g_timers LV_GUARDED_BY_GIANT; // unsorted: there are few
 kernel::WaitQueue g_wake;
-u64 g_sleep_deadline = 0; // what the thread sleeps until (0: it is awake)
-bool g_sleeping = false;
-bool g_tx_requested = false; // frames were queued for a driver since the loop looked
+u64 g_sleep_deadline LV_GUARDED_BY_GIANT = 0; // what the thread sleeps until (0: it is awake)
+bool g_sleeping LV_GUARDED_BY_GIANT = false;
+bool g_tx_requested LV_GUARDED_BY_GIANT = false; // frames were queued for a driver since the loop looked
 
-u64 earliest_deadline() {
+u64 earliest_deadline() LV_REQUIRES_GIANT {
     u64 d = ~0ull;
     for (Timer& t : g_timers)
         if (t.deadline_ns < d) d = t.deadline_ns;
     return d;
 }
 
-void run_expired_timers() {
+void run_expired_timers() LV_REQUIRES_GIANT {
     u64 now = kernel::time::monotonic_ns();
     // A callback may arm or cancel other timers: restart the scan after each one.
     for (bool again = true; again;) {
@@ -46,7 +46,7 @@ void run_expired_timers() {
 
 // Takes and processes received packets, each in its own critical section so that
 // interrupts get in between; at most `limit` of them.
-void process_received(size_t limit) {
+void process_received(size_t limit) LV_REQUIRES_GIANT {
     for (size_t i = 0; i < limit; i++) {
         kernel::InterruptGuard g;
         Packet* p = g_rx.pop_front();
@@ -62,6 +62,7 @@ void process_received(size_t limit) {
 }
 
 void net_thread(void*) {
+    kernel::giant::assert_held(); // a kernel thread holds it unless asleep (sched::thread_start)
     for (;;) {
         process_received(~size_t(0));
         kernel::InterruptGuard g;
@@ -101,7 +102,7 @@ void wake_net_thread() {
     if (g_sleeping) g_wake.wake_all();
 }
 
-void process_backlog() {
+void process_backlog() LV_REQUIRES_GIANT {
     // Bounded: a conversation over lo feeds itself; the net thread does the rest.
     process_received(64);
 }

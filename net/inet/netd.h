@@ -5,6 +5,7 @@
 // re-entering itself (a TCP segment over lo answered by another segment, ...), as
 // Linux's softirq does.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/list.h>
 #include <lib/own_ptr.h>
 #include <lib/types.h>
@@ -33,7 +34,7 @@ void timer_cancel(Timer& t);
 // they return, so that traffic over lo is handled at once, as Linux's softirq does on
 // the way out of a system call, instead of waiting for the net thread to be scheduled.
 // Call it with interrupts on and no stack lock held.
-void process_backlog();
+void process_backlog() LV_REQUIRES_GIANT;
 // The same as an object: its destructor runs process_backlog(). Declared first in a
 // socket call, it runs after the call's locks are gone.
 struct BacklogFlush {

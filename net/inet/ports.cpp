@@ -8,7 +8,7 @@ PortTable g_udp, g_tcp;
 bool addresses_overlap(u32 a, u32 b) { return a == 0 || b == 0 || a == b; }
 
 // Does anybody on `port` clash with s bound at `addr`?
-bool in_use(PortTable& t, const InetSocket& s, u32 addr, u16 port) {
+bool in_use(PortTable& t, const InetSocket& s, u32 addr, u16 port) LV_REQUIRES_GIANT {
     for (InetSocket& o : t.bound) {
         if (&o == &s || o.local_port != port || !addresses_overlap(o.local_addr, addr)) continue;
         if (o.port_conflict(s)) return true;
@@ -16,7 +16,7 @@ bool in_use(PortTable& t, const InetSocket& s, u32 addr, u16 port) {
     return false;
 }
 
-bool port_free(PortTable& t, u16 port) {
+bool port_free(PortTable& t, u16 port) LV_REQUIRES_GIANT {
     for (InetSocket& o : t.bound)
         if (o.local_port == port) return false;
     return true;
@@ -26,7 +26,7 @@ bool port_free(PortTable& t, u16 port) {
 PortTable& udp_ports() { return g_udp; }
 PortTable& tcp_ports() { return g_tcp; }
 
-ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool for_connect) {
+ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool for_connect) LV_REQUIRES_GIANT {
     if (port == 0) {
         // A random starting point, then every port of the range once; a port nobody
         // holds at all, so that the new socket conflicts with no one.
@@ -49,7 +49,7 @@ ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool fo
     return {};
 }
 
-bool port_usable_for_listen(PortTable& t, InetSocket& s) { return !in_use(t, s, s.local_addr, s.local_port); }
+bool port_usable_for_listen(PortTable& t, InetSocket& s) LV_REQUIRES_GIANT { return !in_use(t, s, s.local_addr, s.local_port); }
 
 void unbind_port(PortTable& t, InetSocket& s) {
     if (s.bind_node.linked()) t.bound.remove(s);

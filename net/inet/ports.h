@@ -4,6 +4,7 @@
 // inet_csk_bind_conflict and udp_lib_lport_inuse). Ephemeral ports come from Linux's
 // default ip_local_port_range, 32768-60999.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/result.h>
 #include <net/inet/inet_socket.h>
 
@@ -21,9 +22,9 @@ PortTable& tcp_ports();
 
 // Binds s to (addr, port), port 0 choosing a free ephemeral one. EADDRINUSE if taken
 // (or no ephemeral port is free: EADDRNOTAVAIL for connect's autobind, as Linux).
-ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool for_connect = false);
+ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool for_connect = false) LV_REQUIRES_GIANT;
 // Whether s may keep its port as a listener: listen() checks again, since sockets
 // with SO_REUSEADDR share a port only while none of them listens.
-bool port_usable_for_listen(PortTable& t, InetSocket& s);
+bool port_usable_for_listen(PortTable& t, InetSocket& s) LV_REQUIRES_GIANT;
 void unbind_port(PortTable& t, InetSocket& s);
 } // namespace net::inet

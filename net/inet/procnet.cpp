@@ -101,7 +101,7 @@ int linux_state(TcpState s) {
     return 7;
 }
 
-void socket_line(Out& o, int sl, const InetSocket& s, int state, u32 tx, u32 rx) {
+void socket_line(Out& o, int sl, const InetSocket& s, int state, u32 tx, u32 rx) LV_REQUIRES_GIANT {
     o.printf("%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08X %08X %5u %8d %lu %d %016x %u %u %u %u %d", sl,
              wire(s.local_addr), s.local_port, wire(s.remote_addr), s.remote_port, state, tx, rx, 0, 0u, 0u, s.uid,
              0, s.ino, 1, 0u, 100u, 0u, 0u, 10u, 0);
@@ -121,7 +121,7 @@ void gen_tcp(lv::PutChar put, void* ctx) {
     }
 }
 
-void gen_datagram(Out& o, DatagramSocket& s, int sl) {
+void gen_datagram(Out& o, DatagramSocket& s, int sl) LV_REQUIRES_GIANT {
     // UDP sockets show TCP_ESTABLISHED when connected, TCP_CLOSE otherwise.
     u32 rx = u32(s.unread_bytes().value());
     o.printf("%5d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08X %08X %5u %8d %lu %d %016x %u", sl, wire(s.local_addr),
@@ -147,7 +147,7 @@ void gen_raw(lv::PutChar put, void* ctx) {
     o.end_line(127);
     kernel::InterruptGuard g;
     int sl = 0;
-    for_each_raw_socket([&](RawSocket& s) { gen_datagram(o, s, sl++); });
+    for_each_raw_socket([&](RawSocket& s) LV_REQUIRES_GIANT { gen_datagram(o, s, sl++); });
 }
 
 void gen_pnp(lv::PutChar put, void* ctx) {

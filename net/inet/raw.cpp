@@ -147,7 +147,7 @@ void for_each_raw_socket_impl(void (*f)(RawSocket&, void*), void* ctx) {
     for (RawSocket& s : raw_sockets()) f(s, ctx);
 }
 
-bool raw_deliver(const Packet& p, u8 protocol) {
+bool raw_deliver(const Packet& p, u8 protocol) LV_REQUIRES_GIANT {
     bool taken = false;
     const u8* ip = const_cast<Packet&>(p).buffer() + p.network_offset;
     size_t total = size_t(p.data() - ip) + p.length();

@@ -25,7 +25,7 @@ u16 parse_mss(const u8* opt, size_t len) {
     return 0;
 }
 
-TcpSocket* find_connection(u32 local, u16 lport, u32 remote, u16 rport) {
+TcpSocket* find_connection(u32 local, u16 lport, u32 remote, u16 rport) LV_REQUIRES_GIANT {
     for (InetSocket& s : tcp_ports().bound) {
         auto& t = static_cast<TcpSocket&>(s);
         if (t.local_port == lport && t.remote_port == rport && t.remote_addr == remote && t.local_addr == local &&
@@ -35,7 +35,7 @@ TcpSocket* find_connection(u32 local, u16 lport, u32 remote, u16 rport) {
     return nullptr;
 }
 
-TcpSocket* find_listener(u32 local, u16 lport) {
+TcpSocket* find_listener(u32 local, u16 lport) LV_REQUIRES_GIANT {
     TcpSocket* wildcard = nullptr;
     for (InetSocket& s : tcp_ports().bound) {
         auto& t = static_cast<TcpSocket&>(s);
@@ -47,7 +47,7 @@ TcpSocket* find_listener(u32 local, u16 lport) {
 }
 } // namespace
 
-void tcp_receive(lv::OwnPtr<Packet> p) {
+void tcp_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT {
     size_t len = p->length();
     if (len < sizeof(TcpHeader)) return;
     auto* h = reinterpret_cast<const TcpHeader*>(p->data());
@@ -75,7 +75,7 @@ void tcp_receive(lv::OwnPtr<Packet> p) {
     else tcp_send_reset_for(seg);
 }
 
-void tcp_icmp_error(const IcmpQuote& q, const IcmpError& e) {
+void tcp_icmp_error(const IcmpQuote& q, const IcmpError& e) LV_REQUIRES_GIANT {
     TcpSocket* c = find_connection(q.src, q.sport, q.dst, q.dport);
     if (!c) return;
     // Only about data in flight (tcp_v4_err ignores stale or forged errors).

@@ -16,7 +16,7 @@ bool capable() { return kernel::capable(kernel::current_process()); }
 
 
 // A score for how well s matches a datagram; -1: not at all (compute_score).
-int match(const UdpSocket& s, u32 src, u16 sport, u32 dst, u16 dport) {
+int match(const UdpSocket& s, u32 src, u16 sport, u32 dst, u16 dport) LV_REQUIRES_GIANT {
     if (s.local_port != dport) return -1;
     int score = 0;
     if (s.local_addr) {
@@ -166,7 +166,7 @@ void UdpSocket::icmp_error(const IcmpError& e) {
 }
 
 // ---- the receive path
-void udp_receive(lv::OwnPtr<Packet> p) {
+void udp_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT {
     if (p->length() < sizeof(UdpHeader)) return;
     auto* h = reinterpret_cast<const UdpHeader*>(p->data());
     size_t ulen = h->length.get();
@@ -211,7 +211,7 @@ void udp_receive(lv::OwnPtr<Packet> p) {
     best->deliver(lv::move(p));
 }
 
-void udp_icmp_error(const IcmpQuote& q, const IcmpError& e) {
+void udp_icmp_error(const IcmpQuote& q, const IcmpError& e) LV_REQUIRES_GIANT {
     UdpSocket* best = nullptr;
     int best_score = -1;
     // The datagram went from (q.src, q.sport) to (q.dst, q.dport): find its sender.

@@ -13,20 +13,20 @@ public:
     UdpSocket(fs::FileSystem& fs);
     ~UdpSocket() override;
 
-    ErrorOr<void> bind(const SockAddr&) override;
-    ErrorOr<void> connect(const SockAddr&, bool nonblock) override;
-    ErrorOr<size_t> sendmsg(SendMsg&) override;
-    void close() override;
+    ErrorOr<void> bind(const SockAddr&) LV_REQUIRES_GIANT override;
+    ErrorOr<void> connect(const SockAddr&, bool nonblock) LV_REQUIRES_GIANT override;
+    ErrorOr<size_t> sendmsg(SendMsg&) LV_REQUIRES_GIANT override;
+    void close() LV_REQUIRES_GIANT override;
 
-    bool port_conflict(const InetSocket& other) const override;
+    bool port_conflict(const InetSocket& other) const LV_REQUIRES_GIANT override;
     // An ICMP error about what this socket sent.
-    void icmp_error(const IcmpError& e);
+    void icmp_error(const IcmpError& e) LV_REQUIRES_GIANT;
 
 protected:
-    ErrorOr<long> proto_ioctl(u32 request, u64 arg) override;
+    ErrorOr<long> proto_ioctl(u32 request, u64 arg) LV_REQUIRES_GIANT override;
 
 private:
-    ErrorOr<void> autobind();
-    bool m_addr_locked = false, m_port_locked = false; // bind() chose them (SOCK_BINDADDR_LOCK)
+    ErrorOr<void> autobind() LV_REQUIRES_GIANT;
+    bool m_addr_locked LV_GUARDED_BY_GIANT = false, m_port_locked LV_GUARDED_BY_GIANT = false; // bind() chose them (SOCK_BINDADDR_LOCK)
 };
 } // namespace net::inet
