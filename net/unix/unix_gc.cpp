@@ -31,12 +31,12 @@ void UnixSocket::files_in_flight(const lv::Vector<lv::RefPtr<fs::File>>& files, 
     }
 }
 
-void UnixSocket::collect_garbage_if_many() {
+void UnixSocket::collect_garbage_if_many() LV_REQUIRES_GIANT {
     if (g_in_flight > kGcTrigger) collect_garbage();
 }
 
 template <typename F>
-void UnixSocket::for_each_queued(F f) {
+void UnixSocket::for_each_queued(F f) LV_REQUIRES_GIANT {
     for (Packet& p : m_queue) {
         f(p);
         // A listener's queue holds connections not yet accepted; what was sent to them
@@ -46,7 +46,7 @@ void UnixSocket::for_each_queued(F f) {
     }
 }
 
-void UnixSocket::collect_garbage() {
+void UnixSocket::collect_garbage() LV_REQUIRES_GIANT {
     if (g_collecting || g_in_flight == 0) return;
     g_collecting = true;
     PacketList dead;
@@ -60,21 +60,21 @@ void UnixSocket::collect_garbage() {
             s.m_gc_candidate = true;
             s.m_gc_refs = s.m_inflight;
         }
-        auto children = [](UnixSocket& s, auto&& visit) {
-            s.for_each_queued([&](Packet& p) {
+        auto children = [](UnixSocket& s, auto&& visit) LV_REQUIRES_GIANT {
+            s.for_each_queued([&](Packet& p) LV_REQUIRES_GIANT {
                 for (const auto& f : p.files)
                     if (UnixSocket* u = from_file(*f); u && u->m_gc_candidate) visit(*u);
             });
         };
         for (UnixSocket& s : all)
-            if (s.m_gc_candidate) children(s, [](UnixSocket& u) { u.m_gc_refs--; });
+            if (s.m_gc_candidate) children(s, [](UnixSocket& u) LV_REQUIRES_GIANT { u.m_gc_refs--; });
         for (UnixSocket& s : all)
             if (s.m_gc_candidate && s.m_gc_refs > 0) s.m_gc_alive = true;
         for (bool changed = true; changed;) {
             changed = false;
             for (UnixSocket& s : all) {
                 if (!s.m_gc_candidate || !s.m_gc_alive) continue;
-                children(s, [&](UnixSocket& u) {
+                children(s, [&](UnixSocket& u) LV_REQUIRES_GIANT {
                     if (!u.m_gc_alive) u.m_gc_alive = changed = true;
                 });
             }

@@ -16,6 +16,7 @@
 // readers of one socket from interleaving while they copy to user memory. Packets and
 // sockets are freed outside interrupts-off sections.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <kernel/sync/mutex.h>
 #include <lib/format.h>
 #include <lib/list.h>
@@ -58,21 +59,21 @@ public:
     UnixSocket(fs::FileSystem& fs, int type);
     ~UnixSocket() override;
 
-    ErrorOr<void> bind(const SockAddr&) override;
-    ErrorOr<void> connect(const SockAddr&, bool nonblock) override;
-    ErrorOr<void> listen(int backlog) override;
-    ErrorOr<lv::RefPtr<Socket>> accept(bool nonblock) override;
-    ErrorOr<void> shutdown(int how) override;
-    ErrorOr<size_t> sendmsg(SendMsg&) override;
-    ErrorOr<size_t> recvmsg(RecvMsg&) override;
-    ErrorOr<void> getname(SockAddr& out, bool peer) override;
-    u32 poll_mask(u32 requested) override;
-    ErrorOr<size_t> unread_bytes() override;
-    ErrorOr<long> family_ioctl(u32 request, u64 arg) override;
-    bool is_listening() const override { return m_state == State::Listening; }
-    Ucred peer_cred() override;
-    bool can_pass_files() const override { return true; }
-    void close() override;
+    ErrorOr<void> bind(const SockAddr&) LV_REQUIRES_GIANT override;
+    ErrorOr<void> connect(const SockAddr&, bool nonblock) LV_REQUIRES_GIANT override;
+    ErrorOr<void> listen(int backlog) LV_REQUIRES_GIANT override;
+    ErrorOr<lv::RefPtr<Socket>> accept(bool nonblock) LV_REQUIRES_GIANT override;
+    ErrorOr<void> shutdown(int how) LV_REQUIRES_GIANT override;
+    ErrorOr<size_t> sendmsg(SendMsg&) LV_REQUIRES_GIANT override;
+    ErrorOr<size_t> recvmsg(RecvMsg&) LV_REQUIRES_GIANT override;
+    ErrorOr<void> getname(SockAddr& out, bool peer) LV_REQUIRES_GIANT override;
+    u32 poll_mask(u32 requested) LV_REQUIRES_GIANT override;
+    ErrorOr<size_t> unread_bytes() LV_REQUIRES_GIANT override;
+    ErrorOr<long> family_ioctl(u32 request, u64 arg) LV_REQUIRES_GIANT override;
+    bool is_listening() const LV_REQUIRES_GIANT override { return m_state == State::Listening; }
+    Ucred peer_cred() LV_REQUIRES_GIANT override;
+    bool can_pass_files() const LV_REQUIRES_GIANT override { return true; }
+    void close() LV_REQUIRES_GIANT override;
 
     // /proc/net/unix (unix_proc.cpp).
     static void proc_net_unix(lv::PutChar put, void* ctx);
@@ -80,8 +81,8 @@ public:
     // In-flight file accounting for the garbage collector (unix_gc.cpp).
     static void files_in_flight(const lv::Vector<lv::RefPtr<fs::File>>& files, int delta);
     static u64 in_flight_total();
-    static void collect_garbage();
-    static void collect_garbage_if_many(); // senders trigger it past a threshold, as Linux
+    static void collect_garbage() LV_REQUIRES_GIANT;
+    static void collect_garbage_if_many() LV_REQUIRES_GIANT; // senders trigger it past a threshold, as Linux
 
     using PacketList = lv::IntrusiveList<Packet, &Packet::node>;
     // Gives back the sender's send space and drops the files a packet carries:
@@ -91,70 +92,70 @@ public:
 
 private:
     enum class State : u8 { Closed, Listening, Established }; // TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED
-    bool connection_based() const { return type != kSockDgram; }
+    bool connection_based() const LV_REQUIRES_GIANT { return type != kSockDgram; }
 
     // unix_socket.cpp
-    void release_locked(bool embryo, PacketList& dead);
-    void enqueue(Packet& p); // onto this socket's queue, waking readers
-    Packet* dequeue();       // the first packet, unlinked
-    void unlink(Packet& p);  // a packet of this queue
-    bool queue_full() const { return m_queue_len > m_backlog; } // unix_recvq_full
-    bool writable() const;
-    void wait_for_room_on(UnixSocket& other); // register on other's relay list
-    void stop_waiting_for_room();
-    void wake_relays(); // room in this socket's queue: wake who waits for it
-    void dgram_disconnected(UnixSocket& old_peer); // takes m_iolock: call with interrupts on
+    void release_locked(bool embryo, PacketList& dead) LV_REQUIRES_GIANT;
+    void enqueue(Packet& p) LV_REQUIRES_GIANT; // onto this socket's queue, waking readers
+    Packet* dequeue() LV_REQUIRES_GIANT;       // the first packet, unlinked
+    void unlink(Packet& p) LV_REQUIRES_GIANT;  // a packet of this queue
+    bool queue_full() const LV_REQUIRES_GIANT { return m_queue_len > m_backlog; } // unix_recvq_full
+    bool writable() const LV_REQUIRES_GIANT;
+    void wait_for_room_on(UnixSocket& other) LV_REQUIRES_GIANT; // register on other's relay list
+    void stop_waiting_for_room() LV_REQUIRES_GIANT;
+    void wake_relays() LV_REQUIRES_GIANT; // room in this socket's queue: wake who waits for it
+    void dgram_disconnected(UnixSocket& old_peer) LV_REQUIRES_GIANT; // takes m_iolock: call with interrupts on
 
     // unix_names.cpp
     static ErrorOr<void> validate(const SockAddr& a);
-    ErrorOr<void> autobind();
-    ErrorOr<void> bind_path(const SockAddr& a);
-    ErrorOr<void> bind_abstract(const SockAddr& a);
+    ErrorOr<void> autobind() LV_REQUIRES_GIANT;
+    ErrorOr<void> bind_path(const SockAddr& a) LV_REQUIRES_GIANT;
+    ErrorOr<void> bind_abstract(const SockAddr& a) LV_REQUIRES_GIANT;
     static ErrorOr<lv::RefPtr<UnixSocket>> find_other(const SockAddr& a, int type);
-    void unbind_locked(); // leave the name table (the name stays for getsockname)
+    void unbind_locked() LV_REQUIRES_GIANT; // leave the name table (the name stays for getsockname)
 
     // unix_connect.cpp
-    ErrorOr<void> connect_stream(const SockAddr& a, bool nonblock);
-    ErrorOr<void> connect_dgram(const SockAddr& a);
+    ErrorOr<void> connect_stream(const SockAddr& a, bool nonblock) LV_REQUIRES_GIANT;
+    ErrorOr<void> connect_dgram(const SockAddr& a) LV_REQUIRES_GIANT;
 
     // unix_send.cpp
-    ErrorOr<Packet*> alloc_packet(size_t len, Timeout& t);
-    ErrorOr<void> attach_scm(Packet& p, Scm& scm, bool with_files);
-    void maybe_add_creds(Packet& p, const UnixSocket& other) const;
-    ErrorOr<size_t> send_stream(SendMsg& m);
-    ErrorOr<size_t> send_dgram(SendMsg& m);
+    ErrorOr<Packet*> alloc_packet(size_t len, Timeout& t) LV_REQUIRES_GIANT;
+    ErrorOr<void> attach_scm(Packet& p, Scm& scm, bool with_files) LV_REQUIRES_GIANT;
+    void maybe_add_creds(Packet& p, const UnixSocket& other) const LV_REQUIRES_GIANT;
+    ErrorOr<size_t> send_stream(SendMsg& m) LV_REQUIRES_GIANT;
+    ErrorOr<size_t> send_dgram(SendMsg& m) LV_REQUIRES_GIANT;
 
     // unix_recv.cpp
-    ErrorOr<size_t> recv_stream(RecvMsg& m);
-    ErrorOr<size_t> recv_dgram(RecvMsg& m);
+    ErrorOr<size_t> recv_stream(RecvMsg& m) LV_REQUIRES_GIANT;
+    ErrorOr<size_t> recv_dgram(RecvMsg& m) LV_REQUIRES_GIANT;
     static void copy_name(const UnixSocket& from, RecvMsg& m);
 
-    State m_state = State::Closed;
-    u32 m_shutdown = 0;   // kRcvShutdown | kSendShutdown
-    bool m_dead = false;  // released (SOCK_DEAD)
-    bool m_embryo = false; // made by connect(), not yet accept()ed
-    u32 m_backlog = kMaxDgramQlen; // sk_max_ack_backlog
-    lv::RefPtr<UnixSocket> m_peer;
-    lv::RefPtr<UnixAddress> m_addr;
-    lv::RefPtr<fs::Inode> m_path_inode; // the socket file bind() made (filesystem names)
-    PacketList m_queue;
-    u32 m_queue_len = 0;
-    size_t m_wmem = 0; // bytes of this socket's packets not yet consumed
-    bool m_has_peer_cred = false;
-    Ucred m_peer_cred {};
+    State m_state LV_GUARDED_BY_GIANT = State::Closed;
+    u32 m_shutdown LV_GUARDED_BY_GIANT = 0;   // kRcvShutdown | kSendShutdown
+    bool m_dead LV_GUARDED_BY_GIANT = false;  // released (SOCK_DEAD)
+    bool m_embryo LV_GUARDED_BY_GIANT = false; // made by connect(), not yet accept()ed
+    u32 m_backlog LV_GUARDED_BY_GIANT = kMaxDgramQlen; // sk_max_ack_backlog
+    lv::RefPtr<UnixSocket> m_peer LV_GUARDED_BY_GIANT;
+    lv::RefPtr<UnixAddress> m_addr LV_GUARDED_BY_GIANT;
+    lv::RefPtr<fs::Inode> m_path_inode LV_GUARDED_BY_GIANT; // the socket file bind() made (filesystem names)
+    PacketList m_queue LV_GUARDED_BY_GIANT;
+    u32 m_queue_len LV_GUARDED_BY_GIANT = 0;
+    size_t m_wmem LV_GUARDED_BY_GIANT = 0; // bytes of this socket's packets not yet consumed
+    bool m_has_peer_cred LV_GUARDED_BY_GIANT = false;
+    Ucred m_peer_cred LV_GUARDED_BY_GIANT {};
     kernel::Mutex m_iolock {"unix io"};
 
     // Waiting for room in another socket's queue (at most one at a time).
-    lv::ListNode m_relay_node;
-    UnixSocket* m_relay_target = nullptr;
-    lv::IntrusiveList<UnixSocket, &UnixSocket::m_relay_node> m_relay_waiters;
+    lv::ListNode m_relay_node LV_GUARDED_BY_GIANT;
+    UnixSocket* m_relay_target LV_GUARDED_BY_GIANT = nullptr;
+    lv::IntrusiveList<UnixSocket, &UnixSocket::m_relay_node> m_relay_waiters LV_GUARDED_BY_GIANT;
 
-    lv::ListNode m_name_node; // in the name table while bound
-    lv::ListNode m_all_node;  // every AF_UNIX socket (the garbage collector walks them)
+    lv::ListNode m_name_node LV_GUARDED_BY_GIANT; // in the name table while bound
+    lv::ListNode m_all_node LV_GUARDED_BY_GIANT;  // every AF_UNIX socket (the garbage collector walks them)
     // Garbage collector state (unix_gc.cpp).
-    u32 m_inflight = 0; // references to this socket's File inside queued packets
-    u32 m_gc_refs = 0;
-    bool m_gc_candidate = false, m_gc_alive = false;
+    u32 m_inflight LV_GUARDED_BY_GIANT = 0; // references to this socket's File inside queued packets
+    u32 m_gc_refs LV_GUARDED_BY_GIANT = 0;
+    bool m_gc_candidate LV_GUARDED_BY_GIANT = false, m_gc_alive LV_GUARDED_BY_GIANT = false;
 
     using SocketList = lv::IntrusiveList<UnixSocket, &UnixSocket::m_name_node>;
     using AllList = lv::IntrusiveList<UnixSocket, &UnixSocket::m_all_node>;
@@ -162,6 +163,6 @@ private:
     static AllList& all_sockets();
     static UnixSocket* from_file(fs::File& f);
     template <typename F>
-    void for_each_queued(F f); // packets in this queue and, for a listener, its embryos'
+    void for_each_queued(F f) LV_REQUIRES_GIANT; // packets in this queue and, for a listener, its embryos'
 };
 } // namespace net::af_unix
