@@ -118,7 +118,7 @@ void ControlWriter::put_files(Scm& scm, bool cloexec, int fd_limit) {
     scm.files.clear(); // the installed ones live on in the fd table
 }
 
-void ControlWriter::deliver(Socket& s, RecvMsg& m, bool cloexec, int fd_limit) {
+void ControlWriter::deliver(Socket& s, RecvMsg& m, bool cloexec, int fd_limit) LV_REQUIRES_GIANT {
     Scm& scm = m.scm;
     if (!m_base) {
         if (s.opts.passcred || !scm.files.empty() || m.stamped) m_truncated = true;

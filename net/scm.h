@@ -4,6 +4,7 @@
 // arches: struct cmsghdr { u64 cmsg_len; i32 cmsg_level; i32 cmsg_type; } followed by
 // the data, each message aligned to 8 bytes.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <net/socket.h>
 
 namespace net {
@@ -34,7 +35,7 @@ public:
     // for which no descriptor is free, are closed and MSG_CTRUNC reported. Without a
     // control buffer everything is dropped and MSG_CTRUNC reported. New descriptors
     // stay below fd_limit (RLIMIT_NOFILE).
-    void deliver(Socket& s, RecvMsg& m, bool cloexec, int fd_limit);
+    void deliver(Socket& s, RecvMsg& m, bool cloexec, int fd_limit) LV_REQUIRES_GIANT;
 
 private:
     void put(int level, int type, const void* data, size_t len);

@@ -7,9 +7,14 @@
 // pending error (SO_ERROR), the timeouts, one wait queue, and read/write/poll/ioctl on
 // the file. AF_UNIX is in net/unix/, AF_INET in net/inet/.
 //
-// Locking: socket state changes with interrupts off (kernel::InterruptGuard; one CPU);
-// user copies happen outside such sections. Whatever a family must not run with
-// interrupts off (dropping the last reference to a File or Socket) it does after.
+// Locking: socket state is under the giant lock (kernel/sync/giant.h), marked
+// LV_GUARDED_BY_GIANT and checked by clang; the operations say LV_REQUIRES_GIANT. Every
+// socket system call holds it (none is giant-free, and read/write take it for a socket,
+// whose FileOps are not giant_free), and so do the net thread and interrupt handlers.
+// Sections that must also keep this CPU's interrupt handlers out (state the receive
+// path changes) use kernel::InterruptGuard; user copies happen outside those. Whatever
+// a family must not run with interrupts off (dropping the last reference to a File or
+// Socket) it does after.
 #pragma once
 #include <fs/file.h>
 #include <kernel/wait_queue.h>
@@ -63,63 +68,63 @@ class Socket : public fs::Inode {
 public:
     ~Socket() override;
     const int domain, type, protocol;
-    SocketOptions opts;
+    SocketOptions opts LV_GUARDED_BY_GIANT;
 
     // ---- operations of the family (defaults: Linux's sock_no_* answers)
-    virtual ErrorOr<void> bind(const SockAddr&) { return Errno::EOPNOTSUPP; }
-    virtual ErrorOr<void> connect(const SockAddr&, bool nonblock) { return Errno::EOPNOTSUPP; }
-    virtual ErrorOr<void> listen(int backlog) { return Errno::EOPNOTSUPP; }
-    virtual ErrorOr<lv::RefPtr<Socket>> accept(bool nonblock) { return Errno::EOPNOTSUPP; }
-    virtual ErrorOr<void> shutdown(int how) { return Errno::EOPNOTSUPP; }
-    virtual ErrorOr<size_t> sendmsg(SendMsg&) = 0;
-    virtual ErrorOr<size_t> recvmsg(RecvMsg&) = 0;
+    virtual ErrorOr<void> bind(const SockAddr&) LV_REQUIRES_GIANT { return Errno::EOPNOTSUPP; }
+    virtual ErrorOr<void> connect(const SockAddr&, bool nonblock) LV_REQUIRES_GIANT { return Errno::EOPNOTSUPP; }
+    virtual ErrorOr<void> listen(int backlog) LV_REQUIRES_GIANT { return Errno::EOPNOTSUPP; }
+    virtual ErrorOr<lv::RefPtr<Socket>> accept(bool nonblock) LV_REQUIRES_GIANT { return Errno::EOPNOTSUPP; }
+    virtual ErrorOr<void> shutdown(int how) LV_REQUIRES_GIANT { return Errno::EOPNOTSUPP; }
+    virtual ErrorOr<size_t> sendmsg(SendMsg&) LV_REQUIRES_GIANT = 0;
+    virtual ErrorOr<size_t> recvmsg(RecvMsg&) LV_REQUIRES_GIANT = 0;
     // getsockname (peer=false) / getpeername (peer=true, ENOTCONN without one).
-    virtual ErrorOr<void> getname(SockAddr& out, bool peer) = 0;
+    virtual ErrorOr<void> getname(SockAddr& out, bool peer) LV_REQUIRES_GIANT = 0;
     // Every ready event (EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLRDHUP, ...); `requested` says
     // what the caller asks for, as Linux's poll_requested_events.
-    virtual u32 poll_mask(u32 requested) = 0;
+    virtual u32 poll_mask(u32 requested) LV_REQUIRES_GIANT = 0;
     // Bytes a read would return now (FIONREAD/SIOCINQ).
-    virtual ErrorOr<size_t> unread_bytes() { return Errno::ENOTTY; }
-    virtual ErrorOr<long> family_ioctl(u32 request, u64 arg) { return Errno::ENOTTY; }
+    virtual ErrorOr<size_t> unread_bytes() LV_REQUIRES_GIANT { return Errno::ENOTTY; }
+    virtual ErrorOr<long> family_ioctl(u32 request, u64 arg) LV_REQUIRES_GIANT { return Errno::ENOTTY; }
     // Options at levels other than SOL_SOCKET (IPPROTO_TCP, ...).
-    virtual ErrorOr<void> setsockopt_level(int level, int name, UserPtr<const u8> val, u32 len) {
+    virtual ErrorOr<void> setsockopt_level(int level, int name, UserPtr<const u8> val, u32 len) LV_REQUIRES_GIANT {
         return Errno::EOPNOTSUPP;
     }
-    virtual ErrorOr<void> getsockopt_level(int level, int name, UserPtr<u8> val, UserPtr<int> len) {
+    virtual ErrorOr<void> getsockopt_level(int level, int name, UserPtr<u8> val, UserPtr<int> len) LV_REQUIRES_GIANT {
         return Errno::EOPNOTSUPP;
     }
-    virtual bool is_listening() const { return false; } // SO_ACCEPTCONN
-    virtual Ucred peer_cred() { return {0, ~0u, ~0u}; } // SO_PEERCRED: none known
+    virtual bool is_listening() const LV_REQUIRES_GIANT { return false; } // SO_ACCEPTCONN
+    virtual Ucred peer_cred() LV_REQUIRES_GIANT { return {0, ~0u, ~0u}; } // SO_PEERCRED: none known
     virtual bool can_pass_files() const { return false; } // SCM_RIGHTS (AF_UNIX only)
     // The socket's file is closed for the last time (Linux's release).
-    virtual void close() = 0;
+    virtual void close() LV_REQUIRES_GIANT = 0;
     // SO_SNDBUF changed: writers and pollers may proceed.
-    virtual void write_space_changed() { m_wait.wake_all(); }
+    virtual void write_space_changed() LV_REQUIRES_GIANT { m_wait.wake_all(); }
 
     // ---- shared state
     // SO_ERROR: the pending error, cleared by reading it (sock_error).
-    Errno take_error();
-    void set_error(Errno e) { m_error = e; }
-    bool has_error() const { return m_error != Errno {}; }
+    Errno take_error() LV_REQUIRES_GIANT;
+    void set_error(Errno e) LV_REQUIRES_GIANT { m_error = e; }
+    bool has_error() const LV_REQUIRES_GIANT { return m_error != Errno {}; }
     kernel::WaitQueue& waiters() { return m_wait; }
-    Timeout rcv_timeout(bool dontwait) const { return Timeout(dontwait ? 0 : opts.rcvtimeo); }
-    Timeout snd_timeout(bool dontwait) const { return Timeout(dontwait ? 0 : opts.sndtimeo); }
+    Timeout rcv_timeout(bool dontwait) const LV_REQUIRES_GIANT { return Timeout(dontwait ? 0 : opts.rcvtimeo); }
+    Timeout snd_timeout(bool dontwait) const LV_REQUIRES_GIANT { return Timeout(dontwait ? 0 : opts.sndtimeo); }
     // The open file on this socket (null before accept() gives it one, and after close).
     fs::File* file() const { return m_file; }
 
     // setsockopt/getsockopt (net/sockopt.cpp): SOL_SOCKET here, other levels to the family.
-    ErrorOr<void> setsockopt(int level, int name, UserPtr<const u8> val, u32 len);
-    ErrorOr<void> getsockopt(int level, int name, UserPtr<u8> val, UserPtr<int> len);
+    ErrorOr<void> setsockopt(int level, int name, UserPtr<const u8> val, u32 len) LV_REQUIRES_GIANT;
+    ErrorOr<void> getsockopt(int level, int name, UserPtr<u8> val, UserPtr<int> len) LV_REQUIRES_GIANT;
 
     // ---- FileOps: read/write are recv/send without flags; FIONREAD; poll.
-    void release(fs::File&) override;
-    ErrorOr<size_t> read(fs::File&, u64, const fs::IoBuffer& buf, size_t n) override;
-    ErrorOr<size_t> write(fs::File&, u64, const fs::IoBuffer& buf, size_t n) override;
-    ErrorOr<long> ioctl(fs::File&, u32 request, u64 arg) override;
+    void release(fs::File&) LV_REQUIRES_GIANT override;
+    ErrorOr<size_t> read(fs::File&, u64, const fs::IoBuffer& buf, size_t n) LV_REQUIRES_GIANT override;
+    ErrorOr<size_t> write(fs::File&, u64, const fs::IoBuffer& buf, size_t n) LV_REQUIRES_GIANT override;
+    ErrorOr<long> ioctl(fs::File&, u32 request, u64 arg) LV_REQUIRES_GIANT override;
     bool seekable() const override { return false; }
-    u32 poll(fs::File&, u32 events) override;
+    u32 poll(fs::File&, u32 events) LV_REQUIRES_GIANT override;
     kernel::WaitQueue* wait_queue(fs::File&) override { return &m_wait; }
-    ErrorOr<size_t> bytes_available(fs::File&) override { return unread_bytes(); }
+    ErrorOr<size_t> bytes_available(fs::File&) LV_REQUIRES_GIANT override { return unread_bytes(); }
 
 protected:
     // Sockets live in sockfs; `fs` must be sockfs() (families get it from make_socket).
@@ -128,7 +133,7 @@ protected:
 
 private:
     friend ErrorOr<lv::RefPtr<fs::File>> open_socket_file(lv::RefPtr<Socket>, u32);
-    Errno m_error {};
+    Errno m_error LV_GUARDED_BY_GIANT {};
     fs::File* m_file = nullptr;
 };
 

@@ -46,7 +46,7 @@ ErrorOr<int> install(lv::RefPtr<Socket> s, u32 flags) {
     return fs::sc::fds().allocate(lv::move(f), flags & kSockCloExec, 0, fs::sc::fd_limit());
 }
 
-ErrorOr<long> get_name(int fd, UserPtr<u8> addr, UserPtr<int> addrlen, bool peer) {
+ErrorOr<long> get_name(int fd, UserPtr<u8> addr, UserPtr<int> addrlen, bool peer) LV_REQUIRES_GIANT {
     lv::RefPtr<fs::File> hold;
     Socket* s = TRY(sc::socket_at(fd, hold));
     SockAddr a;

@@ -69,7 +69,7 @@ ErrorOr<void> user_buffer_ok(u64 p, size_t len) {
 }
 
 // ___sys_sendmsg for one message.
-ErrorOr<size_t> send_one(Socket& s, fs::File& f, u64 umsg, u32 flags) {
+ErrorOr<size_t> send_one(Socket& s, fs::File& f, u64 umsg, u32 flags) LV_REQUIRES_GIANT {
     auto h = TRY(UserPtr<UserMsghdr>(umsg).read());
     SockAddr name;
     bool has_name = false;
@@ -101,7 +101,7 @@ ErrorOr<size_t> send_one(Socket& s, fs::File& f, u64 umsg, u32 flags) {
 
 // ____sys_recvmsg for one message: the name, msg_flags and the used msg_controllen go
 // back into the user's msghdr.
-ErrorOr<size_t> recv_one(Socket& s, fs::File& f, u64 umsg, u32 flags) {
+ErrorOr<size_t> recv_one(Socket& s, fs::File& f, u64 umsg, u32 flags) LV_REQUIRES_GIANT {
     auto h = TRY(UserPtr<UserMsghdr>(umsg).read());
     if (h.name && h.namelen < 0) return Errno::EINVAL;
     IoVector iov;
@@ -124,6 +124,7 @@ ErrorOr<size_t> recv_one(Socket& s, fs::File& f, u64 umsg, u32 flags) {
 bool is_socket(fs::File& f) { return socket_of(f) != nullptr; }
 
 ErrorOr<long> socket_readv(fs::File& f, UserPtr<const void> uiov, unsigned long vlen) {
+    kernel::giant::assert_held(); // readv/writev take it for a socket (fs_read_write.cpp: giant_for)
     if (vlen > kUioMaxIov) return Errno::EINVAL; // readv(2), unlike recvmsg's EMSGSIZE
     IoVector iov;
     TRY(iov.import(uiov.addr(), vlen));
@@ -134,6 +135,7 @@ ErrorOr<long> socket_readv(fs::File& f, UserPtr<const void> uiov, unsigned long 
 }
 
 ErrorOr<long> socket_writev(fs::File& f, UserPtr<const void> uiov, unsigned long vlen) {
+    kernel::giant::assert_held(); // readv/writev take it for a socket (fs_read_write.cpp: giant_for)
     if (vlen > kUioMaxIov) return Errno::EINVAL;
     IoVector iov;
     TRY(iov.import(uiov.addr(), vlen));
