@@ -83,10 +83,10 @@ enum : int {
 };
 constexpr u64 kRlimInfinity = ~0ull;
 
-// Locking. Unless a field names another lock here, it is under the giant lock
+// Locking. The fields marked LV_GUARDED_BY_GIANT are under the giant lock
 // (kernel/sync/giant.h: InterruptGuard sections and the system calls that hold it),
 // which is what still guards the process table and tree, signals, job control and exit
-// state (issue 7 moves them to named locks). The exceptions:
+// state; clang's analysis checks every access. The others:
 //   - pid never changes once the process is registered.
 //   - as, fds and fs (the pointers) change under the giant lock only when no other
 //     thread of the process runs (fork, before it is registered; execve, once
@@ -94,8 +94,12 @@ constexpr u64 kRlimInfinity = ~0ull;
 //     them without it (page faults, the giant-free calls); what they point to has its
 //     own locks (mm::AddressSpace::m_lock, fs::FdTable::m_lock).
 //   - pending_signals, stopped and the threads' exiting flags are also read without it,
-//     one word at a time (the return-to-user check, signal.cpp's return_work): a change
-//     from another CPU is followed by a kick of the thread (sched::kick).
+//     one word at a time, through the *_relaxed accessors (the return-to-user check,
+//     signal.cpp's return_work): a change from another CPU is followed by a kick of the
+//     thread (sched::kick). So are the soft limits (rlimit_cur).
+//   - timers is under g_timer_lock (kernel/itimer.h); dead_threads_runtime_ns is added
+//     to atomically; start_ns is set before the process is registered.
+//   - creds are under m_cred_lock (below).
 //   - the contents of sighand are under SignalHandlers::m_lock; continue_wait and
 //     child_wait under their own wait-queue locks.
 //   - a new process is private to its maker until register_process: fork fills part of

@@ -12,9 +12,10 @@
 // queue registers on that socket's relay list and sleeps on its own wait queue, so
 // poll() on it sees the change too (Linux's peer_wake).
 //
-// Locking: state changes with interrupts off (kernel::InterruptGuard); m_iolock keeps
-// readers of one socket from interleaving while they copy to user memory. Packets and
-// sockets are freed outside interrupts-off sections.
+// Locking: the state is under the giant lock (LV_GUARDED_BY_GIANT, net/socket.h), changed
+// in kernel::InterruptGuard sections; m_iolock keeps readers of one socket from
+// interleaving while they copy to user memory. Packets and sockets are freed outside
+// interrupts-off sections.
 #pragma once
 #include <kernel/sync/giant.h>
 #include <kernel/sync/mutex.h>
