@@ -1,5 +1,5 @@
 #include <fs/anon.h>
-#include <kernel/lock.h>
+#include <kernel/sync/spinlock.h>
 
 namespace fs {
 namespace {
@@ -7,11 +7,13 @@ constexpr size_t kMaxKinds = 8;
 struct Kind {
     const char* name;
     FileSystem* fs;
-} g_kinds[kMaxKinds];
+};
+kernel::Spinlock g_kinds_lock {"anon kinds"};
+Kind g_kinds[kMaxKinds] LV_GUARDED_BY(g_kinds_lock);
 } // namespace
 
 FileSystem* anon_fs(const char* name) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_kinds_lock);
     for (Kind& k : g_kinds) {
         if (k.name && strcmp(k.name, name) == 0) return k.fs;
         if (k.name) continue;

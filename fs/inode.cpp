@@ -7,8 +7,8 @@ namespace fs {
 KTimespec now() { return kernel::time::realtime_now(); }
 
 u64 FileSystem::allocate_dev() {
-    static u64 next = 1;
-    return next++; // makedev(0, n) == n for n < 256: anonymous devices, as tmpfs has
+    static u64 next = 1; // atomic: mounts and anonymous kinds come from any CPU
+    return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED); // makedev(0, n) == n for n < 256: anonymous devices, as tmpfs has
 }
 
 u8 dtype_of_mode(u32 mode) {

@@ -12,7 +12,7 @@ constexpr u16 kArpRequest = 1, kArpReply = 2;
 
 // A datagram we could not deliver: tell its sender (this host) with ICMP host
 // unreachable, as Linux does for a failed neighbour (arp_error_report).
-void report_unreachable(Packet& p) {
+void report_unreachable(Packet& p) LV_REQUIRES_GIANT {
     if (p.length() < sizeof(Ipv4Header)) return;
     auto* ip = reinterpret_cast<const Ipv4Header*>(p.data());
     p.src_ip = ip->src.get();

@@ -6,6 +6,7 @@
 // Resolved entries are trusted for kReachableTime; after that they are still used while
 // requests check them again (Linux's STALE/PROBE), and dropped if nobody answers.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <net/inet/netd.h>
 #include <net/inet/packet.h>
 #include <net/inet/wire.h>
@@ -20,16 +21,16 @@ public:
     ArpCache& operator=(const ArpCache&) = delete;
 
     // Sends an IPv4 datagram to next_hop on this link, resolving it first if needed.
-    void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop);
+    void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) LV_REQUIRES_GIANT;
     // An ARP packet received on the interface (data() at the ARP header).
-    void receive(lv::OwnPtr<Packet> p);
+    void receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT;
     // Forgets every entry (the interface's address changed); waiting datagrams are dropped.
-    void flush();
+    void flush() LV_REQUIRES_GIANT;
     // Looks an entry up; false unless resolved.
-    bool lookup(u32 ip, MacAddr& mac) const;
+    bool lookup(u32 ip, MacAddr& mac) const LV_REQUIRES_GIANT;
     // Calls f(ip, mac) for each resolved entry (/proc/net/arp).
     template <typename F>
-    void for_each(F f) const {
+    void for_each(F f) const LV_REQUIRES_GIANT {
         for (const Entry& e : m_entries)
             if (e.state == Entry::State::Reachable || e.state == Entry::State::Probe) f(e.ip, e.mac);
     }
@@ -54,16 +55,16 @@ private:
         Timer timer; // Incomplete: next request or failure
         ArpCache* cache = nullptr;
     };
-    Entry* find(u32 ip);
-    Entry* allocate(u32 ip);
-    void release(Entry& e);
-    void send_request(Entry& e);
-    void send_reply(const MacAddr& to_mac, u32 to_ip);
-    void resolved(Entry& e, const MacAddr& mac);
-    void fail(Entry& e);
-    static void on_timer(Timer& t);
+    Entry* find(u32 ip) LV_REQUIRES_GIANT;
+    Entry* allocate(u32 ip) LV_REQUIRES_GIANT;
+    void release(Entry& e) LV_REQUIRES_GIANT;
+    void send_request(Entry& e) LV_REQUIRES_GIANT;
+    void send_reply(const MacAddr& to_mac, u32 to_ip) LV_REQUIRES_GIANT;
+    void resolved(Entry& e, const MacAddr& mac) LV_REQUIRES_GIANT;
+    void fail(Entry& e) LV_REQUIRES_GIANT;
+    static void on_timer(Timer& t) LV_REQUIRES_GIANT; // the net thread runs timers under the giant lock
 
     EthernetInterface& m_iface;
-    Entry m_entries[kEntries];
+    Entry m_entries[kEntries] LV_GUARDED_BY_GIANT;
 };
 } // namespace net::inet

@@ -8,6 +8,7 @@
 // transmit_pending(), outside the stack's lock: a driver may sleep for ring space, and
 // protocol code never runs across such a sleep.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/result.h>
 #include <net/arp.h>
 #include <net/inet/interface.h>
@@ -18,19 +19,19 @@ public:
     EthernetInterface();
     ArpCache arp;
 
-    void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) override;
+    void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) LV_REQUIRES_GIANT override;
     void receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT override;
-    void reconfigured() override { arp.flush(); }
-    void transmit_pending() override;
+    void reconfigured() LV_REQUIRES_GIANT override { arp.flush(); }
+    void transmit_pending() LV_REQUIRES_GIANT override;
 
     // Prepends an Ethernet header (from this interface's MAC) and transmits.
-    void send_frame(lv::OwnPtr<Packet> p, const MacAddr& dst, u16 ether_type);
+    void send_frame(lv::OwnPtr<Packet> p, const MacAddr& dst, u16 ether_type) LV_REQUIRES_GIANT;
 
     // For the driver, from any context (interrupts too): a frame arrived. It is copied,
     // so the driver may reuse its buffer at once.
-    void frame_received(const void* frame, size_t len);
+    void frame_received(const void* frame, size_t len) LV_REQUIRES_GIANT;
     // For the driver: the link went up or down (IFF_RUNNING follows).
-    void set_link(bool up);
+    void set_link(bool up) LV_REQUIRES_GIANT;
 
 protected:
     // The driver's half: put one whole frame (data() at the Ethernet header) on the
@@ -39,10 +40,10 @@ protected:
     virtual ErrorOr<void> transmit(const Packet& frame) = 0;
 
 private:
-    bool drop_for_test(u64& counter);
-    PacketQueue m_tx_queue;
-    size_t m_tx_queued = 0;
-    u64 m_rx_seen = 0, m_tx_seen = 0; // frames, for levitate.netdrop
+    bool drop_for_test(u64& counter) LV_REQUIRES_GIANT;
+    PacketQueue m_tx_queue LV_GUARDED_BY_GIANT;
+    size_t m_tx_queued LV_GUARDED_BY_GIANT = 0;
+    u64 m_rx_seen LV_GUARDED_BY_GIANT = 0, m_tx_seen LV_GUARDED_BY_GIANT = 0; // frames, for levitate.netdrop
 };
 
 // levitate.netdrop=N on the command line: every Ethernet interface drops every Nth frame

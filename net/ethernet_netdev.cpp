@@ -29,7 +29,7 @@ protected:
 
 private:
     // Interrupt context: move the device's frames into the stack's queue.
-    static void on_receive(drivers::net::NetDevice& d, void* ctx) {
+    static void on_receive(drivers::net::NetDevice& d, void* ctx) LV_REQUIRES_GIANT { // NetDevice calls it under the giant lock
         auto* self = static_cast<DeviceInterface*>(ctx);
         while (drivers::net::Frame* f = d.receive()) {
             self->frame_received(f->data(), f->len);

@@ -16,7 +16,7 @@ public:
         hw_type = kArphrdLoopback;
     }
 
-    void send_ipv4(lv::OwnPtr<Packet> p, u32) override {
+    void send_ipv4(lv::OwnPtr<Packet> p, u32) LV_REQUIRES_GIANT override {
         // Counted once as sent and once as received, as Linux's lo does.
         stats.tx_packets++;
         stats.tx_bytes += p->length();
@@ -31,7 +31,7 @@ public:
 };
 } // namespace
 
-void create_loopback() {
+void create_loopback() LV_REQUIRES_GIANT {
     static bool created = false;
     if (created) return;
     created = true;

@@ -8,6 +8,7 @@
 // interrupt context), the callbacks' registration by interrupts off. send() may block
 // briefly for ring space: call it from thread context.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <kernel/sync/spinlock.h>
 #include <kernel/wait_queue.h>
 #include <lib/list.h>
@@ -69,7 +70,7 @@ public:
 protected:
     // For drivers, in interrupt context: copies the frame into the receive queue (drops
     // it, counted, when the queue is full or memory is short).
-    void deliver_received(const u8* frame, size_t len);
+    void deliver_received(const u8* frame, size_t len) LV_REQUIRES_GIANT;
     // For drivers, in interrupt context: the link state may have changed.
     void link_changed();
 
@@ -79,10 +80,12 @@ private:
     lv::IntrusiveList<Frame, &Frame::node> m_rx_queue LV_GUARDED_BY(m_rx_lock);
     size_t m_rx_count LV_GUARDED_BY(m_rx_lock) = 0;
     kernel::WaitQueue m_rx_wait; // receive_blocking waits with m_rx_lock
-    void (*m_rx_cb)(NetDevice&, void*) = nullptr;
-    void* m_rx_ctx = nullptr;
-    void (*m_link_cb)(NetDevice&, void*) = nullptr;
-    void* m_link_ctx = nullptr;
+    // The stack's hooks (net/ethernet_netdev.cpp), called under the giant lock: they
+    // hand frames to the net stack, whose state is under it.
+    void (*m_rx_cb)(NetDevice&, void*) LV_GUARDED_BY_GIANT = nullptr;
+    void* m_rx_ctx LV_GUARDED_BY_GIANT = nullptr;
+    void (*m_link_cb)(NetDevice&, void*) LV_GUARDED_BY_GIANT = nullptr;
+    void* m_link_ctx LV_GUARDED_BY_GIANT = nullptr;
 };
 
 // Names the device ("eth" + n) and makes it visible to the stack.

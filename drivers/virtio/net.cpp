@@ -87,7 +87,8 @@ private:
         if (!m_rx->add(&seg, 1, buf)) kfree(buf); // cannot happen: one buffer per slot
     }
 
-    static void interrupt(void* ctx) {
+    // An interrupt handler: under the giant lock (kernel::InterruptContext).
+    static void interrupt(void* ctx) LV_REQUIRES_GIANT {
         auto* self = static_cast<VirtioNet*>(ctx);
         u32 why = self->m_transport.ack_interrupt();
         if ((why & Transport::kIrqConfig) && (self->m_features & kFeatureStatus)) {

@@ -19,7 +19,7 @@ bool g_initialized = false; // init() has read the command line
 
 const IpConfig& boot_config() { return g_config; }
 
-void configure_if_boot_interface(EthernetInterface& iface) {
+void configure_if_boot_interface(EthernetInterface& iface) LV_REQUIRES_GIANT {
     if (!g_initialized || g_configured || !g_config.enabled) return;
     if (g_config.device[0] && strcmp(g_config.device, iface.name) != 0) return;
     g_configured = true;

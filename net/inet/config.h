@@ -8,6 +8,7 @@
 // Without ip= the defaults are QEMU's user network: 10.0.2.15/24, gateway 10.0.2.2,
 // DNS 10.0.2.3.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/types.h>
 
 namespace net::inet {
@@ -33,6 +34,6 @@ void init(const char* cmdline);
 // NetDevice (net/ethernet_netdev.cpp); the first (or ip=...'s device) is configured.
 void attach_net_devices();
 // Called by register_ethernet: gives the boot configuration to the interface it names.
-void configure_if_boot_interface(EthernetInterface& iface);
+void configure_if_boot_interface(EthernetInterface& iface) LV_REQUIRES_GIANT;
 const IpConfig& boot_config();
 } // namespace net::inet

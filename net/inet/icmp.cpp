@@ -12,7 +12,7 @@ namespace {
 // which hold the ports of UDP and TCP.
 constexpr size_t kQuotePayload = 8;
 
-void echo_reply(const Packet& req, const u8* msg, size_t len) {
+void echo_reply(const Packet& req, const u8* msg, size_t len) LV_REQUIRES_GIANT {
     // Linux ignores echo requests sent to broadcast addresses (icmp_echo_ignore_broadcasts).
     if (is_broadcast(req.dst_ip) || is_multicast(req.dst_ip)) return;
     lv::OwnPtr<Packet> p = Packet::make(len);
@@ -102,7 +102,7 @@ void icmp_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT {
     }
 }
 
-void icmp_send_error(const Packet& offending, u8 type, u8 code) {
+void icmp_send_error(const Packet& offending, u8 type, u8 code) LV_REQUIRES_GIANT {
     const u8* orig = const_cast<Packet&>(offending).buffer() + offending.network_offset;
     auto* ip = reinterpret_cast<const Ipv4Header*>(orig);
     u32 src = offending.src_ip, dst = offending.dst_ip;

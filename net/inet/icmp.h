@@ -10,7 +10,7 @@ namespace net::inet {
 // An ICMP error about `offending`, a received datagram whose IPv4 header is still in
 // its buffer (Packet::network_offset). Suppressed where RFC 1122 3.2.2 forbids it:
 // errors about errors, broadcasts, fragments or non-unicast sources.
-void icmp_send_error(const Packet& offending, u8 type, u8 code);
+void icmp_send_error(const Packet& offending, u8 type, u8 code) LV_REQUIRES_GIANT;
 
 // What an ICMP error means for a socket (Linux's icmp_err_convert): the errno, and
 // whether it ends a connection attempt (a "hard" error) or is only reported.

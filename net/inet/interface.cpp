@@ -27,13 +27,13 @@ Interface* find_interface(int index) {
     return nullptr;
 }
 
-Interface* loopback_interface() {
+Interface* loopback_interface() LV_REQUIRES_GIANT {
     for (Interface& i : g_interfaces)
         if (i.is_loopback()) return &i;
     return nullptr;
 }
 
-Interface* interface_with_address(u32 ip) {
+Interface* interface_with_address(u32 ip) LV_REQUIRES_GIANT {
     for (Interface& i : g_interfaces)
         if (i.addr && i.addr == ip && i.is_up()) return &i;
     // All of 127.0.0.0/8 is local (Linux's "local" route on lo), not only 127.0.0.1.
@@ -44,7 +44,7 @@ Interface* interface_with_address(u32 ip) {
     return nullptr;
 }
 
-void set_interface_address(Interface& iface, u32 addr, u32 netmask) {
+void set_interface_address(Interface& iface, u32 addr, u32 netmask) LV_REQUIRES_GIANT {
     if (!netmask) {
         // The classful default, as SIOCSIFADDR gives an interface without a netmask.
         u8 top = u8(addr >> 24);

@@ -3,10 +3,10 @@
 // (loopback, Ethernet with ARP over a driver's NetDevice) implements send_ipv4 and
 // receive.
 //
-// Locking: the whole stack (interfaces, routes, ARP, sockets, timers) is guarded by
-// interrupts being off (kernel/lock.h): every function of net/inet/, net/ethernet,
-// net/arp and net/loopback expects to be called inside an InterruptGuard, except
-// where it says otherwise. Received frames reach the stack through the net thread
+// Locking: the whole stack (interfaces, routes, ARP, sockets, timers) is under the giant
+// lock (kernel/sync/giant.h): its data is marked LV_GUARDED_BY_GIANT and the functions
+// that touch it LV_REQUIRES_GIANT, checked by clang. Sections that the receive path's
+// interrupt handlers must not enter on this CPU use kernel::InterruptGuard. Received frames reach the stack through the net thread
 // (net/inet/netd.h), never directly from a driver's interrupt.
 #pragma once
 #include <kernel/sync/giant.h>
@@ -34,27 +34,28 @@ public:
 
     char name[kIfNameSize] = {};
     int index = 0;         // ifindex: 1 for lo, then in registration order
-    u32 flags = 0;         // kIff*; kIffRunning mirrors the link state
-    u32 mtu = 1500;        // largest IPv4 datagram on this link
-    u32 tx_queue_len = 1000;
-    u16 hw_type = kArphrdEther;
-    MacAddr mac {};
-    u32 addr = 0, netmask = 0, broadcast = 0; // IPv4, host order; addr 0: unconfigured
-    InterfaceStats stats;
+    u32 flags LV_GUARDED_BY_GIANT = 0;  // kIff*; kIffRunning mirrors the link state
+    u32 mtu LV_GUARDED_BY_GIANT = 1500; // largest IPv4 datagram on this link
+    u32 tx_queue_len LV_GUARDED_BY_GIANT = 1000;
+    u16 hw_type = kArphrdEther; // set before registration
+    MacAddr mac {};             // set before registration
+    u32 addr LV_GUARDED_BY_GIANT = 0, netmask LV_GUARDED_BY_GIANT = 0,
+        broadcast LV_GUARDED_BY_GIANT = 0; // IPv4, host order; addr 0: unconfigured
+    InterfaceStats stats LV_GUARDED_BY_GIANT;
     lv::ListNode node;
 
-    bool is_up() const { return flags & kIffUp; }
-    bool is_loopback() const { return flags & kIffLoopback; }
+    bool is_up() const LV_REQUIRES_GIANT { return flags & kIffUp; }
+    bool is_loopback() const LV_REQUIRES_GIANT { return flags & kIffLoopback; }
     // An address of the attached subnet (this interface's own network).
-    bool on_link(u32 ip) const { return addr && (ip & netmask) == (addr & netmask); }
+    bool on_link(u32 ip) const LV_REQUIRES_GIANT { return addr && (ip & netmask) == (addr & netmask); }
 
     // Sends an IPv4 datagram (data() at its IPv4 header) to `next_hop` on this link:
     // the destination itself, or a gateway. Drops it (counted) if the link cannot.
-    virtual void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) = 0;
+    virtual void send_ipv4(lv::OwnPtr<Packet> p, u32 next_hop) LV_REQUIRES_GIANT = 0;
     // A frame received on this interface, in the net thread (data() at the link header).
     virtual void receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT = 0;
     // The link changed state or configuration (flags, address): drop cached state.
-    virtual void reconfigured() {}
+    virtual void reconfigured() LV_REQUIRES_GIANT {}
     // Hands queued frames to the driver. Called by the net thread and process_backlog()
     // with interrupts on and no stack lock held (a driver may sleep for ring space).
     virtual void transmit_pending() {}
@@ -66,8 +67,8 @@ lv::IntrusiveList<Interface, &Interface::node>& interfaces();
 Interface* find_interface(const char* name, size_t len);
 Interface* find_interface(int index);
 // The interface that owns `ip` as its address (or lo for 127/8); null if none.
-Interface* interface_with_address(u32 ip);
-Interface* loopback_interface();
+Interface* interface_with_address(u32 ip) LV_REQUIRES_GIANT;
+Interface* loopback_interface() LV_REQUIRES_GIANT;
 // Assigns an address; netmask 0 keeps the classful default, broadcast follows.
-void set_interface_address(Interface& iface, u32 addr, u32 netmask);
+void set_interface_address(Interface& iface, u32 addr, u32 netmask) LV_REQUIRES_GIANT;
 } // namespace net::inet

@@ -40,7 +40,7 @@ void free_queue(FragQueue& q) {
     lv::destroy(&q);
 }
 
-void on_timeout(Timer& t) {
+void on_timeout(Timer& t) LV_REQUIRES_GIANT {
     auto off = reinterpret_cast<uptr>(&reinterpret_cast<FragQueue*>(0)->timer);
     auto* q = reinterpret_cast<FragQueue*>(reinterpret_cast<uptr>(&t) - off);
     // RFC 792: time exceeded, code 1, only if the first fragment is here to quote.
@@ -134,7 +134,7 @@ lv::OwnPtr<Packet> ipv4_reassemble(lv::OwnPtr<Packet> p) {
     return whole;
 }
 
-void ipv4_send_fragments(lv::OwnPtr<Packet> p, Interface& iface, u32 next_hop) {
+void ipv4_send_fragments(lv::OwnPtr<Packet> p, Interface& iface, u32 next_hop) LV_REQUIRES_GIANT {
     auto* ip = reinterpret_cast<const Ipv4Header*>(p->data());
     size_t hlen = ip->header_length();
     size_t payload = p->length() - hlen;

@@ -5,6 +5,7 @@
 // (ICMP time exceeded after that if its first fragment came), 4 MiB in all, and a
 // fragment overlapping another (but not repeating it) discards the datagram.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/own_ptr.h>
 #include <net/inet/packet.h>
 
@@ -18,5 +19,5 @@ lv::OwnPtr<Packet> ipv4_reassemble(lv::OwnPtr<Packet> fragment);
 
 // Sends datagram `p` (data() at its IPv4 header, all fields but length, fragment
 // fields and checksum filled in) as fragments that fit `iface`'s MTU.
-void ipv4_send_fragments(lv::OwnPtr<Packet> p, Interface& iface, u32 next_hop);
+void ipv4_send_fragments(lv::OwnPtr<Packet> p, Interface& iface, u32 next_hop) LV_REQUIRES_GIANT;
 } // namespace net::inet

@@ -57,7 +57,7 @@ void ipv4_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT {
     }
 }
 
-ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route) {
+ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route) LV_REQUIRES_GIANT {
     Interface& iface = *route.iface;
     size_t total = p->length() + sizeof(Ipv4Header);
     bool fragment = total > iface.mtu;
@@ -86,7 +86,7 @@ ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResu
     return {};
 }
 
-ErrorOr<void> ipv4_send_datagram(lv::OwnPtr<Packet> p, const RouteResult& route) {
+ErrorOr<void> ipv4_send_datagram(lv::OwnPtr<Packet> p, const RouteResult& route) LV_REQUIRES_GIANT {
     if (p->length() > route.iface->mtu) {
         route.iface->stats.tx_dropped++;
         return Errno::EMSGSIZE;
@@ -95,7 +95,7 @@ ErrorOr<void> ipv4_send_datagram(lv::OwnPtr<Packet> p, const RouteResult& route)
     return {};
 }
 
-ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s) {
+ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s) LV_REQUIRES_GIANT {
     RouteResult route = TRY(route_output(s.dst));
     return ipv4_send(lv::move(p), s, route);
 }

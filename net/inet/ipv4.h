@@ -24,12 +24,12 @@ struct Ipv4Send {
 // Prepends the IPv4 header to a transport segment (data() at it) and sends it by
 // `route` (from route_output(dst)). The packet is consumed even on error: EMSGSIZE
 // when it exceeds the interface's MTU and may not be fragmented.
-ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route);
+ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s, const RouteResult& route) LV_REQUIRES_GIANT;
 // Same, looking the route up (ENETUNREACH).
-ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s);
+ErrorOr<void> ipv4_send(lv::OwnPtr<Packet> p, const Ipv4Send& s) LV_REQUIRES_GIANT;
 // Sends a complete datagram (data() at its IPv4 header, checksummed) by `route`:
 // raw sockets with IP_HDRINCL. EMSGSIZE beyond the interface's MTU.
-ErrorOr<void> ipv4_send_datagram(lv::OwnPtr<Packet> p, const RouteResult& route);
+ErrorOr<void> ipv4_send_datagram(lv::OwnPtr<Packet> p, const RouteResult& route) LV_REQUIRES_GIANT;
 
 // The transport layers' receive entry points (data() at their header).
 void icmp_receive(lv::OwnPtr<Packet> p) LV_REQUIRES_GIANT;

@@ -6,7 +6,7 @@ Route g_routes[kMaxRoutes];
 size_t g_count = 0;
 
 // The first configured, up, non-loopback interface: where a limited broadcast goes.
-Interface* broadcast_interface() {
+Interface* broadcast_interface() LV_REQUIRES_GIANT {
     for (Interface& i : interfaces())
         if (!i.is_loopback() && i.is_up() && i.addr) return &i;
     return nullptr;
@@ -18,14 +18,14 @@ const Route* routes(size_t& count) {
     return g_routes;
 }
 
-bool is_broadcast(u32 ip) {
+bool is_broadcast(u32 ip) LV_REQUIRES_GIANT {
     if (ip == kInaddrBroadcast) return true;
     for (Interface& i : interfaces())
         if (i.broadcast && i.broadcast == ip) return true;
     return false;
 }
 
-ErrorOr<RouteResult> route_output(u32 dst) {
+ErrorOr<RouteResult> route_output(u32 dst) LV_REQUIRES_GIANT {
     RouteResult r;
     if (Interface* local = interface_with_address(dst)) {
         Interface* lo = loopback_interface();
@@ -82,7 +82,7 @@ ErrorOr<void> route_delete(u32 dest, u32 mask, u32 gateway) {
     return Errno::ESRCH;
 }
 
-void update_connected_route(Interface& iface) {
+void update_connected_route(Interface& iface) LV_REQUIRES_GIANT {
     for (size_t k = 0; k < g_count;) {
         if (g_routes[k].connected && g_routes[k].iface == &iface) g_routes[k] = g_routes[--g_count];
         else k++;

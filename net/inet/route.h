@@ -4,6 +4,7 @@
 // the table itself holds the subnet route of each configured interface and static
 // routes (the default gateway from the ip= command line option, SIOCADDRT).
 #pragma once
+#include <kernel/sync/giant.h>
 #include <lib/result.h>
 #include <net/inet/interface.h>
 
@@ -26,20 +27,20 @@ struct RouteResult {
 };
 
 // ENETUNREACH when no route matches (or its interface is down).
-ErrorOr<RouteResult> route_output(u32 dst);
+ErrorOr<RouteResult> route_output(u32 dst) LV_REQUIRES_GIANT;
 // EEXIST for an identical destination/mask/gateway, ENOBUFS when the table is full.
 ErrorOr<void> route_add(u32 dest, u32 mask, u32 gateway, Interface* iface, u32 metric);
 // ESRCH when no route has this destination and mask (gateway 0 matches any).
 ErrorOr<void> route_delete(u32 dest, u32 mask, u32 gateway);
 // Keeps the subnet route of `iface` in step with its address and up flag.
-void update_connected_route(Interface& iface);
+void update_connected_route(Interface& iface) LV_REQUIRES_GIANT;
 
 constexpr size_t kMaxRoutes = 32;
 // The table, for /proc/net/route-style listings: routes[0, count).
 const Route* routes(size_t& count);
 
 // True if `ip` is a broadcast address for a sending or receiving interface.
-bool is_broadcast(u32 ip);
+bool is_broadcast(u32 ip) LV_REQUIRES_GIANT;
 inline bool is_multicast(u32 ip) { return (ip >> 28) == 0xe; }
 // The number of leading one bits of a netmask (its prefix length).
 inline int prefix_length(u32 mask) {

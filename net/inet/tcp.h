@@ -17,6 +17,7 @@
 // Small segments wait by Nagle's algorithm (unless TCP_NODELAY) and while corked.
 // FIXME: not yet: window scaling, SACK, timestamps, urgent data.
 #pragma once
+#include <kernel/sync/giant.h>
 #include <kernel/sync/mutex.h>
 #include <net/inet/icmp.h>
 #include <net/inet/inet_socket.h>
@@ -206,7 +207,7 @@ private:
 };
 
 // Sends a RST answering `seg`, for which there is no connection (RFC 793 "reset generation").
-void tcp_send_reset_for(const TcpSegment& seg);
+void tcp_send_reset_for(const TcpSegment& seg) LV_REQUIRES_GIANT;
 // Drops references of connections that ended (done()): called by the net thread and
 // by socket calls once they leave their interrupts-off section.
 void tcp_reap() LV_REQUIRES_GIANT;

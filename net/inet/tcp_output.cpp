@@ -21,7 +21,7 @@ struct Addressing {
 // Sends one segment: header (with an MSS option if mss != 0), then `len` bytes of
 // payload taken from `ring` at `ring_off`.
 void transmit(const Addressing& a, u32 seq, u32 ack, u8 flags, u16 window, u16 mss, const ByteRing* ring,
-              size_t ring_off, size_t len) {
+              size_t ring_off, size_t len) LV_REQUIRES_GIANT {
     size_t hlen = sizeof(TcpHeader) + (mss ? 4 : 0);
     lv::OwnPtr<Packet> p = Packet::make(hlen + len);
     if (!p) return; // the retransmission timer will try again
@@ -60,7 +60,7 @@ lv::IntrusiveList<TcpSocket, &TcpSocket::reap_node>& reap_list() {
 }
 } // namespace
 
-void tcp_send_reset_for(const TcpSegment& seg) {
+void tcp_send_reset_for(const TcpSegment& seg) LV_REQUIRES_GIANT {
     if (seg.flags & kTcpRst) return;
     if (is_broadcast(seg.dst) || is_multicast(seg.dst)) return;
     Addressing a {seg.dst, seg.src, seg.dport, seg.sport, kDefaultTtl, 0};

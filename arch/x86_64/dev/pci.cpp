@@ -5,7 +5,7 @@
 // MMCONFIG, from the ACPI MCFG table).
 #include <arch/x86/cpu.h>
 #include <arch/x86/internal.h>
-#include <kernel/lock.h>
+#include <kernel/sync/spinlock.h>
 
 namespace arch {
 namespace {
@@ -19,15 +19,17 @@ u32 address(u8 bus, u8 dev, u8 fn, u16 offset) {
 bool pci_available() { return true; }
 
 // The address/data pair is one shared register: keep other threads (and interrupt
-// handlers) from interleaving.
+// handlers) from interleaving. A leaf lock.
+static kernel::Spinlock g_config_lock {"pci config", false};
+
 u32 pci_config_read(u8 bus, u8 dev, u8 fn, u16 offset) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_config_lock);
     x86::outl(kConfigAddress, address(bus, dev, fn, offset));
     return x86::inl(kConfigData);
 }
 
 void pci_config_write(u8 bus, u8 dev, u8 fn, u16 offset, u32 value) {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_config_lock);
     x86::outl(kConfigAddress, address(bus, dev, fn, offset));
     x86::outl(kConfigData, value);
 }

@@ -5,12 +5,16 @@
 // them here are seen everywhere at once.
 #include <arch/pte.h>
 #include <arch/x86/internal.h>
-#include <kernel/lock.h>
+#include <kernel/sync/spinlock.h>
 #include <mm/phys.h>
 
 namespace arch {
 namespace {
 using namespace arch::pte;
+
+// The kernel half's device mappings: threads may map concurrently. Taken before the
+// frame allocator's locks (a new table).
+kernel::Spinlock g_mmio_lock {"mmio"};
 
 u64* table(PhysAddr p) { return reinterpret_cast<u64*>(kDirectMapBase + p); }
 
@@ -30,7 +34,7 @@ u64* next_table(u64& entry, bool& covered) {
     return table(t);
 }
 
-bool map_page(PhysAddr pa) {
+bool map_page(PhysAddr pa) LV_REQUIRES(g_mmio_lock) {
     VirtAddr va = kDirectMapBase + pa;
     u64* pml4 = table(x86::g_kernel_root);
     u64* pdpt = table(address(pml4[(va >> 39) & 511])); // always present (boot/paging.cpp)
@@ -50,7 +54,7 @@ bool map_page(PhysAddr pa) {
 
 void* map_mmio(PhysAddr base, u64 size) {
     if (size == 0 || base + size < base || base + size > (1ull << 46)) return nullptr;
-    kernel::InterruptGuard g; // the tables are shared; threads may map concurrently
+    kernel::SpinlockLocker l(g_mmio_lock);
     for (PhysAddr p = align_down(base, kPageSize); p < base + size; p += kPageSize)
         if (!map_page(p)) return nullptr;
     return reinterpret_cast<void*>(kDirectMapBase + base);
