@@ -62,20 +62,20 @@ public:
     ErrorOr<void> ctl(int op, int fd, File& target, u32 events, u64 data);
     ErrorOr<size_t> wait(VirtAddr out, size_t max, u64 deadline, bool immediate);
     // True if `target` is among the epolls nested in this one, or they nest too deep.
-    bool reaches(const Epoll& target, int depth) const;
+    bool reaches(const Epoll& target, int depth) const LV_REQUIRES_GIANT;
 
 private:
-    Item* find(File& file, int fd);
-    ErrorOr<void> insert(File& target, int fd, u32 events, u64 data);
-    void remove(Item& it);
+    Item* find(File& file, int fd) LV_REQUIRES_GIANT;
+    ErrorOr<void> insert(File& target, int fd, u32 events, u64 data) LV_REQUIRES_GIANT;
+    void remove(Item& it) LV_REQUIRES_GIANT;
     void make_ready(Item& it);
     // Moves reported events to the user; see wait().
     ErrorOr<size_t> transfer(VirtAddr out, size_t max);
 
     static void on_wake(WaitQueue::Waiter& w, u32 key);
-    static void on_file_gone(FileWatch& w);
+    static void on_file_gone(FileWatch& w) LV_REQUIRES_GIANT; // File::~File, under the giant lock
 
-    ItemList m_items; // under the giant lock
+    ItemList m_items LV_GUARDED_BY_GIANT;
     // Linux's ep->lock: taken inside the lock of a watched queue (on_wake), never held
     // while waking a queue or polling a file.
     kernel::Spinlock m_lock {"epoll"};

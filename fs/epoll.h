@@ -8,7 +8,9 @@
 // EPOLL_CTL_MOD. Registrations belong to the open file description: they end when it
 // does (FileWatch, fs/file.h), not when one of its fds is closed.
 //
-// Locking: every list and field here is guarded by interrupts off; no section sleeps.
+// Locking: the registered set of each epoll is under the giant lock (LV_GUARDED_BY_GIANT
+// in fs/epoll.cpp); the ready list under the epoll's own spinlock, which the wakes of
+// watched files take from any CPU (see Item there).
 #pragma once
 #include <fs/file.h>
 

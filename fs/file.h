@@ -13,7 +13,7 @@ namespace fs {
 // registration ends with the open file description, as epoll(7) says.
 struct FileWatch {
     lv::ListNode node;
-    void (*file_gone)(FileWatch&) = nullptr;
+    void (*file_gone)(FileWatch&) LV_REQUIRES_GIANT = nullptr;
 };
 
 class File : public lv::RefCounted<File> {
@@ -28,7 +28,7 @@ public:
     u64 offset = 0;         // also the readdir cookie of a directory
     u32 flags = 0;          // access mode and status flags (O_APPEND, O_NONBLOCK, ...)
     u32 private_data = 0;   // for the driver (the console's output channel)
-    lv::IntrusiveList<FileWatch, &FileWatch::node> watches; // changed with interrupts off
+    lv::IntrusiveList<FileWatch, &FileWatch::node> watches LV_GUARDED_BY_GIANT; // epoll registrations on this file
 
     bool readable() const { return ops && (flags & kOAccMode) != kOWrOnly && (flags & kOAccMode) != 3; }
     bool writable() const { return ops && ((flags & kOAccMode) == kOWrOnly || (flags & kOAccMode) == kORdWr); }

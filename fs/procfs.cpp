@@ -256,7 +256,7 @@ void gen_cmdline(Text& t, int pid) {
 char state_of(kernel::Process& p) LV_REQUIRES_GIANT {
     if (p.zombie) return 'Z';
     if (p.stopped) return 'T';
-    kernel::InterruptGuard g; // FIXME(SMP): p.threads
+    kernel::InterruptGuard g; // p.threads (the giant lock), and the run states
     for (kernel::Thread& t : p.threads)
         if (kernel::sched::is_runnable(t)) return 'R';
     return 'S';

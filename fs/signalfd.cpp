@@ -106,7 +106,7 @@ public:
     kernel::WaitQueue* wait_queue(File&) override { return &kernel::signal_queued_wait(); }
 
 private:
-    u64 m_mask; // guarded by interrupts off
+    u64 m_mask LV_GUARDED_BY_GIANT; // changed in InterruptGuard sections
 };
 
 FileSystem* signalfd_fs() { return anon_fs("signalfd"); }

@@ -329,7 +329,7 @@ void delete_posix_timers(Process& p) {
 
 void delete_posix_timer(Timer& t) {
     {
-        InterruptGuard g; // FIXME(SMP): the pending signals' own lock
+        // Under the giant lock too (the caller's): the pending signals are its.
         disarm(t);
         Process& p = *t.process;
         p.timers->posix.remove(t);

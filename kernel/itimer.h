@@ -113,7 +113,7 @@ void timer_signal_dequeued(Process& p, Thread::SigInfo& info) LV_EXCLUDES(g_time
 // The process's POSIX timer with this id, or null. It stays valid while the lock is
 // held (another thread may delete it).
 Timer* find_posix_timer(Process& p, int id) LV_REQUIRES(g_timer_lock);
-void delete_posix_timer(Timer& t) LV_REQUIRES(g_timer_lock);
+void delete_posix_timer(Timer& t) LV_REQUIRES(g_timer_lock, giant::the_lock);
 // execve: POSIX timers do not survive it (the interval timers and alarm do).
-void delete_posix_timers(Process& p) LV_EXCLUDES(g_timer_lock);
+void delete_posix_timers(Process& p) LV_EXCLUDES(g_timer_lock) LV_REQUIRES_GIANT;
 } // namespace kernel

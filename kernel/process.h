@@ -199,7 +199,6 @@ struct Process {
     // task_struct::vfork_done); released (set to null) when this child execs or exits,
     // or by the parent itself when SIGKILL ends its wait first. The parent never touches
     // this Process after the child may have been reaped: it finds it again by pid.
-    // Guarded by interrupts off (one CPU).
     VforkDone* vfork_done LV_GUARDED_BY_GIANT = nullptr;
 
     // Job control: stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT or SIGKILL.
