@@ -13,7 +13,7 @@ namespace fs {
 // registration ends with the open file description, as epoll(7) says.
 struct FileWatch {
     lv::ListNode node;
-    void (*file_gone)(FileWatch&) LV_REQUIRES_GIANT = nullptr;
+    void (*file_gone)(FileWatch&) = nullptr; // called under the giant lock (File::~File)
 };
 
 class File : public lv::RefCounted<File> {

@@ -119,7 +119,7 @@ isize read(u8* buf, size_t n, bool nonblock) {
 }
 
 namespace {
-int g_foreground_pgid = 0;
+int g_foreground_pgid LV_GUARDED_BY_GIANT = 0;
 }
 int foreground_pgid() { return g_foreground_pgid; }
 void set_foreground_pgid(int pgid) { g_foreground_pgid = pgid; }

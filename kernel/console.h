@@ -42,8 +42,8 @@ void receive(u8 c) LV_REQUIRES_GIANT; // from kernel::console_rx (interrupt cont
 // arch::console_rx_resume().
 bool rx_full();
 
-// The console tty's foreground process group (TIOCGPGRP/TIOCSPGRP, set_foreground) LV_REQUIRES_GIANT :
-// ^C sends SIGINT to it. 0 = none.
-int foreground_pgid();
-void set_foreground_pgid(int pgid);
+// The console tty's foreground process group (TIOCGPGRP/TIOCSPGRP, set_foreground):
+// ^C sends SIGINT to it. 0 = none. Under the giant lock, as process groups are.
+int foreground_pgid() LV_REQUIRES_GIANT;
+void set_foreground_pgid(int pgid) LV_REQUIRES_GIANT;
 } // namespace kernel::console

@@ -493,7 +493,7 @@ void thread_start(void* arg) LV_NO_THREAD_SAFETY_ANALYSIS {
     reap(dead);
     auto* t = static_cast<Thread*>(arg);
     // Every thread but the idle ones holds it (a user thread gives it up on its way to
-    // user mode); an idle thread takes it only to free dead threads.
+    // user mode); the idle threads never take it (reap() frees dead threads without it).
     if (t->kernel_entry != idle_loop) giant::lock();
     t->kernel_entry(t->kernel_arg);
     panic("kernel thread %s returned", t->name);

@@ -7,7 +7,7 @@
 ErrorOr<long> sys_spawn(UserPtr<const char> path) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_spawn_args(UserPtr<const char> path, UserPtr<u64> argv, UserPtr<u64> envp) LV_REQUIRES_GIANT;
 ErrorOr<long> sys_set_foreground(int pid) LV_REQUIRES_GIANT;
-ErrorOr<long> sys_get_foreground();
+ErrorOr<long> sys_get_foreground() LV_REQUIRES_GIANT;
 ErrorOr<long> sys_isatty(int fd);
 
 #define LV_CUSTOM_SYSCALLS(X) \

@@ -104,7 +104,7 @@ private:
     void commit_line();
     // Runs one input byte through the line discipline; appends to `raw_out` in
     // non-canonical mode. Returns false if the byte was a signal character.
-    bool input(u8 c, char* raw_out, size_t& raw_len);
+    bool input(u8 c, char* raw_out, size_t& raw_len) LV_REQUIRES_GIANT;
     void flush_input();
 
     KTermios m_termios;
@@ -196,7 +196,6 @@ bool ConsoleTty::input(u8 c, char* raw_out, size_t& raw_len) {
             // Without a foreground group (no shell set one), the reader's own group is
             // the one at the keyboard.
             int fg = kernel::console::foreground_pgid();
-            kernel::giant::assert_held(); // read(2) holds it: the console is not giant-free
             signal_group(fg ? fg : kernel::current_process().pgid, sig);
             return false;
         }
@@ -228,6 +227,7 @@ bool ConsoleTty::input(u8 c, char* raw_out, size_t& raw_len) {
 }
 
 ErrorOr<size_t> ConsoleTty::read(File& f, u64, const IoBuffer& buf, size_t n) {
+    kernel::giant::assert_held(); // read(2) holds it: the console is not giant-free
     if (n == 0) return 0;
     bool mux = kernel::console::multiplexed();
     for (;;) {

@@ -58,7 +58,7 @@ public:
     virtual void reconfigured() LV_REQUIRES_GIANT {}
     // Hands queued frames to the driver. Called by the net thread and process_backlog()
     // with interrupts on and no stack lock held (a driver may sleep for ring space).
-    virtual void transmit_pending() {}
+    virtual void transmit_pending() LV_REQUIRES_GIANT {}
 };
 
 // Adds an interface and gives it the next index. The stack never frees interfaces.
