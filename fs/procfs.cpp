@@ -305,7 +305,7 @@ void gen_stat(Text& t, int pid) LV_REQUIRES_GIANT {
     t.printf("%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %lu %lu %lu %lu %ld %d %d 0 %lu %lu %lu %lu 0 0 0 0 0 "
              "%lu %lu %lu %lu %d 0 0 %d %u %u %u 0 0 0 0 0 %lu 0 0 0 0 %d\n",
              p->pid, p->comm, state, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
-             p->exit_started ? kPfExiting : 0u, p->utime_ns / kTick, p->stime_ns / kTick,
+             p->exit_started ? kPfExiting : 0u, p->tick_utime_ns() / kTick, p->tick_stime_ns() / kTick,
              p->children_cpu.utime_ns / kTick, p->children_cpu.stime_ns / kTick, priority, int(sched.nice),
              p->live_threads, p->start_ns / kTick, vsize, rss, p->rlimits[kernel::kRlimitRss].cur, pending, blocked,
              ignored, caught, state == 'S' ? 1 : 0 /* wchan: asleep */, p->exit_signal, processor,

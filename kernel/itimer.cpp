@@ -159,36 +159,55 @@ void cputime_switch(Thread& prev, Thread& next) {
         __atomic_fetch_add(&prev.process->dead_threads_runtime_ns, prev.cpu.runtime_ns, __ATOMIC_RELAXED);
 }
 
+namespace {
+// Whether this tick has timer work, which sends signals and so needs the giant lock:
+// CPU-time timers of the running process, or a deadline that has passed.
+bool timer_work(Thread& t) LV_EXCLUDES(g_timer_lock) {
+    SpinlockLocker l(g_timer_lock);
+    if (t.process && t.process->timers) return true;
+    Timer* first = g_armed.first();
+    return first && first->deadline_ns <= time::monotonic_ns();
+}
+
+void run_timers(Thread& t, bool from_user) LV_REQUIRES_GIANT LV_EXCLUDES(g_timer_lock) {
+    SpinlockLocker l(g_timer_lock);
+    if (Process* p = t.process) {
+        if (ProcessTimers* pt = p->timers) {
+            if (from_user) count_down(*p, pt->virt, SIGVTALRM);
+            count_down(*p, pt->prof, SIGPROF);
+            count_down_cpu_timers(*p, t);
+        }
+    }
+    u64 now = time::monotonic_ns();
+    while (Timer* first = g_armed.first()) {
+        if (first->deadline_ns > now) break;
+        expire(*first, now);
+    }
+}
+} // namespace
+
 void timer_tick(bool from_user) {
-    // Interrupt context, interrupts off.
+    // Interrupt context, interrupts off, without the giant lock (kernel/entry.h's
+    // TickContext): taken below only for what needs it, so that the ticks of CPUs
+    // running independent work do not queue for it.
     Thread& t = current_thread();
     account_tick(from_user, t.sched.nice); // /proc/stat
     if (Process* p = t.process) {
         if (from_user) {
             t.cpu.user_ticks++;
-            p->utime_ns += kTickNs;
+            p->add_tick_ns(true, kTickNs);
         } else {
             t.cpu.system_ticks++;
-            p->stime_ns += kTickNs;
+            p->add_tick_ns(false, kTickNs);
         }
     }
-    {
-        SpinlockLocker l(g_timer_lock);
-        if (Process* p = t.process) {
-            if (ProcessTimers* pt = p->timers) {
-                if (from_user) count_down(*p, pt->virt, SIGVTALRM);
-                count_down(*p, pt->prof, SIGPROF);
-                count_down_cpu_timers(*p, t);
-            }
-        }
-        u64 now = time::monotonic_ns();
-        while (Timer* first = g_armed.first()) {
-            if (first->deadline_ns > now) break;
-            expire(*first, now);
-        }
+    if (timer_work(t)) {
+        giant::Locker giant;
+        run_timers(t, from_user);
     }
     if (this_cpu().id == 0 && --g_load_countdown == 0) { // one CPU's ticks time it
         g_load_countdown = kLoadTicks;
+        giant::Locker giant; // the process table
         update_load();
     }
 }
@@ -232,7 +251,7 @@ CpuSplit thread_cpu(Thread& t) {
 
 CpuSplit process_cpu(Process& p) {
     InterruptGuard g;
-    return adjust(process_runtime_ns(p), p.utime_ns / kTickNs, p.stime_ns / kTickNs, p.reported_cpu);
+    return adjust(process_runtime_ns(p), p.tick_utime_ns() / kTickNs, p.tick_stime_ns() / kTickNs, p.reported_cpu);
 }
 
 CpuSplit child_total_cpu(Process& child) {

@@ -25,7 +25,7 @@ struct Process;
 // from prev to next; every timer tick calls timer_tick (accounting, then the timers)
 // before scheduling.
 void cputime_switch(Thread& prev, Thread& next) LV_REQUIRES(sched::rq_lock);
-void timer_tick(bool from_user) LV_REQUIRES_GIANT;
+void timer_tick(bool from_user);
 
 u64 thread_runtime_ns(const Thread& t); // exact, including the current slice
 u64 process_runtime_ns(const Process& p); // every thread, live or exited

@@ -213,7 +213,12 @@ struct Process {
     bool zombie LV_GUARDED_BY_GIANT = false;
     bool exit_started LV_GUARDED_BY_GIANT = false;
     int wait_status LV_GUARDED_BY_GIANT = 0; // Linux wait status: (code << 8) or the signal number
-    u64 utime_ns LV_GUARDED_BY_GIANT = 0, stime_ns LV_GUARDED_BY_GIANT = 0; // sampled by the timer tick (whole process, dead threads too)
+    // CPU time sampled by the timer tick (whole process, dead threads too): added to
+    // atomically by the ticks of every CPU the threads run on, without the giant lock.
+    u64 utime_ns = 0, stime_ns = 0;
+    void add_tick_ns(bool user, u64 ns) { __atomic_fetch_add(user ? &utime_ns : &stime_ns, ns, __ATOMIC_RELAXED); }
+    u64 tick_utime_ns() const { return __atomic_load_n(&utime_ns, __ATOMIC_RELAXED); }
+    u64 tick_stime_ns() const { return __atomic_load_n(&stime_ns, __ATOMIC_RELAXED); }
     u64 start_ns = 0; // set before the process is registered; never changes after
 
     // CPU time (kernel/itimer.cpp): exact runtime of the threads that have exited, the

@@ -453,16 +453,20 @@ lockdep::HeldLocks* lockdep::current_held_locks() {
     return t->irq_depth ? &t->irq_held_locks : &t->held_locks;
 }
 
-InterruptContext::InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS {
+TickContext::TickContext() {
     if (Thread* t = this_cpu().current) t->irq_depth++;
-    giant::lock(); // handlers still reach data under the giant lock
     count_interrupt();
 }
 
-InterruptContext::~InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS {
-    giant::unlock();
+TickContext::~TickContext() {
     if (Thread* t = this_cpu().current) t->irq_depth--;
 }
+
+InterruptContext::InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS {
+    giant::lock(); // device handlers still reach data under the giant lock
+}
+
+InterruptContext::~InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS { giant::unlock(); }
 
 namespace {
 // The running thread, read with interrupts off: this_cpu() and its `current` are two

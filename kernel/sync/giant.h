@@ -5,8 +5,9 @@
 // did while it was being taken apart:
 //   - every InterruptGuard section takes it (kernel/lock.h);
 //   - so do most system calls for their whole length (all but syscalls/dispatch.cpp's
-//     kGiantFree), every interrupt handler (InterruptContext), and the return to user
-//     mode when it has work (signal delivery); user mode never holds it;
+//     kGiantFree), every device interrupt handler (InterruptContext), the timer tick
+//     only when a timer fires or the load average is due (kernel/itimer.cpp), and the
+//     return to user mode when it has work (signal delivery); user mode never holds it;
 //   - kernel threads hold it, except while asleep.
 // A thread gives it up whenever it switches away (sched::schedule) and takes it back
 // once it runs again, so a sleeper never blocks the other CPUs. Code under the named

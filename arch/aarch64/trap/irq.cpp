@@ -51,15 +51,16 @@ extern "C" void aarch64_irq(TrapFrame* f) {
         gic::end_of_interrupt(ack);
         return;
     }
-    kernel::InterruptContext irq;
-    if (intid >= kMaxIrq) {
-        __atomic_fetch_add(&g_spurious, 1, __ATOMIC_RELAXED);
-        return;
-    }
     if (intid == timer::intid()) {
+        kernel::TickContext tick; // no giant lock: the tick takes it only where it needs it
         timer::rearm();
         gic::end_of_interrupt(ack);
         kernel::handle_timer_tick(*f);
+        return;
+    }
+    kernel::InterruptContext irq;
+    if (intid >= kMaxIrq) {
+        __atomic_fetch_add(&g_spurious, 1, __ATOMIC_RELAXED);
         return;
     }
     if (intid < kTableSize && g_handlers[intid]) g_handlers[intid]();

@@ -165,13 +165,16 @@ void interrupt(TrapFrame& f) {
         kernel::handle_ipi();
         return;
     }
-    kernel::InterruptContext irq;
     if (f.vector == kVectorTimer) {
+        kernel::TickContext tick; // no giant lock: the tick takes it only where it needs it
         lapic_eoi(); // first: the tick may switch to another thread
         if (kernel::this_cpu().id == 0) tsc_tick();
         lapic_tick();
         kernel::handle_timer_tick(f);
-    } else if (f.vector == kVectorCom1) {
+        return;
+    }
+    kernel::InterruptContext irq;
+    if (f.vector == kVectorCom1) {
         uart_handle_interrupt();
         lapic_eoi();
     } else if (device_irq(f.vector)) {
