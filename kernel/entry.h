@@ -24,27 +24,28 @@ void handle_syscall(arch::TrapFrame& f);
 // `f` is what it interrupted: user mode (CPU time accounting charges the tick to user
 // or system time) or kernel code (the lockup detector reports it if it has run that
 // long without a switch). May switch threads before returning.
-void handle_timer_tick(const arch::TrapFrame& f); // inside a TickContext
+void handle_timer_tick(const arch::TrapFrame& f); // inside a IrqContext
 
 // Interrupt context, from the arch's interrupt entry to its return (the timer's
 // included): the interrupt is counted for /proc/stat's "intr", and the locks taken meanwhile
 // are recorded for the lock-order checks apart from those the interrupted code holds
 // (it does not hold them for the handler). The mark belongs to the thread, so a switch
-// away inside it (the tick) is fine. The timer tick uses this one alone: it takes the
-// giant lock only for the work that needs it (kernel/itimer.cpp's timer_tick), so that
-// every CPU's tick does not wait for the lock.
-class TickContext {
+// away inside it (the tick) is fine. This one alone, without the giant lock, is for the
+// timer tick, which takes the lock only for the work that needs it (kernel/itimer.cpp's
+// timer_tick), so that every CPU's tick does not wait for it; and for device handlers
+// registered without it (arch::register_irq_line's `giant`).
+class IrqContext {
 public:
-    TickContext();
-    ~TickContext();
-    TickContext(const TickContext&) = delete;
-    TickContext& operator=(const TickContext&) = delete;
+    IrqContext();
+    ~IrqContext();
+    IrqContext(const IrqContext&) = delete;
+    IrqContext& operator=(const IrqContext&) = delete;
 };
 
 // A device's interrupt: the same, and the giant lock too (nested, when the interrupted
 // thread holds it), which device handlers still need: to the analysis, held from here
 // to the end of the enclosing function.
-class InterruptContext : TickContext {
+class InterruptContext : IrqContext {
 public:
     InterruptContext() LV_ASSERT_CAPABILITY(giant::the_lock);
     ~InterruptContext();

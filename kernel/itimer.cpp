@@ -188,7 +188,7 @@ void run_timers(Thread& t, bool from_user) LV_REQUIRES_GIANT LV_EXCLUDES(g_timer
 
 void timer_tick(bool from_user) {
     // Interrupt context, interrupts off, without the giant lock (kernel/entry.h's
-    // TickContext): taken below only for what needs it, so that the ticks of CPUs
+    // IrqContext): taken below only for what needs it, so that the ticks of CPUs
     // running independent work do not queue for it.
     Thread& t = current_thread();
     account_tick(from_user, t.sched.nice); // /proc/stat

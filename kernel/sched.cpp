@@ -453,12 +453,12 @@ lockdep::HeldLocks* lockdep::current_held_locks() {
     return t->irq_depth ? &t->irq_held_locks : &t->held_locks;
 }
 
-TickContext::TickContext() {
+IrqContext::IrqContext() {
     if (Thread* t = this_cpu().current) t->irq_depth++;
     count_interrupt();
 }
 
-TickContext::~TickContext() {
+IrqContext::~IrqContext() {
     if (Thread* t = this_cpu().current) t->irq_depth--;
 }
 

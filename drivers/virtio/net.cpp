@@ -35,7 +35,7 @@ public:
         }
         if (m_features & kFeatureMtu) mtu = min<u32>(m_transport.config_read16(kConfigMtu), kRxBufferLen - kHeaderLen - 14);
         // Link changes come as configuration-change interrupts (5.1.4.2).
-        TRY(m_transport.setup_interrupt(interrupt, this, m_features & kFeatureStatus));
+        TRY(m_transport.setup_interrupt(interrupt, this, true, m_features & kFeatureStatus)); // the net stack
         m_link = link_up();
         m_rx = TRY(Virtqueue::create(m_transport, kRxQueue, kQueueSize));
         m_tx = TRY(Virtqueue::create(m_transport, kTxQueue, kQueueSize));

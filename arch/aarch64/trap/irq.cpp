@@ -16,6 +16,7 @@ IrqHandler g_handlers[kTableSize];
 struct DeviceHandler {
     IrqCallback cb;
     void* ctx;
+    bool giant; // runs under the giant lock (arch::register_irq_line)
 };
 DeviceHandler g_device_handlers[kTableSize]; // drivers' handlers (register_irq_line)
 u64 g_spurious;
@@ -27,13 +28,13 @@ void register_irq(u32 intid, IrqHandler h, bool edge) {
     gic::enable(intid, edge);
 }
 
-bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx) {
+bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx, bool giant) {
     // SPIs only: SGIs and PPIs (0-31) belong to the CPU (timer, IPIs).
     if (!cb || intid < 32 || intid >= kTableSize) return false;
     {
         kernel::InterruptGuard g;
         if (g_handlers[intid] || g_device_handlers[intid].cb) return false;
-        g_device_handlers[intid] = {cb, ctx};
+        g_device_handlers[intid] = {cb, ctx, giant};
     }
     gic::enable(intid, edge);
     return true;
@@ -52,10 +53,16 @@ extern "C" void aarch64_irq(TrapFrame* f) {
         return;
     }
     if (intid == timer::intid()) {
-        kernel::TickContext tick; // no giant lock: the tick takes it only where it needs it
+        kernel::IrqContext tick; // no giant lock: the tick takes it only where it needs it
         timer::rearm();
         gic::end_of_interrupt(ack);
         kernel::handle_timer_tick(*f);
+        return;
+    }
+    if (intid < kTableSize && g_device_handlers[intid].cb && !g_device_handlers[intid].giant) {
+        kernel::IrqContext irq; // a device handler under its own locks (a disk's completions)
+        g_device_handlers[intid].cb(g_device_handlers[intid].ctx);
+        gic::end_of_interrupt(ack);
         return;
     }
     kernel::InterruptContext irq;

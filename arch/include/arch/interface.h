@@ -189,11 +189,14 @@ void* map_mmio(PhysAddr base, u64 size);
 void io_barrier();
 
 // Device interrupts. Callbacks run in interrupt context with interrupts disabled: they
-// may wake threads (WaitQueue::wake_all) but never block.
+// may wake threads (WaitQueue::wake_all) but never block. `giant`: the callback reaches
+// data under the giant lock (the net stack), so it runs holding it (kernel/entry.h's
+// InterruptContext); false for a callback under its own locks only (a disk's
+// completions), which then never waits for the lock's holder on another CPU.
 using IrqCallback = void (*)(void* ctx);
 // A wired interrupt line: a GIC INTID (aarch64) or an IOAPIC GSI (x86_64). False if the
 // line is out of range or taken.
-[[nodiscard]] bool register_irq_line(u32 line, bool edge, IrqCallback cb, void* ctx);
+[[nodiscard]] bool register_irq_line(u32 line, bool edge, IrqCallback cb, void* ctx, bool giant);
 // Message-signalled interrupts (PCI MSI/MSI-X): a new interrupt that calls cb(ctx); the
 // device raises it by writing `data` (32 bits) to `address`. False when the platform has
 // none left (or none at all: aarch64 without a GIC ITS).
@@ -201,7 +204,7 @@ struct MsiMessage {
     u64 address;
     u32 data;
 };
-[[nodiscard]] bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out);
+[[nodiscard]] bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out, bool giant);
 
 // PCI configuration space, by whatever mechanism the platform has (x86_64: ports
 // 0xCF8/0xCFC). pci_available() is false where the arch offers no PCI (aarch64 today:

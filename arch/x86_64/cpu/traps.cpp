@@ -166,11 +166,17 @@ void interrupt(TrapFrame& f) {
         return;
     }
     if (f.vector == kVectorTimer) {
-        kernel::TickContext tick; // no giant lock: the tick takes it only where it needs it
+        kernel::IrqContext tick; // no giant lock: the tick takes it only where it needs it
         lapic_eoi(); // first: the tick may switch to another thread
         if (kernel::this_cpu().id == 0) tsc_tick();
         lapic_tick();
         kernel::handle_timer_tick(f);
+        return;
+    }
+    if (!device_irq_needs_giant(f.vector)) {
+        kernel::IrqContext irq; // a device handler under its own locks (a disk's completions)
+        device_irq(f.vector);
+        lapic_eoi();
         return;
     }
     kernel::InterruptContext irq;

@@ -91,6 +91,8 @@ constexpr unsigned kIoApicLines = 24; // QEMU's IOAPIC (pc and q35)
 void ioapic_route(unsigned gsi, u8 vector, u32 apic_id, bool level = false, bool active_low = false);
 // irq/device_irq.cpp: runs the callback of a device vector; false if `vector` is not one.
 bool device_irq(u64 vector);
+// Whether its callback runs under the giant lock (true for a vector that is not one).
+bool device_irq_needs_giant(u64 vector);
 
 // syscall/syscall.cpp
 void syscall_init();
