@@ -19,7 +19,7 @@ u64 interrupts_taken();  // every interrupt since boot ("intr")
 u64 context_switches();  // "ctxt"
 u64 tasks_created();     // processes and threads, as Linux's total_forks ("processes")
 
-// Counting (from the timer tick, the scheduler, and kernel::InterruptContext at every
+// Counting (from the timer tick, the scheduler, and kernel::IrqContext at every
 // interrupt, kernel/entry.h).
 void account_tick(bool from_user, int nice);
 void count_context_switch();

@@ -154,7 +154,7 @@ struct Thread {
     // instead of being resolved, which may sleep (Linux's pagefault_disable).
     u32 pagefault_disabled = 0;
     // The lock classes this thread holds (kernel/sync/lockdep.h): in its own context, and
-    // in the interrupt handlers that run on it (irq_depth > 0: kernel::InterruptContext).
+    // in the interrupt handlers that run on it (irq_depth > 0: kernel::IrqContext).
     lockdep::HeldLocks held_locks;
     lockdep::HeldLocks irq_held_locks;
     u32 irq_depth = 0; // changed only on the thread's own CPU with interrupts off

@@ -5,7 +5,8 @@
 // did while it was being taken apart:
 //   - every InterruptGuard section takes it (kernel/lock.h);
 //   - so do most system calls for their whole length (all but syscalls/dispatch.cpp's
-//     kGiantFree), every device interrupt handler (InterruptContext), the timer tick
+//     kGiantFree), the device interrupt handlers registered as needing it
+//     (InterruptContext: the net stack's, the console's), the timer tick
 //     only when a timer fires or the load average is due (kernel/itimer.cpp), and the
 //     return to user mode when it has work (signal delivery); user mode never holds it;
 //   - kernel threads hold it, except while asleep.

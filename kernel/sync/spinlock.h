@@ -5,9 +5,10 @@
 // (only its holder touches it).
 //
 // There is no variant that leaves interrupts on (Linux's plain spin_lock), even for
-// data no handler touches, because interrupt handlers take the giant lock (device
-// handlers always, kernel/entry.h's InterruptContext; the tick when a timer fires). A CPU interrupted while holding such a lock
-// would wait in the handler for the giant lock, and the giant lock's holder, on another
+// data no handler touches, because interrupt handlers may take the giant lock (the
+// net stack's and the console's, kernel/entry.h's InterruptContext; the tick when a
+// timer fires). A CPU interrupted while holding such a lock would wait in the handler
+// for the giant lock, and the giant lock's holder, on another
 // CPU, may be spinning for that very lock: a deadlock no lock order can rule out. The
 // variant becomes possible when handlers no longer need the giant lock; until then the
 // cost of this policy is an interrupt-state save and restore per lock (measured: a few
