@@ -24,7 +24,7 @@ void handle_syscall(arch::TrapFrame& f);
 // `f` is what it interrupted: user mode (CPU time accounting charges the tick to user
 // or system time) or kernel code (the lockup detector reports it if it has run that
 // long without a switch). May switch threads before returning.
-void handle_timer_tick(const arch::TrapFrame& f); // inside a IrqContext
+void handle_timer_tick(const arch::TrapFrame& f); // inside an IrqContext
 
 // Interrupt context, from the arch's interrupt entry to its return (the timer's
 // included): the interrupt is counted for /proc/stat's "intr", and the locks taken meanwhile

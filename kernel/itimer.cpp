@@ -193,13 +193,8 @@ void timer_tick(bool from_user) {
     Thread& t = current_thread();
     account_tick(from_user, t.sched.nice); // /proc/stat
     if (Process* p = t.process) {
-        if (from_user) {
-            t.cpu.user_ticks++;
-            p->add_tick_ns(true, kTickNs);
-        } else {
-            t.cpu.system_ticks++;
-            p->add_tick_ns(false, kTickNs);
-        }
+        (from_user ? t.cpu.user_ticks : t.cpu.system_ticks)++;
+        p->add_tick_ns(from_user, kTickNs);
     }
     if (timer_work(t)) {
         giant::Locker giant;

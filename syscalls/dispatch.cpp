@@ -64,13 +64,6 @@ long thunk(const u64* a) {
     return call<F, GiantFree>(F, a, typename MakeSeq<arity(F)>::Type {});
 }
 
-// Every name in the arch's Linux table defaults to "no handler"...
-namespace defaults {
-#define NR(nr, name) constexpr Handler h_##name = nullptr;
-#include <arch/syscall_numbers.inc>
-#undef NR
-} // namespace defaults
-
 // The calls that run without the giant lock (kernel/sync/giant.h), so that they run on
 // several CPUs at once: each touches only the caller's own thread, data under named
 // locks (the scheduler; the address space and the frame allocator; the descriptor
@@ -93,6 +86,14 @@ constexpr bool is_giant_free(const char* name) {
         if (same(n, name)) return true;
     return false;
 }
+
+// Every name in the arch's Linux table defaults to "no handler"...
+namespace defaults {
+#define NR(nr, name) constexpr Handler h_##name = nullptr;
+#include <arch/syscall_numbers.inc>
+#undef NR
+} // namespace defaults
+
 // ...and a handler of the same name, when the kernel has one, hides the default.
 namespace handlers {
 using namespace defaults;

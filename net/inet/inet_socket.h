@@ -56,7 +56,7 @@ public:
 protected:
     InetSocket(fs::FileSystem& fs, int type, int protocol);
     // The option level the protocol answers for: its number, or SOL_RAW for raw sockets.
-    int proto_level() const LV_REQUIRES_GIANT { return type == kSockRaw ? 255 : protocol; }
+    int proto_level() const { return type == kSockRaw ? 255 : protocol; }
     // The protocol's own level (IPPROTO_TCP, IPPROTO_UDP): ENOPROTOOPT by default.
     virtual ErrorOr<void> proto_setsockopt(int name, UserPtr<const u8> val, u32 len) LV_REQUIRES_GIANT { return Errno::ENOPROTOOPT; }
     virtual ErrorOr<void> proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int> len) LV_REQUIRES_GIANT { return Errno::ENOPROTOOPT; }

@@ -73,7 +73,7 @@ public:
     ErrorOr<long> family_ioctl(u32 request, u64 arg) LV_REQUIRES_GIANT override;
     bool is_listening() const LV_REQUIRES_GIANT override { return m_state == State::Listening; }
     Ucred peer_cred() LV_REQUIRES_GIANT override;
-    bool can_pass_files() const LV_REQUIRES_GIANT override { return true; }
+    bool can_pass_files() const override { return true; }
     void close() LV_REQUIRES_GIANT override;
 
     // /proc/net/unix (unix_proc.cpp).
@@ -93,7 +93,7 @@ public:
 
 private:
     enum class State : u8 { Closed, Listening, Established }; // TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED
-    bool connection_based() const LV_REQUIRES_GIANT { return type != kSockDgram; }
+    bool connection_based() const { return type != kSockDgram; }
 
     // unix_socket.cpp
     void release_locked(bool embryo, PacketList& dead) LV_REQUIRES_GIANT;
