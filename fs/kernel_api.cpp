@@ -20,7 +20,7 @@ char* strrchr_simple(char* s) {
 ErrorOr<lv::RefPtr<Inode>> lookup_path(const char* path, bool follow_symlinks) {
     auto root = process_root();
     if (!root) return Errno::ENOENT;
-    FsContext* ctx = kernel::current_process().fs.get();
+    FsContext* ctx = kernel::current_process().fs().get();
     Inode& base = ctx && ctx->cwd ? *ctx->cwd : *root;
     return resolve(base, path, follow_symlinks);
 }
@@ -37,7 +37,7 @@ namespace {
 // `path` made absolute against the cwd, without resolving anything.
 void make_absolute(const char* path, char* out, size_t cap) {
     size_t len = 0;
-    FsContext* ctx = kernel::current_process().fs.get();
+    FsContext* ctx = kernel::current_process().fs().get();
     if (path[0] != '/' && ctx && ctx->cwd) {
         auto r = path_of(*ctx->cwd, out, cap);
         if (!r.is_error()) {
@@ -91,7 +91,7 @@ void absolute_path(const char* path, char* result, size_t cap) {
 }
 
 ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd) {
-    FdTable* t = kernel::current_process().fds.get();
+    FdTable* t = kernel::current_process().fds().get();
     if (!t) return Errno::EBADF;
     auto file = TRY(t->get(fd));
     if (file->is_path()) return Errno::EBADF;
@@ -110,7 +110,7 @@ ErrorOr<void> check_executable(Inode& inode) {
 }
 
 ErrorOr<bool> fd_is_tty(int fd) {
-    FdTable* t = kernel::current_process().fds.get();
+    FdTable* t = kernel::current_process().fds().get();
     if (!t) return Errno::EBADF;
     auto file = TRY(t->get(fd));
     return file->ops && file->ops->is_tty();

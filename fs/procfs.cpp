@@ -150,7 +150,7 @@ private:
 };
 
 // ---- generators
-int self_pid() { return kernel::current_process().pid; }
+int self_pid() { return kernel::current_process().pid(); }
 
 void gen_meminfo(Text& t, int) {
     u64 total = mm::total_memory_bytes() >> 10, free = mm::free_memory_bytes() >> 10;
@@ -225,7 +225,7 @@ void gen_maps(Text& t, int pid) {
     lv::RefPtr<mm::AddressSpace> as;
     {
         kernel::InterruptGuard g;
-        if (auto* p = kernel::find_process(pid)) as = p->as;
+        if (auto* p = kernel::find_process(pid)) as = p->as();
     }
     if (!as) return;
     as->for_each_vma([&](const mm::Vma& v) {
@@ -242,11 +242,13 @@ void gen_maps(Text& t, int pid) {
 }
 
 void gen_comm(Text& t, int pid) {
-    if (auto* p = kernel::find_process(pid)) t.printf("%s\n", p->comm);
+    kernel::InterruptGuard g; // the name (the giant lock)
+    if (auto* p = kernel::find_process(pid)) t.printf("%s\n", p->comm());
 }
 void gen_cmdline(Text& t, int pid) {
+    kernel::InterruptGuard g; // the name (the giant lock)
     if (auto* p = kernel::find_process(pid)) { // FIXME: argv is not kept; the name stands in
-        t.printf("%s", p->comm);
+        t.printf("%s", p->comm());
         t.put('\0');
     }
 }
@@ -254,10 +256,10 @@ void gen_cmdline(Text& t, int pid) {
 // is R when any of its threads is (fs/proc/array.c looks at the leader; here any thread
 // stands for the process).
 char state_of(kernel::Process& p) LV_REQUIRES_GIANT {
-    if (p.zombie) return 'Z';
-    if (p.stopped) return 'T';
+    if (p.zombie()) return 'Z';
+    if (p.stopped()) return 'T';
     kernel::InterruptGuard g; // p.threads (the giant lock), and the run states
-    for (kernel::Thread& t : p.threads)
+    for (kernel::Thread& t : p.threads())
         if (kernel::sched::is_runnable(t)) return 'R';
     return 'S';
 }
@@ -285,31 +287,31 @@ void gen_stat(Text& t, int pid) LV_REQUIRES_GIANT {
     u32 processor = 0;
     {
         kernel::InterruptGuard g;
-        if (mm::AddressSpace* as = p->as.get()) {
+        if (mm::AddressSpace* as = p->as().get()) {
             vsize = as->mapped_bytes();
             brk_start = as->brk_start();
         }
         rss = kernel::resident_pages(*p);
-        pending = p->pending_signals;
-        if (kernel::Thread* main = p->threads.first()) {
-            pending |= main->pending_signals;
+        pending = p->pending().bits();
+        if (kernel::Thread* main = p->threads().first()) {
+            pending |= main->pending.bits();
             blocked = main->sigmask;
             sched = main->sched;
             processor = kernel::sched::cpu_of(*main);
         }
     }
-    if (p->sighand) p->sighand->dispositions(ignored, caught);
+    if (p->sighand()) p->sighand()->dispositions(ignored, caught);
     bool rt = sched.real_time();
     long priority = rt ? -1 - long(sched.priority) : 20 + sched.nice;
     constexpr u32 kPfExiting = 0x4;
     t.printf("%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %lu %lu %lu %lu %ld %d %d 0 %lu %lu %lu %lu 0 0 0 0 0 "
              "%lu %lu %lu %lu %d 0 0 %d %u %u %u 0 0 0 0 0 %lu 0 0 0 0 %d\n",
-             p->pid, p->comm, state, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
-             p->exit_started ? kPfExiting : 0u, p->tick_utime_ns() / kTick, p->tick_stime_ns() / kTick,
-             p->children_cpu.utime_ns / kTick, p->children_cpu.stime_ns / kTick, priority, int(sched.nice),
-             p->live_threads, p->start_ns / kTick, vsize, rss, p->rlimits[kernel::kRlimitRss].cur, pending, blocked,
-             ignored, caught, state == 'S' ? 1 : 0 /* wchan: asleep */, p->exit_signal, processor,
-             rt ? u32(sched.priority) : 0u, u32(sched.policy), brk_start, p->zombie ? p->wait_status : 0);
+             p->pid(), p->comm(), state, p->parent() ? p->parent()->pid() : 0, p->pgid(), p->sid(),
+             p->exit_started() ? kPfExiting : 0u, p->tick_utime_ns() / kTick, p->tick_stime_ns() / kTick,
+             p->children_cpu().utime_ns / kTick, p->children_cpu().stime_ns / kTick, priority, int(sched.nice),
+             p->live_threads(), p->start_ns() / kTick, vsize, rss, p->rlimit(kernel::kRlimitRss).cur, pending, blocked,
+             ignored, caught, state == 'S' ? 1 : 0 /* wchan: asleep */, p->exit_signal(), processor,
+             rt ? u32(sched.priority) : 0u, u32(sched.policy), brk_start, p->zombie() ? p->wait_status() : 0);
 }
 void gen_status(Text& t, int pid) LV_REQUIRES_GIANT {
     auto* p = kernel::find_process(pid);
@@ -317,15 +319,15 @@ void gen_status(Text& t, int pid) LV_REQUIRES_GIANT {
     kernel::Credentials c = p->creds();
     t.printf("Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
              "Threads:\t%d\n",
-             p->comm, state_name(state_of(*p)), p->pid, p->pid, p->parent ? p->parent->pid : 0,
-             c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid, p->live_threads);
+             p->comm(), state_name(state_of(*p)), p->pid(), p->pid(), p->parent() ? p->parent()->pid() : 0,
+             c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid, p->live_threads());
 }
 
 void gen_oom_score(Text& t, int pid) {
     if (auto* p = kernel::find_process(pid)) t.printf("%lu\n", kernel::oom_score(*p));
 }
 void gen_oom_score_adj(Text& t, int pid) LV_REQUIRES_GIANT {
-    if (auto* p = kernel::find_process(pid)) t.printf("%d\n", p->oom_score_adj);
+    if (auto* p = kernel::find_process(pid)) t.printf("%d\n", p->oom_score_adj());
 }
 // Linux's oom_score_adj_write: an integer in [-1000, 1000] (surrounding blanks allowed);
 // lowering it below its current value needs CAP_SYS_RESOURCE (root here).
@@ -345,9 +347,9 @@ ErrorOr<void> set_oom_score_adj(int pid, const char* text, size_t n) LV_REQUIRES
     if (neg) v = -v;
     if (v < kernel::kOomScoreAdjMin || v > kernel::kOomScoreAdjMax) return Errno::EINVAL;
     auto* p = kernel::find_process(pid);
-    if (!p || p->zombie) return Errno::ESRCH;
-    if (v < p->oom_score_adj && !kernel::capable(kernel::current_process())) return Errno::EACCES;
-    p->oom_score_adj = int(v);
+    if (!p || p->zombie()) return Errno::ESRCH;
+    if (v < p->oom_score_adj() && !kernel::capable(kernel::current_process())) return Errno::EACCES;
+    p->set_oom_score_adj(int(v));
     return {};
 }
 void gen_nr_open(Text& t, int) { t.printf("%d\n", FdTable::kMaxFds); }
@@ -395,23 +397,24 @@ bool parse_int(lv::StringView s, int& out) {
 
 ErrorOr<lv::RefPtr<File>> ProcLink::file() {
     auto* p = kernel::find_process(m_pid);
-    if (!p || !p->fds) return Errno::ENOENT;
-    return p->fds->get(m_fd);
+    if (!p || !p->fds()) return Errno::ENOENT;
+    return p->fds()->get(m_fd);
 }
 
 ErrorOr<size_t> ProcLink::readlink(char* buf, size_t cap) {
     auto* p = kernel::find_process(m_kind == Self ? self_pid() : m_pid);
     if (!p) return Errno::ENOENT;
     switch (m_kind) {
-    case Self: return min(cap, lv::snprintf(buf, cap, "%d", p->pid));
+    case Self: return min(cap, lv::snprintf(buf, cap, "%d", p->pid()));
     case Exe: {
-        size_t n = min(cap, strnlen(p->exe_path, sizeof p->exe_path));
-        memcpy(buf, p->exe_path, n);
+        kernel::InterruptGuard g; // the path (the giant lock)
+        size_t n = min(cap, strlen(p->exe_path()));
+        memcpy(buf, p->exe_path(), n);
         return n;
     }
     case Cwd:
-        if (!p->fs) return Errno::ENOENT;
-        return path_of(*p->fs->cwd, buf, cap);
+        if (!p->fs()) return Errno::ENOENT;
+        return path_of(*p->fs()->cwd, buf, cap);
     case Fd: {
         auto f = TRY(file());
         Inode& i = *f->inode;
@@ -433,12 +436,17 @@ ErrorOr<lv::RefPtr<Inode>> ProcLink::follow_magic() {
     if (!p) return Errno::ENOENT;
     switch (m_kind) {
     case Exe: {
+        char path[256];
+        {
+            kernel::InterruptGuard g; // the path (the giant lock)
+            lv::copy_truncated(path, sizeof path, p->exe_path());
+        }
         auto root = process_root();
-        return resolve(*root, p->exe_path, true);
+        return resolve(*root, path, true);
     }
     case Cwd:
-        if (!p->fs) return Errno::ENOENT;
-        return p->fs->cwd;
+        if (!p->fs()) return Errno::ENOENT;
+        return p->fs()->cwd;
     case Fd: return TRY(file())->inode;
     case Self: break;
     }
@@ -488,7 +496,7 @@ ErrorOr<lv::RefPtr<Inode>> ProcDir::lookup(lv::StringView name) {
     }
     if (m_kind == FdDir) {
         auto* p = kernel::find_process(m_pid);
-        if (!p || !p->fds || p->fds->get(num).is_error()) return Errno::ENOENT;
+        if (!p || !p->fds() || p->fds()->get(num).is_error()) return Errno::ENOENT;
         auto link = TRY(make_inode<ProcLink>(fs, ProcLink::Fd, m_pid, num));
         link->mode = kIflnk | 0700;
         return link;
@@ -519,7 +527,7 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
         for (;;) {
             int best = -1;
             kernel::for_each_process([&](kernel::Process& p) LV_REQUIRES_GIANT {
-                if (u64(p.pid) + 1000 >= cookie && (best < 0 || p.pid < best)) best = p.pid;
+                if (u64(p.pid()) + 1000 >= cookie && (best < 0 || p.pid() < best)) best = p.pid();
             });
             if (best < 0) return {};
             size_t len = lv::snprintf(name, sizeof name, "%d", best);
@@ -529,9 +537,9 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
     }
     if (m_kind == FdDir) {
         auto* p = kernel::find_process(m_pid);
-        if (!p || !p->fds) return {};
-        for (int fd = int(cookie - 1000); fd < p->fds->limit(); fd++) {
-            if (p->fds->get(fd).is_error()) continue;
+        if (!p || !p->fds()) return {};
+        for (int fd = int(cookie - 1000); fd < p->fds()->limit(); fd++) {
+            if (p->fds()->get(fd).is_error()) continue;
             size_t len = lv::snprintf(name, sizeof name, "%d", fd);
             if (!sink.emit(lv::StringView(name, len), 0x200000 + u64(fd), kDtLnk, u64(fd) + 1001)) return {};
             cookie = u64(fd) + 1001;

@@ -100,7 +100,7 @@ public:
         Thread& t = kernel::current_thread();
         if (!t.process) return 0;
         InterruptGuard g;
-        u64 pending = (t.pending_signals | t.process->pending_signals) & m_mask;
+        u64 pending = (t.pending.bits() | t.process->pending().bits()) & m_mask;
         return pending ? events & (kPollIn | kPollRdNorm) : 0;
     }
     kernel::WaitQueue* wait_queue(File&) override { return &kernel::signal_queued_wait(); }

@@ -110,7 +110,7 @@ lv::RefPtr<Inode> root_inode() {
 }
 
 lv::RefPtr<Inode> process_root() {
-    FsContext* ctx = kernel::current_process().fs.get();
+    FsContext* ctx = kernel::current_process().fs().get();
     return ctx && ctx->root ? ctx->root : root_inode();
 }
 

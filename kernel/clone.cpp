@@ -35,7 +35,7 @@ ErrorOr<void> validate(const CloneArgs& a) LV_REQUIRES_GIANT {
     if ((a.flags & CLONE_SIGHAND) && !(a.flags & CLONE_VM)) return Errno::EINVAL;
     if (a.exit_signal < 0 || a.exit_signal > kNumSignals) return Errno::EINVAL;
     // Init has no parent to share: Linux refuses CLONE_PARENT from it.
-    if ((a.flags & CLONE_PARENT) && current_process().unkillable) return Errno::EINVAL;
+    if ((a.flags & CLONE_PARENT) && current_process().unkillable()) return Errno::EINVAL;
     // FIXME: namespaces and pidfds do not exist yet; refuse rather than pretend.
     if (a.flags & (kNamespaces | CLONE_PIDFD)) return Errno::EINVAL;
     return {};
@@ -47,7 +47,7 @@ ErrorOr<void> validate(const CloneArgs& a) LV_REQUIRES_GIANT {
 // thread's signal mask, which nothing else can see yet.
 Thread* make_thread(Process& p, const CloneArgs& a) LV_NO_THREAD_SAFETY_ANALYSIS {
     Thread& self = current_thread();
-    Thread* t = create_thread(&p, user_thread_entry, nullptr, p.comm);
+    Thread* t = create_thread(&p, user_thread_entry, nullptr, p.comm());
     if (!t) return nullptr;
     memcpy(t->user_frame(), self.user_frame(), sizeof(arch::TrapFrame));
     arch::TrapFrame& f = *t->user_frame();
@@ -65,9 +65,9 @@ Thread* make_thread(Process& p, const CloneArgs& a) LV_NO_THREAD_SAFETY_ANALYSIS
 // What the new thread takes that other threads may change: its name (its process's, as
 // prctl(PR_SET_NAME) and /proc/PID/comm change it) and the caller's policy and nice value
 // (as sched_setattr does), under the giant lock, and the caller's CPU mask.
-void inherit(Thread& t) {
+void inherit(Thread& t) LV_REQUIRES_GIANT {
     Thread& self = current_thread();
-    lv::copy_truncated(t.name, sizeof t.name, t.process->comm);
+    lv::copy_truncated(t.name, sizeof t.name, t.process->comm());
     t.sched = self.sched.for_child();
     sched::inherit_affinity(t, self);
 }
@@ -86,15 +86,15 @@ ErrorOr<Pieces> copy_pieces(Process& parent, const CloneArgs& a) LV_REQUIRES_GIA
     if (!p) return Errno::ENOMEM;
     auto fail = [p](Errno e) -> ErrorOr<Pieces> { free_process(p); return e; };
     if (a.flags & CLONE_VM) {
-        p->as = parent.as;
+        p->set_as(parent.as());
     } else {
-        auto as = parent.as->clone();
+        auto as = parent.as()->clone();
         if (as.is_error()) return fail(as.error());
-        p->as = lv::RefPtr<mm::AddressSpace>::adopt(as.value());
+        p->set_as(lv::RefPtr<mm::AddressSpace>::adopt(as.value()));
     }
-    p->fds = (a.flags & CLONE_FILES) ? parent.fds : fs::clone_fd_table(*parent.fds);
-    p->sighand = (a.flags & CLONE_SIGHAND) ? parent.sighand : parent.sighand->copy();
-    if (!p->fds || !p->sighand) return fail(Errno::ENOMEM);
+    p->set_fds((a.flags & CLONE_FILES) ? parent.fds() : fs::clone_fd_table(*parent.fds()));
+    p->set_sighand((a.flags & CLONE_SIGHAND) ? parent.sighand() : parent.sighand()->copy());
+    if (!p->fds() || !p->sighand()) return fail(Errno::ENOMEM);
     Thread* t = make_thread(*p, a);
     if (!t) return fail(Errno::ENOMEM);
     return Pieces {p, t};
@@ -105,29 +105,20 @@ ErrorOr<Pieces> copy_process(Process& parent, const CloneArgs& a) LV_REQUIRES_GI
     Pieces made = TRY(copy_pieces(parent, a));
     Process* p = made.p;
     // The fs context is copied without a lock of its own: chdir changes it under this one.
-    p->fs = (a.flags & CLONE_FS) ? parent.fs : fs::clone_fs_context(*parent.fs);
-    if (!p->fs) {
+    p->set_fs((a.flags & CLONE_FS) ? parent.fs() : fs::clone_fs_context(*parent.fs()));
+    if (!p->fs()) {
         destroy_thread(made.t);
         free_process(p);
         return Errno::ENOMEM;
     }
     p->init_creds(parent.creds());
-    p->pgid = parent.pgid;
-    p->sid = parent.sid;
-    memcpy(p->rlimits, parent.rlimits, sizeof p->rlimits);
-    memcpy(p->exe_path, parent.exe_path, sizeof p->exe_path);
-    memcpy(p->comm, parent.comm, sizeof p->comm);
+    p->inherit_from(parent);
     inherit(*made.t);
-    p->start_brk = parent.start_brk;
-    p->personality = parent.personality;
-    p->oom_score_adj = parent.oom_score_adj;
-    p->sigreturn_trampoline = parent.sigreturn_trampoline;
     // Linux's copy_process: a CLONE_PARENT child is a sibling, and tells the shared parent
     // of its end with the caller's own exit signal, not one it chose (the fuzzer's
     // CLONE_PARENT children with exit signal SIGKILL killed their grandparent).
-    p->exit_signal = (a.flags & CLONE_PARENT) ? parent.exit_signal : a.exit_signal;
-    p->nproc_exceeded = parent.nproc_exceeded; // copied before the check clears the parent's
-    p->start_ns = time::monotonic_ns();
+    p->set_exit_signal((a.flags & CLONE_PARENT) ? parent.exit_signal() : a.exit_signal);
+    p->set_nproc_exceeded(parent.nproc_exceeded()); // copied before the check clears the parent's
     return made;
 }
 } // namespace
@@ -148,10 +139,9 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         InterruptGuard g;
         // Not into a process on its way out, nor from a thread told to die (another
         // thread's execve waits for every thread but its own to be gone).
-        if (self.exit_started || current_thread().exiting) { destroy_thread(t); return Errno::EAGAIN; }
+        if (self.exit_started() || current_thread().exiting) { destroy_thread(t); return Errno::EAGAIN; }
         if (auto r = check_new_task(self); r.is_error()) { destroy_thread(t); return r.error(); }
-        self.threads.push_back(*t);
-        self.live_threads++;
+        self.add_thread(*t);
     } else {
         {
             // Fail early, before copying anything; checked again as the child is added.
@@ -161,9 +151,9 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         Pieces made = TRY(copy_process(self, a));
         child = made.p;
         t = made.t;
-        child->pid = t->tid;
-        if (a.flags & CLONE_VFORK) child->vfork_done = &vfork;
-        Process* parent = (a.flags & CLONE_PARENT) && self.parent ? self.parent : &self;
+        child->init_pid(t->tid);
+        if (a.flags & CLONE_VFORK) child->set_vfork_done(&vfork);
+        Process* parent = (a.flags & CLONE_PARENT) && self.parent() ? self.parent() : &self;
         ErrorOr<void> allowed {};
         {
             InterruptGuard g; // the check and the new task's arrival in the table are one step
@@ -181,7 +171,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
     if (a.flags & CLONE_PARENT_SETTID) (void)UserPtr<int>(a.parent_tid).write(tid);
     if (a.flags & CLONE_CHILD_SETTID) {
         if (child && !(a.flags & CLONE_VM)) {
-            (void)child->as->poke(a.child_tid, &tid, sizeof tid);
+            (void)child->as()->poke(a.child_tid, &tid, sizeof tid);
         } else {
             (void)UserPtr<int>(a.child_tid).write(tid);
         }
@@ -199,7 +189,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         if (!vfork.done) {
             // Killed first: the child must forget our stack. If it was already reaped
             // (its pid maybe reused), whatever has that pid does not point at `vfork`.
-            if (Process* c = find_process(tid); c && c->vfork_done == &vfork) c->vfork_done = nullptr;
+            if (Process* c = find_process(tid); c && c->vfork_done() == &vfork) c->set_vfork_done(nullptr);
         }
     }
     return tid;

@@ -29,7 +29,7 @@ bool handle_page_fault(VirtAddr addr, FaultAccess access) {
     // kill (signal 9 comes before SIGSEGV's 11) ends it on its way back to user mode.
     constexpr int kMaxWaits = 200; // x 10 ms: a victim that takes longer loses its turn
     for (int waits = 0;;) {
-        mm::AddressSpace* as = t.process ? t.process->as.get() : nullptr;
+        mm::AddressSpace* as = t.process ? t.process->as().get() : nullptr;
         if (!as) return false;
         auto r = as->handle_fault(addr, access.write, access.exec);
         if (r != mm::AddressSpace::Fault::NoMemory) return r == mm::AddressSpace::Fault::Resolved;

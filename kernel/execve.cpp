@@ -55,16 +55,16 @@ ErrorOr<bool> parse_shebang(fs::Inode& inode, char (&interp)[kShebangMax], char 
 bool kill_other_threads(Process& p, Thread& t) {
     InterruptGuard g;
     if (t.exiting) return false;
-    for (Thread& o : p.threads) {
+    for (Thread& o : p.threads()) {
         if (&o == &t) continue;
         o.exiting = true;
         sched::wake(o);
     }
-    p.exec_waiter = &t;
-    while (p.live_threads > 1 && !fatal_signal_pending()) sched::block(); // woken by exit_thread
-    p.exec_waiter = nullptr;
-    if (p.live_threads > 1) return false;
-    t.tid = p.pid; // the thread group leader's id, whichever thread this was
+    p.set_exec_waiter(&t);
+    while (p.live_threads() > 1 && !fatal_signal_pending()) sched::block(); // woken by exit_thread
+    p.set_exec_waiter(nullptr);
+    if (p.live_threads() > 1) return false;
+    t.tid = p.pid(); // the thread group leader's id, whichever thread this was
     return true;
 }
 
@@ -75,18 +75,18 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPt
         InterruptGuard g;
         // A descriptor table shared with another process (CLONE_FILES) is left to it,
         // and close-on-exec applies to this process's own copy (Linux's unshare_files).
-        if (own_fds) p.fds = lv::move(own_fds);
+        if (own_fds) p.set_fds(lv::move(own_fds));
         // A table shared with other processes (CLONE_SIGHAND without CLONE_THREAD) is
         // left to them: the new image's resets must not reach them (Linux's
         // unshare_sighand). Checked now, when no thread of ours can share it any more.
-        if (p.sighand->ref_count() > 1) {
-            spare->copy_from(*p.sighand);
-            p.sighand = lv::move(spare);
+        if (p.sighand()->ref_count() > 1) {
+            spare->copy_from(*p.sighand());
+            p.set_sighand(lv::move(spare));
         }
     }
-    lv::RefPtr<mm::AddressSpace> old = lv::move(p.as);
-    p.as = lv::RefPtr<mm::AddressSpace>::adopt(img.as);
-    p.as->activate();
+    lv::RefPtr<mm::AddressSpace> old = p.take_as();
+    p.set_as(lv::RefPtr<mm::AddressSpace>::adopt(img.as));
+    p.as()->activate();
     {
         giant::Released unlocked; // the teardown needs only the address space's locks
         old.clear();               // a vfork parent keeps its own reference
@@ -99,18 +99,19 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPt
         c.sgid = c.fsgid = c.egid;
         return {};
     });
-    fs::close_on_exec(*p.fds);
+    fs::close_on_exec(*p.fds());
     delete_posix_timers(p); // kernel/itimer.h: timer_create's timers end with the image
     // Caught signals revert to the default; ignored ones stay ignored (execve(2)).
-    p.sighand->reset_caught();
+    p.sighand()->reset_caught();
     t.altstack_sp = t.altstack_size = 0;
     t.clear_child_tid = 0;
     t.robust_list = t.robust_list_len = 0;
-    p.start_brk = img.brk_start;
-    p.sigreturn_trampoline = img.sigreturn_trampoline;
-    fs::absolute_path(path, p.exe_path, sizeof p.exe_path);
-    lv::copy_truncated(p.comm, sizeof p.comm, lv::basename(path));
-    lv::copy_truncated(t.name, sizeof t.name, p.comm);
+    p.set_image(img.brk_start, img.sigreturn_trampoline);
+    char exe[256];
+    fs::absolute_path(path, exe, sizeof exe);
+    p.set_exe_path(exe);
+    p.set_comm(lv::basename(path));
+    lv::copy_truncated(t.name, sizeof t.name, p.comm());
     arch::thread_state_init(t.arch_state);
     arch::init_user_frame(*t.user_frame(), img.entry, img.stack_pointer);
 }
@@ -144,8 +145,8 @@ ErrorOr<void> do_execve(fs::Inode& first, const char* path, ExecArgs& args) {
     // The same for a descriptor table shared with another process: a copy of our own.
     // (Threads share the process's table itself: the other threads are gone by then.)
     lv::RefPtr<fs::FdTable> own_fds;
-    if (current_process().fds->ref_count() > 1) {
-        own_fds = fs::clone_fd_table(*current_process().fds);
+    if (current_process().fds()->ref_count() > 1) {
+        own_fds = fs::clone_fd_table(*current_process().fds());
         if (!own_fds) return Errno::ENOMEM;
     }
     Image img = TRY(load_image(*inode, path, args.argv.data(), args.argv.size(), args.envp.data(), args.envp.size()));

@@ -56,7 +56,7 @@ ErrorOr<void> fault_in(VirtAddr uaddr) {
 // The key of the caller's word at uaddr (see the top); without the futex lock, since it
 // may fault the page in.
 ErrorOr<Key> make_key(VirtAddr uaddr, bool shared) {
-    mm::AddressSpace* as = current_process().as.get();
+    mm::AddressSpace* as = current_process().as().get();
     if (!shared || !as) return Key {as, uaddr};
     for (;;) {
         PhysAddr frame = 0;

@@ -60,7 +60,7 @@ void reaper_loop(void*) {
         }
         // No children now: sleep until an orphan arrives.
         InterruptGuard g;
-        if (current_process().children.empty()) (void)current_process().child_wait.wait_interruptible();
+        if (current_process().children().empty()) (void)current_process().child_wait().wait_interruptible();
     }
 }
 
@@ -68,14 +68,15 @@ void reaper_loop(void*) {
 Thread* make_reaper() LV_REQUIRES_GIANT {
     auto* p = lv::make<Process>();
     if (!p) panic("exec mode: no memory for pid 1");
-    p->sighand = SignalHandlers::create();
-    if (!p->sighand) panic("exec mode: no memory for pid 1's signal actions");
-    default_rlimits(p->rlimits);
-    lv::copy_truncated(p->comm, sizeof p->comm, "init");
+    p->set_sighand(SignalHandlers::create());
+    if (!p->sighand()) panic("exec mode: no memory for pid 1's signal actions");
+    p->set_default_rlimits();
+    p->set_comm("init");
     Thread* t = create_thread(p, reaper_loop, nullptr, "init");
     if (!t) panic("exec mode: no memory for pid 1's thread");
-    p->pid = p->pgid = p->sid = t->tid;
-    p->start_ns = time::monotonic_ns();
+    p->init_pid(t->tid);
+    p->set_pgid(t->tid);
+    p->set_sid(t->tid);
     register_process(*p, nullptr, *t);
     return t;
 }
@@ -125,7 +126,7 @@ void notify_process_exit(Process& p) {
     // Interactive boots: the end of init is the end. (It can run and exit before
     // spawn_process() has even returned its pid to run_init().)
     if (&p != init_process() || g_exec_pid) return;
-    program_ended(p.wait_status);
+    program_ended(p.wait_status());
 }
 
 [[noreturn]] void run_init() {

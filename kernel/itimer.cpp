@@ -48,7 +48,7 @@ u64 g_load_countdown = kLoadTicks;
 void update_load() LV_REQUIRES_GIANT {
     u64 active = 0;
     for (Process& p : all_processes())
-        for (Thread& t : p.threads)
+        for (Thread& t : p.threads())
             if (sched::is_runnable(t)) active++;
     for (int i = 0; i < 3; i++) {
         u64 load = g_avenrun[i] * kExp[i] + active * kFixed1 * (kFixed1 - kExp[i]);
@@ -96,7 +96,7 @@ void notify(Timer& t) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     t.signal_queued = true;
     t.overrun_pending = 0;
     if (t.notify == SIGEV_THREAD_ID) {
-        for (Thread& th : p.threads) {
+        for (Thread& th : p.threads()) {
             if (th.tid == t.target_tid) {
                 send_signal_info(th, t.signo, info);
                 return;
@@ -110,7 +110,7 @@ void notify(Timer& t) LV_REQUIRES(g_timer_lock, giant::the_lock) {
 // tick's granularity skipped as overruns.
 void expire(Timer& t, u64 now) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     disarm(t);
-    if (t.process->zombie) return;
+    if (t.process->zombie()) return;
     notify(t);
     if (!t.interval_ns) return;
     u64 missed = (now - t.deadline_ns) / t.interval_ns;
@@ -121,7 +121,7 @@ void expire(Timer& t, u64 now) LV_REQUIRES(g_timer_lock, giant::the_lock) {
 
 // POSIX timers on the CPU-time clocks of `p`: one tick of `t`'s CPU time.
 void count_down_cpu_timers(Process& p, Thread& current) LV_REQUIRES(g_timer_lock, giant::the_lock) {
-    for (Timer& t : p.timers->posix) {
+    for (Timer& t : p.timers()->posix) {
         if (!t.cpu_clock || !t.cpu_left_ns) continue;
         if (t.cpu_tid && t.cpu_tid != current.tid) continue;
         if (t.cpu_left_ns > kTickNs) {
@@ -156,7 +156,7 @@ void cputime_switch(Thread& prev, Thread& next) {
     // Atomic: two threads of the process may end on two CPUs at once (each under its own
     // run queue's lock).
     if (prev.state == Thread::State::Dead && prev.process)
-        __atomic_fetch_add(&prev.process->dead_threads_runtime_ns, prev.cpu.runtime_ns, __ATOMIC_RELAXED);
+        prev.process->add_dead_thread_runtime(prev.cpu.runtime_ns);
 }
 
 namespace {
@@ -164,7 +164,7 @@ namespace {
 // CPU-time timers of the running process, or a deadline that has passed.
 bool timer_work(Thread& t) LV_EXCLUDES(g_timer_lock) {
     SpinlockLocker l(g_timer_lock);
-    if (t.process && t.process->timers) return true;
+    if (t.process && t.process->timers()) return true;
     Timer* first = g_armed.first();
     return first && first->deadline_ns <= time::monotonic_ns();
 }
@@ -172,7 +172,7 @@ bool timer_work(Thread& t) LV_EXCLUDES(g_timer_lock) {
 void run_timers(Thread& t, bool from_user) LV_REQUIRES_GIANT LV_EXCLUDES(g_timer_lock) {
     SpinlockLocker l(g_timer_lock);
     if (Process* p = t.process) {
-        if (ProcessTimers* pt = p->timers) {
+        if (ProcessTimers* pt = p->timers()) {
             if (from_user) count_down(*p, pt->virt, SIGVTALRM);
             count_down(*p, pt->prof, SIGPROF);
             count_down_cpu_timers(*p, t);
@@ -216,12 +216,12 @@ ErrorOr<CpuClock> cpu_clock(int clock) {
     if (c.which == 3) return Errno::EINVAL;
     if (clock & 4) {
         if (id == 0) c.thread = &current_thread();
-        for (Thread& t : current_process().threads)
+        for (Thread& t : current_process().threads())
             if (!c.thread && t.tid == id) c.thread = &t;
         if (!c.thread) return Errno::EINVAL;
     } else {
         c.process = id == 0 ? &current_process() : find_process(id);
-        if (!c.process || c.process->zombie) return Errno::EINVAL;
+        if (!c.process || c.process->zombie()) return Errno::EINVAL;
     }
     return c;
 }
@@ -234,8 +234,8 @@ u64 cpu_clock_ns(const CpuClock& c) {
 
 u64 process_runtime_ns(const Process& p) {
     InterruptGuard g;
-    u64 ns = __atomic_load_n(&p.dead_threads_runtime_ns, __ATOMIC_RELAXED);
-    for (const Thread& t : const_cast<Process&>(p).threads) ns += thread_runtime_ns(t);
+    u64 ns = p.dead_threads_runtime_ns();
+    for (const Thread& t : const_cast<Process&>(p).threads()) ns += thread_runtime_ns(t);
     return ns;
 }
 
@@ -246,19 +246,18 @@ CpuSplit thread_cpu(Thread& t) {
 
 CpuSplit process_cpu(Process& p) {
     InterruptGuard g;
-    return adjust(process_runtime_ns(p), p.tick_utime_ns() / kTickNs, p.tick_stime_ns() / kTickNs, p.reported_cpu);
+    return adjust(process_runtime_ns(p), p.tick_utime_ns() / kTickNs, p.tick_stime_ns() / kTickNs, p.reported_cpu());
 }
 
 CpuSplit child_total_cpu(Process& child) {
     CpuSplit own = process_cpu(child);
-    return {own.utime_ns + child.children_cpu.utime_ns, own.stime_ns + child.children_cpu.stime_ns};
+    return {own.utime_ns + child.children_cpu().utime_ns, own.stime_ns + child.children_cpu().stime_ns};
 }
 
 void add_reaped_child(Process& parent, Process& child) {
     CpuSplit c = child_total_cpu(child);
     InterruptGuard g;
-    parent.children_cpu.utime_ns += c.utime_ns;
-    parent.children_cpu.stime_ns += c.stime_ns;
+    parent.add_children_cpu(c);
 }
 
 void load_average(u64 (&loads)[3]) {
@@ -273,11 +272,11 @@ ErrorOr<ProcessTimers*> timers_of(Process& p) {
     pt->real.process = &p;
     pt->real.kind = TimerKind::Real;
     SpinlockLocker l(g_timer_lock);
-    if (p.timers) { // made meanwhile by another thread
+    if (p.timers()) { // made meanwhile by another thread
         lv::destroy(pt);
-        return p.timers;
+        return p.timers();
     }
-    __atomic_store_n(&p.timers, pt, __ATOMIC_RELEASE); // timers_relaxed
+    p.set_timers(pt); // a release store: timers_relaxed
     return pt;
 }
 
@@ -285,9 +284,9 @@ void release_timers(Process& p) {
     ProcessTimers* pt;
     {
         SpinlockLocker l(g_timer_lock);
-        pt = p.timers;
+        pt = p.timers();
         if (!pt) return;
-        p.timers = nullptr;
+        p.set_timers(nullptr);
         disarm(pt->real);
         while (Timer* t = pt->posix.pop_front()) {
             disarm(*t);
@@ -330,15 +329,15 @@ void timer_signal_dequeued(Process& p, Thread::SigInfo& info) {
 }
 
 Timer* find_posix_timer(Process& p, int id) {
-    if (!p.timers) return nullptr;
-    for (Timer& t : p.timers->posix)
+    if (!p.timers()) return nullptr;
+    for (Timer& t : p.timers()->posix)
         if (t.id == id) return &t;
     return nullptr;
 }
 
 void delete_posix_timers(Process& p) {
     SpinlockLocker l(g_timer_lock);
-    while (Timer* t = p.timers ? p.timers->posix.first() : nullptr) delete_posix_timer(*t);
+    while (Timer* t = p.timers() ? p.timers()->posix.first() : nullptr) delete_posix_timer(*t);
 }
 
 void delete_posix_timer(Timer& t) {
@@ -346,17 +345,16 @@ void delete_posix_timer(Timer& t) {
         // Under the giant lock too (the caller's): the pending signals are its.
         disarm(t);
         Process& p = *t.process;
-        p.timers->posix.remove(t);
-        p.timers->count--;
+        p.timers()->posix.remove(t);
+        p.timers()->count--;
         // Its queued signal goes with it (Linux frees the preallocated sigqueue entry).
         if (t.signal_queued && t.signo > 0) {
-            u64 bit = 1ull << (t.signo - 1);
-            Thread::SigInfo& si = p.siginfo[t.signo - 1];
-            if ((p.pending_signals & bit) && si.code == SI_TIMER && si.pid == t.id) p.pending_signals &= ~bit;
-            for (Thread& th : p.threads) {
-                Thread::SigInfo& ti = th.siginfo[t.signo - 1];
-                if ((th.pending_signals & bit) && ti.code == SI_TIMER && ti.pid == t.id) th.pending_signals &= ~bit;
-            }
+            int sig = t.signo, id = t.id;
+            auto drop = [sig, id](PendingSignals& q) {
+                if (q.has(sig) && q.info(sig).code == SI_TIMER && q.info(sig).pid == id) q.discard(PendingSignals::bit(sig));
+            };
+            drop(p.pending());
+            for (Thread& th : p.threads()) drop(th.pending);
         }
     }
     lv::destroy(&t);

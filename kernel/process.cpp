@@ -20,7 +20,7 @@
 
 namespace kernel {
 namespace {
-lv::IntrusiveList<Process, &Process::all_node> g_processes;
+Process::AllList g_processes LV_GUARDED_BY_GIANT;
 Process* g_init = nullptr;
 
 } // namespace
@@ -42,8 +42,8 @@ namespace {
 // frees it once out of the giant lock's sections (nothing can find it any more, and
 // its timers, which could, are gone).
 void unlink_reaped(Process& c) LV_REQUIRES_GIANT {
-    if (c.parent) add_reaped_child(*c.parent, c); // RUSAGE_CHILDREN counts reaped children
-    if (c.parent) c.parent->children.remove(c);
+    if (c.parent()) add_reaped_child(*c.parent(), c); // RUSAGE_CHILDREN counts reaped children
+    c.detach();
     g_processes.remove(c);
     release_timers(c);
 }
@@ -62,6 +62,114 @@ void user_thread_entry(void*) {
 Process::Process() = default;
 Process::~Process() = default;
 
+void Process::init_pid(int pid) {
+    m_pid = pid;
+    m_start_ns = time::monotonic_ns();
+}
+
+void Process::set_as(lv::RefPtr<mm::AddressSpace> as) { m_as = lv::move(as); }
+void Process::set_fds(lv::RefPtr<fs::FdTable> fds) { m_fds = lv::move(fds); }
+void Process::set_fs(lv::RefPtr<fs::FsContext> fs) { m_fs = lv::move(fs); }
+lv::RefPtr<mm::AddressSpace> Process::take_as() { return lv::move(m_as); }
+lv::RefPtr<fs::FdTable> Process::take_fds() { return lv::move(m_fds); }
+lv::RefPtr<fs::FsContext> Process::take_fs() { return lv::move(m_fs); }
+
+void Process::set_comm(const char* name) { lv::copy_truncated(m_comm, sizeof m_comm, name); }
+void Process::set_exe_path(const char* path) { lv::copy_truncated(m_exe_path, sizeof m_exe_path, path); }
+
+void Process::attach(Process* parent) {
+    m_parent = parent;
+    if (parent) parent->m_children.push_back(*this);
+}
+
+void Process::reparent(Process* adopter) {
+    if (m_parent) m_parent->m_children.remove(*this);
+    m_parent = adopter;
+    // Linux's reparent_leader: a custom exit signal would be sent to init, which could
+    // kill it; the new parent is told with SIGCHLD.
+    m_exit_signal = SIGCHLD_NUMBER;
+    if (adopter) adopter->m_children.push_back(*this);
+}
+
+void Process::detach() {
+    if (m_parent) m_parent->m_children.remove(*this);
+}
+
+void Process::add_thread(Thread& t) {
+    m_threads.push_back(t);
+    m_live_threads++;
+}
+
+bool Process::remove_thread(Thread& t) {
+    m_threads.remove(t);
+    bool last = --m_live_threads == 0;
+    if (m_exec_waiter) sched::wake(*m_exec_waiter);
+    return last;
+}
+
+bool Process::stop(int sig) {
+    if (m_stopped) return false;
+    __atomic_store_n(&m_stopped, true, __ATOMIC_RELAXED); // stopped_relaxed
+    m_stop_signal = sig;
+    m_stop_reportable = true;
+    m_continue_reportable = false;
+    return true;
+}
+
+bool Process::resume(bool by_sigcont) {
+    if (!m_stopped) return false;
+    __atomic_store_n(&m_stopped, false, __ATOMIC_RELAXED);
+    if (by_sigcont) {
+        m_stop_reportable = false;
+        m_continue_reportable = true;
+    }
+    m_continue_wait.wake_all();
+    return true;
+}
+
+int Process::take_stop_report(bool consume) {
+    if (!m_stopped || !m_stop_reportable) return 0;
+    if (consume) m_stop_reportable = false;
+    return m_stop_signal;
+}
+
+bool Process::take_continue_report(bool consume) {
+    if (!m_continue_reportable) return false;
+    if (consume) m_continue_reportable = false;
+    return true;
+}
+
+void Process::start_exit(int wait_status) {
+    if (m_exit_started) return; // the first status stays
+    m_exit_started = true;
+    m_wait_status = wait_status;
+}
+
+VforkDone* Process::take_vfork_done() {
+    VforkDone* d = m_vfork_done;
+    m_vfork_done = nullptr;
+    return d;
+}
+
+void Process::set_rlimit(int resource, RLimit r) {
+    m_rlimits[resource].max = r.max;
+    __atomic_store_n(&m_rlimits[resource].cur, r.cur, __ATOMIC_RELAXED); // rlimit_cur
+}
+
+void Process::set_default_rlimits() { default_rlimits(m_rlimits); }
+
+void Process::inherit_from(const Process& parent) {
+    m_pgid = parent.m_pgid;
+    m_sid = parent.m_sid;
+    memcpy(m_rlimits, parent.m_rlimits, sizeof m_rlimits);
+    memcpy(m_exe_path, parent.m_exe_path, sizeof m_exe_path);
+    memcpy(m_comm, parent.m_comm, sizeof m_comm);
+    m_start_brk = parent.m_start_brk;
+    m_personality = parent.m_personality;
+    m_oom_score_adj = parent.m_oom_score_adj;
+    m_sigreturn_trampoline = parent.m_sigreturn_trampoline;
+}
+
 Credentials Process::creds() const {
     SpinlockLocker l(m_cred_lock);
     return m_cred;
@@ -74,25 +182,23 @@ void free_process(Process* p) {
 
 void register_process(Process& p, Process* parent, Thread& first) {
     InterruptGuard g;
-    p.parent = parent;
-    if (parent) parent->children.push_back(p);
-    p.threads.push_back(first);
-    p.live_threads = 1;
+    p.attach(parent);
+    p.add_thread(first);
     g_processes.push_back(p);
     if (!g_init) {
         g_init = &p;
-        p.unkillable = true;
+        p.set_unkillable(true);
     }
 }
 
 Process* init_process() { return g_init; }
 
-lv::IntrusiveList<Process, &Process::all_node>& all_processes() { return g_processes; }
+Process::AllList& all_processes() LV_NO_THREAD_SAFETY_ANALYSIS { return g_processes; } // for_each_process holds it
 
 Process* find_process(int pid) {
     InterruptGuard g;
     for (Process& p : g_processes)
-        if (p.pid == pid) return &p;
+        if (p.pid() == pid) return &p;
     return nullptr;
 }
 
@@ -101,48 +207,48 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
     Image img = TRY(load_image(path, argv, argc, envp, envc));
     auto* p = lv::make<Process>();
     if (!p) { lv::destroy(img.as); return Errno::ENOMEM; } // its only reference
-    p->as = lv::RefPtr<mm::AddressSpace>::adopt(img.as);
-    p->start_brk = img.brk_start;
-    p->sigreturn_trampoline = img.sigreturn_trampoline;
-    p->fds = parent && parent->fds ? fs::clone_fd_table(*parent->fds) : fs::create_fd_table();
-    p->fs = parent && parent->fs ? fs::clone_fs_context(*parent->fs) : fs::create_fs_context();
-    p->sighand = SignalHandlers::create();
-    if (!p->fds || !p->fs || !p->sighand) { free_process(p); return Errno::ENOMEM; }
-    if (!parent || !parent->fds) {
-        auto r = fs::install_console_fds(*p->fds);
+    p->set_as(lv::RefPtr<mm::AddressSpace>::adopt(img.as));
+    p->set_fds(parent && parent->fds() ? fs::clone_fd_table(*parent->fds()) : fs::create_fd_table());
+    p->set_fs(parent && parent->fs() ? fs::clone_fs_context(*parent->fs()) : fs::create_fs_context());
+    p->set_sighand(SignalHandlers::create());
+    if (!p->fds() || !p->fs() || !p->sighand()) { free_process(p); return Errno::ENOMEM; }
+    if (!parent || !parent->fds()) {
+        auto r = fs::install_console_fds(*p->fds());
         if (r.is_error()) { free_process(p); return r.error(); }
     } else {
-        fs::close_on_exec(*p->fds);
+        fs::close_on_exec(*p->fds());
     }
     if (parent) {
         p->init_creds(parent->creds());
-        memcpy(p->rlimits, parent->rlimits, sizeof p->rlimits);
-        p->pgid = parent->pgid;
-        p->sid = parent->sid;
+        p->inherit_from(*parent);
     } else {
-        default_rlimits(p->rlimits);
+        p->set_default_rlimits();
     }
-    fs::absolute_path(path, p->exe_path, sizeof p->exe_path);
-    lv::copy_truncated(p->comm, sizeof p->comm, lv::basename(path));
+    p->set_image(img.brk_start, img.sigreturn_trampoline);
+    char exe[256];
+    fs::absolute_path(path, exe, sizeof exe);
+    p->set_exe_path(exe);
+    p->set_comm(lv::basename(path));
 
-    Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm);
+    Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm());
     if (!t) { free_process(p); return Errno::ENOMEM; }
-    p->pid = t->tid;
-    if (!parent || new_session) p->pgid = p->sid = p->pid;
-    p->start_ns = time::monotonic_ns();
+    p->init_pid(t->tid);
+    if (!parent || new_session) {
+        p->set_pgid(p->pid());
+        p->set_sid(p->pid());
+    }
     arch::init_user_frame(*t->user_frame(), img.entry, img.stack_pointer);
     register_process(*p, parent, *t);
     sched::add(*t);
-    return p->pid;
+    return p->pid();
 }
 
 void release_vfork_parent(Process& p) {
     // Interrupts stay off from reading the pointer to the wake: the parent, once it sees
     // the pointer gone, returns and its stack (where *done lives) is reused.
     InterruptGuard g;
-    VforkDone* done = p.vfork_done;
+    VforkDone* done = p.take_vfork_done();
     if (!done) return;
-    p.vfork_done = nullptr;
     done->done = true;
     done->queue.wake_all();
 }
@@ -152,7 +258,7 @@ namespace {
 // Leaves interrupts disabled: from the moment the parent may reap the zombie, this
 // thread must not run again except to switch away for good.
 void finish_process(Process& p) LV_REQUIRES_GIANT {
-    p.fs.clear();
+    p.take_fs(); // dropped here
     // The memory comes back now, not when the parent reaps the zombie (Linux's exit_mm):
     // a killed process must free what it held even if nobody waits for it. This thread
     // moves to the kernel's empty user half first.
@@ -161,8 +267,8 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
         lv::RefPtr<mm::AddressSpace> as;
         {
             InterruptGuard g;
-            fds = lv::move(p.fds);
-            as = lv::move(p.as);
+            fds = p.take_fds();
+            as = p.take_as();
         }
         // Closing the descriptors and tearing the memory down need only the table's and
         // the address space's locks; a file that needs the giant lock to be released
@@ -177,34 +283,29 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
     // Orphans go to the nearest living subreaper ancestor, else to init, as on Linux
     // (find_new_reaper); zombies among them are reaped at once if init is the one dying.
     Process* adopter = g_init && g_init != &p ? g_init : nullptr;
-    for (Process* a = p.parent; a && a != g_init; a = a->parent) {
-        if (a->child_subreaper && !a->exit_started) {
+    for (Process* a = p.parent(); a && a != g_init; a = a->parent()) {
+        if (a->child_subreaper() && !a->exit_started()) {
             adopter = a;
             break;
         }
     }
-    for (Process& c : p.children) {
-        if (c.pdeath_signal && !c.zombie) send_signal(c, c.pdeath_signal);
-        p.children.remove(c);
-        c.parent = adopter;
-        // Linux's reparent_leader: a custom exit signal would be sent to init, which
-        // could kill it; the new parent is told with SIGCHLD.
-        c.exit_signal = SIGCHLD;
+    for (Process& c : p.children()) {
+        if (c.pdeath_signal() && !c.zombie()) send_signal(c, c.pdeath_signal());
+        c.reparent(adopter);
         if (adopter) {
-            adopter->children.push_back(c);
-            if (c.zombie) {
+            if (c.zombie()) {
                 send_signal(*adopter, SIGCHLD);
-                adopter->child_wait.wake_all();
+                adopter->child_wait().wake_all();
             }
-        } else if (c.zombie) {
+        } else if (c.zombie()) {
             g_processes.remove(c);
             free_process(&c);
         }
     }
-    p.zombie = true;
-    if (p.parent) {
-        if (p.exit_signal) send_signal(*p.parent, p.exit_signal);
-        p.parent->child_wait.wake_all();
+    p.make_zombie();
+    if (p.parent()) {
+        if (p.exit_signal()) send_signal(*p.parent(), p.exit_signal());
+        p.parent()->child_wait().wake_all();
     }
     notify_process_exit(p);
 }
@@ -225,13 +326,8 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
     bool last;
     {
         InterruptGuard g;
-        p.threads.remove(t);
-        last = --p.live_threads == 0;
-        if (p.exec_waiter) sched::wake(*p.exec_waiter);
-        if (last && !p.exit_started) {
-            p.exit_started = true;
-            p.wait_status = exit_status_code(code);
-        }
+        last = p.remove_thread(t);
+        if (last) p.start_exit(exit_status_code(code));
         // Not the last: off the CPU without letting interrupts in. Preempted here, the
         // thread could be switched back in after the last one ended the process and the
         // parent freed it (the switch reads the process's address space and CPU times).
@@ -249,12 +345,9 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
     Process& p = *self.process;
     {
         InterruptGuard g;
-        if (!p.exit_started) {
-            p.exit_started = true;
-            p.wait_status = wait_status;
-        }
+        p.start_exit(wait_status);
         // Every other thread dies at its next return to user mode (or wakes to do so).
-        for (Thread& t : p.threads) {
+        for (Thread& t : p.threads()) {
             if (&t == &self) continue;
             t.exiting = true;
             sched::wake(t);
@@ -281,14 +374,14 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
         {
             InterruptGuard g;
             bool any = false;
-            for (Process& c : self.children) {
-                bool match = pid == -1 || (pid > 0 && c.pid == pid) || (pid == 0 && c.pgid == self.pgid) ||
-                             (pid < -1 && c.pgid == -pid);
+            for (Process& c : self.children()) {
+                bool match = pid == -1 || (pid > 0 && c.pid() == pid) || (pid == 0 && c.pgid() == self.pgid()) ||
+                             (pid < -1 && c.pgid() == -pid);
                 if (!match) continue;
                 any = true;
-                if ((options & kWEXITED) && c.zombie && !c.live_threads) {
-                    found = c.pid;
-                    report(c, c.wait_status);
+                if ((options & kWEXITED) && c.zombie() && !c.live_threads()) {
+                    found = c.pid();
+                    report(c, c.wait_status());
                     if (!no_reap) {
                         unlink_reaped(c);
                         reaped = &c;
@@ -296,15 +389,13 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                     break;
                 }
                 // Job control: a stop or a continue is reported once (WNOWAIT leaves it).
-                if ((options & kWUNTRACED) && c.stopped && c.stop_reportable) {
-                    report(c, (c.stop_signal << 8) | 0x7f);
-                    if (!no_reap) c.stop_reportable = false;
-                    return c.pid;
+                if (int sig = (options & kWUNTRACED) ? c.take_stop_report(!no_reap) : 0) {
+                    report(c, (sig << 8) | 0x7f);
+                    return c.pid();
                 }
-                if ((options & kWCONTINUED) && c.continue_reportable) {
+                if ((options & kWCONTINUED) && c.take_continue_report(!no_reap)) {
                     report(c, 0xffff);
-                    if (!no_reap) c.continue_reportable = false;
-                    return c.pid;
+                    return c.pid();
                 }
             }
             if (!found) {
@@ -320,7 +411,7 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
             }
             return found;
         }
-        if (self.child_wait.wait_interruptible().is_error()) interrupted = true;
+        if (self.child_wait().wait_interruptible().is_error()) interrupted = true;
     }
 }
 } // namespace kernel

@@ -380,7 +380,7 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     // nothing after this point reads prev's process (a dead thread's may be freed now).
     giant::release_for_switch(*prev);
     // Kernel threads run on no user half at all, so a reaped address space is never live.
-    arch::activate_user_root(next->process && next->process->as ? next->process->as->root() : 0);
+    arch::activate_user_root(next->process && next->process->as() ? next->process->as()->root() : 0);
     arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());
     lockdep::release(kRqClass); // prev's record; next takes it over
     __atomic_store_n(&cpu.current, next, __ATOMIC_RELAXED);

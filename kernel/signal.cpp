@@ -84,21 +84,21 @@ constexpr u64 SA_NOCLDSTOP = 1;
 // A stop or continue of p, for its parent: SIGCHLD (unless it asked not to be told with
 // SA_NOCLDSTOP) and a wake-up of wait4/waitid with WUNTRACED/WCONTINUED.
 void notify_parent_of_stop(Process& p) LV_REQUIRES_GIANT {
-    Process* parent = p.parent;
+    Process* parent = p.parent();
     if (!parent) return;
-    if (!(parent->sighand->action(SIGCHLD).flags & SA_NOCLDSTOP)) {
+    if (!(parent->sighand()->action(SIGCHLD).flags & SA_NOCLDSTOP)) {
         Thread::SigInfo info;
-        info.code = p.stopped ? 5 /* CLD_STOPPED */ : 6 /* CLD_CONTINUED */;
-        info.pid = p.pid;
+        info.code = p.stopped() ? 5 /* CLD_STOPPED */ : 6 /* CLD_CONTINUED */;
+        info.pid = p.pid();
         info.uid = p.uid();
         send_signal_info(*parent, SIGCHLD, info);
     }
-    parent->child_wait.wake_all();
+    parent->child_wait().wake_all();
 }
 
 void discard(Process& p, u64 bits) LV_REQUIRES_GIANT {
-    p.pending_signals &= ~bits;
-    for (Thread& t : p.threads) t.pending_signals &= ~bits;
+    p.pending().discard(bits);
+    for (Thread& t : p.threads()) t.pending.discard(bits);
 }
 
 // Linux's prepare_signal(): what sending `sig` does at once, before it is queued. Stop
@@ -109,16 +109,9 @@ void prepare_signal(Process& p, int sig) LV_REQUIRES_GIANT {
         discard(p, bit(SIGCONT));
     } else if (sig == SIGCONT) {
         discard(p, kDefaultStop);
-        if (p.stopped) {
-            p.stopped = false;
-            p.stop_reportable = false;
-            p.continue_reportable = true;
-            p.continue_wait.wake_all();
-            notify_parent_of_stop(p);
-        }
-    } else if (sig == SIGKILL && p.stopped) {
-        p.stopped = false; // the threads must run to die
-        p.continue_wait.wake_all();
+        if (p.resume(true)) notify_parent_of_stop(p);
+    } else if (sig == SIGKILL) {
+        p.resume(false); // the threads must run to die
     }
 }
 
@@ -126,13 +119,7 @@ void prepare_signal(Process& p, int sig) LV_REQUIRES_GIANT {
 // their next return to user mode) until SIGCONT or SIGKILL.
 void stop_process(Process& p, int sig) {
     InterruptGuard g;
-    if (!p.stopped) {
-        p.stopped = true;
-        p.stop_signal = sig;
-        p.stop_reportable = true;
-        p.continue_reportable = false;
-        notify_parent_of_stop(p);
-    }
+    if (p.stop(sig)) notify_parent_of_stop(p);
 }
 
 // POSIX: a process group is orphaned when no member has a parent in another group of
@@ -141,8 +128,8 @@ void stop_process(Process& p, int sig) {
 bool pgrp_orphaned(int pgid) LV_REQUIRES_GIANT {
     bool orphaned = true;
     for (Process& q : all_processes()) {
-        if (q.zombie || q.pgid != pgid || !q.parent) continue;
-        if (q.parent->pgid != pgid && q.parent->sid == q.sid) orphaned = false;
+        if (q.zombie() || q.pgid() != pgid || !q.parent()) continue;
+        if (q.parent()->pgid() != pgid && q.parent()->sid() == q.sid()) orphaned = false;
     }
     return orphaned;
 }
@@ -150,12 +137,12 @@ bool pgrp_orphaned(int pgid) LV_REQUIRES_GIANT {
 void wait_while_stopped(Thread& t) {
     Process& p = *t.process;
     InterruptGuard g;
-    while (p.stopped && !t.exiting) p.continue_wait.wait_uninterruptible();
+    while (p.stopped() && !t.exiting) p.continue_wait().wait_uninterruptible();
 }
 
 bool ignored(const Process& p, int sig) {
     if (sig == SIGKILL || sig == SIGSTOP) return false;
-    u64 h = p.sighand->handler(sig);
+    u64 h = p.sighand()->handler(sig);
     return h == kSigIgn || (h == kSigDfl && (kDefaultIgnore & bit(sig)));
 }
 
@@ -167,7 +154,7 @@ void wake_for_signal(Thread& t) {
 }
 
 void wake_threads(Process& p) LV_REQUIRES_GIANT {
-    for (Thread& t : p.threads) wake_for_signal(t);
+    for (Thread& t : p.threads()) wake_for_signal(t);
 }
 
 WaitQueue g_signal_queued; // signal_queued_wait()
@@ -179,10 +166,10 @@ WaitQueue g_signal_queued; // signal_queued_wait()
 // The first process also drops what it did not ask for: any signal left at SIG_DFL
 // (Linux's sig_task_ignored with SIGNAL_UNKILLABLE), SIGKILL and SIGSTOP too.
 bool drop_at_send(const Process& p, const Thread* t, int sig) LV_REQUIRES_GIANT {
-    bool unwanted = p.unkillable && p.sighand->handler(sig) == kSigDfl;
+    bool unwanted = p.unkillable() && p.sighand()->handler(sig) == kSigDfl;
     if (!ignored(p, sig) && !unwanted) return false;
     if (sig == SIGKILL || sig == SIGSTOP) return true; // never blocked
-    if (!t) t = p.threads.first();
+    if (!t) t = p.threads().first();
     return !(t && (t->sigmask & bit(sig)));
 }
 
@@ -199,7 +186,7 @@ Thread::SigInfo sender_info(int code) {
     Thread::SigInfo info;
     info.code = code;
     if (t.process) {
-        info.pid = t.process->pid;
+        info.pid = t.process->pid();
         info.uid = t.process->uid();
     }
     return info;
@@ -218,7 +205,7 @@ bool is_fault_signal(int sig) {
 // Runs the handler for `sig`; kills with SIGSEGV if the frame cannot be written.
 void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info) LV_REQUIRES_GIANT {
     Process& p = *t.process;
-    SignalAction act = p.sighand->action(sig);
+    SignalAction act = p.sighand()->action(sig);
     if (t.syscall_interrupted) {
         t.syscall_interrupted = false;
         if ((act.flags & SA_RESTART) && !t.syscall_no_restart) arch::restart_syscall(f);
@@ -232,7 +219,7 @@ void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info
     r.siginfo = si;
     r.handler = act.handler;
     r.flags = act.flags;
-    r.restorer = (act.flags & SA_RESTORER) ? act.restorer : p.sigreturn_trampoline;
+    r.restorer = (act.flags & SA_RESTORER) ? act.restorer : p.sigreturn_trampoline();
     r.saved_mask = t.in_sigsuspend ? t.mask_before_suspend : t.sigmask;
     t.in_sigsuspend = false;
     r.stack_top = f.sp();
@@ -245,14 +232,14 @@ void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info
     // (Linux's get_sigframe): below it lies memory the program did not give for this.
     r.stack_limit = entering_altstack || on_altstack ? t.altstack_sp : 0;
     if (!arch::setup_signal_frame(f, r)) {
-        log_info("pid %d (%s): cannot write the frame for %s: killed by SIGSEGV", p.pid, p.comm, signal_name(sig));
+        log_info("pid %d (%s): cannot write the frame for %s: killed by SIGSEGV", p.pid(), p.comm(), signal_name(sig));
         die(SIGSEGV);
     }
     InterruptGuard g;
     t.sigmask |= act.mask;
     if (!(act.flags & SA_NODEFER)) t.sigmask |= bit(sig);
     t.sigmask &= ~kUnblockable;
-    if (act.flags & SA_RESETHAND) p.sighand->reset(sig);
+    if (act.flags & SA_RESETHAND) p.sighand()->reset(sig);
 }
 } // namespace
 
@@ -280,11 +267,10 @@ void send_signal(Thread& t, int sig) { send_signal_info(t, sig, sender_info(SI_T
 void send_signal_info(Process& p, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals) return;
     InterruptGuard g;
-    if (p.zombie) return;
+    if (p.zombie()) return;
     prepare_signal(p, sig);
     if (drop_at_send(p, nullptr, sig)) return;
-    if (!(p.pending_signals & bit(sig))) p.siginfo[sig - 1] = info; // else the first one stays
-    p.pending_signals |= bit(sig);
+    p.pending().add(sig, info); // if it is pending already, the first one's details stay
     wake_threads(p);
     g_signal_queued.wake_all(0x1); // POLLIN
 }
@@ -294,24 +280,15 @@ void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info) {
     InterruptGuard g;
     prepare_signal(*t.process, sig);
     if (drop_at_send(*t.process, &t, sig)) return;
-    if (!(t.pending_signals & bit(sig))) t.siginfo[sig - 1] = info;
-    t.pending_signals |= bit(sig);
+    t.pending.add(sig, info);
     wake_for_signal(t);
     g_signal_queued.wake_all(0x1); // POLLIN
 }
 
 bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info) LV_REQUIRES_GIANT {
     Process& p = *t.process;
-    u64 mine = t.pending_signals & mask, shared = p.pending_signals & mask;
-    if (!mine && !shared) return false;
-    sig = __builtin_ctzll(mine ? mine : shared) + 1;
-    if (mine) {
-        info = t.siginfo[sig - 1];
-        t.pending_signals &= ~bit(sig);
-    } else {
-        info = p.siginfo[sig - 1];
-        p.pending_signals &= ~bit(sig);
-    }
+    // The thread's own signals first, then the process's (Linux's dequeue_signal).
+    if (!t.pending.take(mask, sig, info) && !p.pending().take(mask, sig, info)) return false;
     if (info.code == SI_TIMER) timer_signal_dequeued(p, info); // fills si_overrun
     return true;
 }
@@ -339,28 +316,28 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     Thread& t = current_thread();
     Process& p = *t.process;
     constexpr int SEGV_MAPERR = 1, SEGV_ACCERR = 2, SEGV_PKUERR = 4;
-    if (signo == SIGSEGV && (si_code == SEGV_MAPERR || si_code == SEGV_ACCERR) && p.as) {
+    if (signo == SIGSEGV && (si_code == SEGV_MAPERR || si_code == SEGV_ACCERR) && p.as()) {
         // Linux's rule, whatever the MMU reported: a region there that forbids the access
         // is ACCERR (even on a never-touched page), no region at all is MAPERR.
-        si_code = p.as->is_mapped(addr) ? SEGV_ACCERR : SEGV_MAPERR;
+        si_code = p.as()->is_mapped(addr) ? SEGV_ACCERR : SEGV_MAPERR;
     }
     u32 pkey = 0; // SEGV_PKUERR's si_pkey: the region's key, as Linux reports it
     mm::Vma v;
-    if (signo == SIGSEGV && si_code == SEGV_PKUERR && p.as && p.as->vma_at(addr, v)) pkey = v.pkey;
+    if (signo == SIGSEGV && si_code == SEGV_PKUERR && p.as() && p.as()->vma_at(addr, v)) pkey = v.pkey;
     {
         InterruptGuard g;
         // A synchronous fault cannot be blocked or ignored: Linux forces the default action
         // when the signal is blocked or SIG_IGN (force_sig_info), and it kills even the
         // first process (force_sig_info_to_task clears SIGNAL_UNKILLABLE).
         bool blocked = t.sigmask & bit(signo);
-        if (p.sighand->force_default(signo, blocked) == kSigDfl) p.unkillable = false;
+        if (p.sighand()->force_default(signo, blocked) == kSigDfl) p.set_unkillable(false);
         t.sigmask &= ~bit(signo);
-        t.pending_signals |= bit(signo);
-        t.siginfo[signo - 1] = {si_code, 0, addr};
-        t.siginfo[signo - 1].pkey = pkey;
+        SigInfo info {si_code, 0, addr};
+        info.pkey = pkey;
+        t.pending.replace(signo, info);
     }
-    if (p.sighand->handler(signo) == kSigDfl)
-        log_info("pid %d (%s): %s (code %d) at ip %#lx, address %#lx", p.pid, p.comm, signal_name(signo), si_code,
+    if (p.sighand()->handler(signo) == kSigDfl)
+        log_info("pid %d (%s): %s (code %d) at ip %#lx, address %#lx", p.pid(), p.comm(), signal_name(signo), si_code,
                  f.ip(), addr);
 }
 
@@ -380,7 +357,7 @@ void before_return_to_user(arch::TrapFrame& f) {
     giant::Locker giant; // not held in user mode: given up on the way out
     for (;;) {
         if (t.exiting) exit_thread(0);
-        if (t.process->stopped) {
+        if (t.process->stopped()) {
             wait_while_stopped(t);
             continue;
         }
@@ -389,7 +366,7 @@ void before_return_to_user(arch::TrapFrame& f) {
         {
             InterruptGuard g;
             Process& p = *t.process;
-            u64 pending = (t.pending_signals | p.pending_signals) & ~(t.sigmask & ~kUnblockable);
+            u64 pending = (t.pending.bits() | p.pending().bits()) & ~(t.sigmask & ~kUnblockable);
             // SIGKILL ends the whole process at once, ahead of anything else pending (a
             // fault that failed because the OOM killer chose us, say): Linux's group exit.
             if (pending & bit(SIGKILL)) die(SIGKILL);
@@ -406,12 +383,12 @@ void before_return_to_user(arch::TrapFrame& f) {
             }
             dequeue_signal(t, pending, sig, info);
             if (ignored(p, sig)) continue;
-            u64 handler = p.sighand->handler(sig);
+            u64 handler = p.sighand()->handler(sig);
             // Queued while blocked, now unblocked at SIG_DFL: the first process ignores it
             // (Linux's get_signal), unless it is a forced SIGKILL.
-            if (handler == kSigDfl && p.unkillable && sig != SIGKILL) continue;
+            if (handler == kSigDfl && p.unkillable() && sig != SIGKILL) continue;
             if (handler == kSigDfl && (kDefaultStop & bit(sig))) {
-                if (sig == SIGSTOP || !pgrp_orphaned(p.pgid)) stop_process(p, sig);
+                if (sig == SIGSTOP || !pgrp_orphaned(p.pgid())) stop_process(p, sig);
                 continue;
             }
             if (handler == kSigDfl) die(sig);

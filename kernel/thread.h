@@ -44,14 +44,64 @@ struct SchedAttr {
     }
 };
 
+// The details of a pending signal, what its siginfo_t will say.
+struct SigInfo {
+    int code = 0;   // si_code: SI_USER 0, SI_TKILL -6, SI_KERNEL 0x80, or a fault code
+    int pid = 0;    // sender (kill/tkill); si_timerid for SI_TIMER
+    u64 addr = 0;   // faulting address (SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP)
+    u32 uid = 0;    // sender's real uid; si_overrun for SI_TIMER
+    u32 pkey = 0;   // si_pkey (SEGV_PKUERR)
+    u64 value = 0;  // si_value (sigqueue, POSIX timers)
+};
+
+// A set of pending signals, numbered 1..64, with the details of each (Linux's struct
+// sigpending, one entry per signal: a signal sent again while pending merges into the
+// first, whose details stay). A process has one for process-directed signals, each
+// thread one for its own. The owner's lock guards it (the giant lock, for both); the
+// bits are written with atomic stores so that bits_relaxed may read them without it.
+class PendingSignals {
+public:
+    static constexpr u64 bit(int sig) { return 1ull << (sig - 1); }
+    u64 bits() const { return m_bits; }
+    u64 bits_relaxed() const { return __atomic_load_n(&m_bits, __ATOMIC_RELAXED); }
+    bool has(int sig) const { return m_bits & bit(sig); }
+    // Queues `sig`; if it is pending already, its first details stay.
+    void add(int sig, const SigInfo& info) {
+        if (!has(sig)) m_info[sig - 1] = info;
+        store(m_bits | bit(sig));
+    }
+    // Queues `sig` with these details, replacing a pending one's (a synchronous fault).
+    void replace(int sig, const SigInfo& info) {
+        m_info[sig - 1] = info;
+        store(m_bits | bit(sig));
+    }
+    void discard(u64 bits) { store(m_bits & ~bits); }
+    // The details of a pending signal (a timer's overrun count is filled in late).
+    const SigInfo& info(int sig) const { return m_info[sig - 1]; }
+    // Dequeues the lowest-numbered pending signal in `mask`; false if there is none.
+    bool take(u64 mask, int& sig, SigInfo& info) {
+        u64 ready = m_bits & mask;
+        if (!ready) return false;
+        sig = __builtin_ctzll(ready) + 1;
+        info = m_info[sig - 1];
+        discard(bit(sig));
+        return true;
+    }
+
+private:
+    void store(u64 v) { __atomic_store_n(&m_bits, v, __ATOMIC_RELAXED); }
+    u64 m_bits = 0;
+    SigInfo m_info[64];
+};
+
 // Locking. Fields marked LV_GUARDED_BY(sched::rq_lock) are under the lock of the run
 // queue the thread belongs to. The CPU-time fields (cpu, on_cpu_since_ns) are written
 // by the scheduler's switch, under that lock too, and by the tick on the thread's own
 // CPU. context, arch_state, held_locks, irq_depth, giant_depth and pagefault_disabled
 // belong to the thread itself (and the switch that saves it). process and kstack_base
 // never change; tid changes only in execve, once no other thread of the process runs.
-// The signal state (sigmask, pending_signals, siginfo), exiting and name are marked
-// LV_GUARDED_BY_GIANT, as the process's fields are (kernel/process.h); pending_signals
+// The signal state (sigmask, pending), exiting and name are marked
+// LV_GUARDED_BY_GIANT, as the process's fields are (kernel/process.h); the pending bits
 // and exiting are also read without it, one word at a time, and the thread reads its
 // own sigmask without it. sched is under the giant lock too (see there). The rest
 // (the alternate stack, the robust list and tid addresses, the syscall-restart flags)
@@ -59,6 +109,7 @@ struct SchedAttr {
 // another thread's list head, under the giant lock).
 struct Thread {
     enum class State : u8 { Runnable, Running, Blocked, Dead };
+    using SigInfo = kernel::SigInfo;
 
     int tid = 0;
     Process* process = nullptr; // null for kernel threads
@@ -122,18 +173,9 @@ struct Thread {
     VirtAddr robust_list = 0;
     u64 robust_list_len = 0;
     u64 sigmask LV_GUARDED_BY_GIANT = 0;         // blocked signals (bit n-1 for signal n)
-    u64 pending_signals LV_GUARDED_BY_GIANT = 0; // thread-directed pending signals
+    PendingSignals pending LV_GUARDED_BY_GIANT; // thread-directed signals
     u64 altstack_sp = 0, altstack_size = 0; // sigaltstack
     bool altstack_autodisarm = false;
-    // siginfo details of pending thread-directed signals (index signo-1).
-    struct SigInfo {
-        int code = 0;   // si_code: SI_USER 0, SI_TKILL -6, SI_KERNEL 0x80, or a fault code
-        int pid = 0;    // sender (kill/tkill); si_timerid for SI_TIMER
-        u64 addr = 0;   // faulting address (SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP)
-        u32 uid = 0;    // sender's real uid; si_overrun for SI_TIMER
-        u32 pkey = 0;   // si_pkey (SEGV_PKUERR)
-        u64 value = 0;  // si_value (sigqueue, POSIX timers)
-    } siginfo[64] LV_GUARDED_BY_GIANT;
     bool syscall_interrupted = false; // the last syscall returned EINTR: SA_RESTART may rerun it
     bool syscall_no_restart = false;  // ...but it is one that Linux never restarts
     bool syscall_eintr_final = false; // set by a handler whose EINTR must not be restarted
@@ -145,9 +187,7 @@ struct Thread {
     // written by its thread only (under the lock, for the others' reads), so the thread
     // itself reads it without.
     u64 own_sigmask() const LV_NO_THREAD_SAFETY_ANALYSIS { return sigmask; }
-    u64 pending_signals_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS {
-        return __atomic_load_n(&pending_signals, __ATOMIC_RELAXED);
-    }
+    u64 pending_signals_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { return pending.bits_relaxed(); }
     bool exiting_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&exiting, __ATOMIC_RELAXED); }
 
     // Nonzero inside mm::copy_from_user_nofault: a fault in a user copy fails (EFAULT)

@@ -10,7 +10,7 @@ namespace mm {
 namespace {
 bool allowed(VirtAddr addr, size_t n, bool write) {
     if (!user_range_ok(addr, n)) return false;
-    AddressSpace* as = kernel::current_process().as.get();
+    AddressSpace* as = kernel::current_process().as().get();
     return as && as->accessible(addr, n, write);
 }
 } // namespace
@@ -61,7 +61,7 @@ ErrorOr<size_t> copy_string_from_user(char* dst, VirtAddr src, size_t max) {
     // The string may end before the end of its region: check only the first byte's
     // region up front, and clamp the copy to what is accessible.
     if (!user_range_ok(src, 1)) return Errno::EFAULT;
-    AddressSpace* as = kernel::current_process().as.get();
+    AddressSpace* as = kernel::current_process().as().get();
     size_t limit = max;
     if (!user_range_ok(src, limit)) limit = arch::kUserTop - src;
     // Shrink the window to readable memory, a page at a time.

@@ -14,7 +14,7 @@ constexpr u32 kOverflowId = 65534; // overflowuid/overflowgid: what "no id" read
 
 ErrorOr<void> add_files(const u8* data, size_t n, Scm& out) {
     if (n > kScmMaxFd || out.files.size() + n > kScmMaxFd) return Errno::EINVAL;
-    auto& fds = *kernel::current_process().fds;
+    auto& fds = *kernel::current_process().fds();
     for (size_t i = 0; i < n; i++) {
         i32 fd;
         memcpy(&fd, data + i * sizeof(fd), sizeof(fd));
@@ -35,7 +35,7 @@ ErrorOr<void> add_creds(const u8* data, Scm& out) {
     auto& p = kernel::current_process();
     kernel::Credentials pc = p.creds();
     bool root = pc.euid == 0;
-    bool pid_ok = c.pid == p.pid || root;
+    bool pid_ok = c.pid == p.pid() || root;
     bool uid_ok = c.uid == pc.uid || c.uid == pc.euid || c.uid == pc.suid || root;
     bool gid_ok = c.gid == pc.gid || c.gid == pc.egid || c.gid == pc.sgid || root;
     if (!pid_ok || !uid_ok || !gid_ok) return Errno::EPERM;
@@ -98,7 +98,7 @@ void ControlWriter::put_files(Scm& scm, bool cloexec, int fd_limit) {
     size_t count = scm.files.size();
     size_t fit = room() > kCmsgHdr ? (room() - kCmsgHdr) / sizeof(i32) : 0;
     size_t max = min(fit, count);
-    auto& fds = *kernel::current_process().fds;
+    auto& fds = *kernel::current_process().fds();
     u64 data = m_base + m_used + kCmsgHdr;
     size_t i = 0;
     for (; i < max; i++) {

@@ -28,8 +28,8 @@ fs::FileSystem* sockfs() {
 Ucred current_ucred(bool effective) {
     auto& p = kernel::current_process();
     kernel::Credentials c = p.creds();
-    if (effective) return {p.pid, c.euid, c.egid};
-    return {p.pid, c.uid, c.gid};
+    if (effective) return {p.pid(), c.euid, c.egid};
+    return {p.pid(), c.uid, c.gid};
 }
 
 // ---- Timeout

@@ -150,7 +150,7 @@ void handle_syscall(arch::TrapFrame& f) {
         current_thread().syscall_eintr_final = false;
         ret = e->fn(args);
     } else {
-        log_debug("pid %d: unimplemented syscall %s (%lu)", current_process().pid, e && e->name ? e->name : "?", nr);
+        log_debug("pid %d: unimplemented syscall %s (%lu)", current_process().pid(), e && e->name ? e->name : "?", nr);
         ret = -long(Errno::ENOSYS);
     }
     f.set_return(u64(ret));

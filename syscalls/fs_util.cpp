@@ -4,8 +4,8 @@
 #include <syscalls/fs_util.h>
 
 namespace fs::sc {
-FdTable& fds() { return *kernel::current_process().fds; }
-FsContext& context() { return *kernel::current_process().fs; }
+FdTable& fds() { return *kernel::current_process().fds(); }
+FsContext& context() { return *kernel::current_process().fs(); }
 
 int fd_limit() {
     u64 cur = kernel::current_process().rlimit_cur(kernel::kRlimitNofile);

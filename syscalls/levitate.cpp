@@ -11,7 +11,7 @@ ErrorOr<long> spawn(UserPtr<const char> upath, UserPtr<u64> argv, UserPtr<u64> e
     KernelPath path = TRY(copy_path(upath));
     if (path.len == 0) return Errno::ENOENT;
     ExecArgs args;
-    TRY(args.copy_from_user(path.c_str(), argv, envp, current_process().rlimits[kRlimitStack].cur));
+    TRY(args.copy_from_user(path.c_str(), argv, envp, current_process().rlimit_cur(kRlimitStack)));
     if (argv.is_null()) args.argv[0] = path.c_str(); // the program's name as argv[0]
     int pid = TRY(spawn_process(&current_process(), path.c_str(), args.argv.data(), args.argv.size(),
                                 args.envp.data(), args.envp.size()));
@@ -27,8 +27,8 @@ ErrorOr<long> sys_spawn_args(UserPtr<const char> path, UserPtr<u64> argv, UserPt
 
 ErrorOr<long> sys_set_foreground(int pid) {
     Process* p = find_process(pid);
-    if (!p || p->zombie) return Errno::ESRCH;
-    console::set_foreground_pgid(p->pgid);
+    if (!p || p->zombie()) return Errno::ESRCH;
+    console::set_foreground_pgid(p->pgid());
     return 0;
 }
 

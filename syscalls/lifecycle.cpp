@@ -38,7 +38,7 @@ ErrorOr<long> exec_common(int dirfd, UserPtr<const char> upath, UserPtr<u64> uar
         name = fdname;
     }
     ExecArgs args;
-    TRY(args.copy_from_user(name, uargv, uenvp, current_process().rlimits[kRlimitStack].cur));
+    TRY(args.copy_from_user(name, uargv, uenvp, current_process().rlimit_cur(kRlimitStack)));
     TRY(do_execve(*inode, name, args));
     return 0;
 }

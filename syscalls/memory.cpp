@@ -12,7 +12,7 @@
 using namespace kernel;
 
 namespace {
-mm::AddressSpace& as() { return *current_process().as; }
+mm::AddressSpace& as() { return *current_process().as(); }
 bool page_aligned(u64 v) { return (v & (arch::kPageSize - 1)) == 0; }
 constexpr u32 kProtMask = mm::kProtRead | mm::kProtWrite | mm::kProtExec;
 

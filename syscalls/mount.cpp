@@ -22,9 +22,9 @@ ErrorOr<long> sys_pivot_root(UserPtr<const char> new_root, UserPtr<const char> p
     // each process or thread in the same mount namespace to new_root if they point to
     // the old root directory."
     kernel::for_each_process([&](kernel::Process& p) LV_REQUIRES_GIANT {
-        if (!p.fs) return;
-        if (p.fs->cwd == old_root) p.fs->cwd = nr;
-        if (p.fs->root == old_root) p.fs->root = nr;
+        if (!p.fs()) return;
+        if (p.fs()->cwd == old_root) p.fs()->cwd = nr;
+        if (p.fs()->root == old_root) p.fs()->root = nr;
     });
     return 0;
 }

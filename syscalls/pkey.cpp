@@ -14,7 +14,7 @@
 
 namespace {
 constexpr u64 PKEY_DISABLE_ACCESS = 1, PKEY_DISABLE_WRITE = 2;
-mm::AddressSpace& as() { return *kernel::current_process().as; }
+mm::AddressSpace& as() { return *kernel::current_process().as(); }
 } // namespace
 
 ErrorOr<long> sys_pkey_alloc(u64 flags, u64 access_rights) {

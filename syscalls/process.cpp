@@ -13,10 +13,10 @@ using namespace kernel;
 
 ErrorOr<long> sys_exit(int code) { exit_thread(code); }
 ErrorOr<long> sys_exit_group(int code) { exit_process(exit_status_code(code)); }
-ErrorOr<long> sys_getpid() { return current_process().pid; }
+ErrorOr<long> sys_getpid() { return current_process().pid(); }
 ErrorOr<long> sys_getppid() {
-    Process* parent = current_process().parent;
-    return parent ? parent->pid : 0;
+    Process* parent = current_process().parent();
+    return parent ? parent->pid() : 0;
 }
 ErrorOr<long> sys_gettid() { return current_thread().tid; }
 
@@ -62,35 +62,36 @@ ErrorOr<long> sys_getresgid(UserPtr<u32> r, UserPtr<u32> e, UserPtr<u32> s) {
 }
 
 ErrorOr<long> sys_getpgid(int pid) {
-    if (pid == 0) return current_process().pgid;
+    if (pid == 0) return current_process().pgid();
     Process* p = find_process(pid);
     if (!p) return Errno::ESRCH;
-    return p->pgid;
+    return p->pgid();
 }
-ErrorOr<long> sys_getpgrp() { return current_process().pgid; }
+ErrorOr<long> sys_getpgrp() { return current_process().pgid(); }
 
 ErrorOr<long> sys_setpgid(int pid, int pgid) {
     if (pgid < 0) return Errno::EINVAL;
     Process& self = current_process();
     Process* p = pid == 0 ? &self : find_process(pid);
-    if (!p || (p != &self && p->parent != &self)) return Errno::ESRCH;
-    if (p->pid == p->sid) return Errno::EPERM; // a session leader cannot move
-    p->pgid = pgid == 0 ? p->pid : pgid;
+    if (!p || (p != &self && p->parent() != &self)) return Errno::ESRCH;
+    if (p->pid() == p->sid()) return Errno::EPERM; // a session leader cannot move
+    p->set_pgid(pgid == 0 ? p->pid() : pgid);
     return 0;
 }
 
 ErrorOr<long> sys_getsid(int pid) {
-    if (pid == 0) return current_process().sid;
+    if (pid == 0) return current_process().sid();
     Process* p = find_process(pid);
     if (!p) return Errno::ESRCH;
-    return p->sid;
+    return p->sid();
 }
 
 ErrorOr<long> sys_setsid() {
     Process& self = current_process();
-    if (self.pgid == self.pid) return Errno::EPERM; // already a group leader
-    self.sid = self.pgid = self.pid;
-    return self.sid;
+    if (self.pgid() == self.pid()) return Errno::EPERM; // already a group leader
+    self.set_sid(self.pid());
+    self.set_pgid(self.pid());
+    return self.sid();
 }
 
 // struct rusage (getrusage(2)): two timevals, then 14 longs.
@@ -127,7 +128,7 @@ namespace {
 // kernel/cred.h, and SIGCONT may always go to a process of the sender's session.
 bool may_kill(const Process& target, int sig) LV_REQUIRES_GIANT {
     const Process& self = current_process();
-    if (sig == SIGCONT && target.sid == self.sid) return true;
+    if (sig == SIGCONT && target.sid() == self.sid()) return true;
     return may_signal(self.creds(), target.creds());
 }
 } // namespace
@@ -137,7 +138,7 @@ ErrorOr<long> sys_kill(int pid, int sig) {
     Process& self = current_process();
     if (pid > 0) {
         Process* p = find_process(pid);
-        if (!p || p->zombie) return Errno::ESRCH;
+        if (!p || p->zombie()) return Errno::ESRCH;
         if (!may_kill(*p, sig)) return Errno::EPERM;
         if (sig) send_signal(*p, sig);
         return 0;
@@ -147,8 +148,8 @@ ErrorOr<long> sys_kill(int pid, int sig) {
     // count there: Linux returns 0 as long as some process was found (kill_something_info).
     bool found = false, sent = false;
     for_each_process([&](Process& p) LV_REQUIRES_GIANT {
-        if (p.zombie || (pid == -1 && (p.pid <= 1 || &p == &self))) return;
-        if (pid != -1 && p.pgid != (pid == 0 ? self.pgid : -pid)) return;
+        if (p.zombie() || (pid == -1 && (p.pid() <= 1 || &p == &self))) return;
+        if (pid != -1 && p.pgid() != (pid == 0 ? self.pgid() : -pid)) return;
         found = true;
         if (!may_kill(p, sig)) return;
         sent = true;
@@ -163,8 +164,8 @@ ErrorOr<long> sys_tgkill(int tgid, int tid, int sig) {
     if (sig < 0 || sig > kNumSignals || tid <= 0 || (tgid <= 0 && tgid != -1)) return Errno::EINVAL;
     Thread* target = nullptr;
     for_each_process([&](Process& p) LV_REQUIRES_GIANT {
-        if (tgid != -1 && p.pid != tgid) return;
-        for (Thread& t : p.threads)
+        if (tgid != -1 && p.pid() != tgid) return;
+        for (Thread& t : p.threads())
             if (t.tid == tid) target = &t;
     });
     if (!target) return Errno::ESRCH;
@@ -188,11 +189,10 @@ constexpr unsigned kRlimNlimits = 16;
 
 ErrorOr<void> set_limit(Process& p, unsigned resource, const LinuxRlimit& l) LV_REQUIRES_GIANT {
     if (l.cur > l.max) return Errno::EINVAL;
-    RLimit& r = p.rlimits[resource];
-    if (l.max > r.max && !capable(p)) return Errno::EPERM;
+    if (l.max > p.rlimit(int(resource)).max && !capable(p)) return Errno::EPERM;
     constexpr unsigned kNoFile = 7;
     if (resource == kNoFile && l.max > u64(fs::FdTable::kMaxFds)) return Errno::EPERM; // fs.nr_open
-    r = {l.cur, l.max};
+    p.set_rlimit(int(resource), {l.cur, l.max});
     return {};
 }
 } // namespace
@@ -204,7 +204,8 @@ ErrorOr<long> sys_prlimit64(int pid, unsigned resource, UserPtr<void> new_limit,
     LinuxRlimit nl {};
     if (!new_limit.is_null()) TRY(mm::copy_from_user(&nl, new_limit.addr(), sizeof nl));
     if (!old_limit.is_null()) {
-        LinuxRlimit ol {p->rlimits[resource].cur, p->rlimits[resource].max};
+        RLimit r = p->rlimit(int(resource));
+        LinuxRlimit ol {r.cur, r.max};
         TRY(mm::copy_to_user(old_limit.addr(), &ol, sizeof ol));
     }
     if (!new_limit.is_null()) TRY(set_limit(*p, resource, nl));
@@ -227,7 +228,7 @@ ErrorOr<long> sys_getrusage(int who, UserPtr<void> usage) {
     case kThread: cpu = thread_cpu(current_thread()); break;
     case kChildren: {
         InterruptGuard g;
-        cpu = p.children_cpu;
+        cpu = p.children_cpu();
         break;
     }
     default: return Errno::EINVAL;
@@ -244,7 +245,7 @@ ErrorOr<long> sys_times(UserPtr<void> buf) {
         CpuSplit self = process_cpu(p), children;
         {
             InterruptGuard g;
-            children = p.children_cpu;
+            children = p.children_cpu();
         }
         i64 tms[4] = {i64(self.utime_ns / kNsPerTick), i64(self.stime_ns / kNsPerTick),
                       i64(children.utime_ns / kNsPerTick), i64(children.stime_ns / kNsPerTick)};
@@ -268,24 +269,28 @@ ErrorOr<long> sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5) {
         auto r = mm::copy_string_from_user(name, arg2, sizeof name);
         if (r.is_error() && r.error() != Errno::ENAMETOOLONG) return r.error();
         name[15] = 0; // truncated to 15 bytes, like Linux
-        memcpy(p.comm, name, sizeof name);
+        p.set_comm(name);
         return 0;
     }
     case PR_GET_NAME:
-        TRY(mm::copy_to_user(arg2, p.comm, sizeof p.comm));
+    {
+        char name[16];
+        memcpy(name, p.comm(), sizeof name);
+        TRY(mm::copy_to_user(arg2, name, sizeof name));
+    }
         return 0;
     case PR_SET_PDEATHSIG:
         if (arg2 > u64(kNumSignals)) return Errno::EINVAL;
-        p.pdeath_signal = int(arg2);
+        p.set_pdeath_signal(int(arg2));
         return 0;
     case PR_GET_PDEATHSIG:
-        TRY(UserPtr<int>(arg2).write(p.pdeath_signal));
+        TRY(UserPtr<int>(arg2).write(p.pdeath_signal()));
         return 0;
     case PR_SET_CHILD_SUBREAPER:
-        p.child_subreaper = arg2 != 0;
+        p.set_child_subreaper(arg2 != 0);
         return 0;
     case PR_GET_CHILD_SUBREAPER:
-        TRY(UserPtr<int>(arg2).write(p.child_subreaper ? 1 : 0));
+        TRY(UserPtr<int>(arg2).write(p.child_subreaper() ? 1 : 0));
         return 0;
     case PR_GET_DUMPABLE: return 1;
     case PR_SET_DUMPABLE: return arg2 > 1 ? Error(Errno::EINVAL) : ErrorOr<long>(0);

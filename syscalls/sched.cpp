@@ -37,8 +37,8 @@ Thread* find_thread(int tid) LV_REQUIRES_GIANT {
     if (tid == 0) return &current_thread();
     Thread* found = nullptr;
     for (Process& p : all_processes()) {
-        if (p.zombie) continue;
-        for (Thread& t : p.threads)
+        if (p.zombie()) continue;
+        for (Thread& t : p.threads())
             if (t.tid == tid) found = &t;
     }
     return found;
@@ -94,7 +94,7 @@ bool prio_matches(const Process& p, const Thread& t, int which, int who) LV_REQU
     const Process& self = current_process();
     switch (which) {
     case PRIO_PROCESS: return t.tid == (who ? who : current_thread().tid);
-    case PRIO_PGRP: return p.pgid == (who ? who : self.pgid);
+    case PRIO_PGRP: return p.pgid() == (who ? who : self.pgid());
     default: return p.creds().uid == (who ? u32(who) : self.creds().uid);
     }
 }
@@ -103,8 +103,8 @@ bool prio_matches(const Process& p, const Thread& t, int which, int who) LV_REQU
 template <typename F>
 void for_each_prio_target(int which, int who, F f) LV_REQUIRES_GIANT {
     for (Process& p : all_processes()) {
-        if (p.zombie) continue;
-        for (Thread& t : p.threads)
+        if (p.zombie()) continue;
+        for (Thread& t : p.threads())
             if (prio_matches(p, t, which, who)) f(t);
     }
 }

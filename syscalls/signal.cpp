@@ -21,7 +21,7 @@ ErrorOr<long> sys_rt_sigaction(int sig, UserPtr<void> act, UserPtr<void> oldact,
         if (sig == SIGKILL || sig == SIGSTOP) return Errno::EINVAL;
     }
     if (act.is_null()) {
-        if (!oldact.is_null()) TRY(UserPtr<SignalAction>::from(oldact).write(p.sighand->action(sig)));
+        if (!oldact.is_null()) TRY(UserPtr<SignalAction>::from(oldact).write(p.sighand()->action(sig)));
         return 0;
     }
     // Linux checks oldact only after the change: a bad oldact is EFAULT with the new
@@ -30,16 +30,16 @@ ErrorOr<long> sys_rt_sigaction(int sig, UserPtr<void> act, UserPtr<void> oldact,
     {
         InterruptGuard g;
         na.mask &= ~kUnblockable;
-        old = p.sighand->replace(sig, na);
+        old = p.sighand()->replace(sig, na);
         // Setting SIG_IGN discards a pending instance (POSIX), in every process that
         // shares the table.
         if (na.handler == SignalHandlers::kIgnore) {
             u64 keep = ~(1ull << (sig - 1));
-            SignalHandlers* table = p.sighand.get();
+            SignalHandlers* table = p.sighand().get();
             for (Process& q : all_processes()) {
-                if (q.sighand.get() != table) continue;
-                q.pending_signals &= keep;
-                for (Thread& t : q.threads) t.pending_signals &= keep;
+                if (q.sighand().get() != table) continue;
+                q.pending().discard(~keep);
+                for (Thread& t : q.threads()) t.pending.discard(~keep);
             }
         }
     }
@@ -70,7 +70,7 @@ ErrorOr<long> sys_rt_sigprocmask(int how, UserPtr<u64> set, UserPtr<u64> oldset,
 ErrorOr<long> sys_rt_sigpending(UserPtr<u64> set, usize sigsetsize) {
     if (sigsetsize > 8) return Errno::EINVAL;
     Thread& t = current_thread();
-    u64 pending = (t.pending_signals | t.process->pending_signals) & t.sigmask;
+    u64 pending = (t.pending.bits() | t.process->pending().bits()) & t.sigmask;
     TRY(mm::copy_to_user(set.addr(), &pending, sigsetsize));
     return 0;
 }
@@ -116,7 +116,7 @@ ErrorOr<long> sys_rt_sigreturn() {
     arch::TrapFrame& f = *t.user_frame();
     u64 mask = 0;
     if (!arch::restore_signal_frame(f, mask)) {
-        log_info("pid %d (%s): bad signal frame in rt_sigreturn", t.process->pid, t.process->comm);
+        log_info("pid %d (%s): bad signal frame in rt_sigreturn", t.process->pid(), t.process->comm());
         exit_process(SIGSEGV);
     }
     {

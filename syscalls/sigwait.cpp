@@ -31,14 +31,14 @@ ErrorOr<Thread::SigInfo> read_user_info(UserPtr<void> uinfo, int target_pid) {
     memcpy(&info.value, raw + 24, 8);
     // Only the kernel sends si_code >= 0 (SI_USER, SI_KERNEL, ...), and only tkill
     // sends SI_TKILL: nobody may forge them towards another process (sigqueueinfo(2)).
-    if ((info.code >= 0 || info.code == SI_TKILL) && target_pid != current_process().pid) return Errno::EPERM;
+    if ((info.code >= 0 || info.code == SI_TKILL) && target_pid != current_process().pid()) return Errno::EPERM;
     return info;
 }
 
 ErrorOr<void> check_target(Process& p, int sig) LV_REQUIRES_GIANT {
     if (sig < 0 || sig > kNumSignals) return Errno::EINVAL;
     const Process& self = current_process();
-    if (!(sig == SIGCONT && p.sid == self.sid) && !may_signal(self.creds(), p.creds())) return Errno::EPERM;
+    if (!(sig == SIGCONT && p.sid() == self.sid()) && !may_signal(self.creds(), p.creds())) return Errno::EPERM;
     return {};
 }
 } // namespace
@@ -81,7 +81,7 @@ ErrorOr<long> sys_rt_sigtimedwait(UserPtr<u64> set, UserPtr<void> uinfo, UserPtr
 ErrorOr<long> sys_rt_sigqueueinfo(int tgid, int sig, UserPtr<void> uinfo) {
     Thread::SigInfo info = TRY(read_user_info(uinfo, tgid));
     Process* p = tgid > 0 ? find_process(tgid) : nullptr;
-    if (!p || p->zombie) return Errno::ESRCH;
+    if (!p || p->zombie()) return Errno::ESRCH;
     TRY(check_target(*p, sig));
     if (sig) send_signal_info(*p, sig, info);
     return 0;
@@ -91,10 +91,10 @@ ErrorOr<long> sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, UserPtr<void> ui
     if (tgid <= 0 || tid <= 0) return Errno::EINVAL;
     Thread::SigInfo info = TRY(read_user_info(uinfo, tid));
     Process* p = find_process(tgid);
-    if (!p || p->zombie) return Errno::ESRCH;
+    if (!p || p->zombie()) return Errno::ESRCH;
     InterruptGuard g;
     Thread* target = nullptr;
-    for (Thread& t : p->threads)
+    for (Thread& t : p->threads())
         if (t.tid == tid) target = &t;
     if (!target) return Errno::ESRCH;
     TRY(check_target(*p, sig));

@@ -37,7 +37,7 @@ ErrorOr<long> sys_sysinfo(UserPtr<void> info) {
     s.totalram = mm::total_memory_bytes();
     s.freeram = mm::free_memory_bytes();
     u32 threads = 0;
-    for_each_process([&](Process& p) LV_REQUIRES_GIANT { threads += p.live_threads; });
+    for_each_process([&](Process& p) LV_REQUIRES_GIANT { threads += p.live_threads(); });
     s.procs = u16(threads > 0xffff ? 0xffff : threads); // Linux counts tasks, i.e. threads
     s.mem_unit = 1;
     TRY(mm::copy_to_user(info.addr(), &s, sizeof s));
@@ -46,13 +46,13 @@ ErrorOr<long> sys_sysinfo(UserPtr<void> info) {
 
 ErrorOr<long> sys_personality(u32 persona) {
     Process& p = current_process();
-    u32 old = p.personality;
+    u32 old = p.personality();
     if (persona == 0xffffffff) return long(old); // a query
     // FIXME: only Linux's own personality; the others (PER_LINUX32, PER_SVR4, ...) and
     // flags like READ_IMPLIES_EXEC or UNAME26 change how exec and uname behave, which
     // is not implemented: refuse them rather than pretend.
     if ((persona & PER_MASK) != PER_LINUX || (persona & ~PER_MASK & ~kSupportedPersonality)) return Errno::EINVAL;
-    p.personality = persona;
+    p.set_personality(persona);
     return long(old);
 }
 

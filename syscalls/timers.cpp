@@ -165,7 +165,7 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
     case SIGEV_THREAD_ID: {
         InterruptGuard g;
         bool mine = false;
-        for (Thread& t : p.threads)
+        for (Thread& t : p.threads())
             if (t.tid == ev.tid) mine = true;
         if (!mine) return Errno::EINVAL;
     }
@@ -233,7 +233,7 @@ ErrorOr<long> sys_timer_settime(int id, int flags, UserPtr<void> value, UserPtr<
             u64 now_ns = u64(now.sec) * time::kNsPerSec + u64(now.nsec);
             if (t->clock == CLOCK_PROCESS_CPUTIME_ID) now_ns = process_runtime_ns(*t->process);
             if (t->clock == CLOCK_THREAD_CPUTIME_ID) {
-                for (Thread& th : t->process->threads)
+                for (Thread& th : t->process->threads())
                     if (th.tid == t->cpu_tid) now_ns = thread_runtime_ns(th);
             }
             delay = val > now_ns ? val - now_ns : 1;

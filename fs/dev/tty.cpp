@@ -52,7 +52,7 @@ constexpr size_t kLineMax = 4096; // N_TTY_BUF_SIZE
 void signal_group(int pgid, int sig) LV_REQUIRES_GIANT {
     if (pgid <= 0) return;
     kernel::for_each_process([&](kernel::Process& p) LV_REQUIRES_GIANT {
-        if (p.pgid == pgid) kernel::send_signal(p, sig);
+        if (p.pgid() == pgid) kernel::send_signal(p, sig);
     });
 }
 
@@ -196,7 +196,7 @@ bool ConsoleTty::input(u8 c, char* raw_out, size_t& raw_len) {
             // Without a foreground group (no shell set one), the reader's own group is
             // the one at the keyboard.
             int fg = kernel::console::foreground_pgid();
-            signal_group(fg ? fg : kernel::current_process().pgid, sig);
+            signal_group(fg ? fg : kernel::current_process().pgid(), sig);
             return false;
         }
     }
@@ -309,7 +309,7 @@ ErrorOr<long> ConsoleTty::ioctl(File& f, u32 request, u64 arg) {
     }
     case kTiocgpgrp: {
         int pg = kernel::console::foreground_pgid();
-        TRY(UserPtr<int>(arg).write(pg ? pg : self.pgid));
+        TRY(UserPtr<int>(arg).write(pg ? pg : self.pgid()));
         return 0;
     }
     case kTiocspgrp: {
@@ -319,10 +319,10 @@ ErrorOr<long> ConsoleTty::ioctl(File& f, u32 request, u64 arg) {
         return 0;
     }
     case kTiocgsid:
-        TRY(UserPtr<int>(arg).write(self.sid));
+        TRY(UserPtr<int>(arg).write(self.sid()));
         return 0;
     case kTiocsctty:
-        if (!kernel::console::foreground_pgid()) kernel::console::set_foreground_pgid(self.pgid);
+        if (!kernel::console::foreground_pgid()) kernel::console::set_foreground_pgid(self.pgid());
         return 0;
     case kTiocnotty:
     case kTcsbrk:

@@ -34,7 +34,7 @@ ErrorOr<void> may_write(fs::Inode& inode) {
 
 lv::RefPtr<fs::Inode> cwd() {
     kernel::InterruptGuard g;
-    return kernel::current_process().fs->cwd;
+    return kernel::current_process().fs()->cwd;
 }
 } // namespace
 
@@ -72,7 +72,7 @@ ErrorOr<void> UnixSocket::bind_path(const SockAddr& a) {
     addr->len = u32(path.size()) + kSunPathOffset + 1;
     memcpy(addr->bytes, path.a.bytes, addr->len);
     auto base = cwd();
-    u32 umask = kernel::current_process().fs->umask;
+    u32 umask = kernel::current_process().fs()->umask;
     // The socket file first, then the check that this socket has no name yet: bind on
     // a bound socket is EINVAL only once the new name was free (unix_bind_bsd).
     auto node = fs::make_node(*base, path.c_str(), fs::kIfsock | (0777 & ~umask), 0);
