@@ -294,9 +294,9 @@ void gen_stat(Text& t, int pid) LV_REQUIRES_GIANT {
         rss = kernel::resident_pages(*p);
         pending = p->pending().bits();
         if (kernel::Thread* main = p->threads().first()) {
-            pending |= main->pending.bits();
-            blocked = main->sigmask;
-            sched = main->sched;
+            pending |= main->pending().bits();
+            blocked = main->sigmask();
+            sched = main->sched_attr();
             processor = kernel::sched::cpu_of(*main);
         }
     }

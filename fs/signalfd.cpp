@@ -98,9 +98,9 @@ public:
         // The poller's own pending signals, as Linux (a signalfd shared with another
         // process shows that process its own).
         Thread& t = kernel::current_thread();
-        if (!t.process) return 0;
+        if (!t.process()) return 0;
         InterruptGuard g;
-        u64 pending = (t.pending.bits() | t.process->pending().bits()) & m_mask;
+        u64 pending = (t.pending().bits() | t.process()->pending().bits()) & m_mask;
         return pending ? events & (kPollIn | kPollRdNorm) : 0;
     }
     kernel::WaitQueue* wait_queue(File&) override { return &kernel::signal_queued_wait(); }

@@ -53,12 +53,12 @@ Thread* make_thread(Process& p, const CloneArgs& a) LV_NO_THREAD_SAFETY_ANALYSIS
     arch::TrapFrame& f = *t->user_frame();
     f.set_return(0);
     if (a.stack) f.set_sp(a.stack);
-    arch::thread_state_copy(t->arch_state, self.arch_state);
-    if (a.flags & CLONE_SETTLS) arch::set_thread_pointer(t->arch_state, a.tls);
-    t->sigmask = self.own_sigmask();
-    t->altstack_sp = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_sp;
-    t->altstack_size = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.altstack_size;
-    if (a.flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = a.child_tid;
+    arch::thread_state_copy(t->own().arch_state, self.own().arch_state);
+    if (a.flags & CLONE_SETTLS) arch::set_thread_pointer(t->own().arch_state, a.tls);
+    t->set_sigmask(self.own_sigmask());
+    t->own().altstack_sp = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.own().altstack_sp;
+    t->own().altstack_size = (a.flags & CLONE_VM) && !(a.flags & CLONE_VFORK) ? 0 : self.own().altstack_size;
+    if (a.flags & CLONE_CHILD_CLEARTID) t->own().clear_child_tid = a.child_tid;
     return t;
 }
 
@@ -67,8 +67,8 @@ Thread* make_thread(Process& p, const CloneArgs& a) LV_NO_THREAD_SAFETY_ANALYSIS
 // (as sched_setattr does), under the giant lock, and the caller's CPU mask.
 void inherit(Thread& t) LV_REQUIRES_GIANT {
     Thread& self = current_thread();
-    lv::copy_truncated(t.name, sizeof t.name, t.process->comm());
-    t.sched = self.sched.for_child();
+    t.set_name(t.process()->comm());
+    t.sched_attr() = self.sched_attr().for_child();
     sched::inherit_affinity(t, self);
 }
 
@@ -139,7 +139,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         InterruptGuard g;
         // Not into a process on its way out, nor from a thread told to die (another
         // thread's execve waits for every thread but its own to be gone).
-        if (self.exit_started() || current_thread().exiting) { destroy_thread(t); return Errno::EAGAIN; }
+        if (self.exit_started() || current_thread().exiting()) { destroy_thread(t); return Errno::EAGAIN; }
         if (auto r = check_new_task(self); r.is_error()) { destroy_thread(t); return r.error(); }
         self.add_thread(*t);
     } else {
@@ -151,7 +151,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         Pieces made = TRY(copy_process(self, a));
         child = made.p;
         t = made.t;
-        child->init_pid(t->tid);
+        child->init_pid(t->tid());
         if (a.flags & CLONE_VFORK) child->set_vfork_done(&vfork);
         Process* parent = (a.flags & CLONE_PARENT) && self.parent() ? self.parent() : &self;
         ErrorOr<void> allowed {};
@@ -166,7 +166,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
             return allowed.error();
         }
     }
-    int tid = t->tid;
+    int tid = t->tid();
     // The tid words are written before the child can run (it shares or copied the memory).
     if (a.flags & CLONE_PARENT_SETTID) (void)UserPtr<int>(a.parent_tid).write(tid);
     if (a.flags & CLONE_CHILD_SETTID) {

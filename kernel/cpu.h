@@ -10,7 +10,7 @@
 #include <lib/types.h>
 
 namespace kernel {
-struct Thread;
+class Thread;
 
 struct alignas(64) Cpu { // a cache line of its own: CPUs write their own often
     u32 id = 0;

@@ -22,14 +22,14 @@ bool handle_page_fault(VirtAddr addr, FaultAccess access) {
     // mapping is there, and retrying would fault again forever).
     if (access.pkey) return false;
     Thread& t = current_thread();
-    if (t.pagefault_disabled && !access.user_mode) return false; // copy_from_user_nofault
+    if (t.own().pagefault_disabled && !access.user_mode) return false; // copy_from_user_nofault
     // No giant lock: the fault is resolved under the address space's own lock.
     // Out of memory: kill the biggest process (kernel/oom.h) and try again once it is
     // gone. If this process is the victim, SIGKILL is pending: the fault fails, and the
     // kill (signal 9 comes before SIGSEGV's 11) ends it on its way back to user mode.
     constexpr int kMaxWaits = 200; // x 10 ms: a victim that takes longer loses its turn
     for (int waits = 0;;) {
-        mm::AddressSpace* as = t.process ? t.process->as().get() : nullptr;
+        mm::AddressSpace* as = t.process() ? t.process()->as().get() : nullptr;
         if (!as) return false;
         auto r = as->handle_fault(addr, access.write, access.exec);
         if (r != mm::AddressSpace::Fault::NoMemory) return r == mm::AddressSpace::Fault::Resolved;

@@ -133,7 +133,7 @@ ErrorOr<VirtAddr> build_stack(mm::AddressSpace& as, const Loaded& prog, VirtAddr
     // ones (the first process). AT_SECURE as Linux's commoncap sets it without file
     // capabilities: when the effective ids differ from the real ones.
     kernel::Thread& self = kernel::current_thread();
-    kernel::Credentials ids = self.process ? self.process->creds() : kernel::Credentials {};
+    kernel::Credentials ids = self.process() ? self.process()->creds() : kernel::Credentials {};
     bool secure = ids.euid != ids.uid || ids.egid != ids.gid;
     u64 auxv[][2] = {
         {AT_PHDR, phdr},

@@ -54,17 +54,17 @@ ErrorOr<bool> parse_shebang(fs::Inode& inode, char (&interp)[kShebangMax], char 
 // exits on its way out.
 bool kill_other_threads(Process& p, Thread& t) {
     InterruptGuard g;
-    if (t.exiting) return false;
+    if (t.exiting()) return false;
     for (Thread& o : p.threads()) {
         if (&o == &t) continue;
-        o.exiting = true;
+        o.set_exiting();
         sched::wake(o);
     }
     p.set_exec_waiter(&t);
     while (p.live_threads() > 1 && !fatal_signal_pending()) sched::block(); // woken by exit_thread
     p.set_exec_waiter(nullptr);
     if (p.live_threads() > 1) return false;
-    t.tid = p.pid(); // the thread group leader's id, whichever thread this was
+    t.set_tid(p.pid()); // the thread group leader's id, whichever thread this was
     return true;
 }
 
@@ -103,16 +103,16 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPt
     delete_posix_timers(p); // kernel/itimer.h: timer_create's timers end with the image
     // Caught signals revert to the default; ignored ones stay ignored (execve(2)).
     p.sighand()->reset_caught();
-    t.altstack_sp = t.altstack_size = 0;
-    t.clear_child_tid = 0;
-    t.robust_list = t.robust_list_len = 0;
+    t.own().altstack_sp = t.own().altstack_size = 0;
+    t.own().clear_child_tid = 0;
+    t.own().robust_list = t.own().robust_list_len = 0;
     p.set_image(img.brk_start, img.sigreturn_trampoline);
     char exe[256];
     fs::absolute_path(path, exe, sizeof exe);
     p.set_exe_path(exe);
     p.set_comm(lv::basename(path));
-    lv::copy_truncated(t.name, sizeof t.name, p.comm());
-    arch::thread_state_init(t.arch_state);
+    t.set_name(p.comm());
+    arch::thread_state_init(t.own().arch_state);
     arch::init_user_frame(*t.user_frame(), img.entry, img.stack_pointer);
 }
 } // namespace

@@ -50,7 +50,7 @@ void program_ended(int status) {
 // dropped at send, as for any first process.
 void reaper_loop(void*) {
     giant::assert_held(); // a kernel thread holds it unless asleep (sched::thread_start)
-    current_thread().sigmask = ~0ull;
+    current_thread().set_sigmask(~0ull);
     for (;;) {
         int status = 0;
         auto r = wait_child(-1, 4 /* WEXITED */, &status);
@@ -74,9 +74,9 @@ Thread* make_reaper() LV_REQUIRES_GIANT {
     p->set_comm("init");
     Thread* t = create_thread(p, reaper_loop, nullptr, "init");
     if (!t) panic("exec mode: no memory for pid 1's thread");
-    p->init_pid(t->tid);
-    p->set_pgid(t->tid);
-    p->set_sid(t->tid);
+    p->init_pid(t->tid());
+    p->set_pgid(t->tid());
+    p->set_sid(t->tid());
     register_process(*p, nullptr, *t);
     return t;
 }
@@ -119,7 +119,7 @@ void before_first_user_entry(Thread& t) {
     char text[48];
     size_t n = lv::snprintf(text, sizeof text, "first-user-ns=%lu", ns);
     if (console::multiplexed()) console::write(console::kInfo, text, n);
-    log_info("first user instruction at %lu.%06lu s (pid %d)", ns / 1000000000, (ns / 1000) % 1000000, t.tid);
+    log_info("first user instruction at %lu.%06lu s (pid %d)", ns / 1000000000, (ns / 1000) % 1000000, t.tid());
 }
 
 void notify_process_exit(Process& p) {
@@ -152,7 +152,7 @@ void notify_process_exit(Process& p) {
     fs::mount_root_from_cmdline(cmdline); // root=/dev/vda: after the exec lists are read
 
     Thread* reaper = exec_mode ? make_reaper() : nullptr;
-    auto pid = spawn_process(reaper ? reaper->process : nullptr, path, argv.items, argv.count, envp.items,
+    auto pid = spawn_process(reaper ? reaper->process() : nullptr, path, argv.items, argv.count, envp.items,
                              envp.count, true);
     if (pid.is_error()) {
         log_error("cannot run %s: errno %d", path, int(pid.error()));

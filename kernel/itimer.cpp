@@ -97,7 +97,7 @@ void notify(Timer& t) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     t.overrun_pending = 0;
     if (t.notify == SIGEV_THREAD_ID) {
         for (Thread& th : p.threads()) {
-            if (th.tid == t.target_tid) {
+            if (th.tid() == t.target_tid) {
                 send_signal_info(th, t.signo, info);
                 return;
             }
@@ -123,7 +123,7 @@ void expire(Timer& t, u64 now) LV_REQUIRES(g_timer_lock, giant::the_lock) {
 void count_down_cpu_timers(Process& p, Thread& current) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     for (Timer& t : p.timers()->posix) {
         if (!t.cpu_clock || !t.cpu_left_ns) continue;
-        if (t.cpu_tid && t.cpu_tid != current.tid) continue;
+        if (t.cpu_tid && t.cpu_tid != current.tid()) continue;
         if (t.cpu_left_ns > kTickNs) {
             t.cpu_left_ns -= kTickNs;
             continue;
@@ -149,14 +149,14 @@ void count_down(Process& p, CpuItimer& it, int sig) LV_REQUIRES(g_timer_lock, gi
 
 void cputime_switch(Thread& prev, Thread& next) {
     u64 now = time::monotonic_ns();
-    if (prev.on_cpu_since_ns) prev.cpu.runtime_ns += now - prev.on_cpu_since_ns;
-    next.on_cpu_since_ns = now;
+    if (prev.own().on_cpu_since_ns) prev.own().cpu.runtime_ns += now - prev.own().on_cpu_since_ns;
+    next.own().on_cpu_since_ns = now;
     // A dead thread is about to be freed: its runtime stays with the process. (The last
     // thread of a process passes here before the parent can reap the zombie.)
     // Atomic: two threads of the process may end on two CPUs at once (each under its own
     // run queue's lock).
-    if (prev.state == Thread::State::Dead && prev.process)
-        prev.process->add_dead_thread_runtime(prev.cpu.runtime_ns);
+    if (prev.state() == Thread::State::Dead && prev.process())
+        prev.process()->add_dead_thread_runtime(prev.own().cpu.runtime_ns);
 }
 
 namespace {
@@ -164,14 +164,14 @@ namespace {
 // CPU-time timers of the running process, or a deadline that has passed.
 bool timer_work(Thread& t) LV_EXCLUDES(g_timer_lock) {
     SpinlockLocker l(g_timer_lock);
-    if (t.process && t.process->timers()) return true;
+    if (t.process() && t.process()->timers()) return true;
     Timer* first = g_armed.first();
     return first && first->deadline_ns <= time::monotonic_ns();
 }
 
 void run_timers(Thread& t, bool from_user) LV_REQUIRES_GIANT LV_EXCLUDES(g_timer_lock) {
     SpinlockLocker l(g_timer_lock);
-    if (Process* p = t.process) {
+    if (Process* p = t.process()) {
         if (ProcessTimers* pt = p->timers()) {
             if (from_user) count_down(*p, pt->virt, SIGVTALRM);
             count_down(*p, pt->prof, SIGPROF);
@@ -191,9 +191,9 @@ void timer_tick(bool from_user) {
     // IrqContext): taken below only for what needs it, so that the ticks of CPUs
     // running independent work do not queue for it.
     Thread& t = current_thread();
-    account_tick(from_user, t.sched.nice); // /proc/stat
-    if (Process* p = t.process) {
-        (from_user ? t.cpu.user_ticks : t.cpu.system_ticks)++;
+    account_tick(from_user, t.sched_attr().nice); // /proc/stat
+    if (Process* p = t.process()) {
+        (from_user ? t.own().cpu.user_ticks : t.own().cpu.system_ticks)++;
         p->add_tick_ns(from_user, kTickNs);
     }
     if (timer_work(t)) {
@@ -217,7 +217,7 @@ ErrorOr<CpuClock> cpu_clock(int clock) {
     if (clock & 4) {
         if (id == 0) c.thread = &current_thread();
         for (Thread& t : current_process().threads())
-            if (!c.thread && t.tid == id) c.thread = &t;
+            if (!c.thread && t.tid() == id) c.thread = &t;
         if (!c.thread) return Errno::EINVAL;
     } else {
         c.process = id == 0 ? &current_process() : find_process(id);
@@ -241,7 +241,7 @@ u64 process_runtime_ns(const Process& p) {
 
 CpuSplit thread_cpu(Thread& t) {
     InterruptGuard g;
-    return adjust(thread_runtime_ns(t), t.cpu.user_ticks, t.cpu.system_ticks, t.reported_cpu);
+    return adjust(thread_runtime_ns(t), t.own().cpu.user_ticks, t.own().cpu.system_ticks, t.reported_cpu());
 }
 
 CpuSplit process_cpu(Process& p) {
@@ -354,7 +354,7 @@ void delete_posix_timer(Timer& t) {
                 if (q.has(sig) && q.info(sig).code == SI_TIMER && q.info(sig).pid == id) q.discard(PendingSignals::bit(sig));
             };
             drop(p.pending());
-            for (Thread& th : p.threads()) drop(th.pending);
+            for (Thread& th : p.threads()) drop(th.pending());
         }
     }
     lv::destroy(&t);

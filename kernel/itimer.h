@@ -18,7 +18,7 @@
 #include <lib/result.h>
 
 namespace kernel {
-struct Process;
+class Process;
 
 // ---------------------------------------------------------------- accounting
 // Hooks: the scheduler calls cputime_switch (under its lock) just before switching

@@ -8,7 +8,7 @@
 #include <lib/types.h>
 
 namespace kernel {
-struct Process;
+class Process;
 
 // Tasks whose process has real uid `uid`, not counting `except` (if given).
 // Interrupts off.

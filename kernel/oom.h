@@ -8,7 +8,7 @@
 #include <lib/types.h>
 
 namespace kernel {
-struct Process;
+class Process;
 
 constexpr int kOomScoreAdjMin = -1000, kOomScoreAdjMax = 1000;
 

@@ -75,9 +75,9 @@ SigmaskSwap::SigmaskSwap(const u64* mask) {
     if (!mask) return;
     Thread& t = current_thread();
     InterruptGuard g;
-    t.mask_before_suspend = t.sigmask;
-    t.in_sigsuspend = true;
-    t.sigmask = *mask & ~kUnblockable;
+    t.own().mask_before_suspend = t.sigmask();
+    t.own().in_sigsuspend = true;
+    t.set_sigmask(*mask & ~kUnblockable);
     m_active = true;
 }
 
@@ -87,8 +87,8 @@ void SigmaskSwap::finish(bool interrupted) {
     if (interrupted) return; // before_return_to_user() restores it, after the handler if any
     Thread& t = current_thread();
     InterruptGuard g;
-    t.sigmask = t.mask_before_suspend;
-    t.in_sigsuspend = false;
+    t.set_sigmask(t.own().mask_before_suspend);
+    t.own().in_sigsuspend = false;
 }
 
 SigmaskSwap::~SigmaskSwap() { finish(false); }

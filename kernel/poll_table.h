@@ -18,7 +18,7 @@
 #include <lib/result.h>
 
 namespace kernel {
-struct Thread;
+class Thread;
 
 class PollTable {
 public:

@@ -55,7 +55,7 @@ void user_thread_entry(void*) {
     Thread& t = current_thread();
     before_first_user_entry(t);
     giant::unlock(); // taken by sched::thread_start; user mode runs without it
-    if (t.giant_depth) panic("%s enters user mode holding the giant lock", t.name);
+    if (t.own().giant_depth) panic("%s enters user mode holding the giant lock", t.name_unlocked());
     arch::enter_user(t.user_frame());
 }
 
@@ -232,7 +232,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
 
     Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm());
     if (!t) { free_process(p); return Errno::ENOMEM; }
-    p->init_pid(t->tid);
+    p->init_pid(t->tid());
     if (!parent || new_session) {
         p->set_pgid(p->pid());
         p->set_sid(p->pid());
@@ -313,15 +313,15 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
 
 [[noreturn]] void exit_thread(int code) {
     Thread& t = current_thread();
-    Process& p = *t.process;
-    if (t.clear_child_tid) {
+    Process& p = *t.process();
+    if (t.own().clear_child_tid) {
         // CLONE_CHILD_CLEARTID: zero the tid word and wake a futex waiter on it. Only
         // the address space's and the futexes' locks: after a fork, the write is
         // usually a copy-on-write fault.
         giant::Released unlocked;
         u32 zero = 0;
-        (void)mm::copy_to_user(t.clear_child_tid, &zero, sizeof zero);
-        futex_wake_address(t.clear_child_tid);
+        (void)mm::copy_to_user(t.own().clear_child_tid, &zero, sizeof zero);
+        futex_wake_address(t.own().clear_child_tid);
     }
     bool last;
     {
@@ -342,14 +342,14 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
 
 [[noreturn]] void exit_process(int wait_status) {
     Thread& self = current_thread();
-    Process& p = *self.process;
+    Process& p = *self.process();
     {
         InterruptGuard g;
         p.start_exit(wait_status);
         // Every other thread dies at its next return to user mode (or wakes to do so).
         for (Thread& t : p.threads()) {
             if (&t == &self) continue;
-            t.exiting = true;
+            t.set_exiting();
             sched::wake(t);
         }
     }

@@ -114,7 +114,7 @@ class Process {
     lv::ListNode m_sibling_node;
 
 public:
-    using ThreadList = lv::IntrusiveList<Thread, &Thread::process_node>;
+    using ThreadList = Thread::ProcessList;
     using ChildList = lv::IntrusiveList<Process, &Process::m_sibling_node>;
     using AllList = lv::IntrusiveList<Process, &Process::m_all_node>;
 

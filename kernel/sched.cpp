@@ -16,7 +16,7 @@
 // work (only idle CPUs take them, by stealing), and RT throttling (sched_rt_runtime_us).
 //
 // Locking: each queue has its lock (RunQueue::lock, Linux's rq->lock). A thread belongs
-// to one queue at a time, its CPU's (Thread::last_cpu): that queue's lock guards its
+// to one queue at a time, its CPU's (Thread::SchedEntity::last_cpu): that queue's lock guards its
 // scheduling fields (kernel/thread.h). lock_thread_rq finds and locks it; last_cpu
 // changes only with both queues' locks held (a steal), so either lock keeps it.
 // Clang's analysis cannot tell which CPU's lock guards a thread: the fields name
@@ -83,8 +83,8 @@ constexpr const char* kRqClass = "sched";
 constexpr const char* kStolenRqClass = "sched (another CPU's, stealing)";
 
 void idle_loop(void*);
-using ThreadList = lv::IntrusiveList<Thread, &Thread::run_node>;
-using SleeperList = lv::IntrusiveList<Thread, &Thread::sleep_node>;
+using ThreadList = Thread::RunList;
+using SleeperList = Thread::SleepList;
 
 struct alignas(64) RunQueue {
     Spinlock lock {kRqClass};
@@ -117,10 +117,10 @@ void unlock_rq(RunQueue& rq) LV_RELEASE(rq_lock) LV_NO_THREAD_SAFETY_ANALYSIS { 
 // Locks the queue `t` belongs to (interrupts off) and returns it.
 RunQueue& lock_thread_rq(const Thread& t) LV_ACQUIRE(rq_lock) LV_NO_THREAD_SAFETY_ANALYSIS {
     for (;;) {
-        u32 cpu = __atomic_load_n(&t.last_cpu, __ATOMIC_RELAXED);
+        u32 cpu = __atomic_load_n(&t.se().last_cpu, __ATOMIC_RELAXED);
         RunQueue& rq = g_rqs[cpu];
         rq.lock.lock_irqs_off();
-        if (__atomic_load_n(&t.last_cpu, __ATOMIC_RELAXED) == cpu) return rq;
+        if (__atomic_load_n(&t.se().last_cpu, __ATOMIC_RELAXED) == cpu) return rq;
         rq.lock.unlock_irqs_off(); // it moved meanwhile
     }
 }
@@ -162,23 +162,23 @@ private:
 u32 cpu_of_rq(const RunQueue& rq) { return u32(&rq - g_rqs); }
 
 void enqueue(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
-    t.state = Thread::State::Runnable;
+    t.se().state = Thread::State::Runnable;
     rq.queue.push_back(t);
     __atomic_store_n(&rq.queued, rq.queued + 1, __ATOMIC_RELAXED);
-    if (!(t.affinity & cpu_bit(cpu_of_rq(rq)))) __atomic_store_n(&rq.misplaced, rq.misplaced + 1, __ATOMIC_RELAXED);
+    if (!(t.se().affinity & cpu_bit(cpu_of_rq(rq)))) __atomic_store_n(&rq.misplaced, rq.misplaced + 1, __ATOMIC_RELAXED);
 }
 
 void dequeue(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
     rq.queue.remove(t);
     __atomic_store_n(&rq.queued, rq.queued - 1, __ATOMIC_RELAXED);
-    if (!(t.affinity & cpu_bit(cpu_of_rq(rq)))) __atomic_store_n(&rq.misplaced, rq.misplaced - 1, __ATOMIC_RELAXED);
+    if (!(t.se().affinity & cpu_bit(cpu_of_rq(rq)))) __atomic_store_n(&rq.misplaced, rq.misplaced - 1, __ATOMIC_RELAXED);
 }
 
 // Charges `t` (running) for its time on the CPU since exec_start_ns.
 void charge(Thread& t, u64 now) LV_REQUIRES(rq_lock) {
-    if (t.kernel_entry == idle_loop) return; // the idle threads are never weighed
-    if (now > t.exec_start_ns && t.exec_start_ns) t.vruntime += (now - t.exec_start_ns) * 1024 / t.weight;
-    t.exec_start_ns = now;
+    if (t.entry_is(idle_loop)) return; // the idle threads are never weighed
+    if (now > t.se().exec_start_ns && t.se().exec_start_ns) t.se().vruntime += (now - t.se().exec_start_ns) * 1024 / t.se().weight;
+    t.se().exec_start_ns = now;
 }
 
 // The queued thread allowed on `cpu` to run next (null if none), left queued: the
@@ -187,9 +187,9 @@ void charge(Thread& t, u64 now) LV_REQUIRES(rq_lock) {
 Thread* fairest(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
     Thread* best = nullptr;
     for (Thread& t : rq.queue) {
-        if (!(t.affinity & cpu_bit(cpu))) continue;
-        if (!best || t.rt_priority > best->rt_priority ||
-            (t.rt_priority == 0 && best->rt_priority == 0 && t.vruntime < best->vruntime))
+        if (!(t.se().affinity & cpu_bit(cpu))) continue;
+        if (!best || t.se().rt_priority > best->se().rt_priority ||
+            (t.se().rt_priority == 0 && best->se().rt_priority == 0 && t.se().vruntime < best->se().vruntime))
             best = &t;
     }
     return best;
@@ -198,23 +198,23 @@ Thread* fairest(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
 // From its policy, priority and nice value (a new thread, or sched_setscheduler): its
 // weight, its real-time priority and a fresh round-robin slice.
 void set_class(Thread& t) LV_REQUIRES(rq_lock) {
-    t.weight = weight_of(t.sched);
-    t.rt_priority = t.sched.real_time() ? t.sched.priority : 0;
-    t.rt_round_robin = t.sched.policy == SchedAttr::kRoundRobin;
-    t.rr_ticks = kRrTicks;
+    t.se().weight = weight_of(t.sched_attr());
+    t.se().rt_priority = t.sched_attr().real_time() ? t.sched_attr().priority : 0;
+    t.se().rt_round_robin = t.sched_attr().policy == SchedAttr::kRoundRobin;
+    t.se().rr_ticks = kRrTicks;
 }
 
 void update_min_vruntime(RunQueue& rq, const Thread* running) LV_REQUIRES(rq_lock) {
     u64 m = ~0ull;
-    if (running) m = running->vruntime;
-    for (Thread& t : rq.queue) m = min(m, t.vruntime);
+    if (running) m = running->se().vruntime;
+    for (Thread& t : rq.queue) m = min(m, t.se().vruntime);
     if (m != ~0ull && m > rq.min_vruntime) rq.min_vruntime = m;
 }
 
 // A thread that slept joins `rq` no further behind than kSleeperCredit.
 void place_woken(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
     u64 floor = rq.min_vruntime > kSleeperCredit ? rq.min_vruntime - kSleeperCredit : 0;
-    if (t.vruntime < floor) t.vruntime = floor;
+    if (t.se().vruntime < floor) t.se().vruntime = floor;
 }
 
 bool cpu_idle(unsigned i) {
@@ -257,10 +257,10 @@ bool should_preempt(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
     u32 cpu = cpu_of_rq(rq);
     Cpu& c = cpu_slot(cpu);
     Thread* cur = c.current; // stable: switches happen under this queue's lock
-    if (cur == c.idle || !(t.affinity & cpu_bit(cpu))) return false;
-    if (t.rt_priority || cur->rt_priority) return t.rt_priority > cur->rt_priority; // real time: by priority
+    if (cur == c.idle || !(t.se().affinity & cpu_bit(cpu))) return false;
+    if (t.se().rt_priority || cur->se().rt_priority) return t.se().rt_priority > cur->se().rt_priority; // real time: by priority
     charge(*cur, time::monotonic_ns());
-    return cur->vruntime > t.vruntime + kWakeupGranularity * 1024 / t.weight;
+    return cur->se().vruntime > t.se().vruntime + kWakeupGranularity * 1024 / t.se().weight;
 }
 
 // Frees the threads that exited. Called without a queue lock (freeing takes other locks).
@@ -283,7 +283,7 @@ void finish_switch(ThreadList& dead) LV_REQUIRES(rq_lock) {
 // gives its CPU up only to its priority or above (a yield goes behind its equals).
 Thread* pick_next(RunQueue& rq, u32 cpu, const Thread* prev) LV_REQUIRES(rq_lock) {
     Thread* t = fairest(rq, cpu);
-    if (t && prev && prev->rt_priority > t->rt_priority) return nullptr;
+    if (t && prev && prev->se().rt_priority > t->se().rt_priority) return nullptr;
     if (t) dequeue(rq, *t);
     return t;
 }
@@ -320,15 +320,15 @@ Thread* steal(RunQueue& mine, u32 cpu, bool busy) LV_REQUIRES(rq_lock) LV_NO_THR
         Thread* found = nullptr;
         bool any = !busy || rq.queued >= 2;
         for (Thread& t : rq.queue) {
-            bool here_ok = t.affinity & cpu_bit(cpu), there_ok = t.affinity & cpu_bit(v);
-            if (here_ok && (any || !there_ok) && (!found || t.rt_priority > found->rt_priority)) found = &t;
+            bool here_ok = t.se().affinity & cpu_bit(cpu), there_ok = t.se().affinity & cpu_bit(v);
+            if (here_ok && (any || !there_ok) && (!found || t.se().rt_priority > found->se().rt_priority)) found = &t;
         }
         if (found) {
             dequeue(rq, *found);
-            __atomic_store_n(&found->last_cpu, cpu, __ATOMIC_RELAXED); // both locks held
+            __atomic_store_n(&found->se().last_cpu, cpu, __ATOMIC_RELAXED); // both locks held
             // Its distance from the old queue's least, kept in the new one.
-            i64 ahead = i64(found->vruntime - rq.min_vruntime);
-            found->vruntime = ahead < 0 && u64(-ahead) > mine.min_vruntime ? 0 : mine.min_vruntime + u64(ahead);
+            i64 ahead = i64(found->se().vruntime - rq.min_vruntime);
+            found->se().vruntime = ahead < 0 && u64(-ahead) > mine.min_vruntime ? 0 : mine.min_vruntime + u64(ahead);
         }
         rq.lock.unlock_irqs_off(kStolenRqClass);
         if (found) return found;
@@ -344,10 +344,10 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     RunQueue& rq = g_rqs[cpu.id];
     Thread* prev = cpu.current;
     __atomic_store_n(&cpu.need_resched, false, __ATOMIC_RELAXED); // whatever runs next is the choice
-    bool prev_stays = prev->state == Thread::State::Running && (prev->affinity & cpu_bit(cpu.id));
+    bool prev_stays = prev->state() == Thread::State::Running && (prev->se().affinity & cpu_bit(cpu.id));
     u64 now = time::monotonic_ns();
     charge(*prev, now);
-    bool rt_stays = prev_stays && prev != cpu.idle && prev->rt_priority;
+    bool rt_stays = prev_stays && prev != cpu.idle && prev->se().rt_priority;
     Thread* next = pick_next(rq, cpu.id, rt_stays ? prev : nullptr);
     if (!next && smp::online_count() > 1 && !rt_stays) next = steal(rq, cpu.id, prev_stays && prev != cpu.idle);
     if (!next) {
@@ -356,35 +356,35 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
     }
     if (next == prev) return;
     bool kick_prev = false;
-    if (prev->state == Thread::State::Running) {
+    if (prev->state() == Thread::State::Running) {
         if (prev != cpu.idle) {
             enqueue(rq, *prev);
             kick_prev = !prev_stays; // it may not run here: elsewhere, soon
         } else {
-            prev->state = Thread::State::Runnable;
+            prev->se().state = Thread::State::Runnable;
         }
-    } else if (prev->state == Thread::State::Dead) {
+    } else if (prev->state() == Thread::State::Dead) {
         rq.dead.push_back(*prev); // its stack is in use until we are off it
     }
-    next->state = Thread::State::Running;
-    next->slice_ticks = kSliceTicks;
-    next->exec_start_ns = now;
+    next->se().state = Thread::State::Running;
+    next->se().slice_ticks = kSliceTicks;
+    next->se().exec_start_ns = now;
     update_min_vruntime(rq, next == cpu.idle ? nullptr : next);
     count_context_switch(); // /proc/stat's ctxt
     cpu.progress_ns = now;
     cputime_switch(*prev, *next); // CPU time accounting (kernel/itimer.cpp)
-    if (kick_prev) kick_for(cpu.id, prev->affinity);
+    if (kick_prev) kick_for(cpu.id, prev->se().affinity);
     // Taken back by prev once it runs again. Given up before the switch of address space
     // and registers, which touch only the two threads and this CPU (no other CPU reads
     // or writes a thread's saved registers), so that other CPUs need not wait for them;
     // nothing after this point reads prev's process (a dead thread's may be freed now).
     giant::release_for_switch(*prev);
     // Kernel threads run on no user half at all, so a reaped address space is never live.
-    arch::activate_user_root(next->process && next->process->as() ? next->process->as()->root() : 0);
-    arch::thread_switch(prev->arch_state, next->arch_state, next->kstack_top());
+    arch::activate_user_root(next->process() && next->process()->as() ? next->process()->as()->root() : 0);
+    arch::thread_switch(prev->own().arch_state, next->own().arch_state, next->kstack_top());
     lockdep::release(kRqClass); // prev's record; next takes it over
     __atomic_store_n(&cpu.current, next, __ATOMIC_RELAXED);
-    arch::context_switch(prev->context, next->context);
+    arch::context_switch(prev->own().context, next->own().context);
     // Back on `prev`, some time later, maybe on another CPU.
     finish_switch(dead);
 }
@@ -393,24 +393,24 @@ void schedule(ThreadList& dead) LV_REQUIRES(rq_lock) {
 // stays awake, when a wake came since the caller's check (a spurious return, never a
 // lost wake).
 bool mark_asleep(Thread& t, u64 deadline_ns) LV_REQUIRES(rq_lock) {
-    t.timed_out = false;
-    if (t.wake_pending) {
-        t.wake_pending = false;
+    t.se().timed_out = false;
+    if (t.se().wake_pending) {
+        t.se().wake_pending = false;
         return false;
     }
     if (deadline_ns != kNoDeadline) {
-        t.wake_deadline_ns = deadline_ns;
+        t.se().wake_deadline_ns = deadline_ns;
         my_rq().sleepers.push_back(t); // its queue: it runs here
     }
-    t.state = Thread::State::Blocked;
+    t.se().state = Thread::State::Blocked;
     return true;
 }
 
 // Once woken: whether the deadline passed. The waker (wake, or the tick that found the
 // deadline passed) took it off its queue's sleepers.
 bool after_sleep(Thread& t) LV_REQUIRES(rq_lock) {
-    if (t.sleep_node.linked()) panic("sched: thread %d woke still listed as a sleeper", t.tid);
-    return t.timed_out;
+    if (t.on_sleep_list()) panic("sched: thread %d woke still listed as a sleeper", t.tid());
+    return t.se().timed_out;
 }
 
 // Blocks the current thread (with its CPU's queue lock held): until wake(), or
@@ -450,16 +450,16 @@ void idle_loop(void*) {
 lockdep::HeldLocks* lockdep::current_held_locks() {
     Thread* t = this_cpu().current;
     if (!t) return nullptr;
-    return t->irq_depth ? &t->irq_held_locks : &t->held_locks;
+    return t->own().irq_depth ? &t->own().irq_held_locks : &t->own().held_locks;
 }
 
 IrqContext::IrqContext() {
-    if (Thread* t = this_cpu().current) t->irq_depth++;
+    if (Thread* t = this_cpu().current) t->own().irq_depth++;
     count_interrupt();
 }
 
 IrqContext::~IrqContext() {
-    if (Thread* t = this_cpu().current) t->irq_depth--;
+    if (Thread* t = this_cpu().current) t->own().irq_depth--;
 }
 
 InterruptContext::InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS {
@@ -485,7 +485,7 @@ Thread& current_thread() { return *current_thread_ptr(); }
 Process& current_process() {
     static Process kernel_process; // kernel threads see an empty process (no address space)
     Thread* t = current_thread_ptr();
-    return t && t->process ? *t->process : kernel_process;
+    return t && t->process() ? *t->process() : kernel_process;
 }
 
 namespace sched {
@@ -498,9 +498,9 @@ void thread_start(void* arg) LV_NO_THREAD_SAFETY_ANALYSIS {
     auto* t = static_cast<Thread*>(arg);
     // Every thread but the idle ones holds it (a user thread gives it up on its way to
     // user mode); the idle threads never take it (reap() frees dead threads without it).
-    if (t->kernel_entry != idle_loop) giant::lock();
-    t->kernel_entry(t->kernel_arg);
-    panic("kernel thread %s returned", t->name);
+    if (!t->entry_is(idle_loop)) giant::lock();
+    t->run_entry();
+    panic("kernel thread %s returned", t->name_unlocked());
 }
 
 bool idle_running() {
@@ -517,7 +517,7 @@ int runnable_threads() {
         arch::IrqState s = arch::irq_save();
         lock_rq(g_rqs[i]);
         n += cpu.current != cpu.idle ? 1 : 0;
-        for (Thread& t : g_rqs[i].queue) n += t.kernel_entry != idle_loop;
+        for (Thread& t : g_rqs[i].queue) n += !t.entry_is(idle_loop);
         unlock_rq(g_rqs[i]);
         arch::irq_restore(s);
     }
@@ -528,24 +528,24 @@ u64 runtime_ns(const Thread& t) {
     // cputime_switch updates it at each switch, under the queue's lock; a thread running
     // now (here or on another CPU) has the time since it was switched in on top.
     RqLocker l(t);
-    u64 ns = t.cpu.runtime_ns;
-    if (t.state == Thread::State::Running && t.on_cpu_since_ns) ns += time::monotonic_ns() - t.on_cpu_since_ns;
+    u64 ns = t.own().cpu.runtime_ns;
+    if (t.state() == Thread::State::Running && t.own().on_cpu_since_ns) ns += time::monotonic_ns() - t.own().on_cpu_since_ns;
     return ns;
 }
 
 bool is_runnable(const Thread& t) {
     RqLocker l(t);
-    return t.state == Thread::State::Running || t.state == Thread::State::Runnable;
+    return t.state() == Thread::State::Running || t.state() == Thread::State::Runnable;
 }
 
 void init() {
     Cpu& cpu = this_cpu();
-    g_boot_thread.tid = 0;
-    arch::thread_state_init(g_boot_thread.arch_state);
+    g_boot_thread.set_tid(0);
+    arch::thread_state_init(g_boot_thread.own().arch_state);
     {
         MyRqLocker l;
-        g_boot_thread.state = Thread::State::Running;
-        g_boot_thread.last_cpu = cpu.id;
+        g_boot_thread.se().state = Thread::State::Running;
+        g_boot_thread.se().last_cpu = cpu.id;
         cpu.current = &g_boot_thread;
     }
     // Never queued: schedule() picks it when nothing else is left.
@@ -557,10 +557,10 @@ Thread* create_idle(u32 cpu) LV_NO_THREAD_SAFETY_ANALYSIS {
     Thread* t = create_thread(nullptr, idle_loop, nullptr, "idle");
     if (!t) return nullptr;
     // Not reachable from anywhere yet: its queue is set before anyone locks it.
-    t->last_cpu = cpu;
-    t->affinity = cpu_bit(cpu);
+    t->se().last_cpu = cpu;
+    t->se().affinity = cpu_bit(cpu);
     RqLocker l(*t);
-    t->state = Thread::State::Running;
+    t->se().state = Thread::State::Running;
     return t;
 }
 
@@ -570,8 +570,8 @@ void add(Thread& t) LV_NO_THREAD_SAFETY_ANALYSIS { // reads t's fields before it
     // A new thread goes where it last ran (its parent's CPU, inherit_affinity) unless
     // that CPU is busy and another it may run on is idle (Linux's fork balancing).
     unsigned n = smp::online_count();
-    u64 allowed = t.affinity; // not yet reachable: no lock needed to read it
-    u32 cpu = t.last_cpu;
+    u64 allowed = t.se().affinity; // not yet reachable: no lock needed to read it
+    u32 cpu = t.se().last_cpu;
     if (!(allowed & cpu_bit(cpu)) || !cpu_idle(cpu)) {
         for (unsigned k = 0; k < n; k++) {
             unsigned i = (cpu + k) % n;
@@ -587,15 +587,15 @@ void add(Thread& t) LV_NO_THREAD_SAFETY_ANALYSIS { // reads t's fields before it
                     break;
                 }
     }
-    __atomic_store_n(&t.last_cpu, cpu, __ATOMIC_RELAXED);
+    __atomic_store_n(&t.se().last_cpu, cpu, __ATOMIC_RELAXED);
     bool preempt;
     {
         RqLocker l(t);
         set_class(t);
-        t.vruntime = l.rq().min_vruntime; // a new thread starts level with the least
+        t.se().vruntime = l.rq().min_vruntime; // a new thread starts level with the least
         enqueue(l.rq(), t);
         // A new real-time thread above the running one takes its CPU at once.
-        preempt = t.rt_priority && should_preempt(l.rq(), t);
+        preempt = t.se().rt_priority && should_preempt(l.rq(), t);
         if (preempt) __atomic_store_n(&cpu_slot(cpu).need_resched, true, __ATOMIC_RELAXED);
     }
     kick_for(cpu, allowed, preempt);
@@ -608,11 +608,11 @@ void set_affinity(Thread& t, u64 mask) {
         RqLocker l(t);
         RunQueue& rq = l.rq();
         // A queued thread is counted as misplaced or not by its mask: requeue it.
-        bool queued = t.state == Thread::State::Runnable && t.run_node.linked();
+        bool queued = t.state() == Thread::State::Runnable && t.on_run_list();
         if (queued) dequeue(rq, t);
-        t.affinity = mask;
+        t.se().affinity = mask;
         if (queued) enqueue(rq, t);
-        cpu = t.last_cpu;
+        cpu = t.se().last_cpu;
         move_self = &t == this_cpu().current && !(mask & cpu_bit(cpu));
     }
     if (move_self) yield(); // schedule() queues it here, and an allowed CPU takes it
@@ -626,20 +626,20 @@ void priority_changed(Thread& t) {
     {
         RqLocker l(t);
         RunQueue& rq = l.rq();
-        bool was_rt = t.rt_priority;
+        bool was_rt = t.se().rt_priority;
         set_class(t);
         // Back to fair sharing: level with the queue, not far behind or ahead of it.
-        if (was_rt && !t.rt_priority) t.vruntime = max(t.vruntime, rq.min_vruntime);
-        cpu = t.last_cpu;
-        allowed = t.affinity;
+        if (was_rt && !t.se().rt_priority) t.se().vruntime = max(t.se().vruntime, rq.min_vruntime);
+        cpu = t.se().last_cpu;
+        allowed = t.se().affinity;
         Cpu& c = cpu_slot(cpu);
-        if (t.state == Thread::State::Runnable && t.run_node.linked()) {
+        if (t.state() == Thread::State::Runnable && t.on_run_list()) {
             // Raised above the running thread: it takes the CPU (Linux's prio_changed_rt).
             preempt = should_preempt(rq, t);
         } else if (c.current == &t) {
             // Lowered while running: a thread that now outranks it takes over.
             Thread* best = fairest(rq, cpu);
-            preempt = best && best->rt_priority > t.rt_priority;
+            preempt = best && best->se().rt_priority > t.se().rt_priority;
         }
         if (preempt) __atomic_store_n(&c.need_resched, true, __ATOMIC_RELAXED);
     }
@@ -648,15 +648,15 @@ void priority_changed(Thread& t) {
 
 u64 affinity(const Thread& t) {
     RqLocker l(t);
-    return t.affinity;
+    return t.se().affinity;
 }
 
-u32 cpu_of(const Thread& t) LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&t.last_cpu, __ATOMIC_RELAXED); }
+u32 cpu_of(const Thread& t) LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&t.se().last_cpu, __ATOMIC_RELAXED); }
 
 void inherit_affinity(Thread& child, const Thread& parent) {
     RqLocker l(parent);
-    child.affinity = parent.affinity; // child: not reachable yet
-    child.last_cpu = parent.last_cpu;
+    child.se().affinity = parent.se().affinity; // child: not reachable yet
+    child.se().last_cpu = parent.se().last_cpu;
 }
 
 void yield() {
@@ -725,13 +725,13 @@ void wake(Thread& t) {
     bool preempt;
     {
         RqLocker l(t);
-        if (t.state == Thread::State::Running || t.state == Thread::State::Runnable) t.wake_pending = true;
-        if (t.state != Thread::State::Blocked) return;
-        if (t.sleep_node.linked()) l.rq().sleepers.remove(t);
+        if (t.state() == Thread::State::Running || t.state() == Thread::State::Runnable) t.se().wake_pending = true;
+        if (t.state() != Thread::State::Blocked) return;
+        if (t.on_sleep_list()) l.rq().sleepers.remove(t);
         place_woken(l.rq(), t);
         enqueue(l.rq(), t);
-        cpu = t.last_cpu;
-        allowed = t.affinity;
+        cpu = t.se().last_cpu;
+        allowed = t.se().affinity;
         preempt = should_preempt(l.rq(), t);
         // Marked under the lock, so the CPU's next switch (which clears it) cannot
         // come between.
@@ -751,8 +751,8 @@ void kick(Thread& t) {
     u32 cpu;
     {
         RqLocker l(t);
-        if (t.state != Thread::State::Running || t.last_cpu == this_cpu().id) return;
-        cpu = t.last_cpu;
+        if (t.state() != Thread::State::Running || t.se().last_cpu == this_cpu().id) return;
+        cpu = t.se().last_cpu;
     }
     arch::send_ipi(cpu);
 }
@@ -760,7 +760,7 @@ void kick(Thread& t) {
 [[noreturn]] void exit_current() {
     arch::irq_disable();
     lock_rq(my_rq());
-    this_cpu().current->state = Thread::State::Dead;
+    this_cpu().current->se().state = Thread::State::Dead;
     ThreadList dead;
     schedule(dead);
     panic("dead thread rescheduled");
@@ -778,7 +778,7 @@ void watchdog(const arch::TrapFrame& f) {
     cpu.lockup_reported_ns = now;
     Thread& t = *cpu.current;
     log_backtrace(f.ip(), f.fp(), "BUG: soft lockup - CPU#%u stuck for %lus! [%s:%d]", cpu.id,
-                  (now - cpu.progress_ns) / 1'000'000'000, t.name, t.tid);
+                  (now - cpu.progress_ns) / 1'000'000'000, t.name_unlocked(), t.tid());
 }
 
 void on_tick() {
@@ -790,10 +790,10 @@ void on_tick() {
         RunQueue& rq = my_rq();
         u64 now = time::monotonic_ns();
         for (Thread& t : rq.sleepers) {
-            if (t.wake_deadline_ns <= now) {
+            if (t.se().wake_deadline_ns <= now) {
                 rq.sleepers.remove(t);
-                t.timed_out = true;
-                if (t.state == Thread::State::Blocked) {
+                t.se().timed_out = true;
+                if (t.state() == Thread::State::Blocked) {
                     place_woken(rq, t);
                     enqueue(rq, t);
                 }
@@ -803,29 +803,29 @@ void on_tick() {
         Thread& cur = *cpu.current;
         if (&cur == cpu.idle) {
             if (!rq.queue.empty() || anything_to_steal(cpu.id, false)) schedule(dead);
-        } else if (!(cur.affinity & cpu_bit(cpu.id))) {
+        } else if (!(cur.se().affinity & cpu_bit(cpu.id))) {
             schedule(dead); // moved off this CPU (set_affinity)
-        } else if (cur.rt_priority) {
+        } else if (cur.se().rt_priority) {
             // Real time: a FIFO thread keeps the CPU; an RR thread whose 100 ms are up goes
             // behind the others of its priority, if one waits.
             // (A higher priority queued here takes over at once too, had its wake-up
             // found this CPU in the kernel.)
             charge(cur, now);
             Thread* next = fairest(rq, cpu.id);
-            bool rotate = cur.rt_round_robin && --cur.rr_ticks == 0;
-            if (rotate) cur.rr_ticks = kRrTicks;
-            if (next && (next->rt_priority > cur.rt_priority || (rotate && next->rt_priority == cur.rt_priority)))
+            bool rotate = cur.se().rt_round_robin && --cur.se().rr_ticks == 0;
+            if (rotate) cur.se().rr_ticks = kRrTicks;
+            if (next && (next->se().rt_priority > cur.se().rt_priority || (rotate && next->se().rt_priority == cur.se().rt_priority)))
                 schedule(dead);
         } else {
             charge(cur, now);
             update_min_vruntime(rq, &cur);
-            if (cur.slice_ticks) cur.slice_ticks--;
+            if (cur.se().slice_ticks) cur.se().slice_ticks--;
             // A real-time thread waits here; another thread here has run kGranularity
             // less (weighed); or the slice is over and another CPU has more threads
             // waiting than it can run.
             Thread* fair = fairest(rq, cpu.id);
-            if ((fair && (fair->rt_priority || cur.vruntime > fair->vruntime + kGranularity)) ||
-                (cur.slice_ticks == 0 && !fair && anything_to_steal(cpu.id, true)))
+            if ((fair && (fair->se().rt_priority || cur.se().vruntime > fair->se().vruntime + kGranularity)) ||
+                (cur.se().slice_ticks == 0 && !fair && anything_to_steal(cpu.id, true)))
                 schedule(dead);
         }
     }

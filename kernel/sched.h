@@ -7,13 +7,13 @@
 
 namespace kernel {
 struct Cpu;
-struct Thread;
+class Thread;
 constexpr u64 kNoDeadline = ~0ull; // for the sleeps and waits that take a deadline
 
 namespace sched {
 // The run-queue locks: each CPU's queue has one, which guards the queue, its lists of
 // dead and of timed sleepers, and the scheduling fields of every thread that belongs to
-// it (kernel/thread.h says which; Thread::last_cpu says where it belongs). The innermost
+// it (kernel/thread.h says which; se().last_cpu says where it belongs). The innermost
 // locks: nothing else is taken under them. Only kernel/sched.cpp takes them.
 // For clang's analysis this object stands for "the run-queue lock of the thread in
 // hand" (it cannot tell which CPU's that is): every run-queue lock acquisition claims

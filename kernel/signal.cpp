@@ -98,7 +98,7 @@ void notify_parent_of_stop(Process& p) LV_REQUIRES_GIANT {
 
 void discard(Process& p, u64 bits) LV_REQUIRES_GIANT {
     p.pending().discard(bits);
-    for (Thread& t : p.threads()) t.pending.discard(bits);
+    for (Thread& t : p.threads()) t.pending().discard(bits);
 }
 
 // Linux's prepare_signal(): what sending `sig` does at once, before it is queued. Stop
@@ -135,9 +135,9 @@ bool pgrp_orphaned(int pgid) LV_REQUIRES_GIANT {
 }
 
 void wait_while_stopped(Thread& t) {
-    Process& p = *t.process;
+    Process& p = *t.process();
     InterruptGuard g;
-    while (p.stopped() && !t.exiting) p.continue_wait().wait_uninterruptible();
+    while (p.stopped() && !t.exiting()) p.continue_wait().wait_uninterruptible();
 }
 
 bool ignored(const Process& p, int sig) {
@@ -170,7 +170,7 @@ bool drop_at_send(const Process& p, const Thread* t, int sig) LV_REQUIRES_GIANT 
     if (!ignored(p, sig) && !unwanted) return false;
     if (sig == SIGKILL || sig == SIGSTOP) return true; // never blocked
     if (!t) t = p.threads().first();
-    return !(t && (t->sigmask & bit(sig)));
+    return !(t && (t->sigmask() & bit(sig)));
 }
 
 const char* signal_name(int sig) {
@@ -185,9 +185,9 @@ Thread::SigInfo sender_info(int code) {
     Thread& t = current_thread();
     Thread::SigInfo info;
     info.code = code;
-    if (t.process) {
-        info.pid = t.process->pid();
-        info.uid = t.process->uid();
+    if (t.process()) {
+        info.pid = t.process()->pid();
+        info.uid = t.process()->uid();
     }
     return info;
 }
@@ -204,41 +204,41 @@ bool is_fault_signal(int sig) {
 
 // Runs the handler for `sig`; kills with SIGSEGV if the frame cannot be written.
 void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info) LV_REQUIRES_GIANT {
-    Process& p = *t.process;
+    Process& p = *t.process();
     SignalAction act = p.sighand()->action(sig);
-    if (t.syscall_interrupted) {
-        t.syscall_interrupted = false;
-        if ((act.flags & SA_RESTART) && !t.syscall_no_restart) arch::restart_syscall(f);
+    if (t.own().syscall_interrupted) {
+        t.own().syscall_interrupted = false;
+        if ((act.flags & SA_RESTART) && !t.own().syscall_no_restart) arch::restart_syscall(f);
     }
     u8 si[128];
     fill_siginfo(si, sig, info);
 
-    bool on_altstack = t.altstack_size && f.sp() > t.altstack_sp && f.sp() <= t.altstack_sp + t.altstack_size;
+    bool on_altstack = t.own().altstack_size && f.sp() > t.own().altstack_sp && f.sp() <= t.own().altstack_sp + t.own().altstack_size;
     arch::SignalFrameRequest r {};
     r.signo = sig;
     r.siginfo = si;
     r.handler = act.handler;
     r.flags = act.flags;
     r.restorer = (act.flags & SA_RESTORER) ? act.restorer : p.sigreturn_trampoline();
-    r.saved_mask = t.in_sigsuspend ? t.mask_before_suspend : t.sigmask;
-    t.in_sigsuspend = false;
+    r.saved_mask = t.own().in_sigsuspend ? t.own().mask_before_suspend : t.sigmask();
+    t.own().in_sigsuspend = false;
     r.stack_top = f.sp();
-    r.altstack_sp = t.altstack_sp;
-    r.altstack_size = t.altstack_size;
-    r.altstack_flags = !t.altstack_size ? SS_DISABLE : on_altstack ? SS_ONSTACK : 0;
-    bool entering_altstack = (act.flags & SA_ONSTACK) && t.altstack_size && !on_altstack;
-    if (entering_altstack) r.stack_top = t.altstack_sp + t.altstack_size;
+    r.altstack_sp = t.own().altstack_sp;
+    r.altstack_size = t.own().altstack_size;
+    r.altstack_flags = !t.own().altstack_size ? SS_DISABLE : on_altstack ? SS_ONSTACK : 0;
+    bool entering_altstack = (act.flags & SA_ONSTACK) && t.own().altstack_size && !on_altstack;
+    if (entering_altstack) r.stack_top = t.own().altstack_sp + t.own().altstack_size;
     // On the alternate stack (entering it or nested on it), the frame must fit in it
     // (Linux's get_sigframe): below it lies memory the program did not give for this.
-    r.stack_limit = entering_altstack || on_altstack ? t.altstack_sp : 0;
+    r.stack_limit = entering_altstack || on_altstack ? t.own().altstack_sp : 0;
     if (!arch::setup_signal_frame(f, r)) {
         log_info("pid %d (%s): cannot write the frame for %s: killed by SIGSEGV", p.pid(), p.comm(), signal_name(sig));
         die(SIGSEGV);
     }
     InterruptGuard g;
-    t.sigmask |= act.mask;
-    if (!(act.flags & SA_NODEFER)) t.sigmask |= bit(sig);
-    t.sigmask &= ~kUnblockable;
+    t.set_sigmask(t.sigmask() | (act.mask));
+    if (!(act.flags & SA_NODEFER)) t.set_sigmask(t.sigmask() | (bit(sig)));
+    t.set_sigmask(t.sigmask() & (~kUnblockable));
     if (act.flags & SA_RESETHAND) p.sighand()->reset(sig);
 }
 } // namespace
@@ -276,19 +276,19 @@ void send_signal_info(Process& p, int sig, const Thread::SigInfo& info) {
 }
 
 void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info) {
-    if (sig <= 0 || sig > kNumSignals || !t.process) return;
+    if (sig <= 0 || sig > kNumSignals || !t.process()) return;
     InterruptGuard g;
-    prepare_signal(*t.process, sig);
-    if (drop_at_send(*t.process, &t, sig)) return;
-    t.pending.add(sig, info);
+    prepare_signal(*t.process(), sig);
+    if (drop_at_send(*t.process(), &t, sig)) return;
+    t.pending().add(sig, info);
     wake_for_signal(t);
     g_signal_queued.wake_all(0x1); // POLLIN
 }
 
 bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info) LV_REQUIRES_GIANT {
-    Process& p = *t.process;
+    Process& p = *t.process();
     // The thread's own signals first, then the process's (Linux's dequeue_signal).
-    if (!t.pending.take(mask, sig, info) && !p.pending().take(mask, sig, info)) return false;
+    if (!t.pending().take(mask, sig, info) && !p.pending().take(mask, sig, info)) return false;
     if (info.code == SI_TIMER) timer_signal_dequeued(p, info); // fills si_overrun
     return true;
 }
@@ -297,24 +297,24 @@ WaitQueue& signal_queued_wait() { return g_signal_queued; }
 
 bool signal_pending() {
     Thread& t = current_thread();
-    if (!t.process) return false;
+    if (!t.process()) return false;
     if (t.exiting_relaxed()) return true;
     // Without the giant lock (a pipe's wait runs without it): one word at a time, as
     // return_work reads them; the mask is the thread's own.
-    u64 pending = (t.pending_signals_relaxed() | t.process->pending_signals_relaxed()) & ~(t.own_sigmask() & ~kUnblockable);
+    u64 pending = (t.pending_signals_relaxed() | t.process()->pending_signals_relaxed()) & ~(t.own_sigmask() & ~kUnblockable);
     return pending != 0;
 }
 
 bool fatal_signal_pending() {
     Thread& t = current_thread();
-    if (!t.process) return false;
-    return t.exiting_relaxed() || ((t.pending_signals_relaxed() | t.process->pending_signals_relaxed()) & bit(SIGKILL));
+    if (!t.process()) return false;
+    return t.exiting_relaxed() || ((t.pending_signals_relaxed() | t.process()->pending_signals_relaxed()) & bit(SIGKILL));
 }
 
 void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     giant::Locker giant;
     Thread& t = current_thread();
-    Process& p = *t.process;
+    Process& p = *t.process();
     constexpr int SEGV_MAPERR = 1, SEGV_ACCERR = 2, SEGV_PKUERR = 4;
     if (signo == SIGSEGV && (si_code == SEGV_MAPERR || si_code == SEGV_ACCERR) && p.as()) {
         // Linux's rule, whatever the MMU reported: a region there that forbids the access
@@ -329,12 +329,12 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
         // A synchronous fault cannot be blocked or ignored: Linux forces the default action
         // when the signal is blocked or SIG_IGN (force_sig_info), and it kills even the
         // first process (force_sig_info_to_task clears SIGNAL_UNKILLABLE).
-        bool blocked = t.sigmask & bit(signo);
+        bool blocked = t.sigmask() & bit(signo);
         if (p.sighand()->force_default(signo, blocked) == kSigDfl) p.set_unkillable(false);
-        t.sigmask &= ~bit(signo);
+        t.set_sigmask(t.sigmask() & (~bit(signo)));
         SigInfo info {si_code, 0, addr};
         info.pkey = pkey;
-        t.pending.replace(signo, info);
+        t.pending().replace(signo, info);
     }
     if (p.sighand()->handler(signo) == kSigDfl)
         log_info("pid %d (%s): %s (code %d) at ip %#lx, address %#lx", p.pid(), p.comm(), signal_name(signo), si_code,
@@ -345,19 +345,19 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
 // restart). Read without the giant lock: a signal sent meanwhile from another CPU
 // interrupts this one (sched::kick), which brings the thread back here.
 bool return_work(const Thread& t) {
-    const Process& p = *t.process;
+    const Process& p = *t.process();
     u64 pending = (t.pending_signals_relaxed() | p.pending_signals_relaxed()) & ~(t.own_sigmask() & ~kUnblockable);
-    return pending || t.exiting_relaxed() || p.stopped_relaxed() || t.syscall_interrupted || t.in_sigsuspend;
+    return pending || t.exiting_relaxed() || p.stopped_relaxed() || t.own().syscall_interrupted || t.own().in_sigsuspend;
 }
 
 void before_return_to_user(arch::TrapFrame& f) {
     sched::preempt_if_needed(); // a woken thread that should run first (no lock held here)
     Thread& t = current_thread();
-    if (!t.process || !return_work(t)) return;
+    if (!t.process() || !return_work(t)) return;
     giant::Locker giant; // not held in user mode: given up on the way out
     for (;;) {
-        if (t.exiting) exit_thread(0);
-        if (t.process->stopped()) {
+        if (t.exiting()) exit_thread(0);
+        if (t.process()->stopped()) {
             wait_while_stopped(t);
             continue;
         }
@@ -365,19 +365,19 @@ void before_return_to_user(arch::TrapFrame& f) {
         Thread::SigInfo info;
         {
             InterruptGuard g;
-            Process& p = *t.process;
-            u64 pending = (t.pending.bits() | p.pending().bits()) & ~(t.sigmask & ~kUnblockable);
+            Process& p = *t.process();
+            u64 pending = (t.pending().bits() | p.pending().bits()) & ~(t.sigmask() & ~kUnblockable);
             // SIGKILL ends the whole process at once, ahead of anything else pending (a
             // fault that failed because the OOM killer chose us, say): Linux's group exit.
             if (pending & bit(SIGKILL)) die(SIGKILL);
             if (!pending) {
                 // A syscall interrupted by a signal that ran no handler (a stop, or one
                 // ignored by now) is made again, as Linux does with ERESTARTSYS.
-                if (t.syscall_interrupted && !t.syscall_no_restart) arch::restart_syscall(f);
-                t.syscall_interrupted = false;
-                if (t.in_sigsuspend) { // woken by a signal that needed no handler
-                    t.sigmask = t.mask_before_suspend;
-                    t.in_sigsuspend = false;
+                if (t.own().syscall_interrupted && !t.own().syscall_no_restart) arch::restart_syscall(f);
+                t.own().syscall_interrupted = false;
+                if (t.own().in_sigsuspend) { // woken by a signal that needed no handler
+                    t.set_sigmask(t.own().mask_before_suspend);
+                    t.own().in_sigsuspend = false;
                 }
                 return;
             }

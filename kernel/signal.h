@@ -4,8 +4,8 @@
 #include <lib/types.h>
 
 namespace kernel {
-struct Process;
-struct Thread;
+class Process;
+class Thread;
 
 enum Signal : int {
     SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,

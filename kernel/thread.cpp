@@ -25,33 +25,27 @@ int allocate_id() {
 
 static int allocate_kernel_id() { return __atomic_fetch_add(&g_next_kernel_id, 1, __ATOMIC_RELAXED); }
 
-// The analysis is off: the new thread is private to its maker until it is added to a
-// process and to the scheduler, so its guarded fields are written without their locks.
-Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name) LV_NO_THREAD_SAFETY_ANALYSIS {
-    auto* t = lv::make<Thread>();
-    if (!t) return nullptr;
+Thread::Thread(Process* process, int tid, uptr kstack_base, void (*entry)(void*), void* arg, const char* name)
+    : m_tid(tid), m_process(process), m_kstack_base(kstack_base), m_kernel_entry(entry), m_kernel_arg(arg) {
+    lv::copy_truncated(m_name, sizeof m_name, name); // not yet visible: no lock
+    arch::thread_state_init(m_own.arch_state);
+    // Leave room for the user TrapFrame at the top: kernel code runs below it.
+    arch::context_init(m_own.context, kstack_top() - sizeof(arch::TrapFrame), sched::thread_start, this);
+}
+
+void Thread::set_name(const char* name) { lv::copy_truncated(m_name, sizeof m_name, name); }
+
+Thread* create_thread(Process* process, void (*entry)(void*), void* arg, const char* name) {
     // Mapped on its own below a guard page (mm/kernel_stack.h), not in the direct map.
     VirtAddr stack = mm::alloc_kernel_stack();
-    if (!stack) {
-        lv::destroy(t);
-        return nullptr;
-    }
-    t->kstack_base = stack;
-    t->process = process;
-    t->tid = process ? allocate_id() : allocate_kernel_id();
-    t->kernel_entry = entry;
-    t->kernel_arg = arg;
-    size_t n = strnlen(name, sizeof(t->name) - 1);
-    memcpy(t->name, name, n);
-    t->name[n] = 0;
-    arch::thread_state_init(t->arch_state);
-    // Leave room for the user TrapFrame at the top: kernel code runs below it.
-    arch::context_init(t->context, t->kstack_top() - sizeof(arch::TrapFrame), sched::thread_start, t);
+    if (!stack) return nullptr;
+    auto* t = lv::make<Thread>(process, process ? allocate_id() : allocate_kernel_id(), stack, entry, arg, name);
+    if (!t) mm::free_kernel_stack(stack);
     return t;
 }
 
 void destroy_thread(Thread* t) {
-    mm::free_kernel_stack(t->kstack_base);
+    mm::free_kernel_stack(t->kstack_base());
     lv::destroy(t);
 }
 } // namespace kernel

@@ -9,7 +9,7 @@
 #include <lib/types.h>
 
 namespace kernel {
-struct Process;
+class Process;
 
 // CPU time of a thread or process (kernel/itimer.cpp keeps it): the exact time spent on
 // the CPU, and the timer ticks that found it in user or in kernel mode. The ticks only
@@ -94,117 +94,171 @@ private:
     SigInfo m_info[64];
 };
 
-// Locking. Fields marked LV_GUARDED_BY(sched::rq_lock) are under the lock of the run
-// queue the thread belongs to. The CPU-time fields (cpu, on_cpu_since_ns) are written
-// by the scheduler's switch, under that lock too, and by the tick on the thread's own
-// CPU. context, arch_state, held_locks, irq_depth, giant_depth and pagefault_disabled
-// belong to the thread itself (and the switch that saves it). process and kstack_base
-// never change; tid changes only in execve, once no other thread of the process runs.
-// The signal state (sigmask, pending), exiting and name are marked
-// LV_GUARDED_BY_GIANT, as the process's fields are (kernel/process.h); the pending bits
-// and exiting are also read without it, one word at a time, and the thread reads its
-// own sigmask without it. sched is under the giant lock too (see there). The rest
-// (the alternate stack, the robust list and tid addresses, the syscall-restart flags)
-// is the thread's own: once it runs, only it writes them (get_robust_list reads
-// another thread's list head, under the giant lock).
-struct Thread {
+// A thread. Its state is private and grouped by who may touch it:
+//   - se(): the scheduler's (kernel/sched.cpp), each field under the lock of the run
+//     queue the thread belongs to (sched::rq_lock: last_cpu's queue);
+//   - the signal state (mask, pending signals), exiting, name and the last reported CPU
+//     split, under the giant lock (kernel/sync/giant.h), as the process's are
+//     (kernel/process.h): the methods require it. The pending bits and exiting are also
+//     read without it, one word at a time (*_relaxed), and the thread reads its own mask
+//     without it (own_sigmask);
+//   - own(): the thread's own, under no lock: once it runs, only the thread itself writes
+//     it (and the switch that saves its context, and the tick on its own CPU that counts
+//     its time); before, its maker. get_robust_list reads another thread's list head
+//     under the giant lock;
+//   - sched_attr(), the policy and nice value: changed under the giant lock
+//     (sched_setattr, setpriority) and copied into se() under the run queue's lock
+//     (sched.cpp's set_class), also for a thread that is not yet visible (sched::add):
+//     not annotated;
+//   - tid, process and the kernel stack are set when it is made; tid changes only in
+//     execve, once no other thread of the process runs.
+class Thread {
+    lv::ListNode m_run_node;     // a run queue or a dead list (se's lock)
+    lv::ListNode m_sleep_node;   // timed sleepers (se's lock)
+    lv::ListNode m_process_node; // its process's threads (the giant lock)
+
+public:
     enum class State : u8 { Runnable, Running, Blocked, Dead };
     using SigInfo = kernel::SigInfo;
-
-    int tid = 0;
-    Process* process = nullptr; // null for kernel threads
-    State state LV_GUARDED_BY(sched::rq_lock) = State::Runnable;
-    char name[16] LV_GUARDED_BY_GIANT = {};
-
-    arch::Context context;
-    arch::ThreadState arch_state;
-    uptr kstack_base = 0;
+    using RunList = lv::IntrusiveList<Thread, &Thread::m_run_node>;
+    using SleepList = lv::IntrusiveList<Thread, &Thread::m_sleep_node>;
+    using ProcessList = lv::IntrusiveList<Thread, &Thread::m_process_node>;
     static constexpr size_t kStackSize = 16 * 1024; // mm::kKernelStackSize
-    uptr kstack_top() const { return kstack_base + kStackSize; }
+
+    Thread() = default; // the boot thread
+    // A thread of `process` (null: a kernel thread) on the kernel stack at kstack_base,
+    // which starts in entry(arg) (create_thread).
+    Thread(Process* process, int tid, uptr kstack_base, void (*entry)(void*), void* arg, const char* name);
+    Thread(const Thread&) = delete;
+    Thread& operator=(const Thread&) = delete;
+
+    int tid() const { return m_tid; }
+    void set_tid(int tid) { m_tid = tid; } // execve (de_thread): the leader's id
+    Process* process() const { return m_process; } // null for kernel threads
+    uptr kstack_base() const { return m_kstack_base; }
+    uptr kstack_top() const { return m_kstack_base + kStackSize; }
     arch::TrapFrame* user_frame() const {
         return reinterpret_cast<arch::TrapFrame*>(kstack_top() - sizeof(arch::TrapFrame));
     }
+    // Its entry point (every thread's first code after sched::thread_start): for a user
+    // thread, user_thread_entry.
+    void run_entry() { m_kernel_entry(m_kernel_arg); }
+    bool entry_is(void (*entry)(void*)) const { return m_kernel_entry == entry; }
+    // On a run queue or a dead list; on a run queue's timed sleepers (se's lock).
+    bool on_run_list() const { return m_run_node.linked(); }
+    bool on_sleep_list() const { return m_sleep_node.linked(); }
 
-    // Scheduling (kernel/sched.cpp), under the lock of the run queue it belongs to
-    // (sched::rq_lock: last_cpu's queue).
-    lv::ListNode run_node;    // run queue or a dead list
-    lv::ListNode sleep_node;  // timed sleepers
-    u64 wake_deadline_ns LV_GUARDED_BY(sched::rq_lock) = 0; // valid while on the sleepers list
-    bool timed_out LV_GUARDED_BY(sched::rq_lock) = false;   // the last sleep's deadline passed
-    // A wake() that found the thread awake (running, or preempted on its way to sleep):
-    // its next sleep returns at once instead, so a waker that sets the condition and then
-    // wakes between the sleeper's check and its sleep is not lost (Linux's TASK_RUNNING
-    // store in try_to_wake_up).
-    bool wake_pending LV_GUARDED_BY(sched::rq_lock) = false;
-    unsigned slice_ticks LV_GUARDED_BY(sched::rq_lock) = 0;
-    // Fair sharing (kernel/sched.cpp, as Linux's CFS): the time it has run, in ns scaled
-    // by 1024 / weight, so that a heavier thread's grows slower; and its weight, from its
-    // nice value (sched::priority_changed), and when it last started running.
-    u64 vruntime LV_GUARDED_BY(sched::rq_lock) = 0;
-    u32 weight LV_GUARDED_BY(sched::rq_lock) = 1024;
-    // Real time (SCHED_FIFO/SCHED_RR): the priority, 1..99, 0 for the fair policies;
-    // round-robin; and the round-robin slice left, in ticks. From `sched` as weight is
-    // (sched.cpp's set_class, which also starts a fresh slice).
-    u8 rt_priority LV_GUARDED_BY(sched::rq_lock) = 0;
-    bool rt_round_robin LV_GUARDED_BY(sched::rq_lock) = false;
-    unsigned rr_ticks LV_GUARDED_BY(sched::rq_lock) = 0;
-    u64 exec_start_ns LV_GUARDED_BY(sched::rq_lock) = 0;
-    // sched_setaffinity: the CPUs it may run on (bit i: CPU i); and the CPU whose run
-    // queue it belongs to: where it runs, waits to run, or last ran (/proc/PID/stat's
-    // processor, getcpu). last_cpu changes only with both queues' locks held (a steal),
-    // and is read without them to find its queue's lock (sched::cpu_of, a hint).
-    u64 affinity LV_GUARDED_BY(sched::rq_lock) = ~0ull;
-    u32 last_cpu LV_GUARDED_BY(sched::rq_lock) = 0;
-    // Policy and nice value: changed under the giant lock (sched_setattr, setpriority),
-    // and copied into the fields above under the run queue's lock (sched.cpp's
-    // set_class), also for a thread that is not yet visible (sched::add): not annotated.
-    SchedAttr sched;
+    // The scheduler's state (kernel/sched.cpp), each field under the run-queue lock.
+    struct SchedEntity {
+        State state LV_GUARDED_BY(sched::rq_lock) = State::Runnable;
+        u64 wake_deadline_ns LV_GUARDED_BY(sched::rq_lock) = 0; // valid while on the sleepers list
+        bool timed_out LV_GUARDED_BY(sched::rq_lock) = false;   // the last sleep's deadline passed
+        // A wake() that found the thread awake (running, or preempted on its way to
+        // sleep): its next sleep returns at once instead, so a waker that sets the
+        // condition and then wakes between the sleeper's check and its sleep is not lost
+        // (Linux's TASK_RUNNING store in try_to_wake_up).
+        bool wake_pending LV_GUARDED_BY(sched::rq_lock) = false;
+        unsigned slice_ticks LV_GUARDED_BY(sched::rq_lock) = 0;
+        // Fair sharing (as Linux's CFS): the time it has run, in ns scaled by 1024 /
+        // weight, so that a heavier thread's grows slower; its weight, from its nice value
+        // (sched::priority_changed); and when it last started running.
+        u64 vruntime LV_GUARDED_BY(sched::rq_lock) = 0;
+        u32 weight LV_GUARDED_BY(sched::rq_lock) = 1024;
+        // Real time (SCHED_FIFO/SCHED_RR): the priority, 1..99, 0 for the fair policies;
+        // round-robin; and the round-robin slice left, in ticks. From sched_attr() as
+        // weight is (sched.cpp's set_class, which also starts a fresh slice).
+        u8 rt_priority LV_GUARDED_BY(sched::rq_lock) = 0;
+        bool rt_round_robin LV_GUARDED_BY(sched::rq_lock) = false;
+        unsigned rr_ticks LV_GUARDED_BY(sched::rq_lock) = 0;
+        u64 exec_start_ns LV_GUARDED_BY(sched::rq_lock) = 0;
+        // sched_setaffinity: the CPUs it may run on (bit i: CPU i); and the CPU whose run
+        // queue it belongs to: where it runs, waits to run, or last ran (/proc/PID/stat's
+        // processor, getcpu). last_cpu changes only with both queues' locks held (a
+        // steal), and is read without them to find its queue's lock (sched::cpu_of, a
+        // hint).
+        u64 affinity LV_GUARDED_BY(sched::rq_lock) = ~0ull;
+        u32 last_cpu LV_GUARDED_BY(sched::rq_lock) = 0;
+    };
+    SchedEntity& se() { return m_se; }
+    const SchedEntity& se() const { return m_se; }
+    State state() const LV_REQUIRES(sched::rq_lock) { return m_se.state; }
+    SchedAttr& sched_attr() { return m_sched_attr; }
+    const SchedAttr& sched_attr() const { return m_sched_attr; }
 
-    // CPU time accounting (kernel/itimer.cpp).
-    CpuTime cpu;
-    u64 on_cpu_since_ns = 0; // when it was last switched in
-    CpuSplit reported_cpu;
+    // Signals: the blocked mask (bit n-1 for signal n) and the thread-directed pending
+    // signals. The mask is written by its thread only (under the lock, for the others'
+    // reads), so the thread itself reads it without (own_sigmask).
+    u64 sigmask() const LV_REQUIRES_GIANT { return m_sigmask; }
+    void set_sigmask(u64 mask) LV_REQUIRES_GIANT { m_sigmask = mask; }
+    u64 own_sigmask() const LV_NO_THREAD_SAFETY_ANALYSIS { return m_sigmask; }
+    PendingSignals& pending() LV_REQUIRES_GIANT { return m_pending; }
+    const PendingSignals& pending() const LV_REQUIRES_GIANT { return m_pending; }
+    u64 pending_signals_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { return m_pending.bits_relaxed(); }
+    // exit_group or a fatal signal is tearing the process down: the thread dies at its
+    // next return to user mode.
+    bool exiting() const LV_REQUIRES_GIANT { return m_exiting; }
+    void set_exiting() LV_REQUIRES_GIANT { __atomic_store_n(&m_exiting, true, __ATOMIC_RELAXED); }
+    bool exiting_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&m_exiting, __ATOMIC_RELAXED); }
+    // /proc/PID/task/TID/comm; starts as its process's comm.
+    const char* name() const LV_REQUIRES_GIANT { return m_name; }
+    void set_name(const char* name) LV_REQUIRES_GIANT;
+    // For a panic or a lock-order report only, which must not wait for the giant lock: a
+    // rename at that moment may show a mix of the two names.
+    const char* name_unlocked() const LV_NO_THREAD_SAFETY_ANALYSIS { return m_name; }
+    // The user/system split last reported for this thread (kernel/itimer.cpp).
+    CpuSplit& reported_cpu() LV_REQUIRES_GIANT { return m_reported_cpu; }
 
-    // Process membership.
-    lv::ListNode process_node;
+    // The thread's own state (see above).
+    struct Own {
+        arch::Context context;       // saved by the switch
+        arch::ThreadState arch_state; // FPU/vector state, TLS registers (arch/)
+        // CPU time (kernel/itimer.cpp): counted by the switch and the tick on its CPU.
+        CpuTime cpu;
+        u64 on_cpu_since_ns = 0; // when it was last switched in
+        // Linux's per-thread state.
+        VirtAddr clear_child_tid = 0; // set_tid_address / CLONE_CHILD_CLEARTID
+        VirtAddr robust_list = 0;
+        u64 robust_list_len = 0;
+        u64 altstack_sp = 0, altstack_size = 0; // sigaltstack
+        bool altstack_autodisarm = false;
+        bool syscall_interrupted = false; // the last syscall returned EINTR: SA_RESTART may rerun it
+        bool syscall_no_restart = false;  // ...but it is one that Linux never restarts
+        bool syscall_eintr_final = false; // set by a handler whose EINTR must not be restarted
+                                          // (a socket wait with a timeout: Linux's sock_intr_errno)
+        bool in_sigsuspend = false;       // rt_sigsuspend: the frame must save mask_before_suspend
+        u64 mask_before_suspend = 0;
+        // Nonzero inside mm::copy_from_user_nofault: a fault in a user copy fails (EFAULT)
+        // instead of being resolved, which may sleep (Linux's pagefault_disable).
+        u32 pagefault_disabled = 0;
+        // The lock classes this thread holds (kernel/sync/lockdep.h): in its own context,
+        // and in the interrupt handlers that run on it (irq_depth > 0: kernel::IrqContext).
+        lockdep::HeldLocks held_locks;
+        lockdep::HeldLocks irq_held_locks;
+        u32 irq_depth = 0; // changed only on the thread's own CPU with interrupts off
+        // How deeply it holds the giant lock (kernel/sync/giant.h), kept while it is
+        // switched away; changed only by the thread itself, with interrupts off.
+        u32 giant_depth = 0;
+    };
+    Own& own() { return m_own; }
+    const Own& own() const { return m_own; }
 
-    // Linux per-thread state.
-    VirtAddr clear_child_tid = 0; // set_tid_address / CLONE_CHILD_CLEARTID
-    VirtAddr robust_list = 0;
-    u64 robust_list_len = 0;
-    u64 sigmask LV_GUARDED_BY_GIANT = 0;         // blocked signals (bit n-1 for signal n)
-    PendingSignals pending LV_GUARDED_BY_GIANT; // thread-directed signals
-    u64 altstack_sp = 0, altstack_size = 0; // sigaltstack
-    bool altstack_autodisarm = false;
-    bool syscall_interrupted = false; // the last syscall returned EINTR: SA_RESTART may rerun it
-    bool syscall_no_restart = false;  // ...but it is one that Linux never restarts
-    bool syscall_eintr_final = false; // set by a handler whose EINTR must not be restarted
-                                      // (a socket wait with a timeout: Linux's sock_intr_errno)
-    bool in_sigsuspend = false;       // rt_sigsuspend: the frame must save mask_before_suspend
-    u64 mask_before_suspend = 0;
-    bool exiting LV_GUARDED_BY_GIANT = false; // exit_group or a fatal signal is tearing the process down
-    // The words read without the giant lock (the locking comment above). The mask is
-    // written by its thread only (under the lock, for the others' reads), so the thread
-    // itself reads it without.
-    u64 own_sigmask() const LV_NO_THREAD_SAFETY_ANALYSIS { return sigmask; }
-    u64 pending_signals_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { return pending.bits_relaxed(); }
-    bool exiting_relaxed() const LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&exiting, __ATOMIC_RELAXED); }
+private:
+    int m_tid = 0;
+    Process* m_process = nullptr;
+    uptr m_kstack_base = 0;
+    void (*m_kernel_entry)(void*) = nullptr;
+    void* m_kernel_arg = nullptr;
 
-    // Nonzero inside mm::copy_from_user_nofault: a fault in a user copy fails (EFAULT)
-    // instead of being resolved, which may sleep (Linux's pagefault_disable).
-    u32 pagefault_disabled = 0;
-    // The lock classes this thread holds (kernel/sync/lockdep.h): in its own context, and
-    // in the interrupt handlers that run on it (irq_depth > 0: kernel::IrqContext).
-    lockdep::HeldLocks held_locks;
-    lockdep::HeldLocks irq_held_locks;
-    u32 irq_depth = 0; // changed only on the thread's own CPU with interrupts off
-    // How deeply it holds the giant lock (kernel/sync/giant.h), kept while it is switched
-    // away; changed only by the thread itself, with interrupts off.
-    u32 giant_depth = 0;
+    SchedEntity m_se;
+    SchedAttr m_sched_attr;
 
-    // Kernel threads: entry point.
-    void (*kernel_entry)(void*) = nullptr;
-    void* kernel_arg = nullptr;
+    u64 m_sigmask LV_GUARDED_BY_GIANT = 0;
+    PendingSignals m_pending LV_GUARDED_BY_GIANT;
+    bool m_exiting LV_GUARDED_BY_GIANT = false;
+    char m_name[16] LV_GUARDED_BY_GIANT = {};
+    CpuSplit m_reported_cpu LV_GUARDED_BY_GIANT;
+
+    Own m_own;
 };
 
 // Creates a thread in `process` (or a kernel thread when null) that starts in

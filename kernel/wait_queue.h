@@ -20,7 +20,7 @@
 #include <lib/result.h>
 
 namespace kernel {
-struct Thread;
+class Thread;
 class Mutex;
 
 class WaitQueue {

@@ -33,9 +33,9 @@ ErrorOr<void> copy_from_user_nofault(void* dst, VirtAddr src, size_t n) {
     if (n == 0) return {};
     if (!allowed(src, n, false)) return Errno::EFAULT;
     kernel::Thread& t = kernel::current_thread();
-    t.pagefault_disabled++;
+    t.own().pagefault_disabled++;
     bool ok = arch::copy_from_user(dst, reinterpret_cast<const void*>(src), n);
-    t.pagefault_disabled--;
+    t.own().pagefault_disabled--;
     return ok ? ErrorOr<void> {} : ErrorOr<void> {Errno::EFAULT};
 }
 

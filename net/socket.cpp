@@ -50,7 +50,7 @@ ErrorOr<void> Timeout::sleep(kernel::WaitQueue& q) {
     auto r = q.wait_interruptible_for(m_deadline - now);
     if (!r.is_error()) return {};
     // signal(7): a wait with a timeout is not restarted after a handler, SA_RESTART or not.
-    if (r.error() == Errno::EINTR) kernel::current_thread().syscall_eintr_final = true;
+    if (r.error() == Errno::EINTR) kernel::current_thread().own().syscall_eintr_final = true;
     // Out of time: the caller checks its condition once more, then gives up (Linux
     // loops back after schedule_timeout() returns 0 and only then says EAGAIN).
     if (r.error() == Errno::ETIMEDOUT) {

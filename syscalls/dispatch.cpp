@@ -147,7 +147,7 @@ void handle_syscall(arch::TrapFrame& f) {
     const handlers::Entry* e = lookup(nr);
     long ret;
     if (e && e->fn) {
-        current_thread().syscall_eintr_final = false;
+        current_thread().own().syscall_eintr_final = false;
         ret = e->fn(args);
     } else {
         log_debug("pid %d: unimplemented syscall %s (%lu)", current_process().pid(), e && e->name ? e->name : "?", nr);
@@ -164,10 +164,10 @@ void handle_syscall(arch::TrapFrame& f) {
                                                  "poll", "ppoll", "select", "pselect6", "epoll_wait",
                                                  "epoll_pwait", "epoll_pwait2", "rt_sigtimedwait", "io_getevents"};
         Thread& t = current_thread();
-        t.syscall_interrupted = true;
-        t.syscall_no_restart = t.syscall_eintr_final;
+        t.own().syscall_interrupted = true;
+        t.own().syscall_no_restart = t.own().syscall_eintr_final;
         for (const char* n : kNoRestart)
-            if (e && e->name && strcmp(n, e->name) == 0) t.syscall_no_restart = true;
+            if (e && e->name && strcmp(n, e->name) == 0) t.own().syscall_no_restart = true;
     }
 }
 } // namespace kernel

@@ -18,25 +18,25 @@ ErrorOr<long> sys_getppid() {
     Process* parent = current_process().parent();
     return parent ? parent->pid() : 0;
 }
-ErrorOr<long> sys_gettid() { return current_thread().tid; }
+ErrorOr<long> sys_gettid() { return current_thread().tid(); }
 
 ErrorOr<long> sys_set_tid_address(UserPtr<int> tidptr) {
-    current_thread().clear_child_tid = tidptr.addr();
-    return current_thread().tid;
+    current_thread().own().clear_child_tid = tidptr.addr();
+    return current_thread().tid();
 }
 
 ErrorOr<long> sys_set_robust_list(UserPtr<void> head, usize len) {
     constexpr usize kRobustListHeadSize = 24; // struct robust_list_head, 64-bit
     if (len != kRobustListHeadSize) return Errno::EINVAL;
-    current_thread().robust_list = head.addr();
-    current_thread().robust_list_len = len;
+    current_thread().own().robust_list = head.addr();
+    current_thread().own().robust_list_len = len;
     return 0;
 }
 
 ErrorOr<long> sys_get_robust_list(int pid, UserPtr<u64> head, UserPtr<usize> len) {
-    if (pid != 0 && pid != current_thread().tid) return Errno::ESRCH; // FIXME: other threads
-    TRY(head.write(current_thread().robust_list));
-    TRY(len.write(current_thread().robust_list_len));
+    if (pid != 0 && pid != current_thread().tid()) return Errno::ESRCH; // FIXME: other threads
+    TRY(head.write(current_thread().own().robust_list));
+    TRY(len.write(current_thread().own().robust_list_len));
     return 0;
 }
 
@@ -166,10 +166,10 @@ ErrorOr<long> sys_tgkill(int tgid, int tid, int sig) {
     for_each_process([&](Process& p) LV_REQUIRES_GIANT {
         if (tgid != -1 && p.pid() != tgid) return;
         for (Thread& t : p.threads())
-            if (t.tid == tid) target = &t;
+            if (t.tid() == tid) target = &t;
     });
     if (!target) return Errno::ESRCH;
-    if (!may_kill(*target->process, sig)) return Errno::EPERM;
+    if (!may_kill(*target->process(), sig)) return Errno::EPERM;
     if (sig) send_signal(*target, sig);
     return 0;
 }

@@ -39,7 +39,7 @@ Thread* find_thread(int tid) LV_REQUIRES_GIANT {
     for (Process& p : all_processes()) {
         if (p.zombie()) continue;
         for (Thread& t : p.threads())
-            if (t.tid == tid) found = &t;
+            if (t.tid() == tid) found = &t;
     }
     return found;
 }
@@ -47,7 +47,7 @@ Thread* find_thread(int tid) LV_REQUIRES_GIANT {
 // Linux's check_same_owner: the caller's euid is the target's real or effective uid.
 bool same_owner(const Thread& t) {
     Credentials self = current_process().creds();
-    Credentials c = t.process->creds();
+    Credentials c = t.process()->creds();
     return self.euid == c.euid || self.euid == c.uid || capable(self);
 }
 
@@ -63,9 +63,9 @@ ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_p
     InterruptGuard g;
     Thread* t = find_thread(pid);
     if (!t) return Errno::ESRCH;
-    bool reset = t->sched.reset_on_fork;
+    bool reset = t->sched_attr().reset_on_fork;
     if (keep_policy) {
-        policy = t->sched.policy;
+        policy = t->sched_attr().policy;
     } else {
         reset = policy & SCHED_RESET_ON_FORK;
         policy &= ~SCHED_RESET_ON_FORK;
@@ -77,15 +77,15 @@ ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_p
         // The unprivileged rules of __sched_setscheduler: real-time priority up to
         // RLIMIT_RTPRIO, no leaving SCHED_IDLE beyond RLIMIT_NICE, no clearing
         // reset-on-fork, and only one's own threads.
-        if (is_rt(policy) && u64(prio) > self.rlimit_cur(kRlimitRtprio) && prio > t->sched.priority)
+        if (is_rt(policy) && u64(prio) > self.rlimit_cur(kRlimitRtprio) && prio > t->sched_attr().priority)
             return Errno::EPERM;
-        if (t->sched.policy == SCHED_IDLE && policy != SCHED_IDLE && !can_nice(t->sched.nice)) return Errno::EPERM;
-        if (t->sched.reset_on_fork && !reset) return Errno::EPERM;
+        if (t->sched_attr().policy == SCHED_IDLE && policy != SCHED_IDLE && !can_nice(t->sched_attr().nice)) return Errno::EPERM;
+        if (t->sched_attr().reset_on_fork && !reset) return Errno::EPERM;
         if (!same_owner(*t)) return Errno::EPERM;
     }
-    t->sched.policy = u8(policy);
-    t->sched.priority = u8(prio);
-    t->sched.reset_on_fork = reset;
+    t->sched_attr().policy = u8(policy);
+    t->sched_attr().priority = u8(prio);
+    t->sched_attr().reset_on_fork = reset;
     sched::priority_changed(*t);
     return 0;
 }
@@ -93,7 +93,7 @@ ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_p
 bool prio_matches(const Process& p, const Thread& t, int which, int who) LV_REQUIRES_GIANT {
     const Process& self = current_process();
     switch (which) {
-    case PRIO_PROCESS: return t.tid == (who ? who : current_thread().tid);
+    case PRIO_PROCESS: return t.tid() == (who ? who : current_thread().tid());
     case PRIO_PGRP: return p.pgid() == (who ? who : self.pgid());
     default: return p.creds().uid == (who ? u32(who) : self.creds().uid);
     }
@@ -147,7 +147,7 @@ ErrorOr<long> sys_sched_getparam(int pid, UserPtr<int> param) {
         InterruptGuard g;
         Thread* t = find_thread(pid);
         if (!t) return Errno::ESRCH;
-        prio = t->sched.priority;
+        prio = t->sched_attr().priority;
     }
     TRY(param.write(prio));
     return 0;
@@ -163,7 +163,7 @@ ErrorOr<long> sys_sched_getscheduler(int pid) {
     InterruptGuard g;
     Thread* t = find_thread(pid);
     if (!t) return Errno::ESRCH;
-    return t->sched.policy | (t->sched.reset_on_fork ? SCHED_RESET_ON_FORK : 0);
+    return t->sched_attr().policy | (t->sched_attr().reset_on_fork ? SCHED_RESET_ON_FORK : 0);
 }
 
 ErrorOr<long> sys_sched_get_priority_max(int policy) {
@@ -183,7 +183,7 @@ ErrorOr<long> sys_sched_rr_get_interval(int pid, UserPtr<void> interval) {
         InterruptGuard g;
         Thread* t = find_thread(pid);
         if (!t) return Errno::ESRCH;
-        int policy = t->sched.policy;
+        int policy = t->sched_attr().policy;
         ns = policy == SCHED_FIFO ? 0 : policy == SCHED_RR ? kRrIntervalNs : kSliceNs;
     }
     struct { i64 sec, nsec; } ts {i64(ns / time::kNsPerSec), i64(ns % time::kNsPerSec)};
@@ -197,7 +197,7 @@ ErrorOr<long> sys_getpriority(int which, int who) {
     // libraries turn it back into a nice value.
     long best = 0;
     InterruptGuard g;
-    for_each_prio_target(which, who, [&](Thread& t) { best = max<long>(best, 20 - t.sched.nice); });
+    for_each_prio_target(which, who, [&](Thread& t) { best = max<long>(best, 20 - t.sched_attr().nice); });
     if (!best) return Errno::ESRCH;
     return best;
 }
@@ -213,8 +213,8 @@ ErrorOr<long> sys_setpriority(int which, int who, int niceval) {
     for_each_prio_target(which, who, [&](Thread& t) {
         found = true;
         if (!same_owner(t)) { failed = true; err = Errno::EPERM; return; }
-        if (niceval < t.sched.nice && !can_nice(niceval)) { failed = true; err = Errno::EACCES; return; }
-        t.sched.nice = i8(niceval);
+        if (niceval < t.sched_attr().nice && !can_nice(niceval)) { failed = true; err = Errno::EACCES; return; }
+        t.sched_attr().nice = i8(niceval);
         sched::priority_changed(t);
     });
     if (!found || failed) return err;

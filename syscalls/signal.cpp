@@ -39,7 +39,7 @@ ErrorOr<long> sys_rt_sigaction(int sig, UserPtr<void> act, UserPtr<void> oldact,
             for (Process& q : all_processes()) {
                 if (q.sighand().get() != table) continue;
                 q.pending().discard(~keep);
-                for (Thread& t : q.threads()) t.pending.discard(~keep);
+                for (Thread& t : q.threads()) t.pending().discard(~keep);
             }
         }
     }
@@ -56,13 +56,13 @@ ErrorOr<long> sys_rt_sigprocmask(int how, UserPtr<u64> set, UserPtr<u64> oldset,
         if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK) return Errno::EINVAL;
         ns = TRY(set.read());
     }
-    if (!oldset.is_null()) TRY(oldset.write(t.sigmask));
+    if (!oldset.is_null()) TRY(oldset.write(t.sigmask()));
     if (!set.is_null()) {
         InterruptGuard g;
-        if (how == SIG_BLOCK) t.sigmask |= ns;
-        else if (how == SIG_UNBLOCK) t.sigmask &= ~ns;
-        else t.sigmask = ns;
-        t.sigmask &= ~kUnblockable;
+        if (how == SIG_BLOCK) t.set_sigmask(t.sigmask() | (ns));
+        else if (how == SIG_UNBLOCK) t.set_sigmask(t.sigmask() & (~ns));
+        else t.set_sigmask(ns);
+        t.set_sigmask(t.sigmask() & (~kUnblockable));
     }
     return 0;
 }
@@ -70,7 +70,7 @@ ErrorOr<long> sys_rt_sigprocmask(int how, UserPtr<u64> set, UserPtr<u64> oldset,
 ErrorOr<long> sys_rt_sigpending(UserPtr<u64> set, usize sigsetsize) {
     if (sigsetsize > 8) return Errno::EINVAL;
     Thread& t = current_thread();
-    u64 pending = (t.pending.bits() | t.process->pending().bits()) & t.sigmask;
+    u64 pending = (t.pending().bits() | t.process()->pending().bits()) & t.sigmask();
     TRY(mm::copy_to_user(set.addr(), &pending, sigsetsize));
     return 0;
 }
@@ -86,11 +86,11 @@ ErrorOr<long> sys_sigaltstack(UserPtr<void> ss, UserPtr<void> old) {
     static_assert(sizeof(StackT) == 24);
     Thread& t = current_thread();
     u64 sp = t.user_frame()->sp();
-    bool on_stack = t.altstack_size && sp > t.altstack_sp && sp <= t.altstack_sp + t.altstack_size;
+    bool on_stack = t.own().altstack_size && sp > t.own().altstack_sp && sp <= t.own().altstack_sp + t.own().altstack_size;
     if (!old.is_null()) {
-        int flags = on_stack ? SS_ONSTACK : t.altstack_size ? 0 : SS_DISABLE;
-        if (t.altstack_autodisarm) flags |= SS_AUTODISARM;
-        StackT o {t.altstack_sp, flags, 0, t.altstack_size};
+        int flags = on_stack ? SS_ONSTACK : t.own().altstack_size ? 0 : SS_DISABLE;
+        if (t.own().altstack_autodisarm) flags |= SS_AUTODISARM;
+        StackT o {t.own().altstack_sp, flags, 0, t.own().altstack_size};
         TRY(UserPtr<StackT>::from(old).write(o));
     }
     if (!ss.is_null()) {
@@ -99,13 +99,13 @@ ErrorOr<long> sys_sigaltstack(UserPtr<void> ss, UserPtr<void> old) {
         int mode = n.flags & ~SS_AUTODISARM;
         if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK) return Errno::EINVAL;
         if (mode == SS_DISABLE) {
-            t.altstack_sp = t.altstack_size = 0;
-            t.altstack_autodisarm = false;
+            t.own().altstack_sp = t.own().altstack_size = 0;
+            t.own().altstack_autodisarm = false;
         } else {
             if (n.size < arch::kMinSigStackSize) return Errno::ENOMEM;
-            t.altstack_sp = n.sp;
-            t.altstack_size = n.size;
-            t.altstack_autodisarm = n.flags & SS_AUTODISARM;
+            t.own().altstack_sp = n.sp;
+            t.own().altstack_size = n.size;
+            t.own().altstack_autodisarm = n.flags & SS_AUTODISARM;
         }
     }
     return 0;
@@ -116,12 +116,12 @@ ErrorOr<long> sys_rt_sigreturn() {
     arch::TrapFrame& f = *t.user_frame();
     u64 mask = 0;
     if (!arch::restore_signal_frame(f, mask)) {
-        log_info("pid %d (%s): bad signal frame in rt_sigreturn", t.process->pid(), t.process->comm());
+        log_info("pid %d (%s): bad signal frame in rt_sigreturn", t.process()->pid(), t.process()->comm());
         exit_process(SIGSEGV);
     }
     {
         InterruptGuard g;
-        t.sigmask = mask & ~kUnblockable;
+        t.set_sigmask(mask & ~kUnblockable);
     }
     // The dispatcher stores our result as the return register: give back the restored one.
     return long(f.return_value());
@@ -134,9 +134,9 @@ ErrorOr<long> sys_rt_sigsuspend(UserPtr<u64> mask, usize sigsetsize) {
     InterruptGuard g;
     // The handler runs with the temporary mask; the frame records the old one, which
     // rt_sigreturn brings back (kernel/signal.cpp).
-    t.mask_before_suspend = t.sigmask;
-    t.in_sigsuspend = true;
-    t.sigmask = m & ~kUnblockable;
+    t.own().mask_before_suspend = t.sigmask();
+    t.own().in_sigsuspend = true;
+    t.set_sigmask(m & ~kUnblockable);
     while (!signal_pending()) sched::block();
     return Errno::EINTR;
 }

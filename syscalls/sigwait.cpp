@@ -95,7 +95,7 @@ ErrorOr<long> sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, UserPtr<void> ui
     InterruptGuard g;
     Thread* target = nullptr;
     for (Thread& t : p->threads())
-        if (t.tid == tid) target = &t;
+        if (t.tid() == tid) target = &t;
     if (!target) return Errno::ESRCH;
     TRY(check_target(*p, sig));
     if (sig) send_signal_info(*target, sig, info);

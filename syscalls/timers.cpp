@@ -137,7 +137,7 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
         InterruptGuard g;
         CpuClock c = TRY(cpu_clock(clock));
         if (c.thread) {
-            cpu_tid = c.thread->tid;
+            cpu_tid = c.thread->tid();
             clock = CLOCK_THREAD_CPUTIME_ID;
         } else if (c.process == &current_process()) {
             clock = CLOCK_PROCESS_CPUTIME_ID;
@@ -166,7 +166,7 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
         InterruptGuard g;
         bool mine = false;
         for (Thread& t : p.threads())
-            if (t.tid == ev.tid) mine = true;
+            if (t.tid() == ev.tid) mine = true;
         if (!mine) return Errno::EINVAL;
     }
         [[fallthrough]];
@@ -183,7 +183,7 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
     t->kind = TimerKind::Posix;
     t->clock = clock;
     t->cpu_clock = clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID;
-    if (clock == CLOCK_THREAD_CPUTIME_ID) t->cpu_tid = cpu_tid ? cpu_tid : current_thread().tid;
+    if (clock == CLOCK_THREAD_CPUTIME_ID) t->cpu_tid = cpu_tid ? cpu_tid : current_thread().tid();
     t->notify = ev.notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev.notify; // the libc runs SIGEV_THREAD itself
     t->signo = ev.signo;
     t->target_tid = ev.tid;
@@ -234,7 +234,7 @@ ErrorOr<long> sys_timer_settime(int id, int flags, UserPtr<void> value, UserPtr<
             if (t->clock == CLOCK_PROCESS_CPUTIME_ID) now_ns = process_runtime_ns(*t->process);
             if (t->clock == CLOCK_THREAD_CPUTIME_ID) {
                 for (Thread& th : t->process->threads())
-                    if (th.tid == t->cpu_tid) now_ns = thread_runtime_ns(th);
+                    if (th.tid() == t->cpu_tid) now_ns = thread_runtime_ns(th);
             }
             delay = val > now_ns ? val - now_ns : 1;
         }

@@ -12,7 +12,7 @@ Capability the_lock;
 
 namespace {
 // The holder, or null. Set and cleared by the holder only, each time with interrupts off
-// on its CPU, together with its depth (Thread::giant_depth).
+// on its CPU, together with its depth (Thread::Own::giant_depth).
 Thread* g_owner = nullptr;
 
 Thread* owner() { return __atomic_load_n(&g_owner, __ATOMIC_RELAXED); }
@@ -42,8 +42,8 @@ void take_word(Thread* t) {
         reported = now;
         Thread* o = owner();
         log_backtrace(0, reinterpret_cast<uptr>(__builtin_frame_address(0)),
-                      "BUG: giant lock: %s (tid %d) on CPU#%u has waited %lu s for %s (tid %d)", t->name, t->tid,
-                      this_cpu().id, (now - start) / 1'000'000'000, o ? o->name : "nobody", o ? o->tid : 0);
+                      "BUG: giant lock: %s (tid %d) on CPU#%u has waited %lu s for %s (tid %d)", t->name_unlocked(), t->tid(),
+                      this_cpu().id, (now - start) / 1'000'000'000, o ? o->name_unlocked() : "nobody", o ? o->tid() : 0);
     }
     __atomic_fetch_sub(&g_waiters, 1, __ATOMIC_RELAXED);
 }
@@ -61,7 +61,7 @@ void lock() LV_NO_THREAD_SAFETY_ANALYSIS {
             if (this_cpu().spinlocks_held) panic("giant lock taken with %u spinlock(s) held", this_cpu().spinlocks_held);
             take_word(t);
         }
-        t->giant_depth++;
+        t->own().giant_depth++;
     }
     arch::irq_restore(s);
 }
@@ -70,8 +70,8 @@ void unlock() LV_NO_THREAD_SAFETY_ANALYSIS {
     arch::IrqState s = arch::irq_save();
     Thread* t = this_cpu().current;
     if (t) {
-        if (owner() != t || !t->giant_depth) panic("giant lock released by %s, which does not hold it", t->name);
-        if (--t->giant_depth == 0) __atomic_store_n(&g_owner, nullptr, __ATOMIC_RELEASE);
+        if (owner() != t || !t->own().giant_depth) panic("giant lock released by %s, which does not hold it", t->name());
+        if (--t->own().giant_depth == 0) __atomic_store_n(&g_owner, nullptr, __ATOMIC_RELEASE);
     }
     arch::irq_restore(s);
 }
@@ -79,21 +79,21 @@ void unlock() LV_NO_THREAD_SAFETY_ANALYSIS {
 bool held() {
     arch::IrqState s = arch::irq_save();
     Thread* t = this_cpu().current;
-    bool r = !t || (owner() == t && t->giant_depth); // no thread yet: boot, one CPU
+    bool r = !t || (owner() == t && t->own().giant_depth); // no thread yet: boot, one CPU
     arch::irq_restore(s);
     return r;
 }
 
 void assert_held() LV_NO_THREAD_SAFETY_ANALYSIS {
-    if (!held()) panic("giant lock not held by %s", this_cpu().current ? this_cpu().current->name : "boot");
+    if (!held()) panic("giant lock not held by %s", this_cpu().current ? this_cpu().current->name() : "boot");
 }
 
 Released::Released() : m_depth(0) {
     arch::IrqState s = arch::irq_save();
     Thread* t = this_cpu().current;
     if (t && owner() == t) {
-        m_depth = t->giant_depth;
-        t->giant_depth = 0;
+        m_depth = t->own().giant_depth;
+        t->own().giant_depth = 0;
         __atomic_store_n(&g_owner, nullptr, __ATOMIC_RELEASE);
     }
     arch::irq_restore(s);
@@ -105,7 +105,7 @@ Released::~Released() {
     if (this_cpu().spinlocks_held) panic("giant lock taken with %u spinlock(s) held", this_cpu().spinlocks_held);
     Thread* t = this_cpu().current;
     take_word(t);
-    t->giant_depth = m_depth;
+    t->own().giant_depth = m_depth;
     arch::irq_restore(s);
 }
 
@@ -114,8 +114,8 @@ void yield_if_contended() {
     arch::IrqState s = arch::irq_save();
     Thread* t = this_cpu().current;
     if (t && owner() == t && !this_cpu().spinlocks_held) {
-        u32 depth = t->giant_depth;
-        t->giant_depth = 0;
+        u32 depth = t->own().giant_depth;
+        t->own().giant_depth = 0;
         __atomic_store_n(&g_owner, nullptr, __ATOMIC_RELEASE);
         // The word is free: let a waiter have it before taking it back (the lock itself
         // is not fair), unless none does within a short while.
@@ -125,7 +125,7 @@ void yield_if_contended() {
             arch::cpu_relax();
         }
         take_word(t);
-        t->giant_depth = depth;
+        t->own().giant_depth = depth;
     }
     arch::irq_restore(s);
 }
@@ -137,7 +137,7 @@ void release_for_switch(Thread& prev) {
 void reacquire_after_switch() {
     arch::IrqState s = arch::irq_save();
     Thread* t = this_cpu().current;
-    if (t && t->giant_depth && owner() != t) take_word(t);
+    if (t && t->own().giant_depth && owner() != t) take_word(t);
     arch::irq_restore(s);
 }
 } // namespace kernel::giant

@@ -23,7 +23,7 @@
 #include <lib/types.h>
 
 namespace kernel {
-struct Thread;
+class Thread;
 }
 
 namespace kernel::giant {

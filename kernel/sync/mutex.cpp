@@ -19,7 +19,7 @@ void Mutex::unlock() {
     // far from the culprit: seen once from the aarch64 fuzzer on the vfs mutex).
     if (m_owner != &current_thread() || m_depth == 0)
         panic("mutex '%s' released by tid %d, which does not hold it (holder tid %d, depth %u)", m_lock.name(),
-              current_thread().tid, m_owner ? m_owner->tid : 0, m_depth);
+              current_thread().tid(), m_owner ? m_owner->tid() : 0, m_depth);
     if (--m_depth > 0) return;
     lockdep::release(m_lock.name());
     m_owner = nullptr;

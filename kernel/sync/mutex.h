@@ -9,7 +9,7 @@
 #include <kernel/wait_queue.h>
 
 namespace kernel {
-struct Thread;
+class Thread;
 
 class LV_CAPABILITY("mutex") Mutex {
 public:

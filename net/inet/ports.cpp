@@ -29,14 +29,25 @@ PortTable& tcp_ports() { return g_tcp; }
 ErrorOr<void> bind_port(PortTable& t, InetSocket& s, u32 addr, u16 port, bool for_connect) LV_REQUIRES_GIANT {
     if (port == 0) {
         // A random starting point, then every port of the range once; a port nobody
-        // holds at all, so that the new socket conflicts with no one.
-        u32 range = u32(kEphemeralHigh - kEphemeralLow + 1);
+        // holds at all, so that the new socket conflicts with no one. For TCP, as Linux
+        // (__inet_hash_connect, inet_csk_find_open_port): connect's autobind tries the
+        // ports of the range's low parity (even) first, bind(0) the others, each falling
+        // back to the other half when its own is full; so a connecting socket does not
+        // take the port a listener just gave back and connect to itself.
+        constexpr u32 range = u32(kEphemeralHigh - kEphemeralLow + 1); // even: parity is kept
+        static_assert(range % 2 == 0);
         u32 start = u32(kernel::random::next_u64() % range);
-        for (u32 i = 0; i < range; i++) {
-            u16 p = u16(kEphemeralLow + (start + i) % range);
-            if (port_free(t, p)) {
-                port = p;
-                break;
+        bool halves = &t == &g_tcp;
+        if (halves) start = for_connect ? start & ~1u : start | 1u;
+        u32 step = halves ? 2 : 1;
+        for (u32 pass = 0; pass < step && !port; pass++) {
+            u32 first = start ^ pass; // the second pass: the other parity
+            for (u32 i = 0; i < range; i += step) {
+                u16 p = u16(kEphemeralLow + (first + i) % range);
+                if (port_free(t, p)) {
+                    port = p;
+                    break;
+                }
             }
         }
         if (port == 0) return for_connect ? Errno::EADDRNOTAVAIL : Errno::EADDRINUSE;

@@ -119,6 +119,10 @@ int main(void) {
     socklen_t len = sizeof srv;
     CHECK_OK(getsockname(l, (struct sockaddr*)&srv, &len));
     CHECK(len == sizeof srv && srv.sin_port != 0, "ephemeral port");
+    // Linux (since 4.6) gives bind(0) the ports of the other parity than the range's
+    // first (32768: odd ones) and connect's autobind the same parity (even), while both
+    // halves have room: a connecting socket cannot take a listener's port.
+    CHECK(ntohs(srv.sin_port) % 2 == 1, "bind(0) took port %d", ntohs(srv.sin_port));
     CHECK_OK(listen(l, 4));
 
     pid_t pid = CHECK_OK(fork());
@@ -138,6 +142,7 @@ int main(void) {
     read_all(s, &client_port, sizeof client_port);
     CHECK(client_port == peer.sin_port, "accept named port %d, the client says %d", ntohs(peer.sin_port),
           ntohs(client_port));
+    CHECK(ntohs(peer.sin_port) % 2 == 0, "connect's autobind took port %d", ntohs(peer.sin_port));
 
     char buf[64];
     for (int i = 0; i < 20; i++) {
