@@ -35,9 +35,13 @@ lv::RefPtr<FdTable> create_fd_table();
 lv::RefPtr<FdTable> clone_fd_table(FdTable& src);
 void close_on_exec(FdTable& t);
 ErrorOr<void> install_console_fds(FdTable& t);
-// Raw (interactive) console only: for each received byte, in interrupt context. Handles
-// the tty's signal characters (^C, ^\, ^Z under ISIG) at once, whether or not anyone is
-// reading, by signalling the foreground process group; true if the byte was consumed.
+// Raw (interactive) console only. The interrupt handler asks console_may_signal of each
+// received byte, without locks: whether it is one of the tty's signal characters (^C,
+// ^\, ^Z under ISIG) while there is a foreground group, as the tty last published. If
+// so, the work thread (kernel/work.h) calls console_signal_char, which signals the
+// foreground process group at once, whether or not anyone is reading; true if the byte
+// was consumed (false: it is input after all).
+bool console_may_signal(u8 c);
 bool console_signal_char(u8 c) LV_REQUIRES_GIANT;
 
 lv::RefPtr<FsContext> create_fs_context();

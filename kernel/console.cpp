@@ -7,6 +7,7 @@
 #include <kernel/log.h>
 #include <kernel/sync/spinlock.h>
 #include <kernel/wait_queue.h>
+#include <kernel/work.h>
 
 namespace kernel::console {
 namespace {
@@ -30,6 +31,15 @@ enum class Rx { Idle, Length, Data } g_rx LV_GUARDED_BY(g_in_lock) = Rx::Idle;
 size_t g_rx_left LV_GUARDED_BY(g_in_lock) = 0;
 
 bool ring_full() LV_REQUIRES(g_in_lock) { return (g_head + 1) % kRing == g_tail; }
+
+// Signal characters (^C, ^\, ^Z) received, for the work thread: signalling a process
+// group needs the giant lock, which an interrupt handler does not take. More than fit
+// before it runs are merged (the group is signalled once for them).
+constexpr size_t kSignalChars = 16;
+u8 g_sig_chars[kSignalChars] LV_GUARDED_BY(g_in_lock);
+size_t g_sig_head LV_GUARDED_BY(g_in_lock) = 0, g_sig_count LV_GUARDED_BY(g_in_lock) = 0;
+void signal_chars(void*);
+work::Item g_signal_work {signal_chars, nullptr};
 
 void push(u8 c) LV_REQUIRES(g_in_lock) {
     // The arch stops taking bytes from the UART while the ring is full (rx_full()), so
@@ -66,8 +76,16 @@ void write(Channel ch, const char* data, size_t n) LV_NO_THREAD_SAFETY_ANALYSIS 
 }
 
 void receive(u8 c) {
-    // ^C, ^\ and ^Z signal the foreground group at once, even when nobody reads.
-    if (!g_mux && fs::console_signal_char(c)) return;
+    // ^C, ^\ and ^Z signal the foreground group at once, even when nobody reads: from
+    // the work thread, which takes the giant lock (fs::console_signal_char).
+    if (!g_mux && fs::console_may_signal(c)) {
+        {
+            SpinlockLocker l(g_in_lock);
+            if (g_sig_count < kSignalChars) g_sig_chars[(g_sig_head + g_sig_count++) % kSignalChars] = c;
+        }
+        work::queue(g_signal_work);
+        return;
+    }
     SpinlockLocker l(g_in_lock);
     if (!g_mux) {
         push(c);
@@ -89,6 +107,27 @@ void receive(u8 c) {
     }
     g_readers.wake_all(0x1 | 0x40); // POLLIN | POLLRDNORM
 }
+
+namespace {
+void signal_chars(void*) LV_REQUIRES_GIANT {
+    for (;;) {
+        u8 c;
+        {
+            SpinlockLocker l(g_in_lock);
+            if (!g_sig_count) return;
+            c = g_sig_chars[g_sig_head];
+            g_sig_head = (g_sig_head + 1) % kSignalChars;
+            g_sig_count--;
+        }
+        if (fs::console_signal_char(c)) continue;
+        // No longer a signal character (the termios or the foreground group changed
+        // meanwhile): it is input.
+        SpinlockLocker l(g_in_lock);
+        push(c);
+        g_readers.wake_all(0x1 | 0x40); // POLLIN | POLLRDNORM
+    }
+}
+} // namespace
 
 isize read(u8* buf, size_t n, bool nonblock) {
     if (n == 0) return 0;
@@ -122,7 +161,8 @@ namespace {
 int g_foreground_pgid LV_GUARDED_BY_GIANT = 0;
 }
 int foreground_pgid() { return g_foreground_pgid; }
-void set_foreground_pgid(int pgid) { g_foreground_pgid = pgid; }
+int foreground_pgid_relaxed() LV_NO_THREAD_SAFETY_ANALYSIS { return __atomic_load_n(&g_foreground_pgid, __ATOMIC_RELAXED); }
+void set_foreground_pgid(int pgid) { __atomic_store_n(&g_foreground_pgid, pgid, __ATOMIC_RELAXED); }
 
 bool input_ended() {
     SpinlockLocker l(g_in_lock);

@@ -36,7 +36,7 @@ isize read(u8* buf, size_t n, bool nonblock);
 size_t available(); // bytes ready to read (FIONREAD)
 bool input_ended();  // the host's input is over (multiplexed mode): reads return 0
 WaitQueue& input_wait(); // woken when input arrives or ends (for poll/epoll)
-void receive(u8 c) LV_REQUIRES_GIANT; // from kernel::console_rx (interrupt context)
+void receive(u8 c); // from kernel::console_rx (interrupt context, no giant lock)
 // Input flow control: while this is true the arch leaves received bytes in the UART
 // (and masks its receive interrupt) until read() makes room and calls
 // arch::console_rx_resume().
@@ -45,5 +45,7 @@ bool rx_full();
 // The console tty's foreground process group (TIOCGPGRP/TIOCSPGRP, set_foreground):
 // ^C sends SIGINT to it. 0 = none. Under the giant lock, as process groups are.
 int foreground_pgid() LV_REQUIRES_GIANT;
+// Without the lock, one word: for the interrupt handler's first look (fs::console_may_signal).
+int foreground_pgid_relaxed();
 void set_foreground_pgid(int pgid) LV_REQUIRES_GIANT;
 } // namespace kernel::console

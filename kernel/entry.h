@@ -13,7 +13,7 @@ namespace kernel {
 [[noreturn]] void secondary_main();
 
 // An inter-processor interrupt (arch::send_ipi) arrived: interrupt context, but not an
-// InterruptContext (it takes no lock, so that a CPU holding one can wait for it).
+// IrqContext (it takes no lock, so that a CPU holding one can wait for it).
 void handle_ipi();
 
 // A system call from user mode. The frame holds the number and arguments; the
@@ -30,27 +30,17 @@ void handle_timer_tick(const arch::TrapFrame& f); // inside an IrqContext
 // included): the interrupt is counted for /proc/stat's "intr", and the locks taken meanwhile
 // are recorded for the lock-order checks apart from those the interrupted code holds
 // (it does not hold them for the handler). The mark belongs to the thread, so a switch
-// away inside it (the tick) is fine. This one alone, without the giant lock, is for the
-// timer tick, which takes the lock only for the work that needs it (kernel/itimer.cpp's
-// timer_tick), so that every CPU's tick does not wait for it; and for device handlers
-// registered without it (arch::register_irq_line's `giant`).
+// away inside it (the tick) is fine. No interrupt handler takes the giant lock: the tick
+// and the device handlers take their own spinlocks, and queue what needs the giant lock
+// (signals, the net stack, the console's line discipline) for the work thread
+// (kernel/work.h). So a CPU in an interrupt never waits for a lock that a system call
+// on another CPU may hold for long.
 class IrqContext {
 public:
     IrqContext();
     ~IrqContext();
     IrqContext(const IrqContext&) = delete;
     IrqContext& operator=(const IrqContext&) = delete;
-};
-
-// A device's interrupt: the same, and the giant lock too (nested, when the interrupted
-// thread holds it), which device handlers still need: to the analysis, held from here
-// to the end of the enclosing function.
-class InterruptContext : IrqContext {
-public:
-    InterruptContext() LV_ASSERT_CAPABILITY(giant::the_lock);
-    ~InterruptContext();
-    InterruptContext(const InterruptContext&) = delete;
-    InterruptContext& operator=(const InterruptContext&) = delete;
 };
 
 // A page fault on `addr`. `user_mode`: the faulting code ran in user mode. Returns
@@ -77,7 +67,7 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr);
 void before_return_to_user(arch::TrapFrame& f);
 
 // A byte arrived on the console UART (interrupt context).
-void console_rx(u8 c) LV_REQUIRES_GIANT;
+void console_rx(u8 c);
 
 // Kernel log and panic, usable from arch code at any time after console bring-up.
 } // namespace kernel

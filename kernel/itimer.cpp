@@ -5,6 +5,7 @@
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <kernel/time.h>
+#include <kernel/work.h>
 #include <lib/alloc.h>
 
 namespace kernel {
@@ -59,6 +60,8 @@ void update_load() LV_REQUIRES_GIANT {
 
 // ---------------------------------------------------------------- timers
 lv::IntrusiveList<Timer, &Timer::armed_node> g_armed LV_GUARDED_BY(g_timer_lock); // sorted by deadline
+// Processes whose CPU-time timers the tick found expired, to be notified.
+lv::IntrusiveList<ProcessTimers, &ProcessTimers::fired_node> g_fired LV_GUARDED_BY(g_timer_lock);
 
 void insert_sorted(Timer& t) LV_REQUIRES(g_timer_lock) {
     for (Timer& o : g_armed) {
@@ -119,9 +122,13 @@ void expire(Timer& t, u64 now) LV_REQUIRES(g_timer_lock, giant::the_lock) {
     insert_sorted(t);
 }
 
-// POSIX timers on the CPU-time clocks of `p`: one tick of `t`'s CPU time.
-void count_down_cpu_timers(Process& p, Thread& current) LV_REQUIRES(g_timer_lock, giant::the_lock) {
-    for (Timer& t : p.timers()->posix) {
+// The tick's part, without the giant lock: one tick of CPU time for the CPU-time timers
+// of the running process, whose expirations are left for the timer work. POSIX timers
+// on the CPU-time clocks of `pt`'s process (of `current`'s thread clock, or the
+// process's); true if one expired.
+bool count_down_cpu_timers(ProcessTimers& pt, Thread& current) LV_REQUIRES(g_timer_lock) {
+    bool fired = false;
+    for (Timer& t : pt.posix) {
         if (!t.cpu_clock || !t.cpu_left_ns) continue;
         if (t.cpu_tid && t.cpu_tid != current.tid()) continue;
         if (t.cpu_left_ns > kTickNs) {
@@ -129,21 +136,34 @@ void count_down_cpu_timers(Process& p, Thread& current) LV_REQUIRES(g_timer_lock
             continue;
         }
         t.cpu_left_ns = t.interval_ns;
-        notify(t);
+        t.cpu_fires++;
+        fired = true;
     }
+    return fired;
 }
 
-// ITIMER_VIRTUAL / ITIMER_PROF: count down one tick of CPU time.
-void count_down(Process& p, CpuItimer& it, int sig) LV_REQUIRES(g_timer_lock, giant::the_lock) {
-    if (!it.left_ns) return;
+// ITIMER_VIRTUAL / ITIMER_PROF: one tick of CPU time; true if it expired.
+bool count_down(CpuItimer& it) LV_REQUIRES(g_timer_lock) {
+    if (!it.left_ns) return false;
     if (it.left_ns > kTickNs) {
         it.left_ns -= kTickNs;
-        return;
+        return false;
     }
     it.left_ns = it.interval_ns;
+    return true;
+}
+
+// The timer work's part (kernel/work.h), holding the giant lock: notify what expired.
+void notify_fired(ProcessTimers& pt) LV_REQUIRES(g_timer_lock, giant::the_lock) {
+    Process& p = *pt.real.process;
     Thread::SigInfo info;
     info.code = SI_KERNEL;
-    send_signal_info(p, sig, info);
+    if (pt.virt_fired) send_signal_info(p, SIGVTALRM, info);
+    if (pt.prof_fired) send_signal_info(p, SIGPROF, info);
+    pt.virt_fired = pt.prof_fired = false;
+    for (Timer& t : pt.posix) {
+        for (; t.cpu_fires; t.cpu_fires--) notify(t); // the second and later count as overruns
+    }
 }
 } // namespace
 
@@ -160,50 +180,54 @@ void cputime_switch(Thread& prev, Thread& next) {
 }
 
 namespace {
-// Whether this tick has timer work, which sends signals and so needs the giant lock:
-// CPU-time timers of the running process, or a deadline that has passed.
-bool timer_work(Thread& t) LV_EXCLUDES(g_timer_lock) {
+// The timer work (kernel/work.h): timers whose deadline passed, and the CPU-time
+// expirations the ticks counted, notified with the giant lock held (signals need it).
+void run_timers(void*) LV_REQUIRES_GIANT LV_EXCLUDES(g_timer_lock) {
     SpinlockLocker l(g_timer_lock);
-    if (t.process() && t.process()->timers()) return true;
-    Timer* first = g_armed.first();
-    return first && first->deadline_ns <= time::monotonic_ns();
-}
-
-void run_timers(Thread& t, bool from_user) LV_REQUIRES_GIANT LV_EXCLUDES(g_timer_lock) {
-    SpinlockLocker l(g_timer_lock);
-    if (Process* p = t.process()) {
-        if (ProcessTimers* pt = p->timers()) {
-            if (from_user) count_down(*p, pt->virt, SIGVTALRM);
-            count_down(*p, pt->prof, SIGPROF);
-            count_down_cpu_timers(*p, t);
-        }
-    }
     u64 now = time::monotonic_ns();
     while (Timer* first = g_armed.first()) {
         if (first->deadline_ns > now) break;
         expire(*first, now);
     }
+    while (ProcessTimers* pt = g_fired.pop_front()) notify_fired(*pt);
+}
+work::Item g_timer_work {run_timers, nullptr};
+
+void run_load_average(void*) LV_REQUIRES_GIANT { update_load(); } // the process table
+work::Item g_load_work {run_load_average, nullptr};
+
+// The tick's part of the timers: the running process's CPU-time timers, and whether
+// the timer work has something to do.
+bool tick_timers(Thread& t, bool from_user) LV_EXCLUDES(g_timer_lock) {
+    SpinlockLocker l(g_timer_lock);
+    if (Process* p = t.process()) {
+        if (ProcessTimers* pt = p->timers()) {
+            bool virt = from_user && count_down(pt->virt), prof = count_down(pt->prof);
+            bool posix = count_down_cpu_timers(*pt, t);
+            pt->virt_fired |= virt;
+            pt->prof_fired |= prof;
+            if ((virt || prof || posix) && !pt->fired_node.linked()) g_fired.push_back(*pt);
+        }
+    }
+    Timer* first = g_armed.first();
+    return !g_fired.empty() || (first && first->deadline_ns <= time::monotonic_ns());
 }
 } // namespace
 
 void timer_tick(bool from_user) {
     // Interrupt context, interrupts off, without the giant lock (kernel/entry.h's
-    // IrqContext): taken below only for what needs it, so that the ticks of CPUs
-    // running independent work do not queue for it.
+    // IrqContext): what needs it, the signals of expired timers and the load average's
+    // walk over the process table, is left to the work thread (kernel/work.h).
     Thread& t = current_thread();
     account_tick(from_user, t.sched_attr().nice); // /proc/stat
     if (Process* p = t.process()) {
         (from_user ? t.own().cpu.user_ticks : t.own().cpu.system_ticks)++;
         p->add_tick_ns(from_user, kTickNs);
     }
-    if (timer_work(t)) {
-        giant::Locker giant;
-        run_timers(t, from_user);
-    }
+    if (tick_timers(t, from_user)) work::queue(g_timer_work);
     if (this_cpu().id == 0 && --g_load_countdown == 0) { // one CPU's ticks time it
         g_load_countdown = kLoadTicks;
-        giant::Locker giant; // the process table
-        update_load();
+        work::queue(g_load_work);
     }
 }
 
@@ -287,6 +311,7 @@ void release_timers(Process& p) {
         pt = p.timers();
         if (!pt) return;
         p.set_timers(nullptr);
+        if (pt->fired_node.linked()) g_fired.remove(*pt);
         disarm(pt->real);
         while (Timer* t = pt->posix.pop_front()) {
             disarm(*t);

@@ -84,6 +84,7 @@ struct Timer {
     bool cpu_clock = false;
     int cpu_tid = 0;
     u64 cpu_left_ns LV_GUARDED_BY(g_timer_lock) = 0; // 0: disarmed
+    u32 cpu_fires LV_GUARDED_BY(g_timer_lock) = 0;   // expirations counted by the tick, not yet notified
     bool armed() const LV_REQUIRES(g_timer_lock) { return armed_node.linked(); }
 };
 
@@ -96,6 +97,11 @@ struct CpuItimer {
 struct ProcessTimers {
     Timer real;
     CpuItimer virt, prof;
+    // CPU-time expirations the tick counted (it runs without the giant lock), which the
+    // timer work (kernel/work.h) notifies: on the fired list while there are some.
+    lv::ListNode fired_node;
+    bool virt_fired LV_GUARDED_BY(g_timer_lock) = false;
+    bool prof_fired LV_GUARDED_BY(g_timer_lock) = false;
     lv::IntrusiveList<Timer, &Timer::process_node> posix LV_GUARDED_BY(g_timer_lock);
     int next_id LV_GUARDED_BY(g_timer_lock) = 0;
     u32 count LV_GUARDED_BY(g_timer_lock) = 0;

@@ -12,6 +12,7 @@
 #include <kernel/log.h>
 #include <kernel/random.h>
 #include <kernel/sched.h>
+#include <kernel/work.h>
 #include <kernel/smp.h>
 #include <kernel/sync/giant.h>
 #include <kernel/time.h>
@@ -63,6 +64,7 @@ const char* boot_cmdline() { return g_boot.cmdline; }
     time::init();
     random::init();
     sched::init();
+    work::start(); // deferred work from interrupt handlers (kernel/work.h)
     giant::lock(); // kernel_main runs as a kernel thread from here (kernel/sync/giant.h)
     fs::init();
     unpack_initrd();

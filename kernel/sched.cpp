@@ -462,12 +462,6 @@ IrqContext::~IrqContext() {
     if (Thread* t = this_cpu().current) t->own().irq_depth--;
 }
 
-InterruptContext::InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS {
-    giant::lock(); // device handlers still reach data under the giant lock
-}
-
-InterruptContext::~InterruptContext() LV_NO_THREAD_SAFETY_ANALYSIS { giant::unlock(); }
-
 namespace {
 // The running thread, read with interrupts off: this_cpu() and its `current` are two
 // loads, and a thread preempted and moved to another CPU between them would read the

@@ -22,10 +22,10 @@ bool MsiX::init(Function& f) {
     return true;
 }
 
-bool MsiX::route(u16 index, arch::IrqCallback cb, void* ctx, bool giant) {
+bool MsiX::route(u16 index, arch::IrqCallback cb, void* ctx) {
     if (!m_table || index >= m_size) return false;
     arch::MsiMessage msg;
-    if (!arch::alloc_msi(cb, ctx, msg, giant)) return false;
+    if (!arch::alloc_msi(cb, ctx, msg)) return false;
     volatile u32* e = m_table + index * 4;
     e[0] = u32(msg.address);
     e[1] = u32(msg.address >> 32);

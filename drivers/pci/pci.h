@@ -65,7 +65,7 @@ public:
     u16 table_size() const { return m_size; }
     // Points entry `index` at a new interrupt that calls cb(ctx); false when the arch
     // has no vectors left.
-    bool route(u16 index, arch::IrqCallback cb, void* ctx, bool giant); // arch::alloc_msi's `giant`
+    bool route(u16 index, arch::IrqCallback cb, void* ctx);
     void enable(); // MSI-X on, function unmasked (entries routed before stay unmasked)
 
 private:

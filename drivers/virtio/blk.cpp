@@ -55,7 +55,7 @@ public:
             sectors = m_transport.config_read32(kConfigCapacity) |
                       u64(m_transport.config_read32(kConfigCapacity + 4)) << 32;
         } while (gen != m_transport.config_generation());
-        TRY(m_transport.setup_interrupt(interrupt, this, false)); // m_lock only
+        TRY(m_transport.setup_interrupt(interrupt, this)); // m_lock only
         m_queue = TRY(Virtqueue::create(m_transport, 0, 128));
         driver_ok(m_transport);
         return {};

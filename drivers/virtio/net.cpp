@@ -6,6 +6,7 @@
 #include <drivers/virtio/virtqueue.h>
 #include <kernel/lock.h>
 #include <kernel/log.h>
+#include <kernel/work.h>
 #include <lib/alloc.h>
 #include <lib/string.h>
 #include <mm/phys.h>
@@ -35,7 +36,7 @@ public:
         }
         if (m_features & kFeatureMtu) mtu = min<u32>(m_transport.config_read16(kConfigMtu), kRxBufferLen - kHeaderLen - 14);
         // Link changes come as configuration-change interrupts (5.1.4.2).
-        TRY(m_transport.setup_interrupt(interrupt, this, true, m_features & kFeatureStatus)); // the net stack
+        TRY(m_transport.setup_interrupt(interrupt, this, m_features & kFeatureStatus));
         m_link = link_up();
         m_rx = TRY(Virtqueue::create(m_transport, kRxQueue, kQueueSize));
         m_tx = TRY(Virtqueue::create(m_transport, kTxQueue, kQueueSize));
@@ -87,10 +88,20 @@ private:
         if (!m_rx->add(&seg, 1, buf)) kfree(buf); // cannot happen: one buffer per slot
     }
 
-    // An interrupt handler: under the giant lock (kernel::InterruptContext).
-    static void interrupt(void* ctx) LV_REQUIRES_GIANT {
+    // The interrupt handler, without the giant lock: it acknowledges the interrupt (which
+    // lowers a level-triggered line) and leaves the rest to the work thread, since the
+    // rings and the stack's receive path are under the giant lock.
+    static void interrupt(void* ctx) {
         auto* self = static_cast<VirtioNet*>(ctx);
-        u32 why = self->m_transport.ack_interrupt();
+        __atomic_fetch_or(&self->m_irq_why, self->m_transport.ack_interrupt(), __ATOMIC_RELAXED);
+        kernel::work::queue(self->m_work);
+    }
+
+    // The work (kernel/work.h), holding the giant lock: the link's state, the frames
+    // received, the transmit buffers the device is done with.
+    static void service(void* ctx) LV_REQUIRES_GIANT {
+        auto* self = static_cast<VirtioNet*>(ctx);
+        u32 why = __atomic_exchange_n(&self->m_irq_why, 0u, __ATOMIC_RELAXED);
         if ((why & Transport::kIrqConfig) && (self->m_features & kFeatureStatus)) {
             bool up = self->link_up();
             if (up != self->m_link) {
@@ -123,6 +134,8 @@ private:
     Virtqueue* m_tx = nullptr;
     kernel::WaitQueue m_tx_space;
     bool m_link = true; // as last seen, for link_changed()
+    u32 m_irq_why = 0;   // Transport::kIrq* bits acknowledged, not yet serviced (atomic)
+    kernel::work::Item m_work {service, this};
 };
 } // namespace
 

@@ -70,9 +70,9 @@ public:
         return {};
     }
     void notify(u16 index) override { w(kRegQueueNotify, index); }
-    ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool giant, bool) override {
+    ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool) override {
         if (!irq) return Errno::ENODEV;
-        if (!arch::register_irq_line(irq, edge, cb, ctx, giant)) return Errno::EBUSY;
+        if (!arch::register_irq_line(irq, edge, cb, ctx)) return Errno::EBUSY;
         return {};
     }
     u32 ack_interrupt() override {

@@ -89,10 +89,10 @@ public:
         u16 off = r16(kQueueNotifyOff);
         *reinterpret_cast<volatile u16*>(notify_base + u32(off) * notify_multiplier) = index;
     }
-    ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool giant, bool config_changes) override {
+    ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool config_changes) override {
         // FIXME: without MSI-X, INTx through the IOAPIC needs the ACPI _PRT routing.
         if (!msix.init(fn)) return Errno::ENODEV;
-        if (!msix.route(0, cb, ctx, giant)) return Errno::EBUSY;
+        if (!msix.route(0, cb, ctx)) return Errno::EBUSY;
         msix.enable();
         // Configuration changes share entry 0 with the queues (or are not signalled).
         w16(kConfigMsixVector, config_changes ? 0 : kNoVector);

@@ -46,8 +46,8 @@ public:
     virtual void notify(u16 index) = 0;
     // One interrupt for the whole device (every queue, and configuration changes when
     // `config_changes`): calls cb(ctx). Called before the queues are enabled.
-    // `giant`: cb needs the giant lock (arch::register_irq_line).
-    virtual ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool giant, bool config_changes = false) = 0;
+    // cb runs in interrupt context, without the giant lock (arch::register_irq_line).
+    virtual ErrorOr<void> setup_interrupt(void (*cb)(void*), void* ctx, bool config_changes = false) = 0;
     // Called first thing in the interrupt: acknowledges it at the device (MMIO's
     // InterruptACK) and says why it came: kIrqQueues and/or kIrqConfig. MSI-X cannot
     // tell (both bits: the driver checks its queues and its configuration).

@@ -49,6 +49,11 @@ enum : u32 {
 
 constexpr size_t kLineMax = 4096; // N_TTY_BUF_SIZE
 
+// The console's signal characters as the interrupt handler sees them, without locks
+// (console_may_signal): VINTR, VQUIT and VSUSP in bytes 0-2, bit 24 set under ISIG.
+// Published by every change of the termios.
+u32 g_isig_chars = 0;
+
 void signal_group(int pgid, int sig) LV_REQUIRES_GIANT {
     if (pgid <= 0) return;
     kernel::for_each_process([&](kernel::Process& p) LV_REQUIRES_GIANT {
@@ -76,7 +81,8 @@ public:
     kernel::WaitQueue* wait_queue(File&) override { return &kernel::console::input_wait(); }
     ErrorOr<size_t> bytes_available(File&) override { return (m_ready_len - m_ready_pos) + kernel::console::available(); }
 
-    // A signal character (ISIG) arriving at interrupt time: signal now, drop the byte.
+    // A signal character (ISIG) the interrupt handler passed on (console_may_signal), in
+    // the work thread: signal now, drop the byte.
     bool signal_char(u8 c) LV_REQUIRES_GIANT {
         if (kernel::console::multiplexed() || !(m_termios.lflag & kIsig) || !c) return false;
         const u8* cc = m_termios.cc;
@@ -94,6 +100,7 @@ public:
 
 private:
     void reset_termios();
+    void publish_isig(); // g_isig_chars
     bool canonical() const { return m_termios.lflag & kIcanon; }
     void output(u32 channel, const char* s, size_t n);
     void echo(const char* s, size_t n) {
@@ -124,6 +131,13 @@ void ConsoleTty::reset_termios() {
     m_termios.lflag = kIsig | kIcanon | kEcho | kEchoE | kEchoK | kEchoCtl | kEchoKe | kIexten;
     const u8 cc[] = {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0};
     memcpy(m_termios.cc, cc, sizeof cc);
+    publish_isig();
+}
+
+void ConsoleTty::publish_isig() {
+    const u8* cc = m_termios.cc;
+    u32 v = (m_termios.lflag & kIsig) ? 1u << 24 | u32(cc[kVintr]) | u32(cc[kVquit]) << 8 | u32(cc[kVsusp]) << 16 : 0;
+    __atomic_store_n(&g_isig_chars, v, __ATOMIC_RELAXED);
 }
 
 void ConsoleTty::output(u32 channel, const char* s, size_t n) {
@@ -295,6 +309,7 @@ ErrorOr<long> ConsoleTty::ioctl(File& f, u32 request, u64 arg) {
         // Leaving canonical mode hands over what was typed so far.
         if ((m_termios.lflag & kIcanon) && !(t.lflag & kIcanon)) commit_line();
         m_termios = t;
+        publish_isig();
         return 0;
     }
     case kTiocgwinsz:
@@ -356,6 +371,13 @@ ConsoleTty g_console;
 FileOps& console_tty() { return g_console; }
 
 bool console_signal_char(u8 c) { return g_console.signal_char(c); }
+
+bool console_may_signal(u8 c) {
+    u32 v = __atomic_load_n(&g_isig_chars, __ATOMIC_RELAXED);
+    if (!(v & 1u << 24) || !c || kernel::console::multiplexed()) return false;
+    bool sig = c == (v & 0xff) || c == ((v >> 8) & 0xff) || c == ((v >> 16) & 0xff);
+    return sig && kernel::console::foreground_pgid_relaxed();
+}
 
 void register_tty_devices() {
     register_char_device(make_dev(5, 0), g_console); // /dev/tty: the controlling tty is the console

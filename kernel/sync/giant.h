@@ -5,11 +5,11 @@
 // did while it was being taken apart:
 //   - every InterruptGuard section takes it (kernel/lock.h);
 //   - so do most system calls for their whole length (all but syscalls/dispatch.cpp's
-//     kGiantFree), the device interrupt handlers registered as needing it
-//     (InterruptContext: the net stack's, the console's), the timer tick
-//     only when a timer fires or the load average is due (kernel/itimer.cpp), and the
-//     return to user mode when it has work (signal delivery); user mode never holds it;
-//   - kernel threads hold it, except while asleep.
+//     kGiantFree), and the return to user mode when it has work (signal delivery); user
+//     mode never holds it;
+//   - kernel threads hold it, except while asleep; among them the work thread
+//     (kernel/work.h), which runs what interrupt handlers leave it: no interrupt
+//     handler takes the giant lock.
 // A thread gives it up whenever it switches away (sched::schedule) and takes it back
 // once it runs again, so a sleeper never blocks the other CPUs. Code under the named
 // locks of kernel/sync/ (the scheduler, wait queues, address spaces, the frame

@@ -20,7 +20,7 @@ void* map_mmio(PhysAddr base, u64 size) {
 void io_barrier() { asm volatile("dsb sy" ::: "memory"); }
 
 // FIXME: MSIs need a GICv3 ITS (or GICv2m) driver; -M virt's PCIe is not used either.
-bool alloc_msi(IrqCallback, void*, MsiMessage&, bool) { return false; }
+bool alloc_msi(IrqCallback, void*, MsiMessage&) { return false; }
 bool pci_available() { return false; }
 u32 pci_config_read(u8, u8, u8, u16) { return 0xffffffff; }
 void pci_config_write(u8, u8, u8, u16, u32) {}

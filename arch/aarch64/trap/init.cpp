@@ -34,7 +34,7 @@ void init_late() {
     gic::enable(pl.timer_virt_irq, false);
     gic::enable(gic::kIpiSgi, true); // arch::send_ipi (cpu/smp.cpp)
     if (pl.uart_irq) {
-        register_irq(pl.uart_irq, pl011::handle_interrupt, false); // run under the giant lock (InterruptContext)
+        register_irq(pl.uart_irq, pl011::handle_interrupt, false); // level
         kernel::giant::assert_held(); // boot: one CPU and no thread yet, so nothing else runs
         pl011::enable_rx_interrupt();
     }

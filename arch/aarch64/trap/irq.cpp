@@ -16,7 +16,6 @@ IrqHandler g_handlers[kTableSize];
 struct DeviceHandler {
     IrqCallback cb;
     void* ctx;
-    bool giant; // runs under the giant lock (arch::register_irq_line)
 };
 DeviceHandler g_device_handlers[kTableSize]; // drivers' handlers (register_irq_line)
 u64 g_spurious;
@@ -28,13 +27,13 @@ void register_irq(u32 intid, IrqHandler h, bool edge) {
     gic::enable(intid, edge);
 }
 
-bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx, bool giant) {
+bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx) {
     // SPIs only: SGIs and PPIs (0-31) belong to the CPU (timer, IPIs).
     if (!cb || intid < 32 || intid >= kTableSize) return false;
     {
         kernel::InterruptGuard g;
         if (g_handlers[intid] || g_device_handlers[intid].cb) return false;
-        g_device_handlers[intid] = {cb, ctx, giant};
+        g_device_handlers[intid] = {cb, ctx};
     }
     gic::enable(intid, edge);
     return true;
@@ -47,25 +46,19 @@ extern "C" void aarch64_irq(TrapFrame* f) {
     u32 ack = gic::acknowledge();
     u32 intid = gic::intid_of(ack);
     if (intid < 16) {
-        // An SGI: another CPU's arch::send_ipi. Not an InterruptContext (see entry.h).
+        // An SGI: another CPU's arch::send_ipi. Not an IrqContext (see entry.h).
         kernel::handle_ipi();
         gic::end_of_interrupt(ack);
         return;
     }
     if (intid == timer::intid()) {
-        kernel::IrqContext tick; // no giant lock: the tick takes it only where it needs it
+        kernel::IrqContext tick;
         timer::rearm();
         gic::end_of_interrupt(ack);
         kernel::handle_timer_tick(*f);
         return;
     }
-    if (intid < kTableSize && g_device_handlers[intid].cb && !g_device_handlers[intid].giant) {
-        kernel::IrqContext irq; // a device handler under its own locks (a disk's completions)
-        g_device_handlers[intid].cb(g_device_handlers[intid].ctx);
-        gic::end_of_interrupt(ack);
-        return;
-    }
-    kernel::InterruptContext irq;
+    kernel::IrqContext irq; // no giant lock: what needs it is deferred (kernel/work.h)
     if (intid >= kMaxIrq) {
         __atomic_fetch_add(&g_spurious, 1, __ATOMIC_RELAXED);
         return;

@@ -188,15 +188,14 @@ void* map_mmio(PhysAddr base, u64 size);
 // registers: everything before it is visible to the device before anything after it.
 void io_barrier();
 
-// Device interrupts. Callbacks run in interrupt context with interrupts disabled: they
-// may wake threads (WaitQueue::wake_all) but never block. `giant`: the callback reaches
-// data under the giant lock (the net stack), so it runs holding it (kernel/entry.h's
-// InterruptContext); false for a callback under its own locks only (a disk's
-// completions), which then never waits for the lock's holder on another CPU.
+// Device interrupts. Callbacks run in interrupt context with interrupts disabled and
+// without the giant lock (kernel/entry.h's IrqContext): they take their own spinlocks,
+// wake threads (WaitQueue::wake_all) and queue work for what needs the giant lock (the
+// net stack, signals: kernel/work.h), but never block.
 using IrqCallback = void (*)(void* ctx);
 // A wired interrupt line: a GIC INTID (aarch64) or an IOAPIC GSI (x86_64). False if the
 // line is out of range or taken.
-[[nodiscard]] bool register_irq_line(u32 line, bool edge, IrqCallback cb, void* ctx, bool giant);
+[[nodiscard]] bool register_irq_line(u32 line, bool edge, IrqCallback cb, void* ctx);
 // Message-signalled interrupts (PCI MSI/MSI-X): a new interrupt that calls cb(ctx); the
 // device raises it by writing `data` (32 bits) to `address`. False when the platform has
 // none left (or none at all: aarch64 without a GIC ITS).
@@ -204,7 +203,7 @@ struct MsiMessage {
     u64 address;
     u32 data;
 };
-[[nodiscard]] bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out, bool giant);
+[[nodiscard]] bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out);
 
 // PCI configuration space, by whatever mechanism the platform has (x86_64: ports
 // 0xCF8/0xCFC). pci_available() is false where the arch offers no PCI (aarch64 today:

@@ -160,26 +160,20 @@ void prepare_return_to_user(TrapFrame& f) {
 
 namespace {
 void interrupt(TrapFrame& f) {
-    if (f.vector == kVectorIpi) { // takes no lock: not an InterruptContext
+    if (f.vector == kVectorIpi) { // takes no lock: not an IrqContext
         lapic_eoi();
         kernel::handle_ipi();
         return;
     }
     if (f.vector == kVectorTimer) {
-        kernel::IrqContext tick; // no giant lock: the tick takes it only where it needs it
+        kernel::IrqContext tick;
         lapic_eoi(); // first: the tick may switch to another thread
         if (kernel::this_cpu().id == 0) tsc_tick();
         lapic_tick();
         kernel::handle_timer_tick(f);
         return;
     }
-    if (!device_irq_needs_giant(f.vector)) {
-        kernel::IrqContext irq; // a device handler under its own locks (a disk's completions)
-        device_irq(f.vector);
-        lapic_eoi();
-        return;
-    }
-    kernel::InterruptContext irq;
+    kernel::IrqContext irq; // no giant lock: what needs it is deferred (kernel/work.h)
     if (f.vector == kVectorCom1) {
         uart_handle_interrupt();
         lapic_eoi();

@@ -9,35 +9,34 @@ namespace {
 struct Slot {
     IrqCallback cb;
     void* ctx;
-    bool giant; // runs under the giant lock (arch::register_irq_line)
 };
 Slot g_slots[x86::kVectorDeviceLast - x86::kVectorDeviceFirst + 1];
 
 // A free vector, or 0. Called with interrupts off.
-u8 take_vector(IrqCallback cb, void* ctx, bool giant) {
+u8 take_vector(IrqCallback cb, void* ctx) {
     for (unsigned i = 0; i < sizeof g_slots / sizeof g_slots[0]; i++) {
         if (g_slots[i].cb) continue;
-        g_slots[i] = {cb, ctx, giant};
+        g_slots[i] = {cb, ctx};
         return u8(x86::kVectorDeviceFirst + i);
     }
     return 0;
 }
 } // namespace
 
-bool register_irq_line(u32 gsi, bool edge, IrqCallback cb, void* ctx, bool giant) {
+bool register_irq_line(u32 gsi, bool edge, IrqCallback cb, void* ctx) {
     if (!cb || gsi >= x86::kIoApicLines) return false;
     kernel::InterruptGuard g;
-    u8 vector = take_vector(cb, ctx, giant);
+    u8 vector = take_vector(cb, ctx);
     if (!vector) return false;
     // ISA lines are edge/active-high; PCI INTx lines are level/active-low.
     x86::ioapic_route(gsi, vector, x86::lapic_id(), !edge, !edge);
     return true;
 }
 
-bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out, bool giant) {
+bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out) {
     if (!cb) return false;
     kernel::InterruptGuard g;
-    u8 vector = take_vector(cb, ctx, giant);
+    u8 vector = take_vector(cb, ctx);
     if (!vector) return false;
     // Intel SDM vol. 3, 11.11: address 0xFEE00000 | destination APIC ID << 12 (physical
     // mode); data = vector, fixed delivery, edge. x2APIC IDs above 255 would need
@@ -49,11 +48,6 @@ bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out, bool giant) {
 } // namespace arch
 
 namespace arch::x86 {
-bool device_irq_needs_giant(u64 vector) {
-    if (vector < kVectorDeviceFirst || vector > kVectorDeviceLast) return true;
-    return g_slots[vector - kVectorDeviceFirst].giant;
-}
-
 bool device_irq(u64 vector) {
     if (vector < kVectorDeviceFirst || vector > kVectorDeviceLast) return false;
     const auto& s = g_slots[vector - kVectorDeviceFirst];

@@ -55,7 +55,7 @@ bool fpu_sanitize(u8* area, u64 allowed);
 // dev/uart.cpp
 void uart_init();
 void uart_enable_rx_interrupt() LV_REQUIRES_GIANT;
-void uart_handle_interrupt() LV_REQUIRES_GIANT;
+void uart_handle_interrupt();
 void uart_resume_rx(); // console flow control: see arch::console_rx_resume
 void uart_flush();
 void early_print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -91,8 +91,6 @@ constexpr unsigned kIoApicLines = 24; // QEMU's IOAPIC (pc and q35)
 void ioapic_route(unsigned gsi, u8 vector, u32 apic_id, bool level = false, bool active_low = false);
 // irq/device_irq.cpp: runs the callback of a device vector; false if `vector` is not one.
 bool device_irq(u64 vector);
-// Whether its callback runs under the giant lock (true for a vector that is not one).
-bool device_irq_needs_giant(u64 vector);
 
 // syscall/syscall.cpp
 void syscall_init();

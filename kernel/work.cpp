@@ -1,0 +1,43 @@
+#include <kernel/log.h>
+#include <kernel/sched.h>
+#include <kernel/sync/giant.h>
+#include <kernel/sync/spinlock.h>
+#include <kernel/thread.h>
+#include <kernel/wait_queue.h>
+#include <kernel/work.h>
+
+namespace kernel::work {
+namespace {
+// Taken by interrupt handlers (queue) and the work thread; nothing is taken under it
+// but the wait queue's own lock.
+Spinlock g_lock {"work"};
+lv::IntrusiveList<Item, &Item::node> g_queue LV_GUARDED_BY(g_lock);
+WaitQueue g_wake; // the work thread waits here, with g_lock
+
+void work_thread(void*) {
+    giant::assert_held(); // a kernel thread holds it unless asleep (sched::thread_start)
+    for (;;) {
+        Item* item;
+        {
+            SpinlockLocker l(g_lock);
+            while (!(item = g_queue.pop_front())) g_wake.wait_locked_uninterruptible(g_lock);
+        }
+        // Off the queue before it runs: queued again meanwhile, it runs again after.
+        item->fn(item->arg);
+    }
+}
+} // namespace
+
+void queue(Item& item) {
+    SpinlockLocker l(g_lock);
+    if (item.node.linked()) return;
+    g_queue.push_back(item);
+    g_wake.wake_all();
+}
+
+void start() {
+    Thread* t = create_thread(nullptr, work_thread, nullptr, "kworker");
+    if (!t) panic("cannot create the work thread");
+    sched::add(*t);
+}
+} // namespace kernel::work
