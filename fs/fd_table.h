@@ -59,7 +59,9 @@ private:
     int find_free(int start) const LV_REQUIRES(m_lock);
     ErrorOr<void> grow_to(size_t n) LV_REQUIRES(m_lock);
 
-    mutable kernel::Spinlock m_lock {"fd table"};
+    // No interrupt handler touches a descriptor table, and no other spinlock is held
+    // when it is taken: it leaves interrupts on (kernel/sync/spinlock.h).
+    mutable kernel::Spinlock m_lock {"fd table", true, kernel::IrqPolicy::On};
     lv::Vector<lv::RefPtr<File>> m_files LV_GUARDED_BY(m_lock); // grows on demand up to kMaxFds
     lv::Vector<u64> m_cloexec LV_GUARDED_BY(m_lock);            // one bit per slot of m_files
     lv::Vector<u64> m_open LV_GUARDED_BY(m_lock);               // one bit per slot of m_files: in use

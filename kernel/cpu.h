@@ -22,7 +22,8 @@ struct alignas(64) Cpu { // a cache line of its own: CPUs write their own often
     // preemption, kernel/sched.cpp): set by any CPU under this CPU's run-queue lock,
     // cleared by this CPU's next switch; read without the lock on the way to user mode.
     bool need_resched = false;
-    u32 spinlocks_held = 0;         // kernel/sync/spinlock.h
+    u32 spinlocks_held = 0;         // kernel/sync/spinlock.h: all of them
+    u32 irqs_on_spinlocks_held = 0; // those with IrqPolicy::On among them
     // The soft-lockup watchdog (sched::watchdog): the last context switch, return to
     // user or idle tick, and the last report.
     u64 progress_ns = 0;

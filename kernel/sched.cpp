@@ -775,10 +775,21 @@ void watchdog(const arch::TrapFrame& f) {
                   (now - cpu.progress_ns) / 1'000'000'000, t.name_unlocked(), t.tid());
 }
 
+namespace {
+// The tick's switch (on_tick), or a request for one when it may not switch now.
+void switch_or_ask(Cpu& cpu, bool may_switch, ThreadList& dead) LV_REQUIRES(rq_lock) {
+    if (may_switch) schedule(dead);
+    else __atomic_store_n(&cpu.need_resched, true, __ATOMIC_RELAXED);
+}
+} // namespace
+
 void on_tick() {
     // Interrupt context, interrupts off. A switch from here returns here when the
-    // interrupted thread runs again.
+    // interrupted thread runs again. Not while it holds a spinlock (one that leaves
+    // interrupts on, kernel/sync/spinlock.h): then the switch is only asked for, and
+    // made at the next tick or on the way back to user mode.
     ThreadList dead;
+    bool may_switch = this_cpu().spinlocks_held == 0;
     {
         MyRqLocker l;
         RunQueue& rq = my_rq();
@@ -796,9 +807,9 @@ void on_tick() {
         Cpu& cpu = this_cpu();
         Thread& cur = *cpu.current;
         if (&cur == cpu.idle) {
-            if (!rq.queue.empty() || anything_to_steal(cpu.id, false)) schedule(dead);
+            if (!rq.queue.empty() || anything_to_steal(cpu.id, false)) switch_or_ask(cpu, may_switch, dead);
         } else if (!(cur.se().affinity & cpu_bit(cpu.id))) {
-            schedule(dead); // moved off this CPU (set_affinity)
+            switch_or_ask(cpu, may_switch, dead); // moved off this CPU (set_affinity)
         } else if (cur.se().rt_priority) {
             // Real time: a FIFO thread keeps the CPU; an RR thread whose 100 ms are up goes
             // behind the others of its priority, if one waits.
@@ -809,7 +820,7 @@ void on_tick() {
             bool rotate = cur.se().rt_round_robin && --cur.se().rr_ticks == 0;
             if (rotate) cur.se().rr_ticks = kRrTicks;
             if (next && (next->se().rt_priority > cur.se().rt_priority || (rotate && next->se().rt_priority == cur.se().rt_priority)))
-                schedule(dead);
+                switch_or_ask(cpu, may_switch, dead);
         } else {
             charge(cur, now);
             update_min_vruntime(rq, &cur);
@@ -820,7 +831,7 @@ void on_tick() {
             Thread* fair = fairest(rq, cpu.id);
             if ((fair && (fair->se().rt_priority || cur.se().vruntime > fair->se().vruntime + kGranularity)) ||
                 (cur.se().slice_ticks == 0 && !fair && anything_to_steal(cpu.id, true)))
-                schedule(dead);
+                switch_or_ask(cpu, may_switch, dead);
         }
     }
     giant::reacquire_after_switch();

@@ -1,18 +1,19 @@
 // Spinlocks: for data shared with interrupt handlers, and for short sections that never
-// sleep. Policy: every Spinlock is irq-saving (Linux's spin_lock_irqsave): interrupts
-// are off on the CPU while it is held, so a handler taking the same lock cannot
-// deadlock against the code it interrupted. The saved interrupt state lives in the lock
-// (only its holder touches it).
-//
-// There is no variant that leaves interrupts on (Linux's plain spin_lock), even for
-// data no handler touches, because interrupt handlers may take the giant lock (the
-// net stack's and the console's, kernel/entry.h's InterruptContext; the tick when a
-// timer fires). A CPU interrupted while holding such a lock would wait in the handler
-// for the giant lock, and the giant lock's holder, on another
-// CPU, may be spinning for that very lock: a deadlock no lock order can rule out. The
-// variant becomes possible when handlers no longer need the giant lock; until then the
-// cost of this policy is an interrupt-state save and restore per lock (measured: a few
-// hundred nanoseconds under TCG).
+// sleep. Each states what it does with interrupts while held (IrqPolicy):
+//   - Save (the default; Linux's spin_lock_irqsave): interrupts are off on the CPU while
+//     it is held, so a handler taking the same lock cannot deadlock against the code it
+//     interrupted. The saved interrupt state lives in the lock (only its holder touches
+//     it). For data an interrupt handler touches, and for every lock taken under one.
+//   - On (Linux's plain spin_lock): interrupts stay as they were, so a CPU spinning for
+//     it or holding it still takes its interrupts (and answers the other CPUs' TLB
+//     shootdowns at once). For data no interrupt handler touches. The rule that makes it
+//     safe is checked at every acquisition (a panic names the lock): it is never taken in
+//     an interrupt handler, nor with a Save lock held. Otherwise a CPU holding it could
+//     be interrupted by a handler that waits for a Save lock whose holder, on another
+//     CPU, waits for this one. (No interrupt handler takes the giant lock, kernel/work.h,
+//     so the giant lock's holders are no such danger.) While a CPU holds any spinlock
+//     the tick does not switch threads on it (Linux's preempt_disable): the switch waits
+//     for the next tick or the return to user mode.
 //
 // The CPU's count of held spinlocks is kept: sleeping (sched::block, sleep_until,
 // yield) or touching user memory with one held panics, because either can switch
@@ -35,16 +36,27 @@ u32 spinlocks_held();
 // fault (the scheduler's sleeps, the user copies).
 void assert_no_spinlock(const char* what);
 
+// What a spinlock does with interrupts while it is held (above).
+enum class IrqPolicy : u8 { Save, On };
+
 class LV_CAPABILITY("spinlock") Spinlock {
 public:
     // `name` is also its lock class for the lock-order checks (kernel/sync/lockdep.h);
     // an untracked lock is left out of them (a Mutex's own inner lock).
-    constexpr explicit Spinlock(const char* name = "spinlock", bool tracked = true) : m_name(name), m_tracked(tracked) {}
+    constexpr explicit Spinlock(const char* name = "spinlock", bool tracked = true, IrqPolicy irqs = IrqPolicy::Save)
+        : m_name(name), m_tracked(tracked), m_irqs(irqs) {}
     Spinlock(const Spinlock&) = delete;
     Spinlock& operator=(const Spinlock&) = delete;
 
-    void lock() LV_ACQUIRE() { reacquire_after_sleep(arch::irq_save()); }
-    void unlock() LV_RELEASE() { arch::irq_restore(release_for_sleep()); }
+    void lock() LV_ACQUIRE() {
+        if (m_irqs == IrqPolicy::On) lock_irqs_on();
+        else reacquire_after_sleep(arch::irq_save());
+    }
+    void unlock() LV_RELEASE() {
+        if (m_irqs == IrqPolicy::On) unlock_irqs_on();
+        else arch::irq_restore(release_for_sleep());
+    }
+    IrqPolicy irq_policy() const { return m_irqs; }
     bool is_locked() const { return __atomic_load_n(&m_locked, __ATOMIC_RELAXED); }
     const char* name() const { return m_name; }
 
@@ -77,7 +89,9 @@ public:
         held_changed(1);
         return true;
     }
+    // For a sleep under the lock (WaitQueue::wait_locked): a Save lock's only.
     arch::IrqState release_for_sleep() LV_RELEASE() {
+        if (m_irqs == IrqPolicy::On) not_for_sleep();
         arch::IrqState s = m_saved;
         unlock_irqs_off();
         return s;
@@ -91,11 +105,15 @@ private:
     // Waits for the holder (out of line: the slow path).
     void contended();
     static void held_changed(int delta);
+    void lock_irqs_on() LV_ACQUIRE();
+    void unlock_irqs_on() LV_RELEASE();
+    [[noreturn]] void not_for_sleep();
 
     u32 m_locked = 0;
     arch::IrqState m_saved = 0;
     const char* m_name;
     bool m_tracked;
+    IrqPolicy m_irqs;
 };
 
 class LV_SCOPED_CAPABILITY SpinlockLocker {

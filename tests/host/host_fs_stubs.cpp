@@ -98,6 +98,9 @@ void PageTable::destroy() {}
 namespace kernel {
 void Spinlock::held_changed(int) {}
 void Spinlock::contended() {} // one thread: never taken twice
+void Spinlock::lock_irqs_on() { m_locked = 1; } // one thread, no interrupts
+void Spinlock::unlock_irqs_on() { m_locked = 0; }
+void Spinlock::not_for_sleep() { __builtin_trap(); }
 Process::Process() = default;
 Process::~Process() = default;
 ErrorOr<void> WaitQueue::wait_interruptible() { return Errno::EINTR; }
