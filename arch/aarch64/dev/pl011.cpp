@@ -4,6 +4,7 @@
 #include <kernel/console.h>
 #include <kernel/entry.h>
 #include <kernel/lock.h>
+#include <kernel/sync/spinlock.h>
 
 namespace arch::pl011 {
 namespace {
@@ -42,17 +43,13 @@ void write(const char* s, size_t n) {
     for (size_t i = 0; i < n; i++) putc(s[i]);
 }
 
-void enable_rx_interrupt() {
-    if (!g_regs) return;
-    wr(ICR, INT_RX | INT_RT);
-    wr(IMSC, INT_RX | INT_RT); // RX: FIFO level reached; RT: bytes waiting, line idle
-    // Bytes that arrived before now raised no interrupt we will see (the RX interrupt
-    // fires when the FIFO reaches its trigger level, not while it stays there): take
-    // them now, or a full FIFO would stall input for good.
-    handle_interrupt();
-}
+namespace {
+// The receive side: the interrupt handler (on the CPU that takes device interrupts) and
+// console_rx_resume (on whichever CPU read the console) drain the FIFO one at a time,
+// so that bytes reach the console in order.
+kernel::Spinlock g_rx_lock {"uart rx"};
 
-void handle_interrupt() {
+void drain() LV_REQUIRES(g_rx_lock) {
     // Clear first, then drain: QEMU raises RX only when the FIFO goes from empty to one
     // byte, so clearing after the drain loses the interrupt of a byte that arrived in
     // between, and input stalls with the FIFO full.
@@ -67,13 +64,29 @@ void handle_interrupt() {
         kernel::console_rx(u8(rd(DR) & 0xff));
     }
 }
+} // namespace
+
+void enable_rx_interrupt() {
+    if (!g_regs) return;
+    kernel::SpinlockLocker l(g_rx_lock);
+    wr(ICR, INT_RX | INT_RT);
+    wr(IMSC, INT_RX | INT_RT); // RX: FIFO level reached; RT: bytes waiting, line idle
+    // Bytes that arrived before now raised no interrupt we will see (the RX interrupt
+    // fires when the FIFO reaches its trigger level, not while it stays there): take
+    // them now, or a full FIFO would stall input for good.
+    drain();
+}
+
+void handle_interrupt() {
+    kernel::SpinlockLocker l(g_rx_lock);
+    drain();
+}
 } // namespace arch::pl011
 
 namespace arch {
 void console_write(const char* s, size_t n) { pl011::write(s, n); }
 
 void console_rx_resume() {
-    kernel::InterruptGuard g;
     pl011::enable_rx_interrupt(); // unmasks, then takes what waits in the FIFO
 }
 } // namespace arch

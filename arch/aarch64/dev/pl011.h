@@ -9,7 +9,7 @@ bool ready();
 void putc(char c);
 void write(const char* s, size_t n);
 // Receive interrupt: unmask RX in the UART (the GIC side is enabled by the caller).
-void enable_rx_interrupt() LV_REQUIRES_GIANT;
+void enable_rx_interrupt();
 // From the IRQ handler: drain the receive FIFO into kernel::console_rx().
 void handle_interrupt();
 } // namespace arch::pl011

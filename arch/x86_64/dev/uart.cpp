@@ -8,6 +8,7 @@
 #include <kernel/console.h>
 #include <kernel/entry.h>
 #include <kernel/lock.h>
+#include <kernel/sync/spinlock.h>
 #include <lib/format.h>
 
 namespace arch::x86 {
@@ -20,6 +21,24 @@ constexpr unsigned kFifoSize = 16;
 // A byte that arrived before the FIFOs were on (the UART holds one then; enabling the
 // FIFOs would drop it), delivered once the console can take input.
 int g_early_byte = -1;
+
+// The receive side: the interrupt handler (on the CPU that takes device interrupts) and
+// uart_resume_rx (on whichever CPU read the console) drain the FIFO one at a time, so
+// that bytes reach the console in order.
+kernel::Spinlock g_rx_lock {"uart rx"};
+
+void drain() LV_REQUIRES(g_rx_lock) {
+    // Take bytes while the console has room; when it is full, leave the rest in the UART
+    // with the receive interrupt off (the FIFO fills and QEMU stops sending) until
+    // console_rx_resume().
+    while (inb(kCom1 + LSR) & kLsrDataReady) {
+        if (kernel::console::rx_full()) {
+            outb(kCom1 + IER, 0x00);
+            return;
+        }
+        kernel::console_rx(inb(kCom1 + RBR));
+    }
+}
 } // namespace
 
 void uart_init() {
@@ -43,22 +62,14 @@ void uart_enable_rx_interrupt() {
 }
 
 void uart_handle_interrupt() {
-    // Take bytes while the console has room; when it is full, leave the rest in the UART
-    // with the receive interrupt off (the FIFO fills and QEMU stops sending) until
-    // console_rx_resume().
-    while (inb(kCom1 + LSR) & kLsrDataReady) {
-        if (kernel::console::rx_full()) {
-            outb(kCom1 + IER, 0x00);
-            return;
-        }
-        kernel::console_rx(inb(kCom1 + RBR));
-    }
+    kernel::SpinlockLocker l(g_rx_lock);
+    drain();
 }
 
 void uart_resume_rx() {
-    kernel::InterruptGuard g;
+    kernel::SpinlockLocker l(g_rx_lock);
     outb(kCom1 + IER, 0x01);
-    uart_handle_interrupt();
+    drain();
 }
 
 // Waits until every byte has left the UART (before powering off: QEMU would drop what
