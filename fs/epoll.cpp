@@ -1,14 +1,13 @@
 #include <arch/abi.h>
 #include <fs/anon.h>
 #include <fs/epoll.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/poll_table.h>
 #include <kernel/signal.h>
 #include <kernel/wait_queue.h>
 
 namespace fs {
 namespace {
-using kernel::InterruptGuard;
 using kernel::WaitQueue;
 
 // Bits that are flags, not events (EP_PRIVATE_BITS): a one-shot registration that fired
@@ -22,7 +21,7 @@ constexpr int kMaxNests = 4;
 class Epoll;
 
 // A registration. Locking: registrations are made, changed and removed, and the
-// registered set (Epoll::m_items) is walked, with the giant lock held (kernel/lock.h),
+// registered set (Epoll::m_items) is walked, with the giant lock held (kernel/sync/giant.h),
 // so a holder of it sees every Item stay. The wakes of the registered files' queues
 // run anywhere, without it (a pipe written on another CPU): they take the Epoll's
 // m_lock, which guards the ready list and every Item's ready_node and `events`
@@ -53,7 +52,7 @@ public:
     explicit Epoll(FileSystem& fs) : AnonInode(fs) {}
 
     void release(File&) override {
-        InterruptGuard g;
+        kernel::giant::Section g;
         while (Item* it = m_items.first()) remove(*it);
     }
     u32 poll(File&, u32 events) override;
@@ -120,7 +119,7 @@ void Epoll::on_wake(WaitQueue::Waiter& w, u32 key) {
     ep.m_wait.wake_all(kPollIn | kPollRdNorm);
 }
 
-// The registered File's last reference is gone (~File, interrupts off).
+// The registered File's last reference is gone (~File, under the giant lock).
 void Epoll::on_file_gone(FileWatch& w) {
     Item& it = item_of_watch(w);
     it.ep->remove(it);
@@ -160,7 +159,7 @@ ErrorOr<void> Epoll::insert(File& target, int fd, u32 events, u64 data) {
     it->queue = q;
     it->waiter.notify = on_wake;
     it->watch.file_gone = on_file_gone;
-    InterruptGuard g;
+    kernel::giant::Section g;
     m_items.push_back(*it);
     target.watches.push_back(it->watch);
     q->add(it->waiter);
@@ -174,7 +173,7 @@ ErrorOr<void> Epoll::ctl(int op, int fd, File& target, u32 events, u64 data) {
         if (op == kEpollCtlMod) return Errno::EINVAL;
         if (op == kEpollCtlAdd && (inner || (events & ~kExclusiveOk))) return Errno::EINVAL;
     }
-    InterruptGuard g;
+    kernel::giant::Section g;
     if (op == kEpollCtlAdd && inner && inner->reaches(*this, 0)) return Errno::ELOOP;
     Item* it = find(target, fd);
     switch (op) {
@@ -205,7 +204,7 @@ u32 Epoll::poll(File&, u32 events) {
     // The list is walked a step at a time under m_lock, each file polled without it. With
     // the giant lock held no entry leaves the list meanwhile (only on_wake changes it
     // without that lock, and it only appends).
-    InterruptGuard g;
+    kernel::giant::Section g;
     Item* it;
     {
         kernel::SpinlockLocker l(m_lock);
@@ -221,8 +220,8 @@ u32 Epoll::poll(File&, u32 events) {
 
 ErrorOr<size_t> Epoll::transfer(VirtAddr out, size_t max) {
     // As ep_send_events: the ready list is taken whole; registrations woken meanwhile go
-    // on the (now empty) ready list, for the next call. Each is polled again with
-    // interrupts off; the user copy runs with them on, so a registration may be removed
+    // on the (now empty) ready list, for the next call. Each is polled again in a
+    // giant::Section; the user copy runs outside it, so a registration may be removed
     // (EPOLL_CTL_DEL, its file closed) while we copy: the local lists stay consistent
     // because removal unlinks through the node.
     // tx and relist are local, but their entries' nodes are on_wake's to test: they are
@@ -250,7 +249,7 @@ ErrorOr<size_t> Epoll::transfer(VirtAddr out, size_t max) {
             break;
         }
         {
-            InterruptGuard g;
+            kernel::giant::Section g;
             Item* it;
             {
                 kernel::SpinlockLocker l(m_lock);

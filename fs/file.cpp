@@ -2,7 +2,7 @@
 #include <fs/mutex.h>
 #include <fs/pipe.h>
 #include <fs/vfs.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 
 namespace fs {
 namespace {
@@ -79,7 +79,7 @@ File::~File() {
     bool giant_free = ops && ops->giant_free() && (!inode || inode->giant_free()) && !m_dir;
     kernel::giant::LockerIf giant(!giant_free);
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         while (FileWatch* w = watches.pop_front()) w->file_gone(*w);
     }
     if (ops) ops->release(*this);

@@ -9,7 +9,7 @@
 namespace fs {
 // Something that refers to a File without holding a reference (an epoll registration,
 // fs/epoll.cpp). When the File goes away (its last descriptor closed), file_gone runs
-// for each watch, with interrupts off and before the ops are released, so that the
+// for each watch, under the giant lock and before the ops are released, so that the
 // registration ends with the open file description, as epoll(7) says.
 struct FileWatch {
     lv::ListNode node;

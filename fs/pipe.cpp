@@ -139,7 +139,7 @@ ErrorOr<size_t> Pipe::write(File& f, u64, const IoBuffer& buf, size_t n) {
 }
 
 // A snapshot without the lock, as Linux's pipe_poll (READ_ONCE): poll and epoll may
-// check with interrupts off, and every change is followed by a wake of m_wait, which
+// check under other locks, and every change is followed by a wake of m_wait, which
 // re-polls. Each field is read once, whole (the writers run on other CPUs).
 u32 Pipe::poll(File& f, u32 events) LV_NO_THREAD_SAFETY_ANALYSIS {
     auto once = [](const auto& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); };

@@ -11,7 +11,7 @@
 #include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/cpu_stat.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/oom.h>
 #include <kernel/sched.h>
 #include <kernel/process.h>
@@ -224,7 +224,7 @@ void gen_mounts(Text& t, int) {
 void gen_maps(Text& t, int pid) {
     lv::RefPtr<mm::AddressSpace> as;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (auto* p = kernel::find_process(pid)) as = p->as();
     }
     if (!as) return;
@@ -242,11 +242,11 @@ void gen_maps(Text& t, int pid) {
 }
 
 void gen_comm(Text& t, int pid) {
-    kernel::InterruptGuard g; // the name (the giant lock)
+    kernel::giant::Section g; // the name (the giant lock)
     if (auto* p = kernel::find_process(pid)) t.printf("%s\n", p->comm());
 }
 void gen_cmdline(Text& t, int pid) {
-    kernel::InterruptGuard g; // the name (the giant lock)
+    kernel::giant::Section g; // the name (the giant lock)
     if (auto* p = kernel::find_process(pid)) { // FIXME: argv is not kept; the name stands in
         t.printf("%s", p->comm());
         t.put('\0');
@@ -258,7 +258,7 @@ void gen_cmdline(Text& t, int pid) {
 char state_of(kernel::Process& p) LV_REQUIRES_GIANT {
     if (p.zombie()) return 'Z';
     if (p.stopped()) return 'T';
-    kernel::InterruptGuard g; // p.threads (the giant lock), and the run states
+    kernel::giant::Section g; // p.threads (the giant lock), and the run states
     for (kernel::Thread& t : p.threads())
         if (kernel::sched::is_runnable(t)) return 'R';
     return 'S';
@@ -286,7 +286,7 @@ void gen_stat(Text& t, int pid) LV_REQUIRES_GIANT {
     kernel::SchedAttr sched {};
     u32 processor = 0;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (mm::AddressSpace* as = p->as().get()) {
             vsize = as->mapped_bytes();
             brk_start = as->brk_start();
@@ -407,7 +407,7 @@ ErrorOr<size_t> ProcLink::readlink(char* buf, size_t cap) {
     switch (m_kind) {
     case Self: return min(cap, lv::snprintf(buf, cap, "%d", p->pid()));
     case Exe: {
-        kernel::InterruptGuard g; // the path (the giant lock)
+        kernel::giant::Section g; // the path (the giant lock)
         size_t n = min(cap, strlen(p->exe_path()));
         memcpy(buf, p->exe_path(), n);
         return n;
@@ -438,7 +438,7 @@ ErrorOr<lv::RefPtr<Inode>> ProcLink::follow_magic() {
     case Exe: {
         char path[256];
         {
-            kernel::InterruptGuard g; // the path (the giant lock)
+            kernel::giant::Section g; // the path (the giant lock)
             lv::copy_truncated(path, sizeof path, p->exe_path());
         }
         auto root = process_root();

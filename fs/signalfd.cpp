@@ -1,13 +1,12 @@
 #include <fs/anon.h>
 #include <fs/signalfd.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <kernel/wait_queue.h>
 
 namespace fs {
 namespace {
-using kernel::InterruptGuard;
 using kernel::Thread;
 
 constexpr u64 kUnblockable = (1ull << (kernel::SIGKILL - 1)) | (1ull << (kernel::SIGSTOP - 1));
@@ -65,7 +64,7 @@ public:
     SignalFd(FileSystem& fs, u64 mask) : AnonInode(fs), m_mask(mask & ~kUnblockable) {}
 
     void set_mask(u64 mask) {
-        InterruptGuard g;
+        kernel::giant::Section g;
         m_mask = mask & ~kUnblockable;
         kernel::signal_queued_wait().wake_all(kPollIn | kPollRdNorm); // readers re-check
     }
@@ -80,7 +79,7 @@ public:
             int sig = 0;
             Thread::SigInfo info;
             {
-                InterruptGuard g;
+                kernel::giant::Section g;
                 while (!kernel::dequeue_signal(self, m_mask, sig, info)) {
                     if (nonblock) return done ? ErrorOr<size_t>(done * sizeof(SignalfdSiginfo)) : Errno::EAGAIN;
                     TRY(kernel::signal_queued_wait().wait_interruptible()); // restartable, as Linux
@@ -99,14 +98,14 @@ public:
         // process shows that process its own).
         Thread& t = kernel::current_thread();
         if (!t.process()) return 0;
-        InterruptGuard g;
+        kernel::giant::Section g;
         u64 pending = (t.pending().bits() | t.process()->pending().bits()) & m_mask;
         return pending ? events & (kPollIn | kPollRdNorm) : 0;
     }
     kernel::WaitQueue* wait_queue(File&) override { return &kernel::signal_queued_wait(); }
 
 private:
-    u64 m_mask LV_GUARDED_BY_GIANT; // changed in InterruptGuard sections
+    u64 m_mask LV_GUARDED_BY_GIANT; // changed in giant::Sections
 };
 
 FileSystem* signalfd_fs() { return anon_fs("signalfd"); }

@@ -103,8 +103,8 @@ void timer_thread(void*) {
         // Until the earliest deadline, or a timer set meanwhile (set() wakes it). A
         // deadline already passed again (an interval shorter than this loop, under a busy
         // CPU) still sleeps until the next tick, when sleepers' deadlines are checked
-        // anyway: going round at once would keep this CPU, with interrupts off and the
-        // giant lock held, forever (stress-ng's timerfd stressor hung the machine so).
+        // anyway: going round at once would keep this CPU, unpreempted and with the giant
+        // lock held, forever (stress-ng's timerfd stressor hung the machine so).
         if (next != kNever) next = max(next, now_ns() + kMinSleepNs);
         (void)g_thread_wait.wait_locked_until(g_lock, next == kNever ? kernel::kNoDeadline : u64(next));
     }

@@ -2,7 +2,7 @@
 #include <fs/fd_table.h>
 #include <fs/kernel_api.h>
 #include <kernel/clone.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/nproc.h>
 #include <kernel/process.h>
@@ -136,7 +136,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         }
         if (!t) return Errno::ENOMEM;
         inherit(*t);
-        InterruptGuard g;
+        giant::Section g;
         // Not into a process on its way out, nor from a thread told to die (another
         // thread's execve waits for every thread but its own to be gone).
         if (self.exit_started() || current_thread().exiting()) { destroy_thread(t); return Errno::EAGAIN; }
@@ -145,7 +145,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
     } else {
         {
             // Fail early, before copying anything; checked again as the child is added.
-            InterruptGuard g;
+            giant::Section g;
             TRY(check_new_task(self));
         }
         Pieces made = TRY(copy_process(self, a));
@@ -156,7 +156,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         Process* parent = (a.flags & CLONE_PARENT) && self.parent() ? self.parent() : &self;
         ErrorOr<void> allowed {};
         {
-            InterruptGuard g; // the check and the new task's arrival in the table are one step
+            giant::Section g; // the check and the new task's arrival in the table are one step
             allowed = check_new_task(self);
             if (!allowed.is_error()) register_process(*child, parent, *t);
         }
@@ -181,7 +181,7 @@ ErrorOr<int> do_clone(const CloneArgs& a) {
         // The parent sleeps until the child execs or exits (it borrowed our memory).
         // `child` is not touched any more: once it exits, its parent (us, our other
         // threads, or with CLONE_PARENT our own parent) may reap and free it.
-        InterruptGuard g;
+        giant::Section g;
         // Killable, as Linux's wait_for_vfork_done: SIGKILL ends the parent even while the
         // child runs (the child keeps the memory alive through its own reference).
         while (!vfork.done)

@@ -3,7 +3,7 @@
 #include <kernel/exec.h>
 #include <kernel/execve.h>
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -53,7 +53,7 @@ ErrorOr<bool> parse_shebang(fs::Inode& inode, char (&interp)[kShebangMax], char 
 // another thread's execve that came first): the execve then fails, and the thread
 // exits on its way out.
 bool kill_other_threads(Process& p, Thread& t) {
-    InterruptGuard g;
+    giant::Section g;
     if (t.exiting()) return false;
     for (Thread& o : p.threads()) {
         if (&o == &t) continue;
@@ -72,7 +72,7 @@ bool kill_other_threads(Process& p, Thread& t) {
 void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPtr<SignalHandlers> spare,
                   lv::RefPtr<fs::FdTable> own_fds) LV_REQUIRES_GIANT {
     {
-        InterruptGuard g;
+        giant::Section g;
         // A descriptor table shared with another process (CLONE_FILES) is left to it,
         // and close-on-exec applies to this process's own copy (Linux's unshare_files).
         if (own_fds) p.set_fds(lv::move(own_fds));

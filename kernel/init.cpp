@@ -14,7 +14,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/init.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -59,7 +59,7 @@ void reaper_loop(void*) {
             continue;
         }
         // No children now: sleep until an orphan arrives.
-        InterruptGuard g;
+        giant::Section g;
         if (current_process().children().empty()) (void)current_process().child_wait().wait_interruptible();
     }
 }

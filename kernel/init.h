@@ -10,5 +10,5 @@ namespace kernel {
 const char* boot_cmdline(); // kernel/main.cpp
 // Hooks from process management.
 void before_first_user_entry(Thread& t); // the first user instruction is about to run
-void notify_process_exit(Process& p) LV_REQUIRES_GIANT; // p just became a zombie (interrupts off)
+void notify_process_exit(Process& p) LV_REQUIRES_GIANT; // p just became a zombie (in a giant::Section)
 } // namespace kernel

@@ -1,7 +1,7 @@
 #include <kernel/cpu_stat.h>
 #include <kernel/cpu.h>
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <kernel/time.h>
@@ -257,19 +257,19 @@ u64 cpu_clock_ns(const CpuClock& c) {
 }
 
 u64 process_runtime_ns(const Process& p) {
-    InterruptGuard g;
+    giant::Section g;
     u64 ns = p.dead_threads_runtime_ns();
     for (const Thread& t : const_cast<Process&>(p).threads()) ns += thread_runtime_ns(t);
     return ns;
 }
 
 CpuSplit thread_cpu(Thread& t) {
-    InterruptGuard g;
+    giant::Section g;
     return adjust(thread_runtime_ns(t), t.own().cpu.user_ticks, t.own().cpu.system_ticks, t.reported_cpu());
 }
 
 CpuSplit process_cpu(Process& p) {
-    InterruptGuard g;
+    giant::Section g;
     return adjust(process_runtime_ns(p), p.tick_utime_ns() / kTickNs, p.tick_stime_ns() / kTickNs, p.reported_cpu());
 }
 
@@ -280,12 +280,12 @@ CpuSplit child_total_cpu(Process& child) {
 
 void add_reaped_child(Process& parent, Process& child) {
     CpuSplit c = child_total_cpu(child);
-    InterruptGuard g;
+    giant::Section g;
     parent.add_children_cpu(c);
 }
 
 void load_average(u64 (&loads)[3]) {
-    InterruptGuard g;
+    giant::Section g;
     for (int i = 0; i < 3; i++) loads[i] = g_avenrun[i] << 5; // FSHIFT 11 -> SI_LOAD_SHIFT 16
 }
 

@@ -1,7 +1,7 @@
 // The kernel log: "[seconds.micros] L message" lines to the console's log channel.
 #include <arch/interface.h>
 #include <kernel/console.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <lib/format.h>
 

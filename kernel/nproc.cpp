@@ -1,5 +1,5 @@
 #include <kernel/cred.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/nproc.h>
 #include <kernel/process.h>
 
@@ -33,7 +33,7 @@ void note_uid_change(Process& p, u32 old_uid) {
 }
 
 ErrorOr<void> check_exec(Process& p) {
-    InterruptGuard g;
+    giant::Section g;
     if (p.nproc_exceeded() && user_tasks(p.uid()) > limit_of(p)) return Errno::EAGAIN;
     p.set_nproc_exceeded(false);
     return {};

@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/oom.h>
 #include <kernel/process.h>
@@ -13,7 +13,7 @@ constexpr i64 kNever = i64(1ull << 63); // Linux's LONG_MIN: not a candidate
 u64 page_table_pages(u64 rss) { return rss / 512 + 1; } // an estimate: one leaf table per 512 pages
 
 // Linux's oom_badness(): pages the process would give back (resident pages and page
-// tables), shifted by oom_score_adj thousandths of the machine. Interrupts off.
+// tables), shifted by oom_score_adj thousandths of the machine. In a giant::Section.
 i64 badness(Process& p, u64 total_pages) LV_REQUIRES_GIANT {
     if (p.unkillable() || p.oom_victim() || p.zombie() || p.exit_started() || !p.as() || p.oom_score_adj() == kOomScoreAdjMin)
         return kNever;
@@ -29,7 +29,7 @@ u64 resident_pages(Process& p) {
 }
 
 u64 oom_score(Process& p) {
-    InterruptGuard g;
+    giant::Section g;
     u64 total = mm::total_memory_bytes() / mm::kPageSize;
     i64 b = badness(p, total);
     if (b == kNever || !total) return 0;
@@ -38,13 +38,13 @@ u64 oom_score(Process& p) {
 }
 
 void clear_oom_victims() {
-    InterruptGuard g;
+    giant::Section g;
     for (Process& p : all_processes())
         if (p.oom_victim() == 1 && !p.zombie()) p.set_oom_victim(2);
 }
 
 bool oom_kill() {
-    InterruptGuard g;
+    giant::Section g;
     u64 total = mm::total_memory_bytes() / mm::kPageSize;
     Process* victim = nullptr;
     i64 best = kNever;

@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/poll_table.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -74,7 +74,7 @@ constexpr u64 kUnblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
 SigmaskSwap::SigmaskSwap(const u64* mask) {
     if (!mask) return;
     Thread& t = current_thread();
-    InterruptGuard g;
+    giant::Section g;
     t.own().mask_before_suspend = t.sigmask();
     t.own().in_sigsuspend = true;
     t.set_sigmask(*mask & ~kUnblockable);
@@ -86,7 +86,7 @@ void SigmaskSwap::finish(bool interrupted) {
     m_active = false;
     if (interrupted) return; // before_return_to_user() restores it, after the handler if any
     Thread& t = current_thread();
-    InterruptGuard g;
+    giant::Section g;
     t.set_sigmask(t.own().mask_before_suspend);
     t.own().in_sigsuspend = false;
 }

@@ -7,7 +7,7 @@
 #include <kernel/futex.h>
 #include <kernel/init.h>
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -38,7 +38,7 @@ void default_rlimits(RLimit* r) {
 
 namespace {
 
-// Takes a reaped zombie out of the table and the tree (interrupts off); the caller
+// Takes a reaped zombie out of the table and the tree (in a giant::Section); the caller
 // frees it once out of the giant lock's sections (nothing can find it any more, and
 // its timers, which could, are gone).
 void unlink_reaped(Process& c) LV_REQUIRES_GIANT {
@@ -181,7 +181,7 @@ void free_process(Process* p) {
 }
 
 void register_process(Process& p, Process* parent, Thread& first) {
-    InterruptGuard g;
+    giant::Section g;
     p.attach(parent);
     p.add_thread(first);
     g_processes.push_back(p);
@@ -196,7 +196,7 @@ Process* init_process() { return g_init; }
 Process::AllList& all_processes() LV_NO_THREAD_SAFETY_ANALYSIS { return g_processes; } // for_each_process holds it
 
 Process* find_process(int pid) {
-    InterruptGuard g;
+    giant::Section g;
     for (Process& p : g_processes)
         if (p.pid() == pid) return &p;
     return nullptr;
@@ -246,7 +246,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
 void release_vfork_parent(Process& p) {
     // Interrupts stay off from reading the pointer to the wake: the parent, once it sees
     // the pointer gone, returns and its stack (where *done lives) is reused.
-    InterruptGuard g;
+    giant::Section g;
     VforkDone* done = p.take_vfork_done();
     if (!done) return;
     done->done = true;
@@ -266,7 +266,7 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
         lv::RefPtr<fs::FdTable> fds;
         lv::RefPtr<mm::AddressSpace> as;
         {
-            InterruptGuard g;
+            giant::Section g;
             fds = p.take_fds();
             as = p.take_as();
         }
@@ -325,7 +325,7 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
     }
     bool last;
     {
-        InterruptGuard g;
+        giant::Section g;
         last = p.remove_thread(t);
         if (last) p.start_exit(exit_status_code(code));
         // Not the last: off the CPU without letting interrupts in. Preempted here, the
@@ -344,7 +344,7 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
     Thread& self = current_thread();
     Process& p = *self.process();
     {
-        InterruptGuard g;
+        giant::Section g;
         p.start_exit(wait_status);
         // Every other thread dies at its next return to user mode (or wakes to do so).
         for (Thread& t : p.threads()) {
@@ -372,7 +372,7 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
         Process* reaped = nullptr; // freed below, without the giant lock
         int found = 0;
         {
-            InterruptGuard g;
+            giant::Section g;
             bool any = false;
             for (Process& c : self.children()) {
                 bool match = pid == -1 || (pid > 0 && c.pid() == pid) || (pid == 0 && c.pgid() == self.pgid()) ||

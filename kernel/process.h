@@ -4,7 +4,7 @@
 #pragma once
 #include <kernel/cred.h>
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/thread.h>
 #include <kernel/sync/spinlock.h>
 #include <kernel/wait_queue.h>
@@ -389,7 +389,7 @@ Process* find_process(int pid);
 Process::AllList& all_processes();
 template <typename F>
 void for_each_process(F f) {
-    InterruptGuard g;
+    giant::Section g;
     for (Process& p : all_processes()) f(p);
 }
 

@@ -786,10 +786,12 @@ void switch_or_ask(Cpu& cpu, bool may_switch, ThreadList& dead) LV_REQUIRES(rq_l
 void on_tick() {
     // Interrupt context, interrupts off. A switch from here returns here when the
     // interrupted thread runs again. Not while it holds a spinlock (one that leaves
-    // interrupts on, kernel/sync/spinlock.h): then the switch is only asked for, and
-    // made at the next tick or on the way back to user mode.
+    // interrupts on, kernel/sync/spinlock.h) or is inside a giant::Section: then the
+    // switch is only asked for, and made at the next tick or on the way back to user
+    // mode.
     ThreadList dead;
-    bool may_switch = this_cpu().spinlocks_held == 0;
+    Thread* interrupted = this_cpu().current;
+    bool may_switch = this_cpu().spinlocks_held == 0 && !(interrupted && interrupted->own().preempt_off);
     {
         MyRqLocker l;
         RunQueue& rq = my_rq();

@@ -62,9 +62,8 @@ void on_tick();               // from handle_timer_tick: sleepers' deadlines, ti
 // A deadline (monotonic ns; kNoDeadline for none) ends the sleep at the latest: the
 // result says whether it passed. (The wait queues build on this: kernel/wait_queue.h.)
 bool sleep_releasing(Spinlock& lock, u64 deadline_ns) LV_REQUIRES(lock);
-// Without a lock: the caller made its check under the giant lock with interrupts off
-// (kernel/sync/giant.h, kernel/lock.h), which excludes wakers on every CPU as long as
-// they hold the giant lock too; the sleep gives it up only once the thread is marked
+// Without a lock: the caller made its check in a giant::Section (kernel/sync/giant.h),
+// which excludes wakers on every CPU as long as they hold the giant lock too; the sleep gives it up only once the thread is marked
 // asleep. Those callers move to sleep_releasing as their data gets named locks.
 void block();                       // until wake()
 bool sleep_until(u64 deadline_ns);  // until wake() or the deadline; true if it passed

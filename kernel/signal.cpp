@@ -3,7 +3,7 @@
 // masks, flags and choices are made here, once for both architectures.
 #include <kernel/sync/giant.h>
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -103,7 +103,7 @@ void discard(Process& p, u64 bits) LV_REQUIRES_GIANT {
 
 // Linux's prepare_signal(): what sending `sig` does at once, before it is queued. Stop
 // signals cancel a pending SIGCONT and SIGCONT cancels pending stops and resumes a
-// stopped process, even when SIGCONT itself is then ignored. Interrupts off.
+// stopped process, even when SIGCONT itself is then ignored. In a giant::Section.
 void prepare_signal(Process& p, int sig) LV_REQUIRES_GIANT {
     if (kDefaultStop & bit(sig)) {
         discard(p, bit(SIGCONT));
@@ -118,13 +118,13 @@ void prepare_signal(Process& p, int sig) LV_REQUIRES_GIANT {
 // The default action of a stop signal: the whole process stops (its other threads at
 // their next return to user mode) until SIGCONT or SIGKILL.
 void stop_process(Process& p, int sig) {
-    InterruptGuard g;
+    giant::Section g;
     if (p.stop(sig)) notify_parent_of_stop(p);
 }
 
 // POSIX: a process group is orphaned when no member has a parent in another group of
 // the same session; the terminal's stop signals do not stop such groups (nobody could
-// continue them). Interrupts off.
+// continue them). In a giant::Section.
 bool pgrp_orphaned(int pgid) LV_REQUIRES_GIANT {
     bool orphaned = true;
     for (Process& q : all_processes()) {
@@ -136,7 +136,7 @@ bool pgrp_orphaned(int pgid) LV_REQUIRES_GIANT {
 
 void wait_while_stopped(Thread& t) {
     Process& p = *t.process();
-    InterruptGuard g;
+    giant::Section g;
     while (p.stopped() && !t.exiting()) p.continue_wait().wait_uninterruptible();
 }
 
@@ -235,7 +235,7 @@ void deliver(arch::TrapFrame& f, Thread& t, int sig, const Thread::SigInfo& info
         log_info("pid %d (%s): cannot write the frame for %s: killed by SIGSEGV", p.pid(), p.comm(), signal_name(sig));
         die(SIGSEGV);
     }
-    InterruptGuard g;
+    giant::Section g;
     t.set_sigmask(t.sigmask() | (act.mask));
     if (!(act.flags & SA_NODEFER)) t.set_sigmask(t.sigmask() | (bit(sig)));
     t.set_sigmask(t.sigmask() & (~kUnblockable));
@@ -266,7 +266,7 @@ void send_signal(Thread& t, int sig) { send_signal_info(t, sig, sender_info(SI_T
 
 void send_signal_info(Process& p, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals) return;
-    InterruptGuard g;
+    giant::Section g;
     if (p.zombie()) return;
     prepare_signal(p, sig);
     if (drop_at_send(p, nullptr, sig)) return;
@@ -277,7 +277,7 @@ void send_signal_info(Process& p, int sig, const Thread::SigInfo& info) {
 
 void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info) {
     if (sig <= 0 || sig > kNumSignals || !t.process()) return;
-    InterruptGuard g;
+    giant::Section g;
     prepare_signal(*t.process(), sig);
     if (drop_at_send(*t.process(), &t, sig)) return;
     t.pending().add(sig, info);
@@ -325,7 +325,7 @@ void user_fault(arch::TrapFrame& f, int signo, int si_code, VirtAddr addr) {
     mm::Vma v;
     if (signo == SIGSEGV && si_code == SEGV_PKUERR && p.as() && p.as()->vma_at(addr, v)) pkey = v.pkey;
     {
-        InterruptGuard g;
+        giant::Section g;
         // A synchronous fault cannot be blocked or ignored: Linux forces the default action
         // when the signal is blocked or SIG_IGN (force_sig_info), and it kills even the
         // first process (force_sig_info_to_task clears SIGNAL_UNKILLABLE).
@@ -364,7 +364,7 @@ void before_return_to_user(arch::TrapFrame& f) {
         int sig = 0;
         Thread::SigInfo info;
         {
-            InterruptGuard g;
+            giant::Section g;
             Process& p = *t.process();
             u64 pending = (t.pending().bits() | p.pending().bits()) & ~(t.sigmask() & ~kUnblockable);
             // SIGKILL ends the whole process at once, ahead of anything else pending (a

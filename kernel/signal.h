@@ -38,7 +38,7 @@ WaitQueue& signal_queued_wait();
 void send_signal_info(Process& p, int sig, const Thread::SigInfo& info);
 void send_signal_info(Thread& t, int sig, const Thread::SigInfo& info);
 // Takes the lowest pending signal in `mask` (thread-directed first, then the process's)
-// off the current thread's pending sets. Interrupts off. False if none.
+// off the current thread's pending sets. In a giant::Section. False if none.
 bool dequeue_signal(Thread& t, u64 mask, int& sig, Thread::SigInfo& info);
 // The Linux siginfo_t (128 bytes) for a dequeued signal.
 void fill_siginfo(u8 (&out)[128], int sig, const Thread::SigInfo& info);

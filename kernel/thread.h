@@ -238,6 +238,8 @@ public:
         // How deeply it holds the giant lock (kernel/sync/giant.h), kept while it is
         // switched away; changed only by the thread itself, with interrupts off.
         u32 giant_depth = 0;
+        // Inside how many giant::Sections: while nonzero the tick does not switch it away.
+        u32 preempt_off = 0;
     };
     Own& own() { return m_own; }
     const Own& own() const { return m_own; }

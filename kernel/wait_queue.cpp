@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -10,14 +10,15 @@
 
 namespace kernel {
 ErrorOr<void> WaitQueue::sleep_unlocked(bool timed, u64 timeout_ns, Wake mode) {
-    // The caller checked its condition with interrupts off; they stay off until the
-    // thread sleeps. FIXME(SMP): such callers move to wait_locked.
+    // The caller checked its condition under the giant lock; the section keeps it (and
+    // this thread on the CPU) until the thread is marked asleep, and every waker of
+    // such a queue holds it too. FIXME(SMP): such callers move to wait_locked.
     auto should_stop = [mode] {
         if (mode == Wake::Interruptible) return signal_pending();
         if (mode == Wake::Killable) return fatal_signal_pending();
         return false;
     };
-    InterruptGuard g;
+    giant::Section g;
     if (should_stop()) return Errno::EINTR;
     Waiter w;
     w.thread = &current_thread();

@@ -7,7 +7,8 @@
 // The condition is checked under the lock that guards it, and wait_locked gives that
 // lock up only once the thread is queued and marked asleep: no wake is lost. (The
 // older waits without a lock, wait_interruptible and the others, rely on the caller
-// checking with interrupts off, which is correct on one CPU only.) Wake-ups are
+// checking under the giant lock, in a giant::Section, and on every waker holding it
+// too.) Wake-ups are
 // broadcast; spurious returns are allowed.
 //
 // A queue may also hold notify entries (Waiter::notify set): they stay queued and are

@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <net/ethernet.h>
@@ -29,7 +29,7 @@ EthernetInterface::EthernetInterface() : arp(*this) {
 }
 
 void register_ethernet(EthernetInterface& iface) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     create_loopback();
     if (!iface.name[0]) lv::snprintf(iface.name, sizeof iface.name, "eth%d", g_next_eth);
     g_next_eth++;
@@ -63,7 +63,7 @@ void EthernetInterface::transmit_pending() {
     for (;;) {
         lv::OwnPtr<Packet> p;
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             Packet* raw = m_tx_queue.pop_front();
             if (!raw) return;
             m_tx_queued--;
@@ -72,7 +72,7 @@ void EthernetInterface::transmit_pending() {
         size_t len = p->length();
         if (drop_for_test(m_tx_seen)) continue; // lost on the "wire"
         bool ok = !transmit(*p).is_error();
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (ok) {
             stats.tx_packets++;
             stats.tx_bytes += len;
@@ -126,7 +126,7 @@ void EthernetInterface::frame_received(const void* frame, size_t len) {
 }
 
 void EthernetInterface::set_link(bool up) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (up) flags |= kIffRunning | kIffLowerUp;
     else flags &= ~(kIffRunning | kIffLowerUp);
 }

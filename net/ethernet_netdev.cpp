@@ -3,7 +3,7 @@
 // rx callback (interrupt context) into the net thread's queue; frames to send go to
 // NetDevice::send from EthernetInterface::transmit_pending.
 #include <drivers/net/net_device.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <lib/string.h>
 #include <net/ethernet.h>

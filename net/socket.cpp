@@ -1,6 +1,6 @@
 // The generic half of a socket: sockfs, the open file, read/write/poll/ioctl on it,
 // timeouts and credentials.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/time.h>
 #include <net/inet/dev_ioctl.h>
@@ -71,7 +71,7 @@ Socket::Socket(fs::FileSystem& fs, int d, int t, int p) : Inode(fs, fs::kIfsock 
 Socket::~Socket() = default;
 
 Errno Socket::take_error() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     Errno e = m_error;
     m_error = Errno {};
     return e;

@@ -10,11 +10,11 @@
 // Locking: socket state is under the giant lock (kernel/sync/giant.h), marked
 // LV_GUARDED_BY_GIANT and checked by clang; the operations say LV_REQUIRES_GIANT. Every
 // socket system call holds it (none is giant-free, and read/write take it for a socket,
-// whose FileOps are not giant_free), and so do the net thread and interrupt handlers.
-// Sections that must also keep this CPU's interrupt handlers out (state the receive
-// path changes) use kernel::InterruptGuard; user copies happen outside those. Whatever
-// a family must not run with interrupts off (dropping the last reference to a File or
-// Socket) it does after.
+// whose FileOps are not giant_free), and so do the net thread and the work thread
+// (kernel/work.h), which runs the drivers' receive path. Sections that must run as one
+// step (state the receive path changes) are kernel::giant::Sections; user copies
+// happen outside those. What a family must not do inside one (dropping the last
+// reference to a File or Socket) it does after.
 #pragma once
 #include <fs/file.h>
 #include <kernel/wait_queue.h>

@@ -3,7 +3,7 @@
 // each thread to make the same call), so a process-wide copy is what programs observe.
 // The rules themselves are in kernel/cred.cpp.
 #include <kernel/cred.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/nproc.h>
 #include <kernel/process.h>
 #include <lib/alloc.h>
@@ -25,7 +25,7 @@ ErrorOr<long> change(F f) {
         old_uid = c.uid;
         return f(c);
     }));
-    InterruptGuard g;
+    giant::Section g;
     note_uid_change(p, old_uid); // RLIMIT_NPROC (kernel/nproc.h)
     return 0;
 }

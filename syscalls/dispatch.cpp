@@ -68,7 +68,7 @@ long thunk(const u64* a) {
 // several CPUs at once: each touches only the caller's own thread, data under named
 // locks (the scheduler; the address space and the frame allocator; the descriptor
 // table and the VFS lock for a file mapping), and code of the old kind only inside
-// InterruptGuard sections, which take the giant lock themselves. read, write, readv and
+// giant::Sections, which take the giant lock themselves. read, write, readv and
 // writev take it themselves unless the file's object runs without it (a pipe:
 // fs::FileOps::giant_free).
 constexpr const char* kGiantFree[] = {

@@ -1,7 +1,7 @@
 #include <fs/fd_table.h>
 #include <kernel/cred.h>
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -227,7 +227,7 @@ ErrorOr<long> sys_getrusage(int who, UserPtr<void> usage) {
     case kSelf: cpu = process_cpu(p); break;
     case kThread: cpu = thread_cpu(current_thread()); break;
     case kChildren: {
-        InterruptGuard g;
+        giant::Section g;
         cpu = p.children_cpu();
         break;
     }
@@ -244,7 +244,7 @@ ErrorOr<long> sys_times(UserPtr<void> buf) {
         Process& p = current_process();
         CpuSplit self = process_cpu(p), children;
         {
-            InterruptGuard g;
+            giant::Section g;
             children = p.children_cpu();
         }
         i64 tms[4] = {i64(self.utime_ns / kNsPerTick), i64(self.stime_ns / kNsPerTick),

@@ -4,7 +4,7 @@
 // value and SCHED_IDLE (sched::priority_changed, kernel/sched.cpp). CPU affinity is
 // honoured (kernel/sched.h).
 #include <kernel/cred.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
@@ -32,7 +32,7 @@ bool valid_policy(int policy) {
            policy == SCHED_IDLE;
 }
 
-// A thread by id (0: the caller). Interrupts off while the result is used.
+// A thread by id (0: the caller). Under the giant lock while the result is used.
 Thread* find_thread(int tid) LV_REQUIRES_GIANT {
     if (tid == 0) return &current_thread();
     Thread* found = nullptr;
@@ -60,7 +60,7 @@ bool can_nice(int nice) {
 ErrorOr<long> set_scheduler(int pid, int policy, UserPtr<int> param, bool keep_policy) {
     if (param.is_null() || pid < 0) return Errno::EINVAL;
     int prio = TRY(param.read());
-    InterruptGuard g;
+    giant::Section g;
     Thread* t = find_thread(pid);
     if (!t) return Errno::ESRCH;
     bool reset = t->sched_attr().reset_on_fork;
@@ -116,7 +116,7 @@ ErrorOr<long> sys_sched_getaffinity(int pid, u32 len, UserPtr<u8> mask) {
     if (pid < 0) return Errno::ESRCH;
     u64 bits;
     {
-        InterruptGuard g;
+        giant::Section g;
         Thread* t = find_thread(pid);
         if (!t) return Errno::ESRCH;
         bits = sched::affinity(*t) & online_mask();
@@ -130,7 +130,7 @@ ErrorOr<long> sys_sched_setaffinity(int pid, u32 len, UserPtr<u8> mask) {
     u64 bits = 0;
     TRY(mm::copy_from_user(&bits, mask.addr(), min<u64>(len, kCpuMaskBytes)));
     if (pid < 0) return Errno::ESRCH;
-    InterruptGuard g;
+    giant::Section g;
     Thread* t = find_thread(pid);
     if (!t) return Errno::ESRCH;
     if (!same_owner(*t)) return Errno::EPERM;
@@ -144,7 +144,7 @@ ErrorOr<long> sys_sched_getparam(int pid, UserPtr<int> param) {
     if (param.is_null() || pid < 0) return Errno::EINVAL;
     int prio;
     {
-        InterruptGuard g;
+        giant::Section g;
         Thread* t = find_thread(pid);
         if (!t) return Errno::ESRCH;
         prio = t->sched_attr().priority;
@@ -160,7 +160,7 @@ ErrorOr<long> sys_sched_setscheduler(int pid, int policy, UserPtr<int> param) {
 
 ErrorOr<long> sys_sched_getscheduler(int pid) {
     if (pid < 0) return Errno::EINVAL;
-    InterruptGuard g;
+    giant::Section g;
     Thread* t = find_thread(pid);
     if (!t) return Errno::ESRCH;
     return t->sched_attr().policy | (t->sched_attr().reset_on_fork ? SCHED_RESET_ON_FORK : 0);
@@ -180,7 +180,7 @@ ErrorOr<long> sys_sched_rr_get_interval(int pid, UserPtr<void> interval) {
     if (pid < 0) return Errno::EINVAL;
     u64 ns;
     {
-        InterruptGuard g;
+        giant::Section g;
         Thread* t = find_thread(pid);
         if (!t) return Errno::ESRCH;
         int policy = t->sched_attr().policy;
@@ -196,7 +196,7 @@ ErrorOr<long> sys_getpriority(int which, int who) {
     // The syscall returns 20 - nice (1..40) so that it is never negative; the C
     // libraries turn it back into a nice value.
     long best = 0;
-    InterruptGuard g;
+    giant::Section g;
     for_each_prio_target(which, who, [&](Thread& t) { best = max<long>(best, 20 - t.sched_attr().nice); });
     if (!best) return Errno::ESRCH;
     return best;
@@ -209,7 +209,7 @@ ErrorOr<long> sys_setpriority(int which, int who, int niceval) {
     // nice value beyond RLIMIT_NICE) makes the call fail even if others changed.
     bool found = false, failed = false;
     Errno err = Errno::ESRCH;
-    InterruptGuard g;
+    giant::Section g;
     for_each_prio_target(which, who, [&](Thread& t) {
         found = true;
         if (!same_owner(t)) { failed = true; err = Errno::EPERM; return; }

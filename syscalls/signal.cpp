@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/sched.h>
 #include <kernel/process.h>
@@ -28,7 +28,7 @@ ErrorOr<long> sys_rt_sigaction(int sig, UserPtr<void> act, UserPtr<void> oldact,
     // action installed (do_sigaction, then copy_to_user).
     SignalAction old;
     {
-        InterruptGuard g;
+        giant::Section g;
         na.mask &= ~kUnblockable;
         old = p.sighand()->replace(sig, na);
         // Setting SIG_IGN discards a pending instance (POSIX), in every process that
@@ -58,7 +58,7 @@ ErrorOr<long> sys_rt_sigprocmask(int how, UserPtr<u64> set, UserPtr<u64> oldset,
     }
     if (!oldset.is_null()) TRY(oldset.write(t.sigmask()));
     if (!set.is_null()) {
-        InterruptGuard g;
+        giant::Section g;
         if (how == SIG_BLOCK) t.set_sigmask(t.sigmask() | (ns));
         else if (how == SIG_UNBLOCK) t.set_sigmask(t.sigmask() & (~ns));
         else t.set_sigmask(ns);
@@ -120,7 +120,7 @@ ErrorOr<long> sys_rt_sigreturn() {
         exit_process(SIGSEGV);
     }
     {
-        InterruptGuard g;
+        giant::Section g;
         t.set_sigmask(mask & ~kUnblockable);
     }
     // The dispatcher stores our result as the return register: give back the restored one.
@@ -131,7 +131,7 @@ ErrorOr<long> sys_rt_sigsuspend(UserPtr<u64> mask, usize sigsetsize) {
     if (sigsetsize != 8) return Errno::EINVAL;
     u64 m = TRY(mask.read());
     Thread& t = current_thread();
-    InterruptGuard g;
+    giant::Section g;
     // The handler runs with the temporary mask; the frame records the old one, which
     // rt_sigreturn brings back (kernel/signal.cpp).
     t.own().mask_before_suspend = t.sigmask();
@@ -142,7 +142,7 @@ ErrorOr<long> sys_rt_sigsuspend(UserPtr<u64> mask, usize sigsetsize) {
 }
 
 ErrorOr<long> sys_pause() {
-    InterruptGuard g;
+    giant::Section g;
     while (!signal_pending()) sched::block();
     return Errno::EINTR;
 }

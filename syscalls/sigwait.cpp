@@ -2,7 +2,7 @@
 // signal has one pending instance, whose siginfo is the first one sent (FIXME in
 // kernel/signal.h).
 #include <kernel/cred.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -57,7 +57,7 @@ ErrorOr<long> sys_rt_sigtimedwait(UserPtr<u64> set, UserPtr<void> uinfo, UserPtr
     int sig = 0;
     Thread::SigInfo info;
     {
-        InterruptGuard g;
+        giant::Section g;
         // Signals in the set wake us even while blocked (send_signal wakes the thread
         // regardless of its mask); they are taken here, never delivered to a handler.
         while (!dequeue_signal(t, mask, sig, info)) {
@@ -92,7 +92,7 @@ ErrorOr<long> sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, UserPtr<void> ui
     Thread::SigInfo info = TRY(read_user_info(uinfo, tid));
     Process* p = find_process(tgid);
     if (!p || p->zombie()) return Errno::ESRCH;
-    InterruptGuard g;
+    giant::Section g;
     Thread* target = nullptr;
     for (Thread& t : p->threads())
         if (t.tid() == tid) target = &t;

@@ -2,7 +2,7 @@
 // and reboot.
 #include <kernel/cred.h>
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/time.h>

@@ -2,7 +2,7 @@
 // converted when it is armed); ITIMER_VIRTUAL and ITIMER_PROF count the process's
 // user and user+system CPU time at each tick (kernel/itimer.cpp).
 #include <kernel/itimer.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <kernel/time.h>
@@ -134,7 +134,7 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
     int cpu_tid = 0;
     if (clock < 0) {
         if ((clock & 3) == kCpuVirt) return Errno::EOPNOTSUPP; // FIXME: user-time-only (VIRT) CPU timers
-        InterruptGuard g;
+        giant::Section g;
         CpuClock c = TRY(cpu_clock(clock));
         if (c.thread) {
             cpu_tid = c.thread->tid();
@@ -163,7 +163,7 @@ ErrorOr<long> sys_timer_create(int clock, UserPtr<void> sevp, UserPtr<int> timer
     // Linux's good_sigevent.
     switch (ev.notify) {
     case SIGEV_THREAD_ID: {
-        InterruptGuard g;
+        giant::Section g;
         bool mine = false;
         for (Thread& t : p.threads())
             if (t.tid() == ev.tid) mine = true;

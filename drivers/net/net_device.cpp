@@ -1,6 +1,6 @@
 // The network device registry and receive queues; see net_device.h.
 #include <drivers/net/net_device.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <lib/alloc.h>
 #include <lib/format.h>
@@ -52,7 +52,8 @@ void NetDevice::deliver_received(const u8* frame, size_t len) {
         if (f) f->release();
         return;
     }
-    // Interrupt context, interrupts off: the registration cannot change meanwhile.
+    // The driver's work, under the giant lock (kernel/work.h): the registration, changed
+    // under it too, cannot change meanwhile.
     if (m_rx_cb) m_rx_cb(*this, m_rx_ctx);
 }
 
@@ -75,19 +76,19 @@ ErrorOr<Frame*> NetDevice::receive_blocking() {
 }
 
 void NetDevice::set_rx_callback(void (*cb)(NetDevice&, void*), void* ctx) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     m_rx_cb = cb;
     m_rx_ctx = ctx;
 }
 
 void NetDevice::set_link_callback(void (*cb)(NetDevice&, void*), void* ctx) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     m_link_cb = cb;
     m_link_ctx = ctx;
 }
 
 void NetDevice::link_changed() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     log_info("net: %s: link %s", name, link_up() ? "up" : "down");
     if (m_link_cb) m_link_cb(*this, m_link_ctx);
 }

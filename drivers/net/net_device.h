@@ -4,8 +4,9 @@
 // deliver_received(), which queues them; the stack takes them with receive(), sleeping
 // on rx_wait() or woken by an rx callback.
 //
-// Locking: the receive queue is guarded by its spinlock ("net rx"; frames arrive in
-// interrupt context), the callbacks' registration by interrupts off. send() may block
+// Locking: the receive queue is guarded by its spinlock ("net rx"), the callbacks'
+// registration by the giant lock (a giant::Section; the drivers deliver frames from the
+// work thread, which holds it). send() may block
 // briefly for ring space: call it from thread context.
 #pragma once
 #include <kernel/sync/giant.h>

@@ -5,7 +5,7 @@
 #include <drivers/net/net_device.h>
 #include <drivers/net/selftest.h>
 #include <kernel/cmdline.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -51,7 +51,7 @@ u32 exchange(NetDevice& d, u32 count, u8* mac) {
     while (replies < count && kernel::time::monotonic_ns() < deadline) {
         Frame* f = d.receive();
         if (!f) {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             (void)d.rx_wait().wait_interruptible_for(deadline - kernel::time::monotonic_ns());
             continue;
         }

@@ -4,7 +4,7 @@
 // front and posted again once the interrupt has copied their frame out.
 #include <drivers/net/net_device.h>
 #include <drivers/virtio/virtqueue.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/work.h>
 #include <lib/alloc.h>
@@ -42,7 +42,7 @@ public:
         m_tx = TRY(Virtqueue::create(m_transport, kTxQueue, kQueueSize));
         // Receive buffers: one frame of kmalloc memory each (direct-mapped, contiguous).
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             for (u16 i = 0; i < m_rx->size(); i++) {
                 void* buf = kmalloc(kRxBufferLen);
                 if (!buf) break;
@@ -67,7 +67,7 @@ public:
         if (!buf) return Errno::ENOMEM;
         memcpy(buf + kHeaderLen, frame, len);
         Virtqueue::Segment seg {mm::virt_to_phys(buf), u32(kHeaderLen + wire), false};
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         // The ring is full only if the device stopped taking frames: wait a little.
         for (int tries = 0; !m_tx->add(&seg, 1, buf); tries++) {
             if (tries == 10 || m_tx_space.wait_interruptible_for(10'000'000).error() == Errno::EINTR) {

@@ -3,8 +3,9 @@
 // the frame allocator (physical = direct map, so the device reaches them at
 // mm::virt_to_phys of their address).
 //
-// Locking: the owner calls every method with interrupts disabled (kernel::InterruptGuard)
-// because its interrupt handler pops completions; one CPU, so that is the whole lock.
+// Locking: the owner's. virtio-blk calls every method under its own spinlock (its
+// interrupt handler pops completions); virtio-net under the giant lock (its sends, and
+// the work its interrupt handler queues: kernel/work.h).
 #pragma once
 #include <drivers/virtio/virtio.h>
 

@@ -49,6 +49,25 @@ void take_word(Thread* t) {
 }
 } // namespace
 
+Section::Section() LV_NO_THREAD_SAFETY_ANALYSIS {
+    lock();
+    // Preempted before the count goes up, the thread gives the lock up and takes it
+    // back: harmless, the section has not begun. From here it is not preempted.
+    arch::IrqState s = arch::irq_save();
+    if (Thread* t = this_cpu().current) {
+        if (t->own().irq_depth) panic("giant lock section in an interrupt handler");
+        t->own().preempt_off++;
+    }
+    arch::irq_restore(s);
+}
+
+Section::~Section() LV_NO_THREAD_SAFETY_ANALYSIS {
+    arch::IrqState s = arch::irq_save();
+    if (Thread* t = this_cpu().current) t->own().preempt_off--;
+    arch::irq_restore(s);
+    unlock();
+}
+
 // The analysis sees the capability, not the word: these are where it is implemented.
 void lock() LV_NO_THREAD_SAFETY_ANALYSIS {
     arch::IrqState s = arch::irq_save();

@@ -1,9 +1,9 @@
 // The giant lock: one lock, held by whatever runs code that is still protected by the
-// old single-CPU rule (kernel/lock.h's InterruptGuard: interrupts off on this CPU, no
-// lock named). With several CPUs, that rule alone no longer keeps two CPUs apart, so
-// every path into such code runs with the giant lock held, as Linux's big kernel lock
-// did while it was being taken apart:
-//   - every InterruptGuard section takes it (kernel/lock.h);
+// old single-CPU rule (once: interrupts off on this CPU, no lock named). With several
+// CPUs that rule alone no longer keeps two CPUs apart, so every path into such code runs
+// with the giant lock held, as Linux's big kernel lock did while it was being taken
+// apart:
+//   - every giant::Section takes it (below): the lock, and no preemption to its end;
 //   - so do most system calls for their whole length (all but syscalls/dispatch.cpp's
 //     kGiantFree), and the return to user mode when it has work (signal delivery); user
 //     mode never holds it;
@@ -54,11 +54,28 @@ void release_for_switch(Thread& prev); // prev is switching away (sched lock hel
 void reacquire_after_switch();         // the current thread, after the sched lock
 
 // A point in a long call (a copy of gigabytes) where the holder lets a CPU waiting for
-// the lock have it, then takes it back: the lock is not fair, and an interrupt handler on
-// another CPU (a timer that would deliver the signal ending the call) could otherwise
-// wait for the whole call. No spinlock may be held; what the lock guards may change
+// the lock have it, then takes it back: the lock is not fair, and another CPU (the work
+// thread that would deliver a timer's signal ending the call) could otherwise wait for
+// the whole call. No spinlock may be held; what the lock guards may change
 // meanwhile, as across a sleep.
 void yield_if_contended();
+
+// A section of code that runs as one step with respect to every other holder of the
+// lock: besides the lock, the thread is not preempted until the section ends (the tick
+// does not switch it away, which would give the lock up; Linux's preempt_disable). It
+// may still sleep, which gives the lock up as every sleep does: what the lock guards may
+// change across a sleep. Interrupts stay on: no interrupt handler touches what the
+// giant lock guards (kernel/work.h). Sections nest, and may be entered with the lock
+// held by a Locker. Never in an interrupt handler (checked). To the analysis the lock
+// is held from here to the end of the enclosing function: an assertion, since the
+// analysis cannot express a lock that nests.
+class Section {
+public:
+    Section() LV_ASSERT_CAPABILITY(the_lock);
+    ~Section();
+    Section(const Section&) = delete;
+    Section& operator=(const Section&) = delete;
+};
 
 class LV_SCOPED_CAPABILITY Locker {
 public:

@@ -1,5 +1,5 @@
 #include <kernel/cmdline.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <lib/string.h>
 #include <net/ethernet.h>
@@ -46,7 +46,7 @@ void init(const char* cmdline) {
         set_test_frame_drop(n);
         if (n) log_warn("net: dropping every %u-th Ethernet frame each way (levitate.netdrop)", n);
     }
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     g_initialized = true;
     create_loopback();
     start_net_thread();

@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <net/inet/datagram.h>
 #include <net/inet/ipv4.h>
 #include <net/inet/netd.h>
@@ -19,7 +19,7 @@ void DatagramSocket::set_fragmentation(Ipv4Send& s) const {
 }
 
 void DatagramSocket::release_queue() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     drain(m_queue);
     m_queued_bytes = 0;
     m_shutdown = kRcvShutdown | kSendShutdown;
@@ -36,7 +36,7 @@ void DatagramSocket::deliver(lv::OwnPtr<Packet> p) {
 
 ErrorOr<void> DatagramSocket::shutdown(int how) {
     if (how < kShutRd || how > kShutRdWr) return Errno::EINVAL;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     // inet_shutdown: an unconnected socket still records the shutdown (and wakes
     // pollers), but reports ENOTCONN.
     m_shutdown |= u32(how) + 1;
@@ -55,7 +55,7 @@ ErrorOr<size_t> DatagramSocket::recvmsg(RecvMsg& m) {
     lv::OwnPtr<Packet> owned;
     Packet* pkt = nullptr;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         for (;;) {
             if (has_error()) return take_error();
             if (!m_queue.empty()) {
@@ -83,7 +83,7 @@ ErrorOr<size_t> DatagramSocket::recvmsg(RecvMsg& m) {
 
 u32 DatagramSocket::poll_mask(u32) {
     constexpr u32 kIn = fs::kPollIn | fs::kPollRdNorm;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     u32 mask = fs::kPollOut | fs::kPollWrNorm | kPollWrBand; // no send queue: always writable
     if (has_error()) mask |= fs::kPollErr;
     if (m_shutdown & kRcvShutdown) mask |= kPollRdHup | kIn;
@@ -94,7 +94,7 @@ u32 DatagramSocket::poll_mask(u32) {
 
 ErrorOr<size_t> DatagramSocket::unread_bytes() {
     // SIOCINQ on a datagram socket: the size of the next datagram, not the whole queue.
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     return m_queue.empty() ? size_t(0) : m_queue.first()->length();
 }
 } // namespace net::inet

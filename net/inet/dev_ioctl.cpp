@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <lib/string.h>
 #include <mm/user_ptr.h>
@@ -80,7 +80,7 @@ ErrorOr<long> ifconf(u64 arg) {
     Ifreq entries[8];
     size_t n = 0;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         for (Interface& i : interfaces()) {
             if (!i.addr || n == 8) continue;
             memset(&entries[n], 0, sizeof(Ifreq));
@@ -120,7 +120,7 @@ ErrorOr<long> route_ioctl(u32 request, u64 arg) {
     char devname[kIfNameSize] = {};
     size_t devlen = 0;
     if (rt.dev) devlen = TRY(mm::copy_string_from_user(devname, rt.dev, sizeof devname));
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (request == kSiocDelRt) return route_delete(dst, mask, gw).is_error() ? Errno::ESRCH : ErrorOr<long>(0);
     Interface* iface = nullptr;
     if (devlen) {
@@ -141,7 +141,7 @@ ErrorOr<long> route_ioctl(u32 request, u64 arg) {
 // The interface part of one SIOCxIF* request on `r`, under the stack's lock; for a
 // getter, r is then copied back to the caller.
 ErrorOr<long> interface_request(u32 request, Ifreq& r) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     Interface* iface = request == kSiocGIfName ? find_interface(r.ivalue)
                                                : find_interface(r.name, strnlen(r.name, kIfNameSize));
     if (!iface) return Errno::ENODEV;

@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <lib/string.h>
 #include <net/inet/inet_socket.h>
 #include <net/inet/raw.h>
@@ -37,7 +37,7 @@ InetSocket::~InetSocket() = default;
 ErrorOr<void> InetSocket::getname(SockAddr& out, bool peer) {
     Endpoint e;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (peer) {
             if (!has_peer()) return Errno::ENOTCONN;
             e = {remote_addr, remote_port};
@@ -120,7 +120,7 @@ ErrorOr<void> InetSocket::getsockopt_level(int level, int name, UserPtr<u8> val,
     case kIpMtu: {
         u32 mtu;
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             if (!has_peer()) return Errno::ENOTCONN;
             auto r = route_output(remote_addr);
             if (r.is_error()) return Errno::ENOTCONN;

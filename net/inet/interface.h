@@ -5,8 +5,8 @@
 //
 // Locking: the whole stack (interfaces, routes, ARP, sockets, timers) is under the giant
 // lock (kernel/sync/giant.h): its data is marked LV_GUARDED_BY_GIANT and the functions
-// that touch it LV_REQUIRES_GIANT, checked by clang. Sections that the receive path's
-// interrupt handlers must not enter on this CPU use kernel::InterruptGuard. Received frames reach the stack through the net thread
+// that touch it LV_REQUIRES_GIANT, checked by clang. Sections that must run as one step
+// are kernel::giant::Sections. Received frames reach the stack through the net thread
 // (net/inet/netd.h), never directly from a driver's interrupt.
 #pragma once
 #include <kernel/sync/giant.h>

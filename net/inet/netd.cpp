@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/sched.h>
 #include <kernel/thread.h>
@@ -48,7 +48,7 @@ void run_expired_timers() LV_REQUIRES_GIANT {
 // interrupts get in between; at most `limit` of them.
 void process_received(size_t limit) LV_REQUIRES_GIANT {
     for (size_t i = 0; i < limit; i++) {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         Packet* p = g_rx.pop_front();
         if (!p) break;
         g_rx_count--;
@@ -65,7 +65,7 @@ void net_thread(void*) {
     kernel::giant::assert_held(); // a kernel thread holds it unless asleep (sched::thread_start)
     for (;;) {
         process_received(~size_t(0));
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         run_expired_timers();
         if (!g_rx.empty() || tcp_reap_pending() || g_tx_requested) {
             g_tx_requested = false;
@@ -84,7 +84,7 @@ void net_thread(void*) {
 } // namespace
 
 void queue_received(Interface& iface, lv::OwnPtr<Packet> p) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (g_rx_count >= kMaxBacklog) {
         iface.stats.rx_dropped++;
         return;
@@ -97,7 +97,7 @@ void queue_received(Interface& iface, lv::OwnPtr<Packet> p) {
 }
 
 void wake_net_thread() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     g_tx_requested = true;
     if (g_sleeping) g_wake.wake_all();
 }
@@ -108,7 +108,7 @@ void process_backlog() LV_REQUIRES_GIANT {
 }
 
 void timer_arm(Timer& t, u64 deadline_ns) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (t.armed()) g_timers.remove(t);
     t.deadline_ns = deadline_ns;
     g_timers.push_back(t);
@@ -118,7 +118,7 @@ void timer_arm(Timer& t, u64 deadline_ns) {
 void timer_arm_in(Timer& t, u64 delay_ns) { timer_arm(t, kernel::time::monotonic_ns() + delay_ns); }
 
 void timer_cancel(Timer& t) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (t.armed()) g_timers.remove(t);
 }
 

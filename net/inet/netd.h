@@ -18,7 +18,7 @@ class Interface;
 // stack's lock. The queue is bounded: beyond it the frame is dropped (counted).
 void queue_received(Interface& iface, lv::OwnPtr<Packet> p);
 
-// A one-shot timer run by the net thread with interrupts off. Re-arming an armed
+// A one-shot timer run by the net thread in a giant::Section. Re-arming an armed
 // timer moves it; a timer must be cancelled before its owner is freed.
 struct Timer {
     lv::ListNode node;

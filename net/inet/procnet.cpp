@@ -1,5 +1,5 @@
 #include <fs/procfs.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <lib/string.h>
 #include <net/ethernet.h>
 #include <net/inet/config.h>
@@ -44,7 +44,7 @@ void gen_dev(lv::PutChar put, void* ctx) {
     o.printf("Inter-|   Receive                                                |  Transmit\n");
     o.printf(" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls "
              "carrier compressed\n");
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     for (Interface& i : interfaces()) {
         const InterfaceStats& s = i.stats;
         o.printf("%6s: %7lu %7lu %4lu %4lu %4u %5u %10u %9u %8lu %7lu %4lu %4lu %4u %5u %7u %10u\n", i.name, s.rx_bytes,
@@ -57,7 +57,7 @@ void gen_route(lv::PutChar put, void* ctx) {
     Out o {put, ctx};
     o.printf("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
     o.end_line(127);
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     size_t n;
     const Route* r = routes(n);
     for (size_t k = 0; k < n; k++) {
@@ -71,7 +71,7 @@ void gen_route(lv::PutChar put, void* ctx) {
 void gen_arp(lv::PutChar put, void* ctx) {
     Out o {put, ctx};
     o.printf("IP address       HW type     Flags       HW address            Mask     Device\n");
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     for (Interface& i : interfaces()) {
         if (i.hw_type != kArphrdEther) continue;
         static_cast<EthernetInterface&>(i).arp.for_each([&](u32 ip, const MacAddr& m) {
@@ -111,7 +111,7 @@ void gen_tcp(lv::PutChar put, void* ctx) {
     Out o {put, ctx};
     o.printf("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
     o.end_line(149);
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     int sl = 0;
     for (InetSocket& s : tcp_ports().bound) {
         auto& t = static_cast<TcpSocket&>(s);
@@ -135,7 +135,7 @@ void gen_udp(lv::PutChar put, void* ctx) {
     o.printf("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref "
              "pointer drops");
     o.end_line(127);
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     int sl = 0;
     for (InetSocket& s : udp_ports().bound) gen_datagram(o, static_cast<UdpSocket&>(s), sl++);
 }
@@ -145,7 +145,7 @@ void gen_raw(lv::PutChar put, void* ctx) {
     o.printf("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref "
              "pointer drops");
     o.end_line(127);
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     int sl = 0;
     for_each_raw_socket([&](RawSocket& s) LV_REQUIRES_GIANT { gen_datagram(o, s, sl++); });
 }

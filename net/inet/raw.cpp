@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <lib/string.h>
 #include <net/inet/checksum.h>
@@ -27,18 +27,18 @@ ErrorOr<lv::RefPtr<RawSocket>> RawSocket::create(int protocol) {
 RawSocket::RawSocket(fs::FileSystem& fs, int protocol) : DatagramSocket(fs, kSockRaw, protocol) {
     // The local "port" of a raw socket is its protocol (getsockname shows sin_port 0).
     hdrincl = protocol == 255; // IPPROTO_RAW
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     raw_sockets().push_back(*this);
 }
 
 RawSocket::~RawSocket() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (raw_node.linked()) raw_sockets().remove(*this);
 }
 
 void RawSocket::close() {
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (raw_node.linked()) raw_sockets().remove(*this);
     }
     release_queue();
@@ -46,7 +46,7 @@ void RawSocket::close() {
 
 ErrorOr<void> RawSocket::bind(const SockAddr& a) {
     Endpoint e = TRY(parse_sockaddr(a, true));
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (e.addr && !interface_with_address(e.addr) && !is_broadcast(e.addr) && !is_multicast(e.addr))
         return Errno::EADDRNOTAVAIL;
     local_addr = e.addr;
@@ -54,7 +54,7 @@ ErrorOr<void> RawSocket::bind(const SockAddr& a) {
 }
 
 ErrorOr<void> RawSocket::connect(const SockAddr& a, bool) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (a.len >= 2 && a.family() == kAfUnspec) {
         m_connected = false;
         remote_addr = 0;
@@ -80,7 +80,7 @@ ErrorOr<size_t> RawSocket::sendmsg(SendMsg& m) {
     if (!p) return Errno::ENOBUFS;
     TRY(m.data.copy_in(0, p->put(len), len));
 
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_shutdown & kSendShutdown) return Errno::EPIPE;
     if (has_error()) return take_error();
     if (!m.name) {
@@ -135,7 +135,7 @@ ErrorOr<void> RawSocket::proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int
     len = min(len, int(sizeof(u32)));
     u32 v;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         v = icmp_filter;
     }
     TRY(mm::copy_to_user(val.addr(), &v, size_t(len)));

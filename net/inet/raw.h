@@ -29,7 +29,7 @@ protected:
     ErrorOr<void> proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int> len) LV_REQUIRES_GIANT override;
 };
 
-// Calls f(RawSocket&) for every open raw socket (with interrupts off).
+// Calls f(RawSocket&) for every open raw socket (in a giant::Section).
 void for_each_raw_socket_impl(void (*f)(RawSocket&, void*), void* ctx) LV_REQUIRES_GIANT;
 template <typename F>
 void for_each_raw_socket(F f) LV_REQUIRES_GIANT {

@@ -1,7 +1,7 @@
 // TCP: segment arrival (RFC 793 3.9 "SEGMENT ARRIVES", with RFC 1122's and 5961's
 // corrections): demultiplexing, the listener's handshake, and the checks of the
 // synchronized states in the RFC's order (sequence, RST, SYN, ACK, data, FIN).
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/random.h>
 #include <kernel/time.h>
 #include <net/inet/checksum.h>

@@ -1,6 +1,6 @@
 // TCP: IPPROTO_TCP socket options (include/uapi/linux/tcp.h), as do_tcp_setsockopt and
 // do_tcp_getsockopt check them.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <net/inet/tcp.h>
 
 namespace net::inet {
@@ -16,7 +16,7 @@ constexpr int kMaxTcpKeepidle = 32767, kMaxTcpKeepintvl = 32767, kMaxTcpKeepcnt 
 ErrorOr<void> TcpSocket::proto_setsockopt(int name, UserPtr<const u8> val, u32 len) {
     if (len < sizeof(int)) return Errno::EINVAL;
     int v = TRY(UserPtr<int>(val.addr()).read());
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     switch (name) {
     case kTcpNodelay:
         m_nodelay = v != 0;
@@ -76,7 +76,7 @@ ErrorOr<void> TcpSocket::proto_setsockopt(int name, UserPtr<const u8> val, u32 l
 ErrorOr<void> TcpSocket::proto_getsockopt(int name, UserPtr<u8> val, UserPtr<int> len) {
     int v;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         switch (name) {
         case kTcpNodelay: v = m_nodelay; break;
         case kTcpCork: v = m_cork; break;

@@ -1,7 +1,7 @@
 // TCP: building and sending segments, the retransmission and persist timer, RTT
 // estimation (RFC 6298), congestion control (RFC 5681), TIME_WAIT and the end of a
 // connection.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <net/inet/checksum.h>
@@ -72,7 +72,7 @@ void tcp_reap() {
     for (;;) {
         TcpSocket* s;
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             s = reap_list().pop_front();
         }
         if (!s) return;

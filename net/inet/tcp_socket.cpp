@@ -1,6 +1,6 @@
 // TCP: the socket calls (bind, connect, listen, accept, send, receive, shutdown, close,
 // poll) on top of the protocol machinery of tcp_input.cpp and tcp_output.cpp.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/random.h>
 #include <kernel/signal.h>
@@ -43,7 +43,7 @@ TcpSocket::TcpSocket(fs::FileSystem& fs) : InetSocket(fs, kSockStream, kIpprotoT
 }
 
 TcpSocket::~TcpSocket() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     timer_cancel(m_rtx_timer);
     timer_cancel(m_wait_timer);
     timer_cancel(m_keep_timer);
@@ -77,7 +77,7 @@ ErrorOr<void> TcpSocket::allocate_buffers() {
 ErrorOr<void> TcpSocket::bind(const SockAddr& a) {
     Endpoint e = TRY(parse_sockaddr(a, true));
     if (a.family() == kAfUnspec && e.addr != kInaddrAny) return Errno::EAFNOSUPPORT;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (e.addr && !interface_with_address(e.addr)) return Errno::EADDRNOTAVAIL;
     if (e.port && e.port < kPrivilegedPorts && !capable()) return Errno::EACCES;
     if (local_port || m_state != TcpState::Closed) return Errno::EINVAL;
@@ -129,7 +129,7 @@ ErrorOr<void> TcpSocket::connect(const SockAddr& a, bool nonblock) {
     BacklogFlush flush;
     if (a.len >= 2 && a.family() == kAfUnspec) {
         // tcp_disconnect: drop whatever connection there is.
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (m_state == TcpState::Listen) close_listener();
         else if (has_peer() || m_state == TcpState::SynSent) abort_with_reset();
         m_state = TcpState::Closed;
@@ -149,7 +149,7 @@ ErrorOr<void> TcpSocket::connect(const SockAddr& a, bool nonblock) {
     Endpoint e = TRY(parse_sockaddr(a, false));
     Timeout t = snd_timeout(nonblock);
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         switch (m_state) {
         case TcpState::Closed:
             if (m_connecting) {
@@ -195,7 +195,7 @@ ErrorOr<void> TcpSocket::connect(const SockAddr& a, bool nonblock) {
 ErrorOr<void> TcpSocket::listen(int backlog) {
     BacklogFlush flush;
     if (u32(backlog) > u32(kSomaxconn)) backlog = kSomaxconn;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_state == TcpState::Listen) {
         m_backlog = u32(backlog);
         return {};
@@ -217,7 +217,7 @@ ErrorOr<lv::RefPtr<Socket>> TcpSocket::accept(bool nonblock) {
     Timeout t = rcv_timeout(nonblock);
     lv::RefPtr<TcpSocket> child;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         for (;;) {
             if (m_state != TcpState::Listen) return Errno::EINVAL;
             if (TcpSocket* c = m_accept_queue.pop_front()) {
@@ -248,7 +248,7 @@ ErrorOr<void> TcpSocket::shutdown(int how) {
     BacklogFlush flush;
     if (how < kShutRd || how > kShutRdWr) return Errno::EINVAL;
     u32 mode = u32(how) + 1;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     switch (m_state) {
     case TcpState::Listen:
         if (mode & kRcvShutdown) close_listener(); // inet_shutdown disconnects a listener
@@ -287,7 +287,7 @@ ErrorOr<size_t> TcpSocket::sendmsg(SendMsg& m) {
         ByteRing::Span spans[2];
         size_t nspans = 0, n = 0;
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             // sk_stream_wait_connect: a connection in progress is waited for.
             while (m_state == TcpState::SynSent || m_state == TcpState::SynReceived) {
                 auto r = t.sleep(m_wait);
@@ -320,7 +320,7 @@ ErrorOr<size_t> TcpSocket::sendmsg(SendMsg& m) {
             }
             copied += spans[i].len;
         }
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (m_state != TcpState::Established && m_state != TcpState::CloseWait) continue; // reset meanwhile
         m_send.commit(copied);
         done += copied;
@@ -346,7 +346,7 @@ ErrorOr<size_t> TcpSocket::recvmsg(RecvMsg& m) {
         ByteRing::Span spans[2];
         size_t nspans = 0;
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             if (m_state == TcpState::Listen) return Errno::ENOTCONN;
             size_t avail = m_recv.size();
             if (peek) avail = avail > done ? avail - done : 0;
@@ -376,7 +376,7 @@ ErrorOr<size_t> TcpSocket::recvmsg(RecvMsg& m) {
             }
             copied += spans[i].len;
         }
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (!peek) {
             m_recv.consume(copied);
             maybe_window_update();
@@ -388,7 +388,7 @@ ErrorOr<size_t> TcpSocket::recvmsg(RecvMsg& m) {
 
 u32 TcpSocket::poll_mask(u32) {
     constexpr u32 kIn = fs::kPollIn | fs::kPollRdNorm, kOut = fs::kPollOut | fs::kPollWrNorm;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_state == TcpState::Listen) return m_accept_queue.empty() ? 0 : kIn;
     u32 mask = 0;
     bool closed = m_state == TcpState::Closed || m_state == TcpState::TimeWait;
@@ -407,7 +407,7 @@ u32 TcpSocket::poll_mask(u32) {
 }
 
 ErrorOr<size_t> TcpSocket::unread_bytes() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_state == TcpState::Listen) return Errno::EINVAL;
     return m_recv.size();
 }
@@ -439,7 +439,7 @@ void TcpSocket::abort_with_reset() {
 
 void TcpSocket::close() {
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         m_shutdown = kRcvShutdown | kSendShutdown;
         m_orphan = true;
         switch (m_state) {
@@ -484,7 +484,7 @@ ErrorOr<long> TcpSocket::proto_ioctl(u32 request, u64 arg) {
     constexpr u32 kSiocOutq = 0x5411, kSiocOutqNsd = 0x894b, kSiocAtMark = 0x8905;
     int v;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (m_state == TcpState::Listen) return Errno::EINVAL;
         switch (request) {
         case kSiocOutq: v = int(m_send.size()); break;

@@ -1,4 +1,4 @@
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <lib/string.h>
 #include <net/inet/checksum.h>
@@ -36,13 +36,13 @@ ErrorOr<lv::RefPtr<UdpSocket>> UdpSocket::create() { return make_socket<UdpSocke
 UdpSocket::UdpSocket(fs::FileSystem& fs) : DatagramSocket(fs, kSockDgram, kIpprotoUdp) {}
 
 UdpSocket::~UdpSocket() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     unbind_port(udp_ports(), *this);
 }
 
 void UdpSocket::close() {
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         unbind_port(udp_ports(), *this);
     }
     release_queue();
@@ -61,7 +61,7 @@ ErrorOr<void> UdpSocket::autobind() {
 ErrorOr<void> UdpSocket::bind(const SockAddr& a) {
     Endpoint e = TRY(parse_sockaddr(a, true));
     if (a.family() == kAfUnspec && e.addr != kInaddrAny) return Errno::EAFNOSUPPORT;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (e.addr && !interface_with_address(e.addr) && !is_broadcast(e.addr) && !is_multicast(e.addr))
         return Errno::EADDRNOTAVAIL;
     if (e.port && e.port < kPrivilegedPorts && !capable()) return Errno::EACCES;
@@ -75,7 +75,7 @@ ErrorOr<void> UdpSocket::bind(const SockAddr& a) {
 ErrorOr<void> UdpSocket::connect(const SockAddr& a, bool) {
     if (a.len >= 2 && a.family() == kAfUnspec) {
         // udp_disconnect: forget the peer, and what connect() chose by itself.
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         m_connected = false;
         remote_addr = 0;
         remote_port = 0;
@@ -87,7 +87,7 @@ ErrorOr<void> UdpSocket::connect(const SockAddr& a, bool) {
         return {};
     }
     Endpoint e = TRY(parse_sockaddr(a, false));
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     u32 dst = destination(e.addr);
     if (is_broadcast(dst) && !opts.broadcast) return Errno::EACCES;
     RouteResult r = TRY(route_output(dst));
@@ -120,7 +120,7 @@ ErrorOr<size_t> UdpSocket::sendmsg(SendMsg& m) {
     auto* h = reinterpret_cast<UdpHeader*>(p->put(sizeof(UdpHeader)));
     TRY(m.data.copy_in(0, p->put(len), len));
 
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_shutdown & kSendShutdown) return Errno::EPIPE;
     if (has_error()) return take_error();
     if (!m.name) {

@@ -1,6 +1,6 @@
 // AF_UNIX connections: connect (streams/seqpacket through a listener; datagrams just
 // set a default peer), listen, accept.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <lib/own_ptr.h>
 #include <net/unix/unix_socket.h>
 
@@ -24,7 +24,7 @@ ErrorOr<void> UnixSocket::connect_stream(const SockAddr& a, bool nonblock) {
     Ucred me = current_ucred(true);
     for (;;) {
         auto other = TRY(find_other(a, type));
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (other->m_dead) continue; // released since the lookup: look again
         if (other->m_state != State::Listening || (other->m_shutdown & kRcvShutdown)) return Errno::ECONNREFUSED;
         if (other->queue_full()) {
@@ -64,7 +64,7 @@ ErrorOr<void> UnixSocket::connect_dgram(const SockAddr& a) {
     bool left = false; // left `old` for another peer (or none)
     for (;;) {
         if (!disconnect) other = TRY(find_other(a, type));
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (other) {
             if (other->m_dead) continue;
             // unix_may_send: a socket connected elsewhere takes nothing from us.
@@ -93,7 +93,7 @@ ErrorOr<void> UnixSocket::listen(int backlog) {
     if (!connection_based()) return Errno::EOPNOTSUPP;
     if (!m_addr) return Errno::EINVAL; // no listening on an unbound socket
     Ucred me = current_ucred(true);
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_state != State::Closed && m_state != State::Listening) return Errno::EINVAL;
     if (u32(backlog) > m_backlog) wake_relays(); // blocked connectors may fit now
     m_backlog = u32(backlog);
@@ -110,7 +110,7 @@ ErrorOr<lv::RefPtr<Socket>> UnixSocket::accept(bool nonblock) {
     Timeout t = rcv_timeout(nonblock); // skb_recv_datagram: SO_RCVTIMEO bounds accept()
     Packet* entry;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         for (;;) {
             if (Errno e = take_error(); e != Errno {}) return e;
             if ((entry = dequeue())) break;
@@ -121,7 +121,7 @@ ErrorOr<lv::RefPtr<Socket>> UnixSocket::accept(bool nonblock) {
     }
     lv::RefPtr<UnixSocket> s = entry->sender;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         s->m_embryo = false;
         s->opts.passcred = opts.passcred; // unix_sock_inherit_flags
     }

@@ -5,7 +5,7 @@
 // queues is a candidate; references coming from candidates' own queues are taken away;
 // candidates still referenced, and everything they hold, are alive; the rest is
 // garbage, and emptying their queues breaks the cycles.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <net/unix/unix_socket.h>
 
 namespace net::af_unix {
@@ -24,7 +24,7 @@ u64 UnixSocket::in_flight_total() { return g_in_flight; }
 
 void UnixSocket::files_in_flight(const lv::Vector<lv::RefPtr<fs::File>>& files, int delta) {
     if (files.empty()) return;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     for (const auto& f : files) {
         g_in_flight += u64(i64(delta));
         if (UnixSocket* u = from_file(*f)) u->m_inflight += u32(delta);
@@ -51,7 +51,7 @@ void UnixSocket::collect_garbage() LV_REQUIRES_GIANT {
     g_collecting = true;
     PacketList dead;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         auto& all = all_sockets();
         for (UnixSocket& s : all) {
             s.m_gc_candidate = s.m_gc_alive = false;

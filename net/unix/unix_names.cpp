@@ -4,7 +4,7 @@
 // Linux (whose hash includes the type), are separate per socket type.
 #include <fs/context.h>
 #include <fs/vfs.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/random.h>
 #include <lib/string.h>
@@ -33,7 +33,7 @@ ErrorOr<void> may_write(fs::Inode& inode) {
 }
 
 lv::RefPtr<fs::Inode> cwd() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     return kernel::current_process().fs()->cwd;
 }
 } // namespace
@@ -78,7 +78,7 @@ ErrorOr<void> UnixSocket::bind_path(const SockAddr& a) {
     auto node = fs::make_node(*base, path.c_str(), fs::kIfsock | (0777 & ~umask), 0);
     if (node.is_error()) return node.error() == Errno::EEXIST ? Errno::EADDRINUSE : node.error();
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (!m_addr) {
             m_addr = lv::move(addr);
             m_path_inode = node.release_value();
@@ -95,7 +95,7 @@ ErrorOr<void> UnixSocket::bind_abstract(const SockAddr& a) {
     if (!addr) return Errno::ENOMEM;
     addr->len = a.len;
     memcpy(addr->bytes, a.bytes, a.len);
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_addr) return Errno::EINVAL;
     for (UnixSocket& s : name_table())
         if (s.type == type && s.m_addr->abstract() && s.m_addr->len == a.len && memcmp(s.m_addr->bytes, a.bytes, a.len) == 0)
@@ -111,7 +111,7 @@ ErrorOr<void> UnixSocket::autobind() {
     if (!addr) return Errno::ENOMEM;
     addr->len = kSunPathOffset + 6;
     addr->bytes[0] = u8(kAfUnix);
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_addr) return {};
     u32 order = u32(kernel::random::next_u64()) & 0xfffff;
     u32 last = order;
@@ -140,7 +140,7 @@ ErrorOr<lv::RefPtr<UnixSocket>> UnixSocket::find_other(const SockAddr& a, int ty
         auto inode = TRY(fs::resolve(*base, path.c_str(), true));
         TRY(may_write(*inode));
         if (inode->type() != fs::kIfsock) return Errno::ECONNREFUSED;
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         for (UnixSocket& s : name_table()) {
             if (s.m_path_inode.get() != inode.get()) continue;
             if (s.type != type) return Errno::EPROTOTYPE;
@@ -148,7 +148,7 @@ ErrorOr<lv::RefPtr<UnixSocket>> UnixSocket::find_other(const SockAddr& a, int ty
         }
         return Errno::ECONNREFUSED;
     }
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     for (UnixSocket& s : name_table())
         if (s.type == type && s.m_addr->abstract() && s.m_addr->len == a.len &&
             memcmp(s.m_addr->bytes, a.bytes, a.len) == 0)

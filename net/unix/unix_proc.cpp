@@ -1,6 +1,6 @@
 // /proc/net/unix (Linux's unix_seq_show): every AF_UNIX socket, one line each, for
 // netstat -x, ss -x and lsof.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <lib/format.h>
 #include <net/unix/unix_socket.h>
 
@@ -14,7 +14,7 @@ enum : u32 { kSsUnconnected = 1, kSsConnecting = 2, kSsConnected = 3, kSsDisconn
 
 void UnixSocket::proc_net_unix(lv::PutChar put, void* ctx) {
     lv::format(put, ctx, "Num       RefCount Protocol Flags    Type St Inode Path\n");
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     for (UnixSocket& s : all_sockets()) {
         if (s.m_dead) continue;
         bool established = s.m_state == State::Established;

@@ -1,7 +1,7 @@
 // AF_UNIX receiving: streams (unix_stream_read_generic) and datagrams/seqpacket
 // (__unix_dgram_recvmsg). m_iolock serializes readers while they copy out; it is let go
 // while a reader sleeps.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <net/unix/unix_socket.h>
@@ -26,7 +26,7 @@ void UnixSocket::copy_name(const UnixSocket& from, RecvMsg& m) {
     if (!m.want_name) return;
     lv::RefPtr<UnixAddress> addr;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         addr = from.m_addr;
     }
     if (!addr) return;
@@ -53,7 +53,7 @@ ErrorOr<size_t> UnixSocket::recv_dgram(RecvMsg& m) {
     kernel::MutexLocker io(m_iolock);
     Packet* p = nullptr;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         for (;;) {
             // __skb_try_recv_datagram: a pending error comes before queued data.
             if (Errno e = take_error(); e != Errno {}) return e;
@@ -119,7 +119,7 @@ ErrorOr<size_t> UnixSocket::recv_stream(RecvMsg& m) {
     while (size) {
         Packet* p;
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             p = last_peeked ? m_queue.next(*last_peeked) : m_queue.first();
             if (!p) {
                 // A peek returns what is there once it has something.
@@ -173,7 +173,7 @@ ErrorOr<size_t> UnixSocket::recv_stream(RecvMsg& m) {
         }
         bool done;
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             p->consumed += chunk;
             done = p->unread() == 0;
             if (done) unlink(*p);

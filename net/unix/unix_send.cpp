@@ -1,6 +1,6 @@
 // AF_UNIX sending: streams (unix_stream_sendmsg), datagrams (unix_dgram_sendmsg) and
 // seqpacket (datagrams on a connection).
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <kernel/time.h>
@@ -25,7 +25,7 @@ void raise_sigpipe(u32 flags) {
 ErrorOr<Packet*> UnixSocket::alloc_packet(size_t len, Timeout& t) {
     size_t charge = len + kPacketOverhead;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         for (;;) {
             if (Errno e = take_error(); e != Errno {}) return e;
             if (m_shutdown & kSendShutdown) return Errno::EPIPE;
@@ -39,7 +39,7 @@ ErrorOr<Packet*> UnixSocket::alloc_packet(size_t len, Timeout& t) {
     if (!p || (len && !data)) {
         kfree(data);
         lv::destroy(p);
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         m_wmem -= charge;
         return Errno::ENOBUFS;
     }
@@ -90,7 +90,7 @@ ErrorOr<size_t> UnixSocket::send_stream(SendMsg& m) {
     if (m.flags & kMsgOob) return Errno::EOPNOTSUPP;
     lv::RefPtr<UnixSocket> other;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (m.name) return m_state == State::Established ? Errno::EISCONN : Errno::EOPNOTSUPP;
         other = m_peer;
         if (other && (m_shutdown & kSendShutdown)) {
@@ -117,7 +117,7 @@ ErrorOr<size_t> UnixSocket::send_stream(SendMsg& m) {
         files_sent = true;
         bool broken;
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             broken = other->m_dead || (other->m_shutdown & kRcvShutdown);
             if (!broken) {
                 maybe_add_creds(*p, *other);
@@ -140,7 +140,7 @@ ErrorOr<size_t> UnixSocket::send_dgram(SendMsg& m) {
     if (m.name) {
         TRY(validate(*m.name));
     } else {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         other = m_peer;
         if (!other) return Errno::ENOTCONN;
     }
@@ -170,7 +170,7 @@ ErrorOr<size_t> UnixSocket::send_dgram(SendMsg& m) {
             }
             other = o.release_value();
         }
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (other->m_peer && other->m_peer.get() != this) { // unix_may_send
             err = Errno::EPERM;
             break;

@@ -1,5 +1,5 @@
 // AF_UNIX: creation, socketpair, release, shutdown, names of the ends, poll, queues.
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <lib/string.h>
 #include <net/unix/unix_socket.h>
 
@@ -28,7 +28,7 @@ ErrorOr<lv::RefPtr<Socket>> UnixSocket::create(int type, int protocol) {
 }
 
 UnixSocket::UnixSocket(fs::FileSystem& fs, int t) : Socket(fs, kAfUnix, t, 0) {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     all_sockets().push_back(*this);
 }
 
@@ -37,7 +37,7 @@ UnixSocket::~UnixSocket() {
     // are released here, when the last reference goes.
     PacketList dead;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (!m_dead) release_locked(false, dead);
         if (m_all_node.linked()) all_sockets().remove(*this);
     }
@@ -48,7 +48,7 @@ ErrorOr<void> UnixSocket::pair(Socket& sa, Socket& sb) {
     auto& a = static_cast<UnixSocket&>(sa);
     auto& b = static_cast<UnixSocket&>(sb);
     Ucred cred = current_ucred(true);
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     a.m_peer = &b;
     b.m_peer = &a;
     a.m_peer_cred = b.m_peer_cred = cred;
@@ -61,7 +61,7 @@ void UnixSocket::close() {
     PacketList dead;
     lv::RefPtr<fs::Inode> path;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         release_locked(false, dead);
         path = lv::move(m_path_inode);
     }
@@ -101,7 +101,7 @@ void UnixSocket::free_packet(Packet* p) {
     files_in_flight(p->files, -1);
     if (UnixSocket* s = p->sender.get()) {
         {
-            kernel::InterruptGuard g;
+            kernel::giant::Section g;
             s->m_wmem -= p->charge;
         }
         s->m_wait.wake_all(); // sock_wfree: room to write again
@@ -163,7 +163,7 @@ void UnixSocket::dgram_disconnected(UnixSocket& old_peer) {
     PacketList dead;
     {
         kernel::MutexLocker io(m_iolock);
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (m_queue.empty()) return;
         while (Packet* p = dequeue()) dead.push_back(*p);
         wake_relays();
@@ -178,7 +178,7 @@ void UnixSocket::dgram_disconnected(UnixSocket& old_peer) {
 ErrorOr<void> UnixSocket::shutdown(int how) {
     if (how < kShutRd || how > kShutRdWr) return Errno::EINVAL;
     u32 mode = u32(how) + 1; // SHUT_RD -> RCV_SHUTDOWN, SHUT_WR -> SEND_SHUTDOWN, both
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     m_shutdown |= mode;
     m_wait.wake_all();
     wake_relays();
@@ -195,7 +195,7 @@ ErrorOr<void> UnixSocket::shutdown(int how) {
 ErrorOr<void> UnixSocket::getname(SockAddr& out, bool peer) {
     lv::RefPtr<UnixAddress> addr;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (peer) {
             if (!m_peer) return Errno::ENOTCONN;
             addr = m_peer->m_addr;
@@ -216,7 +216,7 @@ ErrorOr<void> UnixSocket::getname(SockAddr& out, bool peer) {
 }
 
 Ucred UnixSocket::peer_cred() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (!m_has_peer_cred) return Socket::peer_cred();
     return m_peer_cred;
 }
@@ -224,7 +224,7 @@ Ucred UnixSocket::peer_cred() {
 // unix_poll (streams) and unix_dgram_poll (datagrams, seqpacket).
 u32 UnixSocket::poll_mask(u32 requested) {
     constexpr u32 kIn = fs::kPollIn | fs::kPollRdNorm, kOut = fs::kPollOut | fs::kPollWrNorm | kPollWrBand;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     u32 mask = 0;
     if (has_error()) mask |= fs::kPollErr;
     if (m_shutdown == kShutdownMask) mask |= fs::kPollHup;
@@ -251,7 +251,7 @@ u32 UnixSocket::poll_mask(u32 requested) {
 }
 
 ErrorOr<size_t> UnixSocket::unread_bytes() {
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     if (m_state == State::Listening) return Errno::EINVAL;
     if (type == kSockDgram) return m_queue.empty() ? 0 : m_queue.first()->len;
     size_t n = 0;
@@ -263,7 +263,7 @@ ErrorOr<long> UnixSocket::family_ioctl(u32 request, u64 arg) {
     if (request != kSiocOutq) return Errno::ENOTTY;
     size_t n;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         n = m_wmem;
     }
     TRY(UserPtr<int>(arg).write(int(min<size_t>(n, 0x7fffffff))));

@@ -13,9 +13,8 @@
 // poll() on it sees the change too (Linux's peer_wake).
 //
 // Locking: the state is under the giant lock (LV_GUARDED_BY_GIANT, net/socket.h), changed
-// in kernel::InterruptGuard sections; m_iolock keeps readers of one socket from
-// interleaving while they copy to user memory. Packets and sockets are freed outside
-// interrupts-off sections.
+// in kernel::giant::Sections; m_iolock keeps readers of one socket from interleaving
+// while they copy to user memory. Packets and sockets are freed outside those sections.
 #pragma once
 #include <kernel/sync/giant.h>
 #include <kernel/sync/mutex.h>

@@ -90,6 +90,12 @@ void unlock() {}
 #include <kernel/signal.h>
 #include <kernel/wait_queue.h>
 #include <mm/address_space.h>
+#include <kernel/sync/giant.h>
+
+namespace kernel::giant {
+Section::Section() {} // one thread: nothing to exclude
+Section::~Section() {}
+} // namespace kernel::giant
 namespace mm {
 // Host tests make no address space: only the Process destructor refers to these.
 AddressSpace::~AddressSpace() {}

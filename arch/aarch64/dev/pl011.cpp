@@ -3,7 +3,7 @@
 #include <arch/interface.h>
 #include <kernel/console.h>
 #include <kernel/entry.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/sync/spinlock.h>
 
 namespace arch::pl011 {

@@ -5,7 +5,7 @@
 #include "../irq/gic.h"
 #include "traps.h"
 #include <kernel/entry.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 
 namespace arch {
@@ -31,7 +31,7 @@ bool register_irq_line(u32 intid, bool edge, IrqCallback cb, void* ctx) {
     // SPIs only: SGIs and PPIs (0-31) belong to the CPU (timer, IPIs).
     if (!cb || intid < 32 || intid >= kTableSize) return false;
     {
-        kernel::InterruptGuard g;
+        kernel::giant::Section g;
         if (g_handlers[intid] || g_device_handlers[intid].cb) return false;
         g_device_handlers[intid] = {cb, ctx};
     }

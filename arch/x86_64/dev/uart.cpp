@@ -7,7 +7,7 @@
 #include <arch/x86/internal.h>
 #include <kernel/console.h>
 #include <kernel/entry.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 #include <kernel/sync/spinlock.h>
 #include <lib/format.h>
 

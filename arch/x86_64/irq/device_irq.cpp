@@ -2,7 +2,7 @@
 // on demand, to IOAPIC lines (register_irq_line) or to MSI/MSI-X messages (alloc_msi).
 // cpu/traps.cpp calls device_irq() for them.
 #include <arch/x86/internal.h>
-#include <kernel/lock.h>
+#include <kernel/sync/giant.h>
 
 namespace arch {
 namespace {
@@ -25,7 +25,7 @@ u8 take_vector(IrqCallback cb, void* ctx) {
 
 bool register_irq_line(u32 gsi, bool edge, IrqCallback cb, void* ctx) {
     if (!cb || gsi >= x86::kIoApicLines) return false;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     u8 vector = take_vector(cb, ctx);
     if (!vector) return false;
     // ISA lines are edge/active-high; PCI INTx lines are level/active-low.
@@ -35,7 +35,7 @@ bool register_irq_line(u32 gsi, bool edge, IrqCallback cb, void* ctx) {
 
 bool alloc_msi(IrqCallback cb, void* ctx, MsiMessage& out) {
     if (!cb) return false;
-    kernel::InterruptGuard g;
+    kernel::giant::Section g;
     u8 vector = take_vector(cb, ctx);
     if (!vector) return false;
     // Intel SDM vol. 3, 11.11: address 0xFEE00000 | destination APIC ID << 12 (physical
