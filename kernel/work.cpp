@@ -22,7 +22,10 @@ void work_thread(void*) {
             SpinlockLocker l(g_lock);
             while (!(item = g_queue.pop_front())) g_wake.wait_locked_uninterruptible(g_lock);
         }
-        // Off the queue before it runs: queued again meanwhile, it runs again after.
+        // Off the queue before it runs: queued again meanwhile, it runs again after. As
+        // one step, as it would have in the interrupt handler: not preempted (which
+        // would give the giant lock up in the middle of, say, a walk of a ring).
+        giant::Section section;
         item->fn(item->arg);
     }
 }

@@ -9,7 +9,7 @@
 
 namespace kernel::work {
 struct Item {
-    void (*fn)(void* arg) = nullptr; // runs holding the giant lock, in the work thread
+    void (*fn)(void* arg) = nullptr; // runs in the work thread, in a giant::Section
     void* arg = nullptr;
     lv::ListNode node; // on the queue while pending (the queue's lock)
 };
