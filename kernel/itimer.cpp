@@ -326,6 +326,7 @@ void arm_timer(Timer& t, u64 delay_ns, u64 interval_ns) {
     t.interval_ns = interval_ns;
     if (t.cpu_clock) {
         t.cpu_left_ns = delay_ns;
+        t.cpu_fires = 0; // expirations the tick counted for the old setting are void
         return;
     }
     if (!delay_ns) return;

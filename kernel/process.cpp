@@ -328,9 +328,10 @@ void finish_process(Process& p) LV_REQUIRES_GIANT {
         giant::Section g;
         last = p.remove_thread(t);
         if (last) p.start_exit(exit_status_code(code));
-        // Not the last: off the CPU without letting interrupts in. Preempted here, the
-        // thread could be switched back in after the last one ended the process and the
-        // parent freed it (the switch reads the process's address space and CPU times).
+        // Not the last: off the CPU with no preemption in between (the section). Preempted
+        // here, the thread could be switched back in after the last one ended the process
+        // and the parent freed it (the switch reads the process's address space and CPU
+        // times).
         // FIXME(SMP): a reference to the process instead.
         if (!last) sched::exit_current();
     }
@@ -402,16 +403,20 @@ ErrorOr<int> wait_child(int pid, int options, int* status, bool no_reap, CpuSpli
                 if (!any) return Errno::ECHILD;
                 if (options & kWNOHANG) return 0;
                 if (interrupted) return Errno::EINTR;
+                // In the section that looked: a child that changes state after the look
+                // wakes us, since it needs the giant lock to do so, and the section keeps
+                // it until this thread is asleep. (A preemption between the two gave the
+                // lock up, and a child's exit then woke nobody: a hang when SIGCHLD is
+                // ignored and so never interrupts the sleep.)
+                if (self.child_wait().wait_interruptible().is_error()) interrupted = true;
+                continue;
             }
         }
-        if (found) {
-            if (reaped) {
-                giant::Released unlocked; // freeing needs only the allocators' locks
-                free_process(reaped);
-            }
-            return found;
+        if (reaped) {
+            giant::Released unlocked; // freeing needs only the allocators' locks
+            free_process(reaped);
         }
-        if (self.child_wait().wait_interruptible().is_error()) interrupted = true;
+        return found;
     }
 }
 } // namespace kernel

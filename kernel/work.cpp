@@ -41,6 +41,12 @@ void queue(Item& item) {
 void start() {
     Thread* t = create_thread(nullptr, work_thread, nullptr, "kworker");
     if (!t) panic("cannot create the work thread");
+    // Real time, as Linux's interrupt threads (SCHED_FIFO 50): what it runs is what the
+    // interrupt handlers would have done at once, and user threads that keep every CPU
+    // busy (SCHED_FIFO spinners included, below 50) must not hold back a timer's signal,
+    // a ^C or the network.
+    t->sched_attr().policy = SchedAttr::kFifo;
+    t->sched_attr().priority = 50;
     sched::add(*t);
 }
 } // namespace kernel::work

@@ -106,6 +106,8 @@ ErrorOr<long> sys_setitimer(int which, UserPtr<void> value, UserPtr<void> old) {
             CpuItimer& it = which == ITIMER_VIRTUAL ? pt->virt : pt->prof;
             it.left_ns = val;
             it.interval_ns = interval;
+            // An expiry the tick counted for the old setting, not yet signalled, is void.
+            (which == ITIMER_VIRTUAL ? pt->virt_fired : pt->prof_fired) = false;
         }
     }
     if (!old.is_null()) TRY(UserPtr<Itimerval>::from(old).write(ov));

@@ -12,7 +12,8 @@ struct Slot {
 };
 Slot g_slots[x86::kVectorDeviceLast - x86::kVectorDeviceFirst + 1];
 
-// A free vector, or 0. Called with interrupts off.
+// A free vector, or 0. In a giant::Section (one registration at a time); the vector is
+// routed to nothing yet, so its handler cannot run while the slot is written.
 u8 take_vector(IrqCallback cb, void* ctx) {
     for (unsigned i = 0; i < sizeof g_slots / sizeof g_slots[0]; i++) {
         if (g_slots[i].cb) continue;
