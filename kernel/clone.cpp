@@ -8,7 +8,6 @@
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
-#include <kernel/sync/giant.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/address_space.h>

@@ -7,7 +7,6 @@
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
-#include <kernel/sync/giant.h>
 #include <lib/string.h>
 #include <mm/address_space.h>
 
@@ -106,11 +105,7 @@ void switch_image(Process& p, Thread& t, Image& img, const char* path, lv::RefPt
     t.own().altstack_sp = t.own().altstack_size = 0;
     t.own().clear_child_tid = 0;
     t.own().robust_list = t.own().robust_list_len = 0;
-    p.set_image(img.brk_start, img.sigreturn_trampoline);
-    char exe[256];
-    fs::absolute_path(path, exe, sizeof exe);
-    p.set_exe_path(exe);
-    p.set_comm(lv::basename(path));
+    p.set_image(img, path);
     t.set_name(p.comm());
     arch::thread_state_init(t.own().arch_state);
     arch::init_user_frame(*t.user_frame(), img.entry, img.stack_pointer);

@@ -14,7 +14,6 @@
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/init.h>
-#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>

@@ -7,7 +7,6 @@
 #include <kernel/futex.h>
 #include <kernel/init.h>
 #include <kernel/itimer.h>
-#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -75,7 +74,12 @@ lv::RefPtr<fs::FdTable> Process::take_fds() { return lv::move(m_fds); }
 lv::RefPtr<fs::FsContext> Process::take_fs() { return lv::move(m_fs); }
 
 void Process::set_comm(const char* name) { lv::copy_truncated(m_comm, sizeof m_comm, name); }
-void Process::set_exe_path(const char* path) { lv::copy_truncated(m_exe_path, sizeof m_exe_path, path); }
+void Process::set_image(const Image& img, const char* path) {
+    m_start_brk = img.brk_start;
+    m_sigreturn_trampoline = img.sigreturn_trampoline;
+    fs::absolute_path(path, m_exe_path, sizeof m_exe_path);
+    set_comm(lv::basename(path));
+}
 
 void Process::attach(Process* parent) {
     m_parent = parent;
@@ -224,11 +228,7 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
     } else {
         p->set_default_rlimits();
     }
-    p->set_image(img.brk_start, img.sigreturn_trampoline);
-    char exe[256];
-    fs::absolute_path(path, exe, sizeof exe);
-    p->set_exe_path(exe);
-    p->set_comm(lv::basename(path));
+    p->set_image(img, path);
 
     Thread* t = create_thread(p, user_thread_entry, nullptr, p->comm());
     if (!t) { free_process(p); return Errno::ENOMEM; }
@@ -244,8 +244,8 @@ ErrorOr<int> spawn_process(Process* parent, const char* path, const char* const*
 }
 
 void release_vfork_parent(Process& p) {
-    // Interrupts stay off from reading the pointer to the wake: the parent, once it sees
-    // the pointer gone, returns and its stack (where *done lives) is reused.
+    // One section from taking the pointer to the wake: the parent, once it sees the
+    // pointer gone, returns and its stack (where *done lives) is reused.
     giant::Section g;
     VforkDone* done = p.take_vfork_done();
     if (!done) return;

@@ -23,6 +23,7 @@ class AddressSpace; // mm/address_space.h
 
 namespace kernel {
 struct ProcessTimers; // kernel/itimer.h
+struct Image;         // kernel/exec.h
 struct VforkDone;     // below
 
 struct Credentials {
@@ -181,7 +182,6 @@ public:
     const char* comm() const LV_REQUIRES_GIANT { return m_comm; }
     void set_comm(const char* name) LV_REQUIRES_GIANT;
     const char* exe_path() const LV_REQUIRES_GIANT { return m_exe_path; }
-    void set_exe_path(const char* path) LV_REQUIRES_GIANT;
 
     // The process tree. attach (register_process) links a new process under its parent;
     // reparent moves an orphan to its new parent (null: none, it is about to be freed);
@@ -271,11 +271,9 @@ public:
     bool nproc_exceeded() const LV_REQUIRES_GIANT { return m_nproc_exceeded; }
     void set_nproc_exceeded(bool v) LV_REQUIRES_GIANT { m_nproc_exceeded = v; }
     VirtAddr start_brk() const LV_REQUIRES_GIANT { return m_start_brk; }
-    // What exec leaves for brk and rt_sigreturn.
-    void set_image(VirtAddr start_brk, VirtAddr sigreturn_trampoline) LV_REQUIRES_GIANT {
-        m_start_brk = start_brk;
-        m_sigreturn_trampoline = sigreturn_trampoline;
-    }
+    // What a new image (execve, spawn) leaves: brk's start, the rt_sigreturn trampoline,
+    // and the names, from the path it was loaded from (/proc/PID/exe, comm).
+    void set_image(const Image& img, const char* path) LV_REQUIRES_GIANT;
 
     // Resource limits (getrlimit/setrlimit/prlimit). A soft limit is also read without
     // the lock (rlimit_cur): one word, changed by prlimit from another process under the

@@ -177,8 +177,9 @@ void dequeue(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
 // Charges `t` (running) for its time on the CPU since exec_start_ns.
 void charge(Thread& t, u64 now) LV_REQUIRES(rq_lock) {
     if (t.entry_is(idle_loop)) return; // the idle threads are never weighed
-    if (now > t.se().exec_start_ns && t.se().exec_start_ns) t.se().vruntime += (now - t.se().exec_start_ns) * 1024 / t.se().weight;
-    t.se().exec_start_ns = now;
+    Thread::SchedEntity& se = t.se();
+    if (now > se.exec_start_ns && se.exec_start_ns) se.vruntime += (now - se.exec_start_ns) * 1024 / se.weight;
+    se.exec_start_ns = now;
 }
 
 // The queued thread allowed on `cpu` to run next (null if none), left queued: the
@@ -198,10 +199,12 @@ Thread* fairest(RunQueue& rq, u32 cpu) LV_REQUIRES(rq_lock) {
 // From its policy, priority and nice value (a new thread, or sched_setscheduler): its
 // weight, its real-time priority and a fresh round-robin slice.
 void set_class(Thread& t) LV_REQUIRES(rq_lock) {
-    t.se().weight = weight_of(t.sched_attr());
-    t.se().rt_priority = t.sched_attr().real_time() ? t.sched_attr().priority : 0;
-    t.se().rt_round_robin = t.sched_attr().policy == SchedAttr::kRoundRobin;
-    t.se().rr_ticks = kRrTicks;
+    Thread::SchedEntity& se = t.se();
+    const SchedAttr& attr = t.sched_attr();
+    se.weight = weight_of(attr);
+    se.rt_priority = attr.real_time() ? attr.priority : 0;
+    se.rt_round_robin = attr.policy == SchedAttr::kRoundRobin;
+    se.rr_ticks = kRrTicks;
 }
 
 void update_min_vruntime(RunQueue& rq, const Thread* running) LV_REQUIRES(rq_lock) {
@@ -257,10 +260,11 @@ bool should_preempt(RunQueue& rq, Thread& t) LV_REQUIRES(rq_lock) {
     u32 cpu = cpu_of_rq(rq);
     Cpu& c = cpu_slot(cpu);
     Thread* cur = c.current; // stable: switches happen under this queue's lock
-    if (cur == c.idle || !(t.se().affinity & cpu_bit(cpu))) return false;
-    if (t.se().rt_priority || cur->se().rt_priority) return t.se().rt_priority > cur->se().rt_priority; // real time: by priority
+    const Thread::SchedEntity& se = t.se();
+    if (cur == c.idle || !(se.affinity & cpu_bit(cpu))) return false;
+    if (se.rt_priority || cur->se().rt_priority) return se.rt_priority > cur->se().rt_priority; // real time: by priority
     charge(*cur, time::monotonic_ns());
-    return cur->se().vruntime > t.se().vruntime + kWakeupGranularity * 1024 / t.se().weight;
+    return cur->se().vruntime > se.vruntime + kWakeupGranularity * 1024 / se.weight;
 }
 
 // Frees the threads that exited. Called without a queue lock (freeing takes other locks).

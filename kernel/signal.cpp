@@ -3,7 +3,6 @@
 // masks, flags and choices are made here, once for both architectures.
 #include <kernel/sync/giant.h>
 #include <kernel/itimer.h>
-#include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
