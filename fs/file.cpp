@@ -88,6 +88,16 @@ File::~File() {
     inode.clear();
 }
 
+void File::vm_identity(u64& dev, u64& ino) {
+    dev = inode->fs.dev;
+    ino = inode->ino;
+}
+
+size_t File::vm_path(char* buf, size_t cap) {
+    auto r = path(buf, cap);
+    return r.is_error() ? 0 : r.value();
+}
+
 void File::set_name(lv::RefPtr<Inode> dir, lv::StringView name) {
     char* n = static_cast<char*>(kmalloc(name.size + 1));
     if (!n) return; // only /proc/self/fd loses the name
@@ -100,9 +110,16 @@ void File::set_name(lv::RefPtr<Inode> dir, lv::StringView name) {
 
 ErrorOr<size_t> File::path(char* buf, size_t cap) {
     if (inode->is_dir()) return path_of(*inode, buf, cap);
-    if (!m_dir || !m_name) return Errno::ENOENT;
-    size_t len = TRY(path_of(*m_dir, buf, cap));
-    len = TRY(append_component(buf, len, cap, m_name));
+    if (!m_name) return Errno::ENOENT;
+    size_t len;
+    if (m_dir) {
+        len = TRY(path_of(*m_dir, buf, cap));
+        len = TRY(append_component(buf, len, cap, m_name));
+    } else {
+        len = strlen(m_name);
+        if (len + 1 > cap) return Errno::ENAMETOOLONG;
+        memcpy(buf, m_name, len + 1);
+    }
     if (inode->nlink == 0) {
         const char suffix[] = " (deleted)";
         if (len + sizeof suffix > cap) return Errno::ENAMETOOLONG;

@@ -16,7 +16,8 @@ struct FileWatch {
     void (*file_gone)(FileWatch&) = nullptr; // called under the giant lock (File::~File)
 };
 
-class File : public lv::RefCounted<File> {
+// A File is also what a mapping of it refers to (mm::VmFile, Linux's vm_file).
+class File : public lv::RefCounted<File>, public mm::VmFile {
 public:
     // Makes a File on `inode` with open(2) flags, finding its FileOps (ENXIO for a
     // device node without a driver) and calling its open hook (a FIFO may block there).
@@ -47,10 +48,19 @@ public:
 
     // The name the file was opened by (its directory and last component), for
     // /proc/self/fd: recorded by open_path(). Renames afterwards are not followed.
+    // Without a directory, `name` is the whole path shown (the kernel's own files:
+    // "/dev/zero" for shared anonymous memory, "/SYSV0000002a", "/memfd:name").
     void set_name(lv::RefPtr<Inode> dir, lv::StringView name);
     // The absolute path (" (deleted)" appended once unlinked, as Linux shows it);
     // ENOENT when unknown (pipes, the boot console).
     ErrorOr<size_t> path(char* buf, size_t cap);
+
+    // mm::VmFile
+    void vm_ref() override { ref(); }
+    void vm_unref() override { unref(); }
+    mm::VmObject& vm_object() override { return *inode; }
+    void vm_identity(u64& dev, u64& ino) override;
+    size_t vm_path(char* buf, size_t cap) override;
 
 private:
     lv::RefPtr<Inode> m_dir;

@@ -1,4 +1,6 @@
+#include <fs/data_pages.h>
 #include <fs/file.h>
+#include <fs/mutex.h>
 #include <fs/inode.h>
 #include <fs/pipe.h>
 #include <kernel/time.h>
@@ -27,6 +29,11 @@ u8 dtype_of_mode(u32 mode) {
 Inode::Inode(FileSystem& f, u32 m) : fs(f), ino(f.allocate_ino()), mode(m) {
     atime = mtime = ctime = now();
     f.take_hold();
+}
+
+ErrorOr<void> Inode::vm_punch(u64 first, u64 count) {
+    MutexLocker l(vfs_lock());
+    return punch_hole(first * kDataPageSize, count * kDataPageSize);
 }
 
 Inode::~Inode() {

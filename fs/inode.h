@@ -16,6 +16,7 @@
 #include <lib/ref_ptr.h>
 #include <lib/result.h>
 #include <lib/string.h>
+#include <mm/vm_object.h>
 
 namespace kernel {
 class WaitQueue;
@@ -66,9 +67,9 @@ public:
     // its files' ops (an anonymous pipe's), it says its last reference may go without
     // the lock; File::~File takes it otherwise.
     virtual bool giant_free() const { return false; }
-    // Whether mmap(2) may copy this file's data into memory (Linux's f_op->mmap): ENODEV
-    // unless its data are plain stored bytes, read under the VFS lock (ramfs, ext2).
-    // Generated files (/proc, /sys) are not: mmap of them fails, as on Linux.
+    // Whether mmap(2) may map this file (Linux's f_op->mmap): ENODEV unless its data
+    // are plain stored bytes (ramfs, ext2). Generated files (/proc, /sys) are not: mmap
+    // of them fails, as on Linux.
     virtual ErrorOr<void> can_mmap(File&) { return Errno::ENODEV; }
     // Readiness for poll/select: a subset of `events` plus kPollErr/kPollHup; and the
     // queue to sleep on until it may change (null: never changes, always ready).
@@ -129,7 +130,10 @@ private:
     u64 m_holds = 1;
 };
 
-class Inode : public lv::RefCounted<Inode>, public FileOps {
+// A regular file's data is also a memory object (mm/vm_object.h): the pages that
+// mappings of it map, found by vm_page under the VFS lock. Files whose data are not kept
+// in pages say so (has_pages false): mmap then copies them, privately.
+class Inode : public lv::RefCounted<Inode>, public FileOps, public mm::VmObject {
 public:
     Inode(FileSystem& fs, u32 mode);
     virtual ~Inode();
@@ -167,6 +171,13 @@ public:
     virtual ErrorOr<void> fsync() { return {}; }
     // SEEK_DATA support: the first offset >= off inside data (== off when no holes).
     virtual u64 next_data(u64 off) const { return off; }
+    // The file's pages are a memory object: mappings share them (vm_page).
+    virtual bool has_pages() const { return false; }
+    ErrorOr<PhysAddr> vm_page(u64, bool) override { return Errno::ENODEV; }
+    ErrorOr<void> vm_punch(u64 first, u64 count) override; // punch_hole, under the VFS lock
+    // Frees the data of [offset, offset + len) (fallocate's PUNCH_HOLE, madvise's
+    // MADV_REMOVE): it reads as zeros afterwards, in every mapping too. Under the VFS lock.
+    virtual ErrorOr<void> punch_hole(u64 offset, u64 len) { return Errno::EOPNOTSUPP; }
 
     // ---- directories (ENOTDIR unless overridden)
     virtual ErrorOr<lv::RefPtr<Inode>> lookup(lv::StringView name) { return Errno::ENOTDIR; }

@@ -90,7 +90,7 @@ void absolute_path(const char* path, char* result, size_t cap) {
     done();
 }
 
-ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd) {
+ErrorOr<lv::RefPtr<File>> file_for_mmap(int fd) {
     FdTable* t = kernel::current_process().fds().get();
     if (!t) return Errno::EBADF;
     auto file = TRY(t->get(fd));
@@ -98,7 +98,16 @@ ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd) {
     if (!file->readable()) return Errno::EACCES;
     if (!file->inode->is_regular()) return Errno::ENODEV;
     TRY(file->ops->can_mmap(*file));
-    return file->inode;
+    return file;
+}
+
+ErrorOr<lv::RefPtr<File>> file_for_exec(Inode& inode, const char* path) {
+    if (!inode.has_pages()) return lv::RefPtr<File>();
+    auto file = TRY(File::create(lv::RefPtr<Inode>(&inode), kORdOnly));
+    char abs[256];
+    absolute_path(path, abs, sizeof abs);
+    file->set_name(nullptr, lv::StringView(abs, strlen(abs)));
+    return file;
 }
 
 ErrorOr<void> check_executable(Inode& inode) {

@@ -20,9 +20,13 @@ u64 inode_size(Inode& inode);
 // `path` made absolute against the current process's cwd (for /proc/self/exe), truncated
 // to cap; never fails (falls back to the path as given).
 void absolute_path(const char* path, char* out, size_t cap);
-// The inode behind fd for a private file mapping: EBADF, EACCES (not open for reading),
-// ENODEV (not a regular file).
-ErrorOr<lv::RefPtr<Inode>> inode_for_mmap(int fd);
+// The open file behind fd for a file mapping: EBADF, EACCES (not open for reading),
+// ENODEV (not a regular file, or one that cannot be mapped).
+ErrorOr<lv::RefPtr<File>> file_for_mmap(int fd);
+// An open file (read-only) on `inode` for the ELF loader's mappings, named by `path`
+// (made absolute) in /proc/PID/maps; null when the file's data are not pages of a
+// memory object (the loader then copies them).
+ErrorOr<lv::RefPtr<File>> file_for_exec(Inode& inode, const char* path);
 // ENOENT/EACCES/EISDIR as execve(2) reports them: a regular file with an x bit.
 ErrorOr<void> check_executable(Inode& inode);
 

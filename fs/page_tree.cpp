@@ -97,6 +97,21 @@ void PageTree::truncate(u64 first) {
     m_pages -= freed;
 }
 
+bool PageTree::remove(u64 index) {
+    if (m_height == 0 || index >= (1ull << (kFanoutShift * m_height))) return false;
+    void** node = m_root;
+    for (unsigned level = m_height; level > 1; level--) {
+        node = static_cast<void**>(node[(index / slot_span(level)) % kFanout]);
+        if (!node) return false;
+    }
+    void*& leaf = node[index % kFanout];
+    if (!leaf) return false;
+    free_data_page(static_cast<u8*>(leaf));
+    leaf = nullptr;
+    m_pages--;
+    return true;
+}
+
 bool PageTree::next_present(u64 from, u64& out) const {
     if (!m_root) return false;
     return find_present(m_root, m_height, from, 0, out);

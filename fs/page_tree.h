@@ -27,6 +27,8 @@ public:
     ErrorOr<u8*> get_or_alloc(u64 index, bool zero = true);
     // Frees every page at index >= first.
     void truncate(u64 first);
+    // Frees the page at `index` (a hole afterwards); false if it was one already.
+    bool remove(u64 index);
     u64 page_count() const { return m_pages; }
     // First present page at index >= from; false if none (SEEK_DATA).
     bool next_present(u64 from, u64& out) const;

@@ -8,6 +8,7 @@
 #include <fs/fd_table.h>
 #include <fs/mutex.h>
 #include <fs/fs_types.h>
+#include <fs/path.h>
 #include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/cpu_stat.h>
@@ -219,8 +220,8 @@ void gen_mounts(Text& t, int) {
     kfree(path);
 }
 // Linux's show_map_vma: "start-end perms offset dev inode", the name padded to column
-// 73. FIXME: regions do not know their files yet (issue 8's memory objects): a file
-// mapping shows as anonymous (offset 0, device 00:00, inode 0, no path).
+// 73: the file's path for a file mapping (" (deleted)" once unlinked; shared anonymous
+// memory is "/dev/zero (deleted)", as Linux's shmem file).
 void gen_maps(Text& t, int pid) {
     lv::RefPtr<mm::AddressSpace> as;
     {
@@ -228,17 +229,32 @@ void gen_maps(Text& t, int pid) {
         if (auto* p = kernel::find_process(pid)) as = p->as();
     }
     if (!as) return;
-    as->for_each_vma([&](const mm::Vma& v) {
+    lv::Vector<mm::VmaView> views;
+    if (as->views(views).is_error()) return;
+    char* path = static_cast<char*>(kmalloc(kPathMax));
+    for (const mm::VmaView& v : views) {
         size_t start = t.len;
-        t.printf("%08lx-%08lx %c%c%c%c %08x %02x:%02x %lu ", v.start, v.end, v.prot & mm::kProtRead ? 'r' : '-',
+        u64 dev = 0, ino = 0;
+        if (v.file) v.file->vm_identity(dev, ino);
+        t.printf("%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", v.start, v.end, v.prot & mm::kProtRead ? 'r' : '-',
                  v.prot & mm::kProtWrite ? 'w' : '-', v.prot & mm::kProtExec ? 'x' : '-',
-                 v.flags & mm::kMapShared ? 's' : 'p', 0u, 0u, 0u, 0ul);
-        if (v.name[0]) {
+                 v.flags & mm::kMapShared ? 's' : 'p', v.file ? v.pgoff * arch::kPageSize : 0,
+                 dev_major(dev), dev_minor(dev), ino);
+        size_t len = 0;
+        if (v.file && path) len = v.file->vm_path(path, kPathMax - 1);
+        const char* name = v.name;
+        if (len) {
+            path[len] = 0;
+            name = path;
+        }
+        if (name[0]) {
             while (t.len - start < 73) t.put(' ');
-            t.printf("%s", v.name);
+            t.printf("%s", name);
         }
         t.put('\n');
-    });
+    }
+    kfree(path);
+    mm::AddressSpace::put_views(views);
 }
 
 void gen_comm(Text& t, int pid) {

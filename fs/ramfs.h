@@ -66,6 +66,11 @@ public:
     u64 next_data(u64 off) const override;
     // Preallocates zeroed pages for [offset, offset+len) (fallocate mode 0).
     ErrorOr<void> allocate(u64 offset, u64 len);
+    // The pages are the file: mappings map them (a hole gets a page on first touch,
+    // charged to the filesystem: ENOSPC is SIGBUS, as Linux's shmem_fault).
+    bool has_pages() const override { return true; }
+    ErrorOr<PhysAddr> vm_page(u64 index, bool write) override;
+    ErrorOr<void> punch_hole(u64 offset, u64 len) override;
 
 private:
     PageTree m_pages;

@@ -60,15 +60,54 @@ ErrorOr<size_t> RamFile::write_at(u64 offset, const IoBuffer& buf, size_t n) {
 ErrorOr<void> RamFile::truncate(u64 new_size) {
     if (new_size > kMaxFileSize) return Errno::EFBIG;
     if (new_size < size) {
+        u64 first = align_up<u64>(new_size, kDataPageSize) / kDataPageSize;
+        u64 last = align_up<u64>(size, kDataPageSize) / kDataPageSize;
+        begin_invalidate();
         u64 before = m_pages.page_count();
-        m_pages.truncate(align_up<u64>(new_size, kDataPageSize) / kDataPageSize);
+        m_pages.truncate(first);
         usage->uncharge_pages(before - m_pages.page_count());
-        // Clear the tail of the last page so that growing again reads zeros.
+        // Clear the tail of the last page so that growing again reads zeros (mappings
+        // of that page see it too, as on Linux).
         size_t in_page = new_size % kDataPageSize;
         if (in_page)
             if (u8* page = m_pages.get(new_size / kDataPageSize)) memset(page + in_page, 0, kDataPageSize - in_page);
+        // Mappings of the pages past the end lose them: touching them is SIGBUS.
+        unmap_pages(first, last);
     }
     size = new_size;
+    touch_mtime();
+    return {};
+}
+
+ErrorOr<void> RamFile::punch_hole(u64 offset, u64 len) {
+    u64 end = min(offset + len, align_up<u64>(size, kDataPageSize));
+    if (offset >= end) return {};
+    // Partial pages at either end are zeroed in place; whole pages are freed.
+    u64 first = align_up<u64>(offset, kDataPageSize) / kDataPageSize;
+    u64 last = end / kDataPageSize;
+    auto zero = [&](u64 from, u64 to) {
+        for (u64 p = from; p < to;) {
+            u64 next = min(align_down<u64>(p, kDataPageSize) + kDataPageSize, to);
+            if (u8* page = m_pages.get(p / kDataPageSize)) memset(page + p % kDataPageSize, 0, next - p);
+            p = next;
+        }
+    };
+    if (first > last) { // within one page
+        zero(offset, end);
+        return {};
+    }
+    zero(offset, first * kDataPageSize);
+    zero(last * kDataPageSize, end);
+    begin_invalidate();
+    u64 freed = 0;
+    for (u64 p = first; p < last; p++) {
+        u64 next;
+        if (!m_pages.next_present(p, next) || next >= last) break;
+        p = next;
+        if (m_pages.remove(p)) freed++;
+    }
+    usage->uncharge_pages(freed);
+    unmap_pages(first, last);
     touch_mtime();
     return {};
 }

@@ -16,13 +16,14 @@ void handle_timer_tick(const arch::TrapFrame& f) {
     sched::on_tick();
 }
 
-bool handle_page_fault(VirtAddr addr, FaultAccess access) {
-    if (addr >= arch::kUserTop) return false; // kernel addresses are never demand-paged
+FaultResult resolve_page_fault(VirtAddr addr, FaultAccess access) {
+    if (addr >= arch::kUserTop) return FaultResult::Segv; // kernel addresses are never demand-paged
     // The thread's rights for the page's key forbid the access: nothing to page in (the
     // mapping is there, and retrying would fault again forever).
-    if (access.pkey) return false;
+    if (access.pkey) return FaultResult::Segv;
     Thread& t = current_thread();
-    if (t.own().pagefault_disabled && !access.user_mode) return false; // copy_from_user_nofault
+    // copy_from_user_nofault: the caller holds a lock the fault path may take.
+    if (t.own().pagefault_disabled && !access.user_mode) return FaultResult::Segv;
     // No giant lock: the fault is resolved under the address space's own lock.
     // Out of memory: kill the biggest process (kernel/oom.h) and try again once it is
     // gone. If this process is the victim, SIGKILL is pending: the fault fails, and the
@@ -30,15 +31,28 @@ bool handle_page_fault(VirtAddr addr, FaultAccess access) {
     constexpr int kMaxWaits = 200; // x 10 ms: a victim that takes longer loses its turn
     for (int waits = 0;;) {
         mm::AddressSpace* as = t.process() ? t.process()->as().get() : nullptr;
-        if (!as) return false;
-        auto r = as->handle_fault(addr, access.write, access.exec);
-        if (r != mm::AddressSpace::Fault::NoMemory) return r == mm::AddressSpace::Fault::Resolved;
-        if (fatal_signal_pending() || !oom_kill()) return false; // oom_kill takes the giant lock
+        if (!as) return FaultResult::Segv;
+        switch (as->handle_fault(addr, access.write, access.exec)) {
+        case mm::AddressSpace::Fault::Resolved: return FaultResult::Resolved;
+        case mm::AddressSpace::Fault::Denied: return FaultResult::Segv;
+        case mm::AddressSpace::Fault::Bus: return FaultResult::Bus;
+        case mm::AddressSpace::Fault::NoMemory: break;
+        }
+        if (fatal_signal_pending() || !oom_kill()) return FaultResult::Segv; // oom_kill takes the giant lock
         sched::sleep_until(time::monotonic_ns() + 10'000'000);
         if (++waits == kMaxWaits) {
             waits = 0;
             clear_oom_victims(); // a stuck victim: the next round picks another
         }
+    }
+}
+
+void user_page_fault(arch::TrapFrame& f, VirtAddr addr, FaultAccess access, int segv_code) {
+    constexpr int kBusAdrErr = 2; // BUS_ADRERR
+    switch (resolve_page_fault(addr, access)) {
+    case FaultResult::Resolved: return;
+    case FaultResult::Bus: user_fault(f, SIGBUS, kBusAdrErr, addr); return;
+    case FaultResult::Segv: user_fault(f, SIGSEGV, segv_code, addr); return;
     }
 }
 } // namespace kernel

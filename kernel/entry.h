@@ -54,7 +54,18 @@ struct FaultAccess {
     bool present = false; // the page was mapped, so this is a protection fault
     bool pkey = false;    // the page's protection key forbade it (x86 PKU): never resolved
 };
-[[nodiscard]] bool handle_page_fault(VirtAddr addr, FaultAccess access);
+enum class FaultResult {
+    Resolved,
+    Segv, // no region allows the access
+    Bus,  // a file page past the end of its file, or one that could not be read
+};
+[[nodiscard]] FaultResult resolve_page_fault(VirtAddr addr, FaultAccess access);
+[[nodiscard]] inline bool handle_page_fault(VirtAddr addr, FaultAccess access) {
+    return resolve_page_fault(addr, access) == FaultResult::Resolved;
+}
+// A fault in user mode: resolved, or the signal Linux gives: SIGBUS (BUS_ADRERR) for a
+// file page that is not there, else SIGSEGV with `segv_code`.
+void user_page_fault(arch::TrapFrame& f, VirtAddr addr, FaultAccess access, int segv_code);
 
 // A fault in user mode the kernel cannot resolve: deliver `signo` (SIGSEGV, SIGBUS,
 // SIGILL, SIGFPE, SIGTRAP) with si_code and the faulting address to the current

@@ -1,4 +1,5 @@
 #include <arch/interface.h>
+#include <fs/file.h>
 #include <fs/kernel_api.h>
 #include <kernel/elf.h>
 #include <kernel/exec.h>
@@ -41,7 +42,37 @@ struct Loaded {
     VirtAddr bias = 0; // load address minus link address
 };
 
-ErrorOr<Loaded> load_elf(mm::AddressSpace& as, fs::Inode& inode, bool is_interp) {
+// Copies [off, off + n) of the file to dst in the new address space.
+ErrorOr<void> copy_from_file(mm::AddressSpace& as, fs::Inode& inode, u64 off, VirtAddr dst, u64 n) {
+    constexpr size_t kChunk = 64 * 1024;
+    lv::OwnPtr<u8> buf(static_cast<u8*>(kmalloc(min<u64>(kChunk, max<u64>(n, 1)))));
+    if (!buf) return Errno::ENOMEM;
+    for (u64 done = 0; done < n;) {
+        size_t chunk = min<u64>(kChunk, n - done);
+        size_t r = TRY(fs::read_inode(inode, off + done, buf.get(), chunk));
+        if (r != chunk) return Errno::EIO;
+        TRY(as.poke(dst + done, buf.get(), chunk));
+        done += chunk;
+    }
+    return {};
+}
+
+ErrorOr<void> zero_fill(mm::AddressSpace& as, VirtAddr dst, u64 n) {
+    static const u8 zeros[512] = {};
+    for (u64 done = 0; done < n;) {
+        size_t chunk = min<u64>(sizeof zeros, n - done);
+        TRY(as.poke(dst + done, zeros, chunk));
+        done += chunk;
+    }
+    return {};
+}
+
+// Maps the program's segments. A file whose data are pages of a memory object (ramfs)
+// is mapped privately, as Linux's elf_map: its pages are shared with the file (and with
+// every process running it) until written; the bss past the file's part of its last page
+// is zeroed there (which copies that page), the rest is anonymous memory. Other files
+// are copied.
+ErrorOr<Loaded> load_elf(mm::AddressSpace& as, fs::Inode& inode, const char* path, bool is_interp) {
     u64 size = fs::inode_size(inode);
     lv::OwnPtr<u8> header(static_cast<u8*>(kmalloc(kHeaderBytes)));
     if (!header) return Errno::ENOMEM;
@@ -50,13 +81,15 @@ ErrorOr<Loaded> load_elf(mm::AddressSpace& as, fs::Inode& inode, bool is_interp)
     l.info = TRY(elf::parse(header.get(), got, size, arch::kElfMachine));
     if (l.info.type == elf::kTypeDyn)
         l.bias = (is_interp ? interp_base(as) : dyn_base()) - l.info.min_vaddr;
+    auto file = TRY(fs::file_for_exec(inode, path));
 
     VirtAddr prev_end = 0;
     u32 prev_prot = 0;
     for (size_t i = 0; i < l.info.segment_count; i++) {
         const elf::Segment& s = l.info.segments[i];
-        VirtAddr start = align_down<u64>(s.vaddr + l.bias, arch::kPageSize);
-        VirtAddr end = align_up<u64>(s.vaddr + l.bias + s.memsz, arch::kPageSize);
+        VirtAddr seg = s.vaddr + l.bias;
+        VirtAddr start = align_down<u64>(seg, arch::kPageSize);
+        VirtAddr end = align_up<u64>(seg + s.memsz, arch::kPageSize);
         if (end > arch::kUserTop || end <= start) return Errno::ENOEXEC;
         u32 prot = prot_of(s.flags);
         if (start < prev_end) {
@@ -65,21 +98,37 @@ ErrorOr<Loaded> load_elf(mm::AddressSpace& as, fs::Inode& inode, bool is_interp)
             TRY(as.protect(start, arch::kPageSize, prot | prev_prot));
             start = prev_end;
         }
-        if (end > start)
-            TRY(as.map(start, end - start, prot, mm::kMapPrivate | mm::kMapFixed));
+        // The file's part can be mapped when its offset and address agree in the page.
+        bool by_file = file && s.offset % arch::kPageSize == seg % arch::kPageSize;
+        VirtAddr file_end = seg + s.filesz;
+        VirtAddr file_map_end = by_file ? min(end, align_up<u64>(file_end, arch::kPageSize)) : start;
+        if (file_map_end > start) {
+            u64 pgoff = (s.offset - (seg - align_down<u64>(seg, arch::kPageSize))) / arch::kPageSize +
+                        (start - align_down<u64>(seg, arch::kPageSize)) / arch::kPageSize;
+            mm::FileMapping backing {file.get(), pgoff, true};
+            TRY(as.map(start, file_map_end - start, prot, mm::kMapPrivate | mm::kMapFixed, "", backing));
+        }
+        if (end > max(start, file_map_end)) {
+            VirtAddr from = max(start, file_map_end);
+            // Anonymous when mapped next to the file's pages (bss); the whole segment's
+            // copy otherwise.
+            u32 anon = by_file ? u32(mm::kMapAnonymous) : 0u;
+            TRY(as.map(from, end - from, prot, mm::kMapPrivate | mm::kMapFixed | anon));
+        }
         prev_end = max(prev_end, end);
         prev_prot = prot;
 
-        // Copy the file image; the rest (bss) is zero because pages start zeroed.
-        constexpr size_t kChunk = 64 * 1024;
-        lv::OwnPtr<u8> buf(static_cast<u8*>(kmalloc(kChunk)));
-        if (!buf) return Errno::ENOMEM;
-        for (u64 done = 0; done < s.filesz;) {
-            size_t n = min<u64>(kChunk, s.filesz - done);
-            size_t r = TRY(fs::read_inode(inode, s.offset + done, buf.get(), n));
-            if (r != n) return Errno::EIO;
-            TRY(as.poke(s.vaddr + l.bias + done, buf.get(), n));
-            done += n;
+        if (!by_file) {
+            // The file image; the rest (bss) is zero because pages start zeroed.
+            TRY(copy_from_file(as, inode, s.offset, seg, s.filesz));
+            continue;
+        }
+        // Bytes of this segment in a page the previous segment mapped: copied there.
+        if (seg < start) TRY(copy_from_file(as, inode, s.offset, seg, min(start, file_end) - seg));
+        // The bss in the last page of the file's part.
+        if (s.memsz > s.filesz) {
+            VirtAddr z_end = min(seg + s.memsz, align_up<u64>(file_end, arch::kPageSize));
+            if (z_end > file_end) TRY(zero_fill(as, file_end, z_end - file_end));
         }
     }
     return l;
@@ -177,7 +226,7 @@ ErrorOr<Image> load_image(fs::Inode& inode, const char* path, const char* const*
     mm::AddressSpace* as = TRY(mm::AddressSpace::create());
     auto fail = [as](Errno e) -> ErrorOr<Image> { lv::destroy(as); return e; }; // its only reference
 
-    auto prog = load_elf(*as, inode, false);
+    auto prog = load_elf(*as, inode, path, false);
     if (prog.is_error()) return fail(prog.error());
     Loaded p = prog.release_value();
     VirtAddr entry = p.info.entry + p.bias;
@@ -190,7 +239,7 @@ ErrorOr<Image> load_image(fs::Inode& inode, const char* path, const char* const*
         interp[n] = 0;
         auto interp_inode = fs::lookup_path(interp);
         if (interp_inode.is_error()) return fail(interp_inode.error());
-        auto li = load_elf(*as, *interp_inode.value(), true);
+        auto li = load_elf(*as, *interp_inode.value(), interp, true);
         if (li.is_error()) return fail(li.error() == Errno::ENOEXEC ? Errno::ELIBBAD : li.error());
         interp_bias = li.value().bias;
         entry = li.value().info.entry + interp_bias;

@@ -26,13 +26,46 @@ ErrorOr<AddressSpace*> AddressSpace::create() {
     return as;
 }
 
-// The last reference is gone: nobody else can reach it.
+// The last reference is gone: nobody else can reach it (an object's walker that found
+// it among the mappers fails to take a reference now).
 AddressSpace::~AddressSpace() LV_NO_THREAD_SAFETY_ANALYSIS {
-    while (Vma* v = m_vmas.pop_front()) {
-        release_pages(v->start, v->end);
+    while (Vma* v = m_vmas.first()) discard(*v);
+    while (Vma* v = m_dead.pop_front()) {
+        v->file->vm_unref();
         lv::destroy(v);
     }
     // m_pt frees the tables.
+}
+
+ErrorOr<void> AddressSpace::hold_file(Vma& v) {
+    if (!v.file) return {};
+    TRY(v.file->vm_object().add_mapper(*this));
+    v.file->vm_ref();
+    return {};
+}
+
+void AddressSpace::discard(Vma& v) {
+    release_pages(v.start, v.end);
+    m_vmas.remove(v);
+    if (v.file) {
+        v.file->vm_object().remove_mapper(*this);
+        m_dead.push_back(v);
+    } else {
+        lv::destroy(&v);
+    }
+}
+
+void AddressSpace::reap_dead() {
+    lv::IntrusiveList<Vma, &Vma::node> dead;
+    {
+        kernel::SpinlockLocker l(m_lock);
+        if (m_dead.empty()) return;
+        while (Vma* v = m_dead.pop_front()) dead.push_back(*v);
+    }
+    while (Vma* v = dead.pop_front()) {
+        v->file->vm_unref();
+        lv::destroy(v);
+    }
 }
 
 // The copy is not shared until this returns: only the original's lock is taken (two
@@ -48,10 +81,16 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
     for (Vma& v : m_vmas) {
         if (v.advice & kAdviceDontFork) continue; // MADV_DONTFORK: not in the child at all
         auto* nv = lv::make<Vma>();
-        if (!nv) { lv::destroy(copy); return Errno::ENOMEM; }
+        if (!nv) { copy->unref(); return Errno::ENOMEM; }
         nv->start = v.start;
         nv->end = v.end;
         nv->copy_attributes(v);
+        nv->pgoff = v.pgoff;
+        if (auto r = copy->hold_file(*nv); r.is_error()) {
+            lv::destroy(nv);
+            copy->unref();
+            return r.error();
+        }
         copy->m_vmas.push_back(*nv);
         // MADV_WIPEONFORK: the child's copy starts empty (reads back zeros).
         if (v.advice & kAdviceWipeOnFork) continue;
@@ -66,7 +105,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
                 m_pt.protect(va, f, &gather);
             }
             if (auto r = copy->m_pt.map(va, m.pa, f); r.is_error()) {
-                lv::destroy(copy);
+                copy->unref();
                 return r.error();
             }
             share_frame(m.pa);
@@ -118,8 +157,88 @@ bool AddressSpace::vma_at(VirtAddr a, Vma& out) {
     if (!v) return false;
     out.start = v->start;
     out.end = v->end;
+    out.pgoff = v->pgoff;
     out.copy_attributes(*v);
     return true;
+}
+
+bool AddressSpace::vma_at_holding_file(VirtAddr a, Vma& out) {
+    kernel::SpinlockLocker l(m_lock);
+    Vma* v = find(a);
+    if (!v) return false;
+    out.start = v->start;
+    out.end = v->end;
+    out.pgoff = v->pgoff;
+    out.copy_attributes(*v);
+    if (out.file) out.file->vm_ref();
+    return true;
+}
+
+ErrorOr<void> AddressSpace::views(lv::Vector<VmaView>& out) {
+    for (;;) {
+        size_t n = 0;
+        {
+            kernel::SpinlockLocker l(m_lock);
+            for (Vma& v : m_vmas) { (void)v; n++; }
+            if (out.try_reserve(n)) {
+                for (Vma& v : m_vmas) {
+                    VmaView w {v.start, v.end, v.prot, v.flags, v.pgoff, v.name, v.file};
+                    if (w.file) w.file->vm_ref();
+                    (void)out.try_append(w);
+                }
+                return {};
+            }
+        }
+        if (!out.try_reserve(n)) return Errno::ENOMEM;
+    }
+}
+
+void AddressSpace::put_views(lv::Vector<VmaView>& views) {
+    for (VmaView& w : views)
+        if (w.file) w.file->vm_unref();
+    views.clear();
+}
+
+AddressSpace::Rss AddressSpace::rss() const {
+    kernel::SpinlockLocker l(m_lock);
+    Rss r;
+    for (const Vma& v : const_cast<lv::IntrusiveList<Vma, &Vma::node>&>(m_vmas)) {
+        bool shmem = (v.flags & kMapShared) && (v.flags & kMapAnonymous);
+        for (VirtAddr va = m_pt.next_mapped(v.start, v.end); va < v.end; va = m_pt.next_mapped(va + kPageSize, v.end)) {
+            if (shmem) r.shmem++;
+            else if (v.flags & kMapShared) r.file++;
+            // A private file page still shared with the cache is the file's; a copy is ours.
+            else if (v.file && !m_pt.query(va).flags.writable && frame_refcount(m_pt.query(va).pa) > 1) r.file++;
+            else r.anon++;
+        }
+    }
+    return r;
+}
+
+void AddressSpace::unmap_object_pages(VmObject& obj, u64 first, u64 last) {
+    kernel::SpinlockLocker l(m_lock);
+    for (Vma& v : m_vmas) {
+        if (!v.file || &v.file->vm_object() != &obj) continue;
+        u64 vfirst = v.pgoff, vlast = v.pgoff + (v.end - v.start) / kPageSize;
+        u64 a = max(first, vfirst), b = min(last, vlast);
+        if (a >= b) continue;
+        release_pages(v.start + (a - v.pgoff) * kPageSize, v.start + (b - v.pgoff) * kPageSize);
+    }
+}
+
+void AddressSpace::write_protect_object_page(VmObject& obj, u64 index) {
+    kernel::SpinlockLocker l(m_lock);
+    TlbGather gather(m_pt);
+    for (Vma& v : m_vmas) {
+        if (!v.file || &v.file->vm_object() != &obj || !(v.flags & kMapShared)) continue;
+        if (index < v.pgoff || index >= v.pgoff + (v.end - v.start) / kPageSize) continue;
+        VirtAddr va = v.start + (index - v.pgoff) * kPageSize;
+        auto m = m_pt.query(va);
+        if (!m.pa || !m.flags.writable) continue;
+        PageFlags f = m.flags;
+        f.writable = false;
+        m_pt.protect(va, f, &gather);
+    }
 }
 
 AddressSpace::SharedFrame AddressSpace::shared_frame(VirtAddr a, PhysAddr* frame) {
@@ -231,6 +350,11 @@ ErrorOr<Vma*> AddressSpace::split(Vma& v, VirtAddr at) {
     upper->start = at;
     upper->end = v.end;
     upper->copy_attributes(v);
+    upper->pgoff = v.page_index(at);
+    if (auto r = hold_file(*upper); r.is_error()) {
+        lv::destroy(upper);
+        return r.error();
+    }
     v.end = at;
     Vma* next = m_vmas.next(v);
     if (next) m_vmas.insert_before(*next, *upper);
@@ -266,12 +390,23 @@ void AddressSpace::merge_range(VirtAddr start, VirtAddr end) {
     }
 }
 
-ErrorOr<VirtAddr> AddressSpace::map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name) {
-    kernel::SpinlockLocker l(m_lock);
-    return map_locked(hint, length, prot, flags, name);
+ErrorOr<VirtAddr> AddressSpace::map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name,
+                                    FileMapping backing) {
+    VirtAddr addr = 0;
+    Errno err {};
+    {
+        kernel::SpinlockLocker l(m_lock);
+        auto r = map_locked(hint, length, prot, flags, name, backing);
+        if (r.is_error()) err = r.error();
+        else addr = r.value();
+    }
+    reap_dead(); // what MAP_FIXED replaced
+    if (err != Errno {}) return err;
+    return addr;
 }
 
-ErrorOr<VirtAddr> AddressSpace::map_locked(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name) {
+ErrorOr<VirtAddr> AddressSpace::map_locked(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name,
+                                           FileMapping backing) {
     if (length == 0) return Errno::EINVAL;
     size_t len = align_up<u64>(length, kPageSize);
     if (len < length || len > arch::kUserTop) return Errno::ENOMEM;
@@ -299,6 +434,13 @@ ErrorOr<VirtAddr> AddressSpace::map_locked(VirtAddr hint, size_t length, u32 pro
     v->prot = prot;
     v->flags = flags;
     v->name = name;
+    v->file = backing.file;
+    v->pgoff = backing.pgoff;
+    v->may_write = backing.may_write;
+    if (auto r = hold_file(*v); r.is_error()) {
+        lv::destroy(v);
+        return r.error();
+    }
     Vma* after = nullptr;
     for (Vma& o : m_vmas)
         if (o.start >= v->end) { after = &o; break; }
@@ -309,8 +451,13 @@ ErrorOr<VirtAddr> AddressSpace::map_locked(VirtAddr hint, size_t length, u32 pro
 }
 
 ErrorOr<void> AddressSpace::unmap(VirtAddr addr, size_t length) {
-    kernel::SpinlockLocker l(m_lock);
-    return unmap_locked(addr, length);
+    ErrorOr<void> r;
+    {
+        kernel::SpinlockLocker l(m_lock);
+        r = unmap_locked(addr, length);
+    }
+    reap_dead();
+    return r;
 }
 
 ErrorOr<void> AddressSpace::unmap_locked(VirtAddr addr, size_t length) {
@@ -322,9 +469,7 @@ ErrorOr<void> AddressSpace::unmap_locked(VirtAddr addr, size_t length) {
         Vma* cur = &v;
         if (cur->start < addr) cur = TRY(split(*cur, addr));
         if (cur->end > end) TRY(split(*cur, end));
-        release_pages(cur->start, cur->end);
-        m_vmas.remove(*cur);
-        lv::destroy(cur);
+        discard(*cur);
     }
     return {};
 }
@@ -342,6 +487,8 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot, int 
     for (Vma& v : m_vmas) {
         if (v.end <= covered || v.start >= end) continue;
         if (v.start > covered) return Errno::ENOMEM;
+        // A shared mapping of a file not open for writing never becomes writable.
+        if ((prot & kProtWrite) && !v.may_write) return Errno::EACCES;
         covered = v.end;
     }
     if (covered < end) return Errno::ENOMEM;
@@ -358,8 +505,12 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot, int 
              va = m_pt.next_mapped(va + kPageSize, cur->end)) {
             auto m = m_pt.query(va);
             PageFlags pf = f;
-            // A copy-on-write page stays read-only until a write fault copies it.
+            // A copy-on-write page stays read-only until a write fault copies it; a
+            // shared page whose object tracks writes, until a write fault tells it.
             if (!(cur->flags & kMapShared) && frame_refcount(m.pa) > 1) pf.writable = false;
+            if ((cur->flags & kMapShared) && cur->file && cur->file->vm_object().vm_tracks_dirty() &&
+                !m.flags.writable)
+                pf.writable = false;
             m_pt.protect(va, pf, &gather);
         }
     }
@@ -391,24 +542,23 @@ ErrorOr<void> AddressSpace::advise_vma(Vma& v, VirtAddr start, VirtAddr end, int
     switch (advice) {
     case kMadvDontNeed:
     case kMadvDontNeedLocked:
-        // Private anonymous memory reads back as zeros afterwards. FIXME(memory objects):
-        // shared and file-backed pages would come back from their object on the next
-        // fault; without one, dropping them would lose their data, so they stay.
-        if (anon_private) release_pages(start, end);
+        // Private anonymous memory reads back as zeros afterwards; a region with an
+        // object (a file, shared memory) finds its pages there again on the next fault
+        // (a private region's copies are dropped: it sees the file again). A region
+        // holding a copy of a file that is not kept in pages (ext2's, for now) has
+        // nowhere to find its data again: its pages stay.
+        if (v.file || (v.flags & kMapAnonymous)) release_pages(start, end);
         return {};
     case kMadvFree:
         if (!anon_private) return Errno::EINVAL; // Linux: only anonymous private memory
         release_pages(start, end);
         return {};
-    case kMadvRemove: {
-        // Punches a hole in the backing object: every sharer reads zeros afterwards.
-        if (!(v.flags & kMapShared) && (v.flags & kMapAnonymous)) return Errno::EINVAL; // no backing file
+    case kMadvRemove:
+        // Punches a hole in the backing object (the system call does it, outside this
+        // lock); here only the checks, in Linux's order.
+        if (!v.file) return Errno::EINVAL; // no backing file
         if (!(v.flags & kMapShared) || !(v.prot & kProtWrite)) return Errno::EACCES;
-        if (!(v.flags & kMapAnonymous)) return Errno::EINVAL; // FIXME: shared file mappings
-        for (VirtAddr va = m_pt.next_mapped(start, end); va < end; va = m_pt.next_mapped(va + kPageSize, end))
-            memset(phys_to_virt(m_pt.query(va).pa), 0, kPageSize);
         return {};
-    }
     case kMadvDontFork:
     case kMadvDoFork:
     case kMadvWipeOnFork:
@@ -448,7 +598,16 @@ ErrorOr<void> AddressSpace::advise(VirtAddr start, VirtAddr end, int advice) {
 }
 
 VirtAddr AddressSpace::brk(VirtAddr requested) {
-    kernel::SpinlockLocker l(m_lock);
+    VirtAddr r;
+    {
+        kernel::SpinlockLocker l(m_lock);
+        r = brk_locked(requested);
+    }
+    reap_dead();
+    return r;
+}
+
+VirtAddr AddressSpace::brk_locked(VirtAddr requested) {
     // Out of range (below the heap, or so high that rounding up would wrap): the break
     // stays where it is, which is how brk(2) reports failure.
     if (requested < m_brk_start || requested > m_mmap_top) return m_brk_end;
@@ -480,43 +639,120 @@ ErrorOr<PhysAddr> AddressSpace::page_for(VirtAddr va, const Vma& v) {
     return pa;
 }
 
-AddressSpace::Fault AddressSpace::handle_fault(VirtAddr addr, bool write, bool exec) {
-    kernel::SpinlockLocker l(m_lock);
-    Vma* v = find(addr);
-    if (!v) return Fault::Denied;
-    if (write && !(v->prot & kProtWrite)) return Fault::Denied;
-    if (exec && !(v->prot & kProtExec)) return Fault::Denied;
-    if (!(v->prot & (kProtRead | kProtWrite | kProtExec))) return Fault::Denied;
+AddressSpace::Fault AddressSpace::fault(VirtAddr addr, bool write, bool exec, bool force) {
     VirtAddr va = align_down<u64>(addr, kPageSize);
-    auto m = m_pt.query(va);
-    if (m.pa) {
-        // A write to a read-only page of a writable region: copy-on-write.
-        if (write && !m.flags.writable) return break_cow(va, *v, m.pa) ? Fault::Resolved : Fault::NoMemory;
-        // Otherwise another thread mapped it first, or the TLB was stale: retry.
-        arch::flush_tlb_page(m_pt.root(), va);
-        return Fault::Resolved;
+    VmFile* file;
+    u64 index;
+    bool shared;
+    {
+        kernel::SpinlockLocker l(m_lock);
+        Vma* v = find(addr);
+        if (!v) return Fault::Denied;
+        if (!force) {
+            if (write && !(v->prot & kProtWrite)) return Fault::Denied;
+            if (exec && !(v->prot & kProtExec)) return Fault::Denied;
+            if (!(v->prot & (kProtRead | kProtWrite | kProtExec))) return Fault::Denied;
+        }
+        shared = v->flags & kMapShared;
+        auto m = m_pt.query(va);
+        if (m.pa) {
+            if (!write || m.flags.writable) {
+                // Another thread mapped it first, or the TLB was stale: retry.
+                arch::flush_tlb_page(m_pt.root(), va);
+                return Fault::Resolved;
+            }
+            // A write to a read-only page of a writable region: copy-on-write, or a
+            // shared page the object wants to hear about before its first write.
+            if (!shared) return break_cow(va, *v, m.pa) ? Fault::Resolved : Fault::NoMemory;
+            if (!v->file) {
+                m_pt.protect(va, page_flags(*v));
+                return Fault::Resolved;
+            }
+        } else if (!v->file) {
+            return page_for(va, *v).is_error() ? Fault::NoMemory : Fault::Resolved;
+        }
+        file = v->file;
+        file->vm_ref();
+        index = v->page_index(va);
     }
-    return page_for(va, *v).is_error() ? Fault::NoMemory : Fault::Resolved;
+    Fault r = fault_object(va, write, file, index, shared);
+    file->vm_unref();
+    return r;
+}
+
+// The object's page, found without the lock (it may be read from a disk), then mapped
+// if the region still maps the same page of the same object and nothing was dropped
+// meanwhile; otherwise the access is retried and faults again if it must.
+AddressSpace::Fault AddressSpace::fault_object(VirtAddr va, bool write, VmFile* file, u64 index, bool shared) {
+    VmObject& obj = file->vm_object();
+    u64 gen = obj.generation();
+    auto page = obj.vm_page(index, write && shared);
+    if (page.is_error()) return page.error() == Errno::ENOMEM ? Fault::NoMemory : Fault::Bus;
+    PhysAddr pa = page.value();
+    if (write && !shared) {
+        // A private region's first write: its own copy at once, never the cache's page.
+        PhysAddr copy = alloc_frame();
+        if (!copy) {
+            free_frame(pa);
+            return Fault::NoMemory;
+        }
+        memcpy(phys_to_virt(copy), phys_to_virt(pa), kPageSize);
+        free_frame(pa);
+        pa = copy;
+    }
+    kernel::SpinlockLocker l(m_lock);
+    Vma* v = find(va);
+    auto m = m_pt.query(va);
+    bool same = v && v->file == file && v->page_index(va) == index && obj.generation() == gen;
+    if (same && m.pa == pa && shared && write) {
+        // The first write to a shared page mapped read-only: vm_page has marked it dirty.
+        m_pt.protect(va, page_flags(*v));
+    } else if (same && !m.pa) {
+        PageFlags f = page_flags(*v);
+        // A private region maps the cache's page read-only until written; a shared
+        // region of an object that tracks writes, until the first write tells it.
+        if (!write && (!shared || obj.vm_tracks_dirty())) f.writable = false;
+        if (m_pt.map(va, pa, f).is_error()) {
+            free_frame(pa);
+            return Fault::NoMemory;
+        }
+        return Fault::Resolved; // the mapping holds the reference
+    }
+    free_frame(pa);
+    return Fault::Resolved;
 }
 
 ErrorOr<void> AddressSpace::poke(VirtAddr dst, const void* src, size_t n) {
     auto* s = static_cast<const u8*>(src);
-    kernel::SpinlockLocker l(m_lock);
     while (n) {
-        Vma* v = find(dst);
-        if (!v) return Errno::EFAULT;
-        VirtAddr va = align_down<u64>(dst, kPageSize);
-        PhysAddr pa = TRY(page_for(va, *v));
-        // Writing through the direct map bypasses the read-only PTE: copy a shared
-        // private page first, or the other address space would see the write.
-        if (!(v->flags & kMapShared) && frame_refcount(pa) > 1) {
-            pa = break_cow(va, *v, pa);
-            if (!pa) return Errno::ENOMEM;
+        bool need_object_page = false;
+        {
+            kernel::SpinlockLocker l(m_lock);
+            Vma* v = find(dst);
+            if (!v) return Errno::EFAULT;
+            VirtAddr va = align_down<u64>(dst, kPageSize);
+            if (v->file && !m_pt.query(va).pa) {
+                need_object_page = true;
+            } else {
+                PhysAddr pa = TRY(page_for(va, *v));
+                // Writing through the direct map bypasses the read-only PTE: copy a shared
+                // private page first, or the other address space would see the write.
+                if (!(v->flags & kMapShared) && frame_refcount(pa) > 1) {
+                    pa = break_cow(va, *v, pa);
+                    if (!pa) return Errno::ENOMEM;
+                }
+                size_t off = dst - va;
+                size_t chunk = min<size_t>(n, kPageSize - off);
+                memcpy(static_cast<u8*>(phys_to_virt(pa)) + off, s, chunk);
+                dst += chunk; s += chunk; n -= chunk;
+            }
         }
-        size_t off = dst - va;
-        size_t chunk = min<size_t>(n, kPageSize - off);
-        memcpy(static_cast<u8*>(phys_to_virt(pa)) + off, s, chunk);
-        dst += chunk; s += chunk; n -= chunk;
+        if (need_object_page) {
+            // A file's page: found without the lock, as a fault finds it; then again.
+            Fault r = fault(dst, true, false, true);
+            if (r == Fault::NoMemory) return Errno::ENOMEM;
+            if (r != Fault::Resolved) return Errno::EFAULT;
+        }
     }
     return {};
 }

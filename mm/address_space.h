@@ -1,6 +1,8 @@
 // A process's user address space: an ordered list of VMAs (regions with a protection)
-// over a PageTable. Pages are allocated on first touch (kernel::handle_page_fault) and
-// owned by the address space: each present user page is mapped exactly once.
+// over a PageTable. Private anonymous pages are allocated on first touch
+// (kernel::handle_page_fault) and belong to the address space, shared copy-on-write
+// across fork through per-frame reference counts. Other regions map a memory object
+// (mm/vm_object.h): a file's pages, or shared memory (a file of an internal tmpfs).
 #pragma once
 #include <arch/interface.h>
 #include <kernel/sync/spinlock.h>
@@ -8,6 +10,8 @@
 #include <lib/ref_ptr.h>
 #include <lib/result.h>
 #include <mm/page_table.h>
+#include <mm/phys.h>
+#include <mm/vm_object.h>
 
 namespace mm {
 // PROT_* and MAP_* as Linux defines them (identical on x86_64 and aarch64).
@@ -36,16 +40,45 @@ struct Vma {
     u32 advice = 0; // kAdvice* bits
     u8 pkey = 0;    // protection key (pkey_mprotect), in every page's PTE
     const char* name = ""; // "[heap]", "[stack]", or "" (for /proc/self/maps)
+    // The file this region maps (null: private anonymous memory), and the page of its
+    // object at `start`. The region holds a reference to the file (vm_ref) and is
+    // counted among its object's mappers; a copy made by vma_at holds neither.
+    VmFile* file = nullptr;
+    u64 pgoff = 0;
+    // A shared mapping of a file opened read-only may never become writable
+    // (mprotect gives EACCES: Linux's VM_MAYWRITE).
+    bool may_write = true;
     lv::ListNode node;
     bool contains(VirtAddr a) const { return a >= start && a < end; }
-    // Everything but the place and the list node (a copy, a split, a fork's region).
+    // The object's page index of address a (inside the region).
+    u64 page_index(VirtAddr a) const { return pgoff + (a - start) / kPageSize; }
+    // Everything but the place, the file's page offset and the list node (a copy, a
+    // split, a fork's region).
     void copy_attributes(const Vma& o) {
         prot = o.prot;
         flags = o.flags;
         advice = o.advice;
         pkey = o.pkey;
         name = o.name;
+        file = o.file;
+        may_write = o.may_write;
     }
+};
+
+// What /proc/PID/maps shows of a region: a copy that holds a reference to its file.
+struct VmaView {
+    VirtAddr start = 0, end = 0;
+    u32 prot = 0, flags = 0;
+    u64 pgoff = 0;
+    const char* name = "";
+    VmFile* file = nullptr;
+};
+
+// What a new region maps besides anonymous memory (AddressSpace::map).
+struct FileMapping {
+    VmFile* file = nullptr;
+    u64 pgoff = 0;
+    bool may_write = true; // Vma::may_write
 };
 
 // Reference-counted: each process using it (CLONE_VM without CLONE_THREAD: vfork,
@@ -64,7 +97,10 @@ public:
 
     // Creates a region. Without kMapFixed, `hint` is only a hint; the region goes in the
     // highest free gap below the mmap area top. With kMapFixed any overlap is unmapped first.
-    ErrorOr<VirtAddr> map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name = "");
+    // With a file, the region maps its object from page `pgoff` on (the region takes its
+    // own reference to the file).
+    ErrorOr<VirtAddr> map(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name = "",
+                          FileMapping backing = {}) LV_EXCLUDES(m_lock);
     ErrorOr<void> unmap(VirtAddr addr, size_t length);
     // mprotect, and pkey_mprotect with `pkey` >= 0: EINVAL if the key is not allocated
     // (unless `any_key`: mremap carrying a region's key, which may have been freed since).
@@ -90,10 +126,15 @@ public:
     VirtAddr brk_start() const LV_EXCLUDES(m_lock);
     VirtAddr brk(VirtAddr requested) LV_EXCLUDES(m_lock);
 
-    // Resolves a fault by allocating the page if the access is allowed. NoMemory when
-    // the access is allowed but no frame could be had (the caller may OOM-kill and retry).
-    enum class Fault { Resolved, Denied, NoMemory };
-    Fault handle_fault(VirtAddr addr, bool write, bool exec);
+    // Resolves a fault if the access is allowed: a new zeroed page, a page of the
+    // region's object (which may be read from its disk: called with no spinlock held),
+    // or a private copy of a shared page. NoMemory when the access is allowed but no frame
+    // could be had (the caller may OOM-kill and retry); Bus for a file page past the end
+    // of its file, or one that could not be read (SIGBUS).
+    enum class Fault { Resolved, Denied, NoMemory, Bus };
+    Fault handle_fault(VirtAddr addr, bool write, bool exec) LV_EXCLUDES(m_lock) {
+        return fault(addr, write, exec, false);
+    }
 
     // Writes into this address space through the direct map, allocating pages as needed
     // and ignoring page protection (the ELF loader and the initial stack use it before the
@@ -103,8 +144,11 @@ public:
     // True when every byte of [addr, addr+n) lies in regions that allow the access
     // (user copies check this before touching memory).
     bool accessible(VirtAddr addr, size_t n, bool write) LV_EXCLUDES(m_lock);
-    // A copy of the region holding `a` (false when none does).
+    // A copy of the region holding `a` (false when none does). `out.file` is not held:
+    // it may go as soon as the lock is released.
     bool vma_at(VirtAddr a, Vma& out) LV_EXCLUDES(m_lock);
+    // The same, holding a reference to out.file (the caller gives it back, vm_unref).
+    bool vma_at_holding_file(VirtAddr a, Vma& out) LV_EXCLUDES(m_lock);
     bool is_mapped(VirtAddr a) LV_EXCLUDES(m_lock);
     // For a shared futex's key: the frame under `a` when it lies in a MAP_SHARED region
     // (the same frame in every address space sharing it). NotShared: no such region
@@ -120,7 +164,23 @@ public:
         kernel::SpinlockLocker l(m_lock);
         for (Vma& v : m_vmas) f(static_cast<const Vma&>(v));
     }
+    // The regions as /proc/PID/maps shows them, each holding its file (put_views gives
+    // them back). Out of memory: ENOMEM.
+    ErrorOr<void> views(lv::Vector<VmaView>& out) LV_EXCLUDES(m_lock);
+    static void put_views(lv::Vector<VmaView>& views);
     u64 resident_pages() const LV_EXCLUDES(m_lock); // present pages (VmRSS)
+    // Present pages by kind, for /proc/PID/status (RssAnon, RssFile, RssShmem) and statm:
+    // `file` counts pages of private file regions not yet copied and of shared file
+    // regions; `shmem` those of shared anonymous ones.
+    struct Rss {
+        u64 anon = 0, file = 0, shmem = 0;
+    };
+    Rss rss() const LV_EXCLUDES(m_lock);
+    // The object's pages [first, last) go from every region mapping them (truncate;
+    // VmObject::unmap_pages).
+    void unmap_object_pages(VmObject& obj, u64 first, u64 last) LV_EXCLUDES(m_lock);
+    // Shared mappings of the object's page `index` become read-only (write-back).
+    void write_protect_object_page(VmObject& obj, u64 index) LV_EXCLUDES(m_lock);
     // mremap: moves the pages present in [from, from + len) to [to, to + len), both
     // mapped already; the pages are neither copied nor freed.
     void move_pages(VirtAddr from, size_t len, VirtAddr to) LV_EXCLUDES(m_lock);
@@ -128,8 +188,17 @@ public:
     PhysAddr root() const LV_NO_THREAD_SAFETY_ANALYSIS { return m_pt.root(); }
 
 private:
-    ErrorOr<VirtAddr> map_locked(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name)
-        LV_REQUIRES(m_lock);
+    Fault fault(VirtAddr addr, bool write, bool exec, bool force) LV_EXCLUDES(m_lock);
+    Fault fault_object(VirtAddr va, bool write, VmFile* file, u64 index, bool shared) LV_EXCLUDES(m_lock);
+    ErrorOr<VirtAddr> map_locked(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name,
+                                 FileMapping backing = {}) LV_REQUIRES(m_lock);
+    // A region leaves the list: its pages go now, its file once the lock is released
+    // (reap_dead: the last reference to a file may sleep).
+    void discard(Vma& v) LV_REQUIRES(m_lock);
+    void reap_dead() LV_EXCLUDES(m_lock);
+    VirtAddr brk_locked(VirtAddr requested) LV_REQUIRES(m_lock);
+    // A new region refers to v.file: one more reference and mapper count.
+    ErrorOr<void> hold_file(Vma& v) LV_REQUIRES(m_lock);
     ErrorOr<void> unmap_locked(VirtAddr addr, size_t length) LV_REQUIRES(m_lock);
     Vma* find(VirtAddr a) LV_REQUIRES(m_lock);
     PageFlags page_flags(const Vma& v) const;
@@ -162,5 +231,7 @@ private:
     VirtAddr m_brk_end LV_GUARDED_BY(m_lock) = 0;
     VirtAddr m_mmap_top LV_GUARDED_BY(m_lock) = 0;
     u16 m_pkeys LV_GUARDED_BY(m_lock) = 1; // bit k: key k allocated
+    // Regions removed whose files are given back by reap_dead.
+    lv::IntrusiveList<Vma, &Vma::node> m_dead LV_GUARDED_BY(m_lock);
 };
 } // namespace mm

@@ -63,7 +63,11 @@ ErrorOr<long> sys_fallocate(int fd, int mode, i64 offset, i64 len) {
     if (f->inode->fs.magic != kTmpfsMagic) return Errno::EOPNOTSUPP;
     auto& file = static_cast<RamFile&>(*f->inode); // ramfs' regular files
     MutexLocker l(vfs_lock());
-    if (mode & (kPunchHole | kZeroRange)) {
+    if (mode & kPunchHole) {
+        TRY(file.punch_hole(u64(offset), u64(len))); // pages freed, and unmapped everywhere
+        return 0;
+    }
+    if (mode & kZeroRange) {
         // Zero the range by writing zeros (holes stay holes only at page granularity).
         static const u8 zeros[512] = {};
         u64 stop = min<u64>(end, file.size);

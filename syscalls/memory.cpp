@@ -1,4 +1,5 @@
 #include <fs/kernel_api.h>
+#include <fs/shmem.h>
 #include <kernel/entry.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
@@ -16,12 +17,11 @@ mm::AddressSpace& as() { return *current_process().as(); }
 bool page_aligned(u64 v) { return (v & (arch::kPageSize - 1)) == 0; }
 constexpr u32 kProtMask = mm::kProtRead | mm::kProtWrite | mm::kProtExec;
 
-// MAP_PRIVATE file mappings get a private copy of the file's contents.
-// FIXME: no page cache yet, so MAP_SHARED file mappings are refused (ENODEV) rather than
-// silently not shared.
-ErrorOr<void> fill_from_file(VirtAddr addr, u64 length, int fd, u64 offset) {
-    auto inode = TRY(fs::inode_for_mmap(fd));
-    u64 size = fs::inode_size(*inode);
+// A private mapping of a file whose data are not pages of a memory object gets a copy
+// of them. FIXME(issue 8): ext2's page cache; until then MAP_SHARED of such a file is
+// refused (ENODEV) rather than silently not shared.
+ErrorOr<void> fill_from_file(VirtAddr addr, u64 length, fs::Inode& inode, u64 offset) {
+    u64 size = fs::inode_size(inode);
     if (offset >= size) return {};
     u64 n = min(length, size - offset);
     constexpr size_t kChunk = 64 * 1024;
@@ -29,12 +29,34 @@ ErrorOr<void> fill_from_file(VirtAddr addr, u64 length, int fd, u64 offset) {
     if (!buf) return Errno::ENOMEM;
     for (u64 done = 0; done < n;) {
         size_t chunk = min<u64>(kChunk, n - done);
-        size_t got = TRY(fs::read_inode(*inode, offset + done, buf.get(), chunk));
+        size_t got = TRY(fs::read_inode(inode, offset + done, buf.get(), chunk));
         if (got == 0) break;
         TRY(as().poke(addr + done, buf.get(), got));
         done += got;
     }
     return {};
+}
+
+ErrorOr<long> map_file(u64 addr, u64 length, u32 prot, u32 flags, int fd, u64 offset) {
+    auto file = TRY(fs::file_for_mmap(fd)); // EBADF/EACCES/ENODEV before anything is mapped
+    bool shared = (flags & 0x0f) != mm::kMapPrivate;
+    // Linux: a shared writable mapping needs the file open for writing, and not append-only.
+    if (shared && (prot & mm::kProtWrite) && (!file->writable() || (file->flags & fs::kOAppend)))
+        return Errno::EACCES;
+    u64 pages = align_up<u64>(length, arch::kPageSize) / arch::kPageSize;
+    u64 pgoff = offset / arch::kPageSize;
+    if (pages == 0 || pgoff + pages < pgoff) return Errno::EOVERFLOW;
+    if (file->inode->has_pages()) {
+        mm::FileMapping backing {file.get(), pgoff, !shared || file->writable()};
+        return long(TRY(as().map(addr, length, prot, flags, "", backing)));
+    }
+    if (shared) return Errno::ENODEV;
+    VirtAddr a = TRY(as().map(addr, length, prot, flags));
+    if (auto r = fill_from_file(a, length, *file->inode, offset); r.is_error()) {
+        (void)as().unmap(a, length);
+        return r.error();
+    }
+    return long(a);
 }
 } // namespace
 
@@ -48,22 +70,14 @@ ErrorOr<long> sys_mmap(u64 addr, u64 length, int prot, int flags, int fd, u64 of
     if (length == 0 || !page_aligned(offset)) return Errno::EINVAL;
     if (u32(prot) & ~kProtMask) return Errno::EINVAL;
     if ((f & mm::kMapFixed) && !page_aligned(addr)) return Errno::EINVAL;
-    bool anonymous = f & mm::kMapAnonymous;
-    if (!anonymous) {
-        if (type != mm::kMapPrivate) return Errno::ENODEV;
-        TRY(fs::inode_for_mmap(fd)); // EBADF/EACCES/ENODEV before anything is mapped
-    }
-    // FIXME: MAP_SHARED anonymous memory is only really shared once fork exists; it is
-    // correct within one process.
-    VirtAddr a = TRY(as().map(addr, length, u32(prot), f));
-    if (!anonymous) {
-        auto r = fill_from_file(a, length, fd, offset);
-        if (r.is_error()) {
-            (void)as().unmap(a, length);
-            return r.error();
-        }
-    }
-    return long(a);
+    if (!(f & mm::kMapAnonymous)) return map_file(addr, length, u32(prot), f, fd, offset);
+    if (type == mm::kMapPrivate) return long(TRY(as().map(addr, length, u32(prot), f)));
+    // Shared anonymous memory is a file of the kernel's tmpfs, as on Linux: the pages
+    // stay shared with the children a fork makes.
+    if (length > arch::kUserTop) return Errno::ENOMEM;
+    auto file = TRY(fs::shmem_file("/dev/zero", align_up<u64>(length, arch::kPageSize)));
+    mm::FileMapping backing {file.get(), 0, true};
+    return long(TRY(as().map(addr, length, u32(prot), f, "", backing)));
 }
 
 ErrorOr<long> sys_munmap(u64 addr, u64 length) {
@@ -106,6 +120,36 @@ ErrorOr<void> populate(VirtAddr start, VirtAddr end, bool write) {
 }
 } // namespace
 
+namespace {
+// Holds the file of a region copied out by vma_at_holding_file.
+struct HeldVma {
+    mm::Vma v;
+    bool found = false;
+    explicit HeldVma(VirtAddr a) { found = as().vma_at_holding_file(a, v); }
+    ~HeldVma() {
+        if (found && v.file) v.file->vm_unref();
+    }
+    // What a new region mapping the same pages from `at` on refers to.
+    mm::FileMapping backing(VirtAddr at) const {
+        if (!v.file) return {};
+        return {v.file, v.page_index(at), v.may_write};
+    }
+};
+
+// MADV_REMOVE, once the regions passed advise()'s checks: the objects under
+// [start, end) free those pages (every mapping of them reads zeros afterwards).
+ErrorOr<void> punch_holes(VirtAddr start, VirtAddr end) {
+    for (VirtAddr a = start; a < end;) {
+        HeldVma held(a);
+        if (!held.found || !held.v.file) return Errno::EINVAL; // changed meanwhile
+        VirtAddr stop = min<VirtAddr>(end, held.v.end);
+        TRY(held.v.file->vm_object().vm_punch(held.v.page_index(a), (stop - a) / arch::kPageSize));
+        a = stop;
+    }
+    return {};
+}
+} // namespace
+
 // madvise(2), with Linux's checks in Linux's order (do_madvise): the advice, alignment,
 // the length rounded up without wrapping; then the VMAs (ENOMEM for unmapped parts).
 ErrorOr<long> sys_madvise(u64 addr, u64 length, int advice) {
@@ -121,45 +165,56 @@ ErrorOr<long> sys_madvise(u64 addr, u64 length, int advice) {
         return 0;
     }
     TRY(as().advise(addr, end, advice));
+    if (advice == mm::kMadvRemove) TRY(punch_holes(addr, end));
     return 0;
 }
+
 
 ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u64 new_addr) {
     constexpr int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
     if (!page_aligned(old_addr) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || new_size == 0) return Errno::EINVAL;
     if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return Errno::EINVAL;
+    bool duplicate = old_size == 0; // a second mapping of shared memory (Linux only)
     old_size = align_up<u64>(old_size, arch::kPageSize);
     new_size = align_up<u64>(new_size, arch::kPageSize);
-    // A size rounded up past 2^64 is 0. FIXME: old_size 0 duplicates a shared mapping on
-    // Linux; without memory objects that cannot be done, so it is refused.
-    if (new_size == 0 || old_size == 0) return Errno::EINVAL;
+    if (new_size == 0) return Errno::EINVAL; // rounded up past 2^64
+    if (!duplicate && old_size == 0) return Errno::EINVAL;
     if (flags & MREMAP_FIXED) {
         if (!page_aligned(new_addr) || new_size > arch::kUserTop || new_addr > arch::kUserTop - new_size)
             return Errno::EINVAL;
         if (old_addr + old_size > new_addr && new_addr + new_size > old_addr) return Errno::EINVAL; // overlap
     }
-    mm::Vma v;
-    if (!as().vma_at(old_addr, v) || old_size > v.end - old_addr) return Errno::EFAULT;
+    HeldVma held(old_addr);
+    const mm::Vma& v = held.v;
+    if (!held.found || old_size > v.end - old_addr) return Errno::EFAULT;
+    u32 prot = v.prot, vflags = v.flags & ~(mm::kMapFixed | mm::kMapFixedNoReplace);
+    u32 place = (flags & MREMAP_FIXED) ? u32(mm::kMapFixed) : 0u;
+    if (duplicate) {
+        // Linux: only a shared region can be mapped twice (a private one would need
+        // its copies shared), and only to a new place.
+        if (!(v.flags & mm::kMapShared) || !(flags & MREMAP_MAYMOVE)) return Errno::EINVAL;
+        VirtAddr dst = TRY(as().map(new_addr, new_size, prot, vflags | place, "", held.backing(old_addr)));
+        return long(dst);
+    }
     if (new_size <= old_size && !(flags & MREMAP_FIXED)) {
         if (new_size < old_size) TRY(as().unmap(old_addr + new_size, old_size - new_size));
         return long(old_addr);
     }
-    u32 prot = v.prot, vflags = v.flags;
     // Grow in place when the following range is free. The new part, or the new place,
-    // keeps the region's protection key.
+    // keeps the region's protection key and maps the pages that follow in its object.
     if (!(flags & MREMAP_FIXED)) {
-        auto grown = as().map(old_addr + old_size, new_size - old_size, prot, vflags | mm::kMapFixedNoReplace);
+        auto grown = as().map(old_addr + old_size, new_size - old_size, prot, vflags | mm::kMapFixedNoReplace,
+                              "", held.backing(old_addr + old_size));
         if (!grown.is_error()) {
             if (v.pkey) (void)as().protect(grown.value(), new_size - old_size, prot, v.pkey, true);
             return long(old_addr);
         }
     }
     if (!(flags & MREMAP_MAYMOVE)) return Errno::ENOMEM;
-    u32 place = (flags & MREMAP_FIXED) ? mm::kMapFixed : 0;
-    VirtAddr dst = TRY(as().map(new_addr, new_size, prot, (vflags & ~(mm::kMapFixed | mm::kMapFixedNoReplace)) | place));
+    VirtAddr dst = TRY(as().map(new_addr, new_size, prot, vflags | place, "", held.backing(old_addr)));
     if (v.pkey) (void)as().protect(dst, new_size, prot, v.pkey, true);
-    // Move the pages that exist; the rest stays demand-zero. A shrinking move leaves the
-    // tail behind.
+    // Move the pages that exist; the rest stays demand-zero (or comes from the object).
+    // A shrinking move leaves the tail behind.
     as().move_pages(old_addr, min(old_size, new_size), dst);
     (void)as().unmap(old_addr, old_size);
     return long(dst);
@@ -171,7 +226,7 @@ ErrorOr<long> sys_msync(u64 addr, u64 length, int flags) {
         ((flags & MS_ASYNC) && (flags & MS_SYNC)))
         return Errno::EINVAL;
     if (!as().accessible(addr, length, false)) return Errno::ENOMEM;
-    return 0; // private mappings only: nothing to write back
+    return 0; // FIXME(issue 8): only tmpfs files are mapped shared so far: nothing to write back
 }
 
 // Memory is never paged out, so every page is always "locked": these only validate.

@@ -6,6 +6,7 @@
 #include <arch/interface.h>
 #include <fs/data_pages.h>
 #include <fs/mutex.h>
+#include <fs/ramfs.h>
 #include <kernel/log.h>
 #include <kernel/time.h>
 #include <mm/user_ptr.h>
@@ -37,9 +38,14 @@ u8* alloc_data_page(bool zeroed) {
     return static_cast<u8*>(p);
 }
 void free_data_page(u8* page) { free(page); }
+// Host pages are not frames: nothing maps them here.
+ErrorOr<PhysAddr> RamFile::vm_page(u64, bool) { return Errno::ENODEV; }
 } // namespace fs
 
 namespace mm {
+// No address spaces in the host tests: objects are never mapped.
+VmObject::~VmObject() {}
+void VmObject::unmap_pages(u64, u64) {}
 ErrorOr<void> copy_from_user(void* dst, VirtAddr src, size_t n) {
     if (n && !src) return Errno::EFAULT;
     memcpy(dst, reinterpret_cast<const void*>(src), n);

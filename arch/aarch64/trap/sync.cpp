@@ -52,9 +52,9 @@ void user_abort(TrapFrame& f) {
         return;
     }
     kernel::FaultAccess a = access_of(f, true);
-    // Addresses in the kernel half (or tagged beyond the user range) cannot be mapped.
-    if (addr < kUserTop && kernel::handle_page_fault(addr, a)) return;
-    kernel::user_fault(f, kernel::SIGSEGV, a.present ? SEGV_ACCERR : SEGV_MAPERR, addr);
+    // Addresses in the kernel half (or tagged beyond the user range) cannot be mapped:
+    // SIGSEGV.
+    kernel::user_page_fault(f, addr, a, a.present ? SEGV_ACCERR : SEGV_MAPERR);
 }
 
 int fp_si_code(u64 esr) {

@@ -95,8 +95,8 @@ void page_fault(TrapFrame& f) {
 
     if (f.from_user()) {
         irq_enable();
-        if (!kernel::handle_page_fault(addr, access))
-            kernel::user_fault(f, SIGSEGV, access.pkey ? SEGV_PKUERR : access.present ? SEGV_ACCERR : SEGV_MAPERR, addr);
+        kernel::user_page_fault(f, addr, access,
+                                access.pkey ? SEGV_PKUERR : access.present ? SEGV_ACCERR : SEGV_MAPERR);
         return;
     }
     u64 fixup = find_fixup(f.rip);

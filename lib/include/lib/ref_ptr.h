@@ -14,6 +14,16 @@ public:
         if (__atomic_sub_fetch(&m_refs, 1, __ATOMIC_ACQ_REL) == 0) destroy(const_cast<T*>(static_cast<const T*>(this)));
     }
     u32 ref_count() const { return __atomic_load_n(&m_refs, __ATOMIC_RELAXED); }
+    // A new reference unless the count already reached 0 (the object is being
+    // destroyed): for finding an object through a table that does not hold it (Linux's
+    // kref_get_unless_zero). The table's own lock keeps the memory valid meanwhile.
+    bool try_ref() const {
+        u32 n = __atomic_load_n(&m_refs, __ATOMIC_RELAXED);
+        while (n) {
+            if (__atomic_compare_exchange_n(&m_refs, &n, n + 1, true, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return true;
+        }
+        return false;
+    }
 
 protected:
     RefCounted() = default;
