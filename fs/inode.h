@@ -178,6 +178,10 @@ public:
     // Frees the data of [offset, offset + len) (fallocate's PUNCH_HOLE, madvise's
     // MADV_REMOVE): it reads as zeros afterwards, in every mapping too. Under the VFS lock.
     virtual ErrorOr<void> punch_hole(u64 offset, u64 len) { return Errno::EOPNOTSUPP; }
+    // File seals (memfd_create(2), fcntl F_ADD_SEALS/F_GET_SEALS): EINVAL for a file
+    // that cannot have them (all but memfds). Under the VFS lock.
+    virtual ErrorOr<u32> seals() const { return Errno::EINVAL; }
+    virtual ErrorOr<void> add_seals(u32 seals) { return Errno::EINVAL; }
 
     // ---- directories (ENOTDIR unless overridden)
     virtual ErrorOr<lv::RefPtr<Inode>> lookup(lv::StringView name) { return Errno::ENOTDIR; }

@@ -20,6 +20,7 @@
 #include <lib/format.h>
 #include <mm/address_space.h>
 #include <mm/phys.h>
+#include <syscalls/shm.h>
 
 namespace fs {
 namespace {
@@ -118,7 +119,7 @@ struct DirChild {
 // for fd/, one per open descriptor.
 class ProcDir final : public Inode {
 public:
-    enum Kind { Root, Pid, FdDir, Net, Sys, SysFs };
+    enum Kind { Root, Pid, FdDir, Net, Sys, SysFs, SysvIpc };
     ProcDir(FileSystem& fs, Kind k, int pid, Inode* parent) : Inode(fs, kIfdir | 0555), m_kind(k), m_pid(pid), m_parent(parent) {
         nlink = 2;
     }
@@ -134,6 +135,7 @@ public:
         else if (c.m_kind == Net) len = lv::snprintf(buf, cap, "net");
         else if (c.m_kind == Sys) len = lv::snprintf(buf, cap, "sys");
         else if (c.m_kind == SysFs) len = lv::snprintf(buf, cap, "fs");
+        else if (c.m_kind == SysvIpc) len = lv::snprintf(buf, cap, "sysvipc");
         else return false;
         return len < cap;
     }
@@ -388,7 +390,10 @@ const DirChild kRootChildren[] = {
     {"version", gen_version, -1, false},      {"filesystems", gen_filesystems, -1, false},
     {"mounts", gen_mounts, -1, false},      {"net", nullptr, -1, false, true},
     {"sys", nullptr, -1, false, false, ProcDir::Sys},
+    {"sysvipc", nullptr, -1, false, false, ProcDir::SysvIpc},
 };
+void gen_sysvipc_shm(Text& t, int) { sysv_shm_table(Text::sink, &t); }
+const DirChild kSysvIpcChildren[] = {{"shm", gen_sysvipc_shm, -1, false}};
 const DirChild kSysChildren[] = {{"fs", nullptr, -1, false, false, ProcDir::SysFs}};
 const DirChild kSysFsChildren[] = {{"nr_open", gen_nr_open, -1, false}};
 const DirChild kPidChildren[] = {
@@ -474,6 +479,7 @@ const DirChild* ProcDir::children(size_t& n) const {
     if (m_kind == Pid) { n = sizeof kPidChildren / sizeof kPidChildren[0]; return kPidChildren; }
     if (m_kind == Sys) { n = 1; return kSysChildren; }
     if (m_kind == SysFs) { n = 1; return kSysFsChildren; }
+    if (m_kind == SysvIpc) { n = 1; return kSysvIpcChildren; }
     n = 0;
     return nullptr;
 }

@@ -54,6 +54,9 @@ struct RamCharge {
     bool inode_charged = false;
 };
 
+// F_SEAL_* (fcntl(2)): what a memfd's seals forbid.
+enum : u32 { kSealSeal = 1, kSealShrink = 2, kSealGrow = 4, kSealWrite = 8, kSealFutureWrite = 16 };
+
 class RamFile final : public Inode, public RamCharge {
 public:
     RamFile(FileSystem& fs, u32 mode) : Inode(fs, mode), RamCharge(fs) {}
@@ -71,9 +74,18 @@ public:
     bool has_pages() const override { return true; }
     ErrorOr<PhysAddr> vm_page(u64 index, bool write) override;
     ErrorOr<void> punch_hole(u64 offset, u64 len) override;
+    // A memfd: sealable, starting with `initial` (F_SEAL_SEAL unless MFD_ALLOW_SEALING).
+    void make_memfd(u32 initial) { m_memfd = true; m_seals = initial; }
+    ErrorOr<u32> seals() const override {
+        if (!m_memfd) return Errno::EINVAL;
+        return m_seals;
+    }
+    ErrorOr<void> add_seals(u32 seals) override;
 
 private:
     PageTree m_pages;
+    bool m_memfd = false;
+    u32 m_seals = 0; // kSeal* (memfds only)
 };
 
 class RamSymlink final : public Inode, public RamCharge {

@@ -26,7 +26,19 @@ ErrorOr<size_t> RamFile::read_at(u64 offset, const IoBuffer& buf, size_t n) {
     return done;
 }
 
+ErrorOr<void> RamFile::add_seals(u32 seals) {
+    if (!m_memfd) return Errno::EINVAL;
+    if (seals & ~(kSealSeal | kSealShrink | kSealGrow | kSealWrite | kSealFutureWrite)) return Errno::EINVAL;
+    if (m_seals & kSealSeal) return Errno::EPERM;
+    // Linux's memfd_wait_for_pins: no shared mapping may still write.
+    if ((seals & kSealWrite) && !(m_seals & kSealWrite) && writable_regions()) return Errno::EBUSY;
+    m_seals |= seals;
+    return {};
+}
+
 ErrorOr<size_t> RamFile::write_at(u64 offset, const IoBuffer& buf, size_t n) {
+    if (m_seals & (kSealWrite | kSealFutureWrite)) return Errno::EPERM;
+    if ((m_seals & kSealGrow) && offset + n > size) return Errno::EPERM;
     if (n == 0) return 0;
     if (offset >= kMaxFileSize) return Errno::EFBIG;
     n = size_t(min<u64>(n, kMaxFileSize - offset)); // a short write up to the limit
@@ -58,6 +70,8 @@ ErrorOr<size_t> RamFile::write_at(u64 offset, const IoBuffer& buf, size_t n) {
 }
 
 ErrorOr<void> RamFile::truncate(u64 new_size) {
+    if ((new_size < size && (m_seals & kSealShrink)) || (new_size > size && (m_seals & kSealGrow)))
+        return Errno::EPERM;
     if (new_size > kMaxFileSize) return Errno::EFBIG;
     if (new_size < size) {
         u64 first = align_up<u64>(new_size, kDataPageSize) / kDataPageSize;
@@ -80,6 +94,7 @@ ErrorOr<void> RamFile::truncate(u64 new_size) {
 }
 
 ErrorOr<void> RamFile::punch_hole(u64 offset, u64 len) {
+    if (m_seals & (kSealWrite | kSealFutureWrite)) return Errno::EPERM;
     u64 end = min(offset + len, align_up<u64>(size, kDataPageSize));
     if (offset >= end) return {};
     // Partial pages at either end are zeroed in place; whole pages are freed.
@@ -122,6 +137,7 @@ u64 RamFile::next_data(u64 off) const {
 ErrorOr<void> RamFile::allocate(u64 offset, u64 len) {
     u64 end;
     if (__builtin_add_overflow(offset, len, &end) || end > kMaxFileSize) return Errno::EFBIG;
+    if ((m_seals & kSealGrow) && end > size) return Errno::EPERM;
     u64 first = offset / kDataPageSize, last = align_up<u64>(end, kDataPageSize) / kDataPageSize;
     RamUsage& rfs = *usage;
     // Linux's shmem_fallocate: a range larger than the whole filesystem fails at once.

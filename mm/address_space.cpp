@@ -39,7 +39,7 @@ AddressSpace::~AddressSpace() LV_NO_THREAD_SAFETY_ANALYSIS {
 
 ErrorOr<void> AddressSpace::hold_file(Vma& v) {
     if (!v.file) return {};
-    TRY(v.file->vm_object().add_mapper(*this));
+    TRY(v.file->vm_object().add_mapper(*this, (v.flags & kMapShared) && v.may_write));
     v.file->vm_ref();
     return {};
 }
@@ -48,7 +48,7 @@ void AddressSpace::discard(Vma& v) {
     release_pages(v.start, v.end);
     m_vmas.remove(v);
     if (v.file) {
-        v.file->vm_object().remove_mapper(*this);
+        v.file->vm_object().remove_mapper(*this, (v.flags & kMapShared) && v.may_write);
         m_dead.push_back(v);
     } else {
         lv::destroy(&v);

@@ -11,20 +11,24 @@ VmObject::~VmObject() {
     KASSERT(m_mappers.empty());
 }
 
-ErrorOr<void> VmObject::add_mapper(AddressSpace& as) {
+ErrorOr<void> VmObject::add_mapper(AddressSpace& as, bool writable) {
     kernel::SpinlockLocker l(m_lock);
+    bool found = false;
     for (Mapper& m : m_mappers) {
         if (m.as == &as) {
             m.regions++;
-            return {};
+            found = true;
+            break;
         }
     }
-    if (!m_mappers.try_append(Mapper {&as, 1})) return Errno::ENOMEM;
+    if (!found && !m_mappers.try_append(Mapper {&as, 1})) return Errno::ENOMEM;
+    if (writable) m_writable++;
     return {};
 }
 
-void VmObject::remove_mapper(AddressSpace& as) {
+void VmObject::remove_mapper(AddressSpace& as, bool writable) {
     kernel::SpinlockLocker l(m_lock);
+    if (writable) m_writable--;
     for (size_t i = 0; i < m_mappers.size(); i++) {
         if (m_mappers[i].as != &as) continue;
         if (--m_mappers[i].regions == 0) m_mappers.remove(i);
@@ -33,9 +37,16 @@ void VmObject::remove_mapper(AddressSpace& as) {
     KASSERT(!"remove_mapper: not a mapper");
 }
 
-bool VmObject::mapped() const {
+u64 VmObject::regions() const {
     kernel::SpinlockLocker l(m_lock);
-    return !m_mappers.empty();
+    u64 n = 0;
+    for (const Mapper& m : m_mappers) n += m.regions;
+    return n;
+}
+
+u64 VmObject::writable_regions() const {
+    kernel::SpinlockLocker l(m_lock);
+    return m_writable;
 }
 
 void VmObject::collect(lv::Vector<AddressSpace*>& out) {

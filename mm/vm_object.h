@@ -53,9 +53,13 @@ public:
     virtual ErrorOr<void> vm_punch(u64 first, u64 count) { return Errno::EOPNOTSUPP; }
 
     // Registration, one count per region (AddressSpace does it under its lock).
-    ErrorOr<void> add_mapper(AddressSpace& as);
-    void remove_mapper(AddressSpace& as);
-    bool mapped() const;
+    // `writable`: a shared region that may write (Linux's VM_SHARED with VM_MAYWRITE).
+    ErrorOr<void> add_mapper(AddressSpace& as, bool writable);
+    void remove_mapper(AddressSpace& as, bool writable);
+    // Regions mapping the object (shmctl's shm_nattch), and those of them that may write
+    // to it (a memfd's F_SEAL_WRITE is refused while there are any).
+    u64 regions() const;
+    u64 writable_regions() const;
     // Every mapping of pages [first, last) goes, in every address space (private
     // copies included, as Linux's truncate: the pages are gone from the file). The
     // caller has dropped or changed the pages first, and called begin_invalidate().
@@ -80,6 +84,7 @@ private:
     void collect(lv::Vector<AddressSpace*>& out);
     mutable kernel::Spinlock m_lock {"vm object mappers"};
     lv::Vector<Mapper> m_mappers LV_GUARDED_BY(m_lock);
+    u64 m_writable LV_GUARDED_BY(m_lock) = 0;
     u64 m_generation = 0; // atomic
 };
 

@@ -23,6 +23,7 @@
 #include <syscalls/sigwait.h>
 #include <syscalls/sysinfo.h>
 #include <syscalls/timers.h>
+#include <syscalls/shm.h>
 #include <syscalls/socket.h>
 #include <syscalls/time.h>
 #include <syscalls/timerfd.h>
@@ -47,6 +48,7 @@
     LV_SYSCALLS_SELECT(X) \
     LV_SYSCALLS_SOCKET(X) \
     LV_SYSCALLS_EVENTFD(X) \
+    LV_SYSCALLS_SHM(X) \
     LV_SYSCALLS_EPOLL(X) \
     LV_SYSCALLS_TIMERFD(X) \
     LV_SYSCALLS_SIGNALFD(X)

@@ -1,5 +1,6 @@
 // File descriptors: dup, fcntl, ioctl, pipe.
 #include <fs/fcntl.h>
+#include <fs/mutex.h>
 #include <fs/pipe.h>
 #include <kernel/process.h>
 #include <syscalls/fs.h>
@@ -113,9 +114,17 @@ ErrorOr<long> sys_fcntl(int fd, int cmd, u64 arg) {
         if (cmd == kFGetPipeSz) return long(pipe->capacity());
         return long(TRY(pipe->set_capacity(size_t(u32(arg)))));
     }
-    case kFGetSeals:
-    case kFAddSeals:
-        return Errno::EINVAL; // only memfds have seals
+    case kFGetSeals: {
+        MutexLocker l(vfs_lock());
+        return long(TRY(f->inode->seals())); // EINVAL unless a memfd
+    }
+    case kFAddSeals: {
+        MutexLocker l(vfs_lock());
+        TRY(f->inode->seals());
+        if (!f->writable()) return Errno::EPERM;
+        TRY(f->inode->add_seals(u32(arg)));
+        return 0;
+    }
     default:
         return Errno::EINVAL;
     }

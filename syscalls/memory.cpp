@@ -1,4 +1,7 @@
+#include <fs/file.h>
 #include <fs/kernel_api.h>
+#include <fs/mutex.h>
+#include <fs/ramfs.h>
 #include <fs/shmem.h>
 #include <kernel/entry.h>
 #include <kernel/process.h>
@@ -46,8 +49,18 @@ ErrorOr<long> map_file(u64 addr, u64 length, u32 prot, u32 flags, int fd, u64 of
     u64 pages = align_up<u64>(length, arch::kPageSize) / arch::kPageSize;
     u64 pgoff = offset / arch::kPageSize;
     if (pages == 0 || pgoff + pages < pgoff) return Errno::EOVERFLOW;
+    bool may_write = !shared || file->writable();
+    if (shared) {
+        // A memfd sealed against writes maps shared only read-only, and for good.
+        fs::MutexLocker l(fs::vfs_lock());
+        auto seals = file->inode->seals();
+        if (!seals.is_error() && (seals.value() & (fs::kSealWrite | fs::kSealFutureWrite))) {
+            if (prot & mm::kProtWrite) return Errno::EPERM;
+            may_write = false;
+        }
+    }
     if (file->inode->has_pages()) {
-        mm::FileMapping backing {file.get(), pgoff, !shared || file->writable()};
+        mm::FileMapping backing {file.get(), pgoff, may_write};
         return long(TRY(as().map(addr, length, prot, flags, "", backing)));
     }
     if (shared) return Errno::ENODEV;

@@ -46,6 +46,7 @@ namespace mm {
 // No address spaces in the host tests: objects are never mapped.
 VmObject::~VmObject() {}
 void VmObject::unmap_pages(u64, u64) {}
+u64 VmObject::writable_regions() const { return 0; }
 ErrorOr<void> copy_from_user(void* dst, VirtAddr src, size_t n) {
     if (n && !src) return Errno::EFAULT;
     memcpy(dst, reinterpret_cast<const void*>(src), n);

@@ -4,6 +4,7 @@
 // MADV_REMOVE frees them for every sharer, and mremap with old_size 0 maps it a second
 // time.
 // SYSCALLS: mmap, fork, wait4, madvise, mremap, munmap
+// HOST-QEMU-SKIP: qemu-aarch64 does not implement mremap with old_size 0 (ENOMEM)
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <string.h>
