@@ -125,9 +125,10 @@ ErrorOr<Loaded> load_elf(mm::AddressSpace& as, fs::Inode& inode, const char* pat
         }
         // Bytes of this segment in a page the previous segment mapped: copied there.
         if (seg < start) TRY(copy_from_file(as, inode, s.offset, seg, min(start, file_end) - seg));
-        // The bss in the last page of the file's part.
+        // With a bss, the rest of the file part's last page is zeroed, to the page's end
+        // (Linux's padzero): past the bss too, where ld.so's first allocations go.
         if (s.memsz > s.filesz) {
-            VirtAddr z_end = min(seg + s.memsz, align_up<u64>(file_end, arch::kPageSize));
+            VirtAddr z_end = align_up<u64>(file_end, arch::kPageSize);
             if (z_end > file_end) TRY(zero_fill(as, file_end, z_end - file_end));
         }
     }
