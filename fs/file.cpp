@@ -58,9 +58,17 @@ ErrorOr<lv::RefPtr<File>> File::create(lv::RefPtr<Inode> inode, u32 flags) {
             ops = inode.get();
         }
     }
+    // A regular file open for writing holds write access: ETXTBSY while it runs.
+    bool write_access = ops == inode.get() && inode->is_regular() &&
+                        ((flags & kOAccMode) == kOWrOnly || (flags & kOAccMode) == kORdWr);
+    if (write_access) TRY(inode->get_write_access());
     auto* raw = lv::make<File>();
-    if (!raw) return Errno::ENOMEM;
+    if (!raw) {
+        if (write_access) inode->put_write_access();
+        return Errno::ENOMEM;
+    }
     auto file = lv::RefPtr<File>::adopt(raw);
+    file->m_write_access = write_access;
     file->inode = lv::move(inode);
     file->flags = flags & ~(kOCreat | kOExcl | kONoCtty | kOTrunc | kOCloExec);
     if (ops) {
@@ -83,9 +91,18 @@ File::~File() {
         while (FileWatch* w = watches.pop_front()) w->file_gone(*w);
     }
     if (ops) ops->release(*this);
+    if (m_write_access) inode->put_write_access();
+    if (m_deny_write) inode->allow_write_access();
     kfree(m_name);
     m_dir.clear();
     inode.clear();
+}
+
+ErrorOr<void> File::deny_write() {
+    if (m_deny_write) return {};
+    TRY(inode->deny_write_access());
+    m_deny_write = true;
+    return {};
 }
 
 void File::vm_identity(u64& dev, u64& ino) {

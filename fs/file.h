@@ -55,6 +55,10 @@ public:
     // ENOENT when unknown (pipes, the boot console).
     ErrorOr<size_t> path(char* buf, size_t cap);
 
+    // The file is a program exec maps (fs::file_for_exec): writers are refused
+    // (ETXTBSY) while it lives.
+    ErrorOr<void> deny_write();
+
     // mm::VmFile
     void vm_ref() override { ref(); }
     void vm_unref() override { unref(); }
@@ -65,6 +69,8 @@ public:
 private:
     lv::RefPtr<Inode> m_dir;
     char* m_name = nullptr;
+    bool m_write_access = false; // holds the inode's write access (open for writing)
+    bool m_deny_write = false;   // holds a deny (a running program's image)
     ErrorOr<size_t> do_read(u64 offset, const IoBuffer& buf, size_t n);
     ErrorOr<size_t> do_write(u64& offset, bool append, const IoBuffer& buf, size_t n);
 };

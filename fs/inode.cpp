@@ -31,6 +31,22 @@ Inode::Inode(FileSystem& f, u32 m) : fs(f), ino(f.allocate_ino()), mode(m) {
     f.take_hold();
 }
 
+ErrorOr<void> Inode::get_write_access() {
+    i32 v = __atomic_load_n(&m_write_count, __ATOMIC_RELAXED);
+    do {
+        if (v < 0) return Errno::ETXTBSY;
+    } while (!__atomic_compare_exchange_n(&m_write_count, &v, v + 1, true, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+    return {};
+}
+
+ErrorOr<void> Inode::deny_write_access() {
+    i32 v = __atomic_load_n(&m_write_count, __ATOMIC_RELAXED);
+    do {
+        if (v > 0) return Errno::ETXTBSY;
+    } while (!__atomic_compare_exchange_n(&m_write_count, &v, v - 1, true, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+    return {};
+}
+
 ErrorOr<void> Inode::vm_punch(u64 first, u64 count) {
     MutexLocker l(vfs_lock());
     return punch_hole(first * kDataPageSize, count * kDataPageSize);

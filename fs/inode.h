@@ -98,6 +98,9 @@ public:
     virtual ~FileSystem() = default;
     // Writes everything changed back to its device (sync, syncfs, umount).
     virtual ErrorOr<void> sync() { return {}; }
+    // The periodic write-back (fs/writeback.cpp): what is kept in memory only (file
+    // pages, inodes) goes to the buffer cache and the disk, without the device flush.
+    virtual ErrorOr<void> write_back() { return {}; }
     // The filesystem's last mount is going away: EBUSY to refuse (files in use), else
     // write back and let the device go. Called under the VFS lock.
     virtual ErrorOr<void> unmount() { return {}; }
@@ -222,8 +225,17 @@ public:
     // ---- named pipes: the pipe shared by every opener of this FIFO (created on demand)
     ErrorOr<Pipe*> fifo_pipe();
 
+    // ---- a program running from this file may not change under it (Linux's
+    // i_writecount): while it is mapped by exec, opening it for writing and truncating
+    // it are ETXTBSY, and while it is open for writing, exec of it is ETXTBSY.
+    ErrorOr<void> get_write_access();
+    void put_write_access() { __atomic_fetch_sub(&m_write_count, 1, __ATOMIC_RELEASE); }
+    ErrorOr<void> deny_write_access();
+    void allow_write_access() { __atomic_fetch_add(&m_write_count, 1, __ATOMIC_RELEASE); }
+
 private:
     Pipe* m_fifo = nullptr;
+    i32 m_write_count = 0; // > 0: writers; < 0: programs running from it (atomic)
 };
 
 // A directory's first two entries, "." and ".." (cookies 0 and 1; the next entry's is 2),

@@ -104,6 +104,7 @@ ErrorOr<lv::RefPtr<File>> file_for_mmap(int fd) {
 ErrorOr<lv::RefPtr<File>> file_for_exec(Inode& inode, const char* path) {
     if (!inode.has_pages()) return lv::RefPtr<File>();
     auto file = TRY(File::create(lv::RefPtr<Inode>(&inode), kORdOnly));
+    TRY(file->deny_write()); // ETXTBSY while it is open for writing
     char abs[256];
     absolute_path(path, abs, sizeof abs);
     file->set_name(nullptr, lv::StringView(abs, strlen(abs)));

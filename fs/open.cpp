@@ -41,8 +41,12 @@ ErrorOr<lv::RefPtr<File>> open_inode(lv::RefPtr<Inode> inode, u32 flags) {
         !inode->writable_tunable())
         return Errno::EROFS;
     if ((flags & kOTrunc) && inode->is_regular()) {
+        // Not a running program's file (ETXTBSY): the File made below takes its own.
+        TRY(inode->get_write_access());
         MutexLocker l(vfs_lock());
-        TRY(inode->truncate(0));
+        auto r = inode->truncate(0);
+        inode->put_write_access();
+        TRY(r);
     }
     return File::create(inode, flags);
 }

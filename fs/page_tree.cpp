@@ -11,9 +11,14 @@ u64 slot_span(unsigned level) { return 1ull << (PageTree::kFanoutShift * (level 
 
 void** alloc_node() { return reinterpret_cast<void**>(alloc_data_page(true)); }
 
+// A leaf entry is a data page's address with the dirty mark in its low bit.
+constexpr uptr kDirtyBit = 1;
+u8* page_of(void* leaf) { return reinterpret_cast<u8*>(reinterpret_cast<uptr>(leaf) & ~kDirtyBit); }
+bool is_dirty(void* leaf) { return reinterpret_cast<uptr>(leaf) & kDirtyBit; }
+
 // Frees what the node at `level` holds at slots covering indexes >= first (relative to
 // the node's base). Returns true when the node ended up empty. Counts freed data pages.
-bool truncate_node(void** node, unsigned level, u64 first, u64& freed) {
+bool truncate_node(void** node, unsigned level, u64 first, u64& freed, u64& dirty) {
     u64 span = slot_span(level);
     bool empty = true;
     for (u64 i = 0; i < PageTree::kFanout; i++) {
@@ -22,10 +27,11 @@ bool truncate_node(void** node, unsigned level, u64 first, u64& freed) {
         if (start + span <= first) { empty = false; continue; }
         u64 rel = first > start ? first - start : 0;
         if (level == 1) {
-            free_data_page(static_cast<u8*>(node[i]));
+            if (is_dirty(node[i])) dirty++;
+            free_data_page(page_of(node[i]));
             freed++;
             node[i] = nullptr;
-        } else if (truncate_node(static_cast<void**>(node[i]), level - 1, rel, freed)) {
+        } else if (truncate_node(static_cast<void**>(node[i]), level - 1, rel, freed, dirty)) {
             free_data_page(static_cast<u8*>(node[i]));
             node[i] = nullptr;
         } else {
@@ -35,26 +41,54 @@ bool truncate_node(void** node, unsigned level, u64 first, u64& freed) {
     return empty;
 }
 
-bool find_present(void** node, unsigned level, u64 from, u64 base, u64& out) {
+bool find_present(void** node, unsigned level, u64 from, u64 base, u64& out, bool dirty_only) {
     u64 span = slot_span(level);
     for (u64 i = from >= base ? (from - base) / span : 0; i < PageTree::kFanout; i++) {
         if (!node[i]) continue;
         u64 start = base + i * span;
-        if (level == 1) { out = start; return true; }
-        if (find_present(static_cast<void**>(node[i]), level - 1, from, start, out)) return true;
+        if (level == 1) {
+            if (dirty_only && !is_dirty(node[i])) continue;
+            out = start;
+            return true;
+        }
+        if (find_present(static_cast<void**>(node[i]), level - 1, from, start, out, dirty_only)) return true;
     }
     return false;
 }
 } // namespace
 
-u8* PageTree::get(u64 index) const {
+void** PageTree::leaf_slot(u64 index) const {
     if (m_height == 0 || index >= (1ull << (kFanoutShift * m_height))) return nullptr;
     void** node = m_root;
     for (unsigned level = m_height; level > 1; level--) {
         node = static_cast<void**>(node[(index / slot_span(level)) % kFanout]);
         if (!node) return nullptr;
     }
-    return static_cast<u8*>(node[index % kFanout]);
+    return &node[index % kFanout];
+}
+
+u8* PageTree::get(u64 index) const {
+    void** slot = leaf_slot(index);
+    return slot && *slot ? page_of(*slot) : nullptr;
+}
+
+bool PageTree::dirty(u64 index) const {
+    void** slot = leaf_slot(index);
+    return slot && *slot && is_dirty(*slot);
+}
+
+void PageTree::set_dirty(u64 index, bool on) {
+    void** slot = leaf_slot(index);
+    if (!slot || !*slot || is_dirty(*slot) == on) return;
+    uptr v = reinterpret_cast<uptr>(*slot);
+    *slot = reinterpret_cast<void*>(on ? v | kDirtyBit : v & ~kDirtyBit);
+    if (on) m_dirty++;
+    else m_dirty--;
+}
+
+bool PageTree::next_dirty(u64 from, u64& out) const {
+    if (!m_root || !m_dirty) return false;
+    return find_present(m_root, m_height, from, 0, out, true);
 }
 
 ErrorOr<u8*> PageTree::get_or_alloc(u64 index, bool zero) {
@@ -83,37 +117,33 @@ ErrorOr<u8*> PageTree::get_or_alloc(u64 index, bool zero) {
         if (!leaf) return Errno::ENOMEM;
         m_pages++;
     }
-    return static_cast<u8*>(leaf);
+    return page_of(leaf);
 }
 
 void PageTree::truncate(u64 first) {
     if (!m_root) return;
-    u64 freed = 0;
-    if (truncate_node(m_root, m_height, first, freed)) {
+    u64 freed = 0, dirty = 0;
+    if (truncate_node(m_root, m_height, first, freed, dirty)) {
         free_data_page(reinterpret_cast<u8*>(m_root));
         m_root = nullptr;
         m_height = 0;
     }
     m_pages -= freed;
+    m_dirty -= dirty;
 }
 
 bool PageTree::remove(u64 index) {
-    if (m_height == 0 || index >= (1ull << (kFanoutShift * m_height))) return false;
-    void** node = m_root;
-    for (unsigned level = m_height; level > 1; level--) {
-        node = static_cast<void**>(node[(index / slot_span(level)) % kFanout]);
-        if (!node) return false;
-    }
-    void*& leaf = node[index % kFanout];
-    if (!leaf) return false;
-    free_data_page(static_cast<u8*>(leaf));
-    leaf = nullptr;
+    void** slot = leaf_slot(index);
+    if (!slot || !*slot) return false;
+    if (is_dirty(*slot)) m_dirty--;
+    free_data_page(page_of(*slot));
+    *slot = nullptr;
     m_pages--;
     return true;
 }
 
 bool PageTree::next_present(u64 from, u64& out) const {
     if (!m_root) return false;
-    return find_present(m_root, m_height, from, 0, out);
+    return find_present(m_root, m_height, from, 0, out, false);
 }
 } // namespace fs

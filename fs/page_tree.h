@@ -32,10 +32,18 @@ public:
     u64 page_count() const { return m_pages; }
     // First present page at index >= from; false if none (SEEK_DATA).
     bool next_present(u64 from, u64& out) const;
+    // A dirty mark per present page (a page cache's pages that differ from the disk),
+    // kept in the low bit of the page's pointer. dirty_count() counts the marked pages.
+    bool dirty(u64 index) const;
+    void set_dirty(u64 index, bool on); // index must be present
+    bool next_dirty(u64 from, u64& out) const;
+    u64 dirty_count() const { return m_dirty; }
 
 private:
     void** m_root = nullptr;
     unsigned m_height = 0; // a tree of height h holds indexes below 512^h
     u64 m_pages = 0;
+    u64 m_dirty = 0;
+    void** leaf_slot(u64 index) const; // null when no node holds index
 };
 } // namespace fs

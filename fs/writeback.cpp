@@ -2,6 +2,7 @@
 // goes to the disks (Linux's periodic writeback, dirty_writeback_centisecs = 500).
 #include <drivers/block/cache.h>
 #include <fs/mutex.h>
+#include <fs/vfs.h>
 #include <fs/writeback.h>
 #include <kernel/log.h>
 #include <kernel/sched.h>
@@ -18,6 +19,13 @@ void writeback_thread(void*) {
         // The VFS lock first: filesystems change cached bytes under it, so the disk gets
         // the state between two operations.
         MutexLocker vfs(vfs_lock());
+        // File pages first (they may allocate and write through to the disk), then
+        // the metadata in the buffer cache.
+        lv::RefPtr<Inode> mountpoint;
+        for (size_t i = 0; FileSystem* f = mount_at(i, mountpoint); i++) {
+            auto w = f->write_back();
+            if (w.is_error()) log_warn("write-back: %s: errno %d", f->name, int(w.error()));
+        }
         auto r = drivers::block::write_back_all();
         if (r.is_error()) log_warn("write-back: errno %d", int(r.error()));
     }

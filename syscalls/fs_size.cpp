@@ -15,9 +15,11 @@ ErrorOr<long> truncate_inode(Inode& inode, i64 length) {
     if (length < 0) return Errno::EINVAL;
     if (inode.is_dir()) return Errno::EISDIR;
     if (!inode.is_regular()) return Errno::EINVAL;
+    TRY(inode.get_write_access()); // ETXTBSY for a running program's file
     MutexLocker l(vfs_lock());
-    if (inode.fs.read_only) return Errno::EROFS;
-    TRY(inode.truncate(u64(length)));
+    auto r = inode.fs.read_only ? ErrorOr<void>(Errno::EROFS) : inode.truncate(u64(length));
+    inode.put_write_access();
+    TRY(r);
     return 0;
 }
 

@@ -235,4 +235,18 @@ ErrorOr<void> write_back_all() {
     kernel::MutexLocker l(g_lock);
     return write_back(nullptr);
 }
+
+void written_behind(BlockDevice& dev, u64 offset, const void* data, size_t len) {
+    kernel::MutexLocker l(g_lock);
+    auto* src = static_cast<const u8*>(data);
+    while (len) {
+        u64 index = offset / kPage;
+        size_t in_page = size_t(offset % kPage);
+        size_t chunk = min<size_t>(len, kPage - in_page);
+        if (CachePage* p = lookup(dev, index)) memcpy(p->data + in_page, src, chunk);
+        offset += chunk;
+        src += chunk;
+        len -= chunk;
+    }
+}
 } // namespace drivers::block

@@ -41,6 +41,11 @@ private:
 // The `size`-byte block at byte `offset` of `dev` (size a power of two <= 4096,
 // offset a multiple of it). EIO on a device error, EINVAL past the end.
 ErrorOr<BlockRef> read_block(BlockDevice& dev, u64 offset, u32 size);
+// A filesystem wrote bytes [offset, offset + len) of `dev` itself (file data, which its
+// page cache holds, fs/ext2/pages.cpp): a cached copy of them (a page shared with
+// metadata blocks) takes the same bytes, so that writing that page back never puts old
+// ones on the disk.
+void written_behind(BlockDevice& dev, u64 offset, const void* data, size_t len);
 // Writes back every dirty page of `dev` and flushes the device's cache.
 ErrorOr<void> sync(BlockDevice& dev);
 ErrorOr<void> sync_all();

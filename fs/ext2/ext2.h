@@ -12,6 +12,8 @@
 #include <drivers/block/cache.h>
 #include <fs/ext2/format.h>
 #include <fs/inode.h>
+#include <fs/data_pages.h>
+#include <fs/page_tree.h>
 #include <lib/vector.h>
 
 namespace fs::ext2 {
@@ -27,6 +29,7 @@ public:
     ~Ext2Fs() override;
 
     ErrorOr<void> sync() override;
+    ErrorOr<void> write_back() override;
     ErrorOr<void> unmount() override;
     bool statfs(StatFs& out) override;
 
@@ -98,11 +101,18 @@ public:
     KStat stat() override;
     ErrorOr<void> fsync() override;
 
-    // ---- regular files (file.cpp)
+    // ---- regular files: data in the page cache (pages.cpp), sizes (file.cpp)
     ErrorOr<size_t> read_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<size_t> write_at(u64 offset, const IoBuffer& buf, size_t n) override;
     ErrorOr<void> truncate(u64 new_size) override;
     ErrorOr<void> can_mmap(File&) override { return {}; }
+    bool has_pages() const override { return type() == kIfreg; }
+    ErrorOr<PhysAddr> vm_page(u64 index, bool write) override;
+    bool vm_tracks_dirty() const override { return true; }
+    // Writes the dirty pages to the disk (fsync, sync, the write-back thread).
+    ErrorOr<void> write_back_pages();
+    u64 cached_pages() const { return m_pages.page_count(); }
+    u64 max_file_size();
 
     // ---- directories (dir.cpp)
     ErrorOr<lv::RefPtr<Inode>> lookup(lv::StringView name) override;
@@ -147,10 +157,24 @@ public:
     bool m_freed = false;    // its blocks and number went back to the bitmaps
 
 private:
+    // The page cache (pages.cpp).
+    ErrorOr<u8*> cache_page(u64 index, bool fill); // fill: read it if new
+    ErrorOr<void> read_page(u64 index, u8* page);
+    ErrorOr<void> write_page(u64 index, u8* page);
+    ErrorOr<void> transfer(bool write, u32 first_block, u8* buf, u32 count);
+    void read_ahead(u64 index);
+    void trim_clean_pages(u64 keep_from);
+    ErrorOr<void> allocate_blocks(u64 from, u64 to); // the blocks under bytes [from, to)
+    void mark_page(u64 index, bool dirty);
+    void drop_pages_from(u64 first); // truncate: dirty or not, they go
+    PageTree m_pages;
+
     ErrorOr<void> init_dir_block(u32 parent_ino);
     ErrorOr<void> release_on_disk(); // nlink 0 and no users: free everything
 };
 
 // Registers the "ext2" type with the VFS (fs/fs_types.h); called at boot.
 void register_type();
+// Pages of ext2 files that differ from the disk (/proc/meminfo's Dirty).
+u64 dirty_file_pages();
 } // namespace fs::ext2

@@ -1,4 +1,4 @@
-// ext2 regular file data and symlink targets.
+// ext2 file sizes and symlink targets (file data: pages.cpp).
 #include <fs/ext2/ext2.h>
 #include <lib/string.h>
 
@@ -15,67 +15,7 @@ u64 max_size(Ext2Fs& f) {
 }
 } // namespace
 
-ErrorOr<size_t> Ext2Inode::read_at(u64 offset, const IoBuffer& buf, size_t n) {
-    Ext2Fs& f = ext2();
-    if (offset >= size) return 0;
-    n = size_t(min<u64>(n, size - offset));
-    u32 bs = f.block_size();
-    size_t done = 0;
-    Errno err {};
-    while (done < n) {
-        u64 pos = offset + done;
-        u32 in_block = u32(pos % bs);
-        size_t chunk = min<size_t>(n - done, bs - in_block);
-        auto pb = bmap(pos / bs, false);
-        if (pb.is_error()) { err = pb.error(); break; }
-        ErrorOr<void> r;
-        if (pb.value() == 0) {
-            r = buf.zero(done, chunk); // a hole
-        } else {
-            auto b = f.block(pb.value());
-            if (b.is_error()) { err = b.error(); break; }
-            r = buf.write(done, b.value().data() + in_block, chunk);
-        }
-        if (r.is_error()) { err = r.error(); break; }
-        done += chunk;
-    }
-    if (done == 0 && err != Errno {}) return err;
-    touch_atime();
-    return done;
-}
-
-ErrorOr<size_t> Ext2Inode::write_at(u64 offset, const IoBuffer& buf, size_t n) {
-    Ext2Fs& f = ext2();
-    if (n == 0) return 0;
-    if (f.read_only) return Errno::EROFS;
-    u64 limit = max_size(f);
-    if (offset >= limit) return Errno::EFBIG;
-    n = size_t(min<u64>(n, limit - offset)); // a short write up to the limit
-    u32 bs = f.block_size();
-    size_t done = 0;
-    Errno err {};
-    while (done < n) {
-        u64 pos = offset + done;
-        u32 in_block = u32(pos % bs);
-        size_t chunk = min<size_t>(n - done, bs - in_block);
-        bool fresh = false;
-        auto pb = bmap(pos / bs, true, &fresh);
-        if (pb.is_error()) { err = pb.error(); break; }
-        auto b = f.block(pb.value());
-        if (b.is_error()) { err = b.error(); break; }
-        // A new block holds whatever the disk had there: clear what this write leaves.
-        if (fresh) memset(b.value().data(), 0, bs);
-        auto r = buf.read(done, b.value().data() + in_block, chunk);
-        b.value().mark_dirty();
-        if (r.is_error()) { err = r.error(); break; }
-        done += chunk;
-    }
-    if (offset + done > size) size = offset + done;
-    if (done) touch_mtime();
-    TRY(store()); // blocks may have been allocated even when nothing was written
-    if (done == 0) return err;
-    return done;
-}
+u64 Ext2Inode::max_file_size() { return max_size(ext2()); }
 
 ErrorOr<void> Ext2Inode::truncate(u64 new_size) {
     Ext2Fs& f = ext2();
@@ -83,16 +23,21 @@ ErrorOr<void> Ext2Inode::truncate(u64 new_size) {
     if (new_size > max_size(f)) return Errno::EFBIG;
     u32 bs = f.block_size();
     if (new_size < size) {
-        TRY(free_blocks_from((new_size + bs - 1) / bs));
-        // Clear the rest of the last block, so that growing again reads zeros.
-        if (u32 tail = u32(new_size % bs)) {
-            u32 pb = TRY(bmap(new_size / bs, false));
-            if (pb) {
-                auto b = TRY(f.block(pb));
-                memset(b.data() + tail, 0, bs - tail);
-                b.mark_dirty();
-            }
+        u64 first_page = (new_size + kDataPageSize - 1) / kDataPageSize;
+        u64 last_page = (size + kDataPageSize - 1) / kDataPageSize;
+        // Clear the rest of the last page, so that growing again reads zeros (and the
+        // block's tail on the disk with it, when the page is written back).
+        if (u32 tail = u32(new_size % kDataPageSize)) {
+            u8* page = TRY(cache_page(new_size / kDataPageSize, true));
+            memset(page + tail, 0, kDataPageSize - tail);
+            if (TRY(bmap(new_size / bs, false))) mark_page(new_size / kDataPageSize, true);
         }
+        begin_invalidate();
+        drop_pages_from(first_page);
+        TRY(free_blocks_from((new_size + bs - 1) / bs));
+        size = new_size;
+        // Mappings of the pages past the end lose them: touching them is SIGBUS.
+        unmap_pages(first_page, last_page);
     }
     size = new_size;
     touch_mtime();

@@ -52,6 +52,11 @@ Ext2Inode::Ext2Inode(Ext2Fs& f, u32 number, const DiskInode& raw) : Inode(f, raw
 Ext2Inode::~Ext2Inode() {
     // The last reference may be dropped anywhere (a close): take the lock here.
     MutexLocker l(vfs_lock());
+    // Whatever happens below, the pages go last (written back first when they must).
+    struct DropPages {
+        Ext2Inode& i;
+        ~DropPages() { i.drop_pages_from(0); }
+    } drop {*this};
     Ext2Fs& f = ext2();
     f.forget(*this);
     if (!f.m_sb || m_freed) return; // unmounted meanwhile, or already freed
@@ -59,8 +64,12 @@ Ext2Inode::~Ext2Inode() {
     // the live one now (it was read from disk after all of this driver's own changes).
     for (Ext2Inode* other : f.m_inodes)
         if (other->ino == ino) return;
-    if (nlink == 0 && !f.read_only) (void)release_on_disk();
-    else (void)store();
+    if (nlink == 0 && !f.read_only) {
+        (void)release_on_disk();
+    } else {
+        if (!f.read_only) (void)write_back_pages();
+        (void)store();
+    }
 }
 
 ErrorOr<void> Ext2Inode::store() {
@@ -107,6 +116,7 @@ KStat Ext2Inode::stat() {
 ErrorOr<void> Ext2Inode::fsync() {
     {
         MutexLocker l(vfs_lock());
+        TRY(write_back_pages());
         TRY(store());
     }
     // FIXME: the whole device is written back, not only this file's blocks.

@@ -219,8 +219,17 @@ bool Ext2Fs::statfs(StatFs& out) {
 }
 
 ErrorOr<void> Ext2Fs::flush_inodes() {
-    for (Ext2Inode* i : m_inodes) TRY(i->store());
+    for (Ext2Inode* i : m_inodes) {
+        TRY(i->write_back_pages());
+        TRY(i->store());
+    }
     return {};
+}
+
+ErrorOr<void> Ext2Fs::write_back() {
+    MutexLocker l(vfs_lock());
+    if (!m_sb || read_only) return {};
+    return flush_inodes();
 }
 
 ErrorOr<void> Ext2Fs::sync() {
