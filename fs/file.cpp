@@ -164,6 +164,9 @@ ErrorOr<size_t> File::do_write(u64& off, bool append, const IoBuffer& buf, size_
     if (append) off = inode->size; // under the lock: appends never overlap
     auto r = ops->write(*this, off, buf, n);
     if (!r.is_error()) off += r.value();
+    // O_SYNC and O_DSYNC: on stable storage before the call returns (Linux's
+    // generic_write_sync: the data and what finds them; the whole file here).
+    if (!r.is_error() && r.value() && (flags & kODsync)) TRY(inode->fsync());
     return r;
 }
 

@@ -135,7 +135,7 @@ private:
 
 // A regular file's data is also a memory object (mm/vm_object.h): the pages that
 // mappings of it map, found by vm_page under the VFS lock. Files whose data are not kept
-// in pages say so (has_pages false): mmap then copies them, privately.
+// in pages say so (has_pages false): mmap refuses them (ENODEV), exec copies them.
 class Inode : public lv::RefCounted<Inode>, public FileOps, public mm::VmObject {
 public:
     Inode(FileSystem& fs, u32 mode);
@@ -178,6 +178,7 @@ public:
     virtual bool has_pages() const { return false; }
     ErrorOr<PhysAddr> vm_page(u64, bool) override { return Errno::ENODEV; }
     ErrorOr<void> vm_punch(u64 first, u64 count) override; // punch_hole, under the VFS lock
+    ErrorOr<void> vm_sync() override { return fsync(); }
     // Frees the data of [offset, offset + len) (fallocate's PUNCH_HOLE, madvise's
     // MADV_REMOVE): it reads as zeros afterwards, in every mapping too. Under the VFS lock.
     virtual ErrorOr<void> punch_hole(u64 offset, u64 len) { return Errno::EOPNOTSUPP; }

@@ -4,7 +4,9 @@
 //   /proc/sys/fs/nr_open
 // Inodes are made on lookup and die with their last reference.
 #include <fs/context.h>
+#include <drivers/block/cache.h>
 #include <fs/data_pages.h>
+#include <fs/ext2/ext2.h>
 #include <fs/fd_table.h>
 #include <fs/mutex.h>
 #include <fs/fs_types.h>
@@ -155,14 +157,22 @@ private:
 // ---- generators
 int self_pid() { return kernel::current_process().pid(); }
 
+// Linux's order. Cached counts every file page in memory: tmpfs/ramfs files' (also in
+// Shmem: they have nowhere else to be) and ext2's page cache; Buffers the buffer cache
+// (metadata). What counts as available is only the free memory: cached pages go back
+// only when their files are closed (FIXME(issue 8): reclaim of clean cache pages).
 void gen_meminfo(Text& t, int) {
+    constexpr u64 kKb = kDataPageSize >> 10;
     u64 total = mm::total_memory_bytes() >> 10, free = mm::free_memory_bytes() >> 10;
-    u64 shmem = data_pages_in_use() * (kDataPageSize >> 10);
-    // Linux's order; tmpfs pages are in Cached and Shmem, and not available.
+    u64 file_pages = data_pages_in_use(), ext2_pages = ext2::cached_file_pages();
+    u64 shmem = file_pages > ext2_pages ? file_pages - ext2_pages : 0;
+    drivers::block::CacheUsage buffers = drivers::block::usage();
+    u64 dirty = ext2::dirty_file_pages() + buffers.dirty;
     t.printf("MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
-             "Buffers:               0 kB\nCached:         %8lu kB\nSwapTotal:             0 kB\n"
-             "SwapFree:              0 kB\nShmem:          %8lu kB\n",
-             total, free, free, shmem, shmem);
+             "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapTotal:             0 kB\n"
+             "SwapFree:              0 kB\nDirty:          %8lu kB\nWriteback:             0 kB\n"
+             "Shmem:          %8lu kB\n",
+             total, free, free, buffers.pages * kKb, file_pages * kKb, dirty * kKb, shmem * kKb);
 }
 // The architecture formats each CPU's block as Linux does on it.
 void gen_cpuinfo(Text& t, int) {
@@ -335,10 +345,20 @@ void gen_status(Text& t, int pid) LV_REQUIRES_GIANT {
     auto* p = kernel::find_process(pid);
     if (!p) return;
     kernel::Credentials c = p->creds();
-    t.printf("Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
-             "Threads:\t%d\n",
+    t.printf("Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
              p->comm(), state_name(state_of(*p)), p->pid(), p->pid(), p->parent() ? p->parent()->pid() : 0,
-             c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid, p->live_threads());
+             c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid);
+    // Memory, in Linux's task_mem terms (a zombie has none: no lines, as Linux).
+    if (mm::AddressSpace* as = p->as().get()) {
+        constexpr u64 kKb = arch::kPageSize >> 10;
+        mm::AddressSpace::VmSizes s = as->sizes();
+        mm::AddressSpace::Rss r = as->rss();
+        t.printf("VmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"
+                 "RssShmem:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmSwap:\t%8lu kB\n",
+                 s.total >> 10, as->locked_bytes() >> 10, (r.anon + r.file + r.shmem) * kKb, r.anon * kKb,
+                 r.file * kKb, r.shmem * kKb, s.data >> 10, s.stack >> 10, 0ul);
+    }
+    t.printf("Threads:\t%d\n", p->live_threads());
 }
 
 void gen_oom_score(Text& t, int pid) {

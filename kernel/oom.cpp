@@ -1,6 +1,7 @@
 #include <kernel/sync/giant.h>
 #include <kernel/log.h>
 #include <kernel/oom.h>
+#include <mm/reclaim.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <mm/address_space.h>
@@ -44,6 +45,8 @@ void clear_oom_victims() {
 }
 
 bool oom_kill() {
+    // Caches first: clean file pages go back before anybody dies.
+    if (mm::reclaim()) return true;
     giant::Section g;
     u64 total = mm::total_memory_bytes() / mm::kPageSize;
     Process* victim = nullptr;

@@ -85,6 +85,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
         nv->start = v.start;
         nv->end = v.end;
         nv->copy_attributes(v);
+        nv->advice &= ~(kAdviceLocked | kAdviceLockOnFault); // locks are not inherited
         nv->pgoff = v.pgoff;
         if (auto r = copy->hold_file(*nv); r.is_error()) {
             lv::destroy(nv);
@@ -162,9 +163,17 @@ bool AddressSpace::vma_at(VirtAddr a, Vma& out) {
     return true;
 }
 
-bool AddressSpace::vma_at_holding_file(VirtAddr a, Vma& out) {
+bool AddressSpace::vma_at_holding_file(VirtAddr a, Vma& out, bool or_next) {
     kernel::SpinlockLocker l(m_lock);
     Vma* v = find(a);
+    if (!v && or_next) {
+        for (Vma& o : m_vmas) {
+            if (o.end > a) {
+                v = &o;
+                break;
+            }
+        }
+    }
     if (!v) return false;
     out.start = v->start;
     out.end = v->end;
@@ -213,6 +222,20 @@ AddressSpace::Rss AddressSpace::rss() const {
         }
     }
     return r;
+}
+
+AddressSpace::VmSizes AddressSpace::sizes() const {
+    kernel::SpinlockLocker l(m_lock);
+    VmSizes s;
+    for (const Vma& v : const_cast<lv::IntrusiveList<Vma, &Vma::node>&>(m_vmas)) {
+        u64 n = v.end - v.start;
+        s.total += n;
+        bool stack = v.flags & kMapGrowsDown;
+        if (stack) s.stack += n;
+        else if ((v.prot & kProtWrite) && !(v.flags & kMapShared)) s.data += n;
+        if ((v.prot & kProtExec) && !(v.prot & kProtWrite) && !stack) s.exec += n;
+    }
+    return s;
 }
 
 void AddressSpace::unmap_object_pages(VmObject& obj, u64 first, u64 last) {
@@ -437,6 +460,7 @@ ErrorOr<VirtAddr> AddressSpace::map_locked(VirtAddr hint, size_t length, u32 pro
     v->file = backing.file;
     v->pgoff = backing.pgoff;
     v->may_write = backing.may_write;
+    v->advice = m_lock_future;
     if (auto r = hold_file(*v); r.is_error()) {
         lv::destroy(v);
         return r.error();
@@ -516,6 +540,53 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot, int 
     }
     merge_range(addr, end);
     return {};
+}
+
+ErrorOr<void> AddressSpace::set_locked(VirtAddr start, VirtAddr end, bool on, bool on_fault) {
+    kernel::SpinlockLocker l(m_lock);
+    VirtAddr covered = start;
+    for (Vma& v : m_vmas) {
+        if (v.end <= covered || v.start >= end) continue;
+        if (v.start > covered) return Errno::ENOMEM;
+        covered = v.end;
+    }
+    if (covered < end) return Errno::ENOMEM;
+    u32 bits = on ? (kAdviceLocked | (on_fault ? u32(kAdviceLockOnFault) : 0u)) : 0u;
+    for (Vma& v : m_vmas) {
+        if (v.end <= start || v.start >= end) continue;
+        if ((v.advice & (kAdviceLocked | kAdviceLockOnFault)) == bits) continue;
+        Vma* cur = &v;
+        if (cur->start < start) cur = TRY(split(*cur, start));
+        if (cur->end > end) TRY(split(*cur, end));
+        cur->advice = (cur->advice & ~(kAdviceLocked | kAdviceLockOnFault)) | bits;
+    }
+    merge_range(start, end);
+    return {};
+}
+
+void AddressSpace::set_all_locked(bool on, bool on_fault) {
+    kernel::SpinlockLocker l(m_lock);
+    u32 bits = on ? (kAdviceLocked | (on_fault ? u32(kAdviceLockOnFault) : 0u)) : 0u;
+    for (Vma& v : m_vmas) v.advice = (v.advice & ~(kAdviceLocked | kAdviceLockOnFault)) | bits;
+    if (m_vmas.first()) merge_range(m_vmas.first()->start, arch::kUserTop);
+}
+
+u64 AddressSpace::locked_bytes(VirtAddr start, VirtAddr end) const {
+    kernel::SpinlockLocker l(m_lock);
+    u64 n = 0;
+    for (const Vma& v : const_cast<lv::IntrusiveList<Vma, &Vma::node>&>(m_vmas))
+        if ((v.advice & kAdviceLocked) && v.end > start && v.start < end) n += min(v.end, end) - max(v.start, start);
+    return n;
+}
+
+void AddressSpace::set_lock_future(u32 bits) {
+    kernel::SpinlockLocker l(m_lock);
+    m_lock_future = bits;
+}
+
+u32 AddressSpace::lock_future() const {
+    kernel::SpinlockLocker l(m_lock);
+    return m_lock_future;
 }
 
 int AddressSpace::pkey_alloc() {
@@ -720,6 +791,40 @@ AddressSpace::Fault AddressSpace::fault_object(VirtAddr va, bool write, VmFile* 
     }
     free_frame(pa);
     return Fault::Resolved;
+}
+
+size_t AddressSpace::access_remote(VirtAddr addr, void* buf, size_t n, bool write) {
+    auto* b = static_cast<u8*>(buf);
+    size_t done = 0;
+    int attempts = 0;
+    while (done < n) {
+        VirtAddr a = addr + done;
+        VirtAddr va = align_down<u64>(a, kPageSize);
+        size_t chunk = min<size_t>(n - done, kPageSize - (a - va));
+        bool copied = false;
+        {
+            kernel::SpinlockLocker l(m_lock);
+            Vma* v = find(a);
+            if (!v || !(v->prot & (write ? kProtWrite : kProtRead))) return done;
+            auto m = m_pt.query(va);
+            // Present and usable as it is: writable, or only read.
+            if (m.pa && (!write || m.flags.writable)) {
+                u8* page = static_cast<u8*>(phys_to_virt(m.pa)) + (a - va);
+                if (write) memcpy(page, b + done, chunk);
+                else memcpy(b + done, page, chunk);
+                copied = true;
+            }
+        }
+        if (copied) {
+            done += chunk;
+            attempts = 0;
+            continue;
+        }
+        // Fault it in as the process would (copy-on-write for a write), then again.
+        if (++attempts > 3) return done;
+        if (fault(a, write, false, false) != Fault::Resolved) return done;
+    }
+    return done;
 }
 
 ErrorOr<void> AddressSpace::poke(VirtAddr dst, const void* src, size_t n) {

@@ -30,8 +30,9 @@ enum Advice : int {
     kMadvWipeOnFork = 18, kMadvKeepOnFork = 19, kMadvCold = 20, kMadvPageOut = 21, kMadvPopulateRead = 22,
     kMadvPopulateWrite = 23, kMadvDontNeedLocked = 24, kMadvCollapse = 25,
 };
-// What fork does with a VMA (Vma::advice bits), set by madvise.
-enum : u32 { kAdviceDontFork = 1, kAdviceWipeOnFork = 2 };
+// What fork does with a VMA (Vma::advice bits), set by madvise; and mlock's bits (Linux's
+// VM_LOCKED, VM_LOCKONFAULT), which fork does not copy.
+enum : u32 { kAdviceDontFork = 1, kAdviceWipeOnFork = 2, kAdviceLocked = 4, kAdviceLockOnFault = 8 };
 
 struct Vma {
     VirtAddr start = 0, end = 0; // [start, end), page-aligned
@@ -121,6 +122,16 @@ public:
     // MADV_POPULATE_* is the caller's loop over handle_fault (it must stay killable).
     ErrorOr<void> advise(VirtAddr start, VirtAddr end, int advice);
 
+    // mlock/munlock (on) over [start, end) (page-aligned): ENOMEM, changing nothing,
+    // when part of the range is unmapped. Nothing is ever paged out: a locked region
+    // differs in being counted (VmLck, RLIMIT_MEMLOCK) and populated by the caller.
+    ErrorOr<void> set_locked(VirtAddr start, VirtAddr end, bool on, bool on_fault) LV_EXCLUDES(m_lock);
+    void set_all_locked(bool on, bool on_fault) LV_EXCLUDES(m_lock); // mlockall(MCL_CURRENT), munlockall
+    u64 locked_bytes(VirtAddr start = 0, VirtAddr end = ~VirtAddr(0)) const LV_EXCLUDES(m_lock);
+    // mlockall(MCL_FUTURE): regions mapped from now on are locked (kAdvice* bits).
+    void set_lock_future(u32 bits) LV_EXCLUDES(m_lock);
+    u32 lock_future() const LV_EXCLUDES(m_lock);
+
     // brk: the heap is the region [brk_start, brk_end) right after the program image.
     void set_brk_start(VirtAddr a) LV_EXCLUDES(m_lock);
     VirtAddr brk_start() const LV_EXCLUDES(m_lock);
@@ -136,6 +147,13 @@ public:
         return fault(addr, write, exec, false);
     }
 
+    // Another process's memory (process_vm_readv/writev, Linux's access_remote_vm):
+    // copies up to n bytes between [addr, addr + n) of this address space and `buf`,
+    // as the process itself could (the regions' protection is checked; pages are
+    // faulted in, private ones copied before a write). Returns the bytes done: fewer
+    // at the first page that cannot be.
+    size_t access_remote(VirtAddr addr, void* buf, size_t n, bool write) LV_EXCLUDES(m_lock);
+
     // Writes into this address space through the direct map, allocating pages as needed
     // and ignoring page protection (the ELF loader and the initial stack use it before the
     // address space runs).
@@ -148,7 +166,8 @@ public:
     // it may go as soon as the lock is released.
     bool vma_at(VirtAddr a, Vma& out) LV_EXCLUDES(m_lock);
     // The same, holding a reference to out.file (the caller gives it back, vm_unref).
-    bool vma_at_holding_file(VirtAddr a, Vma& out) LV_EXCLUDES(m_lock);
+    // `or_next`: the first region that ends above `a` if none holds it.
+    bool vma_at_holding_file(VirtAddr a, Vma& out, bool or_next = false) LV_EXCLUDES(m_lock);
     bool is_mapped(VirtAddr a) LV_EXCLUDES(m_lock);
     // For a shared futex's key: the frame under `a` when it lies in a MAP_SHARED region
     // (the same frame in every address space sharing it). NotShared: no such region
@@ -176,6 +195,12 @@ public:
         u64 anon = 0, file = 0, shmem = 0;
     };
     Rss rss() const LV_EXCLUDES(m_lock);
+    // Region sizes by kind, in bytes, as Linux's task_mem counts them: data (private
+    // writable, not stack), stack (grows down), exec (executable, not writable).
+    struct VmSizes {
+        u64 total = 0, data = 0, stack = 0, exec = 0;
+    };
+    VmSizes sizes() const LV_EXCLUDES(m_lock);
     // The object's pages [first, last) go from every region mapping them (truncate;
     // VmObject::unmap_pages).
     void unmap_object_pages(VmObject& obj, u64 first, u64 last) LV_EXCLUDES(m_lock);
@@ -231,6 +256,7 @@ private:
     VirtAddr m_brk_end LV_GUARDED_BY(m_lock) = 0;
     VirtAddr m_mmap_top LV_GUARDED_BY(m_lock) = 0;
     u16 m_pkeys LV_GUARDED_BY(m_lock) = 1; // bit k: key k allocated
+    u32 m_lock_future LV_GUARDED_BY(m_lock) = 0; // kAdviceLocked|kAdviceLockOnFault for new regions
     // Regions removed whose files are given back by reap_dead.
     lv::IntrusiveList<Vma, &Vma::node> m_dead LV_GUARDED_BY(m_lock);
 };

@@ -51,6 +51,8 @@ public:
     // Frees pages [first, first + count) of the object (MADV_REMOVE): they read as
     // zeros afterwards, everywhere. EOPNOTSUPP when the object cannot.
     virtual ErrorOr<void> vm_punch(u64 first, u64 count) { return Errno::EOPNOTSUPP; }
+    // msync(MS_SYNC): the object's changes on stable storage (nothing to do without one).
+    virtual ErrorOr<void> vm_sync() { return {}; }
 
     // Registration, one count per region (AddressSpace does it under its lock).
     // `writable`: a shared region that may write (Linux's VM_SHARED with VM_MAYWRITE).

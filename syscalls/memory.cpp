@@ -20,26 +20,6 @@ mm::AddressSpace& as() { return *current_process().as(); }
 bool page_aligned(u64 v) { return (v & (arch::kPageSize - 1)) == 0; }
 constexpr u32 kProtMask = mm::kProtRead | mm::kProtWrite | mm::kProtExec;
 
-// A private mapping of a file whose data are not pages of a memory object gets a copy
-// of them. FIXME(issue 8): ext2's page cache; until then MAP_SHARED of such a file is
-// refused (ENODEV) rather than silently not shared.
-ErrorOr<void> fill_from_file(VirtAddr addr, u64 length, fs::Inode& inode, u64 offset) {
-    u64 size = fs::inode_size(inode);
-    if (offset >= size) return {};
-    u64 n = min(length, size - offset);
-    constexpr size_t kChunk = 64 * 1024;
-    lv::OwnPtr<u8> buf(static_cast<u8*>(kmalloc(kChunk)));
-    if (!buf) return Errno::ENOMEM;
-    for (u64 done = 0; done < n;) {
-        size_t chunk = min<u64>(kChunk, n - done);
-        size_t got = TRY(fs::read_inode(inode, offset + done, buf.get(), chunk));
-        if (got == 0) break;
-        TRY(as().poke(addr + done, buf.get(), got));
-        done += got;
-    }
-    return {};
-}
-
 ErrorOr<long> map_file(u64 addr, u64 length, u32 prot, u32 flags, int fd, u64 offset) {
     auto file = TRY(fs::file_for_mmap(fd)); // EBADF/EACCES/ENODEV before anything is mapped
     bool shared = (flags & 0x0f) != mm::kMapPrivate;
@@ -59,21 +39,31 @@ ErrorOr<long> map_file(u64 addr, u64 length, u32 prot, u32 flags, int fd, u64 of
             may_write = false;
         }
     }
-    if (file->inode->has_pages()) {
-        mm::FileMapping backing {file.get(), pgoff, may_write};
-        return long(TRY(as().map(addr, length, prot, flags, "", backing)));
-    }
-    if (shared) return Errno::ENODEV;
-    VirtAddr a = TRY(as().map(addr, length, prot, flags));
-    if (auto r = fill_from_file(a, length, *file->inode, offset); r.is_error()) {
-        (void)as().unmap(a, length);
-        return r.error();
-    }
-    return long(a);
+    if (!file->inode->has_pages()) return Errno::ENODEV; // no memory object to map
+    mm::FileMapping backing {file.get(), pgoff, may_write};
+    return long(TRY(as().map(addr, length, prot, flags, "", backing)));
 }
 } // namespace
 
 ErrorOr<long> sys_brk(u64 addr) { return long(as().brk(addr)); }
+
+namespace {
+ErrorOr<void> populate_range(VirtAddr start, VirtAddr end);
+bool within_limit(u64 bytes);
+constexpr u32 kMapLocked = 0x2000;
+
+ErrorOr<VirtAddr> map_region(u64 addr, u64 length, u32 prot, u32 f, int fd, u64 offset) {
+    u32 type = f & 0x0f;
+    if (!(f & mm::kMapAnonymous)) return VirtAddr(TRY(map_file(addr, length, prot, f, fd, offset)));
+    if (type == mm::kMapPrivate) return as().map(addr, length, prot, f);
+    // Shared anonymous memory is a file of the kernel's tmpfs, as on Linux: the pages
+    // stay shared with the children a fork makes.
+    if (length > arch::kUserTop) return Errno::ENOMEM;
+    auto file = TRY(fs::shmem_file("/dev/zero", align_up<u64>(length, arch::kPageSize)));
+    mm::FileMapping backing {file.get(), 0, true};
+    return as().map(addr, length, prot, f, "", backing);
+}
+} // namespace
 
 ErrorOr<long> sys_mmap(u64 addr, u64 length, int prot, int flags, int fd, u64 offset) {
     u32 f = u32(flags);
@@ -83,14 +73,17 @@ ErrorOr<long> sys_mmap(u64 addr, u64 length, int prot, int flags, int fd, u64 of
     if (length == 0 || !page_aligned(offset)) return Errno::EINVAL;
     if (u32(prot) & ~kProtMask) return Errno::EINVAL;
     if ((f & mm::kMapFixed) && !page_aligned(addr)) return Errno::EINVAL;
-    if (!(f & mm::kMapAnonymous)) return map_file(addr, length, u32(prot), f, fd, offset);
-    if (type == mm::kMapPrivate) return long(TRY(as().map(addr, length, u32(prot), f)));
-    // Shared anonymous memory is a file of the kernel's tmpfs, as on Linux: the pages
-    // stay shared with the children a fork makes.
-    if (length > arch::kUserTop) return Errno::ENOMEM;
-    auto file = TRY(fs::shmem_file("/dev/zero", align_up<u64>(length, arch::kPageSize)));
-    mm::FileMapping backing {file.get(), 0, true};
-    return long(TRY(as().map(addr, length, u32(prot), f, "", backing)));
+    u64 len = align_up<u64>(length, arch::kPageSize);
+    // MAP_LOCKED counts against RLIMIT_MEMLOCK first (Linux: EAGAIN).
+    if ((f & kMapLocked) && (len < length || !within_limit(as().locked_bytes() + len))) return Errno::EAGAIN;
+    VirtAddr a = TRY(map_region(addr, length, u32(prot), f, fd, offset));
+    u32 future = as().lock_future();
+    if (f & kMapLocked) (void)as().set_locked(a, a + len, true, false);
+    // MAP_POPULATE and locked memory are faulted in now (failures are not the call's).
+    bool on_fault = !(f & kMapLocked) && (future & mm::kAdviceLockOnFault);
+    if ((f & mm::kMapPopulate) || (((f & kMapLocked) || (future & mm::kAdviceLocked)) && !on_fault))
+        (void)populate_range(a, a + len);
+    return long(a);
 }
 
 ErrorOr<long> sys_munmap(u64 addr, u64 length) {
@@ -138,7 +131,7 @@ namespace {
 struct HeldVma {
     mm::Vma v;
     bool found = false;
-    explicit HeldVma(VirtAddr a) { found = as().vma_at_holding_file(a, v); }
+    explicit HeldVma(VirtAddr a, bool or_next = false) { found = as().vma_at_holding_file(a, v, or_next); }
     ~HeldVma() {
         if (found && v.file) v.file->vm_unref();
     }
@@ -233,24 +226,205 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
     return long(dst);
 }
 
+// msync(2): MS_SYNC writes the shared file mappings' pages back and waits for the disk
+// (the whole file: fsync); MS_ASYNC has nothing to start (pages are written back by the
+// write-back thread anyway, as Linux since 2.6.19); MS_INVALIDATE nothing to drop
+// (mappings and the files are one page cache). ENOMEM if part of the range is unmapped.
 ErrorOr<long> sys_msync(u64 addr, u64 length, int flags) {
     constexpr int MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
     if (!page_aligned(addr) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
         ((flags & MS_ASYNC) && (flags & MS_SYNC)))
         return Errno::EINVAL;
-    if (!as().accessible(addr, length, false)) return Errno::ENOMEM;
-    return 0; // FIXME(issue 8): only tmpfs files are mapped shared so far: nothing to write back
+    u64 end = align_up<u64>(addr + length, arch::kPageSize);
+    if (end < addr) return Errno::ENOMEM;
+    bool hole = false;
+    for (VirtAddr a = addr; a < end;) {
+        HeldVma held(a, true);
+        if (!held.found || held.v.start >= end) {
+            hole = true;
+            break;
+        }
+        // Linux goes on past a hole and reports ENOMEM at the end.
+        if (held.v.start > a) hole = true;
+        if ((flags & MS_SYNC) && held.v.file && (held.v.flags & mm::kMapShared)) TRY(held.v.file->vm_object().vm_sync());
+        a = held.v.end;
+    }
+    if (hole) return Errno::ENOMEM;
+    return 0;
 }
 
-// Memory is never paged out, so every page is always "locked": these only validate.
-ErrorOr<long> sys_mlock(u64 addr, u64 length) {
-    if (!as().accessible(align_down<u64>(addr, arch::kPageSize), length, false)) return Errno::ENOMEM;
+// mlock(2) and friends. Nothing is ever paged out, so a locked page is one that is
+// present and stays so: locking faults the range in (unless MLOCK_ONFAULT) and counts it
+// against RLIMIT_MEMLOCK (VmLck), as Linux. Root (CAP_IPC_LOCK) has no limit.
+namespace {
+constexpr int MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
+
+u64 memlock_limit() {
+    giant::Section g; // the limits (mmap runs without the giant lock)
+    return current_process().rlimit(kRlimitMemlock).cur;
+}
+bool can_lock() { return capable(current_process()) || memlock_limit() != 0; }
+bool within_limit(u64 bytes) { return capable(current_process()) || bytes <= memlock_limit(); }
+
+// Faults in what a locked (or MAP_POPULATE) range holds, as a first touch would (a
+// private writable page gets its own copy); PROT_NONE regions stay empty. Region by
+// region: the range may be the whole address space (mlockall).
+ErrorOr<void> populate_range(VirtAddr start, VirtAddr end) {
+    lv::Vector<mm::VmaView> views;
+    TRY(as().views(views));
+    ErrorOr<void> result;
+    for (const mm::VmaView& v : views) {
+        if (v.end <= start || v.start >= end) continue;
+        if (!(v.prot & (mm::kProtRead | mm::kProtWrite | mm::kProtExec))) continue;
+        kernel::FaultAccess access {};
+        access.write = (v.prot & mm::kProtWrite) && !(v.flags & mm::kMapShared);
+        for (VirtAddr va = max(v.start, start); va < min(v.end, end); va += arch::kPageSize) {
+            if (fatal_signal_pending()) {
+                result = Errno::EINTR;
+                break;
+            }
+            // Linux: memory that cannot be had is EAGAIN here, a SIGBUS page ends it.
+            if (!kernel::handle_page_fault(va, access)) {
+                result = Errno::EAGAIN;
+                break;
+            }
+        }
+        if (result.is_error()) break;
+    }
+    mm::AddressSpace::put_views(views);
+    return result;
+}
+
+ErrorOr<long> do_mlock(u64 addr, u64 length, bool on_fault) {
+    if (!can_lock()) return Errno::EPERM;
+    VirtAddr start = align_down<u64>(addr, arch::kPageSize);
+    u64 len = align_up<u64>(length + (addr - start), arch::kPageSize);
+    if (len == 0) return 0;
+    VirtAddr end = start + len;
+    if (end < start) return Errno::EINVAL;
+    u64 locked = as().locked_bytes() - as().locked_bytes(start, end) + len;
+    if (!within_limit(locked)) return Errno::ENOMEM;
+    TRY(as().set_locked(start, end, true, on_fault));
+    if (!on_fault) TRY(populate_range(start, end));
     return 0;
 }
-ErrorOr<long> sys_munlock(u64 addr, u64 length) { return sys_mlock(addr, length); }
+} // namespace
+
+ErrorOr<long> sys_mlock(u64 addr, u64 length) { return do_mlock(addr, length, false); }
+
+ErrorOr<long> sys_mlock2(u64 addr, u64 length, unsigned flags) {
+    constexpr unsigned MLOCK_ONFAULT = 1;
+    if (flags & ~MLOCK_ONFAULT) return Errno::EINVAL;
+    return do_mlock(addr, length, flags & MLOCK_ONFAULT);
+}
+
+ErrorOr<long> sys_munlock(u64 addr, u64 length) {
+    VirtAddr start = align_down<u64>(addr, arch::kPageSize);
+    u64 len = align_up<u64>(length + (addr - start), arch::kPageSize);
+    if (len == 0) return 0;
+    if (start + len < start) return Errno::EINVAL;
+    TRY(as().set_locked(start, start + len, false, false));
+    return 0;
+}
+
 ErrorOr<long> sys_mlockall(int flags) {
-    constexpr int MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
     if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT) return Errno::EINVAL;
+    if (!can_lock()) return Errno::EPERM;
+    bool on_fault = flags & MCL_ONFAULT;
+    if (flags & MCL_CURRENT) {
+        if (!within_limit(as().mapped_bytes())) return Errno::ENOMEM;
+        as().set_all_locked(true, on_fault);
+        if (!on_fault) TRY(populate_range(0, arch::kUserTop));
+    }
+    as().set_lock_future((flags & MCL_FUTURE) ? (mm::kAdviceLocked | (on_fault ? u32(mm::kAdviceLockOnFault) : 0u)) : 0u);
     return 0;
 }
-ErrorOr<long> sys_munlockall() { return 0; }
+
+ErrorOr<long> sys_munlockall() {
+    as().set_all_locked(false, false);
+    as().set_lock_future(0);
+    return 0;
+}
+
+namespace {
+struct RemoteIoVec {
+    u64 base;
+    u64 len;
+};
+
+// Linux's PTRACE_MODE_ATTACH_REALCREDS: the caller's real ids are all of the target's
+// ids, or it is privileged (CAP_SYS_PTRACE: root).
+bool may_access_memory(const Credentials& c, const Credentials& t) {
+    if (capable(c)) return true;
+    return c.uid == t.uid && c.uid == t.euid && c.uid == t.suid && c.gid == t.gid && c.gid == t.egid &&
+           c.gid == t.sgid;
+}
+
+ErrorOr<long> process_vm_rw(int pid, UserPtr<const void> local_iov, unsigned long liovcnt,
+                            UserPtr<const void> remote_iov, unsigned long riovcnt, unsigned long flags, bool write) {
+    constexpr unsigned long kUioMaxIov = 1024;
+    if (flags || liovcnt > kUioMaxIov || riovcnt > kUioMaxIov) return Errno::EINVAL;
+    auto* local = static_cast<RemoteIoVec*>(kmalloc((liovcnt + riovcnt + 1) * sizeof(RemoteIoVec)));
+    if (!local) return Errno::ENOMEM;
+    lv::OwnPtr<RemoteIoVec> own(local);
+    RemoteIoVec* remote = local + liovcnt;
+    TRY(UserPtr<RemoteIoVec>(local_iov.addr()).read_array(local, liovcnt));
+    TRY(UserPtr<RemoteIoVec>(remote_iov.addr()).read_array(remote, riovcnt));
+    for (unsigned long i = 0; i < liovcnt + riovcnt; i++)
+        if (i64(local[i].len) < 0) return Errno::EINVAL;
+    lv::RefPtr<mm::AddressSpace> target;
+    {
+        giant::Section g;
+        Process* p = find_process(pid);
+        if (!p || p->zombie()) return Errno::ESRCH;
+        if (!may_access_memory(current_process().creds(), p->creds())) return Errno::EPERM;
+        target = p->as();
+    }
+    if (!target) return Errno::ESRCH;
+    lv::OwnPtr<u8> bounce(static_cast<u8*>(kmalloc(arch::kPageSize)));
+    if (!bounce) return Errno::ENOMEM;
+    u64 total = 0;
+    unsigned long li = 0;
+    u64 loff = 0;
+    for (unsigned long ri = 0; ri < riovcnt; ri++) {
+        for (u64 roff = 0; roff < remote[ri].len;) {
+            while (li < liovcnt && loff == local[li].len) li++, loff = 0;
+            if (li == liovcnt) return long(total);
+            size_t chunk = min<u64>(min<u64>(remote[ri].len - roff, local[li].len - loff), arch::kPageSize);
+            VirtAddr r = remote[ri].base + roff, l = local[li].base + loff;
+            size_t got;
+            if (write) {
+                if (mm::copy_from_user(bounce.get(), l, chunk).is_error()) {
+                    if (total) return long(total);
+                    return Errno::EFAULT;
+                }
+                got = target->access_remote(r, bounce.get(), chunk, true);
+            } else {
+                got = target->access_remote(r, bounce.get(), chunk, false);
+                if (got && mm::copy_to_user(l, bounce.get(), got).is_error()) {
+                    if (total) return long(total);
+                    return Errno::EFAULT;
+                }
+            }
+            total += got;
+            if (got < chunk) {
+                if (total) return long(total);
+                return Errno::EFAULT;
+            }
+            roff += chunk;
+            loff += chunk;
+        }
+    }
+    return long(total);
+}
+} // namespace
+
+ErrorOr<long> sys_process_vm_readv(int pid, UserPtr<const void> local_iov, unsigned long liovcnt,
+                                   UserPtr<const void> remote_iov, unsigned long riovcnt, unsigned long flags) {
+    return process_vm_rw(pid, local_iov, liovcnt, remote_iov, riovcnt, flags, false);
+}
+
+ErrorOr<long> sys_process_vm_writev(int pid, UserPtr<const void> local_iov, unsigned long liovcnt,
+                                    UserPtr<const void> remote_iov, unsigned long riovcnt, unsigned long flags) {
+    return process_vm_rw(pid, local_iov, liovcnt, remote_iov, riovcnt, flags, true);
+}

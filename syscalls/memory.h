@@ -14,8 +14,14 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
 ErrorOr<long> sys_msync(u64 addr, u64 length, int flags);
 ErrorOr<long> sys_mlock(u64 addr, u64 length);
 ErrorOr<long> sys_munlock(u64 addr, u64 length);
+ErrorOr<long> sys_mlock2(u64 addr, u64 length, unsigned flags);
 ErrorOr<long> sys_mlockall(int flags);
 ErrorOr<long> sys_munlockall();
+ErrorOr<long> sys_process_vm_readv(int pid, UserPtr<const void> local_iov, unsigned long liovcnt,
+                                   UserPtr<const void> remote_iov, unsigned long riovcnt, unsigned long flags);
+ErrorOr<long> sys_process_vm_writev(int pid, UserPtr<const void> local_iov, unsigned long liovcnt,
+                                    UserPtr<const void> remote_iov, unsigned long riovcnt, unsigned long flags);
 
 #define LV_SYSCALLS_MEMORY(X) \
-    X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) X(mremap) X(msync) X(mlock) X(munlock) X(mlockall) X(munlockall)
+    X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) X(mremap) X(msync) X(mlock) X(mlock2) X(munlock) X(mlockall) X(munlockall) \
+    X(process_vm_readv) X(process_vm_writev)

@@ -249,4 +249,12 @@ void written_behind(BlockDevice& dev, u64 offset, const void* data, size_t len) 
         len -= chunk;
     }
 }
+
+CacheUsage usage() {
+    kernel::MutexLocker l(g_lock);
+    CacheUsage u;
+    u.pages = g_pages;
+    for (CachePage& p : g_lru) u.dirty += p.dirty;
+    return u;
+}
 } // namespace drivers::block

@@ -46,6 +46,11 @@ ErrorOr<BlockRef> read_block(BlockDevice& dev, u64 offset, u32 size);
 // metadata blocks) takes the same bytes, so that writing that page back never puts old
 // ones on the disk.
 void written_behind(BlockDevice& dev, u64 offset, const void* data, size_t len);
+// Pages held, and those of them dirty (/proc/meminfo's Buffers, part of Dirty).
+struct CacheUsage {
+    u64 pages = 0, dirty = 0;
+};
+CacheUsage usage();
 // Writes back every dirty page of `dev` and flushes the device's cache.
 ErrorOr<void> sync(BlockDevice& dev);
 ErrorOr<void> sync_all();

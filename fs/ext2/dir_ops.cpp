@@ -147,6 +147,8 @@ ErrorOr<void> Ext2Inode::unlink(lv::StringView name, bool rmdir) {
         victim->nlink--;
     }
     victim->touch_ctime();
-    return victim->store(); // freed when its last user lets go (~Ext2Inode)
+    TRY(victim->store()); // freed when its last user lets go (~Ext2Inode)
+    if (victim->nlink == 0) ext2().drop_unlinked_recent(); // not kept for reuse
+    return {};
 }
 } // namespace fs::ext2

@@ -60,6 +60,18 @@ public:
     u32 group_of_inode(u32 ino) const { return (ino - 1) / m_sb->inodes_per_group; }
     u32 first_block_of_group(u32 group) const { return m_sb->first_data_block + group * m_sb->blocks_per_group; }
 
+    // Recently used regular files stay loaded, with their pages, after their last user
+    // is gone (Linux keeps inodes and their page cache until memory is needed): a
+    // program run again, or a file read again, comes from memory. The oldest of
+    // kRecent goes when a new one comes; unlinked ones, on unmount and when memory runs
+    // short (reclaim_pages) all go.
+    void remember(Ext2Inode& i);
+    void drop_unlinked_recent();
+    void clear_recent();
+    // The shrinker (mm/reclaim.h): dirty pages written back, then clean pages nobody
+    // maps dropped, in every mounted ext2 filesystem. Pages freed.
+    static u64 reclaim_pages();
+
     bool has_filetype() const { return m_sb->feature_incompat & kIncompatFiletype; }
     bool large_file() const { return m_sb->feature_ro_compat & kRoCompatLargeFile; }
     void note_large_file(); // a file above 2 GiB: set the large_file feature
@@ -85,6 +97,9 @@ private:
     u32 m_overhead = 0;           // metadata blocks (statfs)
     char m_source[24] = {};       // "/dev/vda" for /proc/mounts
     lv::Vector<Ext2Inode*> m_inodes; // loaded inodes (no references held: see forget)
+    static constexpr size_t kRecent = 256;
+    lv::RefPtr<Ext2Inode> m_recent[kRecent]; // see remember()
+    size_t m_recent_next = 0;
     friend class Ext2Inode;
 };
 
@@ -112,6 +127,8 @@ public:
     // Writes the dirty pages to the disk (fsync, sync, the write-back thread).
     ErrorOr<void> write_back_pages();
     u64 cached_pages() const { return m_pages.page_count(); }
+    // Clean pages no mapping uses go (below page `until`); the number freed.
+    u64 drop_clean_pages(u64 until = ~0ull);
     u64 max_file_size();
 
     // ---- directories (dir.cpp)
@@ -164,17 +181,23 @@ private:
     ErrorOr<void> transfer(bool write, u32 first_block, u8* buf, u32 count);
     void read_ahead(u64 index);
     void trim_clean_pages(u64 keep_from);
+    bool m_recent = false; // held by Ext2Fs::m_recent
+    friend class Ext2Fs;
     ErrorOr<void> allocate_blocks(u64 from, u64 to); // the blocks under bytes [from, to)
     void mark_page(u64 index, bool dirty);
     void drop_pages_from(u64 first); // truncate: dirty or not, they go
     PageTree m_pages;
 
     ErrorOr<void> init_dir_block(u32 parent_ino);
+    ErrorOr<void> rename_entries(lv::StringView old_name, Inode& new_dir, lv::StringView new_name, u32 flags);
     ErrorOr<void> release_on_disk(); // nlink 0 and no users: free everything
 };
 
-// Registers the "ext2" type with the VFS (fs/fs_types.h); called at boot.
+// Registers the "ext2" type with the VFS (fs/fs_types.h) and its shrinker; called at
+// boot.
 void register_type();
-// Pages of ext2 files that differ from the disk (/proc/meminfo's Dirty).
+// Pages of ext2 files in memory, and those that differ from the disk (/proc/meminfo's
+// Cached and Dirty).
+u64 cached_file_pages();
 u64 dirty_file_pages();
 } // namespace fs::ext2

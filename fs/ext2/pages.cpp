@@ -12,13 +12,16 @@
 #include <fs/mutex.h>
 #include <lib/string.h>
 #include <mm/phys.h>
+#include <mm/reclaim.h>
 
 namespace fs::ext2 {
 namespace {
 constexpr u64 kPage = kDataPageSize;
 // Pages read ahead of a sequential reader (Linux's default read_ahead_kb is 128).
 constexpr u64 kReadAhead = 32;
-u64 g_dirty_pages = 0; // every ext2 file's dirty pages (under the VFS lock)
+u64 g_dirty_pages = 0;  // every ext2 file's dirty pages (atomic)
+u64 g_cached_pages = 0; // every ext2 file's pages (atomic)
+void account(i64 delta) { __atomic_fetch_add(&g_cached_pages, u64(delta), __ATOMIC_RELAXED); }
 
 // When dirty pages pass this share of memory, a writer writes its own back at once
 // (Linux's dirty_ratio, 20%).
@@ -26,6 +29,7 @@ u64 dirty_limit() { return mm::total_memory_bytes() / kPage / 5; }
 } // namespace
 
 u64 dirty_file_pages() { return __atomic_load_n(&g_dirty_pages, __ATOMIC_RELAXED); }
+u64 cached_file_pages() { return __atomic_load_n(&g_cached_pages, __ATOMIC_RELAXED); }
 
 void Ext2Inode::mark_page(u64 index, bool dirty) {
     if (m_pages.dirty(index) == dirty) return;
@@ -102,19 +106,40 @@ void Ext2Inode::trim_clean_pages(u64 keep_from) {
     u64 i = 0;
     while (m_pages.next_present(i, i) && i < keep_from) {
         u8* p = m_pages.get(i);
-        if (!m_pages.dirty(i) && mm::frame_refcount(mm::virt_to_phys(p)) == 1) m_pages.remove(i);
+        if (!m_pages.dirty(i) && mm::frame_refcount(mm::virt_to_phys(p)) == 1 && m_pages.remove(i)) account(-1);
         i++;
         if (mm::free_memory_bytes() > mm::total_memory_bytes() / 8) return;
     }
 }
 
+u64 Ext2Inode::drop_clean_pages(u64 until) {
+    u64 freed = 0, i = 0;
+    while (m_pages.next_present(i, i) && i < until) {
+        u8* p = m_pages.get(i);
+        if (!m_pages.dirty(i) && mm::frame_refcount(mm::virt_to_phys(p)) == 1 && m_pages.remove(i)) {
+            account(-1);
+            freed++;
+        }
+        i++;
+    }
+    return freed;
+}
+
 ErrorOr<u8*> Ext2Inode::cache_page(u64 index, bool fill) {
     if (u8* p = m_pages.get(index)) return p;
     trim_clean_pages(index);
-    u8* p = TRY(m_pages.get_or_alloc(index, false));
+    u8* p;
+    if (auto got = m_pages.get_or_alloc(index, false); !got.is_error()) {
+        p = got.value();
+    } else {
+        // Out of memory: other files' clean pages first (the shrinker), then once more.
+        if (got.error() != Errno::ENOMEM || !mm::reclaim()) return got.error();
+        p = TRY(m_pages.get_or_alloc(index, false));
+    }
+    account(1);
     if (!fill) return p;
     if (auto r = read_page(index, p); r.is_error()) {
-        m_pages.remove(index);
+        if (m_pages.remove(index)) account(-1);
         return r.error();
     }
     return p;
@@ -229,6 +254,8 @@ ErrorOr<void> Ext2Inode::write_back_pages() {
 void Ext2Inode::drop_pages_from(u64 first) {
     u64 i = first;
     while (m_pages.next_dirty(i, i)) mark_page(i++, false);
+    u64 before = m_pages.page_count();
     m_pages.truncate(first);
+    account(-i64(before - m_pages.page_count()));
 }
 } // namespace fs::ext2

@@ -19,6 +19,12 @@ ErrorOr<void> reparent(Ext2Inode& dir, Ext2Inode& from, Ext2Inode& to) {
 } // namespace
 
 ErrorOr<void> Ext2Inode::rename(lv::StringView old_name, Inode& new_dir_inode, lv::StringView new_name, u32 flags) {
+    auto r = rename_entries(old_name, new_dir_inode, new_name, flags);
+    ext2().drop_unlinked_recent(); // a replaced file is not kept for reuse
+    return r;
+}
+
+ErrorOr<void> Ext2Inode::rename_entries(lv::StringView old_name, Inode& new_dir_inode, lv::StringView new_name, u32 flags) {
     auto& new_dir = static_cast<Ext2Inode&>(new_dir_inode); // same filesystem: checked by the VFS
     if (new_name.size > kNameLen) return Errno::ENAMETOOLONG;
     if (new_dir.nlink == 0) return Errno::ENOENT;

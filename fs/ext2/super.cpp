@@ -1,6 +1,7 @@
 // ext2 mounting, the superblock and group descriptors, the inode cache, statfs and
 // sync; see ext2.h.
 #include <fs/ext2/ext2.h>
+#include <mm/reclaim.h>
 #include <fs/fs_types.h>
 #include <fs/mutex.h>
 #include <kernel/log.h>
@@ -54,9 +55,55 @@ ErrorOr<FileSystem*> mount_device(u64 dev, bool read_only) {
 }
 
 const BlockFsType g_type = {"ext2", mount_device};
+
+// The mounted instances, for the shrinker (under the VFS lock).
+lv::Vector<Ext2Fs*> g_instances;
 } // namespace
 
-void register_type() { register_block_fs(g_type); }
+void register_type() {
+    register_block_fs(g_type);
+    mm::register_shrinker(Ext2Fs::reclaim_pages);
+}
+
+void Ext2Fs::remember(Ext2Inode& i) {
+    if (!i.is_regular() || i.m_recent) return;
+    lv::RefPtr<Ext2Inode> old = lv::move(m_recent[m_recent_next]); // released last
+    if (old) old->m_recent = false;
+    m_recent[m_recent_next] = lv::RefPtr<Ext2Inode>(&i);
+    i.m_recent = true;
+    m_recent_next = (m_recent_next + 1) % kRecent;
+}
+
+void Ext2Fs::drop_unlinked_recent() {
+    for (auto& slot : m_recent) {
+        if (!slot || slot->nlink) continue;
+        lv::RefPtr<Ext2Inode> gone = lv::move(slot); // its destructor frees it on the disk
+        gone->m_recent = false;
+    }
+}
+
+void Ext2Fs::clear_recent() {
+    for (auto& slot : m_recent) {
+        if (!slot) continue;
+        lv::RefPtr<Ext2Inode> gone = lv::move(slot);
+        gone->m_recent = false;
+    }
+}
+
+u64 Ext2Fs::reclaim_pages() {
+    MutexLocker l(vfs_lock());
+    u64 before = cached_file_pages();
+    for (Ext2Fs* f : g_instances) {
+        if (!f->m_sb) continue;
+        f->clear_recent();
+        for (Ext2Inode* i : f->m_inodes) {
+            if (!f->read_only) (void)i->write_back_pages();
+            i->drop_clean_pages();
+        }
+    }
+    u64 after = cached_file_pages();
+    return before > after ? before - after : 0;
+}
 
 ErrorOr<Ext2Fs*> Ext2Fs::mount(drivers::block::BlockDevice& dev, bool read_only) {
     auto sb_ref = TRY(drivers::block::read_block(dev, kSuperblockOffset, sizeof(Superblock)));
@@ -134,12 +181,20 @@ ErrorOr<Ext2Fs*> Ext2Fs::mount(drivers::block::BlockDevice& dev, bool read_only)
         sb->mtime = sb->wtime = now_seconds();
         fs->mark_super_dirty();
     }
+    {
+        MutexLocker l(vfs_lock());
+        if (!g_instances.try_append(fs)) return fail(Errno::ENOMEM);
+    }
     log_info("ext2 %s: %u blocks of %u bytes, %u groups, %u inodes%s", dev.name, sb->blocks_count,
              fs->m_block_size, fs->m_groups, sb->inodes_count, read_only ? ", read-only" : "");
     return fs;
 }
 
-Ext2Fs::~Ext2Fs() = default;
+Ext2Fs::~Ext2Fs() {
+    MutexLocker l(vfs_lock());
+    for (size_t k = 0; k < g_instances.size(); k++)
+        if (g_instances[k] == this) g_instances.remove(k--);
+}
 
 GroupDesc& Ext2Fs::group(u32 g) {
     u32 per_block = m_block_size / sizeof(GroupDesc);
@@ -169,7 +224,9 @@ ErrorOr<lv::RefPtr<Ext2Inode>> Ext2Fs::inode(u32 ino) {
     auto* i = lv::make<Ext2Inode>(*this, ino, raw);
     if (!i) return Errno::ENOMEM;
     (void)m_inodes.try_append(i);
-    return lv::RefPtr<Ext2Inode>::adopt(i);
+    auto ref = lv::RefPtr<Ext2Inode>::adopt(i);
+    remember(*i);
+    return ref;
 }
 
 void Ext2Fs::forget(Ext2Inode& inode) {
@@ -245,6 +302,7 @@ ErrorOr<void> Ext2Fs::sync() {
 
 ErrorOr<void> Ext2Fs::unmount() {
     MutexLocker l(vfs_lock());
+    clear_recent(); // only references of its own
     for (Ext2Inode* i : m_inodes)
         if (i != root.get() && i->ref_count() > 0) return Errno::EBUSY; // open files, working directories
     if (!read_only) TRY(flush_inodes());
