@@ -159,8 +159,8 @@ int self_pid() { return kernel::current_process().pid(); }
 
 // Linux's order. Cached counts every file page in memory: tmpfs/ramfs files' (also in
 // Shmem: they have nowhere else to be) and ext2's page cache; Buffers the buffer cache
-// (metadata). What counts as available is only the free memory: cached pages go back
-// only when their files are closed (FIXME(issue 8): reclaim of clean cache pages).
+// (metadata). What counts as available is only the free memory, although clean cache
+// pages can be reclaimed (mm/reclaim.h): FIXME(issue 8), count them.
 void gen_meminfo(Text& t, int) {
     constexpr u64 kKb = kDataPageSize >> 10;
     u64 total = mm::total_memory_bytes() >> 10, free = mm::free_memory_bytes() >> 10;
