@@ -199,6 +199,17 @@ void sync_filesystems() {
     }
 }
 
+void unmount_all() {
+    MutexLocker l(vfs_lock());
+    for (size_t i = g_mount_count; i-- > 1;) {
+        lv::RefPtr<Inode> root = g_mounts[i].root;
+        auto r = unmount(*root);
+        if (r.is_error()) log_warn("shutdown: %s stays mounted: errno %d", g_mounts[i].fs->name, int(r.error()));
+    }
+    // The root filesystem cannot go; a disk there (after pivot_root) is closed cleanly.
+    if (g_mount_count && g_mounts[0].fs) (void)g_mounts[0].fs->unmount();
+}
+
 FileSystem* mount_at(size_t i, lv::RefPtr<Inode>& mountpoint) {
     if (i >= g_mount_count) return nullptr;
     mountpoint = g_mounts[i].mountpoint;

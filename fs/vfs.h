@@ -33,6 +33,9 @@ lv::RefPtr<Inode> covered_by(Inode& dir) LV_REQUIRES(vfs_lock());
 // sync(2): every mounted filesystem writes its changes back (to the block cache; then
 // drivers::sync_disks()). Errors are logged.
 void sync_filesystems();
+// Shutdown: every filesystem is unmounted, the last mounted first, as Linux's
+// umount -a; one still busy is left mounted (sync_filesystems writes it back).
+void unmount_all();
 // The i-th mount (0 is the root filesystem, with a null mountpoint); null past the end.
 // The filesystem may be freed once the lock is dropped (an unmounted tmpfs).
 FileSystem* mount_at(size_t i, lv::RefPtr<Inode>& mountpoint) LV_REQUIRES(vfs_lock());

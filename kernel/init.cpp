@@ -17,6 +17,7 @@
 #include <kernel/log.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/time.h>
 #include <lib/alloc.h>
 #include <lib/format.h>
@@ -103,6 +104,35 @@ ErrorOr<void> read_list(const char* path, StringList& out) {
     return {};
 }
 
+// Every process left (orphans of the first process, daemons) is killed and waited for
+// (2 s at most), so that nothing still writes and every file is closed: an unlinked file
+// held open is freed, and the filesystems can be unmounted cleanly.
+void end_user_processes() {
+    {
+        giant::Section g;
+        for (Process& p : all_processes()) {
+            if (p.zombie() || !p.as()) continue;
+            p.set_unkillable(false); // the kernel's SIGKILL is forced
+            send_signal(p, SIGKILL);
+        }
+    }
+    u64 deadline = time::monotonic_ns() + 2'000'000'000ull;
+    for (;;) {
+        bool left = false;
+        {
+            giant::Section g;
+            for (Process& p : all_processes())
+                if (!p.zombie() && p.as()) left = true;
+        }
+        if (!left) return;
+        if (time::monotonic_ns() > deadline) {
+            log_warn("shutdown: processes still running after SIGKILL");
+            return;
+        }
+        sched::sleep_until(time::monotonic_ns() + 10'000'000);
+    }
+}
+
 void report_exit(int status) {
     char text[32];
     size_t n = (status & 0x7f) ? lv::snprintf(text, sizeof text, "signal %d", status & 0x7f)
@@ -178,7 +208,10 @@ void notify_process_exit(Process& p) {
     }
     if (st & 0x7f) log_info("pid %d killed by signal %d", init_pid, st & 0x7f);
     else log_info("pid %d exited with status %d", init_pid, (st >> 8) & 0xff);
-    // A clean shutdown: disks get what is cached (before the runner stops QEMU).
+    // A clean shutdown: nothing left running, every filesystem unmounted (ext2 marks its
+    // disk clean) or at least synced, and the disks flushed, before the runner stops QEMU.
+    end_user_processes();
+    fs::unmount_all();
     fs::sync_filesystems();
     drivers::sync_disks();
     if (exec_mode) report_exit(st);
