@@ -73,6 +73,7 @@ public:
     // charged to the filesystem: ENOSPC is SIGBUS, as Linux's shmem_fault).
     bool has_pages() const override { return true; }
     ErrorOr<PhysAddr> vm_page(u64 index, bool write) override;
+    bool vm_resident(u64 index) override; // a page, not a hole
     ErrorOr<void> punch_hole(u64 offset, u64 len) override;
     // A memfd: sealable, starting with `initial` (F_SEAL_SEAL unless MFD_ALLOW_SEALING).
     void make_memfd(u32 initial) { m_memfd = true; m_seals = initial; }

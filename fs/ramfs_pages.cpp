@@ -19,4 +19,8 @@ ErrorOr<PhysAddr> RamFile::vm_page(u64 index, bool) {
     mm::share_frame(pa);
     return pa;
 }
+bool RamFile::vm_resident(u64 index) {
+    MutexLocker l(vfs_lock());
+    return m_pages.get(index) != nullptr;
+}
 } // namespace fs

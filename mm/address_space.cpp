@@ -275,6 +275,11 @@ AddressSpace::SharedFrame AddressSpace::shared_frame(VirtAddr a, PhysAddr* frame
     return SharedFrame::Present;
 }
 
+bool AddressSpace::page_present(VirtAddr va) {
+    kernel::SpinlockLocker l(m_lock);
+    return m_pt.query(align_down<u64>(va, kPageSize)).pa != 0;
+}
+
 bool AddressSpace::is_mapped(VirtAddr a) {
     kernel::SpinlockLocker l(m_lock);
     return find(a) != nullptr;

@@ -169,6 +169,7 @@ public:
     // `or_next`: the first region that ends above `a` if none holds it.
     bool vma_at_holding_file(VirtAddr a, Vma& out, bool or_next = false) LV_EXCLUDES(m_lock);
     bool is_mapped(VirtAddr a) LV_EXCLUDES(m_lock);
+    bool page_present(VirtAddr va) LV_EXCLUDES(m_lock); // a frame mapped at va's page
     // For a shared futex's key: the frame under `a` when it lies in a MAP_SHARED region
     // (the same frame in every address space sharing it). NotShared: no such region
     // (a private futex key applies); Absent: not faulted in yet, or no region at all.

@@ -51,6 +51,8 @@ public:
     // Frees pages [first, first + count) of the object (MADV_REMOVE): they read as
     // zeros afterwards, everywhere. EOPNOTSUPP when the object cannot.
     virtual ErrorOr<void> vm_punch(u64 first, u64 count) { return Errno::EOPNOTSUPP; }
+    // mincore(2): whether page `index` is in memory (a file's page cache).
+    virtual bool vm_resident(u64 index) { return false; }
     // msync(MS_SYNC): the object's changes on stable storage (nothing to do without one).
     virtual ErrorOr<void> vm_sync() { return {}; }
 

@@ -428,3 +428,50 @@ ErrorOr<long> sys_process_vm_writev(int pid, UserPtr<const void> local_iov, unsi
                                     UserPtr<const void> remote_iov, unsigned long riovcnt, unsigned long flags) {
     return process_vm_rw(pid, local_iov, liovcnt, remote_iov, riovcnt, flags, true);
 }
+
+// mincore(2): one byte per page, 1 when the page is in memory: mapped here, or (for a
+// file mapping) in the file's page cache, as Linux reports. ENOMEM for unmapped parts.
+ErrorOr<long> sys_mincore(u64 addr, u64 length, UserPtr<u8> vec) {
+    if (!page_aligned(addr)) return Errno::EINVAL;
+    u64 end = align_up<u64>(addr + length, arch::kPageSize);
+    if (end < addr || end > arch::kUserTop) return Errno::ENOMEM;
+    u8 chunk[256];
+    size_t n = 0;
+    u64 out = vec.addr();
+    for (VirtAddr a = addr; a < end;) {
+        HeldVma held(a);
+        if (!held.found) return Errno::ENOMEM;
+        VirtAddr stop = min<VirtAddr>(end, held.v.end);
+        for (; a < stop; a += arch::kPageSize) {
+            if (fatal_signal_pending()) return Errno::EINTR;
+            bool in = as().page_present(a);
+            if (!in && held.v.file) in = held.v.file->vm_object().vm_resident(held.v.page_index(a));
+            chunk[n++] = in ? 1 : 0;
+            if (n == sizeof chunk) {
+                TRY(mm::copy_to_user(out, chunk, n));
+                out += n;
+                n = 0;
+            }
+        }
+    }
+    if (n) TRY(mm::copy_to_user(out, chunk, n));
+    return 0;
+}
+
+// remap_file_pages(2), as Linux emulates it since 4.0: a new shared mapping of the same
+// file at [start, start + size) from page `pgoff`, with the region's protection.
+ErrorOr<long> sys_remap_file_pages(u64 start, u64 size, int prot, u64 pgoff, int flags) {
+    constexpr int MAP_NONBLOCK = 0x10000;
+    if (prot || (flags & ~MAP_NONBLOCK)) return Errno::EINVAL;
+    start = align_down<u64>(start, arch::kPageSize);
+    size = align_down<u64>(size, arch::kPageSize);
+    if (start + size <= start) return Errno::EINVAL;
+    if (pgoff + (size / arch::kPageSize) < pgoff) return Errno::EINVAL;
+    HeldVma held(start);
+    if (!held.found || !(held.v.flags & mm::kMapShared) || !held.v.file) return Errno::EINVAL;
+    if (start + size > held.v.end) return Errno::EINVAL;
+    mm::FileMapping backing {held.v.file, pgoff, held.v.may_write};
+    TRY(as().map(start, size, held.v.prot, (held.v.flags & ~(mm::kMapFixedNoReplace | mm::kMapPopulate)) | mm::kMapFixed,
+                 "", backing));
+    return 0;
+}

@@ -17,6 +17,8 @@ ErrorOr<long> sys_munlock(u64 addr, u64 length);
 ErrorOr<long> sys_mlock2(u64 addr, u64 length, unsigned flags);
 ErrorOr<long> sys_mlockall(int flags);
 ErrorOr<long> sys_munlockall();
+ErrorOr<long> sys_mincore(u64 addr, u64 length, UserPtr<u8> vec);
+ErrorOr<long> sys_remap_file_pages(u64 start, u64 size, int prot, u64 pgoff, int flags);
 ErrorOr<long> sys_process_vm_readv(int pid, UserPtr<const void> local_iov, unsigned long liovcnt,
                                    UserPtr<const void> remote_iov, unsigned long riovcnt, unsigned long flags);
 ErrorOr<long> sys_process_vm_writev(int pid, UserPtr<const void> local_iov, unsigned long liovcnt,
@@ -24,4 +26,4 @@ ErrorOr<long> sys_process_vm_writev(int pid, UserPtr<const void> local_iov, unsi
 
 #define LV_SYSCALLS_MEMORY(X) \
     X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) X(mremap) X(msync) X(mlock) X(mlock2) X(munlock) X(mlockall) X(munlockall) \
-    X(process_vm_readv) X(process_vm_writev)
+    X(process_vm_readv) X(process_vm_writev) X(mincore) X(remap_file_pages)

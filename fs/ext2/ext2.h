@@ -124,6 +124,7 @@ public:
     bool has_pages() const override { return type() == kIfreg; }
     ErrorOr<PhysAddr> vm_page(u64 index, bool write) override;
     bool vm_tracks_dirty() const override { return true; }
+    bool vm_resident(u64 index) override;
     // Writes the dirty pages to the disk (fsync, sync, the write-back thread).
     ErrorOr<void> write_back_pages();
     u64 cached_pages() const { return m_pages.page_count(); }

@@ -233,6 +233,11 @@ ErrorOr<PhysAddr> Ext2Inode::vm_page(u64 index, bool write) {
     return pa;
 }
 
+bool Ext2Inode::vm_resident(u64 index) {
+    MutexLocker l(vfs_lock());
+    return m_pages.get(index) != nullptr;
+}
+
 ErrorOr<void> Ext2Inode::write_back_pages() {
     bool mapped_writable = writable_regions() > 0;
     u64 i = 0;

@@ -40,6 +40,7 @@ u8* alloc_data_page(bool zeroed) {
 void free_data_page(u8* page) { free(page); }
 // Host pages are not frames: nothing maps them here.
 ErrorOr<PhysAddr> RamFile::vm_page(u64, bool) { return Errno::ENODEV; }
+bool RamFile::vm_resident(u64) { return false; }
 } // namespace fs
 
 namespace mm {
