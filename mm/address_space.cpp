@@ -394,10 +394,15 @@ namespace {
 // What a VMA's flags say about the region itself (not how the call placed it).
 constexpr u32 kRegionFlagsMask = ~(kMapFixed | kMapFixedNoReplace | kMapPopulate);
 
+// Private anonymous memory, or consecutive pages of one file (a mapping grown by
+// mremap, a split undone by mprotect).
 bool mergeable(const Vma& a, const Vma& b) {
-    return a.end == b.start && a.prot == b.prot && a.advice == b.advice && a.pkey == b.pkey &&
-           (a.flags & kRegionFlagsMask) == (b.flags & kRegionFlagsMask) && (a.flags & kMapAnonymous) &&
-           !(a.flags & kMapShared) && strcmp(a.name, b.name) == 0;
+    if (a.end != b.start || a.prot != b.prot || a.advice != b.advice || a.pkey != b.pkey ||
+        (a.flags & kRegionFlagsMask) != (b.flags & kRegionFlagsMask) || strcmp(a.name, b.name) != 0)
+        return false;
+    if (a.file || b.file)
+        return a.file == b.file && a.may_write == b.may_write && a.page_index(a.end) == b.pgoff;
+    return (a.flags & kMapAnonymous) && !(a.flags & kMapShared);
 }
 } // namespace
 
@@ -411,7 +416,13 @@ void AddressSpace::merge_range(VirtAddr start, VirtAddr end) {
         if (next && mergeable(*v, *next)) {
             v->end = next->end;
             m_vmas.remove(*next);
-            lv::destroy(next);
+            if (next->file) {
+                // Its hold on the file goes (the joined region keeps its own).
+                next->file->vm_object().remove_mapper(*this, (next->flags & kMapShared) && next->may_write);
+                m_dead.push_back(*next);
+            } else {
+                lv::destroy(next);
+            }
             continue; // v may join the one after too
         }
         v = next;
@@ -504,10 +515,21 @@ ErrorOr<void> AddressSpace::unmap_locked(VirtAddr addr, size_t length) {
 }
 
 ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot, int pkey, bool any_key) {
+    Errno err {};
+    {
+        kernel::SpinlockLocker l(m_lock);
+        auto r = protect_locked(addr, length, prot, pkey, any_key);
+        if (r.is_error()) err = r.error();
+    }
+    reap_dead(); // regions merged away
+    if (err != Errno {}) return err;
+    return {};
+}
+
+ErrorOr<void> AddressSpace::protect_locked(VirtAddr addr, size_t length, u32 prot, int pkey, bool any_key) {
     if (!page_aligned(addr)) return Errno::EINVAL;
     VirtAddr end = align_up<u64>(addr + length, kPageSize);
     if (end < addr || end > arch::kUserTop) return Errno::ENOMEM;
-    kernel::SpinlockLocker l(m_lock);
     // Linux checks the key first, then the range.
     if (pkey != -1 && !(any_key ? pkey >= 0 && unsigned(pkey) < arch::pkey_count() : pkey_allocated(pkey)))
         return Errno::EINVAL;
@@ -548,7 +570,18 @@ ErrorOr<void> AddressSpace::protect(VirtAddr addr, size_t length, u32 prot, int 
 }
 
 ErrorOr<void> AddressSpace::set_locked(VirtAddr start, VirtAddr end, bool on, bool on_fault) {
-    kernel::SpinlockLocker l(m_lock);
+    Errno err {};
+    {
+        kernel::SpinlockLocker l(m_lock);
+        auto r = set_locked_locked(start, end, on, on_fault);
+        if (r.is_error()) err = r.error();
+    }
+    reap_dead(); // regions merged away
+    if (err != Errno {}) return err;
+    return {};
+}
+
+ErrorOr<void> AddressSpace::set_locked_locked(VirtAddr start, VirtAddr end, bool on, bool on_fault) {
     VirtAddr covered = start;
     for (Vma& v : m_vmas) {
         if (v.end <= covered || v.start >= end) continue;
@@ -570,10 +603,13 @@ ErrorOr<void> AddressSpace::set_locked(VirtAddr start, VirtAddr end, bool on, bo
 }
 
 void AddressSpace::set_all_locked(bool on, bool on_fault) {
-    kernel::SpinlockLocker l(m_lock);
-    u32 bits = on ? (kAdviceLocked | (on_fault ? u32(kAdviceLockOnFault) : 0u)) : 0u;
-    for (Vma& v : m_vmas) v.advice = (v.advice & ~(kAdviceLocked | kAdviceLockOnFault)) | bits;
-    if (m_vmas.first()) merge_range(m_vmas.first()->start, arch::kUserTop);
+    {
+        kernel::SpinlockLocker l(m_lock);
+        u32 bits = on ? (kAdviceLocked | (on_fault ? u32(kAdviceLockOnFault) : 0u)) : 0u;
+        for (Vma& v : m_vmas) v.advice = (v.advice & ~(kAdviceLocked | kAdviceLockOnFault)) | bits;
+        if (m_vmas.first()) merge_range(m_vmas.first()->start, arch::kUserTop);
+    }
+    reap_dead();
 }
 
 u64 AddressSpace::locked_bytes(VirtAddr start, VirtAddr end) const {

@@ -222,6 +222,8 @@ private:
     // (reap_dead: the last reference to a file may sleep).
     void discard(Vma& v) LV_REQUIRES(m_lock);
     void reap_dead() LV_EXCLUDES(m_lock);
+    ErrorOr<void> protect_locked(VirtAddr addr, size_t length, u32 prot, int pkey, bool any_key) LV_REQUIRES(m_lock);
+    ErrorOr<void> set_locked_locked(VirtAddr start, VirtAddr end, bool on, bool on_fault) LV_REQUIRES(m_lock);
     VirtAddr brk_locked(VirtAddr requested) LV_REQUIRES(m_lock);
     // A new region refers to v.file: one more reference and mapper count.
     ErrorOr<void> hold_file(Vma& v) LV_REQUIRES(m_lock);
@@ -230,8 +232,9 @@ private:
     PageFlags page_flags(const Vma& v) const;
     ErrorOr<Vma*> split(Vma& v, VirtAddr at) LV_REQUIRES(m_lock); // returns the upper part
     // Joins the neighbours touching [start, end] that differ in nothing but their place,
-    // as Linux's vma_merge: private anonymous memory of one protection, advice, key and
-    // name. Without it, growing a region in place (mremap) or undoing an mprotect left
+    // as Linux's vma_merge: private anonymous memory, or consecutive pages of one file, of
+    // one protection, advice, key and name (a file's region joined away goes to m_dead).
+    // Without it, growing a region in place (mremap) or undoing an mprotect left
     // pieces that a later call over the whole region refused (EFAULT).
     void merge_range(VirtAddr start, VirtAddr end) LV_REQUIRES(m_lock);
     bool pkey_allocated(int key) const LV_REQUIRES(m_lock) {

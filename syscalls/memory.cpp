@@ -177,9 +177,14 @@ ErrorOr<long> sys_madvise(u64 addr, u64 length, int advice) {
 
 
 ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u64 new_addr) {
-    constexpr int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
-    if (!page_aligned(old_addr) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || new_size == 0) return Errno::EINVAL;
+    constexpr int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
+    if (!page_aligned(old_addr) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) || new_size == 0)
+        return Errno::EINVAL;
     if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return Errno::EINVAL;
+    // MREMAP_DONTUNMAP: the pages move, the old range stays mapped and empty; only a
+    // move of the same size (Linux).
+    bool dont_unmap = flags & MREMAP_DONTUNMAP;
+    if (dont_unmap && (!(flags & MREMAP_MAYMOVE) || old_size != new_size)) return Errno::EINVAL;
     bool duplicate = old_size == 0; // a second mapping of shared memory (Linux only)
     old_size = align_up<u64>(old_size, arch::kPageSize);
     new_size = align_up<u64>(new_size, arch::kPageSize);
@@ -202,13 +207,13 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
         VirtAddr dst = TRY(as().map(new_addr, new_size, prot, vflags | place, "", held.backing(old_addr)));
         return long(dst);
     }
-    if (new_size <= old_size && !(flags & MREMAP_FIXED)) {
+    if (new_size <= old_size && !(flags & MREMAP_FIXED) && !dont_unmap) {
         if (new_size < old_size) TRY(as().unmap(old_addr + new_size, old_size - new_size));
         return long(old_addr);
     }
     // Grow in place when the following range is free. The new part, or the new place,
     // keeps the region's protection key and maps the pages that follow in its object.
-    if (!(flags & MREMAP_FIXED)) {
+    if (!(flags & MREMAP_FIXED) && !dont_unmap) {
         auto grown = as().map(old_addr + old_size, new_size - old_size, prot, vflags | mm::kMapFixedNoReplace,
                               "", held.backing(old_addr + old_size));
         if (!grown.is_error()) {
@@ -222,7 +227,7 @@ ErrorOr<long> sys_mremap(u64 old_addr, u64 old_size, u64 new_size, int flags, u6
     // Move the pages that exist; the rest stays demand-zero (or comes from the object).
     // A shrinking move leaves the tail behind.
     as().move_pages(old_addr, min(old_size, new_size), dst);
-    (void)as().unmap(old_addr, old_size);
+    if (!dont_unmap) (void)as().unmap(old_addr, old_size);
     return long(dst);
 }
 
