@@ -1,6 +1,7 @@
-// The buffer cache: 4 KiB pages of block devices, shared by every filesystem block
-// and /dev/vdX access to them. A filesystem block (1, 2 or 4 KiB, aligned to its size)
-// lies inside one page. Writes are delayed: pages are marked dirty and written back by
+// The buffer cache: 4 KiB pages of block devices, shared by every filesystem metadata
+// block and /dev/vdX access to them (file data live in the files' page caches, e.g.
+// fs/ext2/pages.cpp, written straight to the device: see written_behind). A filesystem
+// block (1, 2 or 4 KiB, aligned to its size) lies inside one page. Writes are delayed: pages are marked dirty and written back by
 // sync() (fsync, sync, umount), every few seconds by the filesystems' write-back thread
 // (fs/writeback.cpp), or when they are evicted. Reads of a missing page bring in a cluster of the pages after it
 // (readahead), in one request.

@@ -1,10 +1,12 @@
 // ext2: a FileSystem over a block device, read and write (revision 1; 1-4 KiB blocks;
 // direct and 1-3 level indirect block maps; block and inode bitmaps per group).
 //
-// Everything lives in the buffer cache (drivers/block/cache.h): the superblock and the
+// Metadata live in the buffer cache (drivers/block/cache.h): the superblock and the
 // group descriptors stay pinned there and are changed in place; inodes are loaded into
 // Ext2Inode objects and stored back into their inode-table block whenever this driver
-// changes them, and at sync for changes the VFS made (chmod, utimes, atime).
+// changes them, and at sync for changes the VFS made (chmod, utimes, atime). Regular
+// files' data live in each inode's page cache (pages.cpp), which is also the memory
+// object their mappings map.
 //
 // Locking: the VFS lock (fs/mutex.h) around every operation, as for every filesystem;
 // Ext2Inode's destructor takes it itself (the last reference may go anywhere).
