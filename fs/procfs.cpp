@@ -269,6 +269,24 @@ void gen_maps(Text& t, int pid) {
     mm::AddressSpace::put_views(views);
 }
 
+// Linux's statm: size resident shared text lib data dt, in pages (lib and dt are 0 on
+// Linux too).
+void gen_statm(Text& t, int pid) {
+    lv::RefPtr<mm::AddressSpace> as;
+    {
+        kernel::giant::Section g;
+        if (auto* p = kernel::find_process(pid)) as = p->as();
+    }
+    if (!as) {
+        t.printf("0 0 0 0 0 0 0\n");
+        return;
+    }
+    mm::AddressSpace::VmSizes s = as->sizes();
+    mm::AddressSpace::Rss r = as->rss();
+    t.printf("%lu %lu %lu %lu 0 %lu 0\n", s.total / arch::kPageSize, r.anon + r.file + r.shmem, r.file + r.shmem,
+             as->code_pages(), (s.data + s.stack) / arch::kPageSize);
+}
+
 void gen_comm(Text& t, int pid) {
     kernel::giant::Section g; // the name (the giant lock)
     if (auto* p = kernel::find_process(pid)) t.printf("%s\n", p->comm());
@@ -422,7 +440,7 @@ const DirChild kPidChildren[] = {
     {"cmdline", gen_cmdline, -1, false},     {"stat", gen_stat, -1, false},
     {"status", gen_status, -1, false},       {"mounts", gen_mounts, -1, false},
     {"oom_score", gen_oom_score, -1, false}, {"oom_score_adj", gen_oom_score_adj, -1, false, false, -1, set_oom_score_adj},
-    {"maps", gen_maps, -1, false},
+    {"maps", gen_maps, -1, false},           {"statm", gen_statm, -1, false},
 };
 
 bool parse_int(lv::StringView s, int& out) {

@@ -40,6 +40,7 @@ u32 prot_of(u32 pflags) {
 struct Loaded {
     elf::Info info;
     VirtAddr bias = 0; // load address minus link address
+    VirtAddr start_code = ~VirtAddr(0), end_code = 0; // the executable segments' file parts
 };
 
 // Copies [off, off + n) of the file to dst in the new address space.
@@ -92,6 +93,10 @@ ErrorOr<Loaded> load_elf(mm::AddressSpace& as, fs::Inode& inode, const char* pat
         VirtAddr end = align_up<u64>(seg + s.memsz, arch::kPageSize);
         if (end > arch::kUserTop || end <= start) return Errno::ENOEXEC;
         u32 prot = prot_of(s.flags);
+        if (s.flags & elf::kPfX) {
+            l.start_code = min(l.start_code, seg);
+            l.end_code = max(l.end_code, seg + s.filesz);
+        }
         if (start < prev_end) {
             // Two segments share a page (possible without -z separate-code): the shared
             // page gets both protections.
@@ -263,6 +268,7 @@ ErrorOr<Image> load_image(fs::Inode& inode, const char* path, const char* const*
     img.stack_pointer = sp.value();
     img.brk_start = align_up<u64>(p.info.max_vaddr + p.bias, arch::kPageSize);
     as->set_brk_start(img.brk_start);
+    if (p.end_code) as->set_code_range(p.start_code, p.end_code);
     return img;
 }
 } // namespace kernel

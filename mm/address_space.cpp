@@ -76,6 +76,8 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
     copy->m_brk_start = m_brk_start;
     copy->m_brk_end = m_brk_end;
     copy->m_mmap_top = m_mmap_top;
+    copy->m_start_code = m_start_code;
+    copy->m_end_code = m_end_code;
     copy->m_pkeys = m_pkeys;
     TlbGather gather(m_pt); // the pages made read-only here
     for (Vma& v : m_vmas) {
@@ -140,6 +142,18 @@ void AddressSpace::activate() { arch::activate_user_root(root()); }
 void AddressSpace::set_brk_start(VirtAddr a) {
     kernel::SpinlockLocker l(m_lock);
     m_brk_start = m_brk_end = a;
+}
+
+void AddressSpace::set_code_range(VirtAddr start, VirtAddr end) {
+    kernel::SpinlockLocker l(m_lock);
+    m_start_code = start;
+    m_end_code = end;
+}
+
+u64 AddressSpace::code_pages() const {
+    kernel::SpinlockLocker l(m_lock);
+    if (m_end_code <= m_start_code) return 0;
+    return (align_up<u64>(m_end_code, kPageSize) - align_down<u64>(m_start_code, kPageSize)) / kPageSize;
 }
 
 VirtAddr AddressSpace::brk_start() const {

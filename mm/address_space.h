@@ -132,6 +132,11 @@ public:
     void set_lock_future(u32 bits) LV_EXCLUDES(m_lock);
     u32 lock_future() const LV_EXCLUDES(m_lock);
 
+    // The program's code, as exec found it (Linux's start_code/end_code: the executable
+    // segments' file parts), for /proc/PID/statm's text.
+    void set_code_range(VirtAddr start, VirtAddr end) LV_EXCLUDES(m_lock);
+    u64 code_pages() const LV_EXCLUDES(m_lock);
+
     // brk: the heap is the region [brk_start, brk_end) right after the program image.
     void set_brk_start(VirtAddr a) LV_EXCLUDES(m_lock);
     VirtAddr brk_start() const LV_EXCLUDES(m_lock);
@@ -257,6 +262,7 @@ private:
     PageTable m_pt LV_GUARDED_BY(m_lock);
     lv::IntrusiveList<Vma, &Vma::node> m_vmas LV_GUARDED_BY(m_lock); // sorted by start, non-overlapping
     VirtAddr m_brk_start LV_GUARDED_BY(m_lock) = 0;
+    VirtAddr m_start_code LV_GUARDED_BY(m_lock) = 0, m_end_code LV_GUARDED_BY(m_lock) = 0;
     VirtAddr m_brk_end LV_GUARDED_BY(m_lock) = 0;
     VirtAddr m_mmap_top LV_GUARDED_BY(m_lock) = 0;
     u16 m_pkeys LV_GUARDED_BY(m_lock) = 1; // bit k: key k allocated
