@@ -11,16 +11,14 @@ ErrorOr<size_t> RamFile::read_at(u64 offset, const IoBuffer& buf, size_t n) {
     n = size_t(min<u64>(n, size - offset));
     size_t done = 0;
     while (done < n) {
-        u64 pos = offset + done;
-        size_t in_page = pos % kDataPageSize;
-        size_t chunk = min<size_t>(n - done, kDataPageSize - in_page);
-        u8* page = m_pages.get(pos / kDataPageSize);
-        auto r = page ? buf.write(done, page + in_page, chunk) : buf.zero(done, chunk);
+        PageChunk c = page_chunk(offset + done, n - done);
+        u8* page = m_pages.get(c.index);
+        auto r = page ? buf.write(done, page + c.in_page, c.len) : buf.zero(done, c.len);
         if (r.is_error()) {
             if (done) break; // a short read, as Linux returns on a fault after progress
             return r.error();
         }
-        done += chunk;
+        done += c.len;
     }
     touch_atime();
     return done;
@@ -45,12 +43,11 @@ ErrorOr<size_t> RamFile::write_at(u64 offset, const IoBuffer& buf, size_t n) {
     size_t done = 0;
     Errno err {};
     while (done < n) {
-        u64 pos = offset + done;
-        size_t in_page = pos % kDataPageSize;
-        size_t chunk = min<size_t>(n - done, kDataPageSize - in_page);
+        PageChunk c = page_chunk(offset + done, n - done);
+        size_t in_page = c.in_page, chunk = c.len;
+        u64 index = c.index;
         // A kernel source overwriting a whole page cannot fail half-way: skip clearing.
         bool whole = chunk == kDataPageSize && !buf.is_user();
-        u64 index = pos / kDataPageSize;
         bool fresh = !m_pages.get(index);
         if (fresh && !usage->charge_pages(1)) { err = Errno::ENOSPC; break; } // size=
         auto page = m_pages.get_or_alloc(index, !whole);

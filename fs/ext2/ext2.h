@@ -130,8 +130,9 @@ public:
     // Writes the dirty pages to the disk (fsync, sync, the write-back thread).
     ErrorOr<void> write_back_pages();
     u64 cached_pages() const { return m_pages.page_count(); }
-    // Clean pages no mapping uses go (below page `until`); the number freed.
-    u64 drop_clean_pages(u64 until = ~0ull);
+    // Clean pages no mapping uses go (below page `until`, until free memory passes
+    // `enough_free` bytes when not 0); the number freed.
+    u64 drop_clean_pages(u64 until = ~0ull, u64 enough_free = 0);
     u64 max_file_size();
 
     // ---- directories (dir.cpp)
@@ -182,6 +183,7 @@ private:
     ErrorOr<void> read_page(u64 index, u8* page);
     ErrorOr<void> write_page(u64 index, u8* page);
     ErrorOr<void> transfer(bool write, u32 first_block, u8* buf, u32 count);
+    ErrorOr<u32> block_run(u64 n, u32 max, u64 file_blocks, u32& pb);
     void read_ahead(u64 index);
     void trim_clean_pages(u64 keep_from);
     bool m_recent = false; // held by Ext2Fs::m_recent

@@ -50,26 +50,30 @@ ErrorOr<void> Ext2Inode::transfer(bool write, u32 first_block, u8* buf, u32 coun
     return dev.read(u64(first_block) * spb, buf, size_t(count) * spb);
 }
 
+// The run of file blocks from block n (at most max of them, inside the file): one hole
+// (pb 0), or blocks contiguous on the disk from pb.
+ErrorOr<u32> Ext2Inode::block_run(u64 n, u32 max, u64 file_blocks, u32& pb) {
+    pb = TRY(bmap(n, false));
+    if (!pb) return 1u;
+    u32 run = 1;
+    while (run < max && n + run < file_blocks && TRY(bmap(n + run, false)) == pb + run) run++;
+    return run;
+}
+
 ErrorOr<void> Ext2Inode::read_page(u64 index, u8* page) {
     u32 bs = ext2().block_size();
     u32 per_page = u32(kPage / bs);
     u64 first = index * per_page;
     u64 file_blocks = (size + bs - 1) / bs;
     for (u32 j = 0; j < per_page;) {
-        u64 n = first + j;
-        if (n >= file_blocks) {
+        if (first + j >= file_blocks) {
             memset(page + size_t(j) * bs, 0, size_t(per_page - j) * bs);
             break;
         }
-        u32 pb = TRY(bmap(n, false));
-        if (!pb) { // a hole
-            memset(page + size_t(j) * bs, 0, bs);
-            j++;
-            continue;
-        }
-        u32 run = 1;
-        while (j + run < per_page && n + run < file_blocks && TRY(bmap(n + run, false)) == pb + run) run++;
-        TRY(transfer(false, pb, page + size_t(j) * bs, run));
+        u32 pb;
+        u32 run = TRY(block_run(first + j, per_page - j, file_blocks, pb));
+        if (pb) TRY(transfer(false, pb, page + size_t(j) * bs, run));
+        else memset(page + size_t(j) * bs, 0, bs); // a hole
         j += run;
     }
     // Past the end of the file the page reads zeros (the block's tail may not be).
@@ -84,15 +88,10 @@ ErrorOr<void> Ext2Inode::write_page(u64 index, u8* page) {
     u64 first = index * per_page;
     u64 file_blocks = (size + bs - 1) / bs;
     for (u32 j = 0; j < per_page && first + j < file_blocks;) {
-        u64 n = first + j;
-        u32 pb = TRY(bmap(n, false));
-        if (!pb) { // a hole: nothing was written there (writes allocate first)
-            j++;
-            continue;
-        }
-        u32 run = 1;
-        while (j + run < per_page && n + run < file_blocks && TRY(bmap(n + run, false)) == pb + run) run++;
-        TRY(transfer(true, pb, page + size_t(j) * bs, run));
+        u32 pb;
+        u32 run = TRY(block_run(first + j, per_page - j, file_blocks, pb));
+        // A hole: nothing was written there (writes allocate first).
+        if (pb) TRY(transfer(true, pb, page + size_t(j) * bs, run));
         j += run;
     }
     return {};
@@ -100,19 +99,13 @@ ErrorOr<void> Ext2Inode::write_page(u64 index, u8* page) {
 
 // Drops clean pages that no mapping uses, from the start of the file, while memory is
 // short: a file read from end to end must not fill the machine's memory with pages
-// nobody will read again. FIXME(issue 8): reclaim across files (an LRU of pages).
+// nobody will read again.
 void Ext2Inode::trim_clean_pages(u64 keep_from) {
     if (mm::free_memory_bytes() > mm::total_memory_bytes() / 16) return;
-    u64 i = 0;
-    while (m_pages.next_present(i, i) && i < keep_from) {
-        u8* p = m_pages.get(i);
-        if (!m_pages.dirty(i) && mm::frame_refcount(mm::virt_to_phys(p)) == 1 && m_pages.remove(i)) account(-1);
-        i++;
-        if (mm::free_memory_bytes() > mm::total_memory_bytes() / 8) return;
-    }
+    drop_clean_pages(keep_from, mm::total_memory_bytes() / 8);
 }
 
-u64 Ext2Inode::drop_clean_pages(u64 until) {
+u64 Ext2Inode::drop_clean_pages(u64 until, u64 enough_free) {
     u64 freed = 0, i = 0;
     while (m_pages.next_present(i, i) && i < until) {
         u8* p = m_pages.get(i);
@@ -121,6 +114,7 @@ u64 Ext2Inode::drop_clean_pages(u64 until) {
             freed++;
         }
         i++;
+        if (enough_free && mm::free_memory_bytes() > enough_free) break;
     }
     return freed;
 }
@@ -166,16 +160,13 @@ ErrorOr<size_t> Ext2Inode::read_at(u64 offset, const IoBuffer& buf, size_t n) {
     size_t done = 0;
     Errno err {};
     while (done < n) {
-        u64 pos = offset + done;
-        u64 index = pos / kPage;
-        size_t in_page = size_t(pos % kPage);
-        size_t chunk = min<size_t>(n - done, kPage - in_page);
-        bool missing = !m_pages.get(index);
-        auto page = cache_page(index, true);
+        PageChunk c = page_chunk(offset + done, n - done);
+        bool missing = !m_pages.get(c.index);
+        auto page = cache_page(c.index, true);
         if (page.is_error()) { err = page.error(); break; }
-        if (missing) read_ahead(index);
-        if (auto r = buf.write(done, page.value() + in_page, chunk); r.is_error()) { err = r.error(); break; }
-        done += chunk;
+        if (missing) read_ahead(c.index);
+        if (auto r = buf.write(done, page.value() + c.in_page, c.len); r.is_error()) { err = r.error(); break; }
+        done += c.len;
     }
     if (done == 0 && err != Errno {}) return err;
     touch_atime();
@@ -193,20 +184,18 @@ ErrorOr<size_t> Ext2Inode::write_at(u64 offset, const IoBuffer& buf, size_t n) {
     Errno err {};
     while (done < n) {
         u64 pos = offset + done;
-        u64 index = pos / kPage;
-        size_t in_page = size_t(pos % kPage);
-        size_t chunk = min<size_t>(n - done, kPage - in_page);
+        PageChunk c = page_chunk(pos, n - done);
         // The page first (read while the blocks under it are still what the disk has),
         // then the blocks this write covers. A kernel source overwriting a whole page
         // cannot fail half-way: nothing to read.
-        bool whole = chunk == kPage && !buf.is_user();
-        auto page = cache_page(index, !whole);
+        bool whole = c.len == kPage && !buf.is_user();
+        auto page = cache_page(c.index, !whole);
         if (page.is_error()) { err = page.error(); break; }
-        if (auto r = allocate_blocks(pos, pos + chunk); r.is_error()) { err = r.error(); break; }
-        auto r = buf.read(done, page.value() + in_page, chunk);
-        mark_page(index, true);
+        if (auto r = allocate_blocks(pos, pos + c.len); r.is_error()) { err = r.error(); break; }
+        auto r = buf.read(done, page.value() + c.in_page, c.len);
+        mark_page(c.index, true);
         if (r.is_error()) { err = r.error(); break; }
-        done += chunk;
+        done += c.len;
     }
     if (offset + done > size) size = offset + done;
     if (done) touch_mtime();
