@@ -234,7 +234,31 @@ void gen_mounts(Text& t, int) {
 // Linux's show_map_vma: "start-end perms offset dev inode", the name padded to column
 // 73: the file's path for a file mapping (" (deleted)" once unlinked; shared anonymous
 // memory is "/dev/zero (deleted)", as Linux's shmem file).
-void gen_maps(Text& t, int pid) {
+void put_map_line(Text& t, const mm::VmaView& v, char* path) {
+    size_t start = t.len;
+    u64 dev = 0, ino = 0;
+    if (v.file) v.file->vm_identity(dev, ino);
+    t.printf("%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", v.start, v.end, v.prot & mm::kProtRead ? 'r' : '-',
+             v.prot & mm::kProtWrite ? 'w' : '-', v.prot & mm::kProtExec ? 'x' : '-',
+             v.flags & mm::kMapShared ? 's' : 'p', v.file ? v.pgoff * arch::kPageSize : 0, dev_major(dev),
+             dev_minor(dev), ino);
+    size_t len = 0;
+    if (v.file && path) len = v.file->vm_path(path, kPathMax - 1);
+    const char* name = v.name;
+    if (len) {
+        path[len] = 0;
+        name = path;
+    }
+    if (name[0]) {
+        while (t.len - start < 73) t.put(' ');
+        t.printf("%s", name);
+    }
+    t.put('\n');
+}
+
+// maps, or smaps with `detail`: each region's counts after its line (Linux's
+// show_smap; what is never there here, huge pages and swap, is 0).
+void gen_regions(Text& t, int pid, bool detail) {
     lv::RefPtr<mm::AddressSpace> as;
     {
         kernel::giant::Section g;
@@ -245,29 +269,40 @@ void gen_maps(Text& t, int pid) {
     if (as->views(views).is_error()) return;
     char* path = static_cast<char*>(kmalloc(kPathMax));
     for (const mm::VmaView& v : views) {
-        size_t start = t.len;
-        u64 dev = 0, ino = 0;
-        if (v.file) v.file->vm_identity(dev, ino);
-        t.printf("%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", v.start, v.end, v.prot & mm::kProtRead ? 'r' : '-',
-                 v.prot & mm::kProtWrite ? 'w' : '-', v.prot & mm::kProtExec ? 'x' : '-',
-                 v.flags & mm::kMapShared ? 's' : 'p', v.file ? v.pgoff * arch::kPageSize : 0,
-                 dev_major(dev), dev_minor(dev), ino);
-        size_t len = 0;
-        if (v.file && path) len = v.file->vm_path(path, kPathMax - 1);
-        const char* name = v.name;
-        if (len) {
-            path[len] = 0;
-            name = path;
-        }
-        if (name[0]) {
-            while (t.len - start < 73) t.put(' ');
-            t.printf("%s", name);
-        }
-        t.put('\n');
+        put_map_line(t, v, path);
+        if (!detail) continue;
+        mm::AddressSpace::PageStats st = as->page_stats(v.start, v.end);
+        auto kb = [](u64 bytes) { return bytes >> 10; };
+        t.printf("Size:           %8lu kB\nKernelPageSize: %8lu kB\nMMUPageSize:    %8lu kB\nRss:            %8lu kB\n"
+                 "Pss:            %8lu kB\nShared_Clean:   %8lu kB\nShared_Dirty:   %8lu kB\n"
+                 "Private_Clean:  %8lu kB\nPrivate_Dirty:  %8lu kB\nReferenced:     %8lu kB\n"
+                 "Anonymous:      %8lu kB\nLazyFree:              0 kB\nAnonHugePages:         0 kB\n"
+                 "ShmemPmdMapped:        0 kB\nFilePmdMapped:         0 kB\nShared_Hugetlb:        0 kB\n"
+                 "Private_Hugetlb:       0 kB\nSwap:                  0 kB\nSwapPss:               0 kB\n"
+                 "Locked:         %8lu kB\nTHPeligible:    0\nVmFlags:",
+                 kb(v.end - v.start), kb(arch::kPageSize), kb(arch::kPageSize), kb(st.rss), kb(st.pss),
+                 kb(st.shared_clean), kb(st.shared_dirty), kb(st.private_clean), kb(st.private_dirty), kb(st.rss),
+                 kb(st.anon), (v.advice & mm::kAdviceLocked) ? kb(st.pss) : 0ul);
+        // Linux's mnemonics for what is kept here.
+        if (v.prot & mm::kProtRead) t.printf(" rd");
+        if (v.prot & mm::kProtWrite) t.printf(" wr");
+        if (v.prot & mm::kProtExec) t.printf(" ex");
+        if (v.flags & mm::kMapShared) t.printf(" sh");
+        t.printf(" mr");
+        if (v.may_write) t.printf(" mw");
+        t.printf(" me");
+        if (v.flags & mm::kMapShared) t.printf(" ms");
+        if (v.flags & mm::kMapGrowsDown) t.printf(" gd");
+        if (v.advice & mm::kAdviceLocked) t.printf(" lo");
+        if (v.advice & mm::kAdviceDontFork) t.printf(" dc");
+        if (v.advice & mm::kAdviceWipeOnFork) t.printf(" wf");
+        t.printf(" \n");
     }
     kfree(path);
     mm::AddressSpace::put_views(views);
 }
+void gen_maps(Text& t, int pid) { gen_regions(t, pid, false); }
+void gen_smaps(Text& t, int pid) { gen_regions(t, pid, true); }
 
 // Linux's statm: size resident shared text lib data dt, in pages (lib and dt are 0 on
 // Linux too).
@@ -441,6 +476,7 @@ const DirChild kPidChildren[] = {
     {"status", gen_status, -1, false},       {"mounts", gen_mounts, -1, false},
     {"oom_score", gen_oom_score, -1, false}, {"oom_score_adj", gen_oom_score_adj, -1, false, false, -1, set_oom_score_adj},
     {"maps", gen_maps, -1, false},           {"statm", gen_statm, -1, false},
+    {"smaps", gen_smaps, -1, false},
 };
 
 bool parse_int(lv::StringView s, int& out) {

@@ -205,7 +205,7 @@ ErrorOr<void> AddressSpace::views(lv::Vector<VmaView>& out) {
             for (Vma& v : m_vmas) { (void)v; n++; }
             if (out.try_reserve(n)) {
                 for (Vma& v : m_vmas) {
-                    VmaView w {v.start, v.end, v.prot, v.flags, v.pgoff, v.name, v.file};
+                    VmaView w {v.start, v.end, v.prot, v.flags, v.advice, v.pgoff, v.name, v.file, v.may_write};
                     if (w.file) w.file->vm_ref();
                     (void)out.try_append(w);
                 }
@@ -236,6 +236,33 @@ AddressSpace::Rss AddressSpace::rss() const {
         }
     }
     return r;
+}
+
+AddressSpace::PageStats AddressSpace::page_stats(VirtAddr start, VirtAddr end) const {
+    kernel::SpinlockLocker l(m_lock);
+    PageStats s;
+    auto& vmas = const_cast<lv::IntrusiveList<Vma, &Vma::node>&>(m_vmas);
+    for (const Vma& v : vmas) {
+        if (v.end <= start || v.start >= end) continue;
+        VirtAddr a = max(v.start, start), b = min(v.end, end);
+        bool shared = v.flags & kMapShared;
+        for (VirtAddr va = m_pt.next_mapped(a, b); va < b; va = m_pt.next_mapped(va + kPageSize, b)) {
+            auto m = m_pt.query(va);
+            u32 refs = frame_refcount(m.pa);
+            // A file's page: shared mappings always map the object's page; a private one
+            // until it is written (read-only and still referenced by the cache).
+            bool cache_page = v.file && (shared || (!m.flags.writable && refs > 1));
+            u32 users = cache_page && refs > 1 ? refs - 1 : refs;
+            if (users == 0) users = 1;
+            bool dirty = cache_page ? (shared && m.flags.writable) : true;
+            s.rss += kPageSize;
+            s.pss += kPageSize / users;
+            if (!cache_page) s.anon += kPageSize;
+            if (users > 1) (dirty ? s.shared_dirty : s.shared_clean) += kPageSize;
+            else (dirty ? s.private_dirty : s.private_clean) += kPageSize;
+        }
+    }
+    return s;
 }
 
 AddressSpace::VmSizes AddressSpace::sizes() const {

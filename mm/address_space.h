@@ -69,10 +69,11 @@ struct Vma {
 // What /proc/PID/maps shows of a region: a copy that holds a reference to its file.
 struct VmaView {
     VirtAddr start = 0, end = 0;
-    u32 prot = 0, flags = 0;
+    u32 prot = 0, flags = 0, advice = 0;
     u64 pgoff = 0;
     const char* name = "";
     VmFile* file = nullptr;
+    bool may_write = true;
 };
 
 // What a new region maps besides anonymous memory (AddressSpace::map).
@@ -201,6 +202,14 @@ public:
         u64 anon = 0, file = 0, shmem = 0;
     };
     Rss rss() const LV_EXCLUDES(m_lock);
+    // /proc/PID/smaps' counts for the pages present in [start, end), in bytes: a page's
+    // users are its frame's references, less the page cache's own for a file's page
+    // still shared with it (Pss divides by them). Anonymous memory and copies are dirty,
+    // as Linux counts them; a file's page is dirty when a shared mapping may write it.
+    struct PageStats {
+        u64 rss = 0, pss = 0, shared_clean = 0, shared_dirty = 0, private_clean = 0, private_dirty = 0, anon = 0;
+    };
+    PageStats page_stats(VirtAddr start, VirtAddr end) const LV_EXCLUDES(m_lock);
     // Region sizes by kind, in bytes, as Linux's task_mem counts them: data (private
     // writable, not stack), stack (grows down), exec (executable, not writable).
     struct VmSizes {
