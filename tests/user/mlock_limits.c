@@ -4,6 +4,7 @@
 // with a zero limit), unmapped parts ENOMEM, bad flags EINVAL; fork does not inherit
 // locks. Run in a child that drops root (root is not limited).
 // SYSCALLS: mlock, mlock2, munlock, mlockall, munlockall, setrlimit, setuid
+// HOST-QEMU-SKIP: qemu-aarch64 does not implement mlock2 (EINVAL)
 #define _GNU_SOURCE
 #include "lvtest.h"
 #include <stdlib.h>
