@@ -48,8 +48,10 @@ ErrorOr<void> Inode::deny_write_access() {
 }
 
 ErrorOr<void> Inode::vm_punch(u64 first, u64 count) {
+    constexpr u64 kMaxPage = ~0ull / kDataPageSize;
+    if (first > kMaxPage) return {}; // past any file: nothing there
     MutexLocker l(vfs_lock());
-    return punch_hole(first * kDataPageSize, count * kDataPageSize);
+    return punch_hole(first * kDataPageSize, min(count, kMaxPage - first) * kDataPageSize);
 }
 
 Inode::~Inode() {

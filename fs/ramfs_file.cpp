@@ -28,8 +28,9 @@ ErrorOr<void> RamFile::add_seals(u32 seals) {
     if (!m_memfd) return Errno::EINVAL;
     if (seals & ~(kSealSeal | kSealShrink | kSealGrow | kSealWrite | kSealFutureWrite)) return Errno::EINVAL;
     if (m_seals & kSealSeal) return Errno::EPERM;
-    // Linux's memfd_wait_for_pins: no shared mapping may still write.
-    if ((seals & kSealWrite) && !(m_seals & kSealWrite) && writable_regions()) return Errno::EBUSY;
+    // Linux's memfd_wait_for_pins: no shared mapping may still write, nor map it so
+    // from now on (checked and denied as one step with the mappers).
+    if ((seals & kSealWrite) && !(m_seals & kSealWrite) && !deny_writable()) return Errno::EBUSY;
     m_seals |= seals;
     return {};
 }
@@ -92,7 +93,9 @@ ErrorOr<void> RamFile::truncate(u64 new_size) {
 
 ErrorOr<void> RamFile::punch_hole(u64 offset, u64 len) {
     if (m_seals & (kSealWrite | kSealFutureWrite)) return Errno::EPERM;
-    u64 end = min(offset + len, align_up<u64>(size, kDataPageSize));
+    u64 end;
+    if (__builtin_add_overflow(offset, len, &end)) end = ~0ull;
+    end = min(end, align_up<u64>(size, kDataPageSize));
     if (offset >= end) return {};
     // Partial pages at either end are zeroed in place; whole pages are freed.
     u64 first = align_up<u64>(offset, kDataPageSize) / kDataPageSize;

@@ -72,6 +72,25 @@ void AddressSpace::reap_dead() {
 // locks of one class would be an ordering the checker cannot tell apart from AB-BA).
 ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
     AddressSpace* copy = TRY(create());
+    // The copy joins its objects' mappers as its regions are made, before its pages are:
+    // a truncate or a write-back may find it half built, and must wait for it. So its
+    // lock is held until it is complete. Nobody else can hold it yet (the try cannot
+    // fail); it is recorded as a class of its own, always taken before the original's.
+    constexpr const char* kNewClass = "address space (new copy)";
+    arch::IrqState irqs = arch::irq_save();
+    bool locked = copy->m_lock.try_lock_irqs_off(kNewClass);
+    KASSERT(locked);
+    auto r = copy_into(copy);
+    copy->m_lock.unlock_irqs_off(kNewClass);
+    arch::irq_restore(irqs);
+    if (r.is_error()) {
+        copy->unref();
+        return r.error();
+    }
+    return copy;
+}
+
+ErrorOr<void> AddressSpace::copy_into(AddressSpace* copy) LV_NO_THREAD_SAFETY_ANALYSIS {
     kernel::SpinlockLocker l(m_lock);
     copy->m_brk_start = m_brk_start;
     copy->m_brk_end = m_brk_end;
@@ -83,7 +102,7 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
     for (Vma& v : m_vmas) {
         if (v.advice & kAdviceDontFork) continue; // MADV_DONTFORK: not in the child at all
         auto* nv = lv::make<Vma>();
-        if (!nv) { copy->unref(); return Errno::ENOMEM; }
+        if (!nv) return Errno::ENOMEM;
         nv->start = v.start;
         nv->end = v.end;
         nv->copy_attributes(v);
@@ -91,7 +110,6 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
         nv->pgoff = v.pgoff;
         if (auto r = copy->hold_file(*nv); r.is_error()) {
             lv::destroy(nv);
-            copy->unref();
             return r.error();
         }
         copy->m_vmas.push_back(*nv);
@@ -107,14 +125,11 @@ ErrorOr<AddressSpace*> AddressSpace::clone() LV_NO_THREAD_SAFETY_ANALYSIS {
                 f.writable = false;
                 m_pt.protect(va, f, &gather);
             }
-            if (auto r = copy->m_pt.map(va, m.pa, f); r.is_error()) {
-                copy->unref();
-                return r.error();
-            }
+            TRY(copy->m_pt.map(va, m.pa, f));
             share_frame(m.pa);
         }
     }
-    return copy;
+    return {};
 }
 
 PhysAddr AddressSpace::break_cow(VirtAddr va, const Vma& v, PhysAddr pa) {

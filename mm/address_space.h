@@ -229,6 +229,7 @@ public:
 
 private:
     Fault fault(VirtAddr addr, bool write, bool exec, bool force) LV_EXCLUDES(m_lock);
+    ErrorOr<void> copy_into(AddressSpace* copy); // clone's work, with the copy's lock held
     Fault fault_object(VirtAddr va, bool write, VmFile* file, u64 index, bool shared) LV_EXCLUDES(m_lock);
     ErrorOr<VirtAddr> map_locked(VirtAddr hint, size_t length, u32 prot, u32 flags, const char* name,
                                  FileMapping backing = {}) LV_REQUIRES(m_lock);

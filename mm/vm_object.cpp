@@ -13,6 +13,7 @@ VmObject::~VmObject() {
 
 ErrorOr<void> VmObject::add_mapper(AddressSpace& as, bool writable) {
     kernel::SpinlockLocker l(m_lock);
+    if (writable && m_deny_writable) return Errno::EPERM;
     bool found = false;
     for (Mapper& m : m_mappers) {
         if (m.as == &as) {
@@ -42,6 +43,13 @@ u64 VmObject::regions() const {
     u64 n = 0;
     for (const Mapper& m : m_mappers) n += m.regions;
     return n;
+}
+
+bool VmObject::deny_writable() {
+    kernel::SpinlockLocker l(m_lock);
+    if (m_writable) return false;
+    m_deny_writable = true;
+    return true;
 }
 
 u64 VmObject::writable_regions() const {

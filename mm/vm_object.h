@@ -64,6 +64,10 @@ public:
     // to it (a memfd's F_SEAL_WRITE is refused while there are any).
     u64 regions() const;
     u64 writable_regions() const;
+    // From now on no region may map the object writable and shared (add_mapper gives
+    // EPERM); false, changing nothing, while one does (a memfd's F_SEAL_WRITE: Linux's
+    // mapping_deny_writable).
+    bool deny_writable();
     // Every mapping of pages [first, last) goes, in every address space (private
     // copies included, as Linux's truncate: the pages are gone from the file). The
     // caller has dropped or changed the pages first, and called begin_invalidate().
@@ -71,8 +75,8 @@ public:
     // Shared mappings of page `index` become read-only (write-back cleaned it: the next
     // write faults and dirties it again).
     void write_protect_page(u64 index);
-    // Advanced before pages are dropped; a fault that found a page under an older
-    // generation retries instead of mapping it.
+    // Advanced before pages are dropped or cleaned by write-back; a fault that found a
+    // page under an older generation retries instead of mapping it.
     void begin_invalidate() { __atomic_fetch_add(&m_generation, 1, __ATOMIC_ACQ_REL); }
     u64 generation() const { return __atomic_load_n(&m_generation, __ATOMIC_ACQUIRE); }
 
@@ -89,6 +93,7 @@ private:
     mutable kernel::Spinlock m_lock {"vm object mappers"};
     lv::Vector<Mapper> m_mappers LV_GUARDED_BY(m_lock);
     u64 m_writable LV_GUARDED_BY(m_lock) = 0;
+    bool m_deny_writable LV_GUARDED_BY(m_lock) = false;
     u64 m_generation = 0; // atomic
 };
 

@@ -189,17 +189,19 @@ ErrorOr<int> create(const Credentials& c, int key, u64 size, int flags) LV_REQUI
     s->ctime = now_s();
     s->cpid = current_process().pid();
     s->file = lv::move(file);
-    kernel::SpinlockLocker l(g_shm_table);
-    size_t index = g_segments.size();
-    for (size_t i = 0; i < g_segments.size(); i++)
-        if (!g_segments[i]) { index = i; break; }
-    if (index == g_segments.size() && !g_segments.try_append(nullptr)) {
-        lv::destroy(s); // its file's last reference: a tmpfs file with no mapping
-        return Errno::ENOMEM;
+    {
+        kernel::SpinlockLocker l(g_shm_table);
+        size_t index = g_segments.size();
+        for (size_t i = 0; i < g_segments.size(); i++)
+            if (!g_segments[i]) { index = i; break; }
+        if (index < g_segments.size() || g_segments.try_append(nullptr)) {
+            s->seq = u16(g_next_seq++ % (0x7fffffff / kSeqMultiplier));
+            g_segments[index] = s;
+            return id_of(index, *s);
+        }
     }
-    s->seq = u16(g_next_seq++ % (0x7fffffff / kSeqMultiplier));
-    g_segments[index] = s;
-    return id_of(index, *s);
+    lv::destroy(s); // its file's last reference (no spinlock held: that may sleep)
+    return Errno::ENOMEM;
 }
 } // namespace
 
@@ -245,7 +247,9 @@ ErrorOr<long> sys_shmat(int id, u64 addr, int flags) {
     {
         kernel::SpinlockLocker l(g_shm_table);
         s = find_id(id);
-        if (!s) return Errno::EINVAL;
+        // A removed segment nothing maps any more is gone (its memory goes at the next
+        // look at the table).
+        if (!s || ((s->mode & kShmDest) && s->attached() == 0)) return Errno::EINVAL;
         if (!permitted(c, *s, read_only ? 0400 : 0600)) return Errno::EACCES;
         if ((flags & kShmExec) && !permitted(c, *s, 0100)) return Errno::EACCES;
         file = s->file;

@@ -83,6 +83,8 @@ private:
     GroupDesc& group(u32 g);
     void group_dirty(u32 g);
     ErrorOr<void> flush_inodes();
+    // References to every loaded inode (not those already on their way out).
+    ErrorOr<void> loaded_inodes(lv::Vector<lv::RefPtr<Ext2Inode>>& out);
 
     drivers::block::BlockDevice& m_dev;
     BlockRef m_sb_ref;            // pinned: the superblock, changed in place

@@ -34,10 +34,11 @@ ErrorOr<void> Ext2Inode::truncate(u64 new_size) {
         }
         begin_invalidate();
         drop_pages_from(first_page);
+        // Mappings of the pages past the end lose them (touching them is SIGBUS), also
+        // if freeing the blocks fails below.
+        unmap_pages(first_page, last_page);
         TRY(free_blocks_from((new_size + bs - 1) / bs));
         size = new_size;
-        // Mappings of the pages past the end lose them: touching them is SIGBUS.
-        unmap_pages(first_page, last_page);
     }
     size = new_size;
     touch_mtime();

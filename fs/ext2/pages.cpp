@@ -32,7 +32,7 @@ u64 dirty_file_pages() { return __atomic_load_n(&g_dirty_pages, __ATOMIC_RELAXED
 u64 cached_file_pages() { return __atomic_load_n(&g_cached_pages, __ATOMIC_RELAXED); }
 
 void Ext2Inode::mark_page(u64 index, bool dirty) {
-    if (m_pages.dirty(index) == dirty) return;
+    if (!m_pages.get(index) || m_pages.dirty(index) == dirty) return;
     m_pages.set_dirty(index, dirty);
     __atomic_fetch_add(&g_dirty_pages, dirty ? 1 : u64(-1), __ATOMIC_RELAXED);
 }
@@ -165,7 +165,13 @@ ErrorOr<size_t> Ext2Inode::read_at(u64 offset, const IoBuffer& buf, size_t n) {
         auto page = cache_page(c.index, true);
         if (page.is_error()) { err = page.error(); break; }
         if (missing) read_ahead(c.index);
-        if (auto r = buf.write(done, page.value() + c.in_page, c.len); r.is_error()) { err = r.error(); break; }
+        // Held across the copy: a fault in it may run reclaim, which drops clean pages
+        // nobody else holds.
+        PhysAddr pa = mm::virt_to_phys(page.value());
+        mm::share_frame(pa);
+        auto r = buf.write(done, page.value() + c.in_page, c.len);
+        mm::free_frame(pa);
+        if (r.is_error()) { err = r.error(); break; }
         done += c.len;
     }
     if (done == 0 && err != Errno {}) return err;
@@ -192,8 +198,12 @@ ErrorOr<size_t> Ext2Inode::write_at(u64 offset, const IoBuffer& buf, size_t n) {
         auto page = cache_page(c.index, !whole);
         if (page.is_error()) { err = page.error(); break; }
         if (auto r = allocate_blocks(pos, pos + c.len); r.is_error()) { err = r.error(); break; }
-        auto r = buf.read(done, page.value() + c.in_page, c.len);
+        // Dirty first, and held across the copy: a fault in it may run reclaim.
         mark_page(c.index, true);
+        PhysAddr pa = mm::virt_to_phys(page.value());
+        mm::share_frame(pa);
+        auto r = buf.read(done, page.value() + c.in_page, c.len);
+        mm::free_frame(pa);
         if (r.is_error()) { err = r.error(); break; }
         done += c.len;
     }
@@ -233,8 +243,11 @@ ErrorOr<void> Ext2Inode::write_back_pages() {
     while (m_pages.next_dirty(i, i)) {
         u8* p = m_pages.get(i);
         // Clean before the write, and read-only in every shared mapping: a write through
-        // one meanwhile faults and marks the page dirty again.
+        // one meanwhile faults and marks the page dirty again. A fault that dirtied the
+        // page before this and maps it writable after sees the generation move, and
+        // faults again.
         mark_page(i, false);
+        begin_invalidate();
         if (mapped_writable) write_protect_page(i);
         if (auto r = write_page(i, p); r.is_error()) {
             mark_page(i, true);

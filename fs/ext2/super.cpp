@@ -96,7 +96,9 @@ u64 Ext2Fs::reclaim_pages() {
     for (Ext2Fs* f : g_instances) {
         if (!f->m_sb) continue;
         f->clear_recent();
-        for (Ext2Inode* i : f->m_inodes) {
+        lv::Vector<lv::RefPtr<Ext2Inode>> inodes; // see flush_inodes
+        if (f->loaded_inodes(inodes).is_error()) continue;
+        for (auto& i : inodes) {
             if (!f->read_only) (void)i->write_back_pages();
             i->drop_clean_pages();
         }
@@ -275,8 +277,19 @@ bool Ext2Fs::statfs(StatFs& out) {
     return true;
 }
 
+ErrorOr<void> Ext2Fs::loaded_inodes(lv::Vector<lv::RefPtr<Ext2Inode>>& out) {
+    if (!out.try_reserve(m_inodes.size())) return Errno::ENOMEM;
+    for (Ext2Inode* i : m_inodes)
+        if (i->try_ref()) (void)out.try_append(lv::RefPtr<Ext2Inode>::adopt(i));
+    return {};
+}
+
 ErrorOr<void> Ext2Fs::flush_inodes() {
-    for (Ext2Inode* i : m_inodes) {
+    // Held while written: write-back may drop the last reference to an address space,
+    // and with it a file's, which would take an inode out of m_inodes mid-walk.
+    lv::Vector<lv::RefPtr<Ext2Inode>> inodes;
+    TRY(loaded_inodes(inodes));
+    for (auto& i : inodes) {
         TRY(i->write_back_pages());
         TRY(i->store());
     }

@@ -48,6 +48,7 @@ namespace mm {
 VmObject::~VmObject() {}
 void VmObject::unmap_pages(u64, u64) {}
 u64 VmObject::writable_regions() const { return 0; }
+bool VmObject::deny_writable() { return true; }
 ErrorOr<void> copy_from_user(void* dst, VirtAddr src, size_t n) {
     if (n && !src) return Errno::EFAULT;
     memcpy(dst, reinterpret_cast<const void*>(src), n);
