@@ -159,20 +159,22 @@ int self_pid() { return kernel::current_process().pid(); }
 
 // Linux's order. Cached counts every file page in memory: tmpfs/ramfs files' (also in
 // Shmem: they have nowhere else to be) and ext2's page cache; Buffers the buffer cache
-// (metadata). What counts as available is only the free memory, although clean cache
-// pages can be reclaimed (mm/reclaim.h): FIXME(issue 8), count them.
+// (metadata). Available: the free memory and ext2's clean pages, which reclaim gives
+// back (mm/reclaim.h; Linux's estimate also counts its file LRU).
 void gen_meminfo(Text& t, int) {
     constexpr u64 kKb = kDataPageSize >> 10;
     u64 total = mm::total_memory_bytes() >> 10, free = mm::free_memory_bytes() >> 10;
     u64 file_pages = data_pages_in_use(), ext2_pages = ext2::cached_file_pages();
     u64 shmem = file_pages > ext2_pages ? file_pages - ext2_pages : 0;
     drivers::block::CacheUsage buffers = drivers::block::usage();
-    u64 dirty = ext2::dirty_file_pages() + buffers.dirty;
+    u64 ext2_dirty = ext2::dirty_file_pages();
+    u64 dirty = ext2_dirty + buffers.dirty;
+    u64 available = free + (ext2_pages > ext2_dirty ? ext2_pages - ext2_dirty : 0) * kKb;
     t.printf("MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
              "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapTotal:             0 kB\n"
              "SwapFree:              0 kB\nDirty:          %8lu kB\nWriteback:             0 kB\n"
              "Shmem:          %8lu kB\n",
-             total, free, free, buffers.pages * kKb, file_pages * kKb, dirty * kKb, shmem * kKb);
+             total, free, available, buffers.pages * kKb, file_pages * kKb, dirty * kKb, shmem * kKb);
 }
 // The architecture formats each CPU's block as Linux does on it.
 void gen_cpuinfo(Text& t, int) {
