@@ -17,6 +17,7 @@ u8* alloc_data_page(bool zeroed) {
 }
 
 u64 data_pages_in_use() { return __atomic_load_n(&g_in_use, __ATOMIC_RELAXED); }
+u64 data_pages_free() { return mm::free_memory_bytes() / mm::kPageSize; }
 
 u64 tmpfs_default_pages() { return mm::total_memory_bytes() / mm::kPageSize / 2; }
 

@@ -23,4 +23,6 @@ void free_data_page(u8* page);
 // Pages allocated and not freed: the memory tmpfs/ramfs files hold (/proc/meminfo's
 // Shmem, which Linux also counts in Cached). Kernel only.
 u64 data_pages_in_use();
+// Pages that could still be had (free memory), for a request with no other bound.
+u64 data_pages_free();
 } // namespace fs

@@ -143,10 +143,13 @@ ErrorOr<void> RamFile::allocate(u64 offset, u64 len) {
     // Linux's shmem_fallocate: a range larger than the whole filesystem fails at once.
     if (rfs.max_pages && last - first > rfs.max_pages) return Errno::ENOSPC;
     // Holes to fill: if they do not fit, ENOSPC with the file as it was (Linux allocates
-    // and then undoes, to the same effect).
-    u64 holes = 0;
-    for (u64 p = first; p < last; p++)
-        if (!m_pages.get(p)) holes++;
+    // and then undoes, to the same effect). Counted from the pages present, so that a
+    // huge range costs what is in it; an instance without a limit (the kernel's own, under
+    // memfds and shared memory) is bounded by free memory instead.
+    u64 present = 0;
+    for (u64 p = first; m_pages.next_present(p, p) && p < last; p++) present++;
+    u64 holes = (last - first) - present;
+    if (!rfs.max_pages && holes > data_pages_free()) return Errno::ENOSPC;
     if (!rfs.charge_pages(holes)) return Errno::ENOSPC;
     for (u64 p = first; p < last; p++) {
         if (m_pages.get(p)) continue;

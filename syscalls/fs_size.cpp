@@ -64,21 +64,12 @@ ErrorOr<long> sys_fallocate(int fd, int mode, i64 offset, i64 len) {
     // Only ramfs preallocates; ext2 has no fallocate, as on Linux.
     if (f->inode->fs.magic != kTmpfsMagic) return Errno::EOPNOTSUPP;
     auto& file = static_cast<RamFile&>(*f->inode); // ramfs' regular files
+    // tmpfs has no FALLOC_FL_ZERO_RANGE (Linux's shmem_fallocate: EOPNOTSUPP), nor is
+    // it ever combined with a punch.
+    if (mode & kZeroRange) return Errno::EOPNOTSUPP;
     MutexLocker l(vfs_lock());
     if (mode & kPunchHole) {
         TRY(file.punch_hole(u64(offset), u64(len))); // pages freed, and unmapped everywhere
-        return 0;
-    }
-    if (mode & kZeroRange) {
-        // Zero the range by writing zeros (holes stay holes only at page granularity).
-        static const u8 zeros[512] = {};
-        u64 stop = min<u64>(end, file.size);
-        for (u64 p = u64(offset); p < stop;) {
-            size_t n = size_t(min<u64>(sizeof zeros, stop - p));
-            TRY(file.write_at(p, IoBuffer::kernel(zeros), n));
-            p += n;
-        }
-        if (!(mode & kKeepSize) && end > file.size) TRY(file.truncate(end));
         return 0;
     }
     TRY(file.allocate(u64(offset), u64(len)));
