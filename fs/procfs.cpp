@@ -636,9 +636,11 @@ ErrorOr<void> ProcDir::iterate(u64& cookie, DirEntrySink& sink) {
     if (m_kind == FdDir) {
         auto* p = kernel::find_process(m_pid);
         if (!p || !p->fds()) return {};
-        for (int fd = int(cookie - 1000); fd < p->fds()->limit(); fd++) {
-            if (p->fds()->get(fd).is_error()) continue;
-            size_t len = lv::snprintf(name, sizeof name, "%d", fd);
+        // The cookie may be anything lseek(2) put there: counted as unsigned, a huge one is
+        // past the end (as an int it went negative and walked 2^31 descriptors).
+        for (u64 fd = cookie - 1000; fd < u64(p->fds()->limit()); fd++) {
+            if (p->fds()->get(int(fd)).is_error()) continue;
+            size_t len = lv::snprintf(name, sizeof name, "%d", int(fd));
             if (!sink.emit(lv::StringView(name, len), 0x200000 + u64(fd), kDtLnk, u64(fd) + 1001)) return {};
             cookie = u64(fd) + 1001;
         }
